@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# make bench: time `rubric run` on the GitLab use-case health policy over 1,000,000 generated
+# accounts, as CSV and as NDJSON, against bench/baseline.c, a hand-written C program doing the
+# same scoring. SPEC's bars: within 2x of the baseline, peak memory under 32 MiB.
+#
+#   bench/run.sh BUILD_DIR RUBRIC_BINARY
+#
+# Environment: BENCH_COUNT (accounts, default 1000000), BENCH_RUNS (runs per program, best
+# time kept, default 3), CC.
+# Exit status: 0 when every run succeeded and rubric's output equals the baseline's, else 1.
+set -eu
+export LC_ALL=C
+
+if [ $# -ne 2 ]; then
+    echo "usage: bench/run.sh BUILD_DIR RUBRIC_BINARY" >&2
+    exit 2
+fi
+
+# Absolute paths first, so the script works from any directory.
+abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+build=$(abs "$1")
+case $2 in */*) rubric=$(abs "$2") ;; *) rubric=$2 ;; esac
+cd "$(dirname "$0")/.."
+
+count=${BENCH_COUNT:-1000000}
+runs=${BENCH_RUNS:-3}
+as_of=2026-11-01
+seed=1
+policy=rules/gitlab/use_case_health.rules
+cc=${CC:-cc}
+cflags="-std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror"
+status=0
+
+mkdir -p "$build"
+
+build_tool() {   # NAME SOURCE
+    if [ ! -x "$build/$1" ] || [ "$2" -nt "$build/$1" ]; then
+        $cc $cflags -o "$build/$1" "$2"
+    fi
+}
+build_tool gen_accounts tools/gen_accounts.c
+build_tool peakrss tools/peakrss.c
+build_tool baseline bench/baseline.c
+
+# Generating 1M accounts is cheap but not free; a stamp beside the data records what made it
+# (count, seed, as-of, generator source checksum) and its size, and a match skips the work.
+generate() {     # FORMAT
+    local file="$build/bench-$count.$1"
+    local want="count=$count seed=$seed as_of=$as_of gen=$(cksum < tools/gen_accounts.c | cut -d' ' -f1)"
+    if [ -f "$file" ] && [ -f "$file.stamp" ] &&
+       [ "$(cat "$file.stamp")" = "$want size=$(wc -c < "$file")" ]; then
+        return
+    fi
+    echo "generating $count accounts as $1 ..." >&2
+    "$build/gen_accounts" --count "$count" --seed "$seed" --as-of "$as_of" --format "$1" > "$file.tmp"
+    mv "$file.tmp" "$file"
+    echo "$want size=$(wc -c < "$file")" > "$file.stamp"
+}
+generate csv
+generate ndjson
+
+# Runs a command BENCH_RUNS times under peakrss; sets best_s (fastest wall time) and peak_kib
+# (largest peak RSS of any run). Returns non-zero, after showing its stderr, if a run fails.
+best_s= peak_kib=
+measure() {      # COMMAND...
+    local i err="$build/bench.stderr" figures s kib
+    best_s= peak_kib=0
+    for i in $(seq "$runs"); do
+        if ! "$build/peakrss" "$@" 2> "$err"; then
+            echo "bench: run failed: $*" >&2
+            grep -v '^peakrss: ' "$err" | tail -n 20 >&2
+            return 1
+        fi
+        figures=$(sed -n 's/^peakrss: elapsed_s=\([0-9.]*\) maxrss_kib=\([0-9]*\)$/\1 \2/p' "$err" | tail -n 1)
+        s=${figures% *} kib=${figures#* }
+        if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
+            best_s=$s
+        fi
+        [ "$kib" -le "$peak_kib" ] || peak_kib=$kib
+    done
+}
+
+report() {       # PROGRAM FORMAT INPUT_FILE
+    awk -v prog="$1" -v fmt="$2" -v n="$count" -v bytes="$(wc -c < "$3")" \
+        -v s="$best_s" -v kib="$peak_kib" 'BEGIN {
+        t = s > 0 ? s : 1e-6
+        printf "%-9s %-7s %9d %9.1f %9.3f %12.0f %9.1f %13.1f\n",
+               prog, fmt, n, bytes / 1e6, s, n / t, bytes / 1e6 / t, kib / 1024
+    }'
+}
+
+# Compares rubric's output with the baseline's; on a difference shows the first differing line.
+agree() {        # LABEL RUBRIC_OUTPUT
+    local line
+    if cmp -s "$build/baseline-out.csv" "$2"; then
+        echo "outputs agree ($1): yes"
+        return 0
+    fi
+    echo "outputs agree ($1): NO"
+    line=$(cmp "$build/baseline-out.csv" "$2" 2>&1 | sed -n 's/.* line \([0-9]*\).*/\1/p' | head -n 1)
+    if [ -n "$line" ]; then
+        echo "  first difference, line $line:"
+        echo "  baseline: $(sed -n "${line}p" "$build/baseline-out.csv")"
+        echo "  rubric:   $(sed -n "${line}p" "$2")"
+    else
+        cmp "$build/baseline-out.csv" "$2" 2>&1 | sed 's/^/  /' || true
+    fi
+    return 1
+}
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "rubric bench: $count accounts, as-of $as_of, best of $runs runs; ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores"
+printf "%-9s %-7s %9s %9s %9s %12s %9s %13s\n" \
+    program input accounts MB seconds accounts/s MB/s "peak RSS MiB"
+
+csv_in="$build/bench-$count.csv"
+
+measure "$build/baseline" --as-of "$as_of" -o "$build/baseline-out.csv" "$csv_in"
+report baseline csv "$csv_in"
+baseline_s=$best_s
+
+case $rubric in
+    */*) [ -x "$rubric" ] && [ -f "$rubric" ] ;;
+    *) command -v "$rubric" > /dev/null 2>&1 ;;
+esac || {
+    echo "bench: rubric binary '$rubric' not found or not executable; build it first (make)." >&2
+    echo "bench: only the baseline was measured." >&2
+    exit 1
+}
+if [ ! -f "$policy" ]; then
+    echo "bench: policy $policy not found; only the baseline was measured." >&2
+    exit 1
+fi
+
+output_of() { if [ "$1" = csv ]; then echo "$build/out.csv"; else echo "$build/out-$1.csv"; fi; }
+measured=
+for fmt in csv ndjson; do
+    in="$build/bench-$count.$fmt"
+    if measure "$rubric" run "$policy" "$in" --as-of "$as_of" --format csv -o "$(output_of "$fmt")"; then
+        report rubric "$fmt" "$in"
+        measured="$measured $fmt"
+        [ "$fmt" != csv ] || rubric_csv_s=$best_s
+    else
+        status=1
+    fi
+done
+
+for fmt in $measured; do
+    agree "$fmt" "$(output_of "$fmt")" || status=1
+done
+if [ -n "${rubric_csv_s:-}" ]; then
+    awk -v r="$rubric_csv_s" -v b="$baseline_s" 'BEGIN {
+        if (b > 0) printf "rubric/baseline time on csv: %.2fx (target: at most 2x)\n", r / b
+    }'
+fi
+exit $status

@@ -1,0 +1,444 @@
+/* parser.y - the grammar of rubric policies.
+ *
+ * A policy is a list of statements, one per line.  Measures, groups and
+ * schemes own the indented-by-convention lines that follow them (band lines,
+ * `na when`, `applies when`); since every statement starts with a keyword and
+ * every owned line does not, indentation carries no meaning.
+ *
+ * Actions stay thin: they call the builders in src/ast.c. */
+%define api.pure full
+%define api.location.type {rb_loc}
+%define parse.error detailed
+%locations
+%expect 0
+%param {void *scanner}
+%parse-param {parse_ctx *ctx}
+
+%code requires {
+#include "ast.h"
+#include "parse.h"
+}
+
+%code provides {
+int rb_yylex(YYSTYPE *yylval, YYLTYPE *yylloc, void *scanner);
+}
+
+%code {
+#include <string.h>
+
+#define yylex rb_yylex
+#define A (ctx->arena)
+
+/* A rule's location spans its first to its last symbol; empty rules sit at
+ * the end of what came before. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
+    do {                                                     \
+        if (N) {                                             \
+            (Cur) = YYRHSLOC(Rhs, 1);                        \
+            if (YYRHSLOC(Rhs, N).src == (Cur).src)           \
+                (Cur).end = YYRHSLOC(Rhs, N).end;            \
+        } else {                                             \
+            (Cur) = YYRHSLOC(Rhs, 0);                        \
+            (Cur).begin = (Cur).end;                         \
+        }                                                    \
+    } while (0)
+
+static void yyerror(YYLTYPE *loc, void *scanner, parse_ctx *ctx, const char *msg);
+static band_rule *band_line(parse_ctx *ctx, rb_loc loc, const char *band, rb_loc band_loc, band_rule *cond);
+static band_rule *edges(parse_ctx *ctx, edge a, const edge *b);
+static edge make_edge(rb_op op, expr *limit, rb_loc loc);
+static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, decl_kind k2);
+static void after_error(parse_ctx *ctx, rb_loc loc);
+}
+
+%union {
+    rb_num num;
+    rb_date date;
+    struct { int amount; dur_unit unit; } dur;
+    struct { const char *s; unsigned len; } text;
+    const char *name;
+    expr *e;
+    expr_list *el;
+    name_ref *refs;
+    text_list *texts;
+    decl *d;
+    clause *cl;
+    band_rule *br;
+    rb_op op;
+}
+
+%token END 0 "end of file"
+%token NEWLINE "end of line"
+%token <num> NUMBER "number" PERCENT "percentage"
+%token <date> DATE "date"
+%token <dur> DURATION "duration"
+%token <text> STRING "text in quotes"
+%token <name> IDENT "name"
+%token POLICY "policy" VERSION "version" IMPORT "import" ID "id"
+%token INPUT "input" PARAM "param" LET "let" METRIC "metric"
+%token MEASURE "measure" GROUP "group" SCHEME "scheme"
+%token NA "na" WHEN "when" APPLIES "applies" SCORES "scores"
+%token OTHERWISE "otherwise" AND "and" OR "or" NOT "not"
+%token IF "if" THEN "then" ELSE "else" IS "is" COUNT "count" OF "of"
+%token ONE "one" TRUE "true" FALSE "false" WEIGHT "weight"
+%token LE "<=" GE ">=" NE "!=" DEFAULT "??"
+%token BAD_CHAR "invalid character" BAD_DATE "invalid date"
+%token BAD_NUMBER "malformed number" UNTERMINATED_STRING "unterminated text"
+
+%type <e> expr or_expr and_expr not_expr cmp_expr arith sum product unary primary
+%type <el> args arg_list
+%type <refs> members member names
+%type <texts> choices
+%type <d> measure_head group_head scheme_head
+%type <cl> clause
+%type <br> band_cond band_line scheme_line
+%type <op> cmp_op edge_op
+%type <name> version_opt
+
+%%
+
+policy
+    : statements
+    ;
+
+statements
+    : %empty
+    | statements statement
+    | statements error NEWLINE          { yyerrok; after_error(ctx, @2); }
+    ;
+
+/* policy "GitLab use case health" version "2.0" */
+statement
+    : POLICY STRING version_opt NEWLINE {
+          decl *d = ast_decl(A, D_POLICY, @$, $2.s, @2);
+          d->version = $3;
+          parse_add_decl(ctx, d);
+      }
+    | IMPORT STRING NEWLINE             { parse_add_decl(ctx, ast_decl(A, D_IMPORT, @$, $2.s, @2)); }
+    | ID IDENT NEWLINE                  { parse_add_decl(ctx, ast_decl(A, D_ID, @$, $2, @2)); }
+    /* input licenses_sold: number        input tier: one of "premium", "ultimate" */
+    | INPUT IDENT ':' IDENT NEWLINE {
+          decl *d = ast_decl(A, D_INPUT, @$, $2, @2);
+          d->type_name = $4;
+          d->type_loc = @4;
+          parse_add_decl(ctx, d);
+      }
+    | INPUT IDENT ':' ONE OF choices NEWLINE {
+          decl *d = ast_decl(A, D_INPUT, @$, $2, @2);
+          d->choices = $6;
+          d->type_loc = loc_span(@4, @6);
+          parse_add_decl(ctx, d);
+      }
+    | PARAM IDENT '=' expr NEWLINE {
+          decl *d = ast_decl(A, D_PARAM, @$, $2, @2);
+          d->value = $4;
+          parse_add_decl(ctx, d);
+      }
+    | LET IDENT '=' expr NEWLINE {
+          decl *d = ast_decl(A, D_LET, @$, $2, @2);
+          d->value = $4;
+          parse_add_decl(ctx, d);
+      }
+    | METRIC IDENT '=' expr NEWLINE {
+          decl *d = ast_decl(A, D_METRIC, @$, $2, @2);
+          d->value = $4;
+          parse_add_decl(ctx, d);
+      }
+    | measure_head
+    | group_head
+    | scheme_head
+    /* The lines a measure, group or scheme owns attach to the declaration
+     * above them; owned() reports a line with no such owner. */
+    | clause NEWLINE {
+          if (owned(ctx, @1, "'na when' and 'applies when' lines", D_MEASURE, D_GROUP))
+              ctx->last_decl->clauses = ast_clause(A, ctx->last_decl->clauses, $1->kind, $1->cond, $1->loc);
+      }
+    | band_line NEWLINE {
+          if (owned(ctx, @1, "band lines", D_MEASURE, D_MEASURE))
+              ctx->last_decl->bands = ast_band_rule(A, ctx->last_decl->bands, $1);
+      }
+    | scheme_line NEWLINE {
+          if (owned(ctx, @1, "'scores' lines", D_SCHEME, D_SCHEME))
+              ctx->last_decl->bands = ast_band_rule(A, ctx->last_decl->bands, $1);
+      }
+    ;
+
+version_opt
+    : %empty                            { $$ = NULL; }
+    | VERSION STRING                    { $$ = $2.s; }
+    ;
+
+choices
+    : STRING                            { $$ = ast_text_list(A, NULL, $1.s, $1.len, @1); }
+    | choices ',' STRING                { $$ = ast_text_list(A, $1, $3.s, $3.len, @3); }
+    ;
+
+/* measure scm_git_ops = git_ops_users_l28d / licenses_sold [scheme rag] */
+measure_head
+    : MEASURE IDENT '=' expr NEWLINE {
+          $$ = ast_decl(A, D_MEASURE, @$, $2, @2);
+          $$->value = $4;
+          parse_add_decl(ctx, $$);
+      }
+    | MEASURE IDENT '=' expr SCHEME IDENT NEWLINE {
+          $$ = ast_decl(A, D_MEASURE, @$, $2, @2);
+          $$->value = $4;
+          $$->scheme = $6;
+          $$->scheme_loc = @6;
+          parse_add_decl(ctx, $$);
+      }
+    ;
+
+
+clause
+    : NA WHEN expr                      { $$ = ast_clause(A, NULL, CL_NA_WHEN, $3, @$); }
+    | APPLIES WHEN expr                 { $$ = ast_clause(A, NULL, CL_APPLIES_WHEN, $3, @$); }
+    ;
+
+/* red < 25%      yellow >= 25% and < 50%      green otherwise */
+band_line
+    : IDENT band_cond                   { $$ = band_line(ctx, @$, $1, @1, $2); }
+    ;
+
+band_cond
+    : edge_op arith                     { $$ = edges(ctx, make_edge($1, $2, @$), NULL); }
+    | edge_op arith AND edge_op arith {
+          edge second = make_edge($4, $5, loc_span(@4, @5));
+          $$ = edges(ctx, make_edge($1, $2, loc_span(@1, @2)), &second);
+      }
+    | OTHERWISE                         { $$ = edges(ctx, make_edge(OP_LT, NULL, @$), NULL); $$->otherwise = true; $$->nedges = 0; }
+    ;
+
+edge_op
+    : '<'                               { $$ = OP_LT; }
+    | LE                                { $$ = OP_LE; }
+    | '>'                               { $$ = OP_GT; }
+    | GE                                { $$ = OP_GE; }
+    ;
+
+/* group ci = mean(ci_pipelines, ci_deployments_per_user weight 2) [scheme s] */
+group_head
+    : GROUP IDENT '=' IDENT '(' members ')' NEWLINE {
+          $$ = ast_decl(A, D_GROUP, @$, $2, @2);
+          $$->agg = strcmp($4, "sum") == 0 ? AGG_SUM : AGG_MEAN;
+          $$->type_name = $4;
+          $$->agg_loc = @4;
+          $$->members = $6;
+          parse_add_decl(ctx, $$);
+      }
+    | GROUP IDENT '=' IDENT '(' members ')' SCHEME IDENT NEWLINE {
+          $$ = ast_decl(A, D_GROUP, @$, $2, @2);
+          $$->agg = strcmp($4, "sum") == 0 ? AGG_SUM : AGG_MEAN;
+          $$->type_name = $4;
+          $$->agg_loc = @4;
+          $$->members = $6;
+          $$->scheme = $9;
+          $$->scheme_loc = @9;
+          parse_add_decl(ctx, $$);
+      }
+    ;
+
+members
+    : member                            { $$ = $1; }
+    | members ',' member                { $$ = $1; name_ref *t = $1; while (t->next) t = t->next; t->next = $3; }
+    ;
+
+member
+    : IDENT                             { $$ = ast_name_ref(A, NULL, $1, @1, NULL); }
+    | IDENT WEIGHT arith                { $$ = ast_name_ref(A, NULL, $1, @1, $3); }
+    ;
+
+
+/* scheme rag
+ *   red    scores 0   when < 40
+ *   yellow scores 50  when >= 40 and < 75
+ *   green  scores 100 when >= 75          */
+scheme_head
+    : SCHEME IDENT NEWLINE {
+          $$ = ast_decl(A, D_SCHEME, @$, $2, @2);
+          parse_add_decl(ctx, $$);
+      }
+    ;
+
+
+scheme_line
+    : IDENT SCORES arith {
+          $$ = band_line(ctx, @$, $1, @1, edges(ctx, make_edge(OP_LT, NULL, @$), NULL));
+          $$->nedges = 0;
+          $$->score = $3;
+      }
+    | IDENT SCORES arith WHEN band_cond {
+          $$ = band_line(ctx, @$, $1, @1, $5);
+          $$->score = $3;
+      }
+    | IDENT SCORES arith OTHERWISE {
+          $$ = band_line(ctx, @$, $1, @1, edges(ctx, make_edge(OP_LT, NULL, @4), NULL));
+          $$->nedges = 0;
+          $$->otherwise = true;
+          $$->score = $3;
+      }
+    ;
+
+/* Expressions, loosest binding first. */
+expr
+    : or_expr
+    | IF expr THEN expr ELSE expr       { $$ = ast_if(A, @1, $2, $4, $6); }
+    ;
+
+or_expr
+    : and_expr
+    | or_expr OR and_expr               { $$ = ast_binary(A, @2, OP_OR, $1, $3); }
+    ;
+
+and_expr
+    : not_expr
+    | and_expr AND not_expr             { $$ = ast_binary(A, @2, OP_AND, $1, $3); }
+    ;
+
+not_expr
+    : cmp_expr
+    | NOT not_expr                      { $$ = ast_unary(A, @1, OP_NOT, $2); }
+    ;
+
+cmp_expr
+    : arith
+    | arith cmp_op arith                { $$ = ast_binary(A, @2, $2, $1, $3); }
+    | arith IS IDENT                    { $$ = ast_is(A, @3, $1, $3, @3); }
+    | arith IS NA                       { $$ = ast_is(A, @3, $1, NULL, @3); }
+    ;
+
+cmp_op
+    : edge_op
+    | '='                               { $$ = OP_EQ; }
+    | NE                                { $$ = OP_NE; }
+    ;
+
+/* Thresholds are arithmetic: `and` after one starts the band's second edge. */
+arith
+    : sum
+    | sum DEFAULT arith                 { $$ = ast_binary(A, @2, OP_DEFAULT, $1, $3); }
+    ;
+
+sum
+    : product
+    | sum '+' product                   { $$ = ast_binary(A, @2, OP_ADD, $1, $3); }
+    | sum '-' product                   { $$ = ast_binary(A, @2, OP_SUB, $1, $3); }
+    ;
+
+product
+    : unary
+    | product '*' unary                 { $$ = ast_binary(A, @2, OP_MUL, $1, $3); }
+    | product '/' unary                 { $$ = ast_binary(A, @2, OP_DIV, $1, $3); }
+    ;
+
+unary
+    : primary
+    | '-' unary                         { $$ = ast_unary(A, @1, OP_NEG, $2); }
+    ;
+
+primary
+    : NUMBER                            { $$ = ast_num(A, @1, $1); }
+    | PERCENT                           { $$ = ast_num(A, @1, $1); }
+    | STRING                            { $$ = ast_text(A, @1, $1.s, $1.len); }
+    | TRUE                              { $$ = ast_bool(A, @1, true); }
+    | FALSE                             { $$ = ast_bool(A, @1, false); }
+    | NA                                { $$ = ast_na(A, @1); }
+    | DATE                              { $$ = ast_date(A, @1, $1); }
+    | DURATION                          { $$ = ast_duration(A, @1, $1.amount, $1.unit); }
+    | IDENT                             { $$ = ast_name(A, @1, $1); }
+    | IDENT '(' args ')'                { $$ = ast_call(A, @$, $1, @1, $3); }
+    | COUNT IDENT OF '(' names ')'      { $$ = ast_count(A, @$, $2, @2, $5); }
+    | '(' expr ')'                      { $$ = $2; }
+    ;
+
+args
+    : %empty                            { $$ = NULL; }
+    | arg_list
+    ;
+
+arg_list
+    : expr                              { $$ = ast_expr_list(A, NULL, $1); }
+    | arg_list ',' expr                 { $$ = ast_expr_list(A, $1, $3); }
+    ;
+
+names
+    : IDENT                             { $$ = ast_name_ref(A, NULL, $1, @1, NULL); }
+    | names ',' IDENT                   { $$ = ast_name_ref(A, $1, $3, @3, NULL); }
+    ;
+
+%%
+
+static void yyerror(YYLTYPE *loc, void *scanner, parse_ctx *ctx, const char *msg)
+{
+    (void)scanner;
+    ctx->syntax_errors++;
+    /* bison says "syntax error, unexpected X, expecting Y"; the word
+     * "error:" is already in front of every message. */
+    if (strncmp(msg, "syntax error, ", 14) == 0)
+        msg += 14;
+    diag_error(ctx->diag, *loc, "%s", msg);
+}
+
+static edge make_edge(rb_op op, expr *limit, rb_loc loc)
+{
+    edge e = {op, limit, loc};
+    return e;
+}
+
+static band_rule *edges(parse_ctx *ctx, edge a, const edge *b)
+{
+    band_rule *r = arena_alloc(ctx->arena, sizeof *r);
+    r->edges[0] = a;
+    r->nedges = 1;
+    if (b) {
+        r->edges[1] = *b;
+        r->nedges = 2;
+    }
+    return r;
+}
+
+static band_rule *band_line(parse_ctx *ctx, rb_loc loc, const char *band, rb_loc band_loc, band_rule *cond)
+{
+    (void)ctx;
+    cond->band = band;
+    cond->band_loc = band_loc;
+    cond->loc = loc;
+    return cond;
+}
+
+static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, decl_kind k2)
+{
+    decl *d = ctx->last_decl;
+    if (ctx->owner_broken)
+        return false; /* its header was already reported */
+    if (d && (d->kind == k1 || d->kind == k2) && d->loc.src == loc.src)
+        return true;
+    static const char *const owner_names[] = {
+        [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme"};
+    if (k1 == k2)
+        diag_error(ctx->diag, loc, "%s belong under a %s", what, owner_names[k1]);
+    else
+        diag_error(ctx->diag, loc, "%s belong under a %s or a %s", what, owner_names[k1], owner_names[k2]);
+    return false;
+}
+
+/* A measure, group or scheme whose header line was rejected still owns the
+ * lines below it: they are skipped quietly rather than reported again or
+ * attached to the declaration before. */
+static void after_error(parse_ctx *ctx, rb_loc loc)
+{
+    const char *text = ctx->src->text;
+    unsigned start = loc.begin;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    while (text[start] == ' ' || text[start] == '\t')
+        start++;
+    static const char *const heads[] = {"measure", "group", "scheme"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(heads[i]);
+        if (strncmp(text + start, heads[i], n) == 0 && (text[start + n] == ' ' || text[start + n] == '\t')) {
+            ctx->owner_broken = true;
+            return;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+#include "ast.h"
+
+#include <string.h>
+
+const char *type_name(rb_type t)
+{
+    static const char *const names[] = {
+        "error", "na", "number", "text", "bool", "date", "duration",
+        "measure", "list", "record"};
+    return names[t];
+}
+
+const char *op_text(rb_op op)
+{
+    static const char *const texts[] = {
+#define X(id, text) text,
+        RB_OPERATORS(X)
+#undef X
+    };
+    return texts[op];
+}
+
+rb_loc loc_span(rb_loc a, rb_loc b)
+{
+    rb_loc l = a;
+    if (b.src == a.src && b.end > l.end)
+        l.end = b.end;
+    return l;
+}
+
+static expr *new_expr(arena *a, ex_kind kind, rb_loc loc)
+{
+    expr *e = arena_alloc(a, sizeof *e);
+    e->kind = kind;
+    e->loc = loc;
+    return e;
+}
+
+expr *ast_num(arena *a, rb_loc loc, rb_num v)
+{
+    expr *e = new_expr(a, EX_NUM, loc);
+    e->u.num = v;
+    return e;
+}
+
+expr *ast_text(arena *a, rb_loc loc, const char *s, unsigned len)
+{
+    expr *e = new_expr(a, EX_TEXT, loc);
+    e->u.text.s = s;
+    e->u.text.len = len;
+    return e;
+}
+
+expr *ast_bool(arena *a, rb_loc loc, bool b)
+{
+    expr *e = new_expr(a, EX_BOOL, loc);
+    e->u.b = b;
+    return e;
+}
+
+expr *ast_na(arena *a, rb_loc loc) { return new_expr(a, EX_NA, loc); }
+
+expr *ast_date(arena *a, rb_loc loc, rb_date d)
+{
+    expr *e = new_expr(a, EX_DATE, loc);
+    e->u.date = d;
+    return e;
+}
+
+expr *ast_duration(arena *a, rb_loc loc, int amount, dur_unit unit)
+{
+    expr *e = new_expr(a, EX_DURATION, loc);
+    e->u.dur.amount = amount;
+    e->u.dur.unit = unit;
+    return e;
+}
+
+expr *ast_name(arena *a, rb_loc loc, const char *name)
+{
+    expr *e = new_expr(a, EX_NAME, loc);
+    e->u.name.name = name;
+    return e;
+}
+
+expr *ast_unary(arena *a, rb_loc loc, rb_op op, expr *operand)
+{
+    expr *e = new_expr(a, EX_UNARY, loc_span(loc, operand->loc));
+    e->op = op;
+    e->u.bin.l = operand;
+    return e;
+}
+
+expr *ast_binary(arena *a, rb_loc loc, rb_op op, expr *l, expr *r)
+{
+    (void)loc;
+    expr *e = new_expr(a, EX_BINARY, loc_span(l->loc, r->loc));
+    e->op = op;
+    e->u.bin.l = l;
+    e->u.bin.r = r;
+    return e;
+}
+
+expr *ast_if(arena *a, rb_loc loc, expr *c, expr *t, expr *els)
+{
+    expr *e = new_expr(a, EX_IF, loc_span(loc, els->loc));
+    e->u.cond.cond = c;
+    e->u.cond.then = t;
+    e->u.cond.els = els;
+    return e;
+}
+
+expr *ast_call(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *args)
+{
+    expr *e = new_expr(a, EX_CALL, loc);
+    e->u.call.fn = fn;
+    e->u.call.fn_loc = fn_loc;
+    e->u.call.args = args;
+    for (expr_list *l = args; l; l = l->next)
+        e->u.call.nargs++;
+    return e;
+}
+
+expr *ast_is(arena *a, rb_loc loc, expr *operand, const char *band, rb_loc band_loc)
+{
+    expr *e = new_expr(a, EX_IS, loc_span(operand->loc, loc));
+    e->u.is.e = operand;
+    e->u.is.band = band;
+    e->u.is.band_loc = band_loc;
+    return e;
+}
+
+expr *ast_count(arena *a, rb_loc loc, const char *band, rb_loc band_loc, name_ref *members)
+{
+    expr *e = new_expr(a, EX_COUNT, loc);
+    e->u.count.band = band;
+    e->u.count.band_loc = band_loc;
+    e->u.count.members = members;
+    return e;
+}
+
+/* Lists are short (a handful of members); appending by walking keeps the
+ * written order without a tail pointer in every node. */
+#define APPEND(type, list, node)             \
+    do {                                     \
+        if (!(list))                         \
+            return (node);                   \
+        type *tail_ = (list);                \
+        while (tail_->next)                  \
+            tail_ = tail_->next;             \
+        tail_->next = (node);                \
+        return (list);                       \
+    } while (0)
+
+expr_list *ast_expr_list(arena *a, expr_list *list, expr *e)
+{
+    expr_list *node = arena_alloc(a, sizeof *node);
+    node->e = e;
+    APPEND(expr_list, list, node);
+}
+
+name_ref *ast_name_ref(arena *a, name_ref *list, const char *name, rb_loc loc, expr *weight)
+{
+    name_ref *node = arena_alloc(a, sizeof *node);
+    node->name = name;
+    node->loc = loc;
+    node->weight = weight;
+    APPEND(name_ref, list, node);
+}
+
+text_list *ast_text_list(arena *a, text_list *list, const char *s, unsigned len, rb_loc loc)
+{
+    text_list *node = arena_alloc(a, sizeof *node);
+    node->s = s;
+    node->len = len;
+    node->loc = loc;
+    APPEND(text_list, list, node);
+}
+
+decl *ast_decl(arena *a, decl_kind kind, rb_loc loc, const char *name, rb_loc name_loc)
+{
+    decl *d = arena_alloc(a, sizeof *d);
+    d->kind = kind;
+    d->loc = loc;
+    d->name = name;
+    d->name_loc = name_loc;
+    return d;
+}
+
+clause *ast_clause(arena *a, clause *list, clause_kind kind, expr *cond, rb_loc loc)
+{
+    clause *node = arena_alloc(a, sizeof *node);
+    node->kind = kind;
+    node->cond = cond;
+    node->loc = loc;
+    APPEND(clause, list, node);
+}
+
+band_rule *ast_band_rule(arena *a, band_rule *list, band_rule *rule)
+{
+    (void)a;
+    APPEND(band_rule, list, rule);
+}

@@ -1,0 +1,596 @@
+/* check.c - resolve every name, type every expression, find cycles; all
+ * before any data is read.  Produces the evaluation order (dependencies
+ * first) that the compiler follows. */
+#include <stdio.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "policy.h"
+#include "xalloc.h"
+
+const builtin_info builtin_table[BI_COUNT] = {
+#define X(id, name, lo, hi, m) {name, lo, hi, m},
+    RB_BUILTINS(X)
+#undef X
+};
+
+int builtin_find(const char *name)
+{
+    for (int i = 0; i < BI_COUNT; i++)
+        if (strcmp(builtin_table[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+typedef struct checker {
+    policy *p;
+    diag *d;
+    symbol **path;       /* the definitions being typed, outermost first */
+    int depth, cap;
+    symbol *param_ctx;   /* typing a parameter default: only constants */
+    scheme *scheme_ctx;  /* typing a scheme score */
+} checker;
+
+static rb_type check_expr(checker *c, expr *e);
+static void visit(checker *c, symbol *s);
+
+static bool numeric(rb_type t) { return t == TY_NUMBER || t == TY_BANDED || t == TY_NA || t == TY_ERROR; }
+static bool unknown(rb_type t) { return t == TY_NA || t == TY_ERROR; }
+
+static const char *kind_word(sym_kind k)
+{
+    static const char *const words[] = {"input", "parameter", "definition", "metric", "measure", "group"};
+    return words[k];
+}
+
+/* All names a misspelling could have meant. */
+static const char *suggest_symbol(checker *c, const char *wrong)
+{
+    int n = 0;
+    for (unsigned i = 0; i < c->p->table_size; i++)
+        for (symbol *s = c->p->table[i]; s; s = s->hash_next)
+            n++;
+    const char **names = xmalloc((size_t)(n + BI_COUNT) * sizeof *names);
+    n = 0;
+    for (unsigned i = 0; i < c->p->table_size; i++)
+        for (symbol *s = c->p->table[i]; s; s = s->hash_next)
+            names[n++] = s->name;
+    const char *best = closest_name(wrong, names, n);
+    free(names);
+    return best;
+}
+
+static void unknown_name(checker *c, rb_loc loc, const char *what, const char *name, const char *const *cands, int n)
+{
+    const char *best = cands ? closest_name(name, cands, n) : suggest_symbol(c, name);
+    if (best)
+        diag_error(c->d, loc, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
+    else
+        diag_error(c->d, loc, "unknown %s '%s'", what, name);
+}
+
+static void report_cycle(checker *c, symbol *s, rb_loc loc)
+{
+    int start = c->depth - 1;
+    while (start > 0 && c->path[start] != s)
+        start--;
+    size_t cap = 64;
+    for (int i = start; i < c->depth; i++)
+        cap += strlen(c->path[i]->name) + 4;
+    char *msg = xmalloc(cap);
+    msg[0] = '\0';
+    for (int i = start; i < c->depth; i++) {
+        strcat(msg, c->path[i]->name);
+        strcat(msg, " -> ");
+    }
+    strcat(msg, s->name);
+    diag_error(c->d, loc, "definition cycle: %s", msg);
+    free(msg);
+}
+
+static scheme *scheme_of_expr(checker *c, expr *e)
+{
+    (void)c;
+    if (e->kind == EX_NAME && e->u.name.sym)
+        return e->u.name.sym->scheme;
+    return NULL;
+}
+
+static void check_band_name(checker *c, scheme *s, const char *band, rb_loc loc)
+{
+    if (!s || scheme_band_index(s, band) >= 0)
+        return;
+    const char *best = closest_name(band, s->bands, s->nbands);
+    if (best)
+        diag_error(c->d, loc, "'%s' is not a band of scheme '%s' (did you mean '%s'?)", band, s->name, best);
+    else
+        diag_error(c->d, loc, "'%s' is not a band of scheme '%s'", band, s->name);
+}
+
+/* A text literal compared with an input declared `one of ...` must be one
+ * of its choices: a typo there would silently never match. */
+static void check_choice(checker *c, expr *a, expr *b)
+{
+    if (a->kind != EX_NAME || !a->u.name.sym || b->kind != EX_TEXT)
+        return;
+    decl *d = a->u.name.sym->decl;
+    if (!d || d->kind != D_INPUT || !d->choices)
+        return;
+    int n = 0;
+    for (text_list *t = d->choices; t; t = t->next) {
+        if (t->len == b->u.text.len && memcmp(t->s, b->u.text.s, t->len) == 0)
+            return;
+        n++;
+    }
+    const char **names = xmalloc((size_t)n * sizeof *names);
+    n = 0;
+    for (text_list *t = d->choices; t; t = t->next)
+        names[n++] = t->s;
+    const char *best = closest_name(b->u.text.s, names, n);
+    if (best)
+        diag_error(c->d, b->loc, "\"%s\" is not one of the values of '%s' (did you mean \"%s\"?)", b->u.text.s, d->name, best);
+    else
+        diag_error(c->d, b->loc, "\"%s\" is not one of the values of '%s'", b->u.text.s, d->name);
+    free(names);
+}
+
+static rb_type expect(checker *c, expr *e, rb_type want, const char *role)
+{
+    rb_type t = check_expr(c, e);
+    bool ok = want == TY_NUMBER ? numeric(t) : (t == want || unknown(t));
+    if (!ok)
+        diag_error(c->d, e->loc, "%s must be a %s, not a %s", role, type_name(want), type_name(t));
+    return ok ? t : TY_ERROR;
+}
+
+static rb_type check_binary(checker *c, expr *e)
+{
+    rb_type l = check_expr(c, e->u.bin.l), r = check_expr(c, e->u.bin.r);
+    if (l == TY_ERROR || r == TY_ERROR)
+        return TY_ERROR;
+    rb_op op = e->op;
+    switch (op) {
+    case OP_ADD:
+    case OP_SUB:
+        if (numeric(l) && numeric(r))
+            return TY_NUMBER;
+        if (l == TY_DATE && (r == TY_DURATION || r == TY_NA))
+            return TY_DATE;
+        if (op == OP_ADD && l == TY_DURATION && r == TY_DATE)
+            return TY_DATE;
+        if (op == OP_SUB && l == TY_DATE && r == TY_DATE)
+            return TY_NUMBER; /* days between */
+        if (l == TY_NA && (r == TY_DATE || r == TY_DURATION))
+            return r;
+        break;
+    case OP_MUL:
+    case OP_DIV:
+        if (numeric(l) && numeric(r))
+            return TY_NUMBER;
+        break;
+    case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
+        check_choice(c, e->u.bin.l, e->u.bin.r);
+        check_choice(c, e->u.bin.r, e->u.bin.l);
+        if ((numeric(l) && numeric(r)) || l == TY_NA || r == TY_NA || l == r) {
+            if ((l == TY_BOOL || l == TY_DURATION) && op != OP_EQ && op != OP_NE)
+                break;
+            return TY_BOOL;
+        }
+        break;
+    case OP_AND:
+    case OP_OR:
+        if ((l == TY_BOOL || l == TY_NA) && (r == TY_BOOL || r == TY_NA))
+            return TY_BOOL;
+        diag_error(c->d, e->loc, "'%s' joins conditions (bool), not a %s and a %s", op_text(op), type_name(l), type_name(r));
+        return TY_ERROR;
+    case OP_DEFAULT:
+        if (l == TY_NA)
+            return r;
+        if (r == TY_NA || l == r || (numeric(l) && numeric(r)))
+            return l == TY_BANDED ? TY_NUMBER : l;
+        break;
+    default:
+        break;
+    }
+    diag_error(c->d, e->loc, "cannot use '%s' on a %s and a %s", op_text(op), type_name(l), type_name(r));
+    return TY_ERROR;
+}
+
+static rb_type check_call(checker *c, expr *e)
+{
+    int id = builtin_find(e->u.call.fn);
+    if (id < 0) {
+        const char *names[BI_COUNT];
+        for (int i = 0; i < BI_COUNT; i++)
+            names[i] = builtin_table[i].name;
+        unknown_name(c, e->u.call.fn_loc, "function", e->u.call.fn, names, BI_COUNT);
+        for (expr_list *a = e->u.call.args; a; a = a->next)
+            check_expr(c, a->e);
+        return TY_ERROR;
+    }
+    const builtin_info *bi = &builtin_table[id];
+    int n = e->u.call.nargs;
+    if (n < bi->min_args || n > bi->max_args) {
+        if (bi->min_args == bi->max_args)
+            diag_error(c->d, e->loc, "%s() takes %d argument%s, not %d", bi->name, bi->min_args, bi->min_args == 1 ? "" : "s", n);
+        else
+            diag_error(c->d, e->loc, "%s() takes %d to %d arguments, not %d", bi->name, bi->min_args, bi->max_args, n);
+    }
+    for (expr_list *a = e->u.call.args; a; a = a->next) {
+        rb_type t = check_expr(c, a->e);
+        if (bi->takes_measure) {
+            if (t != TY_BANDED && !unknown(t))
+                diag_error(c->d, a->e->loc, "%s() takes a measure or group, not a %s", bi->name, type_name(t));
+        } else if (!numeric(t)) {
+            diag_error(c->d, a->e->loc, "%s() takes numbers, not a %s", bi->name, type_name(t));
+        }
+    }
+    return TY_NUMBER;
+}
+
+static symbol *resolve(checker *c, const char *name, rb_loc loc)
+{
+    symbol *s = policy_lookup(c->p, name);
+    if (!s) {
+        unknown_name(c, loc, "name", name, NULL, 0);
+        return NULL;
+    }
+    if (s->state == 1) {
+        report_cycle(c, s, loc);
+        return NULL;
+    }
+    visit(c, s);
+    s->used = true;
+    if (c->param_ctx && s->kind != SYM_PARAM) {
+        diag_error(c->d, loc, "the default of parameter '%s' must not depend on %s '%s'", c->param_ctx->name, kind_word(s->kind), name);
+        return NULL;
+    }
+    if (c->scheme_ctx && s->kind != SYM_PARAM) {
+        diag_error(c->d, loc, "scores of scheme '%s' must be numbers or parameters, not %s '%s'", c->scheme_ctx->name, kind_word(s->kind), name);
+        return NULL;
+    }
+    return s;
+}
+
+static rb_type check_members(checker *c, name_ref *members, const char *role)
+{
+    for (name_ref *m = members; m; m = m->next) {
+        for (name_ref *o = members; o != m; o = o->next)
+            if (strcmp(o->name, m->name) == 0)
+                diag_error(c->d, m->loc, "'%s' is listed twice in this %s", m->name, role);
+        m->sym = resolve(c, m->name, m->loc);
+        if (m->sym && m->sym->type != TY_BANDED && m->sym->type != TY_ERROR) {
+            diag_error(c->d, m->loc, "'%s' is a %s; a %s takes measures and groups", m->name, kind_word(m->sym->kind), role);
+            m->sym = NULL;
+        }
+        if (m->weight)
+            expect(c, m->weight, TY_NUMBER, "a weight");
+    }
+    return TY_NUMBER;
+}
+
+static rb_type check_expr(checker *c, expr *e)
+{
+    rb_type t = TY_ERROR;
+    switch (e->kind) {
+    case EX_NUM: t = TY_NUMBER; break;
+    case EX_TEXT: t = TY_TEXT; break;
+    case EX_BOOL: t = TY_BOOL; break;
+    case EX_NA: t = TY_NA; break;
+    case EX_DATE: t = TY_DATE; break;
+    case EX_DURATION: t = TY_DURATION; break;
+    case EX_NAME: {
+        symbol *s = resolve(c, e->u.name.name, e->loc);
+        e->u.name.sym = s;
+        t = s ? s->type : TY_ERROR;
+        break;
+    }
+    case EX_UNARY:
+        if (e->op == OP_NOT)
+            t = expect(c, e->u.bin.l, TY_BOOL, "the operand of 'not'") == TY_ERROR ? TY_ERROR : TY_BOOL;
+        else
+            t = expect(c, e->u.bin.l, TY_NUMBER, "the operand of '-'") == TY_ERROR ? TY_ERROR : TY_NUMBER;
+        break;
+    case EX_BINARY: t = check_binary(c, e); break;
+    case EX_IF: {
+        expect(c, e->u.cond.cond, TY_BOOL, "the condition of 'if'");
+        rb_type a = check_expr(c, e->u.cond.then), b = check_expr(c, e->u.cond.els);
+        if (a == TY_BANDED)
+            a = TY_NUMBER;
+        if (b == TY_BANDED)
+            b = TY_NUMBER;
+        if (a == TY_ERROR || b == TY_ERROR)
+            t = TY_ERROR;
+        else if (a == b || b == TY_NA)
+            t = a;
+        else if (a == TY_NA)
+            t = b;
+        else {
+            diag_error(c->d, e->loc, "the two branches of 'if' give a %s and a %s", type_name(a), type_name(b));
+            t = TY_ERROR;
+        }
+        break;
+    }
+    case EX_CALL: t = check_call(c, e); break;
+    case EX_IS: {
+        rb_type o = check_expr(c, e->u.is.e);
+        t = TY_BOOL;
+        if (!e->u.is.band)
+            break;
+        if (o != TY_BANDED && !unknown(o)) {
+            diag_error(c->d, e->u.is.e->loc, "'is %s' needs a measure or group, not a %s", e->u.is.band, type_name(o));
+            break;
+        }
+        check_band_name(c, scheme_of_expr(c, e->u.is.e), e->u.is.band, e->u.is.band_loc);
+        break;
+    }
+    case EX_COUNT:
+        check_members(c, e->u.count.members, "count");
+        for (name_ref *m = e->u.count.members; m; m = m->next)
+            if (m->sym)
+                check_band_name(c, m->sym->scheme, e->u.count.band, e->u.count.band_loc);
+        t = TY_NUMBER;
+        break;
+    }
+    e->type = t;
+    return t;
+}
+
+static scheme *pick_scheme(checker *c, decl *d)
+{
+    if (d->scheme) {
+        scheme *s = policy_scheme(c->p, d->scheme);
+        if (!s) {
+            const char **names = xmalloc((size_t)(c->p->nschemes + 1) * sizeof *names);
+            for (int i = 0; i < c->p->nschemes; i++)
+                names[i] = c->p->schemes[i]->name;
+            unknown_name(c, d->scheme_loc, "scheme", d->scheme, names, c->p->nschemes);
+            free(names);
+        }
+        return s;
+    }
+    if (c->p->nschemes == 1)
+        return c->p->schemes[0];
+    if (c->p->nschemes == 0)
+        diag_error(c->d, d->name_loc, "'%s' needs a scheme to give its bands scores; declare one with 'scheme NAME'", d->name);
+    else
+        diag_error(c->d, d->name_loc, "'%s' must say which scheme it uses ('scheme NAME' at the end of the line): this policy has %d", d->name, c->p->nschemes);
+    return NULL;
+}
+
+static void check_clauses(checker *c, clause *cl)
+{
+    for (; cl; cl = cl->next)
+        expect(c, cl->cond, TY_BOOL, cl->kind == CL_NA_WHEN ? "the condition of 'na when'" : "the condition of 'applies when'");
+}
+
+static void check_measure(checker *c, symbol *s)
+{
+    decl *d = s->decl;
+    s->scheme = pick_scheme(c, d);
+    expect(c, d->value, TY_NUMBER, "a measure's value");
+    check_clauses(c, d->clauses);
+    if (!d->bands)
+        diag_error(c->d, d->name_loc, "measure '%s' has no band lines (such as 'red < 25%%')", d->name);
+    for (band_rule *r = d->bands; r; r = r->next) {
+        check_band_name(c, s->scheme, r->band, r->band_loc);
+        for (int i = 0; i < r->nedges; i++)
+            expect(c, r->edges[i].limit, TY_NUMBER, "a threshold");
+    }
+}
+
+static void check_group(checker *c, symbol *s)
+{
+    decl *d = s->decl;
+    if (strcmp(d->type_name, "mean") != 0 && strcmp(d->type_name, "sum") != 0) {
+        const char *names[] = {"mean", "sum"};
+        unknown_name(c, d->agg_loc, "roll-up", d->type_name, names, 2);
+    }
+    s->scheme = pick_scheme(c, d);
+    check_members(c, d->members, "group");
+    check_clauses(c, d->clauses);
+}
+
+static void visit(checker *c, symbol *s)
+{
+    if (s->state != 0)
+        return;
+    s->state = 1;
+    if (c->depth == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->path = xrealloc(c->path, (size_t)c->cap * sizeof *c->path);
+    }
+    c->path[c->depth++] = s;
+    symbol *saved_param = c->param_ctx;
+    scheme *saved_scheme = c->scheme_ctx;
+    c->scheme_ctx = NULL;
+    c->param_ctx = NULL;
+    decl *d = s->decl;
+    switch (s->kind) {
+    case SYM_INPUT:
+        if (d->choices) {
+            s->type = TY_TEXT;
+            for (text_list *t = d->choices; t; t = t->next)
+                for (text_list *o = d->choices; o != t; o = o->next)
+                    if (o->len == t->len && memcmp(o->s, t->s, t->len) == 0)
+                        diag_error(c->d, t->loc, "\"%s\" is listed twice", t->s);
+            break;
+        }
+        {
+            static const char *const types[] = {"number", "text", "date", "bool"};
+            static const rb_type tys[] = {TY_NUMBER, TY_TEXT, TY_DATE, TY_BOOL};
+            s->type = TY_ERROR;
+            for (int i = 0; i < 4; i++)
+                if (strcmp(d->type_name, types[i]) == 0)
+                    s->type = tys[i];
+            if (s->type == TY_ERROR)
+                unknown_name(c, d->type_loc, "input type", d->type_name, types, 4);
+        }
+        break;
+    case SYM_PARAM:
+        if (!d) {
+            s->type = TY_DATE; /* the built-in as_of */
+            break;
+        }
+        c->param_ctx = s;
+        s->type = check_expr(c, d->value);
+        if (s->type == TY_NA) {
+            diag_error(c->d, d->value->loc, "parameter '%s' needs a default value that shows its type, not na", s->name);
+            s->type = TY_ERROR;
+        }
+        break;
+    case SYM_LET:
+    case SYM_METRIC:
+        s->type = check_expr(c, d->value);
+        break;
+    case SYM_MEASURE:
+        s->type = TY_BANDED;
+        check_measure(c, s);
+        break;
+    case SYM_GROUP:
+        s->type = TY_BANDED;
+        check_group(c, s);
+        break;
+    }
+    c->param_ctx = saved_param;
+    c->scheme_ctx = saved_scheme;
+    c->depth--;
+    s->state = 2;
+    s->order = c->p->norder;
+    c->p->order[c->p->norder++] = s;
+}
+
+static void check_scheme(checker *c, scheme *s)
+{
+    int n = 0;
+    for (band_rule *r = s->decl->bands; r; r = r->next)
+        n++;
+    if (n == 0)
+        diag_error(c->d, s->decl->name_loc, "scheme '%s' has no bands (lines such as 'green scores 100 when >= 75')", s->name);
+    s->bands = arena_alloc(&c->p->arena, (size_t)(n ? n : 1) * sizeof *s->bands);
+    s->rules = arena_alloc(&c->p->arena, (size_t)(n ? n : 1) * sizeof *s->rules);
+    for (band_rule *r = s->decl->bands; r; r = r->next) {
+        if (scheme_band_index(s, r->band) >= 0) {
+            diag_error(c->d, r->band_loc, "band '%s' is listed twice in scheme '%s'", r->band, s->name);
+            continue;
+        }
+        s->bands[s->nbands] = r->band;
+        s->rules[s->nbands++] = r;
+        c->scheme_ctx = s;
+        expect(c, r->score, TY_NUMBER, "a band's score");
+        for (int i = 0; i < r->nedges; i++)
+            expect(c, r->edges[i].limit, TY_NUMBER, "a score threshold");
+        c->scheme_ctx = NULL;
+    }
+}
+
+static sym_kind kind_of(decl_kind k)
+{
+    switch (k) {
+    case D_INPUT: return SYM_INPUT;
+    case D_PARAM: return SYM_PARAM;
+    case D_METRIC: return SYM_METRIC;
+    case D_MEASURE: return SYM_MEASURE;
+    case D_GROUP: return SYM_GROUP;
+    default: return SYM_LET;
+    }
+}
+
+bool check_policy(policy *p, diag *d)
+{
+    int before = d->errors;
+    checker c = {p, d, NULL, 0, 0, NULL, NULL};
+    int ndecls = 1;
+    for (decl *x = p->decls; x; x = x->next)
+        ndecls++;
+    p->order = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->order);
+    p->inputs = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->inputs);
+    p->params = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->params);
+    p->outputs = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->outputs);
+    p->schemes = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->schemes);
+
+    symbol *as_of = policy_intern(p, "as_of");
+    as_of->kind = SYM_PARAM;
+    as_of->used = true;
+    p->params[p->nparams++] = as_of;
+
+    rb_loc id_loc = {0};
+    for (decl *x = p->decls; x; x = x->next) {
+        switch (x->kind) {
+        case D_POLICY:
+            if (!p->title) {
+                p->title = x->name;
+                p->version = x->version;
+            }
+            continue;
+        case D_IMPORT:
+            continue;
+        case D_ID:
+            if (p->id_field && x->loc.src == id_loc.src)
+                diag_error(d, x->loc, "the account id is already set to '%s'", p->id_field);
+            else if (!p->id_field) {
+                p->id_field = x->name;
+                id_loc = x->loc;
+            }
+            continue;
+        case D_SCHEME: {
+            if (policy_scheme(p, x->name)) {
+                diag_error(d, x->name_loc, "scheme '%s' is already defined", x->name);
+                diag_note(d, policy_scheme(p, x->name)->decl->name_loc, "'%s' was defined here", x->name);
+                continue;
+            }
+            scheme *s = arena_alloc(&p->arena, sizeof *s);
+            s->name = x->name;
+            s->decl = x;
+            p->schemes[p->nschemes++] = s;
+            continue;
+        }
+        default:
+            break;
+        }
+        symbol *old = policy_lookup(p, x->name);
+        if (old) {
+            if (!old->decl)
+                diag_error(d, x->name_loc, "'%s' is built in (the evaluation date, set with --as-of)", x->name);
+            else {
+                diag_error(d, x->name_loc, "'%s' is already defined", x->name);
+                diag_note(d, old->decl->name_loc, "'%s' was first defined here", x->name);
+            }
+            continue;
+        }
+        if (builtin_find(x->name) >= 0 && x->kind != D_INPUT)
+            diag_warning(d, x->name_loc, "'%s' hides the built-in function of the same name", x->name);
+        symbol *s = policy_intern(p, x->name);
+        s->kind = kind_of(x->kind);
+        s->decl = x;
+        if (s->kind == SYM_INPUT) {
+            s->index = p->ninputs;
+            p->inputs[p->ninputs++] = s;
+        } else if (s->kind == SYM_PARAM) {
+            s->index = p->nparams;
+            p->params[p->nparams++] = s;
+        }
+        if (s->kind == SYM_METRIC || s->kind == SYM_MEASURE || s->kind == SYM_GROUP) {
+            s->is_output = true;
+            s->index = p->noutputs;
+            p->outputs[p->noutputs++] = s;
+        }
+    }
+    for (int i = 0; i < p->nschemes; i++)
+        check_scheme(&c, p->schemes[i]);
+    visit(&c, as_of);
+    for (decl *x = p->decls; x; x = x->next) {
+        if (x->kind == D_POLICY || x->kind == D_IMPORT || x->kind == D_ID || x->kind == D_SCHEME)
+            continue;
+        symbol *s = policy_lookup(p, x->name);
+        if (s && s->decl == x)
+            visit(&c, s);
+    }
+    free(c.path);
+    if (p->id_field) {
+        symbol *s = policy_lookup(p, p->id_field);
+        if (s && s->kind != SYM_INPUT)
+            diag_error(d, id_loc, "the account id '%s' names a %s, not a column", p->id_field, kind_word(s->kind));
+    }
+    return d->errors == before;
+}

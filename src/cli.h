@@ -1,0 +1,31 @@
+/* cli.h - the verbs of the command line and what they share. */
+#ifndef RUBRIC_CLI_H
+#define RUBRIC_CLI_H
+
+#include <stdbool.h>
+
+#include "compile.h"
+#include "policy.h"
+
+/* Exit codes, as SPEC fixes them. */
+enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2 };
+
+#define RUBRIC_VERSION "0.1.0"
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* --param k=v and --as-of, gathered for compile_policy(). */
+typedef struct settings {
+    param_setting *items;
+    int n;
+} settings;
+
+bool settings_add_param(settings *s, const char *arg);  /* "k=v" */
+void settings_add(settings *s, const char *name, const char *value);
+void settings_free(settings *s);
+
+/* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
+int usage_error(const char *verb, const char *fmt, ...);
+
+#endif

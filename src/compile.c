@@ -1,0 +1,473 @@
+/* compile.c - from the checked syntax tree to the evaluation tree.
+ *
+ * Three things happen here so they never happen per account: names become
+ * slot numbers, anything that depends only on literals and parameters is
+ * folded to a constant, and identical subexpressions are shared (hash-consed)
+ * so each is evaluated once per account. */
+#include "compile.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "eval.h"
+#include "xalloc.h"
+
+typedef struct compiler {
+    program *prog;
+    const policy *pol;
+    diag *d;
+    int *slot_of;          /* per symbol order: slot, or -1 for params */
+    enode **shared;        /* open-addressing table of interned nodes */
+    unsigned shared_cap, shared_n;
+    frame scratch;         /* for folding constants */
+} compiler;
+
+static bool ieq(const char *a, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    if (n != len)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)a[i]) != word[i])
+            return false;
+    return true;
+}
+
+bool value_from_text(rb_type type, const char *s, size_t len, rb_value *out)
+{
+    switch (type) {
+    case TY_NUMBER: {
+        rb_num n;
+        if (!num_parse(s, len, true, &n))
+            return false;
+        *out = value_num(n);
+        return true;
+    }
+    case TY_TEXT:
+        *out = value_text(s, (uint32_t)len);
+        return true;
+    case TY_DATE: {
+        rb_date d;
+        if (!date_parse(s, len, &d))
+            return false;
+        *out = value_date(d);
+        return true;
+    }
+    case TY_BOOL:
+        if (ieq(s, len, "true") || ieq(s, len, "yes") || (len == 1 && s[0] == '1')) {
+            *out = value_bool(true);
+            return true;
+        }
+        if (ieq(s, len, "false") || ieq(s, len, "no") || (len == 1 && s[0] == '0')) {
+            *out = value_bool(false);
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+static enode *new_node(compiler *c, node_op op)
+{
+    enode *n = arena_alloc(&c->prog->arena, sizeof *n);
+    n->op = (uint8_t)op;
+    n->memo = -1;
+    return n;
+}
+
+static enode *constant(compiler *c, rb_value v)
+{
+    enode *n = new_node(c, N_CONST);
+    n->k = v;
+    return n;
+}
+
+static unsigned node_hash(const enode *n)
+{
+    uintptr_t h = (uintptr_t)n->op * 31u + n->fn;
+    h = h * 31u + (uintptr_t)(n->band + 7) * 131u + (uintptr_t)n->slot;
+    h = h * 1000003u ^ (uintptr_t)n->a;
+    h = h * 1000003u ^ (uintptr_t)n->b;
+    h = h * 1000003u ^ (uintptr_t)n->c;
+    for (int i = 0; i < n->nargs; i++)
+        h = h * 1000003u ^ (uintptr_t)n->args[i];
+    return (unsigned)(h ^ (h >> 17));
+}
+
+static bool node_same(const enode *x, const enode *y)
+{
+    if (x->op != y->op || x->fn != y->fn || x->band != y->band || x->slot != y->slot ||
+        x->a != y->a || x->b != y->b || x->c != y->c || x->nargs != y->nargs)
+        return false;
+    for (int i = 0; i < x->nargs; i++)
+        if (x->args[i] != y->args[i])
+            return false;
+    return true;
+}
+
+static bool is_const(const enode *n) { return !n || n->op == N_CONST; }
+
+/* Folds a node whose operands are all constants; otherwise returns the one
+ * node already built for the same expression, marking it shared. */
+static enode *finish(compiler *c, enode *n)
+{
+    bool all_const = is_const(n->a) && is_const(n->b) && is_const(n->c);
+    for (int i = 0; i < n->nargs; i++)
+        all_const = all_const && is_const(n->args[i]);
+    if (n->op == N_SLOT)
+        all_const = false;
+    if (all_const)
+        return constant(c, eval_node(n, &c->scratch));
+
+    if (c->shared_n * 2 >= c->shared_cap) {
+        unsigned cap = c->shared_cap ? c->shared_cap * 2 : 256;
+        enode **table = xcalloc(cap, sizeof *table);
+        for (unsigned i = 0; i < c->shared_cap; i++)
+            if (c->shared[i]) {
+                unsigned h = node_hash(c->shared[i]) & (cap - 1);
+                while (table[h])
+                    h = (h + 1) & (cap - 1);
+                table[h] = c->shared[i];
+            }
+        free(c->shared);
+        c->shared = table;
+        c->shared_cap = cap;
+    }
+    unsigned h = node_hash(n) & (c->shared_cap - 1);
+    while (c->shared[h]) {
+        enode *old = c->shared[h];
+        if (node_same(old, n)) {
+            if (old->memo < 0 && old->op != N_SLOT)
+                old->memo = c->prog->nmemo++;
+            return old;
+        }
+        h = (h + 1) & (c->shared_cap - 1);
+    }
+    c->shared[h] = n;
+    c->shared_n++;
+    return n;
+}
+
+static enode *compile_expr(compiler *c, const expr *e);
+
+static enode *numeric(compiler *c, const expr *e)
+{
+    enode *n = compile_expr(c, e);
+    if (e->type != TY_BANDED)
+        return n;
+    enode *w = new_node(c, N_AS_NUMBER);
+    w->a = n;
+    return finish(c, w);
+}
+
+static enode *slot_of_symbol(compiler *c, const symbol *s)
+{
+    if (s->kind == SYM_PARAM)
+        return constant(c, c->prog->params[s->index]);
+    enode *n = new_node(c, N_SLOT);
+    n->slot = c->slot_of[s->order];
+    /* A definition that folded to a constant is that constant everywhere. */
+    const step *st = NULL;
+    for (int i = 0; i < c->prog->nsteps; i++)
+        if (c->prog->steps[i].sym == s)
+            st = &c->prog->steps[i];
+    if (st && st->kind == STEP_VALUE && st->value && st->value->op == N_CONST)
+        return st->value;
+    return finish(c, n);
+}
+
+static enode *compile_binary(compiler *c, const expr *e)
+{
+    const expr *l = e->u.bin.l, *r = e->u.bin.r;
+    node_op op;
+    switch (e->op) {
+    case OP_ADD:
+    case OP_SUB:
+        if (l->type == TY_DATE || r->type == TY_DATE || l->type == TY_DURATION) {
+            op = l->type == TY_DATE && r->type == TY_DATE ? N_DATE_DIFF
+                 : e->op == OP_ADD                        ? N_DATE_ADD
+                                                          : N_DATE_SUB;
+            break;
+        }
+        op = e->op == OP_ADD ? N_ADD : N_SUB;
+        break;
+    case OP_MUL: op = N_MUL; break;
+    case OP_DIV: op = N_DIV; break;
+    case OP_LT: op = N_LT; break;
+    case OP_LE: op = N_LE; break;
+    case OP_GT: op = N_GT; break;
+    case OP_GE: op = N_GE; break;
+    case OP_EQ: op = N_EQ; break;
+    case OP_NE: op = N_NE; break;
+    case OP_AND: op = N_AND; break;
+    case OP_OR: op = N_OR; break;
+    default: op = N_DEFAULT; break;
+    }
+    enode *n = new_node(c, op);
+    n->a = numeric(c, l);
+    n->b = numeric(c, r);
+    return finish(c, n);
+}
+
+static enode *compile_expr(compiler *c, const expr *e)
+{
+    enode *n;
+    switch (e->kind) {
+    case EX_NUM:
+        return constant(c, value_num(e->u.num));
+    case EX_TEXT:
+        return constant(c, value_text(e->u.text.s, e->u.text.len));
+    case EX_BOOL:
+        return constant(c, value_bool(e->u.b));
+    case EX_NA:
+        return constant(c, value_na());
+    case EX_DATE:
+        return constant(c, value_date(e->u.date));
+    case EX_DURATION: {
+        rb_value v = value_na();
+        v.kind = VK_DUR;
+        int amount = e->u.dur.amount;
+        switch (e->u.dur.unit) {
+        case DUR_DAYS: v.u.dur.days = amount; break;
+        case DUR_WEEKS: v.u.dur.days = amount * 7; break;
+        case DUR_MONTHS: v.u.dur.months = amount; break;
+        case DUR_YEARS: v.u.dur.months = amount * 12; break;
+        }
+        return constant(c, v);
+    }
+    case EX_NAME:
+        return slot_of_symbol(c, e->u.name.sym);
+    case EX_UNARY:
+        n = new_node(c, e->op == OP_NOT ? N_NOT : N_NEG);
+        n->a = numeric(c, e->u.bin.l);
+        return finish(c, n);
+    case EX_BINARY:
+        return compile_binary(c, e);
+    case EX_IF:
+        n = new_node(c, N_IF);
+        n->a = compile_expr(c, e->u.cond.cond);
+        n->b = numeric(c, e->u.cond.then);
+        n->c = numeric(c, e->u.cond.els);
+        /* Fold only on a known condition; a constant branch alone is not enough. */
+        if (n->a->op == N_CONST && n->a->k.kind == VK_BOOL)
+            return n->a->k.u.b ? n->b : n->c;
+        return finish(c, n);
+    case EX_CALL: {
+        n = new_node(c, N_CALL);
+        n->fn = (uint8_t)builtin_find(e->u.call.fn);
+        n->nargs = e->u.call.nargs;
+        n->args = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->args);
+        int i = 0;
+        for (expr_list *a = e->u.call.args; a; a = a->next)
+            n->args[i++] = builtin_table[n->fn].takes_measure ? compile_expr(c, a->e) : numeric(c, a->e);
+        return finish(c, n);
+    }
+    case EX_IS:
+        n = new_node(c, e->u.is.band ? N_IS_BAND : N_IS_NA);
+        n->a = compile_expr(c, e->u.is.e);
+        if (e->u.is.band) {
+            const scheme *s = e->u.is.e->u.name.sym->scheme;
+            n->band = (int16_t)scheme_band_index(s, e->u.is.band);
+        }
+        return finish(c, n);
+    case EX_COUNT: {
+        n = new_node(c, N_COUNT);
+        for (name_ref *m = e->u.count.members; m; m = m->next)
+            n->nargs++;
+        n->args = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->args);
+        int i = 0;
+        for (name_ref *m = e->u.count.members; m; m = m->next) {
+            n->args[i++] = slot_of_symbol(c, m->sym);
+            /* Each member's band index in its own scheme. */
+        }
+        n->band = (int16_t)scheme_band_index(e->u.count.members->sym->scheme, e->u.count.band);
+        return finish(c, n);
+    }
+    }
+    return constant(c, value_na());
+}
+
+static int count_clauses(const clause *cl, clause_kind kind)
+{
+    int n = 0;
+    for (; cl; cl = cl->next)
+        n += cl->kind == kind;
+    return n;
+}
+
+static enode **compile_clauses(compiler *c, const clause *cl, clause_kind kind, int n)
+{
+    enode **out = arena_alloc(&c->prog->arena, (size_t)(n ? n : 1) * sizeof *out);
+    int i = 0;
+    for (; cl; cl = cl->next)
+        if (cl->kind == kind)
+            out[i++] = compile_expr(c, cl->cond);
+    return out;
+}
+
+static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *rules, bool scheme_ranges)
+{
+    int n = 0;
+    if (scheme_ranges) {
+        for (int i = 0; i < sch->nbands; i++)
+            n += sch->rules[i]->nedges > 0 || sch->rules[i]->otherwise;
+    } else {
+        for (band_rule *r = rules; r; r = r->next)
+            n++;
+    }
+    st->tests = arena_alloc(&c->prog->arena, (size_t)(n ? n : 1) * sizeof *st->tests);
+    st->ntests = 0;
+    for (int i = 0;; i++) {
+        const band_rule *r;
+        if (scheme_ranges) {
+            if (i >= sch->nbands)
+                break;
+            r = sch->rules[i];
+            if (r->nedges == 0 && !r->otherwise)
+                continue;
+        } else {
+            r = rules;
+            if (!r)
+                break;
+            rules = rules->next;
+        }
+        band_test *t = &st->tests[st->ntests++];
+        t->band = scheme_band_index(sch, r->band);
+        t->nedges = r->nedges;
+        t->rule = r;
+        for (int e = 0; e < r->nedges; e++) {
+            t->op[e] = r->edges[e].op;
+            t->limit[e] = numeric(c, r->edges[e].limit);
+        }
+    }
+    st->band_scores = arena_alloc(&c->prog->arena, (size_t)sch->nbands * sizeof *st->band_scores);
+    for (int i = 0; i < sch->nbands; i++) {
+        enode *k = numeric(c, sch->rules[i]->score);
+        st->band_scores[i] = k->op == N_CONST && k->k.kind == VK_NUM ? k->k.u.num : num_from_int(0);
+    }
+}
+
+static bool apply_settings(compiler *c, const param_setting *set, int nset)
+{
+    const policy *p = c->pol;
+    bool ok = true;
+    program *prog = c->prog;
+    bool *given = xcalloc((size_t)p->nparams + 1, sizeof *given);
+    for (int i = 0; i < nset; i++) {
+        symbol *s = policy_lookup(p, set[i].name);
+        if (!s || s->kind != SYM_PARAM) {
+            const char **names = xmalloc((size_t)p->nparams * sizeof *names);
+            for (int j = 0; j < p->nparams; j++)
+                names[j] = p->params[j]->name;
+            const char *best = closest_name(set[i].name, names, p->nparams);
+            if (best)
+                diag_plain_error(c->d, "--param %s: the policy has no parameter '%s' (did you mean '%s'?)", set[i].name, set[i].name, best);
+            else
+                diag_plain_error(c->d, "--param %s: the policy has no parameter '%s'", set[i].name, set[i].name);
+            free(names);
+            ok = false;
+            continue;
+        }
+        rb_value v;
+        if (!value_from_text(s->type, set[i].value, strlen(set[i].value), &v)) {
+            diag_plain_error(c->d, "%s%s: '%s' is not a %s", s->decl ? "--param " : "--as-of", s->decl ? s->name : "", set[i].value, type_name(s->type));
+            ok = false;
+            continue;
+        }
+        prog->params[s->index] = v;
+        given[s->index] = true;
+    }
+    /* Defaults in dependency order, so one may be built from another. */
+    for (int i = 0; i < p->norder; i++) {
+        const symbol *s = p->order[i];
+        if (s->kind != SYM_PARAM || given[s->index])
+            continue;
+        if (!s->decl)
+            prog->params[s->index] = value_date(date_today_utc());
+        else {
+            enode *k = compile_expr(c, s->decl->value);
+            prog->params[s->index] = k->op == N_CONST ? k->k : value_na();
+        }
+    }
+    free(given);
+    return ok;
+}
+
+program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d)
+{
+    program *prog = xcalloc(1, sizeof *prog);
+    arena_init(&prog->arena);
+    prog->pol = p;
+    compiler c = {prog, p, d, NULL, NULL, 0, 0, {0}};
+    frame_init(&c.scratch, prog);
+    prog->params = arena_alloc(&prog->arena, (size_t)(p->nparams + 1) * sizeof *prog->params);
+    if (!apply_settings(&c, settings, nsettings)) {
+        frame_free(&c.scratch);
+        free(c.shared);
+        program_free(prog);
+        return NULL;
+    }
+
+    c.slot_of = xmalloc((size_t)(p->norder + 1) * sizeof *c.slot_of);
+    prog->ninputs = p->ninputs;
+    prog->nslots = p->ninputs;
+    for (int i = 0; i < p->norder; i++) {
+        const symbol *s = p->order[i];
+        c.slot_of[i] = s->kind == SYM_INPUT ? s->index : s->kind == SYM_PARAM ? -1 : prog->nslots++;
+    }
+    prog->steps = arena_alloc(&prog->arena, (size_t)(p->norder + 1) * sizeof *prog->steps);
+    for (int i = 0; i < p->norder; i++) {
+        const symbol *s = p->order[i];
+        if (s->kind == SYM_INPUT || s->kind == SYM_PARAM)
+            continue;
+        step *st = &prog->steps[prog->nsteps];
+        st->sym = s;
+        st->slot = c.slot_of[i];
+        const decl *dl = s->decl;
+        if (s->kind == SYM_LET || s->kind == SYM_METRIC) {
+            st->kind = STEP_VALUE;
+            st->value = compile_expr(&c, dl->value);
+        } else {
+            st->kind = s->kind == SYM_MEASURE ? STEP_MEASURE : STEP_GROUP;
+            st->scheme = s->scheme;
+            st->n_na_when = count_clauses(dl->clauses, CL_NA_WHEN);
+            st->n_applies = count_clauses(dl->clauses, CL_APPLIES_WHEN);
+            st->na_when = compile_clauses(&c, dl->clauses, CL_NA_WHEN, st->n_na_when);
+            st->applies = compile_clauses(&c, dl->clauses, CL_APPLIES_WHEN, st->n_applies);
+            if (s->kind == SYM_MEASURE) {
+                st->value = numeric(&c, dl->value);
+                compile_tests(&c, st, s->scheme, dl->bands, false);
+            } else {
+                compile_tests(&c, st, s->scheme, NULL, true);
+                st->agg = dl->agg;
+                for (name_ref *m = dl->members; m; m = m->next)
+                    st->nmembers++;
+                st->member_slots = arena_alloc(&prog->arena, (size_t)st->nmembers * sizeof *st->member_slots);
+                st->weights = arena_alloc(&prog->arena, (size_t)st->nmembers * sizeof *st->weights);
+                int j = 0;
+                for (name_ref *m = dl->members; m; m = m->next, j++) {
+                    st->member_slots[j] = c.slot_of[m->sym->order];
+                    st->weights[j] = m->weight ? numeric(&c, m->weight) : NULL;
+                }
+            }
+        }
+        prog->nsteps++;
+    }
+    prog->output_slot = arena_alloc(&prog->arena, (size_t)(p->noutputs + 1) * sizeof *prog->output_slot);
+    for (int i = 0; i < p->noutputs; i++)
+        prog->output_slot[i] = c.slot_of[p->outputs[i]->order];
+    free(c.slot_of);
+    free(c.shared);
+    frame_free(&c.scratch);
+    return prog;
+}
+
+void program_free(program *prog)
+{
+    if (!prog)
+        return;
+    arena_free(&prog->arena);
+    free(prog);
+}

@@ -1,0 +1,93 @@
+/* compile.h - the evaluation tree: a checked policy turned into steps over
+ * numbered slots, ready to score accounts.
+ *
+ * Names are gone: every input, definition and output is a slot number; a
+ * parameter is a constant folded into the tree; an expression that appears
+ * twice is one node evaluated once per account (its memo slot). */
+#ifndef RUBRIC_COMPILE_H
+#define RUBRIC_COMPILE_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "policy.h"
+#include "value.h"
+
+typedef enum node_op {
+    N_CONST, N_SLOT, N_AS_NUMBER,
+    N_NEG, N_NOT,
+    N_ADD, N_SUB, N_MUL, N_DIV,
+    N_DATE_ADD, N_DATE_SUB, N_DATE_DIFF,
+    N_LT, N_LE, N_GT, N_GE, N_EQ, N_NE,
+    N_AND, N_OR, N_DEFAULT, N_IF,
+    N_CALL, N_IS_BAND, N_IS_NA, N_COUNT,
+} node_op;
+
+typedef struct enode {
+    uint8_t op;
+    uint8_t fn;           /* N_CALL: builtin_id */
+    int16_t band;         /* N_IS_BAND, N_COUNT */
+    int32_t slot;         /* N_SLOT */
+    int32_t memo;         /* >= 0: shared, evaluated once per account */
+    rb_value k;           /* N_CONST */
+    struct enode *a, *b, *c;
+    struct enode **args;  /* N_CALL arguments, N_COUNT member slots */
+    int nargs;
+} enode;
+
+/* One edge-tested band line: value OP limit [and value OP limit]. */
+typedef struct band_test {
+    int band;             /* index in the scheme */
+    int nedges;           /* 0: otherwise */
+    rb_op op[2];
+    enode *limit[2];
+    const band_rule *rule;
+} band_test;
+
+typedef enum step_kind { STEP_VALUE, STEP_MEASURE, STEP_GROUP } step_kind;
+
+/* One named definition, evaluated per account into its slot. */
+typedef struct step {
+    step_kind kind;
+    const symbol *sym;
+    int slot;
+    enode *value;                 /* STEP_VALUE, STEP_MEASURE */
+    enode **na_when, **applies;
+    int n_na_when, n_applies;
+    band_test *tests;             /* measure bands, or a group's score ranges */
+    int ntests;
+    const scheme *scheme;
+    rb_num *band_scores;          /* per band of the scheme */
+    int *member_slots;            /* group */
+    enode **weights;
+    int nmembers;
+    agg_kind agg;
+} step;
+
+typedef struct program {
+    arena arena;
+    const policy *pol;
+    int nslots, nmemo;
+    int ninputs;                  /* inputs are slots 0 .. ninputs-1 */
+    step *steps;
+    int nsteps;
+    int *output_slot;             /* per policy output */
+    rb_value *params;             /* per policy parameter, after --param */
+} program;
+
+typedef struct param_setting {
+    char *name;
+    const char *value;
+} param_setting;
+
+/* Applies parameter settings (as_of among them; NULL as_of means today) and
+ * builds the tree.  Returns NULL after reporting bad settings to d. */
+program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d);
+void program_free(program *prog);
+
+/* Converts text to a value of the given type, as the data readers and
+ * --param do.  Returns false when it does not fit. */
+bool value_from_text(rb_type type, const char *s, size_t len, rb_value *out);
+
+#endif

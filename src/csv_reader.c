@@ -1,0 +1,253 @@
+/* csv_reader.c - RFC 4180 records: quoted fields with "" escapes, embedded
+ * commas and newlines, LF or CRLF line ends.
+ *
+ * Each record is found in two passes over the buffer: first its end (which
+ * needs the quote state), then its fields, unescaped in place.  Most lines
+ * hold no quote at all, and for those the first pass is one memchr. */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+#include "reader_internal.h"
+#include "xalloc.h"
+
+enum { MAX_COLUMNS = 4096 };
+
+/* Finds the end of the record at buf[from]: the index of its terminating
+ * '\n' (or len at end of input).  Returns -1 when more input is needed and
+ * -2 when a quoted field never closes before the end of input. */
+static long record_end(reader *r, size_t from, long *newlines)
+{
+    const char *buf = r->buf;
+    size_t len = r->len;
+    const char *nl = memchr(buf + from, '\n', len - from);
+    size_t stop = nl ? (size_t)(nl - buf) : len;
+    if (!memchr(buf + from, '"', stop - from)) {
+        if (!nl && !r->eof)
+            return -1;
+        *newlines = nl ? 1 : 0;
+        return (long)stop;
+    }
+    bool quoted = false;
+    long lines = 0;
+    for (size_t i = from; i < len; i++) {
+        char ch = buf[i];
+        if (ch == '"')
+            quoted = !quoted; /* "" toggles twice: stays quoted */
+        else if (ch == '\n') {
+            lines++;
+            if (!quoted) {
+                *newlines = lines;
+                return (long)i;
+            }
+        }
+    }
+    if (!r->eof)
+        return -1;
+    if (quoted)
+        return -2;
+    *newlines = lines;
+    return (long)len;
+}
+
+typedef struct field {
+    char *s;
+    uint32_t len;
+} field;
+
+/* Splits buf[from..end) into fields.  Returns the number of fields, or -1
+ * with a message for a stray quote. */
+static int split_fields(char *buf, size_t from, size_t end, field *out, int max, char *err, size_t errlen)
+{
+    if (end > from && buf[end - 1] == '\r')
+        end--;
+    int n = 0;
+    size_t i = from;
+    for (;;) {
+        if (n == max) {
+            snprintf(err, errlen, "more than %d fields", max);
+            return -1;
+        }
+        if (i < end && buf[i] == '"') {
+            char *dst = buf + i, *start = dst;
+            i++;
+            for (;;) {
+                if (i >= end) {
+                    snprintf(err, errlen, "field %d: quoted field is not closed", n + 1);
+                    return -1;
+                }
+                if (buf[i] == '"') {
+                    if (i + 1 < end && buf[i + 1] == '"') {
+                        *dst++ = '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                *dst++ = buf[i++];
+            }
+            out[n].s = start;
+            out[n].len = (uint32_t)(dst - start);
+            n++;
+            if (i == end)
+                return n;
+            if (buf[i] != ',') {
+                snprintf(err, errlen, "field %d: unexpected '%c' after a closing quote", n, buf[i]);
+                return -1;
+            }
+            i++;
+            continue;
+        }
+        const char *comma = memchr(buf + i, ',', end - i);
+        size_t stop = comma ? (size_t)(comma - buf) : end;
+        if (memchr(buf + i, '"', stop - i)) {
+            snprintf(err, errlen, "field %d: a quote inside an unquoted field (quote the whole field and double the quote)", n + 1);
+            return -1;
+        }
+        out[n].s = buf + i;
+        out[n].len = (uint32_t)(stop - i);
+        n++;
+        if (!comma)
+            return n;
+        i = stop + 1;
+    }
+}
+
+/* Reads the next record's fields.  1: fields in out; 0: end; -1: malformed
+ * (message in err, the record skipped); -2: fatal. */
+static int next_fields(reader *r, field *out, int max, int *nout, record_pos *pos, char *err, size_t errlen)
+{
+    for (;;) {
+        long newlines = 0;
+        long end;
+        while ((end = record_end(r, r->pos, &newlines)) == -1) {
+            if (reader_fill(r) < 0) {
+                snprintf(err, errlen, "line %ld: %s", r->line, r->cap >= (64 << 20) ? "a record longer than 64 MiB" : "read error");
+                return -2;
+            }
+        }
+        pos->line = r->line;
+        if (end == -2) {
+            snprintf(err, errlen, "line %ld: a quoted field is not closed before the end of the file", r->line);
+            r->pos = r->len;
+            return -2;
+        }
+        size_t from = r->pos;
+        r->pos = (size_t)end < r->len ? (size_t)end + 1 : r->len;
+        r->line += newlines;
+        if (from == r->len && r->eof)
+            return 0;
+        /* Blank lines carry no data; they are not records. */
+        if ((size_t)end == from || ((size_t)end == from + 1 && r->buf[from] == '\r'))
+            continue;
+        int n = split_fields(r->buf, from, (size_t)end, out, max, err, errlen);
+        if (n < 0)
+            return -1;
+        *nout = n;
+        return 1;
+    }
+}
+
+static void trim(field *f)
+{
+    while (f->len && (f->s[0] == ' ' || f->s[0] == '\t')) {
+        f->s++;
+        f->len--;
+    }
+    while (f->len && (f->s[f->len - 1] == ' ' || f->s[f->len - 1] == '\t'))
+        f->len--;
+}
+
+bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
+{
+    field *cols = xmalloc(MAX_COLUMNS * sizeof *cols);
+    int n = 0;
+    record_pos pos;
+    char msg[256];
+    int rc = next_fields(r, cols, MAX_COLUMNS, &n, &pos, msg, sizeof msg);
+    if (rc == 0) {
+        snprintf(err, errlen, "%s: no header line (the file is empty)", r->path);
+        free(cols);
+        return false;
+    }
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: header: %s", r->path, msg);
+        free(cols);
+        return false;
+    }
+    r->ncols = n;
+    r->col_field = xmalloc((size_t)n * sizeof *r->col_field);
+    bool *found = xcalloc((size_t)r->nfields + 1, sizeof *found);
+    bool ok = true;
+    for (int c = 0; c < n; c++) {
+        trim(&cols[c]);
+        r->col_field[c] = -1;
+        for (int f = 0; f < r->nfields; f++)
+            if (strlen(r->fields[f]) == cols[c].len && memcmp(r->fields[f], cols[c].s, cols[c].len) == 0) {
+                if (found[f]) {
+                    snprintf(err, errlen, "%s: header: column '%s' appears twice", r->path, r->fields[f]);
+                    ok = false;
+                }
+                found[f] = true;
+                r->col_field[c] = f;
+            }
+    }
+    for (int f = 0; ok && f < r->nfields; f++) {
+        if (found[f] || !required[f])
+            continue;
+        const char **names = xmalloc((size_t)n * sizeof *names);
+        for (int c = 0; c < n; c++) {
+            cols[c].s[cols[c].len] = '\0'; /* header cells are not needed again */
+            names[c] = cols[c].s;
+        }
+        const char *best = closest_name(r->fields[f], names, n);
+        if (best)
+            snprintf(err, errlen, "%s: header: no column '%s' (did you mean '%s'?)", r->path, r->fields[f], best);
+        else
+            snprintf(err, errlen, "%s: header: no column '%s'", r->path, r->fields[f]);
+        free(names);
+        ok = false;
+    }
+    free(found);
+    free(cols);
+    return ok;
+}
+
+read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
+{
+    field stack[256];
+    field *fields = r->ncols + 1 <= 256 ? stack : xmalloc((size_t)(r->ncols + 1) * sizeof *fields);
+    int n = 0;
+    char msg[256];
+    int rc = next_fields(r, fields, r->ncols + 1, &n, pos, msg, sizeof msg);
+    read_status st;
+    if (rc == 0)
+        st = READ_EOF;
+    else if (rc == -2) {
+        snprintf(err, errlen, "%s", msg);
+        st = READ_FATAL;
+    } else {
+        pos->record = ++r->record;
+        if (rc == -1) {
+            snprintf(err, errlen, "%s", msg);
+            st = READ_BAD_RECORD;
+        } else if (n != r->ncols) {
+            snprintf(err, errlen, "%d field%s, but the header has %d", n, n == 1 ? "" : "s", r->ncols);
+            st = READ_BAD_RECORD;
+        } else {
+            for (int c = 0; c < n; c++) {
+                int f = r->col_field[c];
+                if (f < 0 || fields[c].len == 0)
+                    continue;
+                cells[f].s = fields[c].s;
+                cells[f].len = fields[c].len;
+                cells[f].state = CELL_TEXT;
+            }
+            st = READ_OK;
+        }
+    }
+    if (fields != stack)
+        free(fields);
+    return st;
+}

@@ -1,0 +1,89 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+enum severity { SEV_ERROR, SEV_WARNING, SEV_NOTE };
+
+bool diag_want_color(FILE *f)
+{
+    const char *no = getenv("NO_COLOR");
+    if (no && *no)
+        return false;
+    return isatty(fileno(f));
+}
+
+void diag_init(diag *d, FILE *out)
+{
+    d->out = out;
+    d->color = diag_want_color(out);
+    d->errors = d->warnings = 0;
+    d->max_errors = 50;
+    d->warnings_are_errors = false;
+}
+
+static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_list ap)
+{
+    static const char *const names[] = {"error", "warning", "note"};
+    static const char *const colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
+    const char *bold = d->color ? "\033[1m" : "", *reset = d->color ? "\033[0m" : "";
+    const char *sevcolor = d->color ? colors[sev] : "";
+
+    if (sev == SEV_ERROR && ++d->errors > d->max_errors) {
+        if (d->errors == d->max_errors + 1)
+            fprintf(d->out, "rubric: too many errors; stopping the list here\n");
+        return;
+    }
+    if (sev == SEV_WARNING)
+        d->warnings++;
+    if (d->errors > d->max_errors)
+        return;
+
+    unsigned line = 0, col = 0;
+    if (loc.src) {
+        source_line_col(loc.src, loc.begin, &line, &col);
+        fprintf(d->out, "%s%s:%u:%u: %s", bold, loc.src->path, line, col, reset);
+    }
+    fprintf(d->out, "%s%s:%s ", sevcolor, names[sev], reset);
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    if (!loc.src)
+        return;
+
+    size_t len;
+    const char *text = source_line(loc.src, line, &len);
+    fprintf(d->out, "%5u | %.*s\n      | ", line, (int)len, text);
+    /* Tabs in the source are kept so the caret lines up in any tab width. */
+    for (unsigned i = 1; i < col && i <= len; i++)
+        fputc(text[i - 1] == '\t' ? '\t' : ' ', d->out);
+    unsigned width = loc.end > loc.begin ? loc.end - loc.begin : 1;
+    if (col - 1 + width > len)
+        width = len >= col ? (unsigned)len - col + 1 : 1;
+    fprintf(d->out, "%s^", sevcolor);
+    for (unsigned i = 1; i < width; i++)
+        fputc('~', d->out);
+    fprintf(d->out, "%s\n", reset);
+}
+
+#define DEFINE_DIAG(fn, sev)                                    \
+    void fn(diag *d, rb_loc loc, const char *fmt, ...)          \
+    {                                                           \
+        va_list ap;                                             \
+        va_start(ap, fmt);                                      \
+        emit(d, sev, loc, fmt, ap);                             \
+        va_end(ap);                                             \
+    }
+
+DEFINE_DIAG(diag_error, SEV_ERROR)
+DEFINE_DIAG(diag_warning, SEV_WARNING)
+DEFINE_DIAG(diag_note, SEV_NOTE)
+
+void diag_plain_error(diag *d, const char *fmt, ...)
+{
+    rb_loc none = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    emit(d, SEV_ERROR, none, fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,28 @@
+/* eval.h - scoring one account with a compiled program. */
+#ifndef RUBRIC_EVAL_H
+#define RUBRIC_EVAL_H
+
+#include "compile.h"
+
+/* Per-account working memory, reused from one account to the next so that
+ * scoring allocates nothing. */
+typedef struct frame {
+    rb_value *slots;
+    rb_value *memo;
+    uint32_t *memo_gen;
+    uint32_t gen;
+} frame;
+
+void frame_init(frame *f, const program *prog);
+void frame_free(frame *f);
+
+/* Call after filling slots 0 .. ninputs-1: evaluates every step. */
+void eval_account(const program *prog, frame *f);
+
+rb_value eval_node(const enode *n, frame *f);
+/* Evaluates one step into its slot (explain replays steps one by one). */
+void eval_step(const step *s, frame *f);
+/* Which band test of a step matched, after eval_step; -1 when none. */
+int eval_matching_test(const step *s, frame *f, rb_value v);
+
+#endif

@@ -1,0 +1,308 @@
+/* json_reader.c - accounts from JSON (a top-level array, or an object whose
+ * "accounts" key holds the array) and NDJSON (one object per line).
+ *
+ * cJSON parses whole documents, so we find each record's extent ourselves
+ * (brackets and strings) and hand cJSON one record at a time: memory stays
+ * the size of one record however long the array is. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reader_internal.h"
+#include "xalloc.h"
+
+enum { MODE_SEQUENCE, MODE_ARRAY, MODE_DONE };
+
+static bool need(reader *r, size_t off)
+{
+    while (r->pos + off >= r->len) {
+        if (r->eof || reader_fill(r) <= 0)
+            return false;
+    }
+    return true;
+}
+
+/* Skips spaces from buf[pos], counting lines; false at end of input. */
+static bool skip_space(reader *r)
+{
+    for (;;) {
+        if (!need(r, 0))
+            return false;
+        char c = r->buf[r->pos];
+        if (c == '\n')
+            r->line++;
+        else if (c != ' ' && c != '\t' && c != '\r')
+            return true;
+        r->pos++;
+    }
+}
+
+/* Length of the JSON value at buf[pos], or 0 when input ends inside it.
+ * Counts its newlines into *lines. */
+static size_t value_extent(reader *r, long *lines)
+{
+    size_t off = 0;
+    int depth = 0;
+    bool in_string = false;
+    *lines = 0;
+    for (;; off++) {
+        if (!need(r, off))
+            return (!in_string && depth == 0 && off > 0) ? off : 0;
+        char c = r->buf[r->pos + off];
+        if (c == '\n')
+            (*lines)++;
+        if (in_string) {
+            if (c == '\\')
+                off++;
+            else if (c == '"') {
+                in_string = false;
+                if (depth == 0)
+                    return off + 1;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case '{':
+        case '[':
+            depth++;
+            break;
+        case '}':
+        case ']':
+            if (depth == 0)
+                return off;
+            if (--depth == 0)
+                return off + 1;
+            break;
+        case ',':
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
+            if (depth == 0)
+                return off;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* In {"accounts": [...], ...}: moves past the '[' of the accounts array. */
+static bool enter_accounts(reader *r, char *err, size_t errlen)
+{
+    r->pos++; /* '{' */
+    for (;;) {
+        if (!skip_space(r) || r->buf[r->pos] != '"') {
+            snprintf(err, errlen, "%s: line %ld: expected a key of the top-level object", r->path, r->line);
+            return false;
+        }
+        long lines;
+        size_t n = value_extent(r, &lines);
+        if (n == 0) {
+            snprintf(err, errlen, "%s: line %ld: unterminated key", r->path, r->line);
+            return false;
+        }
+        bool is_accounts = n == 10 && memcmp(r->buf + r->pos, "\"accounts\"", 10) == 0;
+        r->pos += n;
+        if (!skip_space(r) || r->buf[r->pos] != ':') {
+            snprintf(err, errlen, "%s: line %ld: expected ':' after a key", r->path, r->line);
+            return false;
+        }
+        r->pos++;
+        if (!skip_space(r)) {
+            snprintf(err, errlen, "%s: line %ld: the file ends inside the top-level object", r->path, r->line);
+            return false;
+        }
+        if (is_accounts) {
+            if (r->buf[r->pos] != '[') {
+                snprintf(err, errlen, "%s: line %ld: \"accounts\" must be an array", r->path, r->line);
+                return false;
+            }
+            r->pos++;
+            return true;
+        }
+        n = value_extent(r, &lines);
+        if (n == 0) {
+            snprintf(err, errlen, "%s: line %ld: the file ends inside the top-level object", r->path, r->line);
+            return false;
+        }
+        r->pos += n;
+        r->line += lines;
+        if (!skip_space(r) || r->buf[r->pos] != ',') {
+            snprintf(err, errlen, "%s: no \"accounts\" array in the top-level object", r->path);
+            return false;
+        }
+        r->pos++;
+    }
+}
+
+bool json_open(reader *r, char *err, size_t errlen)
+{
+    r->json_mode = MODE_SEQUENCE;
+    r->scratch_cap = (size_t)r->nfields * 40 + 1;
+    r->scratch = xmalloc(r->scratch_cap);
+    if (r->fmt == FMT_JSON) {
+        if (!skip_space(r)) {
+            snprintf(err, errlen, "%s: the file is empty", r->path);
+            return false;
+        }
+        if (r->buf[r->pos] == '[') {
+            r->pos++;
+            r->json_mode = MODE_ARRAY;
+        } else if (r->buf[r->pos] == '{') {
+            if (!enter_accounts(r, err, errlen))
+                return false;
+            r->json_mode = MODE_ARRAY;
+        } else {
+            snprintf(err, errlen, "%s: line %ld: expected an array of accounts, or an object with an \"accounts\" array", r->path, r->line);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Numbers keep the decimal the writer meant: integers exactly, others as
+ * the shortest text that reads back as the same double (0.35, not
+ * 0.34999999999999998). */
+static uint32_t format_number(double d, char *out)
+{
+    if (d == floor(d) && fabs(d) < 9007199254740992.0)
+        return (uint32_t)snprintf(out, 40, "%.0f", d);
+    for (int prec = 15; prec <= 17; prec++) {
+        int n = snprintf(out, 40, "%.*g", prec, d);
+        if (prec == 17 || strtod(out, NULL) == d)
+            return (uint32_t)n;
+    }
+    return 0;
+}
+
+static int field_of(reader *r, int position, const char *key)
+{
+    if (position < r->nkey_cache) {
+        int f = r->key_cache[position];
+        if (f >= 0 && strcmp(r->fields[f], key) == 0)
+            return f;
+    }
+    int found = -1;
+    for (int f = 0; f < r->nfields; f++)
+        if (strcmp(r->fields[f], key) == 0) {
+            found = f;
+            break;
+        }
+    if (position >= r->nkey_cache) {
+        int n = position + 16;
+        r->key_cache = xrealloc(r->key_cache, (size_t)n * sizeof *r->key_cache);
+        for (int i = r->nkey_cache; i < n; i++)
+            r->key_cache[i] = -1;
+        r->nkey_cache = n;
+    }
+    r->key_cache[position] = found;
+    return found;
+}
+
+read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
+{
+    if (r->json_doc) {
+        cJSON_Delete(r->json_doc);
+        r->json_doc = NULL;
+    }
+    if (r->json_mode == MODE_DONE)
+        return READ_EOF;
+    if (!skip_space(r)) {
+        if (r->json_mode == MODE_ARRAY) {
+            snprintf(err, errlen, "line %ld: the file ends before the closing ']'", r->line);
+            return READ_FATAL;
+        }
+        return READ_EOF;
+    }
+    if (r->json_mode == MODE_ARRAY) {
+        char c = r->buf[r->pos];
+        if (c == ']') {
+            r->json_mode = MODE_DONE;
+            return READ_EOF;
+        }
+        if (r->record > 0) {
+            if (c != ',') {
+                snprintf(err, errlen, "line %ld: expected ',' or ']' after a record", r->line);
+                return READ_FATAL;
+            }
+            r->pos++;
+            if (!skip_space(r)) {
+                snprintf(err, errlen, "line %ld: the file ends before the closing ']'", r->line);
+                return READ_FATAL;
+            }
+        }
+    }
+    pos->line = r->line;
+    pos->record = ++r->record;
+    long lines;
+    size_t n = value_extent(r, &lines);
+    if (n == 0) {
+        if (r->cap >= (64 << 20))
+            snprintf(err, errlen, "line %ld: a record longer than 64 MiB", r->line);
+        else
+            snprintf(err, errlen, "line %ld: the file ends inside a record", r->line);
+        return READ_FATAL;
+    }
+    const char *start = r->buf + r->pos;
+    r->pos += n;
+    r->line += lines;
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(start, n, &end, 0);
+    if (!doc || end != start + n) {
+        long off = end ? (long)(end - start) : 0;
+        if (doc)
+            cJSON_Delete(doc);
+        snprintf(err, errlen, "not valid JSON (at byte %ld of the record)", off + 1);
+        return READ_BAD_RECORD;
+    }
+    r->json_doc = doc;
+    if (!cJSON_IsObject(doc)) {
+        snprintf(err, errlen, "a record must be a JSON object");
+        return READ_BAD_RECORD;
+    }
+    size_t used = 0;
+    int position = 0;
+    for (cJSON *item = doc->child; item; item = item->next, position++) {
+        if (!item->string)
+            continue;
+        int f = field_of(r, position, item->string);
+        if (f < 0)
+            continue;
+        cell *c = &cells[f];
+        if (cJSON_IsNull(item))
+            continue;
+        c->state = CELL_TEXT;
+        if (cJSON_IsString(item)) {
+            c->s = item->valuestring;
+            c->len = (uint32_t)strlen(item->valuestring);
+        } else if (cJSON_IsNumber(item)) {
+            if (used + 40 > r->scratch_cap) {
+                c->state = CELL_MISSING; /* a key repeated many times: keep the first */
+                continue;
+            }
+            c->s = r->scratch + used;
+            c->len = format_number(item->valuedouble, r->scratch + used);
+            used += c->len + 1;
+        } else if (cJSON_IsBool(item)) {
+            c->s = cJSON_IsTrue(item) ? "true" : "false";
+            c->len = (uint32_t)strlen(c->s);
+        } else {
+            c->s = cJSON_IsArray(item) ? "a list" : "an object";
+            c->len = (uint32_t)strlen(c->s);
+            c->state = CELL_NESTED;
+        }
+    }
+    return READ_OK;
+}
+
+void json_close(reader *r)
+{
+    if (r->json_doc)
+        cJSON_Delete(r->json_doc);
+    r->json_doc = NULL;
+}

@@ -1,0 +1,38 @@
+/* parse.h - turning one policy file's text into declarations.
+ *
+ * The scanner (grammar/lexer.l) and the parser (grammar/parser.y) are
+ * reentrant: all of their state lives in a parse_ctx, so two files can be
+ * parsed in one process, as imports and the tests do. */
+#ifndef RUBRIC_PARSE_H
+#define RUBRIC_PARSE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "source.h"
+
+typedef struct parse_ctx {
+    arena *arena;
+    diag *diag;
+    const source *src;
+    decl *decls, *last_decl;          /* in the order written */
+    comment *comments, *last_comment;
+    /* scanner state */
+    unsigned offset;                  /* byte offset of the next token */
+    int paren_depth;                  /* newlines inside ( ) do not end a line */
+    bool line_has_tokens;             /* a newline ends a statement only after one */
+    bool eof_newline_sent;
+    int syntax_errors;
+    bool owner_broken;                /* the last measure/group/scheme header failed */
+} parse_ctx;
+
+/* Parses ctx->src, appending its declarations and comments to ctx.  Errors
+ * go to ctx->diag; returns the number of errors found in this file. */
+int parse_file(parse_ctx *ctx);
+
+/* Called by the grammar: append one declaration. */
+void parse_add_decl(parse_ctx *ctx, decl *d);
+
+#endif

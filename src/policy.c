@@ -1,0 +1,267 @@
+/* policy.c - loading a policy: files, imports, parsing, then checking. */
+#include "policy.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "xalloc.h"
+
+typedef struct loader {
+    policy *p;
+    diag *d;
+    char **seen;          /* real paths of files already loaded */
+    bool *in_progress;
+    int nseen;
+    comment *last_comment;
+} loader;
+
+static decl *load_file(loader *ld, source *src, int depth);
+
+static unsigned hash_name(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+symbol *policy_lookup(const policy *p, const char *name)
+{
+    if (!p->table)
+        return NULL;
+    for (symbol *s = p->table[hash_name(name) & (p->table_size - 1)]; s; s = s->hash_next)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+symbol *policy_intern(policy *p, const char *name)
+{
+    if (!p->table) {
+        p->table_size = 256;
+        p->table = arena_alloc(&p->arena, p->table_size * sizeof *p->table);
+    }
+    symbol *s = arena_alloc(&p->arena, sizeof *s);
+    s->name = name;
+    unsigned h = hash_name(name) & (p->table_size - 1);
+    s->hash_next = p->table[h];
+    p->table[h] = s;
+    return s;
+}
+
+scheme *policy_scheme(const policy *p, const char *name)
+{
+    for (int i = 0; i < p->nschemes; i++)
+        if (strcmp(p->schemes[i]->name, name) == 0)
+            return p->schemes[i];
+    return NULL;
+}
+
+int scheme_band_index(const scheme *s, const char *band)
+{
+    for (int i = 0; i < s->nbands; i++)
+        if (strcmp(s->bands[i], band) == 0)
+            return i;
+    return -1;
+}
+
+/* Optimal string alignment distance: a transposition ("licnese") costs one
+ * edit, as a person would count it. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < best)
+                best = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *closest_name(const char *wrong, const char *const *candidates, int n)
+{
+    const char *best = NULL;
+    int best_d = 0;
+    int limit = (int)strlen(wrong) / 3 + 1; /* about one edit in three letters */
+    if (limit > 4)
+        limit = 4;
+    for (int i = 0; i < n; i++) {
+        int dist = edit_distance(wrong, candidates[i]);
+        if (dist <= limit && (!best || dist < best_d)) {
+            best = candidates[i];
+            best_d = dist;
+        }
+    }
+    return best;
+}
+
+/* Imports resolve relative to the directory of the importing file. */
+static char *import_path(const char *importer, const char *target)
+{
+    if (target[0] == '/')
+        return xstrdup(target);
+    const char *slash = strrchr(importer, '/');
+    if (!slash)
+        return xstrdup(target);
+    size_t dir = (size_t)(slash - importer) + 1;
+    char *out = xmalloc(dir + strlen(target) + 1);
+    memcpy(out, importer, dir);
+    strcpy(out + dir, target);
+    return out;
+}
+
+static void add_source(policy *p, source *s)
+{
+    source **tail = &p->sources;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = s;
+}
+
+static decl *expand_imports(loader *ld, decl *list, int depth)
+{
+    for (decl *d = list; d; d = d->next) {
+        if (d->kind != D_IMPORT)
+            continue;
+        char *path = import_path(d->loc.src->path, d->name);
+        char real[PATH_MAX];
+        if (!realpath(path, real)) {
+            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
+            free(path);
+            continue;
+        }
+        int found = -1;
+        for (int i = 0; i < ld->nseen; i++)
+            if (strcmp(ld->seen[i], real) == 0)
+                found = i;
+        if (found >= 0) {
+            if (ld->in_progress[found])
+                diag_error(ld->d, d->name_loc, "import cycle: '%s' imports itself through '%s'", d->name, d->loc.src->path);
+            free(path); /* imported already: its names are in scope once */
+            continue;
+        }
+        if (depth > 64) {
+            diag_error(ld->d, d->name_loc, "imports nested too deeply");
+            free(path);
+            continue;
+        }
+        source *src = source_load(path);
+        if (!src) {
+            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
+            free(path);
+            continue;
+        }
+        free(path);
+        add_source(ld->p, src);
+        decl *sub = load_file(ld, src, depth + 1);
+        if (sub) {
+            decl *tail = sub;
+            while (tail->next)
+                tail = tail->next;
+            tail->next = d->next;
+            d->next = sub;
+            d = tail;
+        }
+    }
+    return list;
+}
+
+static int remember(loader *ld, const char *path)
+{
+    char real[PATH_MAX];
+    const char *key = realpath(path, real) ? real : path;
+    ld->seen = xrealloc(ld->seen, (size_t)(ld->nseen + 1) * sizeof *ld->seen);
+    ld->in_progress = xrealloc(ld->in_progress, (size_t)(ld->nseen + 1) * sizeof *ld->in_progress);
+    ld->seen[ld->nseen] = xstrdup(key);
+    ld->in_progress[ld->nseen] = true;
+    return ld->nseen++;
+}
+
+static decl *load_file(loader *ld, source *src, int depth)
+{
+    int me = remember(ld, src->path);
+    parse_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.arena = &ld->p->arena;
+    ctx.diag = ld->d;
+    ctx.src = src;
+    parse_file(&ctx);
+    if (ctx.comments) {
+        if (ld->last_comment)
+            ld->last_comment->next = ctx.comments;
+        else
+            ld->p->comments = ctx.comments;
+        ld->last_comment = ctx.last_comment;
+    }
+    decl *list = expand_imports(ld, ctx.decls, depth);
+    ld->in_progress[me] = false;
+    return list;
+}
+
+static policy *load(source *root, diag *d)
+{
+    policy *p = xcalloc(1, sizeof *p);
+    arena_init(&p->arena);
+    p->sources = root;
+    loader ld = {p, d, NULL, NULL, 0, NULL};
+    int before = d->errors;
+    p->decls = load_file(&ld, root, 0);
+    for (int i = 0; i < ld.nseen; i++)
+        free(ld.seen[i]);
+    free(ld.seen);
+    free(ld.in_progress);
+    /* After a syntax error the names a broken line would have defined are
+     * missing, and checking would only add false "unknown name" errors. */
+    bool ok = d->errors == before && check_policy(p, d) && d->errors == before;
+    if (!ok) {
+        policy_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+policy *policy_load(const char *path, diag *d)
+{
+    source *src = source_load(path);
+    if (!src) {
+        diag_plain_error(d, "cannot read policy '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    return load(src, d);
+}
+
+policy *policy_load_string(const char *path, const char *text, diag *d)
+{
+    return load(source_from_string(path, text, strlen(text)), d);
+}
+
+void policy_free(policy *p)
+{
+    if (!p)
+        return;
+    source *s = p->sources;
+    while (s) {
+        source *next = s->next;
+        source_free(s);
+        s = next;
+    }
+    arena_free(&p->arena);
+    free(p);
+}

@@ -1,0 +1,76 @@
+/* policy.h - a loaded and checked policy: its files, declarations and the
+ * symbols every name resolved to.
+ *
+ * Ownership: policy_free() releases everything, the arena (syntax tree,
+ * symbols) and the source files.  A policy is read-only once checked; the
+ * compiler builds its evaluation tree in an arena of its own. */
+#ifndef RUBRIC_POLICY_H
+#define RUBRIC_POLICY_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+typedef enum sym_kind {
+    SYM_INPUT, SYM_PARAM, SYM_LET, SYM_METRIC, SYM_MEASURE, SYM_GROUP,
+} sym_kind;
+
+typedef struct scheme {
+    const char *name;
+    decl *decl;
+    int nbands;
+    const char **bands;        /* in the order declared: worst first */
+    band_rule **rules;         /* rules[i] is the line of bands[i] */
+    bool used;
+} scheme;
+
+typedef struct symbol {
+    const char *name;
+    sym_kind kind;
+    decl *decl;                /* NULL for the built-in as_of */
+    rb_type type;
+    scheme *scheme;            /* measures and groups */
+    int index;                 /* position among inputs / params / outputs */
+    int state;                 /* cycle search: 0 new, 1 on the path, 2 done */
+    int order;                 /* position in evaluation order */
+    bool used;
+    bool is_output;
+    struct symbol *hash_next;
+} symbol;
+
+typedef struct policy {
+    arena arena;
+    source *sources;           /* every file loaded, the root first */
+    decl *decls;               /* all files, imports expanded in place */
+    comment *comments;
+    const char *title, *version;
+    const char *id_field;      /* `id NAME`, else NULL: account_id */
+    symbol **table;
+    unsigned table_size;
+    symbol **inputs, **params, **outputs, **order;
+    int ninputs, nparams, noutputs, norder;
+    scheme **schemes;
+    int nschemes;
+} policy;
+
+/* Reads, parses and checks the policy at path with its imports.  Returns
+ * NULL after reporting every error to d. */
+policy *policy_load(const char *path, diag *d);
+/* The same from text in memory (tests); imports resolve against path. */
+policy *policy_load_string(const char *path, const char *text, diag *d);
+void policy_free(policy *p);
+
+symbol *policy_lookup(const policy *p, const char *name);
+scheme *policy_scheme(const policy *p, const char *name);
+int scheme_band_index(const scheme *s, const char *band);
+
+/* The name from candidates closest to a misspelt one, or NULL. */
+const char *closest_name(const char *wrong, const char *const *candidates, int n);
+
+/* Internal to policy.c and check.c. */
+bool check_policy(policy *p, diag *d);
+symbol *policy_intern(policy *p, const char *name);
+
+#endif

@@ -1,0 +1,148 @@
+/* reader.c - opening data, choosing the format, refilling the buffer. */
+#include "reader_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+enum { READ_CHUNK = 1 << 20, MAX_RECORD = 64 << 20 };
+
+const char *format_name(data_format f)
+{
+    static const char *const names[] = {"auto", "csv", "json", "ndjson"};
+    return names[f];
+}
+
+bool format_parse(const char *name, data_format *out)
+{
+    for (int f = FMT_CSV; f <= FMT_NDJSON; f++)
+        if (strcmp(name, format_name((data_format)f)) == 0) {
+            *out = (data_format)f;
+            return true;
+        }
+    if (strcmp(name, "jsonl") == 0) {
+        *out = FMT_NDJSON;
+        return true;
+    }
+    return false;
+}
+
+static data_format format_from_path(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    data_format f;
+    if (dot && format_parse(dot + 1, &f))
+        return f;
+    return FMT_AUTO;
+}
+
+long reader_fill(reader *r)
+{
+    if (r->eof)
+        return 0;
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->consumed += r->pos;
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->cap - r->len < READ_CHUNK / 2) {
+        if (r->cap >= MAX_RECORD) {
+            errno = EFBIG;
+            return -1;
+        }
+        r->cap *= 2;
+        r->buf = xrealloc(r->buf, r->cap + 1);
+    }
+    for (;;) {
+        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            r->eof = true;
+        r->len += (size_t)n;
+        r->buf[r->len] = '\0';
+        return (long)n;
+    }
+}
+
+reader *reader_open(const char *path, data_format fmt, const char *const *fields,
+                    const bool *required, int nfields, char *err, size_t errlen)
+{
+    reader *r = xcalloc(1, sizeof *r);
+    r->path = path;
+    r->fields = fields;
+    r->nfields = nfields;
+    r->line = 1;
+    if (strcmp(path, "-") == 0) {
+        r->fd = 0;
+    } else {
+        r->fd = open(path, O_RDONLY);
+        if (r->fd < 0) {
+            snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+            free(r);
+            return NULL;
+        }
+        r->close_fd = true;
+        if (fmt == FMT_AUTO)
+            fmt = format_from_path(path);
+    }
+    r->cap = READ_CHUNK;
+    r->buf = xmalloc(r->cap + 1);
+    r->buf[0] = '\0';
+    if (reader_fill(r) < 0) {
+        snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        reader_close(r);
+        return NULL;
+    }
+    /* A UTF-8 byte order mark says nothing about the data: skip it. */
+    if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+        r->pos = 3;
+    if (fmt == FMT_AUTO) {
+        size_t i = r->pos;
+        while (i < r->len && (r->buf[i] == ' ' || r->buf[i] == '\t' || r->buf[i] == '\r' || r->buf[i] == '\n'))
+            i++;
+        fmt = i < r->len && r->buf[i] == '[' ? FMT_JSON : i < r->len && r->buf[i] == '{' ? FMT_NDJSON : FMT_CSV;
+    }
+    r->fmt = fmt;
+    bool ok = fmt == FMT_CSV ? csv_open(r, required, err, errlen) : json_open(r, err, errlen);
+    if (!ok) {
+        reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
+{
+    for (int i = 0; i < r->nfields; i++)
+        cells[i].state = CELL_MISSING;
+    if (r->fmt == FMT_CSV)
+        return csv_next(r, cells, pos, err, errlen);
+    return json_next(r, cells, pos, err, errlen);
+}
+
+data_format reader_format(const reader *r) { return r->fmt; }
+
+uint64_t reader_bytes(const reader *r) { return r->consumed + r->pos; }
+
+void reader_close(reader *r)
+{
+    if (!r)
+        return;
+    if (r->fmt != FMT_CSV)
+        json_close(r);
+    if (r->close_fd)
+        close(r->fd);
+    free(r->buf);
+    free(r->col_field);
+    free(r->scratch);
+    free(r->key_cache);
+    free(r);
+}

@@ -1,0 +1,57 @@
+/* reader.h - account records from CSV, JSON or NDJSON, one at a time.
+ *
+ * The caller names the fields it wants once, when the file is opened; the
+ * reader maps them to CSV columns or JSON keys and hands back, per record,
+ * one cell per wanted field.  Memory stays bounded by the largest record,
+ * whatever the number of records: a top-level JSON array is read element by
+ * element.  Cells point into the reader's buffer and are valid until the
+ * next call. */
+#ifndef RUBRIC_READER_H
+#define RUBRIC_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum data_format { FMT_AUTO, FMT_CSV, FMT_JSON, FMT_NDJSON } data_format;
+
+typedef enum cell_state {
+    CELL_MISSING,   /* empty CSV cell, absent or null JSON key */
+    CELL_TEXT,
+    CELL_NESTED,    /* a JSON object or array: kept for records/lists */
+} cell_state;
+
+typedef struct cell {
+    const char *s;
+    uint32_t len;
+    uint8_t state;
+} cell;
+
+typedef struct record_pos {
+    long record;    /* 1-based data record number */
+    long line;      /* line where the record starts */
+} record_pos;
+
+typedef enum read_status {
+    READ_OK = 1,
+    READ_EOF = 0,
+    READ_BAD_RECORD = -1,   /* this record is malformed; the next can be read */
+    READ_FATAL = -2,        /* cannot go on (I/O error, broken structure) */
+} read_status;
+
+typedef struct reader reader;
+
+/* fields[0..nfields-1]: the names wanted.  required[i]: a CSV header
+ * without that column is an error (JSON keys may be absent: na).  NULL and
+ * a message in err when the file cannot be opened or its header is wrong. */
+reader *reader_open(const char *path, data_format fmt, const char *const *fields,
+                    const bool *required, int nfields, char *err, size_t errlen);
+read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
+void reader_close(reader *r);
+data_format reader_format(const reader *r);
+const char *format_name(data_format f);
+bool format_parse(const char *name, data_format *out);
+/* Total bytes consumed so far (for progress lines). */
+uint64_t reader_bytes(const reader *r);
+
+#endif

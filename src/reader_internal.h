@@ -1,0 +1,43 @@
+/* reader_internal.h - the buffer the CSV and JSON readers share. */
+#ifndef RUBRIC_READER_INTERNAL_H
+#define RUBRIC_READER_INTERNAL_H
+
+#include "reader.h"
+
+struct reader {
+    int fd;
+    bool close_fd;
+    data_format fmt;
+    char *buf;
+    size_t cap, len, pos;    /* bytes buf[pos..len) not yet consumed */
+    bool eof;
+    uint64_t consumed;       /* bytes before buf[0] */
+    long line;               /* line number at buf[pos] */
+    long record;
+    const char *path;
+    /* wanted fields */
+    const char *const *fields;
+    int nfields;
+    /* CSV */
+    int ncols;
+    int *col_field;          /* column -> wanted field, or -1 */
+    /* JSON */
+    int json_mode;           /* see json_reader.c */
+    void *json_doc;          /* the cJSON tree of the current record */
+    char *scratch;           /* number text of the current record */
+    size_t scratch_cap;
+    int *key_cache;          /* json: field index seen at each key position */
+    int nkey_cache;
+};
+
+/* Reads more input after buf[len], first moving buf[pos..len) to the front.
+ * Returns the number of new bytes, 0 at end of input, -1 on error. */
+long reader_fill(reader *r);
+
+bool csv_open(reader *r, const bool *required, char *err, size_t errlen);
+read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
+bool json_open(reader *r, char *err, size_t errlen);
+read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
+void json_close(reader *r);
+
+#endif

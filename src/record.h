@@ -1,0 +1,29 @@
+/* record.h - one account's cells turned into the typed inputs of a policy. */
+#ifndef RUBRIC_RECORD_H
+#define RUBRIC_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "policy.h"
+#include "reader.h"
+#include "value.h"
+
+/* The fields a reader must provide for a policy: the account id first, then
+ * each input (an input named like the id shares its column).  field_of_input
+ * maps input index -> field index. */
+typedef struct record_layout {
+    const char **fields;
+    bool *required;
+    int nfields;
+    int *field_of_input;
+} record_layout;
+
+void record_layout_init(record_layout *l, const policy *p, const char *id_field);
+void record_layout_free(record_layout *l);
+
+/* Fills slots[0..ninputs) from cells.  False with a message naming the
+ * column when a value does not fit its declaration. */
+bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen);
+
+#endif

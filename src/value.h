@@ -1,0 +1,81 @@
+/* value.h - what an expression evaluates to for one account.
+ *
+ * Values are small and passed by value.  Text points into memory owned
+ * elsewhere (the policy's arena, or the reader's buffer for the current
+ * record), so a value never owns anything and never needs freeing. */
+#ifndef RUBRIC_VALUE_H
+#define RUBRIC_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "num.h"
+
+typedef enum vkind {
+    VK_NA,
+    VK_NUM,
+    VK_BOOL,
+    VK_TEXT,
+    VK_DATE,
+    VK_DUR,
+    VK_BANDED, /* a measure or group: num, band, score */
+} vkind;
+
+enum { BAND_NONE = -1 }; /* a banded value no band line caught */
+
+typedef struct rb_value {
+    uint8_t kind;
+    int8_t band;          /* VK_BANDED: index in its scheme, or BAND_NONE */
+    bool has_score;       /* VK_BANDED */
+    uint32_t len;         /* VK_TEXT */
+    union {
+        rb_num num;       /* VK_NUM; VK_BANDED: the measure value / group score */
+        bool b;
+        rb_date date;
+        struct { int32_t months, days; } dur;
+        const char *text;
+    } u;
+    rb_num score;         /* VK_BANDED with has_score */
+} rb_value;
+
+static inline rb_value value_na(void)
+{
+    rb_value v = {0};
+    return v;
+}
+
+static inline rb_value value_num(rb_num n)
+{
+    rb_value v = {0};
+    v.kind = VK_NUM;
+    v.u.num = n;
+    return v;
+}
+
+static inline rb_value value_bool(bool b)
+{
+    rb_value v = {0};
+    v.kind = VK_BOOL;
+    v.u.b = b;
+    return v;
+}
+
+static inline rb_value value_date(rb_date d)
+{
+    rb_value v = {0};
+    v.kind = VK_DATE;
+    v.u.date = d;
+    return v;
+}
+
+static inline rb_value value_text(const char *s, uint32_t len)
+{
+    rb_value v = {0};
+    v.kind = VK_TEXT;
+    v.u.text = s;
+    v.len = len;
+    return v;
+}
+
+#endif

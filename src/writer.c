@@ -1,0 +1,397 @@
+/* writer.c - the output formats.
+ *
+ * CSV: the id column, then one column per output; a banded output prints its
+ * band, numbers print in shortest round-trip form, na is an empty cell.
+ * JSON and NDJSON: per output, its value, band and score.  Table: aligned
+ * columns for people, widths fixed from the first rows so it still streams. */
+#include "writer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+enum { OUT_BUF = 1 << 16, TABLE_SAMPLE = 1000 };
+
+struct writer {
+    FILE *f;
+    out_format fmt;
+    const program *prog;
+    const char *id_name;
+    const int *columns;
+    int ncolumns;
+    bool color;
+    long records;
+    char *buf;
+    size_t len;
+    bool failed;
+    /* table */
+    int *width;
+    char **pending;          /* rows kept to size the columns */
+    int npending;
+};
+
+bool out_format_parse(const char *name, out_format *out)
+{
+    static const char *const names[] = {"table", "csv", "json", "ndjson"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (out_format)i;
+            return true;
+        }
+    return false;
+}
+
+static void flush(writer *w)
+{
+    if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
+        w->failed = true;
+    w->len = 0;
+}
+
+static void put(writer *w, const char *s, size_t n)
+{
+    if (w->len + n > OUT_BUF) {
+        flush(w);
+        if (n > OUT_BUF) {
+            if (fwrite(s, 1, n, w->f) != n)
+                w->failed = true;
+            return;
+        }
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+static void puts_(writer *w, const char *s) { put(w, s, strlen(s)); }
+
+int value_format(rb_value v, const scheme *sch, char *buf, size_t cap)
+{
+    switch ((vkind)v.kind) {
+    case VK_NA:
+        return snprintf(buf, cap, "na");
+    case VK_NUM:
+        return num_format(v.u.num, buf);
+    case VK_BOOL:
+        return snprintf(buf, cap, "%s", v.u.b ? "true" : "false");
+    case VK_TEXT:
+        return snprintf(buf, cap, "%.*s", (int)v.len, v.u.text);
+    case VK_DATE:
+        return date_format(v.u.date, buf);
+    case VK_DUR:
+        if (v.u.dur.months && v.u.dur.days)
+            return snprintf(buf, cap, "%d months %d days", v.u.dur.months, v.u.dur.days);
+        if (v.u.dur.months)
+            return snprintf(buf, cap, "%d months", v.u.dur.months);
+        return snprintf(buf, cap, "%d days", v.u.dur.days);
+    case VK_BANDED:
+        if (v.band == BAND_NONE || !sch)
+            return snprintf(buf, cap, "no band");
+        return snprintf(buf, cap, "%s", sch->bands[v.band]);
+    }
+    return 0;
+}
+
+static const scheme *scheme_of_column(const writer *w, int col)
+{
+    return w->prog->pol->outputs[w->columns[col]]->scheme;
+}
+
+static rb_value column_value(const writer *w, const rb_value *slots, int col)
+{
+    return slots[w->prog->output_slot[w->columns[col]]];
+}
+
+static void csv_cell(writer *w, const char *s, size_t n)
+{
+    bool quote = false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+            quote = true;
+    if (!quote) {
+        put(w, s, n);
+        return;
+    }
+    put(w, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            put(w, "\"", 1);
+        put(w, s + i, 1);
+    }
+    put(w, "\"", 1);
+}
+
+static void json_string(writer *w, const char *s, size_t n)
+{
+    put(w, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        put(w, s + start, i - start);
+        char esc[8];
+        if (ch == '"' || ch == '\\')
+            snprintf(esc, sizeof esc, "\\%c", ch);
+        else if (ch == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (ch == '\r')
+            snprintf(esc, sizeof esc, "\\r");
+        else if (ch == '\t')
+            snprintf(esc, sizeof esc, "\\t");
+        else
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+        puts_(w, esc);
+        start = i + 1;
+    }
+    put(w, s + start, n - start);
+    put(w, "\"", 1);
+}
+
+/* The value part of an output in JSON: numbers bare, text quoted. */
+static void json_scalar(writer *w, rb_value v)
+{
+    char tmp[64];
+    switch ((vkind)v.kind) {
+    case VK_NA:
+        puts_(w, "null");
+        return;
+    case VK_NUM:
+    case VK_BANDED: {
+        double d = v.u.num.d;
+        if (d != d || d - d != 0) { /* NaN or infinite: not JSON numbers */
+            puts_(w, "null");
+            return;
+        }
+        put(w, tmp, (size_t)num_format(v.u.num, tmp));
+        return;
+    }
+    case VK_BOOL:
+        puts_(w, v.u.b ? "true" : "false");
+        return;
+    case VK_TEXT:
+        json_string(w, v.u.text, v.len);
+        return;
+    default: {
+        int n = value_format(v, NULL, tmp, sizeof tmp);
+        json_string(w, tmp, (size_t)n);
+        return;
+    }
+    }
+}
+
+static void json_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
+{
+    puts_(w, "{");
+    json_string(w, w->id_name, strlen(w->id_name));
+    puts_(w, ": ");
+    json_string(w, id, idlen);
+    for (int c = 0; c < w->ncolumns; c++) {
+        const symbol *s = w->prog->pol->outputs[w->columns[c]];
+        rb_value v = column_value(w, slots, c);
+        puts_(w, ", ");
+        json_string(w, s->name, strlen(s->name));
+        puts_(w, ": {\"value\": ");
+        json_scalar(w, v);
+        if (s->type == TY_BANDED) {
+            puts_(w, ", \"band\": ");
+            if (v.kind == VK_BANDED && v.band != BAND_NONE)
+                json_string(w, s->scheme->bands[v.band], strlen(s->scheme->bands[v.band]));
+            else
+                puts_(w, "null");
+            puts_(w, ", \"score\": ");
+            if (v.kind == VK_BANDED && v.has_score)
+                json_scalar(w, value_num(v.score));
+            else
+                puts_(w, "null");
+        }
+        puts_(w, "}");
+    }
+    puts_(w, "}");
+}
+
+static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
+{
+    char tmp[64];
+    csv_cell(w, id, idlen);
+    for (int c = 0; c < w->ncolumns; c++) {
+        rb_value v = column_value(w, slots, c);
+        put(w, ",", 1);
+        if (v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE))
+            continue;
+        if (v.kind == VK_BANDED) {
+            puts_(w, scheme_of_column(w, c)->bands[v.band]);
+            continue;
+        }
+        if (v.kind == VK_TEXT) {
+            csv_cell(w, v.u.text, v.len);
+            continue;
+        }
+        int n = value_format(v, NULL, tmp, sizeof tmp);
+        csv_cell(w, tmp, (size_t)n);
+    }
+    put(w, "\n", 1);
+}
+
+/* Table rows are built as NUL-separated cells so they can wait for sizing. */
+static char *table_row(writer *w, const char *id, size_t idlen, const rb_value *slots)
+{
+    size_t cap = idlen + 2 + (size_t)w->ncolumns * 72, len = 0;
+    char *row = xmalloc(cap);
+    memcpy(row, id, idlen);
+    len = idlen;
+    row[len++] = '\0';
+    for (int c = 0; c < w->ncolumns; c++) {
+        int n = value_format(column_value(w, slots, c), scheme_of_column(w, c), row + len, 64);
+        if (n > 63)
+            n = 63;
+        len += (size_t)n;
+        row[len++] = '\0';
+    }
+    return row;
+}
+
+static const char *band_color(const char *band)
+{
+    if (strcmp(band, "red") == 0)
+        return "\033[31m";
+    if (strcmp(band, "yellow") == 0)
+        return "\033[33m";
+    if (strcmp(band, "green") == 0)
+        return "\033[32m";
+    return NULL;
+}
+
+static void table_cell(writer *w, const char *s, int width, bool last)
+{
+    size_t n = strlen(s);
+    const char *color = w->color ? band_color(s) : NULL;
+    if (color)
+        puts_(w, color);
+    put(w, s, n);
+    if (color)
+        puts_(w, "\033[0m");
+    if (last)
+        return;
+    for (int i = (int)n; i < width + 2; i++)
+        put(w, " ", 1);
+}
+
+static void table_emit(writer *w, const char *row)
+{
+    for (int c = 0; c <= w->ncolumns; c++) {
+        table_cell(w, row, w->width[c], c == w->ncolumns);
+        row += strlen(row) + 1;
+    }
+    put(w, "\n", 1);
+}
+
+static void table_flush_pending(writer *w)
+{
+    if (!w->pending)
+        return;
+    for (int i = 0; i < w->npending; i++) {
+        const char *cell = w->pending[i];
+        for (int c = 0; c <= w->ncolumns; c++) {
+            int n = (int)strlen(cell);
+            if (n > w->width[c])
+                w->width[c] = n;
+            cell += n + 1;
+        }
+    }
+    /* The header, underlined by the widths now known. */
+    table_cell(w, w->id_name, w->width[0], w->ncolumns == 0);
+    for (int c = 0; c < w->ncolumns; c++)
+        table_cell(w, w->prog->pol->outputs[w->columns[c]]->name, w->width[c + 1], c + 1 == w->ncolumns);
+    put(w, "\n", 1);
+    for (int i = 0; i < w->npending; i++) {
+        table_emit(w, w->pending[i]);
+        free(w->pending[i]);
+    }
+    free(w->pending);
+    w->pending = NULL;
+}
+
+writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id_name,
+                    const int *columns, int ncolumns, bool color)
+{
+    writer *w = xcalloc(1, sizeof *w);
+    w->f = f;
+    w->fmt = fmt;
+    w->prog = prog;
+    w->id_name = id_name;
+    w->columns = columns;
+    w->ncolumns = ncolumns;
+    w->color = color;
+    w->buf = xmalloc(OUT_BUF);
+    switch (fmt) {
+    case OUT_CSV:
+        csv_cell(w, id_name, strlen(id_name));
+        for (int c = 0; c < ncolumns; c++) {
+            const char *name = prog->pol->outputs[columns[c]]->name;
+            put(w, ",", 1);
+            csv_cell(w, name, strlen(name));
+        }
+        put(w, "\n", 1);
+        break;
+    case OUT_JSON:
+        puts_(w, "[");
+        break;
+    case OUT_NDJSON:
+        break;
+    case OUT_TABLE:
+        w->width = xcalloc((size_t)ncolumns + 1, sizeof *w->width);
+        w->width[0] = (int)strlen(id_name);
+        for (int c = 0; c < ncolumns; c++)
+            w->width[c + 1] = (int)strlen(prog->pol->outputs[columns[c]]->name);
+        w->pending = xmalloc(TABLE_SAMPLE * sizeof *w->pending);
+        break;
+    }
+    return w;
+}
+
+void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
+{
+    switch (w->fmt) {
+    case OUT_CSV:
+        csv_record(w, id, idlen, slots);
+        break;
+    case OUT_JSON:
+        puts_(w, w->records ? ",\n" : "\n");
+        json_record(w, id, idlen, slots);
+        break;
+    case OUT_NDJSON:
+        json_record(w, id, idlen, slots);
+        put(w, "\n", 1);
+        break;
+    case OUT_TABLE: {
+        char *row = table_row(w, id, idlen, slots);
+        if (w->pending) {
+            w->pending[w->npending++] = row;
+            if (w->npending == TABLE_SAMPLE)
+                table_flush_pending(w);
+        } else {
+            table_emit(w, row);
+            free(row);
+        }
+        break;
+    }
+    }
+    w->records++;
+}
+
+bool writer_close(writer *w)
+{
+    if (w->fmt == OUT_JSON)
+        puts_(w, w->records ? "\n]\n" : "]\n");
+    if (w->fmt == OUT_TABLE)
+        table_flush_pending(w);
+    flush(w);
+    if (fflush(w->f) != 0 || ferror(w->f))
+        w->failed = true;
+    bool ok = !w->failed;
+    free(w->buf);
+    free(w->width);
+    free(w);
+    return ok;
+}
