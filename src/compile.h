@@ -42,6 +42,8 @@ typedef struct band_test {
     int nedges;           /* 0: otherwise */
     rb_op op[2];
     enode *limit[2];
+    bool fixed[2];        /* limit is a constant number, kept in fixed_limit */
+    rb_num fixed_limit[2];
     const band_rule *rule;
 } band_test;
 

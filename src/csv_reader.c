@@ -16,7 +16,7 @@ enum { MAX_COLUMNS = 4096 };
 /* Finds the end of the record at buf[from]: the index of its terminating
  * '\n' (or len at end of input).  Returns -1 when more input is needed and
  * -2 when a quoted field never closes before the end of input. */
-static long record_end(reader *r, size_t from, long *newlines)
+static long record_end(reader *r, size_t from, long *newlines, bool *has_quote)
 {
     const char *buf = r->buf;
     size_t len = r->len;
@@ -26,8 +26,10 @@ static long record_end(reader *r, size_t from, long *newlines)
         if (!nl && !r->eof)
             return -1;
         *newlines = nl ? 1 : 0;
+        *has_quote = false;
         return (long)stop;
     }
+    *has_quote = true;
     bool quoted = false;
     long lines = 0;
     for (size_t i = from; i < len; i++) {
@@ -57,7 +59,7 @@ typedef struct field {
 
 /* Splits buf[from..end) into fields.  Returns the number of fields, or -1
  * with a message for a stray quote. */
-static int split_fields(char *buf, size_t from, size_t end, field *out, int max, char *err, size_t errlen)
+static int split_fields(char *buf, size_t from, size_t end, bool has_quote, field *out, int max, char *err, size_t errlen)
 {
     if (end > from && buf[end - 1] == '\r')
         end--;
@@ -68,7 +70,7 @@ static int split_fields(char *buf, size_t from, size_t end, field *out, int max,
             snprintf(err, errlen, "more than %d fields", max);
             return -1;
         }
-        if (i < end && buf[i] == '"') {
+        if (has_quote && i < end && buf[i] == '"') {
             char *dst = buf + i, *start = dst;
             i++;
             for (;;) {
@@ -101,7 +103,7 @@ static int split_fields(char *buf, size_t from, size_t end, field *out, int max,
         }
         const char *comma = memchr(buf + i, ',', end - i);
         size_t stop = comma ? (size_t)(comma - buf) : end;
-        if (memchr(buf + i, '"', stop - i)) {
+        if (has_quote && memchr(buf + i, '"', stop - i)) {
             snprintf(err, errlen, "field %d: a quote inside an unquoted field (quote the whole field and double the quote)", n + 1);
             return -1;
         }
@@ -121,7 +123,8 @@ static int next_fields(reader *r, field *out, int max, int *nout, record_pos *po
     for (;;) {
         long newlines = 0;
         long end;
-        while ((end = record_end(r, r->pos, &newlines)) == -1) {
+        bool has_quote = true;
+        while ((end = record_end(r, r->pos, &newlines, &has_quote)) == -1) {
             if (reader_fill(r) < 0) {
                 snprintf(err, errlen, "line %ld: %s", r->line, r->cap >= (64 << 20) ? "a record longer than 64 MiB" : "read error");
                 return -2;
@@ -141,7 +144,7 @@ static int next_fields(reader *r, field *out, int max, int *nout, record_pos *po
         /* Blank lines carry no data; they are not records. */
         if ((size_t)end == from || ((size_t)end == from + 1 && r->buf[from] == '\r'))
             continue;
-        int n = split_fields(r->buf, from, (size_t)end, out, max, err, errlen);
+        int n = split_fields(r->buf, from, (size_t)end, has_quote, out, max, err, errlen);
         if (n < 0)
             return -1;
         *nout = n;

@@ -26,51 +26,38 @@ void frame_free(frame *f)
     free(f->memo_gen);
 }
 
-static rb_value as_number(rb_value v)
-{
-    if (v.kind == VK_BANDED) {
-        v.kind = VK_NUM;
-        v.band = 0;
-        v.has_score = false;
-    }
-    return v;
-}
-
 /* -1, 0, 1, or 2 when the two cannot be ordered. */
-static int compare(rb_value a, rb_value b)
+static int compare(const rb_value *a, const rb_value *b)
 {
-    switch (a.kind) {
+    switch (a->kind) {
     case VK_NUM:
-        return num_cmp(a.u.num, b.u.num);
+    case VK_BANDED:
+        return num_cmp(a->u.num, b->u.num);
     case VK_TEXT: {
-        uint32_t n = a.len < b.len ? a.len : b.len;
-        int c = memcmp(a.u.text, b.u.text, n);
+        uint32_t n = a->len < b->len ? a->len : b->len;
+        int c = memcmp(a->u.text, b->u.text, n);
         if (c == 0)
-            c = (a.len > b.len) - (a.len < b.len);
+            c = (a->len > b->len) - (a->len < b->len);
         return (c > 0) - (c < 0);
     }
     case VK_DATE:
-        return (a.u.date > b.u.date) - (a.u.date < b.u.date);
+        return (a->u.date > b->u.date) - (a->u.date < b->u.date);
     case VK_BOOL:
-        return (a.u.b > b.u.b) - (a.u.b < b.u.b);
+        return (a->u.b > b->u.b) - (a->u.b < b->u.b);
     case VK_DUR:
-        return a.u.dur.months == b.u.dur.months && a.u.dur.days == b.u.dur.days ? 0 : 2;
+        return a->u.dur.months == b->u.dur.months && a->u.dur.days == b->u.dur.days ? 0 : 2;
     default:
         return 2;
     }
 }
 
-static bool edge_holds(rb_op op, int c)
+/* Which comparison results (-1, 0, 1, unordered) satisfy each operator,
+ * as bits 0..3: a table lookup instead of a branch per edge. */
+static inline bool edge_holds(rb_op op, int c)
 {
-    switch (op) {
-    case OP_LT: return c == -1;
-    case OP_LE: return c == -1 || c == 0;
-    case OP_GT: return c == 1;
-    case OP_GE: return c == 1 || c == 0;
-    case OP_EQ: return c == 0;
-    case OP_NE: return c == -1 || c == 1;
-    default: return false;
-    }
+    static const uint8_t accepts[] = {
+        [OP_LT] = 1, [OP_LE] = 3, [OP_GT] = 4, [OP_GE] = 6, [OP_EQ] = 2, [OP_NE] = 5};
+    return (accepts[op] >> (c + 1)) & 1;
 }
 
 static rb_num num_round(rb_num x, int digits, int mode /* 0 round, -1 floor, 1 ceil */)
@@ -100,217 +87,270 @@ static rb_num num_round(rb_num x, int digits, int mode /* 0 round, -1 floor, 1 c
             return num_div(num_from_int(r), scale);
         }
     }
-    double m = pow(10, digits), v = x.d * m;
+    double m = pow(10, digits), v = num_to_double(x) * m;
     v = mode < 0 ? floor(v) : mode > 0 ? ceil(v) : round(v);
     return num_from_double(v / m);
 }
 
-static rb_value call_builtin(const enode *n, frame *f)
+/* Evaluation works on pointers: a leaf (constant, slot, memo) is returned
+ * where it lives, and only computed values are written, into *tmp, setting
+ * just the fields their kind uses.  Copying whole values up the tree cost
+ * more than the arithmetic. */
+static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp);
+
+/* Leaves are most operands: fetch them without a call. */
+static inline const rb_value *ev(const enode *n, frame *f, rb_value *tmp)
 {
-    rb_value args[2];
+    if (n->op == N_SLOT)
+        return &f->slots[n->slot];
+    if (n->op == N_CONST)
+        return &n->k;
+    if (n->memo < 0)
+        return ev_uncached(n, f, tmp);
+    rb_value *m = &f->memo[n->memo];
+    if (f->memo_gen[n->memo] != f->gen) {
+        const rb_value *v = ev_uncached(n, f, m);
+        if (v != m)
+            *m = *v;
+        f->memo_gen[n->memo] = f->gen;
+    }
+    return m;
+}
+
+static const rb_value *set_na(rb_value *tmp)
+{
+    tmp->kind = VK_NA;
+    return tmp;
+}
+
+static const rb_value *set_num(rb_value *tmp, rb_num x)
+{
+    tmp->kind = VK_NUM;
+    tmp->u.num = x;
+    return tmp;
+}
+
+static const rb_value *set_bool(rb_value *tmp, bool b)
+{
+    tmp->kind = VK_BOOL;
+    tmp->u.b = b;
+    return tmp;
+}
+
+static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
+{
+    rb_value ta, tb;
+    const rb_value *a, *b;
     switch ((builtin_id)n->fn) {
     case BI_MIN:
     case BI_MAX: {
-        rb_value best = value_na();
+        rb_num best = {0, 0, 0};
         for (int i = 0; i < n->nargs; i++) {
-            rb_value v = as_number(eval_node(n->args[i], f));
-            if (v.kind == VK_NA)
-                return value_na();
-            int c = best.kind == VK_NA ? 0 : num_cmp(v.u.num, best.u.num);
-            if (best.kind == VK_NA || (n->fn == BI_MIN ? c < 0 : c == 1))
-                best = v;
+            a = ev(n->args[i], f, &ta);
+            if (a->kind == VK_NA)
+                return set_na(tmp);
+            int c = i == 0 ? 0 : num_cmp(a->u.num, best);
+            if (i == 0 || (n->fn == BI_MIN ? c == -1 : c == 1))
+                best = a->u.num;
         }
-        return best;
+        return set_num(tmp, best);
     }
-    case BI_SCORE: {
-        rb_value v = eval_node(n->args[0], f);
-        if (v.kind != VK_BANDED || !v.has_score)
-            return value_na();
-        return value_num(v.score);
-    }
+    case BI_SCORE:
+        a = ev(n->args[0], f, &ta);
+        if (a->kind != VK_BANDED || !a->has_score)
+            return set_na(tmp);
+        return set_num(tmp, a->score);
     case BI_VALUE:
-        return as_number(eval_node(n->args[0], f));
+        a = ev(n->args[0], f, &ta);
+        return a->kind == VK_NA ? set_na(tmp) : set_num(tmp, a->u.num);
     default:
         break;
     }
-    for (int i = 0; i < n->nargs && i < 2; i++) {
-        args[i] = as_number(eval_node(n->args[i], f));
-        if (args[i].kind == VK_NA)
-            return value_na();
-    }
-    rb_num x = args[0].u.num;
+    a = ev(n->args[0], f, &ta);
+    if (a->kind == VK_NA)
+        return set_na(tmp);
+    rb_num x = a->u.num;
     switch ((builtin_id)n->fn) {
     case BI_ABS:
-        return value_num(num_cmp(x, num_from_int(0)) < 0 ? num_neg(x) : x);
+        return set_num(tmp, num_cmp(x, num_from_int(0)) == -1 ? num_neg(x) : x);
     case BI_FLOOR:
-        return value_num(num_round(x, 0, -1));
+        return set_num(tmp, num_round(x, 0, -1));
     case BI_CEIL:
-        return value_num(num_round(x, 0, 1));
+        return set_num(tmp, num_round(x, 0, 1));
     case BI_ROUND: {
         int digits = 0;
         if (n->nargs > 1) {
-            double dd = args[1].u.num.d;
+            b = ev(n->args[1], f, &tb);
+            if (b->kind == VK_NA)
+                return set_na(tmp);
+            double dd = num_to_double(b->u.num);
             digits = dd != dd ? 0 : dd > 15 ? 15 : dd < -15 ? -15 : (int)dd;
         }
-        return value_num(num_round(x, digits, 0));
+        return set_num(tmp, num_round(x, digits, 0));
     }
     default:
-        return value_na();
+        return set_na(tmp);
     }
 }
 
-static rb_value eval_uncached(const enode *n, frame *f)
+static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
 {
-    rb_value a, b;
+    rb_value ta, tb;
+    const rb_value *a, *b;
     switch ((node_op)n->op) {
     case N_CONST:
-        return n->k;
+        return &n->k;
     case N_SLOT:
-        return f->slots[n->slot];
+        return &f->slots[n->slot];
     case N_AS_NUMBER:
-        return as_number(eval_node(n->a, f));
+        a = ev(n->a, f, &ta);
+        return a->kind == VK_NA ? set_na(tmp) : set_num(tmp, a->u.num);
     case N_NEG:
-        a = eval_node(n->a, f);
-        if (a.kind == VK_NA)
-            return a;
-        return value_num(num_neg(a.u.num));
+        a = ev(n->a, f, &ta);
+        return a->kind == VK_NA ? set_na(tmp) : set_num(tmp, num_neg(a->u.num));
     case N_NOT:
-        a = eval_node(n->a, f);
-        if (a.kind == VK_NA)
-            return a;
-        return value_bool(!a.u.b);
+        a = ev(n->a, f, &ta);
+        return a->kind == VK_NA ? set_na(tmp) : set_bool(tmp, !a->u.b);
     case N_ADD: case N_SUB: case N_MUL: case N_DIV:
-        a = eval_node(n->a, f);
-        if (a.kind == VK_NA)
-            return a;
-        b = eval_node(n->b, f);
-        if (b.kind == VK_NA)
-            return b;
+        a = ev(n->a, f, &ta);
+        if (a->kind == VK_NA)
+            return set_na(tmp);
+        b = ev(n->b, f, &tb);
+        if (b->kind == VK_NA)
+            return set_na(tmp);
         switch ((node_op)n->op) {
-        case N_ADD: return value_num(num_add(a.u.num, b.u.num));
-        case N_SUB: return value_num(num_sub(a.u.num, b.u.num));
-        case N_MUL: return value_num(num_mul(a.u.num, b.u.num));
+        case N_ADD: return set_num(tmp, num_add(a->u.num, b->u.num));
+        case N_SUB: return set_num(tmp, num_sub(a->u.num, b->u.num));
+        case N_MUL: return set_num(tmp, num_mul(a->u.num, b->u.num));
         default:
             /* A ratio over zero has no value: na, not infinity. */
-            if (num_is_zero(b.u.num))
-                return value_na();
-            return value_num(num_div(a.u.num, b.u.num));
+            if (num_is_zero(b->u.num))
+                return set_na(tmp);
+            return set_num(tmp, num_div(a->u.num, b->u.num));
         }
     case N_DATE_ADD:
     case N_DATE_SUB: {
-        a = eval_node(n->a, f);
-        b = eval_node(n->b, f);
-        if (a.kind == VK_NA || b.kind == VK_NA)
-            return value_na();
-        if (a.kind == VK_DUR) { /* duration + date */
-            rb_value t = a;
+        a = ev(n->a, f, &ta);
+        b = ev(n->b, f, &tb);
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            return set_na(tmp);
+        if (a->kind == VK_DUR) { /* duration + date */
+            const rb_value *t = a;
             a = b;
             b = t;
         }
         int sign = n->op == N_DATE_ADD ? 1 : -1;
-        rb_date d = date_add_months(a.u.date, sign * b.u.dur.months);
-        return value_date(d + sign * b.u.dur.days);
+        rb_date d = date_add_months(a->u.date, sign * b->u.dur.months);
+        tmp->kind = VK_DATE;
+        tmp->u.date = d + sign * b->u.dur.days;
+        return tmp;
     }
     case N_DATE_DIFF:
-        a = eval_node(n->a, f);
-        b = eval_node(n->b, f);
-        if (a.kind == VK_NA || b.kind == VK_NA)
-            return value_na();
-        return value_num(num_from_int((int64_t)a.u.date - b.u.date));
+        a = ev(n->a, f, &ta);
+        b = ev(n->b, f, &tb);
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            return set_na(tmp);
+        return set_num(tmp, num_from_int((int64_t)a->u.date - b->u.date));
     case N_LT: case N_LE: case N_GT: case N_GE: case N_EQ: case N_NE: {
-        a = as_number(eval_node(n->a, f));
-        if (a.kind == VK_NA)
-            return a;
-        b = as_number(eval_node(n->b, f));
-        if (b.kind == VK_NA)
-            return b;
+        a = ev(n->a, f, &ta);
+        if (a->kind == VK_NA)
+            return set_na(tmp);
+        b = ev(n->b, f, &tb);
+        if (b->kind == VK_NA)
+            return set_na(tmp);
         static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
                                     [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
         int c = compare(a, b);
         if (c == 2 && n->op != N_EQ && n->op != N_NE)
-            return value_na();
-        return value_bool(edge_holds(ops[n->op], c));
+            return set_na(tmp);
+        return set_bool(tmp, edge_holds(ops[n->op], c));
     }
     case N_AND:
-        a = eval_node(n->a, f);
-        if (a.kind == VK_BOOL && !a.u.b)
+    case N_OR: {
+        /* Three-valued: false decides `and`, true decides `or`. */
+        bool decisive = n->op == N_OR;
+        a = ev(n->a, f, &ta);
+        if (a->kind == VK_BOOL && a->u.b == decisive)
             return a;
-        b = eval_node(n->b, f);
-        if (b.kind == VK_BOOL && !b.u.b)
-            return b;
-        return a.kind == VK_NA ? a : b;
-    case N_OR:
-        a = eval_node(n->a, f);
-        if (a.kind == VK_BOOL && a.u.b)
-            return a;
-        b = eval_node(n->b, f);
-        if (b.kind == VK_BOOL && b.u.b)
-            return b;
-        return a.kind == VK_NA ? a : b;
+        b = ev(n->b, f, &tb);
+        if (b->kind == VK_BOOL && b->u.b == decisive)
+            return set_bool(tmp, decisive);
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            return set_na(tmp);
+        return set_bool(tmp, !decisive);
+    }
     case N_DEFAULT:
-        a = eval_node(n->a, f);
-        return a.kind == VK_NA ? eval_node(n->b, f) : a;
+        a = ev(n->a, f, &ta);
+        if (a->kind != VK_NA) {
+            *tmp = *a;
+            return tmp;
+        }
+        b = ev(n->b, f, &tb);
+        *tmp = *b;
+        return tmp;
     case N_IF:
-        a = eval_node(n->a, f);
-        if (a.kind == VK_NA)
-            return a;
-        return eval_node(a.u.b ? n->b : n->c, f);
+        a = ev(n->a, f, &ta);
+        if (a->kind == VK_NA)
+            return set_na(tmp);
+        b = ev(a->u.b ? n->b : n->c, f, &tb);
+        *tmp = *b;
+        return tmp;
     case N_CALL:
-        return call_builtin(n, f);
+        return call_builtin(n, f, tmp);
     case N_IS_BAND:
-        a = eval_node(n->a, f);
-        return value_bool(a.kind == VK_BANDED && a.band == n->band);
+        a = ev(n->a, f, &ta);
+        return set_bool(tmp, a->kind == VK_BANDED && a->band == n->band);
     case N_IS_NA:
-        a = eval_node(n->a, f);
-        return value_bool(a.kind == VK_NA);
+        a = ev(n->a, f, &ta);
+        return set_bool(tmp, a->kind == VK_NA);
     case N_COUNT: {
         int64_t count = 0;
         bool any = false;
         for (int i = 0; i < n->nargs; i++) {
-            rb_value v = eval_node(n->args[i], f);
-            if (v.kind == VK_NA)
+            a = ev(n->args[i], f, &ta);
+            if (a->kind == VK_NA)
                 continue;
             any = true;
-            count += v.kind == VK_BANDED && v.band == n->band;
+            count += a->kind == VK_BANDED && a->band == n->band;
         }
-        return any ? value_num(num_from_int(count)) : value_na();
+        return any ? set_num(tmp, num_from_int(count)) : set_na(tmp);
     }
     }
-    return value_na();
+    return set_na(tmp);
 }
+
 
 rb_value eval_node(const enode *n, frame *f)
 {
-    if (n->memo < 0)
-        return eval_uncached(n, f);
-    if (f->memo_gen[n->memo] == f->gen)
-        return f->memo[n->memo];
-    rb_value v = eval_uncached(n, f);
-    f->memo[n->memo] = v;
-    f->memo_gen[n->memo] = f->gen;
-    return v;
+    rb_value tmp = value_na();
+    return *ev(n, f, &tmp);
 }
 
 /* A condition that is na is not true. */
 static bool is_true(const enode *n, frame *f)
 {
-    rb_value v = eval_node(n, f);
-    return v.kind == VK_BOOL && v.u.b;
+    rb_value tmp;
+    const rb_value *v = ev(n, f, &tmp);
+    return v->kind == VK_BOOL && v->u.b;
 }
 
-int eval_matching_test(const step *s, frame *f, rb_value v)
+static int matching_test(const step *s, frame *f, const rb_num *v)
 {
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         bool holds = true;
         for (int e = 0; e < bt->nedges && holds; e++) {
-            rb_value lim = as_number(eval_node(bt->limit[e], f));
+            if (bt->fixed[e]) {
+                holds = edge_holds(bt->op[e], num_cmp(*v, bt->fixed_limit[e]));
+                continue;
+            }
+            rb_value tmp;
+            const rb_value *lim = ev(bt->limit[e], f, &tmp);
             /* An unknown threshold leaves the band unknown, rather than
              * letting the value fall through to the next line. */
-            if (lim.kind == VK_NA)
+            if (lim->kind == VK_NA)
                 return -2;
-            int c = num_cmp(v.u.num, lim.u.num);
-            holds = edge_holds(bt->op[e], c);
+            holds = edge_holds(bt->op[e], num_cmp(*v, lim->u.num));
         }
         if (holds)
             return t;
@@ -318,17 +358,19 @@ int eval_matching_test(const step *s, frame *f, rb_value v)
     return -1;
 }
 
-static rb_value banded(const step *s, frame *f, rb_num value)
+int eval_matching_test(const step *s, frame *f, rb_value v)
 {
-    rb_value out = value_na();
-    out.kind = VK_BANDED;
-    out.u.num = value;
-    out.band = BAND_NONE;
-    rb_value as_num = value_num(value);
-    int t = eval_matching_test(s, f, as_num);
-    if (t >= 0)
-        out.band = (int8_t)s->tests[t].band;
-    return out;
+    return matching_test(s, f, &v.u.num);
+}
+
+/* Writes a banded result: the value, the band its tests pick, no score yet. */
+static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
+{
+    out->kind = VK_BANDED;
+    out->u.num = value;
+    out->has_score = false;
+    int t = matching_test(s, f, &value);
+    out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
 }
 
 static bool applicable(const step *s, frame *f)
@@ -345,21 +387,24 @@ static bool applicable(const step *s, frame *f)
 void eval_step(const step *s, frame *f)
 {
     rb_value *out = &f->slots[s->slot];
+    rb_value tmp;
     switch (s->kind) {
-    case STEP_VALUE:
-        *out = eval_node(s->value, f);
+    case STEP_VALUE: {
+        const rb_value *v = ev(s->value, f, &tmp);
+        *out = *v;
         return;
+    }
     case STEP_MEASURE: {
         if (!applicable(s, f)) {
-            *out = value_na();
+            out->kind = VK_NA;
             return;
         }
-        rb_value v = as_number(eval_node(s->value, f));
-        if (v.kind == VK_NA) {
-            *out = v;
+        const rb_value *v = ev(s->value, f, &tmp);
+        if (v->kind == VK_NA) {
+            out->kind = VK_NA;
             return;
         }
-        *out = banded(s, f, v.u.num);
+        set_banded(s, f, out, v->u.num);
         if (out->band != BAND_NONE) {
             out->score = s->band_scores[out->band];
             out->has_score = true;
@@ -368,7 +413,7 @@ void eval_step(const step *s, frame *f)
     }
     case STEP_GROUP: {
         if (!applicable(s, f)) {
-            *out = value_na();
+            out->kind = VK_NA;
             return;
         }
         rb_num total = num_from_int(0), weights = num_from_int(0);
@@ -379,21 +424,21 @@ void eval_step(const step *s, frame *f)
                 continue; /* na members are left out; the rest renormalise */
             rb_num w = num_from_int(1);
             if (s->weights[i]) {
-                rb_value wv = as_number(eval_node(s->weights[i], f));
-                if (wv.kind == VK_NA)
+                const rb_value *wv = ev(s->weights[i], f, &tmp);
+                if (wv->kind == VK_NA)
                     continue;
-                w = wv.u.num;
+                w = wv->u.num;
             }
             total = num_add(total, num_mul(w, m->score));
             weights = num_add(weights, w);
             any = true;
         }
         if (!any || (s->agg == AGG_MEAN && num_is_zero(weights))) {
-            *out = value_na();
+            out->kind = VK_NA;
             return;
         }
         rb_num score = s->agg == AGG_MEAN ? num_div(total, weights) : total;
-        *out = banded(s, f, score);
+        set_banded(s, f, out, score);
         out->score = score;
         out->has_score = true;
         return;

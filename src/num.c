@@ -19,55 +19,31 @@ static int64_t gcd64(int64_t a, int64_t b)
     return a;
 }
 
-/* Exact doubles: both operands below 2^53 make p/q correctly rounded. */
-static double frac_to_double(int64_t p, int64_t q)
-{
-    return (double)p / (double)q;
-}
-
-rb_num num_from_int(int64_t v)
-{
-    rb_num n = {(double)v, v, 1};
-    return n;
-}
-
 rb_num num_from_double(double d)
 {
-    rb_num n = {d, 0, 0};
-    /* Integers that doubles hold exactly keep their exactness. */
-    if (d == d && fabs(d) < 9007199254740992.0 && d == floor(d)) {
-        n.p = (int64_t)d;
-        n.q = 1;
-    }
-    return n;
+    /* Integers that doubles hold exactly stay exact. */
+    if (d == d && fabs(d) < 9007199254740992.0 && d == floor(d))
+        return num_from_int((int64_t)d);
+    return num_inexact(d);
 }
 
-/* Builds p/q from 128-bit parts, reducing when needed; exactness is lost
- * only when even the reduced fraction does not fit. */
-static rb_num from_wide(__int128 p, __int128 q, double d)
+rb_num num_from_wide(__int128 p, __int128 q)
 {
-    rb_num n = {d, 0, 0};
-    if (q < 0) {
-        p = -p;
-        q = -q;
+    __int128 a = p < 0 ? -p : p, b = q;
+    while (b) {
+        __int128 t = a % b;
+        a = b;
+        b = t;
     }
-    if (p > INT64_MAX || p < -INT64_MAX || q > INT64_MAX) {
-        __int128 a = p < 0 ? -p : p, b = q;
-        while (b) {
-            __int128 t = a % b;
-            a = b;
-            b = t;
-        }
-        if (a > 1) {
-            p /= a;
-            q /= a;
-        }
-        if (p > INT64_MAX || p < -INT64_MAX || q > INT64_MAX)
-            return n;
+    if (a > 1) {
+        p /= a;
+        q /= a;
     }
-    n.p = (int64_t)p;
-    n.q = (int64_t)q;
-    return n;
+    if (p <= INT64_MAX && p >= -INT64_MAX && q <= INT64_MAX && q > 0) {
+        rb_num n = {(int64_t)p, (int64_t)q, 0};
+        return n;
+    }
+    return num_inexact((double)p / (double)q);
 }
 
 rb_num num_from_frac(int64_t p, int64_t q)
@@ -81,7 +57,7 @@ rb_num num_from_frac(int64_t p, int64_t q)
         p = -p;
         q = -q;
     }
-    rb_num n = {frac_to_double(p, q), p, q};
+    rb_num n = {p, q, 0};
     return n;
 }
 
@@ -92,12 +68,19 @@ static const int64_t pow10_table[19] = {
     1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
     1000000000000000000LL};
 
-static const double pow10_double[23] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
 {
+    /* Most cells are small whole numbers: read those in one tight loop. */
+    if (len > 0 && len <= 18) {
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < len && (unsigned)(s[i] - '0') < 10)
+            v = v * 10 + (s[i++] - '0');
+        if (i == len) {
+            *out = num_from_int(v);
+            return true;
+        }
+    }
     const char *p = s, *end = s + len;
     bool neg = false, percent = false;
     if (allow_percent && len > 0 && end[-1] == '%') {
@@ -109,7 +92,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
         p++;
     }
     uint64_t mant = 0;
-    int digits = 0, frac_digits = 0, sig = 0;
+    int frac_digits = 0, sig = 0;
     bool overflow = false, any = false;
     while (p < end && *p >= '0' && *p <= '9') {
         any = true;
@@ -120,7 +103,6 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
         else
             mant = mant * 10 + (uint64_t)(*p - '0');
         p++;
-        digits++;
     }
     if (p < end && *p == '.') {
         p++;
@@ -159,27 +141,12 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
     }
     if (p != end)
         return false;
-    (void)digits;
 
     long scale = frac_digits - exp10 + (percent ? 2 : 0); /* value = mant / 10^scale */
     if (!overflow && scale >= -18 && scale <= 18) {
-        int64_t m = (int64_t)mant;
-        if (neg)
-            m = -m;
+        int64_t m = neg ? -(int64_t)mant : (int64_t)mant;
         if (scale >= 0) {
-            rb_num n;
-            n.p = m;
-            n.q = pow10_table[scale];
-            /* Exactly representable operands give a correctly rounded quotient. */
-            if (mant < (1ULL << 53) && scale <= 22)
-                n.d = (double)m / pow10_double[scale];
-            else
-                n.d = strtod(s, NULL) / (percent ? 100.0 : 1.0);
-            int64_t g = gcd64(n.p, n.q);
-            if (g > 1) {
-                n.p /= g;
-                n.q /= g;
-            }
+            rb_num n = {m, pow10_table[scale], 0};
             *out = n;
             return true;
         }
@@ -197,113 +164,43 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
     memcpy(tmp, s, n);
     tmp[n] = '\0';
     double d = strtod(tmp, NULL);
-    if (percent)
-        d /= 100.0;
-    out->d = d;
-    out->p = 0;
-    out->q = 0;
+    *out = num_inexact(percent ? d / 100.0 : d);
     return true;
 }
 
-rb_num num_add(rb_num a, rb_num b)
+static int format_int(int64_t v, char *buf)
 {
-    double d = a.d + b.d;
-    if (a.q && b.q) {
-        if (a.q == b.q) {
-            int64_t s;
-            if (!__builtin_add_overflow(a.p, b.p, &s)) {
-                rb_num n = {0, s, a.q};
-                n.d = a.q == 1 ? (double)s : d;
-                if (a.q != 1 && llabs(s) < (1LL << 53) && a.q < (1LL << 53))
-                    n.d = frac_to_double(s, a.q);
-                return n;
-            }
-        }
-        __int128 p = (__int128)a.p * b.q + (__int128)b.p * a.q;
-        __int128 q = (__int128)a.q * b.q;
-        rb_num n = from_wide(p, q, d);
-        if (n.q && llabs(n.p) < (1LL << 53) && n.q < (1LL << 53))
-            n.d = frac_to_double(n.p, n.q);
-        return n;
-    }
-    return (rb_num){d, 0, 0};
-}
-
-rb_num num_neg(rb_num a)
-{
-    rb_num n = {-a.d, -a.p, a.q};
-    return n;
-}
-
-rb_num num_sub(rb_num a, rb_num b) { return num_add(a, num_neg(b)); }
-
-static rb_num exact_result(__int128 p, __int128 q, double d)
-{
-    rb_num n = from_wide(p, q, d);
-    if (n.q) {
-        int64_t g = gcd64(n.p, n.q);
-        if (g > 1) {
-            n.p /= g;
-            n.q /= g;
-        }
-        if (llabs(n.p) < (1LL << 53) && n.q < (1LL << 53))
-            n.d = frac_to_double(n.p, n.q);
-    }
-    return n;
-}
-
-rb_num num_mul(rb_num a, rb_num b)
-{
-    double d = a.d * b.d;
-    if (a.q && b.q)
-        return exact_result((__int128)a.p * b.p, (__int128)a.q * b.q, d);
-    return (rb_num){d, 0, 0};
-}
-
-rb_num num_div(rb_num a, rb_num b)
-{
-    double d = a.d / b.d;
-    if (a.q && b.q && b.p != 0)
-        return exact_result((__int128)a.p * b.q, (__int128)a.q * b.p, d);
-    return (rb_num){d, 0, 0};
-}
-
-int num_cmp(rb_num a, rb_num b)
-{
-    if (a.q && b.q) {
-        __int128 l = (__int128)a.p * b.q, r = (__int128)b.p * a.q;
-        return (l > r) - (l < r);
-    }
-    if (a.d != a.d || b.d != b.d)
-        return 2;
-    return (a.d > b.d) - (a.d < b.d);
-}
-
-bool num_is_zero(rb_num a) { return a.q ? a.p == 0 : a.d == 0.0; }
-
-bool num_is_integer(rb_num a, int64_t *v)
-{
-    if (a.q == 1) {
-        *v = a.p;
-        return true;
-    }
-    return false;
+    char tmp[24];
+    int n = 0;
+    uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    int len = 0;
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
 }
 
 int num_format(rb_num a, char *buf)
 {
     int64_t iv;
     if (num_is_integer(a, &iv))
-        return snprintf(buf, 32, "%lld", (long long)iv);
-    if (a.d != a.d)
+        return format_int(iv, buf);
+    double d = num_to_double(a);
+    if (d != d)
         return snprintf(buf, 32, "nan");
-    if (isinf(a.d))
-        return snprintf(buf, 32, a.d > 0 ? "inf" : "-inf");
-    if (a.d == floor(a.d) && fabs(a.d) < 1e15)
-        return snprintf(buf, 32, "%.0f", a.d);
+    if (isinf(d))
+        return snprintf(buf, 32, d > 0 ? "inf" : "-inf");
+    if (d == floor(d) && fabs(d) < 1e15)
+        return snprintf(buf, 32, "%.0f", d);
     for (int prec = 15; prec <= 17; prec++) {
-        int n = snprintf(buf, 32, "%.*g", prec, a.d);
-        if (prec == 17 || strtod(buf, NULL) == a.d)
+        int n = snprintf(buf, 32, "%.*g", prec, d);
+        if (prec == 17 || strtod(buf, NULL) == d)
             return n;
     }
     return 0;

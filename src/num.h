@@ -1,12 +1,15 @@
 /* num.h - numbers that stay exact where the policy needs them to.
  *
  * A threshold like `< 5%` must put 0.35/7 and 15/300 exactly on the edge,
- * which binary doubles get wrong.  Every number carries its double and,
- * while it is a small rational, the exact fraction p/q (q > 0) as well.
- * Arithmetic keeps the fraction while it fits in 64 bits; comparison uses
- * the fractions when both sides have one, else the doubles.  Values that are
- * not small rationals (1e300, results of overflow) simply lose the fraction:
- * doubles are fine there. */
+ * which binary doubles get wrong.  A number is the exact fraction p/q
+ * (q > 0) while it is a small rational, else a double (q == 0).
+ * Arithmetic keeps the fraction while it fits in 64 bits; comparison
+ * cross-multiplies fractions in 128 bits, and falls back to doubles only
+ * when a side is not a fraction (1e300, results of overflow), where doubles
+ * are fine.
+ *
+ * The hot operations are inline: scoring an account is a few dozen of
+ * them, and a call per operation cost more than the arithmetic. */
 #ifndef RUBRIC_NUM_H
 #define RUBRIC_NUM_H
 
@@ -15,32 +18,116 @@
 #include <stdint.h>
 
 typedef struct rb_num {
-    double d;
-    int64_t p, q; /* exact value p/q when q > 0; q == 0: only d is known */
+    int64_t p, q; /* exact value p/q when q > 0 */
+    double d;     /* the value when q == 0; unused otherwise */
 } rb_num;
 
-rb_num num_from_int(int64_t v);
 rb_num num_from_double(double d);
 /* p/q with q != 0, reduced. */
 rb_num num_from_frac(int64_t p, int64_t q);
 
 /* Parses a decimal like -12, 0.35, 1e3, 25% (the percent sign only when
- * allow_percent).  Leading/trailing spaces are not accepted.  Returns false
- * when the text is not a number. */
+ * allow_percent).  Spaces are not accepted.  False when not a number. */
 bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out);
-
-rb_num num_add(rb_num a, rb_num b);
-rb_num num_sub(rb_num a, rb_num b);
-rb_num num_mul(rb_num a, rb_num b);
-/* Caller checks for a zero divisor (a ratio over 0 is na, not infinity). */
-rb_num num_div(rb_num a, rb_num b);
-rb_num num_neg(rb_num a);
-int num_cmp(rb_num a, rb_num b);    /* -1, 0, 1; NaN compares as equal to nothing: returns 2 */
-bool num_is_zero(rb_num a);
-bool num_is_integer(rb_num a, int64_t *v);
 
 /* Shortest text that reads back as the same double; integers without a
  * decimal point.  Returns the length written (buf of at least 32 bytes). */
 int num_format(rb_num a, char *buf);
+
+/* A fraction too wide for 64 bits, reduced if that makes it fit, else the
+ * double of it. */
+rb_num num_from_wide(__int128 p, __int128 q);
+
+static inline rb_num num_from_int(int64_t v)
+{
+    rb_num n = {v, 1, 0};
+    return n;
+}
+
+static inline double num_to_double(rb_num a)
+{
+    return a.q ? (double)a.p / (double)a.q : a.d;
+}
+
+static inline rb_num num_inexact(double d)
+{
+    rb_num n = {0, 0, d};
+    return n;
+}
+
+static inline rb_num num_exact(__int128 p, __int128 q)
+{
+    if (q < 0) {
+        p = -p;
+        q = -q;
+    }
+    if (p <= INT64_MAX && p >= -INT64_MAX && q <= INT64_MAX) {
+        rb_num n = {(int64_t)p, (int64_t)q, 0};
+        return n;
+    }
+    return num_from_wide(p, q);
+}
+
+static inline rb_num num_add(rb_num a, rb_num b)
+{
+    if (a.q && b.q) {
+        if (a.q == b.q) {
+            int64_t s;
+            if (!__builtin_add_overflow(a.p, b.p, &s)) {
+                rb_num n = {s, a.q, 0};
+                return n;
+            }
+        }
+        return num_exact((__int128)a.p * b.q + (__int128)b.p * a.q, (__int128)a.q * b.q);
+    }
+    return num_inexact(num_to_double(a) + num_to_double(b));
+}
+
+static inline rb_num num_neg(rb_num a)
+{
+    rb_num n = {-a.p, a.q, -a.d};
+    return n;
+}
+
+static inline rb_num num_sub(rb_num a, rb_num b) { return num_add(a, num_neg(b)); }
+
+static inline rb_num num_mul(rb_num a, rb_num b)
+{
+    if (a.q && b.q)
+        return num_exact((__int128)a.p * b.p, (__int128)a.q * b.q);
+    return num_inexact(num_to_double(a) * num_to_double(b));
+}
+
+/* Callers check for a zero divisor: a ratio over 0 is na, not infinity. */
+static inline rb_num num_div(rb_num a, rb_num b)
+{
+    if (a.q && b.q && b.p != 0)
+        return num_exact((__int128)a.p * b.q, (__int128)a.q * b.p);
+    return num_inexact(num_to_double(a) / num_to_double(b));
+}
+
+/* -1, 0, 1; 2 when a NaN makes the two unordered. */
+static inline int num_cmp(rb_num a, rb_num b)
+{
+    if (a.q && b.q) {
+        __int128 l = (__int128)a.p * b.q, r = (__int128)b.p * a.q;
+        return (l > r) - (l < r);
+    }
+    double x = num_to_double(a), y = num_to_double(b);
+    if (x != x || y != y)
+        return 2;
+    return (x > y) - (x < y);
+}
+
+static inline bool num_is_zero(rb_num a) { return a.q ? a.p == 0 : a.d == 0.0; }
+
+static inline bool num_is_integer(rb_num a, int64_t *v)
+{
+    if (a.q && a.p % a.q == 0) {
+        *v = a.p / a.q;
+        return true;
+    }
+    return false;
+}
 
 #endif

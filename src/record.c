@@ -96,7 +96,7 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
         const cell *c = &cells[l->field_of_input[i]];
         char shown[64];
         if (c->state == CELL_MISSING) {
-            slots[i] = value_na();
+            slots[i].kind = VK_NA;
             continue;
         }
         if (c->state == CELL_NESTED) {
@@ -108,7 +108,7 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
         if (s->type != TY_TEXT)
             trim(&text, &len);
         if (len == 0) {
-            slots[i] = value_na();
+            slots[i].kind = VK_NA;
             continue;
         }
         if (!value_from_text(s->type, text, len, &slots[i])) {

@@ -25,6 +25,9 @@ struct writer {
     char *buf;
     size_t len;
     bool failed;
+    /* csv: each column's band names and their lengths, found once */
+    const char *const **band_text;
+    size_t **band_len;
     /* table */
     int *width;
     char **pending;          /* rows kept to size the columns */
@@ -49,7 +52,7 @@ static void flush(writer *w)
     w->len = 0;
 }
 
-static void put(writer *w, const char *s, size_t n)
+static inline void put(writer *w, const char *s, size_t n)
 {
     if (w->len + n > OUT_BUF) {
         flush(w);
@@ -158,7 +161,7 @@ static void json_scalar(writer *w, rb_value v)
         return;
     case VK_NUM:
     case VK_BANDED: {
-        double d = v.u.num.d;
+        double d = num_to_double(v.u.num);
         if (d != d || d - d != 0) { /* NaN or infinite: not JSON numbers */
             puts_(w, "null");
             return;
@@ -214,15 +217,19 @@ static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *
 {
     char tmp[64];
     csv_cell(w, id, idlen);
+    const int *out_slot = w->prog->output_slot;
     for (int c = 0; c < w->ncolumns; c++) {
-        rb_value v = column_value(w, slots, c);
-        put(w, ",", 1);
-        if (v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE))
+        const rb_value *pv = &slots[out_slot[w->columns[c]]];
+        if (w->len + 1 > OUT_BUF)
+            flush(w);
+        w->buf[w->len++] = ',';
+        if (pv->kind == VK_NA || (pv->kind == VK_BANDED && pv->band == BAND_NONE))
             continue;
-        if (v.kind == VK_BANDED) {
-            puts_(w, scheme_of_column(w, c)->bands[v.band]);
+        if (pv->kind == VK_BANDED) {
+            put(w, w->band_text[c][pv->band], w->band_len[c][pv->band]);
             continue;
         }
+        rb_value v = *pv;
         if (v.kind == VK_TEXT) {
             csv_cell(w, v.u.text, v.len);
             continue;
@@ -324,6 +331,17 @@ writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id
     w->ncolumns = ncolumns;
     w->color = color;
     w->buf = xmalloc(OUT_BUF);
+    w->band_text = xcalloc((size_t)ncolumns + 1, sizeof *w->band_text);
+    w->band_len = xcalloc((size_t)ncolumns + 1, sizeof *w->band_len);
+    for (int c = 0; c < ncolumns; c++) {
+        const scheme *sch = scheme_of_column(w, c);
+        if (!sch)
+            continue;
+        w->band_text[c] = sch->bands;
+        w->band_len[c] = xmalloc((size_t)sch->nbands * sizeof **w->band_len);
+        for (int b = 0; b < sch->nbands; b++)
+            w->band_len[c][b] = strlen(sch->bands[b]);
+    }
     switch (fmt) {
     case OUT_CSV:
         csv_cell(w, id_name, strlen(id_name));
@@ -390,6 +408,10 @@ bool writer_close(writer *w)
     if (fflush(w->f) != 0 || ferror(w->f))
         w->failed = true;
     bool ok = !w->failed;
+    for (int c = 0; c < w->ncolumns; c++)
+        free(w->band_len[c]);
+    free(w->band_len);
+    free(w->band_text);
     free(w->buf);
     free(w->width);
     free(w);
