@@ -66,12 +66,15 @@ $(BUILD)/rubric-asan: $(ASAN_OBJS)
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/unit_tests-asan: tests/unit/unit_tests.c $(filter-out $(BUILD)/asan/main.o,$(ASAN_OBJS))
+	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/gen_accounts: tools/gen_accounts.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
 
 # The one test command.  Prints `N passed, N failed` last.
-test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/gen_accounts
+test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts
 	@sh tests/run.sh ./rubric $(BUILD)/rubric-asan $(BUILD)
 
 demo: rubric

@@ -408,7 +408,7 @@ static band_rule *band_line(parse_ctx *ctx, rb_loc loc, const char *band, rb_loc
 
 static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, decl_kind k2)
 {
-    decl *d = ctx->last_decl;
+    decl *d = ctx->owner_none ? NULL : ctx->last_decl;
     if (ctx->owner_broken)
         return false; /* its header was already reported */
     if (d && (d->kind == k1 || d->kind == k2) && d->loc.src == loc.src)
@@ -433,11 +433,16 @@ static void after_error(parse_ctx *ctx, rb_loc loc)
         start--;
     while (text[start] == ' ' || text[start] == '\t')
         start++;
-    static const char *const heads[] = {"measure", "group", "scheme"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const heads[] = {"measure", "group", "scheme", "let", "metric", "param", "input"};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         size_t n = strlen(heads[i]);
         if (strncmp(text + start, heads[i], n) == 0 && (text[start + n] == ' ' || text[start + n] == '\t')) {
-            ctx->owner_broken = true;
+            /* Lines below a broken measure are its own; below any other
+             * broken statement they have no owner. */
+            if (i < 3)
+                ctx->owner_broken = true;
+            else
+                ctx->owner_none = true;
             return;
         }
     }

@@ -41,6 +41,8 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
         return;
 
     unsigned line = 0, col = 0;
+    if (!loc.src)
+        fprintf(d->out, "rubric: ");
     if (loc.src) {
         source_line_col(loc.src, loc.begin, &line, &col);
         fprintf(d->out, "%s%s:%u:%u: %s", bold, loc.src->path, line, col, reset);

@@ -11,6 +11,7 @@ void parse_add_decl(parse_ctx *ctx, decl *d)
         ctx->decls = d;
     ctx->last_decl = d;
     ctx->owner_broken = false;
+    ctx->owner_none = false;
 }
 
 int parse_file(parse_ctx *ctx)
@@ -23,6 +24,7 @@ int parse_file(parse_ctx *ctx)
     ctx->offset = 0;
     ctx->paren_depth = 0;
     ctx->line_has_tokens = false;
+    ctx->line_start = true;
     ctx->syntax_errors = 0;
     YY_BUFFER_STATE buf = rb_yy_scan_bytes(ctx->src->text, (int)ctx->src->len, scanner);
     int before = ctx->diag->errors;

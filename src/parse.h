@@ -23,9 +23,12 @@ typedef struct parse_ctx {
     unsigned offset;                  /* byte offset of the next token */
     int paren_depth;                  /* newlines inside ( ) do not end a line */
     bool line_has_tokens;             /* a newline ends a statement only after one */
+    bool line_start;                  /* no token yet on this physical line */
     bool eof_newline_sent;
     int syntax_errors;
     bool owner_broken;                /* the last measure/group/scheme header failed */
+    bool owner_none;                  /* a statement since the last owner failed */
+    unsigned last_token_end;          /* where a missing ')' is reported */
 } parse_ctx;
 
 /* Parses ctx->src, appending its declarations and comments to ctx.  Errors
