@@ -81,13 +81,14 @@ static void after_error(parse_ctx *ctx, rb_loc loc);
 %token OTHERWISE "otherwise" AND "and" OR "or" NOT "not"
 %token IF "if" THEN "then" ELSE "else" IS "is" COUNT "count" OF "of"
 %token ONE "one" TRUE "true" FALSE "false" WEIGHT "weight"
+%token TEST "test" GIVEN "given" EXPECT "expect" FROM "from"
 %token LE "<=" GE ">=" NE "!=" DEFAULT "??"
 %token BAD_CHAR "invalid character" BAD_DATE "invalid date"
 %token BAD_NUMBER "malformed number" UNTERMINATED_STRING "unterminated text"
 
 %type <e> expr or_expr and_expr not_expr cmp_expr arith sum product unary primary
 %type <el> args arg_list
-%type <refs> members member names
+%type <refs> members member names givens
 %type <texts> choices
 %type <d> measure_head group_head scheme_head
 %type <cl> clause
@@ -160,6 +161,32 @@ statement
     | scheme_line NEWLINE {
           if (owned(ctx, @1, "'scores' lines", D_SCHEME, D_SCHEME))
               ctx->last_decl->bands = ast_band_rule(A, ctx->last_decl->bands, $1);
+      }
+    /* test "25 of 100 seats is yellow"
+     *   given licenses_sold = 100, git_ops_users_l28d = 25
+     *   given "ACC-000042" from "known_accounts.csv"
+     *   expect scm_git_ops is yellow                        */
+    | TEST STRING NEWLINE               { parse_add_decl(ctx, ast_decl(A, D_TEST, @$, $2.s, @2)); }
+    | GIVEN givens NEWLINE {
+          if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST)) {
+              name_ref **tail = &ctx->last_decl->givens;
+              while (*tail)
+                  tail = &(*tail)->next;
+              *tail = $2;
+          }
+      }
+    | GIVEN STRING FROM STRING NEWLINE {
+          if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST)) {
+              if (ctx->last_decl->fixture_path)
+                  diag_error(ctx->diag, @$, "a test takes its account from one file only");
+              ctx->last_decl->fixture_id = $2.s;
+              ctx->last_decl->fixture_path = $4.s;
+              ctx->last_decl->fixture_loc = loc_span(@2, @4);
+          }
+      }
+    | EXPECT expr NEWLINE {
+          if (owned(ctx, @1, "'expect' lines", D_TEST, D_TEST))
+              ctx->last_decl->clauses = ast_clause(A, ctx->last_decl->clauses, CL_EXPECT, $2, loc_span(@1, @2));
       }
     ;
 
@@ -361,6 +388,11 @@ arg_list
     | arg_list ',' expr                 { $$ = ast_expr_list(A, $1, $3); }
     ;
 
+givens
+    : IDENT '=' expr                    { $$ = ast_name_ref(A, NULL, $1, @1, $3); }
+    | givens ',' IDENT '=' expr         { $$ = ast_name_ref(A, $1, $3, @3, $5); }
+    ;
+
 names
     : IDENT                             { $$ = ast_name_ref(A, NULL, $1, @1, NULL); }
     | names ',' IDENT                   { $$ = ast_name_ref(A, $1, $3, @3, NULL); }
@@ -414,7 +446,7 @@ static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, de
     if (d && (d->kind == k1 || d->kind == k2) && d->loc.src == loc.src)
         return true;
     static const char *const owner_names[] = {
-        [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme"};
+        [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test"};
     if (k1 == k2)
         diag_error(ctx->diag, loc, "%s belong under a %s", what, owner_names[k1]);
     else
@@ -433,13 +465,13 @@ static void after_error(parse_ctx *ctx, rb_loc loc)
         start--;
     while (text[start] == ' ' || text[start] == '\t')
         start++;
-    static const char *const heads[] = {"measure", "group", "scheme", "let", "metric", "param", "input"};
+    static const char *const heads[] = {"measure", "group", "scheme", "test", "let", "metric", "param", "input"};
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         size_t n = strlen(heads[i]);
         if (strncmp(text + start, heads[i], n) == 0 && (text[start + n] == ' ' || text[start + n] == '\t')) {
             /* Lines below a broken measure are its own; below any other
              * broken statement they have no owner. */
-            if (i < 3)
+            if (i < 4)
                 ctx->owner_broken = true;
             else
                 ctx->owner_none = true;

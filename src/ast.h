@@ -114,7 +114,7 @@ typedef struct band_rule {
     struct band_rule *next;
 } band_rule;
 
-typedef enum clause_kind { CL_NA_WHEN, CL_APPLIES_WHEN } clause_kind;
+typedef enum clause_kind { CL_NA_WHEN, CL_APPLIES_WHEN, CL_EXPECT } clause_kind;
 
 typedef struct clause {
     clause_kind kind;
@@ -125,7 +125,7 @@ typedef struct clause {
 
 typedef enum decl_kind {
     D_POLICY, D_IMPORT, D_ID, D_INPUT, D_PARAM, D_LET, D_METRIC,
-    D_MEASURE, D_GROUP, D_SCHEME,
+    D_MEASURE, D_GROUP, D_SCHEME, D_TEST,
 } decl_kind;
 
 typedef enum agg_kind { AGG_MEAN, AGG_SUM } agg_kind;
@@ -157,6 +157,11 @@ typedef struct decl {
     agg_kind agg;
     rb_loc agg_loc;
     name_ref *members;       /* group */
+    /* test: `given NAME = VALUE, ...` (value in name_ref.weight), an
+     * account of a fixture file, and `expect CONDITION` (clauses) */
+    name_ref *givens;
+    const char *fixture_id, *fixture_path;
+    rb_loc fixture_loc;
     struct decl *next;
 } decl;
 

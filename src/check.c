@@ -28,6 +28,7 @@ typedef struct checker {
     symbol **path;       /* the definitions being typed, outermost first */
     int depth, cap;
     symbol *param_ctx;   /* typing a parameter default: only constants */
+    bool given_ctx;      /* typing a test's given value: only constants */
     scheme *scheme_ctx;  /* typing a scheme score */
 } checker;
 
@@ -243,6 +244,10 @@ static symbol *resolve(checker *c, const char *name, rb_loc loc)
     s->used = true;
     if (c->param_ctx && s->kind != SYM_PARAM) {
         diag_error(c->d, loc, "the default of parameter '%s' must not depend on %s '%s'", c->param_ctx->name, kind_word(s->kind), name);
+        return NULL;
+    }
+    if (c->given_ctx && s->kind != SYM_PARAM) {
+        diag_error(c->d, loc, "a 'given' value must be a constant, not %s '%s'", kind_word(s->kind), name);
         return NULL;
     }
     if (c->scheme_ctx && s->kind != SYM_PARAM) {
@@ -484,6 +489,58 @@ static void check_scheme(checker *c, scheme *s)
     }
 }
 
+/* A test: given names are inputs or parameters, given values constants of
+ * their type, expectations conditions. */
+static void check_test(checker *c, decl *t)
+{
+    for (decl *o = c->p->decls; o != t; o = o->next)
+        if (o->kind == D_TEST && o->loc.src == t->loc.src && strcmp(o->name, t->name) == 0) {
+            diag_error(c->d, t->name_loc, "there is already a test named \"%s\" in this file", t->name);
+            diag_note(c->d, o->name_loc, "the other test is here");
+        }
+    for (name_ref *g = t->givens; g; g = g->next) {
+        for (name_ref *o = t->givens; o != g; o = o->next)
+            if (strcmp(o->name, g->name) == 0)
+                diag_error(c->d, g->loc, "'%s' is given twice in this test", g->name);
+        symbol *s = policy_lookup(c->p, g->name);
+        c->given_ctx = true;
+        rb_type vt = check_expr(c, g->weight);
+        c->given_ctx = false;
+        if (!s || (s->kind != SYM_INPUT && s->kind != SYM_PARAM)) {
+            int n = 0;
+            const char **names = xmalloc((size_t)(c->p->ninputs + c->p->nparams + 1) * sizeof *names);
+            for (int i = 0; i < c->p->ninputs; i++)
+                names[n++] = c->p->inputs[i]->name;
+            for (int i = 0; i < c->p->nparams; i++)
+                names[n++] = c->p->params[i]->name;
+            if (s)
+                diag_error(c->d, g->loc, "'%s' is a %s: a test gives inputs and parameters only", g->name, kind_word(s->kind));
+            else
+                unknown_name(c, g->loc, "input or parameter", g->name, names, n);
+            free(names);
+            continue;
+        }
+        g->sym = s;
+        s->used = true;
+        bool fits = unknown(vt) || vt == s->type || (s->type == TY_NUMBER && vt == TY_BANDED);
+        if (!fits)
+            diag_error(c->d, g->weight->loc, "'%s' is a %s, not a %s", g->name, type_name(s->type), type_name(vt));
+        else if (s->decl && s->decl->choices && g->weight->kind == EX_TEXT) {
+            expr name = {0};
+            name.kind = EX_NAME;
+            name.u.name.sym = s;
+            check_choice(c, &name, g->weight);
+        }
+    }
+    int expects = 0;
+    for (clause *cl = t->clauses; cl; cl = cl->next) {
+        expect(c, cl->cond, TY_BOOL, "an expectation");
+        expects++;
+    }
+    if (!expects)
+        diag_error(c->d, t->name_loc, "test \"%s\" expects nothing: add lines such as 'expect scm is green'", t->name);
+}
+
 static sym_kind kind_of(decl_kind k)
 {
     switch (k) {
@@ -499,7 +556,7 @@ static sym_kind kind_of(decl_kind k)
 bool check_policy(policy *p, diag *d)
 {
     int before = d->errors;
-    checker c = {p, d, NULL, 0, 0, NULL, NULL};
+    checker c = {p, d, NULL, 0, 0, NULL, false, NULL};
     int ndecls = 1;
     for (decl *x = p->decls; x; x = x->next)
         ndecls++;
@@ -524,6 +581,7 @@ bool check_policy(policy *p, diag *d)
             }
             continue;
         case D_IMPORT:
+        case D_TEST:
             continue;
         case D_ID:
             if (p->id_field && x->loc.src == id_loc.src)
@@ -580,12 +638,15 @@ bool check_policy(policy *p, diag *d)
         check_scheme(&c, p->schemes[i]);
     visit(&c, as_of);
     for (decl *x = p->decls; x; x = x->next) {
-        if (x->kind == D_POLICY || x->kind == D_IMPORT || x->kind == D_ID || x->kind == D_SCHEME)
+        if (x->kind == D_POLICY || x->kind == D_IMPORT || x->kind == D_ID || x->kind == D_SCHEME || x->kind == D_TEST)
             continue;
         symbol *s = policy_lookup(p, x->name);
         if (s && s->decl == x)
             visit(&c, s);
     }
+    for (decl *x = p->decls; x; x = x->next)
+        if (x->kind == D_TEST)
+            check_test(&c, x);
     free(c.path);
     if (p->id_field) {
         symbol *s = policy_lookup(p, p->id_field);

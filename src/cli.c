@@ -16,6 +16,7 @@ static void add(settings *s, const char *name, size_t len, const char *value)
     s->items = xrealloc(s->items, (size_t)(s->n + 1) * sizeof *s->items);
     s->items[s->n].name = copy;
     s->items[s->n].value = value;
+    s->items[s->n].given = NULL;
     s->n++;
 }
 

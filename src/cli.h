@@ -14,6 +14,9 @@ enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2 };
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* --param k=v and --as-of, gathered for compile_policy(). */
 typedef struct settings {

@@ -377,7 +377,9 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
             continue;
         }
         rb_value v;
-        if (!value_from_text(s->type, set[i].value, strlen(set[i].value), &v)) {
+        if (set[i].given)
+            v = *set[i].given;
+        else if (!value_from_text(s->type, set[i].value, strlen(set[i].value), &v)) {
             diag_plain_error(c->d, "%s%s: '%s' is not a %s", s->decl ? "--param " : "--as-of", s->decl ? s->name : "", set[i].value, type_name(s->type));
             ok = false;
             continue;
@@ -399,6 +401,38 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
     }
     free(given);
     return ok;
+}
+
+static void compile_tests_of(compiler *c, const policy *p)
+{
+    program *prog = c->prog;
+    for (const decl *x = p->decls; x; x = x->next)
+        if (x->kind == D_TEST && x->loc.src == p->sources)
+            prog->ntests++;
+    prog->tests = arena_alloc(&prog->arena, (size_t)(prog->ntests + 1) * sizeof *prog->tests);
+    int i = 0;
+    for (const decl *x = p->decls; x; x = x->next) {
+        if (x->kind != D_TEST || x->loc.src != p->sources)
+            continue;
+        test_case *t = &prog->tests[i++];
+        t->decl = x;
+        for (const name_ref *g = x->givens; g; g = g->next)
+            t->ngivens++;
+        t->given_sym = arena_alloc(&prog->arena, (size_t)(t->ngivens + 1) * sizeof *t->given_sym);
+        t->given_value = arena_alloc(&prog->arena, (size_t)(t->ngivens + 1) * sizeof *t->given_value);
+        int j = 0;
+        for (const name_ref *g = x->givens; g; g = g->next, j++) {
+            t->given_sym[j] = g->sym;
+            enode *k = compile_expr(c, g->weight);
+            t->given_value[j] = k->op == N_CONST ? k->k : value_na();
+        }
+        for (const clause *cl = x->clauses; cl; cl = cl->next)
+            t->nexpects++;
+        t->expects = arena_alloc(&prog->arena, (size_t)(t->nexpects + 1) * sizeof *t->expects);
+        j = 0;
+        for (const clause *cl = x->clauses; cl; cl = cl->next)
+            t->expects[j++] = compile_expr(c, cl->cond);
+    }
 }
 
 program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d)
@@ -461,6 +495,7 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         }
         prog->nsteps++;
     }
+    compile_tests_of(&c, p);
     prog->output_slot = arena_alloc(&prog->arena, (size_t)(p->noutputs + 1) * sizeof *prog->output_slot);
     for (int i = 0; i < p->noutputs; i++)
         prog->output_slot[i] = c.slot_of[p->outputs[i]->order];

@@ -67,6 +67,17 @@ typedef struct step {
     agg_kind agg;
 } step;
 
+/* A policy test of the root file: its given constants and compiled
+ * expectations. */
+typedef struct test_case {
+    const decl *decl;
+    int ngivens;
+    const symbol **given_sym;
+    rb_value *given_value;
+    enode **expects;
+    int nexpects;
+} test_case;
+
 typedef struct program {
     arena arena;
     const policy *pol;
@@ -76,11 +87,14 @@ typedef struct program {
     int nsteps;
     int *output_slot;             /* per policy output */
     rb_value *params;             /* per policy parameter, after --param */
+    test_case *tests;             /* the root file's tests, in order */
+    int ntests;
 } program;
 
 typedef struct param_setting {
     char *name;
-    const char *value;
+    const char *value;            /* text to read as the parameter's type */
+    const rb_value *given;        /* or a value already made (tests) */
 } param_setting;
 
 /* Applies parameter settings (as_of among them; NULL as_of means today) and

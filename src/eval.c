@@ -327,7 +327,7 @@ rb_value eval_node(const enode *n, frame *f)
 }
 
 /* A condition that is na is not true. */
-static bool is_true(const enode *n, frame *f)
+static inline bool is_true(const enode *n, frame *f)
 {
     rb_value tmp;
     const rb_value *v = ev(n, f, &tmp);
@@ -373,7 +373,7 @@ static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
     out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
 }
 
-static bool applicable(const step *s, frame *f)
+static inline bool applicable(const step *s, frame *f)
 {
     for (int i = 0; i < s->n_applies; i++)
         if (!is_true(s->applies[i], f))
@@ -422,15 +422,18 @@ void eval_step(const step *s, frame *f)
             const rb_value *m = &f->slots[s->member_slots[i]];
             if (m->kind != VK_BANDED || !m->has_score)
                 continue; /* na members are left out; the rest renormalise */
-            rb_num w = num_from_int(1);
-            if (s->weights[i]) {
-                const rb_value *wv = ev(s->weights[i], f, &tmp);
-                if (wv->kind == VK_NA)
-                    continue;
-                w = wv->u.num;
+            if (!s->weights[i]) {
+                /* Equal weights: no product to form. */
+                total = num_add(total, m->score);
+                weights = num_add(weights, num_from_int(1));
+                any = true;
+                continue;
             }
-            total = num_add(total, num_mul(w, m->score));
-            weights = num_add(weights, w);
+            const rb_value *wv = ev(s->weights[i], f, &tmp);
+            if (wv->kind == VK_NA)
+                continue;
+            total = num_add(total, num_mul(wv->u.num, m->score));
+            weights = num_add(weights, wv->u.num);
             any = true;
         }
         if (!any || (s->agg == AGG_MEAN && num_is_zero(weights))) {

@@ -11,6 +11,7 @@ static const struct verb {
 } verbs[] = {
     {"run", cmd_run, "score every account in a data file"},
     {"check", cmd_check, "parse and type-check policies, without data"},
+    {"test", cmd_test, "run the tests written beside a policy"},
 };
 
 static void help(FILE *out)

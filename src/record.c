@@ -105,6 +105,19 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
         }
         const char *text = c->s;
         uint32_t len = c->len;
+        /* Most cells are plain whole numbers: read them here, without the
+         * general parser (this loop runs for every cell of every record). */
+        if (s->type == TY_NUMBER && len <= 18) {
+            int64_t v = 0;
+            uint32_t k = 0;
+            while (k < len && (unsigned)(text[k] - '0') < 10)
+                v = v * 10 + (text[k++] - '0');
+            if (k == len) {
+                slots[i].kind = VK_NUM;
+                slots[i].u.num = num_from_int(v);
+                continue;
+            }
+        }
         if (s->type != TY_TEXT)
             trim(&text, &len);
         if (len == 0) {

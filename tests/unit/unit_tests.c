@@ -136,7 +136,7 @@ static void score(const char *extra, const char *a, const char *b, const char *o
         return;
     }
     char as_of_name[] = "as_of";
-    param_setting as_of = {as_of_name, "2026-11-01"};
+    param_setting as_of = {as_of_name, "2026-11-01", NULL};
     FILE *null = fopen("/dev/null", "w");
     diag d;
     diag_init(&d, null);

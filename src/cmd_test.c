@@ -1,0 +1,416 @@
+/* cmd_test.c - `rubric test PATH...`: run the tests written beside a policy.
+ *
+ * A test gives an account's inputs (inline, or an account of a fixture
+ * file) and parameters, scores it, and checks each `expect` condition.  A
+ * failure shows where the test is, what was expected, what each output it
+ * names actually was, and the inputs that led there. */
+#include <dirent.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "eval.h"
+#include "reader.h"
+#include "record.h"
+#include "writer.h"
+#include "xalloc.h"
+
+static const char test_help[] =
+    "Usage: rubric test PATH... [options]\n"
+    "\n"
+    "Runs the tests in each policy file, or in every .rules file under each\n"
+    "folder.  A test looks like:\n"
+    "\n"
+    "  test \"25 of 100 seats is yellow\"\n"
+    "    given licenses_sold = 100, git_ops_users_l28d = 25, as_of = 2026-11-01\n"
+    "    expect scm_git_ops is yellow\n"
+    "\n"
+    "Each failure is shown with the test's file:line, the expectation, the\n"
+    "actual values and the inputs.  The last line is 'N passed, N failed'.\n"
+    "\n"
+    "Options:\n"
+    "      --filter PATTERN  only tests whose name contains PATTERN (or matches\n"
+    "                        it, when it has * ? or [)\n"
+    "  -v, --verbose         name every test, not only the failures\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 all passed, 1 a test failed, 2 a policy has errors.\n";
+
+typedef struct test_run {
+    const char *filter;
+    bool verbose;
+    int passed, failed, broken_files;
+} test_run;
+
+static bool wanted(const test_run *tr, const char *name)
+{
+    if (!tr->filter)
+        return true;
+    if (strpbrk(tr->filter, "*?["))
+        return fnmatch(tr->filter, name, 0) == 0;
+    return strstr(name, tr->filter) != NULL;
+}
+
+static void print_value(FILE *out, const symbol *s, const rb_value *v)
+{
+    char buf[128];
+    value_format(*v, s ? s->scheme : NULL, buf, sizeof buf);
+    fputs(buf, out);
+    if (v->kind == VK_BANDED) {
+        char num[40];
+        num_format(v->u.num, num);
+        fprintf(out, " (%s %s", s && s->kind == SYM_GROUP ? "score" : "value", num);
+        if (v->has_score && s && s->kind == SYM_MEASURE) {
+            num_format(v->score, num);
+            fprintf(out, ", score %s", num);
+        }
+        fputc(')', out);
+    }
+}
+
+/* The names an expectation mentions, each once, in the order written. */
+static void collect_names(const expr *e, const symbol **seen, int *n, int cap)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case EX_NAME:
+        if (e->u.name.sym) {
+            for (int i = 0; i < *n; i++)
+                if (seen[i] == e->u.name.sym)
+                    return;
+            if (*n < cap)
+                seen[(*n)++] = e->u.name.sym;
+        }
+        return;
+    case EX_UNARY:
+        collect_names(e->u.bin.l, seen, n, cap);
+        return;
+    case EX_BINARY:
+        collect_names(e->u.bin.l, seen, n, cap);
+        collect_names(e->u.bin.r, seen, n, cap);
+        return;
+    case EX_IF:
+        collect_names(e->u.cond.cond, seen, n, cap);
+        collect_names(e->u.cond.then, seen, n, cap);
+        collect_names(e->u.cond.els, seen, n, cap);
+        return;
+    case EX_CALL:
+        for (const expr_list *a = e->u.call.args; a; a = a->next)
+            collect_names(a->e, seen, n, cap);
+        return;
+    case EX_IS:
+        collect_names(e->u.is.e, seen, n, cap);
+        return;
+    case EX_COUNT:
+        for (const name_ref *m = e->u.count.members; m; m = m->next)
+            if (m->sym && *n < cap) {
+                bool dup = false;
+                for (int i = 0; i < *n; i++)
+                    dup = dup || seen[i] == m->sym;
+                if (!dup)
+                    seen[(*n)++] = m->sym;
+            }
+        return;
+    default:
+        return;
+    }
+}
+
+static const rb_value *slot_value(const program *prog, const frame *f, const symbol *s)
+{
+    if (s->kind == SYM_PARAM)
+        return &prog->params[s->index];
+    if (s->kind == SYM_INPUT)
+        return &f->slots[s->index];
+    for (int i = 0; i < prog->nsteps; i++)
+        if (prog->steps[i].sym == s)
+            return &f->slots[prog->steps[i].slot];
+    return NULL;
+}
+
+static void report_failure(const program *prog, const frame *f, const test_case *t, const clause *cl,
+                           const rb_value *got)
+{
+    const decl *d = t->decl;
+    unsigned line, col;
+    source_line_col(d->loc.src, d->loc.begin, &line, &col);
+    printf("FAIL %s:%u: test \"%s\"\n", d->loc.src->path, line, d->name);
+    unsigned eline;
+    source_line_col(cl->loc.src, cl->loc.begin, &eline, &col);
+    size_t len;
+    const char *text = source_line(cl->loc.src, eline, &len);
+    while (len && (*text == ' ' || *text == '\t')) {
+        text++;
+        len--;
+    }
+    printf("  %s:%u: %.*s\n", cl->loc.src->path, eline, (int)len, text);
+    if (got->kind == VK_NA)
+        printf("    the condition is na (a value it needs is missing)\n");
+    const symbol *names[32];
+    int n = 0;
+    collect_names(cl->cond, names, &n, 32);
+    for (int i = 0; i < n; i++) {
+        const rb_value *v = slot_value(prog, f, names[i]);
+        if (!v)
+            continue;
+        printf("    actual: %s = ", names[i]->name);
+        print_value(stdout, names[i], v);
+        putchar('\n');
+    }
+    printf("  inputs:");
+    int shown = 0;
+    const policy *p = prog->pol;
+    for (int i = 0; i < p->ninputs; i++) {
+        if (f->slots[i].kind == VK_NA)
+            continue;
+        char buf[128];
+        value_format(f->slots[i], NULL, buf, sizeof buf);
+        printf("%s %s = %s", shown++ ? "," : "", p->inputs[i]->name, buf);
+    }
+    if (!shown)
+        printf(" (all na)");
+    char asof[16];
+    date_format(prog->params[0].u.date, asof);
+    printf("; as_of = %s\n", asof);
+}
+
+/* Fills the input slots from the test's fixture account, if it has one. */
+static bool load_fixture(const policy *p, const test_case *t, frame *f, char *err, size_t errlen)
+{
+    const decl *d = t->decl;
+    if (!d->fixture_path)
+        return true;
+    const char *importer = d->loc.src->path;
+    const char *slash = strrchr(importer, '/');
+    char path[4096];
+    if (d->fixture_path[0] == '/' || !slash)
+        snprintf(path, sizeof path, "%s", d->fixture_path);
+    else
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - importer), importer, d->fixture_path);
+    record_layout layout;
+    record_layout_init(&layout, p, p->id_field ? p->id_field : "account_id");
+    char msg[512];
+    bool found = false;
+    reader *r = reader_open(path, FMT_AUTO, layout.fields, layout.required, layout.nfields, msg, sizeof msg);
+    if (!r) {
+        snprintf(err, errlen, "%s", msg);
+        record_layout_free(&layout);
+        return false;
+    }
+    cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
+    record_pos pos;
+    read_status st;
+    size_t idlen = strlen(d->fixture_id);
+    while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL) {
+        if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != idlen ||
+            memcmp(cells[0].s, d->fixture_id, idlen) != 0)
+            continue;
+        if (!record_load(p, &layout, cells, f->slots, msg, sizeof msg)) {
+            snprintf(err, errlen, "%.200s: record %ld: %.300s", path, pos.record, msg);
+            break;
+        }
+        found = true;
+        break;
+    }
+    if (!found && !err[0])
+        snprintf(err, errlen, "%.300s: no account \"%.200s\"", path, d->fixture_id);
+    /* Text values point into the reader's buffer, which closes here: the
+     * test keeps copies, freed by free_fixture_text(). */
+    if (found)
+        for (int i = 0; i < p->ninputs; i++)
+            if (f->slots[i].kind == VK_TEXT) {
+                char *copy = xmalloc(f->slots[i].len + 1);
+                memcpy(copy, f->slots[i].u.text, f->slots[i].len);
+                copy[f->slots[i].len] = '\0';
+                f->slots[i].u.text = copy;
+            }
+    free(cells);
+    reader_close(r);
+    record_layout_free(&layout);
+    return found;
+}
+
+static void free_fixture_text(const program *prog, const test_case *t, frame *f)
+{
+    if (!t->decl->fixture_path)
+        return;
+    for (int i = 0; i < prog->ninputs; i++)
+        if (f->slots[i].kind == VK_TEXT) {
+            bool given = false;
+            for (int g = 0; g < t->ngivens; g++)
+                given = given || (t->given_sym[g]->kind == SYM_INPUT && t->given_sym[g]->index == i);
+            if (!given)
+                free((char *)(uintptr_t)f->slots[i].u.text);
+        }
+}
+
+static int run_file(test_run *tr, const char *path)
+{
+    diag d;
+    diag_init(&d, stderr);
+    policy *p = policy_load(path, &d);
+    if (!p) {
+        tr->broken_files++;
+        fprintf(stderr, "%s: %d error%s; its tests were not run\n", path, d.errors, d.errors == 1 ? "" : "s");
+        return 0;
+    }
+    program *base = compile_policy(p, NULL, 0, &d);
+    if (!base) {
+        tr->broken_files++;
+        policy_free(p);
+        return 0;
+    }
+    for (int i = 0; i < base->ntests; i++) {
+        const test_case *bt = &base->tests[i];
+        if (!wanted(tr, bt->decl->name))
+            continue;
+        /* A test that sets parameters gets a program of its own. */
+        param_setting *set = xcalloc((size_t)bt->ngivens + 1, sizeof *set);
+        int nset = 0;
+        for (int g = 0; g < bt->ngivens; g++)
+            if (bt->given_sym[g]->kind == SYM_PARAM) {
+                set[nset].name = (char *)(uintptr_t)bt->given_sym[g]->name;
+                set[nset].given = &bt->given_value[g];
+                nset++;
+            }
+        program *prog = nset ? compile_policy(p, set, nset, &d) : base;
+        free(set);
+        const test_case *t = &prog->tests[i];
+        frame f;
+        frame_init(&f, prog);
+        for (int k = 0; k < prog->ninputs; k++)
+            f.slots[k].kind = VK_NA;
+        char err[600] = "";
+        bool ok = load_fixture(p, t, &f, err, sizeof err);
+        if (!ok) {
+            unsigned line, col;
+            source_line_col(t->decl->loc.src, t->decl->fixture_loc.begin, &line, &col);
+            printf("FAIL %s:%u: test \"%s\"\n  %s\n", t->decl->loc.src->path, line, t->decl->name, err);
+        }
+        if (ok) {
+            for (int g = 0; g < t->ngivens; g++)
+                if (t->given_sym[g]->kind == SYM_INPUT) {
+                    int slot = t->given_sym[g]->index;
+                    if (f.slots[slot].kind == VK_TEXT && t->decl->fixture_path) {
+                        free((char *)(uintptr_t)f.slots[slot].u.text);
+                        f.slots[slot].kind = VK_NA;
+                    }
+                    f.slots[slot] = t->given_value[g];
+                }
+            eval_account(prog, &f);
+            const clause *cl = t->decl->clauses;
+            for (int e = 0; e < t->nexpects; e++, cl = cl->next) {
+                rb_value got = eval_node(t->expects[e], &f);
+                if (got.kind == VK_BOOL && got.u.b)
+                    continue;
+                report_failure(prog, &f, t, cl, &got);
+                ok = false;
+            }
+            free_fixture_text(prog, t, &f);
+        }
+        if (ok) {
+            tr->passed++;
+            if (tr->verbose)
+                printf("ok   %s: %s\n", path, t->decl->name);
+        } else {
+            tr->failed++;
+        }
+        frame_free(&f);
+        if (prog != base)
+            program_free(prog);
+    }
+    program_free(base);
+    policy_free(p);
+    return 0;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Folders are walked in name order, so runs are reproducible. */
+static void run_path(test_run *tr, const char *path, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "rubric test: cannot read '%s'\n", path);
+        tr->broken_files++;
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        run_file(tr, path);
+        return;
+    }
+    if (depth > 32)
+        return;
+    DIR *dir = opendir(path);
+    if (!dir) {
+        fprintf(stderr, "rubric test: cannot read '%s'\n", path);
+        tr->broken_files++;
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        if (e->d_name[0] == '.')
+            continue;
+        names = xrealloc(names, (n + 1) * sizeof *names);
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(dir);
+    qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        char child[4096];
+        snprintf(child, sizeof child, "%s/%s", path, names[i]);
+        struct stat cs;
+        if (stat(child, &cs) == 0 && (S_ISDIR(cs.st_mode) || has_suffix(names[i], ".rules")))
+            run_path(tr, child, depth + 1);
+        free(names[i]);
+    }
+    free(names);
+}
+
+int cmd_test(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"filter", required_argument, NULL, 'F'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    test_run tr = {NULL, false, 0, 0, 0};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'F': tr.filter = optarg; break;
+        case 'v': tr.verbose = true; break;
+        case 'h':
+            fputs(test_help, stdout);
+            return EXIT_OK;
+        default:
+            return usage_error("test", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind == argc)
+        return usage_error("test", "expected at least one policy file or folder");
+    for (int i = optind; i < argc; i++)
+        run_path(&tr, argv[i], 0);
+    printf("%d passed, %d failed\n", tr.passed, tr.failed);
+    if (tr.broken_files)
+        return EXIT_USAGE;
+    return tr.failed ? EXIT_REJECTED : EXIT_OK;
+}
