@@ -133,12 +133,13 @@ static const rb_value *slot_value(const program *prog, const frame *f, const sym
 }
 
 static void report_failure(const program *prog, const frame *f, const test_case *t, const clause *cl,
-                           const rb_value *got)
+                           const rb_value *got, bool first)
 {
     const decl *d = t->decl;
     unsigned line, col;
     source_line_col(d->loc.src, d->loc.begin, &line, &col);
-    printf("FAIL %s:%u: test \"%s\"\n", d->loc.src->path, line, d->name);
+    if (first)
+        printf("FAIL %s:%u: test \"%s\"\n", d->loc.src->path, line, d->name);
     unsigned eline;
     source_line_col(cl->loc.src, cl->loc.begin, &eline, &col);
     size_t len;
@@ -307,7 +308,7 @@ static int run_file(test_run *tr, const char *path)
                 rb_value got = eval_node(t->expects[e], &f);
                 if (got.kind == VK_BOOL && got.u.b)
                     continue;
-                report_failure(prog, &f, t, cl, &got);
+                report_failure(prog, &f, t, cl, &got, ok);
                 ok = false;
             }
             free_fixture_text(prog, t, &f);

@@ -12,6 +12,7 @@ static const struct verb {
     {"run", cmd_run, "score every account in a data file"},
     {"check", cmd_check, "parse and type-check policies, without data"},
     {"test", cmd_test, "run the tests written beside a policy"},
+    {"explain", cmd_explain, "show how one account was scored, step by step"},
 };
 
 static void help(FILE *out)

@@ -83,10 +83,11 @@ int value_format(rb_value v, const scheme *sch, char *buf, size_t cap)
         return date_format(v.u.date, buf);
     case VK_DUR:
         if (v.u.dur.months && v.u.dur.days)
-            return snprintf(buf, cap, "%d months %d days", v.u.dur.months, v.u.dur.days);
+            return snprintf(buf, cap, "%d month%s %d day%s", v.u.dur.months, v.u.dur.months == 1 ? "" : "s",
+                            v.u.dur.days, v.u.dur.days == 1 ? "" : "s");
         if (v.u.dur.months)
-            return snprintf(buf, cap, "%d months", v.u.dur.months);
-        return snprintf(buf, cap, "%d days", v.u.dur.days);
+            return snprintf(buf, cap, "%d month%s", v.u.dur.months, v.u.dur.months == 1 ? "" : "s");
+        return snprintf(buf, cap, "%d day%s", v.u.dur.days, v.u.dur.days == 1 ? "" : "s");
     case VK_BANDED:
         if (v.band == BAND_NONE || !sch)
             return snprintf(buf, cap, "no band");

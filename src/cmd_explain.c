@@ -1,0 +1,556 @@
+/* cmd_explain.c - `rubric explain POLICY DATA --account ID`: why an
+ * account scored what it did.
+ *
+ * Scores the one account like `run` does, then walks the evaluation steps
+ * in order and shows each: its value and the names that fed it, the band
+ * line that decided the band and the ones that did not, which members of a
+ * roll-up were na and left out, and how the others' weights renormalised.
+ * Every line points at the policy's file:line. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "eval.h"
+#include "reader.h"
+#include "record.h"
+#include "writer.h"
+#include "xalloc.h"
+
+static const char explain_help[] =
+    "Usage: rubric explain POLICY DATA --account ID [options]\n"
+    "\n"
+    "Shows how one account was scored: every input, every definition and\n"
+    "measure with its value, the band line that decided it, and for each\n"
+    "roll-up which members counted, which were na and left out, and how the\n"
+    "remaining weights were renormalised.\n"
+    "\n"
+    "Options:\n"
+    "  -a, --account ID         the account to explain (required)\n"
+    "  -f, --format FORMAT      text (default) or json\n"
+    "      --param NAME=VALUE   override a parameter (repeatable)\n"
+    "      --as-of DATE         the evaluation date (default: today, UTC)\n"
+    "      --id FIELD           the account id column/key\n"
+    "      --input-format FMT   csv, json or ndjson\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "Exit status: 0 explained, 1 no such account or a bad record, 2 usage or\n"
+    "policy errors.\n";
+
+enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT };
+
+typedef struct explainer {
+    const program *prog;
+    frame *f;
+    bool json;
+    cJSON *steps;     /* json */
+} explainer;
+
+static void fmt_value(const rb_value *v, const scheme *sch, char *buf, size_t cap)
+{
+    value_format(*v, sch, buf, cap);
+}
+
+static void fmt_num(rb_num n, char *buf) { num_format(n, buf); }
+
+static const char *where(const rb_loc *loc, char *buf, size_t cap)
+{
+    unsigned line, col;
+    source_line_col(loc->src, loc->begin, &line, &col);
+    snprintf(buf, cap, "%s:%u", loc->src->path, line);
+    return buf;
+}
+
+static void source_text(const rb_loc *loc, char *buf, size_t cap)
+{
+    size_t n = loc->end - loc->begin;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, loc->src->text + loc->begin, n);
+    buf[n] = '\0';
+}
+
+static const rb_value *value_of(const explainer *ex, const symbol *s)
+{
+    if (s->kind == SYM_PARAM)
+        return &ex->prog->params[s->index];
+    if (s->kind == SYM_INPUT)
+        return &ex->f->slots[s->index];
+    for (int i = 0; i < ex->prog->nsteps; i++)
+        if (ex->prog->steps[i].sym == s)
+            return &ex->f->slots[ex->prog->steps[i].slot];
+    return NULL;
+}
+
+/* "active_users_l28d = 17860, billable_users = 23561": what fed a value. */
+static void names_in(const explainer *ex, const expr *e, char *buf, size_t cap, const symbol **seen, int *n)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case EX_NAME: {
+        const symbol *s = e->u.name.sym;
+        for (int i = 0; i < *n; i++)
+            if (seen[i] == s)
+                return;
+        if (*n >= 32)
+            return;
+        seen[(*n)++] = s;
+        const rb_value *v = value_of(ex, s);
+        char val[96];
+        if (!v)
+            return;
+        fmt_value(v, s->scheme, val, sizeof val);
+        size_t used = strlen(buf);
+        snprintf(buf + used, cap - used, "%s%s = %s", used ? ", " : "", s->name, val);
+        return;
+    }
+    case EX_UNARY:
+        names_in(ex, e->u.bin.l, buf, cap, seen, n);
+        return;
+    case EX_BINARY:
+        names_in(ex, e->u.bin.l, buf, cap, seen, n);
+        names_in(ex, e->u.bin.r, buf, cap, seen, n);
+        return;
+    case EX_IF:
+        names_in(ex, e->u.cond.cond, buf, cap, seen, n);
+        names_in(ex, e->u.cond.then, buf, cap, seen, n);
+        names_in(ex, e->u.cond.els, buf, cap, seen, n);
+        return;
+    case EX_CALL:
+        for (const expr_list *a = e->u.call.args; a; a = a->next)
+            names_in(ex, a->e, buf, cap, seen, n);
+        return;
+    case EX_IS:
+        names_in(ex, e->u.is.e, buf, cap, seen, n);
+        return;
+    case EX_COUNT:
+        for (const name_ref *m = e->u.count.members; m; m = m->next) {
+            expr tmp = {0};
+            tmp.kind = EX_NAME;
+            tmp.u.name.sym = m->sym;
+            names_in(ex, &tmp, buf, cap, seen, n);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+static void fed_by(const explainer *ex, const expr *e, char *buf, size_t cap)
+{
+    const symbol *seen[32];
+    int n = 0;
+    buf[0] = '\0';
+    names_in(ex, e, buf, cap, seen, &n);
+}
+
+static cJSON *json_value(const rb_value *v, const scheme *sch)
+{
+    char buf[128];
+    switch (v->kind) {
+    case VK_NA:
+        return cJSON_CreateNull();
+    case VK_NUM:
+    case VK_BANDED:
+        return cJSON_CreateNumber(num_to_double(v->u.num));
+    case VK_BOOL:
+        return cJSON_CreateBool(v->u.b);
+    default:
+        fmt_value(v, sch, buf, sizeof buf);
+        return cJSON_CreateString(buf);
+    }
+}
+
+/* The clauses that decided applicability; false when the step is na. */
+static bool explain_clauses(explainer *ex, const step *s, cJSON *js)
+{
+    bool applies = true;
+    char text[256], loc[256];
+    const clause *cl = s->sym->decl->clauses;
+    int ia = 0, in = 0;
+    for (; cl; cl = cl->next) {
+        enode *node = cl->kind == CL_APPLIES_WHEN ? s->applies[ia++] : s->na_when[in++];
+        rb_value v = eval_node(node, ex->f);
+        bool is_true = v.kind == VK_BOOL && v.u.b;
+        bool decides = cl->kind == CL_APPLIES_WHEN ? !is_true : is_true;
+        source_text(&cl->loc, text, sizeof text);
+        const char *shown = v.kind == VK_NA ? "na (not true)" : is_true ? "true" : "false";
+        char feeds[512];
+        fed_by(ex, cl->cond, feeds, sizeof feeds);
+        if (ex->json) {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddStringToObject(c, "clause", text);
+            cJSON_AddStringToObject(c, "at", where(&cl->loc, loc, sizeof loc));
+            cJSON_AddItemToObject(c, "condition", json_value(&v, NULL));
+            cJSON_AddBoolToObject(c, "makes_na", decides);
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(js, "clauses") ? cJSON_GetObjectItemCaseSensitive(js, "clauses") : NULL, c);
+        } else {
+            printf("    %s: %s%s   [%s]\n", text, shown, decides ? ", so the result is na" : "", where(&cl->loc, loc, sizeof loc));
+            if (feeds[0])
+                printf("      where %s\n", feeds);
+        }
+        if (decides)
+            applies = false;
+    }
+    return applies;
+}
+
+static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
+{
+    char text[256], loc[256], num[40], lim[64];
+    cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
+    fmt_num(value, num);
+    for (int t = 0; t < s->ntests; t++) {
+        const band_test *bt = &s->tests[t];
+        bool holds = true, unknown = false;
+        char why[256] = "";
+        for (int e = 0; e < bt->nedges && holds; e++) {
+            rb_value l = eval_node(bt->limit[e], ex->f);
+            if (l.kind == VK_NA) {
+                unknown = true;
+                holds = false;
+                snprintf(why, sizeof why, "the threshold is na");
+                break;
+            }
+            int c = num_cmp(value, l.u.num);
+            static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
+            bool ok = bt->op[e] == OP_LT ? c == -1 : bt->op[e] == OP_LE ? (c == -1 || c == 0)
+                    : bt->op[e] == OP_GT ? c == 1 : (c == 1 || c == 0);
+            /* The threshold as written (25%, or a parameter's name) and, for
+             * a percentage, the value as a percentage too. */
+            source_text(&bt->rule->edges[e].limit->loc, lim, sizeof lim);
+            char shown[64];
+            size_t ll = strlen(lim);
+            if (ll && lim[ll - 1] == '%')
+                snprintf(shown, sizeof shown, "%s (%.4g%%)", num, num_to_double(value) * 100);
+            else
+                snprintf(shown, sizeof shown, "%s", num);
+            size_t used = strlen(why);
+            snprintf(why + used, sizeof why - used, "%s%s %s %s %s", used ? " and " : "", shown,
+                     ok ? "is" : "is not", words[bt->op[e]], lim);
+            holds = ok;
+        }
+        if (bt->nedges == 0)
+            snprintf(why, sizeof why, "otherwise");
+        source_text(&bt->rule->loc, text, sizeof text);
+        if (ex->json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "line", text);
+            cJSON_AddStringToObject(o, "at", where(&bt->rule->loc, loc, sizeof loc));
+            cJSON_AddBoolToObject(o, "matched", holds);
+            cJSON_AddStringToObject(o, "because", why);
+            cJSON_AddItemToArray(arr, o);
+        } else {
+            printf("    %-3s %-34s %s   [%s]\n", holds ? "->" : "", text, why, where(&bt->rule->loc, loc, sizeof loc));
+        }
+        if (holds || unknown)
+            return;
+    }
+    if (!ex->json)
+        printf("        no band line catches %s: the measure has no band\n", num);
+}
+
+static void explain_group(explainer *ex, const step *s, cJSON *js)
+{
+    const decl *d = s->sym->decl;
+    char loc[256], num[40], w[40], band[64];
+    rb_num total_w = num_from_int(0);
+    int j = 0;
+    /* First the weights of the members that count, to show the shares. */
+    for (const name_ref *m = d->members; m; m = m->next, j++) {
+        const rb_value *mv = &ex->f->slots[s->member_slots[j]];
+        if (mv->kind != VK_BANDED || !mv->has_score)
+            continue;
+        rb_num wn = num_from_int(1);
+        if (s->weights[j]) {
+            rb_value wv = eval_node(s->weights[j], ex->f);
+            if (wv.kind == VK_NA)
+                continue;
+            wn = wv.u.num;
+        }
+        total_w = num_add(total_w, wn);
+    }
+    cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "members") : NULL;
+    if (!ex->json)
+        printf("    %s of its members; na members are left out and the others' weights renormalised:\n",
+               s->agg == AGG_MEAN ? "weighted mean" : "weighted sum");
+    j = 0;
+    for (const name_ref *m = d->members; m; m = m->next, j++) {
+        const rb_value *mv = &ex->f->slots[s->member_slots[j]];
+        rb_num wn = num_from_int(1);
+        bool weight_na = false;
+        if (s->weights[j]) {
+            rb_value wv = eval_node(s->weights[j], ex->f);
+            weight_na = wv.kind == VK_NA;
+            if (!weight_na)
+                wn = wv.u.num;
+        }
+        bool counts = mv->kind == VK_BANDED && mv->has_score && !weight_na;
+        fmt_value(mv, m->sym->scheme, band, sizeof band);
+        fmt_num(wn, w);
+        char share[40] = "-", sc[40] = "-";
+        if (counts) {
+            fmt_num(mv->score, sc);
+            if (s->agg == AGG_MEAN && !num_is_zero(total_w))
+                fmt_num(num_div(wn, total_w), share);
+        }
+        if (ex->json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "name", m->name);
+            cJSON_AddItemToObject(o, "band", mv->kind == VK_BANDED && mv->band != BAND_NONE
+                                                 ? cJSON_CreateString(m->sym->scheme->bands[mv->band])
+                                                 : cJSON_CreateNull());
+            cJSON_AddItemToObject(o, "score", counts ? cJSON_CreateNumber(num_to_double(mv->score)) : cJSON_CreateNull());
+            cJSON_AddNumberToObject(o, "weight", num_to_double(wn));
+            cJSON_AddBoolToObject(o, "counted", counts);
+            if (counts && s->agg == AGG_MEAN && !num_is_zero(total_w))
+                cJSON_AddNumberToObject(o, "share", num_to_double(num_div(wn, total_w)));
+            cJSON_AddItemToArray(arr, o);
+        } else if (counts) {
+            printf("      %-32s %-8s score %-6s weight %-6s share %s\n", m->name, band, sc, w, share);
+        } else {
+            printf("      %-32s %-8s left out (%s)\n", m->name, band, weight_na ? "its weight is na" : "na");
+        }
+    }
+    if (!ex->json) {
+        fmt_num(total_w, w);
+        printf("    total weight of the members that count: %s   [%s]\n", w, where(&d->loc, loc, sizeof loc));
+    }
+    (void)num;
+}
+
+static void explain_step(explainer *ex, const step *s)
+{
+    const symbol *sym = s->sym;
+    const decl *d = sym->decl;
+    const rb_value *v = &ex->f->slots[s->slot];
+    char val[128], loc[256], text[512], feeds[1024];
+    fmt_value(v, sym->scheme, val, sizeof val);
+    static const char *const kinds[] = {"input", "parameter", "let", "metric", "measure", "group"};
+    cJSON *js = NULL;
+    if (ex->json) {
+        js = cJSON_CreateObject();
+        cJSON_AddStringToObject(js, "name", sym->name);
+        cJSON_AddStringToObject(js, "kind", kinds[sym->kind]);
+        cJSON_AddStringToObject(js, "at", where(&d->loc, loc, sizeof loc));
+        cJSON_AddItemToObject(js, "value", json_value(v, sym->scheme));
+        if (sym->type == TY_BANDED) {
+            cJSON_AddItemToObject(js, "band", v->kind == VK_BANDED && v->band != BAND_NONE
+                                                  ? cJSON_CreateString(sym->scheme->bands[v->band])
+                                                  : cJSON_CreateNull());
+            cJSON_AddItemToObject(js, "score", v->kind == VK_BANDED && v->has_score
+                                                   ? cJSON_CreateNumber(num_to_double(v->score))
+                                                   : cJSON_CreateNull());
+        }
+        cJSON_AddItemToArray(ex->steps, js);
+    } else {
+        printf("%s %s = %s", kinds[sym->kind], sym->name, val);
+        if (v->kind == VK_BANDED) {
+            char n[40];
+            fmt_num(sym->kind == SYM_GROUP ? v->score : v->u.num, n);
+            printf(sym->kind == SYM_GROUP ? " (score %s)" : " (value %s", n);
+            if (sym->kind == SYM_MEASURE) {
+                if (v->has_score) {
+                    fmt_num(v->score, n);
+                    printf(", score %s", n);
+                }
+                putchar(')');
+            }
+        }
+        printf("   [%s]\n", where(&d->loc, loc, sizeof loc));
+    }
+    if (s->kind == STEP_VALUE || s->kind == STEP_MEASURE) {
+        source_text(&d->value->loc, text, sizeof text);
+        fed_by(ex, d->value, feeds, sizeof feeds);
+        if (ex->json) {
+            cJSON_AddStringToObject(js, "expression", text);
+            cJSON_AddStringToObject(js, "where", feeds);
+        } else {
+            printf("    = %s\n", text);
+            if (feeds[0])
+                printf("      where %s\n", feeds);
+        }
+    }
+    if (s->kind == STEP_VALUE)
+        return;
+    if (!explain_clauses(ex, s, js))
+        return;
+    if (s->kind == STEP_MEASURE) {
+        rb_value mv = eval_node(s->value, ex->f);
+        if (mv.kind == VK_NA) {
+            if (!ex->json)
+                printf("    the value is na (a value it needs is missing, or a ratio over zero): no band\n");
+            return;
+        }
+        explain_bands(ex, s, mv.u.num, js);
+        return;
+    }
+    explain_group(ex, s, js);
+    if (v->kind == VK_BANDED)
+        explain_bands(ex, s, v->score, js);
+}
+
+static int explain_account(const program *prog, frame *f, const char *id, bool json)
+{
+    const policy *p = prog->pol;
+    char buf[128], asof[16];
+    date_format(prog->params[0].u.date, asof);
+    explainer ex = {prog, f, json, NULL};
+    cJSON *root = NULL;
+    if (json) {
+        root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "account", id);
+        cJSON_AddStringToObject(root, "policy", p->sources->path);
+        cJSON_AddStringToObject(root, "as_of", asof);
+        cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
+        for (int i = 0; i < p->ninputs; i++)
+            cJSON_AddItemToObject(inputs, p->inputs[i]->name, json_value(&f->slots[i], NULL));
+        cJSON *params = cJSON_AddObjectToObject(root, "parameters");
+        for (int i = 0; i < p->nparams; i++)
+            cJSON_AddItemToObject(params, p->params[i]->name, json_value(&prog->params[i], NULL));
+        ex.steps = cJSON_AddArrayToObject(root, "steps");
+    } else {
+        printf("account %s, scored by %s as of %s\n\n", id, p->sources->path, asof);
+        printf("inputs\n");
+        for (int i = 0; i < p->ninputs; i++) {
+            fmt_value(&f->slots[i], NULL, buf, sizeof buf);
+            printf("  %-32s %s\n", p->inputs[i]->name, buf);
+        }
+        printf("parameters\n");
+        for (int i = 0; i < p->nparams; i++) {
+            fmt_value(&prog->params[i], NULL, buf, sizeof buf);
+            printf("  %-32s %s\n", p->params[i]->name, buf);
+        }
+        printf("\n");
+    }
+    for (int i = 0; i < prog->nsteps; i++) {
+        explain_step(&ex, &prog->steps[i]);
+        if (!json)
+            putchar('\n');
+    }
+    if (json) {
+        char *text = cJSON_Print(root);
+        puts(text);
+        cJSON_free(text);
+        cJSON_Delete(root);
+    }
+    return EXIT_OK;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"account", required_argument, NULL, 'a'},
+        {"format", required_argument, NULL, 'f'},
+        {"param", required_argument, NULL, OPT_PARAM},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"id", required_argument, NULL, OPT_ID},
+        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *account = NULL, *id_opt = NULL;
+    bool json = false;
+    data_format input_format = FMT_AUTO;
+    settings params = {NULL, 0};
+    int c, status = EXIT_USAGE;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "a:f:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a': account = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "json") == 0)
+                json = true;
+            else if (strcmp(optarg, "text") != 0) {
+                settings_free(&params);
+                return usage_error("explain", "unknown format '%s' (text or json)", optarg);
+            }
+            break;
+        case OPT_PARAM:
+            if (!settings_add_param(&params, optarg)) {
+                settings_free(&params);
+                return usage_error("explain", "--param wants NAME=VALUE, not '%s'", optarg);
+            }
+            break;
+        case OPT_AS_OF: settings_add(&params, "as_of", optarg); break;
+        case OPT_ID: id_opt = optarg; break;
+        case OPT_INPUT_FORMAT:
+            if (!format_parse(optarg, &input_format)) {
+                settings_free(&params);
+                return usage_error("explain", "unknown input format '%s'", optarg);
+            }
+            break;
+        case 'h':
+            fputs(explain_help, stdout);
+            settings_free(&params);
+            return EXIT_OK;
+        default:
+            settings_free(&params);
+            return usage_error("explain", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2 || !account) {
+        settings_free(&params);
+        return usage_error("explain", argc - optind != 2 ? "expected POLICY and DATA" : "--account ID is required");
+    }
+    const char *policy_path = argv[optind], *data_path = argv[optind + 1];
+    diag d;
+    diag_init(&d, stderr);
+    policy *pol = policy_load(policy_path, &d);
+    program *prog = pol ? compile_policy(pol, params.items, params.n, &d) : NULL;
+    if (!prog) {
+        policy_free(pol);
+        settings_free(&params);
+        return EXIT_USAGE;
+    }
+    const char *id = id_opt ? id_opt : pol->id_field ? pol->id_field : "account_id";
+    record_layout layout;
+    record_layout_init(&layout, pol, id);
+    char err[512];
+    reader *r = reader_open(data_path, input_format, layout.fields, layout.required, layout.nfields, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "rubric: %s\n", err);
+        status = EXIT_REJECTED;
+    } else {
+        cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
+        frame f;
+        frame_init(&f, prog);
+        record_pos pos;
+        read_status st;
+        size_t want = strlen(account);
+        status = -1;
+        while ((st = reader_next(r, cells, &pos, err, sizeof err)) != READ_EOF) {
+            if (st == READ_FATAL) {
+                fprintf(stderr, "rubric: %s: %s\n", data_path, err);
+                status = EXIT_REJECTED;
+                break;
+            }
+            if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != want ||
+                memcmp(cells[0].s, account, want) != 0)
+                continue;
+            if (!record_load(pol, &layout, cells, f.slots, err, sizeof err)) {
+                fprintf(stderr, "rubric: %s: record %ld (line %ld): %s\n", data_path, pos.record, pos.line, err);
+                status = EXIT_REJECTED;
+                break;
+            }
+            eval_account(prog, &f);
+            status = explain_account(prog, &f, account, json);
+            break;
+        }
+        if (status < 0) {
+            fprintf(stderr, "rubric: %s: no account '%s' (in column '%s')\n", data_path, account, id);
+            status = EXIT_REJECTED;
+        }
+        frame_free(&f);
+        free(cells);
+        reader_close(r);
+    }
+    record_layout_free(&layout);
+    program_free(prog);
+    policy_free(pol);
+    settings_free(&params);
+    return status;
+}
