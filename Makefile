@@ -14,7 +14,10 @@ WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototype
           -Wformat=2 -Wpointer-arith -Wcast-qual -Wwrite-strings -Wundef -Wvla
 # The generated scanner and parser are not ours to tidy.
 GENWARN = -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
-OPT     ?= -O2
+# No auto-vectorisation: it merges the two 8-byte halves of a number into
+# 16-byte loads right after 8-byte stores, a store-forwarding stall on every
+# measure (about 5% of a run; see docs/performance.md).
+OPT     ?= -O2 -fno-tree-vectorize
 CFLAGS  ?=
 CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen $(CPPFLAGS)
 LDLIBS  = -lcjson -lm
@@ -48,14 +51,14 @@ $(BUILD)/obj/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
 	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/obj/%.o: $(BUILD)/gen/%.c $(GEN_H)
 	@mkdir -p $(BUILD)/obj
-	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(GENWARN) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(GENWARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/asan/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
 	@mkdir -p $(BUILD)/asan
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/asan/%.o: $(BUILD)/gen/%.c $(GEN_H)
 	@mkdir -p $(BUILD)/asan
-	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(GENWARN) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(GENWARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
 rubric: $(OBJS)
 	$(CC) $(OPT) -g $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)

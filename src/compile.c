@@ -319,6 +319,7 @@ static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *r
     }
     st->tests = arena_alloc(&c->prog->arena, (size_t)(n ? n : 1) * sizeof *st->tests);
     st->ntests = 0;
+    st->all_fixed = true;
     for (int i = 0;; i++) {
         const band_rule *r;
         if (scheme_ranges) {
@@ -342,9 +343,14 @@ static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *r
             t->limit[e] = numeric(c, r->edges[e].limit);
             /* Most thresholds are literals or parameters: compare with the
              * number itself instead of evaluating a node per account. */
+            static const uint8_t accepts[] = {
+                [OP_LT] = 1, [OP_LE] = 3, [OP_GT] = 4, [OP_GE] = 6, [OP_EQ] = 2, [OP_NE] = 5};
+            t->accepts[e] = accepts[t->op[e]];
             if (t->limit[e]->op == N_CONST && t->limit[e]->k.kind == VK_NUM) {
                 t->fixed[e] = true;
                 t->fixed_limit[e] = t->limit[e]->k.u.num;
+            } else {
+                st->all_fixed = false;
             }
         }
     }

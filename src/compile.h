@@ -44,6 +44,7 @@ typedef struct band_test {
     enode *limit[2];
     bool fixed[2];        /* limit is a constant number, kept in fixed_limit */
     rb_num fixed_limit[2];
+    uint8_t accepts[2];   /* comparison results (-1, 0, 1, unordered as bits 0..3) op accepts */
     const band_rule *rule;
 } band_test;
 
@@ -59,6 +60,7 @@ typedef struct step {
     int n_na_when, n_applies;
     band_test *tests;             /* measure bands, or a group's score ranges */
     int ntests;
+    bool all_fixed;               /* every threshold is a constant: the fast path */
     const scheme *scheme;
     rb_num *band_scores;          /* per band of the scheme */
     int *member_slots;            /* group */

@@ -126,7 +126,7 @@ static const rb_value *set_na(rb_value *tmp)
 static const rb_value *set_num(rb_value *tmp, rb_num x)
 {
     tmp->kind = VK_NUM;
-    tmp->u.num = x;
+    num_store(&tmp->u.num, x);
     return tmp;
 }
 
@@ -144,7 +144,7 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
     switch ((builtin_id)n->fn) {
     case BI_MIN:
     case BI_MAX: {
-        rb_num best = {0, 0, 0};
+        rb_num best = num_from_int(0);
         for (int i = 0; i < n->nargs; i++) {
             a = ev(n->args[i], f, &ta);
             if (a->kind == VK_NA)
@@ -334,14 +334,30 @@ static inline bool is_true(const enode *n, frame *f)
     return v->kind == VK_BOOL && v->u.b;
 }
 
-static int matching_test(const step *s, frame *f, const rb_num *v)
+/* Constant thresholds (the usual case): one tight loop, no evaluation. */
+static inline int matching_fixed(const step *s, rb_num v)
 {
+    const band_test *bt = s->tests, *end = bt + s->ntests;
+    for (; bt < end; bt++) {
+        int e = 0;
+        while (e < bt->nedges && ((bt->accepts[e] >> (num_cmp(v, bt->fixed_limit[e]) + 1)) & 1))
+            e++;
+        if (e == bt->nedges)
+            return (int)(bt - s->tests);
+    }
+    return -1;
+}
+
+static int matching_test(const step *s, frame *f, rb_num v)
+{
+    if (s->all_fixed)
+        return matching_fixed(s, v);
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         bool holds = true;
         for (int e = 0; e < bt->nedges && holds; e++) {
             if (bt->fixed[e]) {
-                holds = edge_holds(bt->op[e], num_cmp(*v, bt->fixed_limit[e]));
+                holds = edge_holds(bt->op[e], num_cmp(v, bt->fixed_limit[e]));
                 continue;
             }
             rb_value tmp;
@@ -350,7 +366,7 @@ static int matching_test(const step *s, frame *f, const rb_num *v)
              * letting the value fall through to the next line. */
             if (lim->kind == VK_NA)
                 return -2;
-            holds = edge_holds(bt->op[e], num_cmp(*v, lim->u.num));
+            holds = edge_holds(bt->op[e], num_cmp(v, lim->u.num));
         }
         if (holds)
             return t;
@@ -360,16 +376,16 @@ static int matching_test(const step *s, frame *f, const rb_num *v)
 
 int eval_matching_test(const step *s, frame *f, rb_value v)
 {
-    return matching_test(s, f, &v.u.num);
+    return matching_test(s, f, v.u.num);
 }
 
 /* Writes a banded result: the value, the band its tests pick, no score yet. */
 static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
 {
     out->kind = VK_BANDED;
-    out->u.num = value;
+    num_store(&out->u.num, value);
     out->has_score = false;
-    int t = matching_test(s, f, &value);
+    int t = matching_test(s, f, value);
     out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
 }
 
@@ -442,7 +458,7 @@ void eval_step(const step *s, frame *f)
         }
         rb_num score = s->agg == AGG_MEAN ? num_div(total, weights) : total;
         set_banded(s, f, out, score);
-        out->score = score;
+        num_store(&out->score, score);
         out->has_score = true;
         return;
     }

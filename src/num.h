@@ -2,7 +2,8 @@
  *
  * A threshold like `< 5%` must put 0.35/7 and 15/300 exactly on the edge,
  * which binary doubles get wrong.  A number is the exact fraction p/q
- * (q > 0) while it is a small rational, else a double (q == 0).
+ * (q > 0) while it is a small rational, else a double (q == 0) kept in
+ * the numerator's place: 16 bytes either way.
  * Arithmetic keeps the fraction while it fits in 64 bits; comparison
  * cross-multiplies fractions in 128 bits, and falls back to doubles only
  * when a side is not a fraction (1e300, results of overflow), where doubles
@@ -18,8 +19,11 @@
 #include <stdint.h>
 
 typedef struct rb_num {
-    int64_t p, q; /* exact value p/q when q > 0 */
-    double d;     /* the value when q == 0; unused otherwise */
+    union {
+        int64_t p; /* the numerator, when q > 0 */
+        double d;  /* the value, when q == 0 */
+    };
+    int64_t q;
 } rb_num;
 
 rb_num num_from_double(double d);
@@ -40,8 +44,17 @@ rb_num num_from_wide(__int128 p, __int128 q);
 
 static inline rb_num num_from_int(int64_t v)
 {
-    rb_num n = {v, 1, 0};
+    rb_num n = {.p = v, .q = 1};
     return n;
+}
+
+/* Stores field by field: a number arriving in two registers and copied
+ * whole goes through the stack as one 16-byte load after two 8-byte
+ * stores, which stalls (store forwarding fails) on every measure. */
+static inline void num_store(rb_num *dst, rb_num v)
+{
+    dst->p = v.p;
+    dst->q = v.q;
 }
 
 static inline double num_to_double(rb_num a)
@@ -51,7 +64,7 @@ static inline double num_to_double(rb_num a)
 
 static inline rb_num num_inexact(double d)
 {
-    rb_num n = {0, 0, d};
+    rb_num n = {.d = d, .q = 0};
     return n;
 }
 
@@ -62,7 +75,7 @@ static inline rb_num num_exact(__int128 p, __int128 q)
         q = -q;
     }
     if (p <= INT64_MAX && p >= -INT64_MAX && q <= INT64_MAX) {
-        rb_num n = {(int64_t)p, (int64_t)q, 0};
+        rb_num n = {.p = (int64_t)p, .q = (int64_t)q};
         return n;
     }
     return num_from_wide(p, q);
@@ -74,7 +87,7 @@ static inline rb_num num_add(rb_num a, rb_num b)
         if (a.q == b.q) {
             int64_t s;
             if (!__builtin_add_overflow(a.p, b.p, &s)) {
-                rb_num n = {s, a.q, 0};
+                rb_num n = {.p = s, .q = a.q};
                 return n;
             }
         }
@@ -85,8 +98,11 @@ static inline rb_num num_add(rb_num a, rb_num b)
 
 static inline rb_num num_neg(rb_num a)
 {
-    rb_num n = {-a.p, a.q, -a.d};
-    return n;
+    if (a.q)
+        a.p = -a.p;
+    else
+        a.d = -a.d;
+    return a;
 }
 
 static inline rb_num num_sub(rb_num a, rb_num b) { return num_add(a, num_neg(b)); }
@@ -110,8 +126,10 @@ static inline rb_num num_div(rb_num a, rb_num b)
 static inline int num_cmp(rb_num a, rb_num b)
 {
     if (a.q && b.q) {
-        __int128 l = (__int128)a.p * b.q, r = (__int128)b.p * a.q;
-        return (l > r) - (l < r);
+        /* Both products are below 2^126 in size, so their difference fits. */
+        __int128 d = (__int128)a.p * b.q - (__int128)b.p * a.q;
+        int64_t hi = (int64_t)(d >> 64);
+        return hi < 0 ? -1 : (hi | (int64_t)(uint64_t)d) != 0;
     }
     double x = num_to_double(a), y = num_to_double(b);
     if (x != x || y != y)

@@ -114,7 +114,8 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
                 v = v * 10 + (text[k++] - '0');
             if (k == len) {
                 slots[i].kind = VK_NUM;
-                slots[i].u.num = num_from_int(v);
+                slots[i].u.num.p = v;
+                slots[i].u.num.q = 1;
                 continue;
             }
         }

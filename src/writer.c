@@ -62,7 +62,13 @@ static inline void put(writer *w, const char *s, size_t n)
             return;
         }
     }
-    memcpy(w->buf + w->len, s, n);
+    /* Cells are short (band names, small numbers): copy them inline. */
+    char *dst = w->buf + w->len;
+    if (n <= 16)
+        for (size_t i = 0; i < n; i++)
+            dst[i] = s[i];
+    else
+        memcpy(dst, s, n);
     w->len += n;
 }
 

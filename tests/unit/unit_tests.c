@@ -28,7 +28,7 @@ static int passed, failed;
 
 static rb_num parse(const char *s)
 {
-    rb_num n = {0, 0, 0};
+    rb_num n = num_from_int(0);
     if (!num_parse(s, strlen(s), true, &n))
         printf("  (could not parse %s)\n", s);
     return n;
