@@ -40,7 +40,7 @@ rb_num num_from_wide(__int128 p, __int128 q)
         q /= a;
     }
     if (p <= INT64_MAX && p >= -INT64_MAX && q <= INT64_MAX && q > 0) {
-        rb_num n = {(int64_t)p, (int64_t)q, 0};
+        rb_num n = {.p = (int64_t)p, .q = (int64_t)q};
         return n;
     }
     return num_inexact((double)p / (double)q);
@@ -57,7 +57,7 @@ rb_num num_from_frac(int64_t p, int64_t q)
         p = -p;
         q = -q;
     }
-    rb_num n = {p, q, 0};
+    rb_num n = {.p = p, .q = q};
     return n;
 }
 
@@ -146,7 +146,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
     if (!overflow && scale >= -18 && scale <= 18) {
         int64_t m = neg ? -(int64_t)mant : (int64_t)mant;
         if (scale >= 0) {
-            rb_num n = {m, pow10_table[scale], 0};
+            rb_num n = {.p = m, .q = pow10_table[scale]};
             *out = n;
             return true;
         }
