@@ -49,6 +49,7 @@ static band_rule *edges(parse_ctx *ctx, edge a, const edge *b);
 static edge make_edge(rb_op op, expr *limit, rb_loc loc);
 static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, decl_kind k2);
 static void after_error(parse_ctx *ctx, rb_loc loc);
+static expr *shallow(parse_ctx *ctx, expr *e);
 }
 
 %union {
@@ -85,6 +86,7 @@ static void after_error(parse_ctx *ctx, rb_loc loc);
 %token LE "<=" GE ">=" NE "!=" DEFAULT "??"
 %token BAD_CHAR "invalid character" BAD_DATE "invalid date"
 %token BAD_NUMBER "malformed number" UNTERMINATED_STRING "unterminated text"
+%token BAD_ESCAPE "unknown escape in text (use \\\" \\\\ \\n or \\t)"
 
 %type <e> expr or_expr and_expr not_expr cmp_expr arith sum product unary primary
 %type <el> args arg_list
@@ -132,17 +134,17 @@ statement
       }
     | PARAM IDENT '=' expr NEWLINE {
           decl *d = ast_decl(A, D_PARAM, @$, $2, @2);
-          d->value = $4;
+          d->value = shallow(ctx, $4);
           parse_add_decl(ctx, d);
       }
     | LET IDENT '=' expr NEWLINE {
           decl *d = ast_decl(A, D_LET, @$, $2, @2);
-          d->value = $4;
+          d->value = shallow(ctx, $4);
           parse_add_decl(ctx, d);
       }
     | METRIC IDENT '=' expr NEWLINE {
           decl *d = ast_decl(A, D_METRIC, @$, $2, @2);
-          d->value = $4;
+          d->value = shallow(ctx, $4);
           parse_add_decl(ctx, d);
       }
     | measure_head
@@ -186,7 +188,7 @@ statement
       }
     | EXPECT expr NEWLINE {
           if (owned(ctx, @1, "'expect' lines", D_TEST, D_TEST))
-              ctx->last_decl->clauses = ast_clause(A, ctx->last_decl->clauses, CL_EXPECT, $2, loc_span(@1, @2));
+              ctx->last_decl->clauses = ast_clause(A, ctx->last_decl->clauses, CL_EXPECT, shallow(ctx, $2), loc_span(@1, @2));
       }
     ;
 
@@ -204,12 +206,12 @@ choices
 measure_head
     : MEASURE IDENT '=' expr NEWLINE {
           $$ = ast_decl(A, D_MEASURE, @$, $2, @2);
-          $$->value = $4;
+          $$->value = shallow(ctx, $4);
           parse_add_decl(ctx, $$);
       }
     | MEASURE IDENT '=' expr SCHEME IDENT NEWLINE {
           $$ = ast_decl(A, D_MEASURE, @$, $2, @2);
-          $$->value = $4;
+          $$->value = shallow(ctx, $4);
           $$->scheme = $6;
           $$->scheme_loc = @6;
           parse_add_decl(ctx, $$);
@@ -218,8 +220,8 @@ measure_head
 
 
 clause
-    : NA WHEN expr                      { $$ = ast_clause(A, NULL, CL_NA_WHEN, $3, @$); }
-    | APPLIES WHEN expr                 { $$ = ast_clause(A, NULL, CL_APPLIES_WHEN, $3, @$); }
+    : NA WHEN expr                      { $$ = ast_clause(A, NULL, CL_NA_WHEN, shallow(ctx, $3), @$); }
+    | APPLIES WHEN expr                 { $$ = ast_clause(A, NULL, CL_APPLIES_WHEN, shallow(ctx, $3), @$); }
     ;
 
 /* red < 25%      yellow >= 25% and < 50%      green otherwise */
@@ -228,10 +230,10 @@ band_line
     ;
 
 band_cond
-    : edge_op arith                     { $$ = edges(ctx, make_edge($1, $2, @$), NULL); }
+    : edge_op arith                     { $$ = edges(ctx, make_edge($1, shallow(ctx, $2), @$), NULL); }
     | edge_op arith AND edge_op arith {
-          edge second = make_edge($4, $5, loc_span(@4, @5));
-          $$ = edges(ctx, make_edge($1, $2, loc_span(@1, @2)), &second);
+          edge second = make_edge($4, shallow(ctx, $5), loc_span(@4, @5));
+          $$ = edges(ctx, make_edge($1, shallow(ctx, $2), loc_span(@1, @2)), &second);
       }
     | OTHERWISE                         { $$ = edges(ctx, make_edge(OP_LT, NULL, @$), NULL); $$->otherwise = true; $$->nedges = 0; }
     ;
@@ -272,7 +274,7 @@ members
 
 member
     : IDENT                             { $$ = ast_name_ref(A, NULL, $1, @1, NULL); }
-    | IDENT WEIGHT arith                { $$ = ast_name_ref(A, NULL, $1, @1, $3); }
+    | IDENT WEIGHT arith                { $$ = ast_name_ref(A, NULL, $1, @1, shallow(ctx, $3)); }
     ;
 
 
@@ -292,17 +294,17 @@ scheme_line
     : IDENT SCORES arith {
           $$ = band_line(ctx, @$, $1, @1, edges(ctx, make_edge(OP_LT, NULL, @$), NULL));
           $$->nedges = 0;
-          $$->score = $3;
+          $$->score = shallow(ctx, $3);
       }
     | IDENT SCORES arith WHEN band_cond {
           $$ = band_line(ctx, @$, $1, @1, $5);
-          $$->score = $3;
+          $$->score = shallow(ctx, $3);
       }
     | IDENT SCORES arith OTHERWISE {
           $$ = band_line(ctx, @$, $1, @1, edges(ctx, make_edge(OP_LT, NULL, @4), NULL));
           $$->nedges = 0;
           $$->otherwise = true;
-          $$->score = $3;
+          $$->score = shallow(ctx, $3);
       }
     ;
 
@@ -389,8 +391,8 @@ arg_list
     ;
 
 givens
-    : IDENT '=' expr                    { $$ = ast_name_ref(A, NULL, $1, @1, $3); }
-    | givens ',' IDENT '=' expr         { $$ = ast_name_ref(A, $1, $3, @3, $5); }
+    : IDENT '=' expr                    { $$ = ast_name_ref(A, NULL, $1, @1, shallow(ctx, $3)); }
+    | givens ',' IDENT '=' expr         { $$ = ast_name_ref(A, $1, $3, @3, shallow(ctx, $5)); }
     ;
 
 names
@@ -478,4 +480,15 @@ static void after_error(parse_ctx *ctx, rb_loc loc)
             return;
         }
     }
+}
+
+/* An expression nested deeper than any policy needs (a corrupted file, a
+ * generated chain of 10,000 `and`s) is reported here and replaced by na, so
+ * no later stage recurses that deep. */
+static expr *shallow(parse_ctx *ctx, expr *e)
+{
+    if (e->depth <= EXPR_MAX_DEPTH)
+        return e;
+    diag_error(ctx->diag, e->loc, "this expression is nested %d levels deep; at most %d are allowed", e->depth, EXPR_MAX_DEPTH);
+    return ast_na(ctx->arena, e->loc);
 }

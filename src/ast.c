@@ -33,8 +33,11 @@ static expr *new_expr(arena *a, ex_kind kind, rb_loc loc)
     expr *e = arena_alloc(a, sizeof *e);
     e->kind = kind;
     e->loc = loc;
+    e->depth = 1;
     return e;
 }
+
+static int deeper(int a, int b) { return a > b ? a : b; }
 
 expr *ast_num(arena *a, rb_loc loc, rb_num v)
 {
@@ -87,6 +90,7 @@ expr *ast_unary(arena *a, rb_loc loc, rb_op op, expr *operand)
     expr *e = new_expr(a, EX_UNARY, loc_span(loc, operand->loc));
     e->op = op;
     e->u.bin.l = operand;
+    e->depth = operand->depth + 1;
     return e;
 }
 
@@ -97,6 +101,7 @@ expr *ast_binary(arena *a, rb_loc loc, rb_op op, expr *l, expr *r)
     e->op = op;
     e->u.bin.l = l;
     e->u.bin.r = r;
+    e->depth = deeper(l->depth, r->depth) + 1;
     return e;
 }
 
@@ -106,6 +111,7 @@ expr *ast_if(arena *a, rb_loc loc, expr *c, expr *t, expr *els)
     e->u.cond.cond = c;
     e->u.cond.then = t;
     e->u.cond.els = els;
+    e->depth = deeper(deeper(c->depth, t->depth), els->depth) + 1;
     return e;
 }
 
@@ -115,8 +121,10 @@ expr *ast_call(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *a
     e->u.call.fn = fn;
     e->u.call.fn_loc = fn_loc;
     e->u.call.args = args;
-    for (expr_list *l = args; l; l = l->next)
+    for (expr_list *l = args; l; l = l->next) {
         e->u.call.nargs++;
+        e->depth = deeper(e->depth, l->e->depth + 1);
+    }
     return e;
 }
 
@@ -126,6 +134,7 @@ expr *ast_is(arena *a, rb_loc loc, expr *operand, const char *band, rb_loc band_
     e->u.is.e = operand;
     e->u.is.band = band;
     e->u.is.band_loc = band_loc;
+    e->depth = operand->depth + 1;
     return e;
 }
 

@@ -80,6 +80,7 @@ struct expr {
     rb_op op;
     rb_loc loc;
     rb_type type;                /* set by the checker */
+    int depth;                   /* levels of nesting, 1 for a leaf */
     union {
         rb_num num;
         struct { const char *s; unsigned len; } text;
@@ -191,6 +192,11 @@ text_list *ast_text_list(arena *a, text_list *list, const char *s, unsigned len,
 decl *ast_decl(arena *a, decl_kind kind, rb_loc loc, const char *name, rb_loc name_loc);
 clause *ast_clause(arena *a, clause *list, clause_kind kind, expr *cond, rb_loc loc);
 band_rule *ast_band_rule(arena *a, band_rule *list, band_rule *rule);
+
+/* How deep an expression may nest.  Every stage walks expressions
+ * recursively; the parser rejects deeper ones so none of them can run out
+ * of stack on a hostile or corrupted file. */
+enum { EXPR_MAX_DEPTH = 256 };
 
 /* The source span from the start of a to the end of b. */
 rb_loc loc_span(rb_loc a, rb_loc b);

@@ -29,6 +29,7 @@ typedef struct checker {
     int depth, cap;
     symbol *param_ctx;   /* typing a parameter default: only constants */
     bool given_ctx;      /* typing a test's given value: only constants */
+    int list_stamp;      /* duplicate detection in member lists */
     scheme *scheme_ctx;  /* typing a scheme score */
 } checker;
 
@@ -259,11 +260,16 @@ static symbol *resolve(checker *c, const char *name, rb_loc loc)
 
 static rb_type check_members(checker *c, name_ref *members, const char *role)
 {
-    for (name_ref *m = members; m; m = m->next) {
-        for (name_ref *o = members; o != m; o = o->next)
-            if (strcmp(o->name, m->name) == 0)
-                diag_error(c->d, m->loc, "'%s' is listed twice in this %s", m->name, role);
+    /* Duplicates are found by stamping each member's symbol, so a list of
+     * thousands of members stays linear. */
+    for (name_ref *m = members; m; m = m->next)
         m->sym = resolve(c, m->name, m->loc);
+    int stamp = ++c->list_stamp;
+    for (name_ref *m = members; m; m = m->next) {
+        if (m->sym && m->sym->list_stamp == stamp)
+            diag_error(c->d, m->loc, "'%s' is listed twice in this %s", m->name, role);
+        if (m->sym)
+            m->sym->list_stamp = stamp;
         if (m->sym && m->sym->type != TY_BANDED && m->sym->type != TY_ERROR) {
             diag_error(c->d, m->loc, "'%s' is a %s; a %s takes measures and groups", m->name, kind_word(m->sym->kind), role);
             m->sym = NULL;
@@ -396,10 +402,23 @@ static void check_group(checker *c, symbol *s)
     check_clauses(c, d->clauses);
 }
 
+enum { MAX_DEFINITION_DEPTH = 1000 };
+
 static void visit(checker *c, symbol *s)
 {
     if (s->state != 0)
         return;
+    /* Each level of definitions built on definitions is a level of this
+     * recursion: a generated chain of thousands would exhaust the stack. */
+    if (c->depth >= MAX_DEFINITION_DEPTH) {
+        if (s->decl)
+            diag_error(c->d, s->decl->name_loc, "'%s' is built on a chain of more than %d definitions", s->name, MAX_DEFINITION_DEPTH);
+        s->state = 2;
+        s->type = TY_ERROR;
+        s->order = c->p->norder;
+        c->p->order[c->p->norder++] = s;
+        return;
+    }
     s->state = 1;
     if (c->depth == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 16;
@@ -447,6 +466,10 @@ static void visit(checker *c, symbol *s)
     case SYM_LET:
     case SYM_METRIC:
         s->type = check_expr(c, d->value);
+        /* Only a bare name is banded: the definition is another name for
+         * that measure or group, with its scheme. */
+        if (s->type == TY_BANDED)
+            s->scheme = d->value->u.name.sym->scheme;
         break;
     case SYM_MEASURE:
         s->type = TY_BANDED;
@@ -556,7 +579,7 @@ static sym_kind kind_of(decl_kind k)
 bool check_policy(policy *p, diag *d)
 {
     int before = d->errors;
-    checker c = {p, d, NULL, 0, 0, NULL, false, NULL};
+    checker c = {p, d, NULL, 0, 0, NULL, false, 0, NULL};
     int ndecls = 1;
     for (decl *x = p->decls; x; x = x->next)
         ndecls++;
@@ -584,9 +607,11 @@ bool check_policy(policy *p, diag *d)
         case D_TEST:
             continue;
         case D_ID:
+            /* The policy's own file decides; an imported file's id applies
+             * only when the importing file has none. */
             if (p->id_field && x->loc.src == id_loc.src)
                 diag_error(d, x->loc, "the account id is already set to '%s'", p->id_field);
-            else if (!p->id_field) {
+            else if (!p->id_field || (x->loc.src == p->sources && id_loc.src != p->sources)) {
                 p->id_field = x->name;
                 id_loc = x->loc;
             }

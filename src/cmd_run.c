@@ -223,7 +223,8 @@ static int score_all(run_state *st)
             return -1;
         }
         if (rs == READ_BAD_RECORD || !record_load(st->pol, &st->layout, st->cells, st->fr.slots, msg, sizeof msg) ||
-            (st->cells[0].state != CELL_TEXT && snprintf(msg, sizeof msg, "no account id ('%s' is empty)", st->layout.fields[0]) > 0)) {
+            ((st->cells[0].state != CELL_TEXT || st->cells[0].len == 0) &&
+             snprintf(msg, sizeof msg, "no account id ('%s' is empty)", st->layout.fields[0]) > 0)) {
             report_bad(st, &pos, msg);
             if (!st->o->skip_errors)
                 return -1;

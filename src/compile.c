@@ -277,12 +277,13 @@ static enode *compile_expr(compiler *c, const expr *e)
         for (name_ref *m = e->u.count.members; m; m = m->next)
             n->nargs++;
         n->args = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->args);
+        n->member_band = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->member_band);
         int i = 0;
-        for (name_ref *m = e->u.count.members; m; m = m->next) {
-            n->args[i++] = slot_of_symbol(c, m->sym);
-            /* Each member's band index in its own scheme. */
+        /* Members may use different schemes: the band is looked up in each. */
+        for (name_ref *m = e->u.count.members; m; m = m->next, i++) {
+            n->args[i] = slot_of_symbol(c, m->sym);
+            n->member_band[i] = (int16_t)scheme_band_index(m->sym->scheme, e->u.count.band);
         }
-        n->band = (int16_t)scheme_band_index(e->u.count.members->sym->scheme, e->u.count.band);
         return finish(c, n);
     }
     }

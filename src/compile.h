@@ -33,6 +33,7 @@ typedef struct enode {
     rb_value k;           /* N_CONST */
     struct enode *a, *b, *c;
     struct enode **args;  /* N_CALL arguments, N_COUNT member slots */
+    int16_t *member_band; /* N_COUNT: the band's index in each member's scheme */
     int nargs;
 } enode;
 

@@ -30,19 +30,30 @@ static long record_end(reader *r, size_t from, long *newlines, bool *has_quote)
         return (long)stop;
     }
     *has_quote = true;
-    bool quoted = false;
+    /* A quote opens a quoted field only at the start of a field; anywhere
+     * else it is a stray quote, which split_fields() reports, and it must
+     * not swallow the lines after it. */
+    bool quoted = false, field_start = true, just_closed = false;
     long lines = 0;
     for (size_t i = from; i < len; i++) {
         char ch = buf[i];
-        if (ch == '"')
-            quoted = !quoted; /* "" toggles twice: stays quoted */
-        else if (ch == '\n') {
-            lines++;
-            if (!quoted) {
-                *newlines = lines;
-                return (long)i;
-            }
+        if (quoted) {
+            if (ch == '"') {
+                quoted = false;
+                just_closed = true;
+            } else if (ch == '\n')
+                lines++;
+            continue;
         }
+        /* "" inside a quoted field closes and at once reopens it. */
+        if (ch == '"' && (field_start || just_closed))
+            quoted = true;
+        else if (ch == '\n') {
+            *newlines = lines + 1;
+            return (long)i;
+        }
+        field_start = ch == ',';
+        just_closed = false;
     }
     if (!r->eof)
         return -1;

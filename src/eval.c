@@ -311,7 +311,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
             if (a->kind == VK_NA)
                 continue;
             any = true;
-            count += a->kind == VK_BANDED && a->band == n->band;
+            count += a->kind == VK_BANDED && a->band == n->member_band[i];
         }
         return any ? set_num(tmp, num_from_int(count)) : set_na(tmp);
     }

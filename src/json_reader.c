@@ -91,6 +91,33 @@ static size_t value_extent(reader *r, long *lines)
     }
 }
 
+static bool holds_nul_escape(const char *s, size_t n)
+{
+    for (const char *p = s; (p = memchr(p, '\\', (size_t)(s + n - p))) != NULL; p++)
+        if ((size_t)(s + n - p) >= 6 && memcmp(p, "\\u0000", 6) == 0)
+            return true;
+    return false;
+}
+
+/* NDJSON: a record is one line, whatever it holds, so a broken line is one
+ * bad record and the next line is read as usual.  Returns the line's length
+ * without its newline (which is consumed); 0 at the end of input. */
+static size_t line_extent(reader *r, long *lines)
+{
+    size_t off = 0;
+    *lines = 0;
+    for (;;) {
+        if (!need(r, off))
+            return off;
+        if (r->buf[r->pos + off] == '\n') {
+            *lines = 1;
+            r->buf[r->pos + off] = ' '; /* part of the record's trailing space */
+            return off + 1;
+        }
+        off++;
+    }
+}
+
 /* In {"accounts": [...], ...}: moves past the '[' of the accounts array. */
 static bool enter_accounts(reader *r, char *err, size_t errlen)
 {
@@ -240,7 +267,7 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     pos->line = r->line;
     pos->record = ++r->record;
     long lines;
-    size_t n = value_extent(r, &lines);
+    size_t n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
     if (n == 0) {
         if (r->cap >= (64 << 20))
             snprintf(err, errlen, "line %ld: a record longer than 64 MiB", r->line);
@@ -251,8 +278,17 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     const char *start = r->buf + r->pos;
     r->pos += n;
     r->line += lines;
+    /* cJSON keeps strings NUL-terminated, so "1\u0000x" would read as "1":
+     * a NUL inside a text value is refused instead of silently cut. */
+    if (holds_nul_escape(start, n)) {
+        snprintf(err, errlen, "a text value holds a NUL character (\\u0000)");
+        return READ_BAD_RECORD;
+    }
     const char *end = NULL;
     cJSON *doc = cJSON_ParseWithLengthOpts(start, n, &end, 0);
+    /* Spaces (and the CR of a CRLF line) may follow the record; nothing else. */
+    while (doc && end < start + n && (*end == ' ' || *end == '\t' || *end == '\r'))
+        end++;
     if (!doc || end != start + n) {
         long off = end ? (long)(end - start) : 0;
         if (doc)

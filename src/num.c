@@ -164,6 +164,9 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
     memcpy(tmp, s, n);
     tmp[n] = '\0';
     double d = strtod(tmp, NULL);
+    /* 1e400 is no number a policy can compare: reject it, not infinity. */
+    if (isinf(d) || isnan(d))
+        return false;
     *out = num_inexact(percent ? d / 100.0 : d);
     return true;
 }

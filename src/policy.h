@@ -37,6 +37,7 @@ typedef struct symbol {
     int order;                 /* position in evaluation order */
     bool used;
     bool is_output;
+    int list_stamp;            /* the checker's duplicate detection */
     struct symbol *hash_next;
 } symbol;
 

@@ -107,7 +107,7 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
         uint32_t len = c->len;
         /* Most cells are plain whole numbers: read them here, without the
          * general parser (this loop runs for every cell of every record). */
-        if (s->type == TY_NUMBER && len <= 18) {
+        if (s->type == TY_NUMBER && len > 0 && len <= 18) {
             int64_t v = 0;
             uint32_t k = 0;
             while (k < len && (unsigned)(text[k] - '0') < 10)
