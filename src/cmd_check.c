@@ -1,9 +1,11 @@
-/* cmd_check.c - `rubric check POLICY...`: parse and type-check, no data. */
+/* cmd_check.c - `rubric check POLICY...`: parse, type-check and lint, no
+ * data. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "lint.h"
 
 static const char check_help[] =
     "Usage: rubric check POLICY... [options]\n"
@@ -12,17 +14,30 @@ static const char check_help[] =
     "types, cycles between definitions, imports.  Every error is reported as\n"
     "file:line:col with the source line and a caret.\n"
     "\n"
-    "Options:\n"
-    "  -h, --help   this help\n"
+    "A policy without errors is then linted for likely mistakes, reported as\n"
+    "warnings: values that fall in no band, band lines that overlap or never\n"
+    "match, thresholds or scores out of order, weights that are zero or do not\n"
+    "add up to 100%, unused inputs, parameters and definitions, use cases with\n"
+    "fewer than 3 metrics, bands nothing can give.  A comment\n"
+    "'# rubric: allow NAME' on the line (or alone on the line above) silences\n"
+    "the lint NAME shown in brackets there; see docs/lints.md.\n"
     "\n"
-    "Exit status: 0 when every policy is correct, 2 otherwise.\n";
+    "Options:\n"
+    "      --strict   treat warnings as errors\n"
+    "  -h, --help     this help\n"
+    "\n"
+    "Exit status: 0 when every policy is correct (warnings allowed unless\n"
+    "--strict), 2 otherwise.\n";
 
 int cmd_check(int argc, char **argv)
 {
+    enum { OPT_STRICT = 256 };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {NULL, 0, NULL, 0},
     };
+    bool strict = false;
     int c;
     opterr = 0;
     optind = 1;
@@ -30,6 +45,10 @@ int cmd_check(int argc, char **argv)
         if (c == 'h') {
             fputs(check_help, stdout);
             return EXIT_OK;
+        }
+        if (c == OPT_STRICT) {
+            strict = true;
+            continue;
         }
         return usage_error("check", "unknown option '%s'", argv[optind - 1]);
     }
@@ -39,12 +58,24 @@ int cmd_check(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         diag d;
         diag_init(&d, stderr);
+        d.warnings_are_errors = strict;
         policy *p = policy_load(argv[i], &d);
         if (!p) {
             failed++;
             fprintf(stderr, "%s: %d error%s\n", argv[i], d.errors, d.errors == 1 ? "" : "s");
             continue;
         }
+        lint_policy(p, &d);
+        /* d.warnings also counts those the checker gave while loading. */
+        int warnings = d.warnings;
+        if (warnings && strict) {
+            failed++;
+            fprintf(stderr, "%s: %d warning%s, errors with --strict\n", argv[i], warnings, warnings == 1 ? "" : "s");
+            policy_free(p);
+            continue;
+        }
+        if (warnings)
+            fprintf(stderr, "%s: %d warning%s\n", argv[i], warnings, warnings == 1 ? "" : "s");
         printf("%s: ok (%d input%s, %d output%s)\n", argv[i], p->ninputs, p->ninputs == 1 ? "" : "s",
                p->noutputs, p->noutputs == 1 ? "" : "s");
         policy_free(p);
