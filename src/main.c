@@ -13,6 +13,7 @@ static const struct verb {
     {"check", cmd_check, "parse and type-check policies, without data"},
     {"test", cmd_test, "run the tests written beside a policy"},
     {"explain", cmd_explain, "show how one account was scored, step by step"},
+    {"fmt", cmd_fmt, "rewrite policies in the one canonical layout"},
 };
 
 static void help(FILE *out)

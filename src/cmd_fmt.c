@@ -1,0 +1,237 @@
+/* cmd_fmt.c - `rubric fmt POLICY...`: rewrites policies in the canonical
+ * layout (src/format.c), in place and atomically; `--check` for CI. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "format.h"
+#include "outfile.h"
+#include "xalloc.h"
+
+static const char fmt_help[] =
+    "Usage: rubric fmt [--check] POLICY...\n"
+    "\n"
+    "Rewrites each policy file in place in the one canonical layout: one\n"
+    "statement a line, owned lines indented two spaces, band names and\n"
+    "operators in columns, a blank line around each block, single spaces\n"
+    "in expressions, every comment kept where it was.  A directory stands\n"
+    "for the .rules files under it; '-' reads standard input and writes\n"
+    "standard output.  A file with errors is reported and left untouched.\n"
+    "The layout is described in docs/fmt.md.\n"
+    "\n"
+    "Options:\n"
+    "  --check      write nothing; list the files that would change\n"
+    "  -h, --help   this help\n"
+    "\n"
+    "Exit status: 0 when done (with --check: when nothing would change),\n"
+    "1 with --check when some file would change, 2 when a file has errors\n"
+    "or cannot be read or written.\n";
+
+typedef struct paths {
+    char **v;
+    size_t n;
+} paths;
+
+static void paths_add(paths *p, char *path)
+{
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+    p->v[p->n++] = path;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_rules(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 6 && strcmp(name + n - 6, ".rules") == 0;
+}
+
+/* The .rules files under dir, in name order; hidden entries skipped. */
+static bool add_dir(paths *out, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "rubric fmt: cannot read directory '%s': %s\n", dir, strerror(errno));
+        return false;
+    }
+    paths names = {NULL, 0};
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            paths_add(&names, xstrdup(e->d_name));
+    closedir(d);
+    if (names.n)
+        qsort(names.v, names.n, sizeof *names.v, by_name);
+    bool ok = true;
+    size_t dn = strlen(dir);
+    while (dn > 1 && dir[dn - 1] == '/')
+        dn--;
+    for (size_t i = 0; i < names.n; i++) {
+        char *path = xmalloc(dn + strlen(names.v[i]) + 2);
+        sprintf(path, "%.*s/%s", (int)dn, dir, names.v[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            ok = add_dir(out, path) && ok;
+            free(path);
+        } else if (is_rules(names.v[i])) {
+            paths_add(out, path);
+        } else {
+            free(path);
+        }
+        free(names.v[i]);
+    }
+    free(names.v);
+    return ok;
+}
+
+static source *read_stdin(void)
+{
+    size_t cap = 8192, len = 0, n;
+    char *text = xmalloc(cap);
+    while ((n = fread(text + len, 1, cap - len, stdin)) > 0) {
+        len += n;
+        if (len == cap)
+            text = xrealloc(text, cap *= 2);
+    }
+    if (ferror(stdin)) {
+        free(text);
+        return NULL;
+    }
+    source *s = source_from_string("<stdin>", text, len);
+    free(text);
+    return s;
+}
+
+/* Writes text over path atomically, keeping the file's permissions; the
+ * target of a symbolic link is rewritten, not the link. */
+static bool rewrite(const char *path, const char *text, size_t len)
+{
+    char *real = realpath(path, NULL);
+    const char *target = real ? real : path;
+    struct stat st;
+    bool have_mode = stat(target, &st) == 0;
+    outfile o;
+    bool ok = outfile_open(&o, target);
+    if (ok) {
+        if (fwrite(text, 1, len, o.f) != len) {
+            outfile_abort(&o);
+            ok = false;
+        } else {
+            ok = outfile_commit(&o);
+        }
+    }
+    if (ok && have_mode)
+        chmod(target, st.st_mode & 07777);
+    if (!ok)
+        fprintf(stderr, "rubric fmt: cannot write '%s': %s\n", path, strerror(errno));
+    free(real);
+    return ok;
+}
+
+/* One file: EXIT_OK, or EXIT_USAGE after reporting why it was left alone.
+ * *changed says whether its text is not canonical. */
+static int format_one(const char *path, bool check, bool *changed)
+{
+    bool from_stdin = strcmp(path, "-") == 0;
+    source *src = from_stdin ? read_stdin() : source_load(path);
+    *changed = false;
+    if (!src) {
+        fprintf(stderr, "rubric fmt: cannot read '%s': %s\n", from_stdin ? "<stdin>" : path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    diag d;
+    diag_init(&d, stderr);
+    char *out;
+    size_t len;
+    const char *why;
+    int status = EXIT_OK;
+    switch (fmt_source(src, &d, &out, &len, &why)) {
+    case FMT_ERRORS:
+        fprintf(stderr, "%s: %d error%s; not formatted\n", src->path, d.errors, d.errors == 1 ? "" : "s");
+        status = EXIT_USAGE;
+        break;
+    case FMT_INTERNAL:
+        fprintf(stderr, "rubric fmt: internal error: %s: %s; the file is left unchanged (please report this)\n",
+                src->path, why);
+        status = EXIT_USAGE;
+        break;
+    case FMT_OK:
+        *changed = len != src->len || memcmp(out, src->text, len) != 0;
+        if (check) {
+            if (*changed)
+                printf("%s\n", src->path);
+        } else if (from_stdin) {
+            if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {
+                fprintf(stderr, "rubric fmt: cannot write the standard output: %s\n", strerror(errno));
+                status = EXIT_USAGE;
+            }
+        } else if (*changed && !rewrite(path, out, len)) {
+            status = EXIT_USAGE;
+        }
+        free(out);
+        break;
+    }
+    source_free(src);
+    return status;
+}
+
+int cmd_fmt(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"check", no_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool check = false;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(fmt_help, stdout);
+            return EXIT_OK;
+        }
+        if (c == 'c') {
+            check = true;
+            continue;
+        }
+        return usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind == argc)
+        return usage_error("fmt", "expected at least one POLICY (or '-' for standard input)");
+
+    int status = EXIT_OK;
+    paths files = {NULL, 0};
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (!add_dir(&files, argv[i]))
+                status = EXIT_USAGE;
+        } else {
+            paths_add(&files, xstrdup(argv[i]));
+        }
+    }
+    size_t would_change = 0;
+    for (size_t i = 0; i < files.n; i++) {
+        bool changed;
+        if (format_one(files.v[i], check, &changed) != EXIT_OK)
+            status = EXIT_USAGE;
+        would_change += changed;
+        free(files.v[i]);
+    }
+    free(files.v);
+    if (check && would_change)
+        fprintf(stderr, "rubric fmt: %zu file%s not formatted; 'rubric fmt FILE' rewrites %s\n", would_change,
+                would_change == 1 ? "" : "s", would_change == 1 ? "it" : "them");
+    if (status == EXIT_OK && check && would_change)
+        status = EXIT_REJECTED;
+    return status;
+}
