@@ -32,6 +32,23 @@ stage unit "$build/unit_tests"
 stage "unit (asan+ubsan)" "$build/unit_tests-asan"
 stage golden sh tests/golden/run.sh "$rubric" "$build/golden"
 stage "golden (asan+ubsan)" sh tests/golden/run.sh "$asan" "$build/golden-asan"
+# Valgrind, where the machine has it: the same golden suite through a
+# wrapper, so any leak or memory error changes an output and fails a case.
+if command -v valgrind >/dev/null 2>&1; then
+    wrapper=$build/rubric-valgrind
+    real=$(cd "$(dirname "$rubric")" && pwd)/$(basename "$rubric")
+    printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "%s" "$@"\n' "$real" >"$wrapper"
+    chmod +x "$wrapper"
+    stage "golden (valgrind)" sh tests/golden/run.sh "$wrapper" "$build/golden-valgrind"
+else
+    echo "== golden (valgrind): skipped, valgrind is not installed"
+fi
+stage "shipped policies: rubric test rules/" "$rubric" test rules/
+stage "shipped policies: check --strict" sh -c "\"$rubric\" check --strict rules/gitlab/*.rules"
+stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
+if [ -f tests/mutants/run.sh ]; then
+    stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
+fi
 stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$build"
 if [ -f tests/corrupt/run.sh ]; then
     stage "corrupted inputs (asan+ubsan)" bash tests/corrupt/run.sh "$asan" "$build"
