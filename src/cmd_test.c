@@ -162,9 +162,15 @@ static void report_failure(const program *prog, const frame *f, const test_case 
         print_value(stdout, names[i], v);
         putchar('\n');
     }
+}
+
+
+/* The inputs that led there, once per failing test. */
+static void report_inputs(const program *prog, const frame *f)
+{
+    const policy *p = prog->pol;
     printf("  inputs:");
     int shown = 0;
-    const policy *p = prog->pol;
     for (int i = 0; i < p->ninputs; i++) {
         if (f->slots[i].kind == VK_NA)
             continue;
@@ -311,6 +317,8 @@ static int run_file(test_run *tr, const char *path)
                 report_failure(prog, &f, t, cl, &got, ok);
                 ok = false;
             }
+            if (!ok)
+                report_inputs(prog, &f);
             free_fixture_text(prog, t, &f);
         }
         if (ok) {
