@@ -209,3 +209,50 @@ band_rule *ast_band_rule(arena *a, band_rule *list, band_rule *rule)
     (void)a;
     APPEND(band_rule, list, rule);
 }
+
+static void note_name(const struct symbol *s, const struct symbol **seen, int *n, int cap)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (seen[i] == s)
+            return;
+    if (*n < cap)
+        seen[(*n)++] = s;
+}
+
+void expr_names(const expr *e, const struct symbol **seen, int *n, int cap)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case EX_NAME:
+        note_name(e->u.name.sym, seen, n, cap);
+        return;
+    case EX_UNARY:
+        expr_names(e->u.bin.l, seen, n, cap);
+        return;
+    case EX_BINARY:
+        expr_names(e->u.bin.l, seen, n, cap);
+        expr_names(e->u.bin.r, seen, n, cap);
+        return;
+    case EX_IF:
+        expr_names(e->u.cond.cond, seen, n, cap);
+        expr_names(e->u.cond.then, seen, n, cap);
+        expr_names(e->u.cond.els, seen, n, cap);
+        return;
+    case EX_CALL:
+        for (const expr_list *a = e->u.call.args; a; a = a->next)
+            expr_names(a->e, seen, n, cap);
+        return;
+    case EX_IS:
+        expr_names(e->u.is.e, seen, n, cap);
+        return;
+    case EX_COUNT:
+        for (const name_ref *m = e->u.count.members; m; m = m->next)
+            note_name(m->sym, seen, n, cap);
+        return;
+    default:
+        return;
+    }
+}

@@ -198,6 +198,11 @@ band_rule *ast_band_rule(arena *a, band_rule *list, band_rule *rule);
  * of stack on a hostile or corrupted file. */
 enum { EXPR_MAX_DEPTH = 256 };
 
+/* The symbols an expression mentions, each once, in the order written
+ * (count members included): what `test` and `explain` show the values of.
+ * Appends to seen[*n..cap). */
+void expr_names(const expr *e, const struct symbol **seen, int *n, int cap);
+
 /* The source span from the start of a to the end of b. */
 rb_loc loc_span(rb_loc a, rb_loc b);
 

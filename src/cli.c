@@ -14,6 +14,8 @@ static void add(settings *s, const char *name, size_t len, const char *value)
     memcpy(copy, name, len);
     copy[len] = '\0';
     s->items = xrealloc(s->items, (size_t)(s->n + 1) * sizeof *s->items);
+    s->names = xrealloc(s->names, (size_t)(s->n + 1) * sizeof *s->names);
+    s->names[s->n] = copy;
     s->items[s->n].name = copy;
     s->items[s->n].value = value;
     s->items[s->n].given = NULL;
@@ -37,8 +39,10 @@ void settings_add(settings *s, const char *name, const char *value)
 void settings_free(settings *s)
 {
     for (int i = 0; i < s->n; i++)
-        free(s->items[i].name);
+        free(s->names[i]);
+    free(s->names);
     free(s->items);
+    s->names = NULL;
     s->items = NULL;
     s->n = 0;
 }

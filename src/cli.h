@@ -21,6 +21,7 @@ int cmd_explain(int argc, char **argv);
 /* --param k=v and --as-of, gathered for compile_policy(). */
 typedef struct settings {
     param_setting *items;
+    char **names;      /* the copies of the names, owned here */
     int n;
 } settings;
 

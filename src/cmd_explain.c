@@ -84,66 +84,21 @@ static const rb_value *value_of(const explainer *ex, const symbol *s)
 }
 
 /* "active_users_l28d = 17860, billable_users = 23561": what fed a value. */
-static void names_in(const explainer *ex, const expr *e, char *buf, size_t cap, const symbol **seen, int *n)
-{
-    if (!e)
-        return;
-    switch (e->kind) {
-    case EX_NAME: {
-        const symbol *s = e->u.name.sym;
-        for (int i = 0; i < *n; i++)
-            if (seen[i] == s)
-                return;
-        if (*n >= 32)
-            return;
-        seen[(*n)++] = s;
-        const rb_value *v = value_of(ex, s);
-        char val[96];
-        if (!v)
-            return;
-        fmt_value(v, s->scheme, val, sizeof val);
-        size_t used = strlen(buf);
-        snprintf(buf + used, cap - used, "%s%s = %s", used ? ", " : "", s->name, val);
-        return;
-    }
-    case EX_UNARY:
-        names_in(ex, e->u.bin.l, buf, cap, seen, n);
-        return;
-    case EX_BINARY:
-        names_in(ex, e->u.bin.l, buf, cap, seen, n);
-        names_in(ex, e->u.bin.r, buf, cap, seen, n);
-        return;
-    case EX_IF:
-        names_in(ex, e->u.cond.cond, buf, cap, seen, n);
-        names_in(ex, e->u.cond.then, buf, cap, seen, n);
-        names_in(ex, e->u.cond.els, buf, cap, seen, n);
-        return;
-    case EX_CALL:
-        for (const expr_list *a = e->u.call.args; a; a = a->next)
-            names_in(ex, a->e, buf, cap, seen, n);
-        return;
-    case EX_IS:
-        names_in(ex, e->u.is.e, buf, cap, seen, n);
-        return;
-    case EX_COUNT:
-        for (const name_ref *m = e->u.count.members; m; m = m->next) {
-            expr tmp = {0};
-            tmp.kind = EX_NAME;
-            tmp.u.name.sym = m->sym;
-            names_in(ex, &tmp, buf, cap, seen, n);
-        }
-        return;
-    default:
-        return;
-    }
-}
-
 static void fed_by(const explainer *ex, const expr *e, char *buf, size_t cap)
 {
     const symbol *seen[32];
     int n = 0;
     buf[0] = '\0';
-    names_in(ex, e, buf, cap, seen, &n);
+    expr_names(e, seen, &n, 32);
+    for (int i = 0; i < n; i++) {
+        const rb_value *v = value_of(ex, seen[i]);
+        char val[96];
+        if (!v)
+            continue;
+        fmt_value(v, seen[i]->scheme, val, sizeof val);
+        size_t used = strlen(buf);
+        snprintf(buf + used, cap - used, "%s%s = %s", used ? ", " : "", seen[i]->name, val);
+    }
 }
 
 static cJSON *json_value(const rb_value *v, const scheme *sch)
@@ -454,7 +409,7 @@ int cmd_explain(int argc, char **argv)
     const char *account = NULL, *id_opt = NULL;
     bool json = false;
     data_format input_format = FMT_AUTO;
-    settings params = {NULL, 0};
+    settings params = {NULL, NULL, 0};
     int c, status = EXIT_USAGE;
     opterr = 0;
     optind = 1;
@@ -507,48 +462,20 @@ int cmd_explain(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *id = id_opt ? id_opt : pol->id_field ? pol->id_field : "account_id";
-    record_layout layout;
-    record_layout_init(&layout, pol, id);
-    char err[512];
-    reader *r = reader_open(data_path, input_format, layout.fields, layout.required, layout.nfields, err, sizeof err);
-    if (!r) {
+    char err[600];
+    char *texts = NULL;
+    frame f;
+    frame_init(&f, prog);
+    int found = record_find(pol, data_path, input_format, id, account, f.slots, &texts, err, sizeof err);
+    if (found == 1) {
+        eval_account(prog, &f);
+        status = explain_account(prog, &f, account, json);
+    } else {
         fprintf(stderr, "rubric: %s\n", err);
         status = EXIT_REJECTED;
-    } else {
-        cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
-        frame f;
-        frame_init(&f, prog);
-        record_pos pos;
-        read_status st;
-        size_t want = strlen(account);
-        status = -1;
-        while ((st = reader_next(r, cells, &pos, err, sizeof err)) != READ_EOF) {
-            if (st == READ_FATAL) {
-                fprintf(stderr, "rubric: %s: %s\n", data_path, err);
-                status = EXIT_REJECTED;
-                break;
-            }
-            if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != want ||
-                memcmp(cells[0].s, account, want) != 0)
-                continue;
-            if (!record_load(pol, &layout, cells, f.slots, err, sizeof err)) {
-                fprintf(stderr, "rubric: %s: record %ld (line %ld): %s\n", data_path, pos.record, pos.line, err);
-                status = EXIT_REJECTED;
-                break;
-            }
-            eval_account(prog, &f);
-            status = explain_account(prog, &f, account, json);
-            break;
-        }
-        if (status < 0) {
-            fprintf(stderr, "rubric: %s: no account '%s' (in column '%s')\n", data_path, account, id);
-            status = EXIT_REJECTED;
-        }
-        frame_free(&f);
-        free(cells);
-        reader_close(r);
     }
-    record_layout_free(&layout);
+    free(texts);
+    frame_free(&f);
     program_free(prog);
     policy_free(pol);
     settings_free(&params);

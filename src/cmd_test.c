@@ -71,55 +71,6 @@ static void print_value(FILE *out, const symbol *s, const rb_value *v)
     }
 }
 
-/* The names an expectation mentions, each once, in the order written. */
-static void collect_names(const expr *e, const symbol **seen, int *n, int cap)
-{
-    if (!e)
-        return;
-    switch (e->kind) {
-    case EX_NAME:
-        if (e->u.name.sym) {
-            for (int i = 0; i < *n; i++)
-                if (seen[i] == e->u.name.sym)
-                    return;
-            if (*n < cap)
-                seen[(*n)++] = e->u.name.sym;
-        }
-        return;
-    case EX_UNARY:
-        collect_names(e->u.bin.l, seen, n, cap);
-        return;
-    case EX_BINARY:
-        collect_names(e->u.bin.l, seen, n, cap);
-        collect_names(e->u.bin.r, seen, n, cap);
-        return;
-    case EX_IF:
-        collect_names(e->u.cond.cond, seen, n, cap);
-        collect_names(e->u.cond.then, seen, n, cap);
-        collect_names(e->u.cond.els, seen, n, cap);
-        return;
-    case EX_CALL:
-        for (const expr_list *a = e->u.call.args; a; a = a->next)
-            collect_names(a->e, seen, n, cap);
-        return;
-    case EX_IS:
-        collect_names(e->u.is.e, seen, n, cap);
-        return;
-    case EX_COUNT:
-        for (const name_ref *m = e->u.count.members; m; m = m->next)
-            if (m->sym && *n < cap) {
-                bool dup = false;
-                for (int i = 0; i < *n; i++)
-                    dup = dup || seen[i] == m->sym;
-                if (!dup)
-                    seen[(*n)++] = m->sym;
-            }
-        return;
-    default:
-        return;
-    }
-}
-
 static const rb_value *slot_value(const program *prog, const frame *f, const symbol *s)
 {
     if (s->kind == SYM_PARAM)
@@ -153,7 +104,7 @@ static void report_failure(const program *prog, const frame *f, const test_case 
         printf("    the condition is na (a value it needs is missing)\n");
     const symbol *names[32];
     int n = 0;
-    collect_names(cl->cond, names, &n, 32);
+    expr_names(cl->cond, names, &n, 32);
     for (int i = 0; i < n; i++) {
         const rb_value *v = slot_value(prog, f, names[i]);
         if (!v)
@@ -185,10 +136,12 @@ static void report_inputs(const program *prog, const frame *f)
     printf("; as_of = %s\n", asof);
 }
 
-/* Fills the input slots from the test's fixture account, if it has one. */
-static bool load_fixture(const policy *p, const test_case *t, frame *f, char *err, size_t errlen)
+/* Fills the input slots from the test's fixture account, if it has one;
+ * *texts receives the copies of its text values. */
+static bool load_fixture(const policy *p, const test_case *t, frame *f, char **texts, char *err, size_t errlen)
 {
     const decl *d = t->decl;
+    *texts = NULL;
     if (!d->fixture_path)
         return true;
     const char *importer = d->loc.src->path;
@@ -198,61 +151,8 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char *er
         snprintf(path, sizeof path, "%s", d->fixture_path);
     else
         snprintf(path, sizeof path, "%.*s/%s", (int)(slash - importer), importer, d->fixture_path);
-    record_layout layout;
-    record_layout_init(&layout, p, p->id_field ? p->id_field : "account_id");
-    char msg[512];
-    bool found = false;
-    reader *r = reader_open(path, FMT_AUTO, layout.fields, layout.required, layout.nfields, msg, sizeof msg);
-    if (!r) {
-        snprintf(err, errlen, "%s", msg);
-        record_layout_free(&layout);
-        return false;
-    }
-    cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
-    record_pos pos;
-    read_status st;
-    size_t idlen = strlen(d->fixture_id);
-    while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL) {
-        if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != idlen ||
-            memcmp(cells[0].s, d->fixture_id, idlen) != 0)
-            continue;
-        if (!record_load(p, &layout, cells, f->slots, msg, sizeof msg)) {
-            snprintf(err, errlen, "%.200s: record %ld: %.300s", path, pos.record, msg);
-            break;
-        }
-        found = true;
-        break;
-    }
-    if (!found && !err[0])
-        snprintf(err, errlen, "%.300s: no account \"%.200s\"", path, d->fixture_id);
-    /* Text values point into the reader's buffer, which closes here: the
-     * test keeps copies, freed by free_fixture_text(). */
-    if (found)
-        for (int i = 0; i < p->ninputs; i++)
-            if (f->slots[i].kind == VK_TEXT) {
-                char *copy = xmalloc(f->slots[i].len + 1);
-                memcpy(copy, f->slots[i].u.text, f->slots[i].len);
-                copy[f->slots[i].len] = '\0';
-                f->slots[i].u.text = copy;
-            }
-    free(cells);
-    reader_close(r);
-    record_layout_free(&layout);
-    return found;
-}
-
-static void free_fixture_text(const program *prog, const test_case *t, frame *f)
-{
-    if (!t->decl->fixture_path)
-        return;
-    for (int i = 0; i < prog->ninputs; i++)
-        if (f->slots[i].kind == VK_TEXT) {
-            bool given = false;
-            for (int g = 0; g < t->ngivens; g++)
-                given = given || (t->given_sym[g]->kind == SYM_INPUT && t->given_sym[g]->index == i);
-            if (!given)
-                free((char *)(uintptr_t)f->slots[i].u.text);
-        }
+    return record_find(p, path, FMT_AUTO, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots,
+                       texts, err, errlen) == 1;
 }
 
 static int run_file(test_run *tr, const char *path)
@@ -280,7 +180,7 @@ static int run_file(test_run *tr, const char *path)
         int nset = 0;
         for (int g = 0; g < bt->ngivens; g++)
             if (bt->given_sym[g]->kind == SYM_PARAM) {
-                set[nset].name = (char *)(uintptr_t)bt->given_sym[g]->name;
+                set[nset].name = bt->given_sym[g]->name;
                 set[nset].given = &bt->given_value[g];
                 nset++;
             }
@@ -292,7 +192,8 @@ static int run_file(test_run *tr, const char *path)
         for (int k = 0; k < prog->ninputs; k++)
             f.slots[k].kind = VK_NA;
         char err[600] = "";
-        bool ok = load_fixture(p, t, &f, err, sizeof err);
+        char *texts = NULL;
+        bool ok = load_fixture(p, t, &f, &texts, err, sizeof err);
         if (!ok) {
             unsigned line, col;
             source_line_col(t->decl->loc.src, t->decl->fixture_loc.begin, &line, &col);
@@ -301,12 +202,7 @@ static int run_file(test_run *tr, const char *path)
         if (ok) {
             for (int g = 0; g < t->ngivens; g++)
                 if (t->given_sym[g]->kind == SYM_INPUT) {
-                    int slot = t->given_sym[g]->index;
-                    if (f.slots[slot].kind == VK_TEXT && t->decl->fixture_path) {
-                        free((char *)(uintptr_t)f.slots[slot].u.text);
-                        f.slots[slot].kind = VK_NA;
-                    }
-                    f.slots[slot] = t->given_value[g];
+                    f.slots[t->given_sym[g]->index] = t->given_value[g];
                 }
             eval_account(prog, &f);
             const clause *cl = t->decl->clauses;
@@ -319,7 +215,6 @@ static int run_file(test_run *tr, const char *path)
             }
             if (!ok)
                 report_inputs(prog, &f);
-            free_fixture_text(prog, t, &f);
         }
         if (ok) {
             tr->passed++;
@@ -328,6 +223,7 @@ static int run_file(test_run *tr, const char *path)
         } else {
             tr->failed++;
         }
+        free(texts);
         frame_free(&f);
         if (prog != base)
             program_free(prog);

@@ -95,7 +95,7 @@ typedef struct program {
 } program;
 
 typedef struct param_setting {
-    char *name;
+    const char *name;
     const char *value;            /* text to read as the parameter's type */
     const rb_value *given;        /* or a value already made (tests) */
 } param_setting;

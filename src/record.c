@@ -141,3 +141,65 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
     }
     return true;
 }
+
+/* Moves the text values out of the reader's buffer into one block. */
+static char *keep_texts(const policy *p, rb_value *slots)
+{
+    size_t total = 1;
+    for (int i = 0; i < p->ninputs; i++)
+        if (slots[i].kind == VK_TEXT)
+            total += slots[i].len + 1;
+    char *block = xmalloc(total), *at = block;
+    for (int i = 0; i < p->ninputs; i++)
+        if (slots[i].kind == VK_TEXT) {
+            memcpy(at, slots[i].u.text, slots[i].len);
+            at[slots[i].len] = '\0';
+            slots[i].u.text = at;
+            at += slots[i].len + 1;
+        }
+    return block;
+}
+
+int record_find(const policy *p, const char *path, data_format fmt, const char *id_field,
+                const char *account, rb_value *slots, char **texts, char *err, size_t errlen)
+{
+    record_layout layout;
+    record_layout_init(&layout, p, id_field);
+    char msg[512];
+    *texts = NULL;
+    reader *r = reader_open(path, fmt, layout.fields, layout.required, layout.nfields, msg, sizeof msg);
+    if (!r) {
+        snprintf(err, errlen, "%s", msg);
+        record_layout_free(&layout);
+        return -1;
+    }
+    cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
+    record_pos pos;
+    read_status st;
+    size_t want = strlen(account);
+    int found = 0;
+    while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF) {
+        if (st == READ_FATAL) {
+            snprintf(err, errlen, "%.200s: %.300s", path, msg);
+            found = -1;
+            break;
+        }
+        if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != want ||
+            memcmp(cells[0].s, account, want) != 0)
+            continue;
+        if (!record_load(p, &layout, cells, slots, msg, sizeof msg)) {
+            snprintf(err, errlen, "%.200s: record %ld (line %ld): %.300s", path, pos.record, pos.line, msg);
+            found = -1;
+            break;
+        }
+        *texts = keep_texts(p, slots);
+        found = 1;
+        break;
+    }
+    if (found == 0)
+        snprintf(err, errlen, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
+    free(cells);
+    reader_close(r);
+    record_layout_free(&layout);
+    return found;
+}

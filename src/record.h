@@ -26,4 +26,12 @@ void record_layout_free(record_layout *l);
  * column when a value does not fit its declaration. */
 bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen);
 
+/* Finds the account `account` in a data file and fills slots[0..ninputs)
+ * with its inputs.  Text values are copied into one block, *texts, that the
+ * caller frees (the reader's buffer is gone when this returns).  Returns 1
+ * when found, 0 when the file has no such account, -1 on an error (a
+ * message in err naming the file, and the record when it is malformed). */
+int record_find(const policy *p, const char *path, data_format fmt, const char *id_field,
+                const char *account, rb_value *slots, char **texts, char *err, size_t errlen);
+
 #endif

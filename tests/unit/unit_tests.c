@@ -135,8 +135,7 @@ static void score(const char *extra, const char *a, const char *b, const char *o
         snprintf(result, 64, "ERROR %.50s", msgs);
         return;
     }
-    char as_of_name[] = "as_of";
-    param_setting as_of = {as_of_name, "2026-11-01", NULL};
+    param_setting as_of = {"as_of", "2026-11-01", NULL};
     FILE *null = fopen("/dev/null", "w");
     diag d;
     diag_init(&d, null);
