@@ -30,10 +30,13 @@ typedef struct checker {
     symbol *param_ctx;   /* typing a parameter default: only constants */
     bool given_ctx;      /* typing a test's given value: only constants */
     int list_stamp;      /* duplicate detection in member lists */
+    int nesting;         /* check_expr calls under way */
+    bool nesting_reported;
     scheme *scheme_ctx;  /* typing a scheme score */
 } checker;
 
 static rb_type check_expr(checker *c, expr *e);
+static rb_type check_expr_at(checker *c, expr *e);
 static void visit(checker *c, symbol *s);
 
 static bool numeric(rb_type t) { return t == TY_NUMBER || t == TY_BANDED || t == TY_NA || t == TY_ERROR; }
@@ -280,7 +283,27 @@ static rb_type check_members(checker *c, name_ref *members, const char *role)
     return TY_NUMBER;
 }
 
+/* Typing recurses through expressions and, at each name, into the
+ * definition it names: a chain of definitions each nested near the limit
+ * multiplies the two.  This bounds the whole descent, whatever its shape. */
+enum { MAX_CHECK_NESTING = 3000 };
+
 static rb_type check_expr(checker *c, expr *e)
+{
+    if (c->nesting >= MAX_CHECK_NESTING) {
+        if (!c->nesting_reported)
+            diag_error(c->d, e->loc, "definitions and expressions here nest more than %d levels deep in all", MAX_CHECK_NESTING);
+        c->nesting_reported = true;
+        e->type = TY_ERROR;
+        return TY_ERROR;
+    }
+    c->nesting++;
+    rb_type t = check_expr_at(c, e);
+    c->nesting--;
+    return t;
+}
+
+static rb_type check_expr_at(checker *c, expr *e)
 {
     rb_type t = TY_ERROR;
     switch (e->kind) {
@@ -579,7 +602,7 @@ static sym_kind kind_of(decl_kind k)
 bool check_policy(policy *p, diag *d)
 {
     int before = d->errors;
-    checker c = {p, d, NULL, 0, 0, NULL, false, 0, NULL};
+    checker c = {p, d, NULL, 0, 0, NULL, false, 0, 0, false, NULL};
     int ndecls = 1;
     for (decl *x = p->decls; x; x = x->next)
         ndecls++;

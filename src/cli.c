@@ -1,9 +1,12 @@
 /* cli.c - what the verbs share: parameter settings and usage errors. */
 #include "cli.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "xalloc.h"
 
@@ -56,4 +59,83 @@ int usage_error(const char *verb, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'rubric %s --help'.\n", verb);
     return EXIT_USAGE;
+}
+
+static void paths_add(path_list *p, char *path)
+{
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+    p->v[p->n++] = path;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_rules(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 6 && strcmp(name + n - 6, ".rules") == 0;
+}
+
+/* The .rules files under dir, in name order; hidden entries skipped. */
+static bool add_dir(const char *verb, path_list *out, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "rubric %s: cannot read directory '%s': %s\n", verb, dir, strerror(errno));
+        return false;
+    }
+    path_list names = {NULL, 0};
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            paths_add(&names, xstrdup(e->d_name));
+    closedir(d);
+    if (names.n)
+        qsort(names.v, names.n, sizeof *names.v, by_name);
+    bool ok = true;
+    size_t dn = strlen(dir);
+    while (dn > 1 && dir[dn - 1] == '/')
+        dn--;
+    for (size_t i = 0; i < names.n; i++) {
+        char *path = xmalloc(dn + strlen(names.v[i]) + 2);
+        sprintf(path, "%.*s/%s", (int)dn, dir, names.v[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            ok = add_dir(verb, out, path) && ok;
+            free(path);
+        } else if (is_rules(names.v[i])) {
+            paths_add(out, path);
+        } else {
+            free(path);
+        }
+        free(names.v[i]);
+    }
+    free(names.v);
+    return ok;
+}
+
+bool expand_policy_args(const char *verb, char **args, int n, path_list *out)
+{
+    out->v = NULL;
+    out->n = 0;
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        if (strcmp(args[i], "-") != 0 && stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
+            ok = add_dir(verb, out, args[i]) && ok;
+        else
+            paths_add(out, xstrdup(args[i]));
+    }
+    return ok;
+}
+
+void path_list_free(path_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
 }

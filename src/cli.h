@@ -3,6 +3,7 @@
 #define RUBRIC_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "compile.h"
 #include "policy.h"
@@ -28,6 +29,17 @@ typedef struct settings {
 bool settings_add_param(settings *s, const char *arg);  /* "k=v" */
 void settings_add(settings *s, const char *name, const char *value);
 void settings_free(settings *s);
+
+/* Policy arguments as files: a folder stands for the .rules files under it,
+ * walked in name order (hidden entries skipped); "-" and files stay as they
+ * are.  False when a folder could not be read (reported, "rubric VERB:"). */
+typedef struct path_list {
+    char **v;
+    size_t n;
+} path_list;
+
+bool expand_policy_args(const char *verb, char **args, int n, path_list *out);
+void path_list_free(path_list *l);
 
 /* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
 int usage_error(const char *verb, const char *fmt, ...);

@@ -10,7 +10,8 @@
 static const char check_help[] =
     "Usage: rubric check POLICY... [options]\n"
     "\n"
-    "Parses and checks each policy without reading any data: syntax, names,\n"
+    "Parses and checks each policy (a folder stands for the .rules files\n"
+    "under it) without reading any data: syntax, names,\n"
     "types, cycles between definitions, imports.  Every error is reported as\n"
     "file:line:col with the source line and a caret.\n"
     "\n"
@@ -55,14 +56,18 @@ int cmd_check(int argc, char **argv)
     if (optind == argc)
         return usage_error("check", "expected at least one POLICY");
     int failed = 0;
-    for (int i = optind; i < argc; i++) {
+    path_list files;
+    if (!expand_policy_args("check", argv + optind, argc - optind, &files))
+        failed++;
+    for (size_t f = 0; f < files.n; f++) {
+        const char *path = files.v[f];
         diag d;
         diag_init(&d, stderr);
         d.warnings_are_errors = strict;
-        policy *p = policy_load(argv[i], &d);
+        policy *p = policy_load(path, &d);
         if (!p) {
             failed++;
-            fprintf(stderr, "%s: %d error%s\n", argv[i], d.errors, d.errors == 1 ? "" : "s");
+            fprintf(stderr, "%s: %d error%s\n", path, d.errors, d.errors == 1 ? "" : "s");
             continue;
         }
         lint_policy(p, &d);
@@ -70,15 +75,16 @@ int cmd_check(int argc, char **argv)
         int warnings = d.warnings;
         if (warnings && strict) {
             failed++;
-            fprintf(stderr, "%s: %d warning%s, errors with --strict\n", argv[i], warnings, warnings == 1 ? "" : "s");
+            fprintf(stderr, "%s: %d warning%s, errors with --strict\n", path, warnings, warnings == 1 ? "" : "s");
             policy_free(p);
             continue;
         }
         if (warnings)
-            fprintf(stderr, "%s: %d warning%s\n", argv[i], warnings, warnings == 1 ? "" : "s");
-        printf("%s: ok (%d input%s, %d output%s)\n", argv[i], p->ninputs, p->ninputs == 1 ? "" : "s",
+            fprintf(stderr, "%s: %d warning%s\n", path, warnings, warnings == 1 ? "" : "s");
+        printf("%s: ok (%d input%s, %d output%s)\n", path, p->ninputs, p->ninputs == 1 ? "" : "s",
                p->noutputs, p->noutputs == 1 ? "" : "s");
         policy_free(p);
     }
+    path_list_free(&files);
     return failed ? EXIT_USAGE : EXIT_OK;
 }

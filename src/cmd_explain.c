@@ -154,7 +154,7 @@ static bool explain_clauses(explainer *ex, const step *s, cJSON *js)
 
 static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
 {
-    char text[256], loc[256], num[40], lim[64];
+    char text[256], loc[256], num[40], lim[128];
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
     fmt_num(value, num);
     for (int t = 0; t < s->ntests; t++) {
@@ -178,6 +178,14 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
             source_text(&bt->rule->edges[e].limit->loc, lim, sizeof lim);
             char shown[64];
             size_t ll = strlen(lim);
+            const expr *le = bt->rule->edges[e].limit;
+            if (le->kind != EX_NUM) {
+                /* A parameter or an expression: show what it came to. */
+                char val[40];
+                fmt_num(l.u.num, val);
+                size_t used = strlen(lim);
+                snprintf(lim + used, sizeof lim - used, " (%s)", val);
+            }
             if (ll && lim[ll - 1] == '%')
                 snprintf(shown, sizeof shown, "%s (%.4g%%)", num, num_to_double(value) * 100);
             else

@@ -32,66 +32,6 @@ static const char fmt_help[] =
     "1 with --check when some file would change, 2 when a file has errors\n"
     "or cannot be read or written.\n";
 
-typedef struct paths {
-    char **v;
-    size_t n;
-} paths;
-
-static void paths_add(paths *p, char *path)
-{
-    p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
-    p->v[p->n++] = path;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool is_rules(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 6 && strcmp(name + n - 6, ".rules") == 0;
-}
-
-/* The .rules files under dir, in name order; hidden entries skipped. */
-static bool add_dir(paths *out, const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "rubric fmt: cannot read directory '%s': %s\n", dir, strerror(errno));
-        return false;
-    }
-    paths names = {NULL, 0};
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            paths_add(&names, xstrdup(e->d_name));
-    closedir(d);
-    if (names.n)
-        qsort(names.v, names.n, sizeof *names.v, by_name);
-    bool ok = true;
-    size_t dn = strlen(dir);
-    while (dn > 1 && dir[dn - 1] == '/')
-        dn--;
-    for (size_t i = 0; i < names.n; i++) {
-        char *path = xmalloc(dn + strlen(names.v[i]) + 2);
-        sprintf(path, "%.*s/%s", (int)dn, dir, names.v[i]);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            ok = add_dir(out, path) && ok;
-            free(path);
-        } else if (is_rules(names.v[i])) {
-            paths_add(out, path);
-        } else {
-            free(path);
-        }
-        free(names.v[i]);
-    }
-    free(names.v);
-    return ok;
-}
-
 static source *read_stdin(void)
 {
     size_t cap = 8192, len = 0, n;
@@ -209,25 +149,17 @@ int cmd_fmt(int argc, char **argv)
         return usage_error("fmt", "expected at least one POLICY (or '-' for standard input)");
 
     int status = EXIT_OK;
-    paths files = {NULL, 0};
-    for (int i = optind; i < argc; i++) {
-        struct stat st;
-        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (!add_dir(&files, argv[i]))
-                status = EXIT_USAGE;
-        } else {
-            paths_add(&files, xstrdup(argv[i]));
-        }
-    }
+    path_list files;
+    if (!expand_policy_args("fmt", argv + optind, argc - optind, &files))
+        status = EXIT_USAGE;
     size_t would_change = 0;
     for (size_t i = 0; i < files.n; i++) {
         bool changed;
         if (format_one(files.v[i], check, &changed) != EXIT_OK)
             status = EXIT_USAGE;
         would_change += changed;
-        free(files.v[i]);
     }
-    free(files.v);
+    path_list_free(&files);
     if (check && would_change)
         fprintf(stderr, "rubric fmt: %zu file%s not formatted; 'rubric fmt FILE' rewrites %s\n", would_change,
                 would_change == 1 ? "" : "s", would_change == 1 ? "it" : "them");

@@ -220,7 +220,7 @@ static int score_all(run_state *st)
             break;
         if (rs == READ_FATAL) {
             fprintf(stderr, "rubric: %s: %s\n", st->o->data_path, msg);
-            return -1;
+            return -2;
         }
         if (rs == READ_BAD_RECORD || !record_load(st->pol, &st->layout, st->cells, st->fr.slots, msg, sizeof msg) ||
             ((st->cells[0].state != CELL_TEXT || st->cells[0].len == 0) &&
@@ -298,7 +298,9 @@ int cmd_run(int argc, char **argv)
     bool written = writer_close(st.w);
     if (status < 0) {
         outfile_abort(&out);
-        if (!o.skip_errors)
+        if (status == -2)
+            fprintf(stderr, "rubric: the data could not be read to the end%s\n", o.output ? "; no output written" : "");
+        else if (!o.skip_errors)
             fprintf(stderr, "rubric: stopped at the first bad record (--on-error skip scores the rest)%s\n", o.output ? "; no output written" : "");
         status = EXIT_REJECTED;
     } else if (!written || !outfile_commit(&out)) {

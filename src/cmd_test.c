@@ -233,60 +233,6 @@ static int run_file(test_run *tr, const char *path)
     return 0;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Folders are walked in name order, so runs are reproducible. */
-static void run_path(test_run *tr, const char *path, int depth)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        fprintf(stderr, "rubric test: cannot read '%s'\n", path);
-        tr->broken_files++;
-        return;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        run_file(tr, path);
-        return;
-    }
-    if (depth > 32)
-        return;
-    DIR *dir = opendir(path);
-    if (!dir) {
-        fprintf(stderr, "rubric test: cannot read '%s'\n", path);
-        tr->broken_files++;
-        return;
-    }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(dir))) {
-        if (e->d_name[0] == '.')
-            continue;
-        names = xrealloc(names, (n + 1) * sizeof *names);
-        names[n++] = xstrdup(e->d_name);
-    }
-    closedir(dir);
-    qsort(names, n, sizeof *names, compare_names);
-    for (size_t i = 0; i < n; i++) {
-        char child[4096];
-        snprintf(child, sizeof child, "%s/%s", path, names[i]);
-        struct stat cs;
-        if (stat(child, &cs) == 0 && (S_ISDIR(cs.st_mode) || has_suffix(names[i], ".rules")))
-            run_path(tr, child, depth + 1);
-        free(names[i]);
-    }
-    free(names);
-}
-
 int cmd_test(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -312,8 +258,15 @@ int cmd_test(int argc, char **argv)
     }
     if (optind == argc)
         return usage_error("test", "expected at least one policy file or folder");
-    for (int i = optind; i < argc; i++)
-        run_path(&tr, argv[i], 0);
+    path_list files;
+    if (!expand_policy_args("test", argv + optind, argc - optind, &files))
+        tr.broken_files++;
+    for (size_t i = 0; i < files.n; i++)
+        run_file(&tr, files.v[i]);
+    path_list_free(&files);
+    if (tr.broken_files)
+        fprintf(stderr, "rubric test: %d file%s had errors; %s tests did not run\n", tr.broken_files,
+                tr.broken_files == 1 ? "" : "s", tr.broken_files == 1 ? "its" : "their");
     printf("%d passed, %d failed\n", tr.passed, tr.failed);
     if (tr.broken_files)
         return EXIT_USAGE;

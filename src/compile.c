@@ -54,6 +54,27 @@ bool value_from_text(rb_type type, const char *s, size_t len, rb_value *out)
             return false;
         out->kind = VK_DATE;
         return true;
+    case TY_DURATION: {
+        /* "2 months", "90 days", "1 week", "1 year": as written in a policy. */
+        size_t i = 0;
+        long amount = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && amount < 1000000)
+            amount = amount * 10 + (s[i++] - '0');
+        if (i == 0)
+            return false;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        static const struct { const char *one, *many; int days, months; } units[] = {
+            {"day", "days", 1, 0}, {"week", "weeks", 7, 0}, {"month", "months", 0, 1}, {"year", "years", 0, 12}};
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if (ieq(s + i, len - i, units[u].one) || ieq(s + i, len - i, units[u].many)) {
+                out->kind = VK_DUR;
+                out->u.dur.days = (int32_t)(amount * units[u].days);
+                out->u.dur.months = (int32_t)(amount * units[u].months);
+                return true;
+            }
+        return false;
+    }
     case TY_BOOL:
         if (ieq(s, len, "true") || ieq(s, len, "yes") || (len == 1 && s[0] == '1')) {
             *out = value_bool(true);

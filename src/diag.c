@@ -55,7 +55,23 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
 
     size_t len;
     const char *text = source_line(loc.src, line, &len);
-    fprintf(d->out, "%5u | %.*s\n      | ", line, (int)len, text);
+    /* A very long line (generated, or a whole file on one line) is shown
+     * as a window around the caret, not echoed whole with every error. */
+    enum { WINDOW = 160, BEFORE = 60 };
+    const char *lead = "", *tail = "";
+    if (len > WINDOW) {
+        size_t start = col > BEFORE ? col - BEFORE : 0;
+        if (start > len - WINDOW)
+            start = len - WINDOW;
+        if (start > 0)
+            lead = "...";
+        if (start + WINDOW < len)
+            tail = "...";
+        text += start;
+        col -= (unsigned)start;
+        len = WINDOW;
+    }
+    fprintf(d->out, "%5u | %s%.*s%s\n      | %s", line, lead, (int)len, text, tail, lead[0] ? "   " : "");
     /* Tabs in the source are kept so the caret lines up in any tab width. */
     for (unsigned i = 1; i < col && i <= len; i++)
         fputc(text[i - 1] == '\t' ? '\t' : ' ', d->out);

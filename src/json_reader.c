@@ -269,7 +269,11 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     long lines;
     size_t n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
     if (n == 0) {
-        if (r->cap >= (64 << 20))
+        char c = r->pos < r->len ? r->buf[r->pos] : '\0';
+        if (c == ']' || c == '}' || c == ',')
+            snprintf(err, errlen, "line %ld: expected a record, found '%c'%s", r->line, c,
+                     c == ']' ? " (a ',' before the closing ']'?)" : "");
+        else if (r->cap >= (64 << 20))
             snprintf(err, errlen, "line %ld: a record longer than 64 MiB", r->line);
         else
             snprintf(err, errlen, "line %ld: the file ends inside a record", r->line);
@@ -316,6 +320,10 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         if (cJSON_IsString(item)) {
             c->s = item->valuestring;
             c->len = (uint32_t)strlen(item->valuestring);
+        } else if (cJSON_IsNumber(item) && !isfinite(item->valuedouble)) {
+            c->s = "a number too large to hold";
+            c->len = (uint32_t)strlen(c->s);
+            c->state = CELL_NESTED;
         } else if (cJSON_IsNumber(item)) {
             if (used + 40 > r->scratch_cap) {
                 c->state = CELL_MISSING; /* a key repeated many times: keep the first */
