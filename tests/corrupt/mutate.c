@@ -653,6 +653,46 @@ static void gen_policies(const buf *src, uint64_t seed, long count)
     b_puts(&b, "let chain_20000 = licenses_sold\nmetric chain_top = chain_0\n");
     emit(name, &b, -1, -1, "a chain of 20,000 definitions, each using the next");
 
+    /* Each definition within the nesting limit, the chain within the
+     * definition limit: together they are as deep as their product. */
+    NEXT(".rules");
+    b_free(&b);
+    b = b_copy(src);
+    for (int i = 0; i < 999; i++) {
+        b_printf(&b, "let deep_%d = ", i);
+        b_repeat(&b, "- ", 250);
+        b_printf(&b, "deep_%d\n", i + 1);
+    }
+    b_puts(&b, "let deep_999 = licenses_sold\nmetric deep_top = deep_0\n");
+    emit(name, &b, -1, -1, "a chain of 999 definitions, each 250 levels deep");
+
+    NEXT(".rules");
+    b_free(&b);
+    b = b_copy(src);
+    for (int i = 0; i < 999; i++) {
+        b_printf(&b, "measure dm_%d = ", i);
+        b_repeat(&b, "- ", 250);
+        b_printf(&b, "dm_%d\n  red < 25%%\n  green >= 25%%\n", i + 1);
+    }
+    b_puts(&b, "measure dm_999 = git_ops_users_l28d / licenses_sold\n  red < 25%\n  green >= 25%\n");
+    emit(name, &b, -1, -1, "a chain of 999 measures, each 250 levels deep");
+
+    NEXT(".rules");
+    b_free(&b);
+    b = b_copy(src);
+    for (int i = 0; i < 999; i++)
+        b_printf(&b, "group chain_g_%d = mean(chain_g_%d, scm)\n", i, i + 1);
+    b_puts(&b, "group chain_g_999 = mean(scm_git_ops)\n");
+    emit(name, &b, -1, -1, "a chain of 1,000 groups, each of the next");
+
+    NEXT(".rules");
+    b_free(&b);
+    b = b_copy(src);
+    for (int i = 0; i < 999; i++)
+        b_printf(&b, "measure chain_m_%d = chain_m_%d + 0.01\n  red < 25%%\n  green >= 25%%\n", i, i + 1);
+    b_puts(&b, "measure chain_m_999 = git_ops_users_l28d / licenses_sold\n  red < 25%\n  green >= 25%\n");
+    emit(name, &b, -1, -1, "a chain of 1,000 measures, each of the next");
+
     NEXT(".rules");
     b_free(&b);
     b = b_copy(src);
