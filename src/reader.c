@@ -56,7 +56,7 @@ long reader_fill(reader *r)
             return -1;
         }
         r->cap *= 2;
-        r->buf = xrealloc(r->buf, r->cap + 1);
+        r->buf = xrealloc(r->buf, r->cap + READ_SLACK);
     }
     for (;;) {
         ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
@@ -67,7 +67,7 @@ long reader_fill(reader *r)
         if (n == 0)
             r->eof = true;
         r->len += (size_t)n;
-        r->buf[r->len] = '\0';
+        memset(r->buf + r->len, 0, READ_SLACK);
         return (long)n;
     }
 }
@@ -94,8 +94,8 @@ reader *reader_open(const char *path, data_format fmt, const char *const *fields
             fmt = format_from_path(path);
     }
     r->cap = READ_CHUNK;
-    r->buf = xmalloc(r->cap + 1);
-    r->buf[0] = '\0';
+    r->buf = xmalloc(r->cap + READ_SLACK);
+    memset(r->buf, 0, READ_SLACK);
     if (reader_fill(r) < 0) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         reader_close(r);

@@ -30,6 +30,10 @@ struct reader {
     int nkey_cache;
 };
 
+/* Bytes after buf[len] that are always allocated and zero, so a scanner may
+ * read a whole word at a time past the end of the data. */
+enum { READ_SLACK = 16 };
+
 /* Reads more input after buf[len], first moving buf[pos..len) to the front.
  * Returns the number of new bytes, 0 at end of input, -1 on error. */
 long reader_fill(reader *r);
