@@ -42,6 +42,13 @@ static void visit(checker *c, symbol *s);
 static bool numeric(rb_type t) { return t == TY_NUMBER || t == TY_BANDED || t == TY_NA || t == TY_ERROR; }
 static bool unknown(rb_type t) { return t == TY_NA || t == TY_ERROR; }
 
+/* "an input", "a measure": the word with its article. */
+static const char *a_kind(sym_kind k)
+{
+    static const char *const words[] = {"an input", "a parameter", "a definition", "a metric", "a measure", "a group"};
+    return words[k];
+}
+
 static const char *kind_word(sym_kind k)
 {
     static const char *const words[] = {"input", "parameter", "definition", "metric", "measure", "group"};
@@ -274,7 +281,7 @@ static rb_type check_members(checker *c, name_ref *members, const char *role)
         if (m->sym)
             m->sym->list_stamp = stamp;
         if (m->sym && m->sym->type != TY_BANDED && m->sym->type != TY_ERROR) {
-            diag_error(c->d, m->loc, "'%s' is a %s; a %s takes measures and groups", m->name, kind_word(m->sym->kind), role);
+            diag_error(c->d, m->loc, "'%s' is %s; a %s takes measures and groups", m->name, a_kind(m->sym->kind), role);
             m->sym = NULL;
         }
         if (m->weight)
@@ -560,7 +567,7 @@ static void check_test(checker *c, decl *t)
             for (int i = 0; i < c->p->nparams; i++)
                 names[n++] = c->p->params[i]->name;
             if (s)
-                diag_error(c->d, g->loc, "'%s' is a %s: a test gives inputs and parameters only", g->name, kind_word(s->kind));
+                diag_error(c->d, g->loc, "'%s' is %s: a test gives inputs and parameters only", g->name, a_kind(s->kind));
             else
                 unknown_name(c, g->loc, "input or parameter", g->name, names, n);
             free(names);
@@ -699,7 +706,7 @@ bool check_policy(policy *p, diag *d)
     if (p->id_field) {
         symbol *s = policy_lookup(p, p->id_field);
         if (s && s->kind != SYM_INPUT)
-            diag_error(d, id_loc, "the account id '%s' names a %s, not a column", p->id_field, kind_word(s->kind));
+            diag_error(d, id_loc, "the account id '%s' names %s, not a column", p->id_field, a_kind(s->kind));
     }
     return d->errors == before;
 }
