@@ -171,10 +171,13 @@ statement
     | TEST STRING NEWLINE               { parse_add_decl(ctx, ast_decl(A, D_TEST, @$, $2.s, @2)); }
     | GIVEN givens NEWLINE {
           if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST)) {
-              name_ref **tail = &ctx->last_decl->givens;
-              while (*tail)
-                  tail = &(*tail)->next;
-              *tail = $2;
+              decl *t = ctx->last_decl;
+              if (t->givens) {
+                  t->givens->last->next = $2;
+                  t->givens->last = $2->last;
+              } else {
+                  t->givens = $2;
+              }
           }
       }
     | GIVEN STRING FROM STRING NEWLINE {
@@ -269,7 +272,7 @@ group_head
 
 members
     : member                            { $$ = $1; }
-    | members ',' member                { $$ = $1; name_ref *t = $1; while (t->next) t = t->next; t->next = $3; }
+    | members ',' member                { $$ = $1; $1->last->next = $3; $1->last = $3; }
     ;
 
 member

@@ -147,16 +147,15 @@ expr *ast_count(arena *a, rb_loc loc, const char *band, rb_loc band_loc, name_re
     return e;
 }
 
-/* Lists are short (a handful of members); appending by walking keeps the
- * written order without a tail pointer in every node. */
+/* Lists keep the written order; the first node remembers the tail, so a
+ * generated group of 60,000 members is built in linear time. */
 #define APPEND(type, list, node)             \
     do {                                     \
+        (node)->last = (node);               \
         if (!(list))                         \
             return (node);                   \
-        type *tail_ = (list);                \
-        while (tail_->next)                  \
-            tail_ = tail_->next;             \
-        tail_->next = (node);                \
+        (list)->last->next = (node);         \
+        (list)->last = (node);               \
         return (list);                       \
     } while (0)
 

@@ -68,11 +68,13 @@ struct name_ref {
     expr *weight;          /* group members only; NULL means weight 1 */
     struct symbol *sym;    /* set by the checker */
     name_ref *next;
+    name_ref *last;        /* in the first node: the list's tail */
 };
 
 typedef struct expr_list {
     expr *e;
     struct expr_list *next;
+    struct expr_list *last;  /* in the first node: the list's tail */
 } expr_list;
 
 struct expr {
@@ -113,6 +115,7 @@ typedef struct band_rule {
     bool otherwise;
     edge edges[2];
     struct band_rule *next;
+    struct band_rule *last;  /* in the first node: the list's tail */
 } band_rule;
 
 typedef enum clause_kind { CL_NA_WHEN, CL_APPLIES_WHEN, CL_EXPECT } clause_kind;
@@ -122,6 +125,7 @@ typedef struct clause {
     expr *cond;
     rb_loc loc;
     struct clause *next;
+    struct clause *last;     /* in the first node: the list's tail */
 } clause;
 
 typedef enum decl_kind {
@@ -136,6 +140,7 @@ typedef struct text_list {
     unsigned len;
     rb_loc loc;
     struct text_list *next;
+    struct text_list *last;  /* in the first node: the list's tail */
 } text_list;
 
 typedef struct decl {
