@@ -415,12 +415,25 @@ void eval_step(const step *s, frame *f)
             out->kind = VK_NA;
             return;
         }
-        const rb_value *v = ev(s->value, f, &tmp);
-        if (v->kind == VK_NA) {
-            out->kind = VK_NA;
-            return;
+        const enode *e = s->value;
+        rb_num value;
+        if (e->op == N_DIV && e->memo < 0 && e->a->op == N_SLOT && e->b->op == N_SLOT) {
+            /* The usual measure, a ratio of two inputs: no node dispatch. */
+            const rb_value *a = &f->slots[e->a->slot], *b = &f->slots[e->b->slot];
+            if (a->kind == VK_NA || b->kind == VK_NA || num_is_zero(b->u.num)) {
+                out->kind = VK_NA;
+                return;
+            }
+            value = num_div(a->u.num, b->u.num);
+        } else {
+            const rb_value *v = ev(e, f, &tmp);
+            if (v->kind == VK_NA) {
+                out->kind = VK_NA;
+                return;
+            }
+            value = v->u.num;
         }
-        set_banded(s, f, out, v->u.num);
+        set_banded(s, f, out, value);
         if (out->band != BAND_NONE) {
             out->score = s->band_scores[out->band];
             out->has_score = true;
