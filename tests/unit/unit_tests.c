@@ -373,6 +373,66 @@ static void test_readers(void)
     CHECK(strcmp(out, "x,a list,-;") == 0);
 }
 
+/* The compiler's promises: names become slots, constants fold, a repeated
+ * subexpression is one node evaluated once per account. */
+static void test_compiler(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\ninput start: date\n"
+                     "param window = 1 month\n"
+                     "let onboarding = start > as_of - window\n"
+                     "let r1 = a / b * 2\n"
+                     "let r2 = a / b + 1\n"
+                     "metric both = r1 + r2\n"
+                     "metric folded = 2 * 3 + 25%\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-03-31", NULL};
+    FILE *null = fopen("/dev/null", "w");
+    diag d;
+    diag_init(&d, null);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    fclose(null);
+    CHECK(prog != NULL);
+    /* a / b appears twice: one shared node with a memo slot. */
+    CHECK(prog->nmemo == 1);
+    const step *onboarding = NULL, *folded = NULL;
+    for (int i = 0; i < prog->nsteps; i++) {
+        if (strcmp(prog->steps[i].sym->name, "onboarding") == 0)
+            onboarding = &prog->steps[i];
+        if (strcmp(prog->steps[i].sym->name, "folded") == 0)
+            folded = &prog->steps[i];
+    }
+    /* as_of - window is folded to the date 2026-02-28 (month-end clamp). */
+    CHECK(onboarding && onboarding->value->op == N_GT && onboarding->value->b->op == N_CONST);
+    if (onboarding && onboarding->value->b->op == N_CONST)
+        CHECK(onboarding->value->b->k.u.date == date_from_ymd(2026, 2, 28));
+    CHECK(folded && folded->value->op == N_CONST);
+    if (folded && folded->value->op == N_CONST)
+        CHECK(num_cmp(folded->value->k.u.num, parse("6.25")) == 0);
+    /* Inputs are slots 0..n-1, in declaration order. */
+    CHECK(prog->ninputs == 3);
+    CHECK(onboarding && onboarding->value->a->op == N_SLOT && onboarding->value->a->slot == 2);
+    /* The shared node is evaluated once per account: its memo is fresh for
+     * each account and reused within one. */
+    frame f;
+    frame_init(&f, prog);
+    f.slots[0] = value_num(num_from_int(1));
+    f.slots[1] = value_num(num_from_int(4));
+    f.slots[2].kind = VK_NA;
+    eval_account(prog, &f);
+    const symbol *both = policy_lookup(p, "both");
+    CHECK(num_cmp(f.slots[prog->output_slot[both->index]].u.num, parse("1.75")) == 0); /* 1/4*2 + (1/4+1) */
+    f.slots[0] = value_num(num_from_int(2));
+    eval_account(prog, &f);
+    CHECK(num_cmp(f.slots[prog->output_slot[both->index]].u.num, parse("2.5")) == 0); /* 2/4*2 + (2/4+1) */
+    frame_free(&f);
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_numbers();
@@ -381,6 +441,7 @@ int main(void)
     test_evaluation();
     test_diagnostics();
     test_readers();
+    test_compiler();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
