@@ -298,8 +298,11 @@ int cmd_run(int argc, char **argv)
     bool written = writer_close(st.w);
     if (status < 0) {
         outfile_abort(&out);
-        if (status == -2)
+        if (status == -2) {
+            if (st.rejected)
+                fprintf(stderr, "rubric: %ld record%s rejected before that\n", st.rejected, st.rejected == 1 ? "" : "s");
             fprintf(stderr, "rubric: the data could not be read to the end%s\n", o.output ? "; no output written" : "");
+        }
         else if (!o.skip_errors)
             fprintf(stderr, "rubric: stopped at the first bad record (--on-error skip scores the rest)%s\n", o.output ? "; no output written" : "");
         status = EXIT_REJECTED;

@@ -112,8 +112,11 @@ static unsigned node_hash(const enode *n)
     h = h * 1000003u ^ (uintptr_t)n->a;
     h = h * 1000003u ^ (uintptr_t)n->b;
     h = h * 1000003u ^ (uintptr_t)n->c;
-    for (int i = 0; i < n->nargs; i++)
+    for (int i = 0; i < n->nargs; i++) {
         h = h * 1000003u ^ (uintptr_t)n->args[i];
+        if (n->member_band)
+            h = h * 31u + (uintptr_t)(n->member_band[i] + 7);
+    }
     return (unsigned)(h ^ (h >> 17));
 }
 
@@ -122,9 +125,14 @@ static bool node_same(const enode *x, const enode *y)
     if (x->op != y->op || x->fn != y->fn || x->band != y->band || x->slot != y->slot ||
         x->a != y->a || x->b != y->b || x->c != y->c || x->nargs != y->nargs)
         return false;
-    for (int i = 0; i < x->nargs; i++)
+    for (int i = 0; i < x->nargs; i++) {
         if (x->args[i] != y->args[i])
             return false;
+        /* count green of (a, b) and count red of (a, b) differ only here. */
+        if ((x->member_band == NULL) != (y->member_band == NULL) ||
+            (x->member_band && x->member_band[i] != y->member_band[i]))
+            return false;
+    }
     return true;
 }
 
@@ -379,6 +387,7 @@ static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *r
     st->band_scores = arena_alloc(&c->prog->arena, (size_t)sch->nbands * sizeof *st->band_scores);
     for (int i = 0; i < sch->nbands; i++) {
         enode *k = numeric(c, sch->rules[i]->score);
+        /* check_scores() refused to compile when one is not a number. */
         st->band_scores[i] = k->op == N_CONST && k->k.kind == VK_NUM ? k->k.u.num : num_from_int(0);
     }
 }
@@ -431,6 +440,26 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
     return ok;
 }
 
+/* A band's score built from parameters can come to na (100 / 0) or to no
+ * number at all: refuse to run rather than score that band 0. */
+static bool check_scores(compiler *c, const policy *p)
+{
+    bool ok = true;
+    for (int s = 0; s < p->nschemes; s++) {
+        const scheme *sch = p->schemes[s];
+        for (int i = 0; i < sch->nbands; i++) {
+            enode *k = numeric(c, sch->rules[i]->score);
+            if (k->op == N_CONST && k->k.kind == VK_NUM)
+                continue;
+            diag_error(c->d, sch->rules[i]->score->loc,
+                       "the score of band '%s' in scheme '%s' is not a number with these parameters",
+                       sch->bands[i], sch->name);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 static void compile_tests_of(compiler *c, const policy *p)
 {
     program *prog = c->prog;
@@ -478,6 +507,12 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         return NULL;
     }
 
+    if (!check_scores(&c, p)) {
+        frame_free(&c.scratch);
+        free(c.shared);
+        program_free(prog);
+        return NULL;
+    }
     c.slot_of = xmalloc((size_t)(p->norder + 1) * sizeof *c.slot_of);
     prog->ninputs = p->ninputs;
     prog->nslots = p->ninputs;

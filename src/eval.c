@@ -45,7 +45,8 @@ static int compare(const rb_value *a, const rb_value *b)
     case VK_BOOL:
         return (a->u.b > b->u.b) - (a->u.b < b->u.b);
     case VK_DUR:
-        return a->u.dur.months == b->u.dur.months && a->u.dur.days == b->u.dur.days ? 0 : 2;
+        /* Durations are equal or not; the checker allows no ordering. */
+        return a->u.dur.months == b->u.dur.months && a->u.dur.days == b->u.dur.days ? 0 : 1;
     default:
         return 2;
     }
@@ -271,7 +272,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
         bool decisive = n->op == N_OR;
         a = ev(n->a, f, &ta);
         if (a->kind == VK_BOOL && a->u.b == decisive)
-            return a;
+            return set_bool(tmp, decisive); /* not a: it may live in this frame */
         b = ev(n->b, f, &tb);
         if (b->kind == VK_BOOL && b->u.b == decisive)
             return set_bool(tmp, decisive);

@@ -222,14 +222,20 @@ static int prec(const expr *e)
     }
 }
 
-/* Text in quotes, escaped as the scanner reads it back: \" and \\. */
+/* Text in quotes, escaped as the scanner reads it back: \" \\ \n \t. */
 static void put_quoted(buf *b, const char *s, size_t n)
 {
     buf_put(b, "\"", 1);
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"' || s[i] == '\\')
-            buf_put(b, "\\", 1);
-        buf_put(b, s + i, 1);
+        if (s[i] == '\n')
+            buf_put(b, "\\n", 2);
+        else if (s[i] == '\t')
+            buf_put(b, "\\t", 2);
+        else {
+            if (s[i] == '"' || s[i] == '\\')
+                buf_put(b, "\\", 1);
+            buf_put(b, s + i, 1);
+        }
     }
     buf_put(b, "\"", 1);
 }

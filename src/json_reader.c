@@ -14,13 +14,28 @@
 
 enum { MODE_SEQUENCE, MODE_ARRAY, MODE_DONE };
 
+/* Makes buf[pos + off] readable; false at the end of input, or when
+ * reading failed (r->failed: the caller must not take that for the end). */
 static bool need(reader *r, size_t off)
 {
     while (r->pos + off >= r->len) {
-        if (r->eof || reader_fill(r) <= 0)
+        if (r->eof || r->failed)
+            return false;
+        long n = reader_fill(r);
+        if (n < 0)
+            r->failed = true;
+        if (n <= 0)
             return false;
     }
     return true;
+}
+
+/* The message for input that stopped early, or NULL when it really ended. */
+static const char *read_failure(const reader *r)
+{
+    if (!r->failed)
+        return NULL;
+    return r->cap >= (64 << 20) ? "a record longer than 64 MiB" : "read error";
 }
 
 /* Skips spaces from buf[pos], counting lines; false at end of input. */
@@ -192,6 +207,77 @@ bool json_open(reader *r, char *err, size_t errlen)
     return true;
 }
 
+static size_t skip_blank(const char *s, size_t i, size_t n)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* The end of the JSON value at s[i]: a string, a nested object or array,
+ * or a scalar. */
+static size_t skip_json_value(const char *s, size_t i, size_t n)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"') {
+                in_string = false;
+                if (depth == 0)
+                    return i + 1;
+            }
+            continue;
+        }
+        if (c == '"')
+            in_string = true;
+        else if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i;
+            if (--depth == 0)
+                return i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+            return i;
+    }
+    return n;
+}
+
+/* The text of the number that is member `position` of the object in
+ * s[0..n), as written: cJSON keeps only a double, which would change
+ * 10000000000000001 or 0.10000000000000001. */
+static bool number_text(const char *s, size_t n, int position, const char **out, uint32_t *len)
+{
+    size_t i = skip_blank(s, 0, n);
+    if (i >= n || s[i] != '{')
+        return false;
+    i++;
+    for (int member = 0;; member++) {
+        i = skip_blank(s, i, n);
+        if (i >= n || s[i] != '"')
+            return false;
+        i = skip_json_value(s, i, n); /* the key */
+        i = skip_blank(s, i, n);
+        if (i >= n || s[i] != ':')
+            return false;
+        i = skip_blank(s, i + 1, n);
+        size_t end = skip_json_value(s, i, n);
+        if (member == position) {
+            *out = s + i;
+            *len = (uint32_t)(end - i);
+            return end > i;
+        }
+        i = skip_blank(s, end, n);
+        if (i >= n || s[i] != ',')
+            return false;
+        i++;
+    }
+}
+
 /* Numbers keep the decimal the writer meant: integers exactly, others as
  * the shortest text that reads back as the same double (0.35, not
  * 0.34999999999999998). */
@@ -240,6 +326,10 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     if (r->json_mode == MODE_DONE)
         return READ_EOF;
     if (!skip_space(r)) {
+        if (read_failure(r)) {
+            snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
+            return READ_FATAL;
+        }
         if (r->json_mode == MODE_ARRAY) {
             snprintf(err, errlen, "line %ld: the file ends before the closing ']'", r->line);
             return READ_FATAL;
@@ -268,13 +358,15 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     pos->record = ++r->record;
     long lines;
     size_t n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
+    if (read_failure(r)) {
+        snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
+        return READ_FATAL;
+    }
     if (n == 0) {
         char c = r->pos < r->len ? r->buf[r->pos] : '\0';
         if (c == ']' || c == '}' || c == ',')
             snprintf(err, errlen, "line %ld: expected a record, found '%c'%s", r->line, c,
                      c == ']' ? " (a ',' before the closing ']'?)" : "");
-        else if (r->cap >= (64 << 20))
-            snprintf(err, errlen, "line %ld: a record longer than 64 MiB", r->line);
         else
             snprintf(err, errlen, "line %ld: the file ends inside a record", r->line);
         return READ_FATAL;
@@ -307,12 +399,23 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     }
     size_t used = 0;
     int position = 0;
+    if (r->nfields > r->nseen) {
+        r->seen = xrealloc(r->seen, (size_t)r->nfields * sizeof *r->seen);
+        memset(r->seen, 0, (size_t)r->nfields * sizeof *r->seen);
+        r->nseen = r->nfields;
+    }
     for (cJSON *item = doc->child; item; item = item->next, position++) {
         if (!item->string)
             continue;
         int f = field_of(r, position, item->string);
         if (f < 0)
             continue;
+        /* A key given twice would make one of its values win silently. */
+        if (r->seen[f] == r->record) {
+            snprintf(err, errlen, "key '%.100s' appears twice", item->string);
+            return READ_BAD_RECORD;
+        }
+        r->seen[f] = r->record;
         cell *c = &cells[f];
         if (cJSON_IsNull(item))
             continue;
@@ -325,13 +428,15 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
             c->len = (uint32_t)strlen(c->s);
             c->state = CELL_NESTED;
         } else if (cJSON_IsNumber(item)) {
-            if (used + 40 > r->scratch_cap) {
-                c->state = CELL_MISSING; /* a key repeated many times: keep the first */
-                continue;
+            double d = item->valuedouble;
+            if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+                /* A whole number a double holds exactly: its digits. */
+                c->s = r->scratch + used;
+                c->len = format_number(d, r->scratch + used);
+                used += c->len + 1;
+            } else if (!number_text(start, n, position, &c->s, &c->len)) {
+                c->state = CELL_MISSING; /* cannot happen: cJSON found a number here */
             }
-            c->s = r->scratch + used;
-            c->len = format_number(item->valuedouble, r->scratch + used);
-            used += c->len + 1;
         } else if (cJSON_IsBool(item)) {
             c->s = cJSON_IsTrue(item) ? "true" : "false";
             c->len = (uint32_t)strlen(c->s);

@@ -91,34 +91,60 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
         neg = *p == '-';
         p++;
     }
+    /* Zeros are held back until a non-zero digit follows, so trailing
+     * zeros (7.0000000000000000000, 1500000000000000000000) never use up
+     * the 18 digits a fraction can hold: those zeros only move the decimal
+     * point. */
     uint64_t mant = 0;
-    int frac_digits = 0, sig = 0;
-    bool overflow = false, any = false;
-    while (p < end && *p >= '0' && *p <= '9') {
-        any = true;
-        if (sig || *p != '0')
-            sig++;
-        if (sig > 18)
-            overflow = true;
-        else
-            mant = mant * 10 + (uint64_t)(*p - '0');
-        p++;
-    }
-    if (p < end && *p == '.') {
-        p++;
-        while (p < end && *p >= '0' && *p <= '9') {
-            any = true;
-            if (sig || *p != '0')
-                sig++;
-            if (sig > 18)
-                overflow = true;
-            else {
-                mant = mant * 10 + (uint64_t)(*p - '0');
-                frac_digits++;
-            }
-            p++;
+    int frac_digits = 0, sig = 0, held = 0;
+    long shift = 0; /* whole-number trailing zeros: value = mant * 10^shift */
+    bool overflow = false, any = false, in_fraction = false;
+    for (;; p++) {
+        if (p < end && *p == '.' && !in_fraction) {
+            /* Zeros held at the end of the whole part are its last digits. */
+            shift += held;
+            held = 0;
+            in_fraction = true;
+            continue;
         }
+        if (p >= end || *p < '0' || *p > '9')
+            break;
+        any = true;
+        if (*p == '0') {
+            if (sig)
+                held++;
+            else if (in_fraction)
+                frac_digits++; /* leading zeros of a fraction: 0.05 */
+            continue;
+        }
+        /* Whole-number zeros held before a fraction's digits stay scaled. */
+        if (in_fraction && shift) {
+            if (sig + shift > 18)
+                overflow = true;
+            for (; shift > 0 && !overflow; shift--)
+                mant *= 10, sig++;
+        }
+        if (sig + held + 1 > 18) {
+            overflow = true;
+            break;
+        }
+        for (; held > 0; held--) {
+            mant *= 10;
+            sig++;
+            frac_digits += in_fraction;
+        }
+        mant = mant * 10 + (uint64_t)(*p - '0');
+        sig++;
+        frac_digits += in_fraction;
     }
+    if (!in_fraction) {
+        shift += held; /* 1500: trailing zeros of a whole number */
+        held = 0;
+    }
+    /* Held zeros after the last non-zero fraction digit are dropped. */
+    if (overflow)
+        while (p < end && ((*p >= '0' && *p <= '9') || *p == '.'))
+            p++;
     if (!any)
         return false;
     long exp10 = 0;
@@ -142,7 +168,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
     if (p != end)
         return false;
 
-    long scale = frac_digits - exp10 + (percent ? 2 : 0); /* value = mant / 10^scale */
+    long scale = frac_digits - exp10 - shift + (percent ? 2 : 0); /* value = mant / 10^scale */
     if (!overflow && scale >= -18 && scale <= 18) {
         int64_t m = neg ? -(int64_t)mant : (int64_t)mant;
         if (scale >= 0) {

@@ -86,7 +86,8 @@ static inline rb_num num_add(rb_num a, rb_num b)
     if (a.q && b.q) {
         if (a.q == b.q) {
             int64_t s;
-            if (!__builtin_add_overflow(a.p, b.p, &s)) {
+            /* INT64_MIN has no negation: leave it to the wide path. */
+            if (!__builtin_add_overflow(a.p, b.p, &s) && s != INT64_MIN) {
                 rb_num n = {.p = s, .q = a.q};
                 return n;
             }

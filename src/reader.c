@@ -144,5 +144,6 @@ void reader_close(reader *r)
     free(r->col_field);
     free(r->scratch);
     free(r->key_cache);
+    free(r->seen);
     free(r);
 }

@@ -11,6 +11,7 @@ struct reader {
     char *buf;
     size_t cap, len, pos;    /* bytes buf[pos..len) not yet consumed */
     bool eof;
+    bool failed;             /* a read failed, or a record passed 64 MiB */
     uint64_t consumed;       /* bytes before buf[0] */
     long line;               /* line number at buf[pos] */
     long record;
@@ -27,6 +28,8 @@ struct reader {
     char *scratch;           /* number text of the current record */
     size_t scratch_cap;
     int *key_cache;          /* json: field index seen at each key position */
+    long *seen;              /* json: the record in which each field was last given */
+    int nseen;
     int nkey_cache;
 };
 

@@ -52,6 +52,21 @@ static void test_numbers(void)
     CHECK(num_cmp(parse("1e300"), parse("1e299")) == 1);
     CHECK(num_cmp(num_div(parse("1e20"), parse("1e30")), parse("0")) == 1);
     CHECK(num_cmp(num_mul(parse("9223372036854775807"), parse("10")), parse("1")) == 1);
+    /* Trailing zeros do not use up the digits a fraction can hold. */
+    CHECK(num_cmp(num_div(parse("0.35"), parse("7.0000000000000000000")), parse("5%")) == 0);
+    CHECK(num_cmp(num_div(parse("0.3500000000000000000"), parse("7")), parse("5%")) == 0);
+    CHECK(parse("0.3500000000000000000").q != 0);
+    CHECK(num_cmp(parse("100.5"), num_div(parse("201"), parse("2"))) == 0);
+    CHECK(num_cmp(parse("1.05"), num_div(parse("21"), parse("20"))) == 0);
+    CHECK(num_cmp(parse("0.05"), parse("5%")) == 0);
+    CHECK(num_cmp(parse("1500"), num_from_int(1500)) == 0);
+    CHECK(num_cmp(parse("150000000000000000"), num_from_int(150000000000000000)) == 0);
+    CHECK(num_cmp(parse("1500000000000000000000"), parse("1.5e21")) == 0);
+    CHECK(num_cmp(parse("12345678901234567.5"), parse("12345678901234567")) == 1);
+    /* INT64_MIN has no negation: sums reaching it take the wide path. */
+    rb_num big = num_add(num_from_int(-4611686018427387904LL), num_from_int(-4611686018427387904LL));
+    CHECK(big.q == 0 && num_to_double(big) < 0);
+    CHECK(num_to_double(num_neg(big)) > 9.2e18);
     rb_num junk;
     CHECK(!num_parse("abc", 3, true, &junk));
     CHECK(!num_parse("", 0, true, &junk));
