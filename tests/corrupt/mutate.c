@@ -1023,7 +1023,9 @@ static const char *const bad_dates[] = {
     "2026-02-3O", "yesterday", "2026-06-31", "2026-11-00", "2026-01-32", "abcd-ef-gh", "2026--01-01",
     "2026-01-01-01", "2026-1a-01", "\"2026-02-30\"", "2100-02-29", "1900-02-29",
 };
-static const char *const bad_tiers[] = {"Ultimate", "gold", "ULTIMATE", "enterprise", "ultimate!", "\"free \"\"x\"\"\"", "premium,", "fre e"};
+/* Spellings an export may use for tier or deployment.  The shipped policy
+ * reads both as plain text, so these accounts must be scored, not rejected. */
+static const char *const bad_tiers[] = {"Ultimate", "gold", "ULTIMATE", "enterprise", "ultimate!", "\"free \"\"x\"\"\"", "\"premium,\"", "fre e"};
 static const char *const negatives[] = {"-1", "-0", "-183", "-0.5", "-999999", "-1e3", "-00012", "-0.0000001"};
 static const char *const big_ok[] = {
     "123456789012345678901234567890", "9223372036854775807", "9223372036854775808", "18446744073709551616",
@@ -1184,8 +1186,8 @@ static void gen_csv(const buf *src, uint64_t seed, long count)
         case 2:
             for (size_t j = 0; j < k; j++)
                 set_cells(&t, (int)pickv[j] + 1, rn(2) ? COL_TIER : COL_DEPLOYMENT, PICK(bad_tiers));
-            bad = (long)k;
-            snprintf(desc, sizeof desc, "values outside 'one of' in %zu records", k);
+            bad = 0;
+            snprintf(desc, sizeof desc, "unusual tier or deployment spellings (plain text, scored) in %zu records", k);
             break;
         case 3:
             for (size_t j = 0; j < k; j++) {
