@@ -222,9 +222,12 @@ static int score_all(run_state *st)
             fprintf(stderr, "rubric: %s: %s\n", st->o->data_path, msg);
             return -2;
         }
-        if (rs == READ_BAD_RECORD || !record_load(st->pol, &st->layout, st->cells, st->fr.slots, msg, sizeof msg) ||
-            ((st->cells[0].state != CELL_TEXT || st->cells[0].len == 0) &&
-             snprintf(msg, sizeof msg, "no account id ('%s' is empty)", st->layout.fields[0]) > 0)) {
+        bool good = rs == READ_OK && record_load(st->pol, &st->layout, st->cells, st->fr.slots, msg, sizeof msg);
+        if (good && (st->cells[0].state != CELL_TEXT || st->cells[0].len == 0)) {
+            snprintf(msg, sizeof msg, "no account id ('%s' is empty)", st->layout.fields[0]);
+            good = false;
+        }
+        if (!good) {
             report_bad(st, &pos, msg);
             if (!st->o->skip_errors)
                 return -1;
