@@ -53,56 +53,71 @@ static bool skip_space(reader *r)
     }
 }
 
+/* Where a JSON value ends, found one byte at a time, so the same scan
+ * serves the streaming reader (which may have to read more between two
+ * bytes) and a record already in memory. */
+typedef struct extent_scan {
+    int depth;
+    bool in_string, escaped;
+} extent_scan;
+
+enum { SCAN_MORE, SCAN_ENDS_AFTER, SCAN_ENDS_BEFORE };
+
+static int extent_step(extent_scan *st, char c)
+{
+    if (st->in_string) {
+        if (st->escaped)
+            st->escaped = false;
+        else if (c == '\\')
+            st->escaped = true;
+        else if (c == '"') {
+            st->in_string = false;
+            if (st->depth == 0)
+                return SCAN_ENDS_AFTER;
+        }
+        return SCAN_MORE;
+    }
+    switch (c) {
+    case '"':
+        st->in_string = true;
+        return SCAN_MORE;
+    case '{':
+    case '[':
+        st->depth++;
+        return SCAN_MORE;
+    case '}':
+    case ']':
+        if (st->depth == 0)
+            return SCAN_ENDS_BEFORE;
+        return --st->depth == 0 ? SCAN_ENDS_AFTER : SCAN_MORE;
+    case ',':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+        return st->depth == 0 ? SCAN_ENDS_BEFORE : SCAN_MORE;
+    default:
+        return SCAN_MORE;
+    }
+}
+
 /* Length of the JSON value at buf[pos], or 0 when input ends inside it.
  * Counts its newlines into *lines. */
 static size_t value_extent(reader *r, long *lines)
 {
-    size_t off = 0;
-    int depth = 0;
-    bool in_string = false;
+    extent_scan st = {0, false, false};
     *lines = 0;
-    for (;; off++) {
+    for (size_t off = 0;; off++) {
         if (!need(r, off))
-            return (!in_string && depth == 0 && off > 0) ? off : 0;
+            return (!st.in_string && st.depth == 0 && off > 0) ? off : 0;
         char c = r->buf[r->pos + off];
+        int at = extent_step(&st, c);
+        if (at == SCAN_ENDS_BEFORE)
+            return off;
         if (c == '\n')
             (*lines)++;
-        if (in_string) {
-            if (c == '\\')
-                off++;
-            else if (c == '"') {
-                in_string = false;
-                if (depth == 0)
-                    return off + 1;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"':
-            in_string = true;
-            break;
-        case '{':
-        case '[':
-            depth++;
-            break;
-        case '}':
-        case ']':
-            if (depth == 0)
-                return off;
-            if (--depth == 0)
-                return off + 1;
-            break;
-        case ',':
-        case ' ':
-        case '\t':
-        case '\r':
-        case '\n':
-            if (depth == 0)
-                return off;
-            break;
-        default:
-            break;
-        }
+        if (at == SCAN_ENDS_AFTER)
+            return off + 1;
     }
 }
 
@@ -214,35 +229,16 @@ static size_t skip_blank(const char *s, size_t i, size_t n)
     return i;
 }
 
-/* The end of the JSON value at s[i]: a string, a nested object or array,
- * or a scalar. */
+/* The end of the JSON value at s[i], in a record already in memory. */
 static size_t skip_json_value(const char *s, size_t i, size_t n)
 {
-    int depth = 0;
-    bool in_string = false;
+    extent_scan st = {0, false, false};
     for (; i < n; i++) {
-        char c = s[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"') {
-                in_string = false;
-                if (depth == 0)
-                    return i + 1;
-            }
-            continue;
-        }
-        if (c == '"')
-            in_string = true;
-        else if (c == '{' || c == '[')
-            depth++;
-        else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return i;
-            if (--depth == 0)
-                return i + 1;
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+        int at = extent_step(&st, s[i]);
+        if (at == SCAN_ENDS_BEFORE)
             return i;
+        if (at == SCAN_ENDS_AFTER)
+            return i + 1;
     }
     return n;
 }
