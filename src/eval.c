@@ -194,6 +194,18 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
     }
 }
 
+/* Both operands of a binary node, the right one only when the left has a
+ * value: false when either is na (the result is then na). */
+static inline bool operands(const enode *n, frame *f, rb_value *ta, rb_value *tb, const rb_value **a,
+                            const rb_value **b)
+{
+    *a = ev(n->a, f, ta);
+    if ((*a)->kind == VK_NA)
+        return false;
+    *b = ev(n->b, f, tb);
+    return (*b)->kind != VK_NA;
+}
+
 static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
 {
     rb_value ta, tb;
@@ -213,11 +225,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
         a = ev(n->a, f, &ta);
         return a->kind == VK_NA ? set_na(tmp) : set_bool(tmp, !a->u.b);
     case N_ADD: case N_SUB: case N_MUL: case N_DIV:
-        a = ev(n->a, f, &ta);
-        if (a->kind == VK_NA)
-            return set_na(tmp);
-        b = ev(n->b, f, &tb);
-        if (b->kind == VK_NA)
+        if (!operands(n, f, &ta, &tb, &a, &b))
             return set_na(tmp);
         switch ((node_op)n->op) {
         case N_ADD: return set_num(tmp, num_add(a->u.num, b->u.num));
@@ -231,9 +239,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
         }
     case N_DATE_ADD:
     case N_DATE_SUB: {
-        a = ev(n->a, f, &ta);
-        b = ev(n->b, f, &tb);
-        if (a->kind == VK_NA || b->kind == VK_NA)
+        if (!operands(n, f, &ta, &tb, &a, &b))
             return set_na(tmp);
         if (a->kind == VK_DUR) { /* duration + date */
             const rb_value *t = a;
@@ -247,17 +253,11 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
         return tmp;
     }
     case N_DATE_DIFF:
-        a = ev(n->a, f, &ta);
-        b = ev(n->b, f, &tb);
-        if (a->kind == VK_NA || b->kind == VK_NA)
+        if (!operands(n, f, &ta, &tb, &a, &b))
             return set_na(tmp);
         return set_num(tmp, num_from_int((int64_t)a->u.date - b->u.date));
     case N_LT: case N_LE: case N_GT: case N_GE: case N_EQ: case N_NE: {
-        a = ev(n->a, f, &ta);
-        if (a->kind == VK_NA)
-            return set_na(tmp);
-        b = ev(n->b, f, &tb);
-        if (b->kind == VK_NA)
+        if (!operands(n, f, &ta, &tb, &a, &b))
             return set_na(tmp);
         static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
                                     [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
