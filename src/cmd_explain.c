@@ -171,8 +171,7 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
             }
             int c = num_cmp(value, l.u.num);
             static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
-            bool ok = bt->op[e] == OP_LT ? c == -1 : bt->op[e] == OP_LE ? (c == -1 || c == 0)
-                    : bt->op[e] == OP_GT ? c == 1 : (c == 1 || c == 0);
+            bool ok = op_holds(bt->op[e], c);
             /* The threshold as written (25%, or a parameter's name) and, for
              * a percentage, the value as a percentage too. */
             source_text(&bt->rule->edges[e].limit->loc, lim, sizeof lim);

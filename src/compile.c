@@ -373,9 +373,7 @@ static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *r
             t->limit[e] = numeric(c, r->edges[e].limit);
             /* Most thresholds are literals or parameters: compare with the
              * number itself instead of evaluating a node per account. */
-            static const uint8_t accepts[] = {
-                [OP_LT] = 1, [OP_LE] = 3, [OP_GT] = 4, [OP_GE] = 6, [OP_EQ] = 2, [OP_NE] = 5};
-            t->accepts[e] = accepts[t->op[e]];
+            t->accepts[e] = op_accepts(t->op[e]);
             if (t->limit[e]->op == N_CONST && t->limit[e]->k.kind == VK_NUM) {
                 t->fixed[e] = true;
                 t->fixed_limit[e] = t->limit[e]->k.u.num;

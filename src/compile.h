@@ -49,6 +49,17 @@ typedef struct band_test {
     const band_rule *rule;
 } band_test;
 
+/* Which comparison results (-1, 0, 1, 2 for unordered) an edge operator
+ * accepts, as bits 0..3: a table lookup instead of a branch per edge. */
+static inline uint8_t op_accepts(rb_op op)
+{
+    static const uint8_t accepts[] = {
+        [OP_LT] = 1, [OP_LE] = 3, [OP_GT] = 4, [OP_GE] = 6, [OP_EQ] = 2, [OP_NE] = 5};
+    return accepts[op];
+}
+
+static inline bool op_holds(rb_op op, int cmp) { return (op_accepts(op) >> (cmp + 1)) & 1; }
+
 typedef enum step_kind { STEP_VALUE, STEP_MEASURE, STEP_GROUP } step_kind;
 
 /* One named definition, evaluated per account into its slot. */

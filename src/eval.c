@@ -52,14 +52,6 @@ static int compare(const rb_value *a, const rb_value *b)
     }
 }
 
-/* Which comparison results (-1, 0, 1, unordered) satisfy each operator,
- * as bits 0..3: a table lookup instead of a branch per edge. */
-static inline bool edge_holds(rb_op op, int c)
-{
-    static const uint8_t accepts[] = {
-        [OP_LT] = 1, [OP_LE] = 3, [OP_GT] = 4, [OP_GE] = 6, [OP_EQ] = 2, [OP_NE] = 5};
-    return (accepts[op] >> (c + 1)) & 1;
-}
 
 static rb_num num_round(rb_num x, int digits, int mode /* 0 round, -1 floor, 1 ceil */)
 {
@@ -264,7 +256,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
         int c = compare(a, b);
         if (c == 2 && n->op != N_EQ && n->op != N_NE)
             return set_na(tmp);
-        return set_bool(tmp, edge_holds(ops[n->op], c));
+        return set_bool(tmp, op_holds(ops[n->op], c));
     }
     case N_AND:
     case N_OR: {
@@ -358,7 +350,7 @@ static int matching_test(const step *s, frame *f, rb_num v)
         bool holds = true;
         for (int e = 0; e < bt->nedges && holds; e++) {
             if (bt->fixed[e]) {
-                holds = edge_holds(bt->op[e], num_cmp(v, bt->fixed_limit[e]));
+                holds = op_holds(bt->op[e], num_cmp(v, bt->fixed_limit[e]));
                 continue;
             }
             rb_value tmp;
@@ -367,17 +359,12 @@ static int matching_test(const step *s, frame *f, rb_num v)
              * letting the value fall through to the next line. */
             if (lim->kind == VK_NA)
                 return -2;
-            holds = edge_holds(bt->op[e], num_cmp(v, lim->u.num));
+            holds = op_holds(bt->op[e], num_cmp(v, lim->u.num));
         }
         if (holds)
             return t;
     }
     return -1;
-}
-
-int eval_matching_test(const step *s, frame *f, rb_value v)
-{
-    return matching_test(s, f, v.u.num);
 }
 
 /* Writes a banded result: the value, the band its tests pick, no score yet. */
@@ -401,7 +388,7 @@ static inline bool applicable(const step *s, frame *f)
     return true;
 }
 
-void eval_step(const step *s, frame *f)
+static void eval_step(const step *s, frame *f)
 {
     rb_value *out = &f->slots[s->slot];
     rb_value tmp;

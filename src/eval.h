@@ -20,9 +20,5 @@ void frame_free(frame *f);
 void eval_account(const program *prog, frame *f);
 
 rb_value eval_node(const enode *n, frame *f);
-/* Evaluates one step into its slot (explain replays steps one by one). */
-void eval_step(const step *s, frame *f);
-/* Which band test of a step matched, after eval_step; -1 when none. */
-int eval_matching_test(const step *s, frame *f, rb_value v);
 
 #endif

@@ -128,7 +128,6 @@ read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size
     return json_next(r, cells, pos, err, errlen);
 }
 
-data_format reader_format(const reader *r) { return r->fmt; }
 
 uint64_t reader_bytes(const reader *r) { return r->consumed + r->pos; }
 

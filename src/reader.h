@@ -48,7 +48,6 @@ reader *reader_open(const char *path, data_format fmt, const char *const *fields
                     const bool *required, int nfields, char *err, size_t errlen);
 read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void reader_close(reader *r);
-data_format reader_format(const reader *r);
 const char *format_name(data_format f);
 bool format_parse(const char *name, data_format *out);
 /* Total bytes consumed so far (for progress lines). */
