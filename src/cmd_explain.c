@@ -71,18 +71,6 @@ static void source_text(const rb_loc *loc, char *buf, size_t cap)
     buf[n] = '\0';
 }
 
-static const rb_value *value_of(const explainer *ex, const symbol *s)
-{
-    if (s->kind == SYM_PARAM)
-        return &ex->prog->params[s->index];
-    if (s->kind == SYM_INPUT)
-        return &ex->f->slots[s->index];
-    for (int i = 0; i < ex->prog->nsteps; i++)
-        if (ex->prog->steps[i].sym == s)
-            return &ex->f->slots[ex->prog->steps[i].slot];
-    return NULL;
-}
-
 /* "active_users_l28d = 17860, billable_users = 23561": what fed a value. */
 static void fed_by(const explainer *ex, const expr *e, char *buf, size_t cap)
 {
@@ -91,7 +79,7 @@ static void fed_by(const explainer *ex, const expr *e, char *buf, size_t cap)
     buf[0] = '\0';
     expr_names(e, seen, &n, 32);
     for (int i = 0; i < n; i++) {
-        const rb_value *v = value_of(ex, seen[i]);
+        const rb_value *v = eval_symbol_value(ex->prog, ex->f, seen[i]);
         char val[96];
         if (!v)
             continue;

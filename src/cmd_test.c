@@ -71,18 +71,6 @@ static void print_value(FILE *out, const symbol *s, const rb_value *v)
     }
 }
 
-static const rb_value *slot_value(const program *prog, const frame *f, const symbol *s)
-{
-    if (s->kind == SYM_PARAM)
-        return &prog->params[s->index];
-    if (s->kind == SYM_INPUT)
-        return &f->slots[s->index];
-    for (int i = 0; i < prog->nsteps; i++)
-        if (prog->steps[i].sym == s)
-            return &f->slots[prog->steps[i].slot];
-    return NULL;
-}
-
 static void report_failure(const program *prog, const frame *f, const test_case *t, const clause *cl,
                            const rb_value *got, bool first)
 {
@@ -106,7 +94,7 @@ static void report_failure(const program *prog, const frame *f, const test_case 
     int n = 0;
     expr_names(cl->cond, names, &n, 32);
     for (int i = 0; i < n; i++) {
-        const rb_value *v = slot_value(prog, f, names[i]);
+        const rb_value *v = eval_symbol_value(prog, f, names[i]);
         if (!v)
             continue;
         printf("    actual: %s = ", names[i]->name);

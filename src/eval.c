@@ -476,3 +476,15 @@ void eval_account(const program *prog, frame *f)
     for (int i = 0; i < prog->nsteps; i++)
         eval_step(&prog->steps[i], f);
 }
+
+const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s)
+{
+    if (s->kind == SYM_PARAM)
+        return &prog->params[s->index];
+    if (s->kind == SYM_INPUT)
+        return &f->slots[s->index];
+    for (int i = 0; i < prog->nsteps; i++)
+        if (prog->steps[i].sym == s)
+            return &f->slots[prog->steps[i].slot];
+    return NULL;
+}

@@ -21,4 +21,8 @@ void eval_account(const program *prog, frame *f);
 
 rb_value eval_node(const enode *n, frame *f);
 
+/* After eval_account: where a symbol's value is (a parameter, an input or
+ * a definition's slot), for the verbs that show values by name. */
+const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s);
+
 #endif
