@@ -3,14 +3,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "eval.h"
 #include "outfile.h"
 #include "reader.h"
-#include "record.h"
+#include "scan.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -162,84 +161,9 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
     return cols;
 }
 
-static double now_seconds(void)
+static void write_scores(void *ctx, const scan *s, const char *id, size_t idlen)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-typedef struct run_state {
-    const run_opts *o;
-    const policy *pol;
-    const program *prog;
-    reader *rd;
-    record_layout layout;
-    writer *w;
-    frame fr;
-    cell *cells;
-    long scored, rejected;
-    bool progress;
-    double start, last_progress;
-} run_state;
-
-static void report_bad(run_state *st, const record_pos *pos, const char *msg)
-{
-    st->rejected++;
-    if (st->rejected <= 100)
-        fprintf(stderr, "rubric: %s: record %ld (line %ld): %s\n", st->o->data_path, pos->record, pos->line, msg);
-    else if (st->rejected == 101)
-        fprintf(stderr, "rubric: %s: more bad records; only the count is reported from here\n", st->o->data_path);
-}
-
-static void show_progress(run_state *st, bool final)
-{
-    if (!st->progress)
-        return;
-    double t = now_seconds();
-    if (final) {
-        if (st->last_progress > 0)
-            fprintf(stderr, "\r\033[K");
-        return;
-    }
-    if (t - st->start < 1.0 || t - st->last_progress < 0.25)
-        return;
-    st->last_progress = t;
-    fprintf(stderr, "\r\033[Krubric: %ld accounts, %.1f MB", st->scored + st->rejected, reader_bytes(st->rd) / 1e6);
-}
-
-/* The loop: read, check, score, write; each record touched once.
- * Returns EXIT_OK, EXIT_REJECTED, or -1 for a fatal read error. */
-static int score_all(run_state *st)
-{
-    char msg[512];
-    record_pos pos;
-    for (;;) {
-        read_status rs = reader_next(st->rd, st->cells, &pos, msg, sizeof msg);
-        if (rs == READ_EOF)
-            break;
-        if (rs == READ_FATAL) {
-            fprintf(stderr, "rubric: %s: %s\n", st->o->data_path, msg);
-            return -2;
-        }
-        bool good = rs == READ_OK && record_load(st->pol, &st->layout, st->cells, st->fr.slots, msg, sizeof msg);
-        if (good && (st->cells[0].state != CELL_TEXT || st->cells[0].len == 0)) {
-            snprintf(msg, sizeof msg, "no account id ('%s' is empty)", st->layout.fields[0]);
-            good = false;
-        }
-        if (!good) {
-            report_bad(st, &pos, msg);
-            if (!st->o->skip_errors)
-                return -1;
-            continue;
-        }
-        eval_account(st->prog, &st->fr);
-        writer_record(st->w, st->cells[0].s, st->cells[0].len, st->fr.slots);
-        st->scored++;
-        if ((st->scored & 0xffff) == 0)
-            show_progress(st, false);
-    }
-    return st->rejected ? EXIT_REJECTED : EXIT_OK;
+    writer_record(ctx, id, idlen, s->frames[0].slots);
 }
 
 int cmd_run(int argc, char **argv)
@@ -268,21 +192,13 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    run_state st;
-    memset(&st, 0, sizeof st);
-    st.o = &o;
-    st.pol = pol;
-    st.prog = prog;
     const char *id = o.id ? o.id : pol->id_field ? pol->id_field : "account_id";
-    record_layout_init(&st.layout, pol, id);
-    char err[512];
     int status = EXIT_REJECTED;
     outfile out = {0};
-    st.rd = reader_open(o.data_path, o.input_format, st.layout.fields, st.layout.required, st.layout.nfields, err, sizeof err);
-    if (!st.rd) {
-        fprintf(stderr, "rubric: %s\n", err);
+    scan sc;
+    const program *progs[] = {prog};
+    if (!scan_open(&sc, o.data_path, o.input_format, id, progs, NULL, 1, o.skip_errors, !o.quiet && isatty(STDERR_FILENO)))
         goto done;
-    }
     if (!outfile_open(&out, o.output)) {
         fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
         status = EXIT_USAGE;
@@ -290,38 +206,22 @@ int cmd_run(int argc, char **argv)
     }
     bool to_terminal = !o.output && isatty(STDOUT_FILENO);
     out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
-    st.w = writer_open(out.f, fmt, prog, id, cols, ncols, to_terminal && diag_want_color(stdout));
-    st.cells = xcalloc((size_t)st.layout.nfields, sizeof *st.cells);
-    frame_init(&st.fr, prog);
-    st.progress = !o.quiet && isatty(STDERR_FILENO);
-    st.start = now_seconds();
+    writer *w = writer_open(out.f, fmt, prog, id, cols, ncols, to_terminal && diag_want_color(stdout));
 
-    status = score_all(&st);
-    show_progress(&st, true);
-    bool written = writer_close(st.w);
+    status = scan_all(&sc, write_scores, w);
+    bool written = writer_close(w);
     if (status < 0) {
         outfile_abort(&out);
-        if (status == -2) {
-            if (st.rejected)
-                fprintf(stderr, "rubric: %ld record%s rejected before that\n", st.rejected, st.rejected == 1 ? "" : "s");
-            fprintf(stderr, "rubric: the data could not be read to the end%s\n", o.output ? "; no output written" : "");
-        }
-        else if (!o.skip_errors)
-            fprintf(stderr, "rubric: stopped at the first bad record (--on-error skip scores the rest)%s\n", o.output ? "; no output written" : "");
-        status = EXIT_REJECTED;
     } else if (!written || !outfile_commit(&out)) {
         if (out.path)
             outfile_abort(&out);
         fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
         status = EXIT_REJECTED;
-    } else if (st.rejected) {
-        fprintf(stderr, "rubric: %ld record%s rejected, %ld scored\n", st.rejected, st.rejected == 1 ? "" : "s", st.scored);
+        goto done;
     }
-    frame_free(&st.fr);
-    free(st.cells);
+    status = scan_conclude(&sc, status, o.output != NULL);
 done:
-    reader_close(st.rd);
-    record_layout_free(&st.layout);
+    scan_close(&sc);
     free(cols);
     program_free(prog);
     policy_free(pol);

@@ -28,6 +28,25 @@ void record_layout_init(record_layout *l, const policy *p, const char *id_field)
     }
 }
 
+void record_layout_share(record_layout *base, record_layout *other, const policy *p)
+{
+    memset(other, 0, sizeof *other);
+    other->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->field_of_input);
+    base->fields = xrealloc(base->fields, (size_t)(base->nfields + p->ninputs) * sizeof *base->fields);
+    base->required = xrealloc(base->required, (size_t)(base->nfields + p->ninputs) * sizeof *base->required);
+    for (int i = 0; i < p->ninputs; i++) {
+        const char *name = p->inputs[i]->name;
+        int f = 0;
+        while (f < base->nfields && strcmp(base->fields[f], name) != 0)
+            f++;
+        if (f == base->nfields) {
+            base->required[f] = true;
+            base->fields[base->nfields++] = name;
+        }
+        other->field_of_input[i] = f;
+    }
+}
+
 void record_layout_free(record_layout *l)
 {
     free(l->fields);

@@ -20,6 +20,10 @@ typedef struct record_layout {
 } record_layout;
 
 void record_layout_init(record_layout *l, const policy *p, const char *id_field);
+/* A second policy read from the same records: other maps its inputs to
+ * base's fields, adding to base the fields only it needs.  other owns no
+ * field list; base must outlive it. */
+void record_layout_share(record_layout *base, record_layout *other, const policy *p);
 void record_layout_free(record_layout *l);
 
 /* Fills slots[0..ninputs) from cells.  False with a message naming the

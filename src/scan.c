@@ -1,0 +1,157 @@
+/* scan.c - reading, checking and scoring every account once. */
+#include "scan.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "xalloc.h"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_field,
+               const program *const *progs, const char *const *labels, int nprogs,
+               bool skip_errors, bool progress)
+{
+    memset(s, 0, sizeof *s);
+    s->data_path = data_path;
+    s->skip_errors = skip_errors;
+    s->id_field = id_field;
+    s->nprogs = nprogs;
+    for (int k = 0; k < nprogs; k++) {
+        s->progs[k] = progs[k];
+        s->labels[k] = labels ? labels[k] : NULL;
+        if (k == 0)
+            record_layout_init(&s->layouts[0], progs[0]->pol, id_field);
+        else
+            record_layout_share(&s->layouts[0], &s->layouts[k], progs[k]->pol);
+    }
+    const record_layout *all = &s->layouts[0];
+    char err[512];
+    s->rd = reader_open(data_path, fmt, all->fields, all->required, all->nfields, err, sizeof err);
+    if (!s->rd) {
+        fprintf(stderr, "rubric: %s\n", err);
+        return false;
+    }
+    s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
+    for (int k = 0; k < nprogs; k++)
+        frame_init(&s->frames[k], progs[k]);
+    s->progress = progress;
+    s->start = now_seconds();
+    return true;
+}
+
+static void report_bad(scan *s, const record_pos *pos, const char *msg)
+{
+    s->rejected++;
+    if (s->rejected <= 100)
+        fprintf(stderr, "rubric: %s: record %ld (line %ld): %s\n", s->data_path, pos->record, pos->line, msg);
+    else if (s->rejected == 101)
+        fprintf(stderr, "rubric: %s: more bad records; only the count is reported from here\n", s->data_path);
+}
+
+static void show_progress(scan *s, bool final)
+{
+    if (!s->progress)
+        return;
+    if (final) {
+        if (s->last_progress > 0)
+            fprintf(stderr, "\r\033[K");
+        return;
+    }
+    double t = now_seconds();
+    if (t - s->start < 1.0 || t - s->last_progress < 0.25)
+        return;
+    s->last_progress = t;
+    fprintf(stderr, "\r\033[Krubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
+}
+
+/* Every program's inputs from one record; the message names the policy
+ * when there are several, since their declarations may differ. */
+static bool load_inputs(scan *s, char *msg, size_t cap)
+{
+    for (int k = 0; k < s->nprogs; k++) {
+        char why[480];
+        if (!record_load(s->progs[k]->pol, &s->layouts[k], s->cells, s->frames[k].slots, why, sizeof why)) {
+            if (s->nprogs > 1 && s->labels[k])
+                snprintf(msg, cap, "%s (for %s)", why, s->labels[k]);
+            else
+                snprintf(msg, cap, "%s", why);
+            return false;
+        }
+    }
+    if (s->cells[0].state != CELL_TEXT || s->cells[0].len == 0) {
+        snprintf(msg, cap, "no account id ('%s' is empty)", s->id_field);
+        return false;
+    }
+    return true;
+}
+
+int scan_all(scan *s, scan_visit visit, void *ctx)
+{
+    char msg[512];
+    record_pos pos;
+    int status = EXIT_OK;
+    for (;;) {
+        read_status rs = reader_next(s->rd, s->cells, &pos, msg, sizeof msg);
+        if (rs == READ_EOF)
+            break;
+        if (rs == READ_FATAL) {
+            fprintf(stderr, "rubric: %s: %s\n", s->data_path, msg);
+            status = SCAN_BROKEN;
+            break;
+        }
+        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg)) {
+            report_bad(s, &pos, msg);
+            if (!s->skip_errors) {
+                status = SCAN_STOPPED;
+                break;
+            }
+            continue;
+        }
+        for (int k = 0; k < s->nprogs; k++)
+            eval_account(s->progs[k], &s->frames[k]);
+        visit(ctx, s, s->cells[0].s, s->cells[0].len);
+        s->scored++;
+        if ((s->scored & 0xffff) == 0)
+            show_progress(s, false);
+    }
+    show_progress(s, true);
+    if (status == EXIT_OK && s->rejected)
+        status = EXIT_REJECTED;
+    return status;
+}
+
+int scan_conclude(const scan *s, int status, bool wrote_file)
+{
+    const char *nothing = wrote_file ? "; no output written" : "";
+    if (status == SCAN_BROKEN) {
+        if (s->rejected)
+            fprintf(stderr, "rubric: %ld record%s rejected before that\n", s->rejected, s->rejected == 1 ? "" : "s");
+        fprintf(stderr, "rubric: the data could not be read to the end%s\n", nothing);
+        return EXIT_REJECTED;
+    }
+    if (status == SCAN_STOPPED) {
+        fprintf(stderr, "rubric: stopped at the first bad record (--on-error skip scores the rest)%s\n", nothing);
+        return EXIT_REJECTED;
+    }
+    if (s->rejected)
+        fprintf(stderr, "rubric: %ld record%s rejected, %ld scored\n", s->rejected, s->rejected == 1 ? "" : "s", s->scored);
+    return status;
+}
+
+void scan_close(scan *s)
+{
+    for (int k = 0; k < s->nprogs; k++) {
+        frame_free(&s->frames[k]);
+        record_layout_free(&s->layouts[k]);
+    }
+    free(s->cells);
+    reader_close(s->rd);
+}

@@ -1,0 +1,56 @@
+/* scan.h - the one pass over account data every scoring verb makes: each
+ * record is read once, checked against the inputs of one or more compiled
+ * policies, scored by each, and handed to the verb.
+ *
+ * A bad record (malformed, a value that does not fit an input, no id) is
+ * reported with its record number and line; --on-error decides whether the
+ * pass stops there or goes on.  Nothing is dropped without a count. */
+#ifndef RUBRIC_SCAN_H
+#define RUBRIC_SCAN_H
+
+#include <stdbool.h>
+
+#include "eval.h"
+#include "reader.h"
+#include "record.h"
+
+enum { SCAN_MAX_PROGRAMS = 2 };
+
+typedef struct scan {
+    const char *data_path;
+    bool skip_errors;
+    int nprogs;
+    const program *progs[SCAN_MAX_PROGRAMS];
+    const char *labels[SCAN_MAX_PROGRAMS]; /* named in messages when there are several */
+    frame frames[SCAN_MAX_PROGRAMS];       /* after scoring: each program's values */
+    record_layout layouts[SCAN_MAX_PROGRAMS];
+    const char *id_field;
+    reader *rd;
+    cell *cells;
+    long scored, rejected;
+    bool progress;
+    double start, last_progress;
+} scan;
+
+/* Called once per scored account, after every program has evaluated it. */
+typedef void (*scan_visit)(void *ctx, const scan *s, const char *id, size_t idlen);
+
+/* Opens DATA for the inputs of every program.  False after printing why. */
+bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_field,
+               const program *const *progs, const char *const *labels, int nprogs,
+               bool skip_errors, bool progress);
+
+/* Returns EXIT_OK, EXIT_REJECTED (bad records skipped), SCAN_STOPPED (the
+ * first bad record under --on-error fail) or SCAN_BROKEN (the data could
+ * not be read to its end). */
+enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2 };
+int scan_all(scan *s, scan_visit visit, void *ctx);
+
+/* The closing messages on stderr for a status from scan_all; returns the
+ * verb's exit status.  wrote_file: whether -o names an output that was
+ * held back. */
+int scan_conclude(const scan *s, int status, bool wrote_file);
+
+void scan_close(scan *s);
+
+#endif
