@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -49,6 +50,54 @@ void settings_free(settings *s)
     s->items = NULL;
     s->n = 0;
 }
+
+int data_opt(const char *verb, int c, const char *arg, data_opts *o)
+{
+    switch (c) {
+    case OPT_PARAM:
+        if (!settings_add_param(&o->params, arg))
+            return usage_error(verb, "--param wants NAME=VALUE, not '%s'", arg);
+        return 1;
+    case OPT_AS_OF: o->as_of = arg; return 1;
+    case OPT_ID: o->id = arg; return 1;
+    case OPT_INPUT_FORMAT:
+        if (!format_parse(arg, &o->input_format))
+            return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
+        return 1;
+    case OPT_ON_ERROR:
+        if (strcmp(arg, "skip") == 0)
+            o->skip_errors = true;
+        else if (strcmp(arg, "fail") == 0)
+            o->skip_errors = false;
+        else
+            return usage_error(verb, "--on-error takes skip or fail, not '%s'", arg);
+        return 1;
+    case 'q': o->quiet = true; return 1;
+    default: return 0;
+    }
+}
+
+program *compile_with(const policy *p, const data_opts *o, bool with_params, diag *d)
+{
+    settings all = {0};
+    if (with_params)
+        for (int i = 0; i < o->params.n; i++)
+            settings_add(&all, o->params.items[i].name, o->params.items[i].value);
+    if (o->as_of)
+        settings_add(&all, "as_of", o->as_of);
+    program *prog = compile_policy(p, all.items, all.n, d);
+    settings_free(&all);
+    return prog;
+}
+
+const char *data_id_field(const data_opts *o, const policy *p)
+{
+    return o->id ? o->id : p->id_field ? p->id_field : "account_id";
+}
+
+bool data_progress(const data_opts *o) { return !o->quiet && isatty(STDERR_FILENO); }
+
+void data_opts_free(data_opts *o) { settings_free(&o->params); }
 
 int usage_error(const char *verb, const char *fmt, ...)
 {

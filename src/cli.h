@@ -7,6 +7,7 @@
 
 #include "compile.h"
 #include "policy.h"
+#include "reader.h"
 
 /* Exit codes, as SPEC fixes them. */
 enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2 };
@@ -18,6 +19,9 @@ int cmd_check(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* --param k=v and --as-of, gathered for compile_policy(). */
 typedef struct settings {
@@ -29,6 +33,45 @@ typedef struct settings {
 bool settings_add_param(settings *s, const char *arg);  /* "k=v" */
 void settings_add(settings *s, const char *name, const char *value);
 void settings_free(settings *s);
+
+/* The options of every verb that scores account data, parsed in one place
+ * so that they mean the same everywhere. */
+typedef struct data_opts {
+    settings params;          /* --param */
+    const char *as_of, *id;
+    data_format input_format;
+    bool skip_errors, quiet;
+} data_opts;
+
+enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_VERB_OWN };
+
+#define DATA_LONGOPTS                                              \
+    {"param", required_argument, NULL, OPT_PARAM},                 \
+    {"as-of", required_argument, NULL, OPT_AS_OF},                 \
+    {"id", required_argument, NULL, OPT_ID},                       \
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},   \
+    {"on-error", required_argument, NULL, OPT_ON_ERROR},           \
+    {"quiet", no_argument, NULL, 'q'}
+
+#define DATA_OPTS_HELP                                                               \
+    "      --as-of DATE         the evaluation date, YYYY-MM-DD (default: today, UTC)\n" \
+    "      --id FIELD           the account id column/key (default: the policy's\n"    \
+    "                           'id', else account_id)\n"                              \
+    "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"  \
+    "      --on-error MODE      fail (default): stop at the first bad record, exit 1;\n" \
+    "                           skip: report each bad record, go on, exit 1\n"          \
+    "  -q, --quiet              no progress line\n"
+
+/* Takes getopt's c if it is a data option: 1 taken, 0 not one of them,
+ * EXIT_USAGE after reporting a bad value. */
+int data_opt(const char *verb, int c, const char *arg, data_opts *o);
+/* Compiles with --as-of, and with the --param settings when with_params. */
+program *compile_with(const policy *p, const data_opts *o, bool with_params, diag *d);
+/* The id field: --id, else the policy's `id`, else account_id. */
+const char *data_id_field(const data_opts *o, const policy *p);
+/* A progress line is shown on a terminal unless --quiet. */
+bool data_progress(const data_opts *o);
+void data_opts_free(data_opts *o);
 
 /* Policy arguments as files: a folder stands for the .rules files under it,
  * walked in name order (hidden entries skipped); "-" and files stay as they

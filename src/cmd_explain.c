@@ -38,7 +38,7 @@ static const char explain_help[] =
     "Exit status: 0 explained, 1 no such account or a bad record, 2 usage or\n"
     "policy errors.\n";
 
-enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT };
+enum { EXPLAIN_PARAM = 256, EXPLAIN_AS_OF, EXPLAIN_ID, EXPLAIN_INPUT_FORMAT };
 
 typedef struct explainer {
     const program *prog;
@@ -394,10 +394,10 @@ int cmd_explain(int argc, char **argv)
     static const struct option longopts[] = {
         {"account", required_argument, NULL, 'a'},
         {"format", required_argument, NULL, 'f'},
-        {"param", required_argument, NULL, OPT_PARAM},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"id", required_argument, NULL, OPT_ID},
-        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+        {"param", required_argument, NULL, EXPLAIN_PARAM},
+        {"as-of", required_argument, NULL, EXPLAIN_AS_OF},
+        {"id", required_argument, NULL, EXPLAIN_ID},
+        {"input-format", required_argument, NULL, EXPLAIN_INPUT_FORMAT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -419,15 +419,15 @@ int cmd_explain(int argc, char **argv)
                 return usage_error("explain", "unknown format '%s' (text or json)", optarg);
             }
             break;
-        case OPT_PARAM:
+        case EXPLAIN_PARAM:
             if (!settings_add_param(&params, optarg)) {
                 settings_free(&params);
                 return usage_error("explain", "--param wants NAME=VALUE, not '%s'", optarg);
             }
             break;
-        case OPT_AS_OF: settings_add(&params, "as_of", optarg); break;
-        case OPT_ID: id_opt = optarg; break;
-        case OPT_INPUT_FORMAT:
+        case EXPLAIN_AS_OF: settings_add(&params, "as_of", optarg); break;
+        case EXPLAIN_ID: id_opt = optarg; break;
+        case EXPLAIN_INPUT_FORMAT:
             if (!format_parse(optarg, &input_format)) {
                 settings_free(&params);
                 return usage_error("explain", "unknown input format '%s'", optarg);

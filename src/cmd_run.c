@@ -25,27 +25,18 @@ static const char run_help[] =
     "  -o, --output FILE        write to FILE, atomically (no partial file on failure)\n"
     "      --select A,B         only these outputs, in this order\n"
     "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
-    "      --as-of DATE         the evaluation date, YYYY-MM-DD (default: today, UTC)\n"
-    "      --id FIELD           the account id column/key (default: the policy's\n"
-    "                           'id', else account_id)\n"
-    "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"
-    "      --on-error MODE      fail (default): stop at the first bad record, exit 1,\n"
-    "                           write nothing; skip: report each bad record, score\n"
-    "                           the rest, exit 1\n"
-    "  -q, --quiet              no progress line\n"
+    DATA_OPTS_HELP
     "  -h, --help               this help\n"
     "\n"
     "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
 
-enum { OPT_SELECT = 256, OPT_PARAM, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR };
+enum { OPT_SELECT = OPT_VERB_OWN };
 
 typedef struct run_opts {
-    const char *policy_path, *data_path, *output, *select, *id;
+    const char *policy_path, *data_path, *output, *select;
     out_format format;
     bool format_given;
-    data_format input_format;
-    bool skip_errors, quiet;
-    settings params;
+    data_opts data;
 } run_opts;
 
 static int parse_args(int argc, char **argv, run_opts *o)
@@ -54,12 +45,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"select", required_argument, NULL, OPT_SELECT},
-        {"param", required_argument, NULL, OPT_PARAM},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"id", required_argument, NULL, OPT_ID},
-        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
-        {"on-error", required_argument, NULL, OPT_ON_ERROR},
-        {"quiet", no_argument, NULL, 'q'},
+        DATA_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -67,6 +53,11 @@ static int parse_args(int argc, char **argv, run_opts *o)
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+        int taken = data_opt("run", c, optarg, &o->data);
+        if (taken == EXIT_USAGE)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
         switch (c) {
         case 'f':
             if (!out_format_parse(optarg, &o->format))
@@ -75,25 +66,6 @@ static int parse_args(int argc, char **argv, run_opts *o)
             break;
         case 'o': o->output = optarg; break;
         case OPT_SELECT: o->select = optarg; break;
-        case OPT_PARAM:
-            if (!settings_add_param(&o->params, optarg))
-                return usage_error("run", "--param wants NAME=VALUE, not '%s'", optarg);
-            break;
-        case OPT_AS_OF: settings_add(&o->params, "as_of", optarg); break;
-        case OPT_ID: o->id = optarg; break;
-        case OPT_INPUT_FORMAT:
-            if (!format_parse(optarg, &o->input_format))
-                return usage_error("run", "unknown input format '%s' (csv, json or ndjson)", optarg);
-            break;
-        case OPT_ON_ERROR:
-            if (strcmp(optarg, "skip") == 0)
-                o->skip_errors = true;
-            else if (strcmp(optarg, "fail") == 0)
-                o->skip_errors = false;
-            else
-                return usage_error("run", "--on-error takes skip or fail, not '%s'", optarg);
-            break;
-        case 'q': o->quiet = true; break;
         case 'h':
             fputs(run_help, stdout);
             return -1;
@@ -172,32 +144,32 @@ int cmd_run(int argc, char **argv)
     memset(&o, 0, sizeof o);
     int rc = parse_args(argc, argv, &o);
     if (rc != 0) {
-        settings_free(&o.params);
+        data_opts_free(&o.data);
         return rc < 0 ? EXIT_OK : rc;
     }
     diag d;
     diag_init(&d, stderr);
     policy *pol = policy_load(o.policy_path, &d);
     if (!pol) {
-        settings_free(&o.params);
+        data_opts_free(&o.data);
         return EXIT_USAGE;
     }
-    program *prog = compile_policy(pol, o.params.items, o.params.n, &d);
+    program *prog = compile_with(pol, &o.data, true, &d);
     int ncols = 0;
     int *cols = prog ? pick_columns(pol, o.select, &ncols) : NULL;
     if (!prog || !cols) {
         program_free(prog);
         policy_free(pol);
-        settings_free(&o.params);
+        data_opts_free(&o.data);
         return EXIT_USAGE;
     }
 
-    const char *id = o.id ? o.id : pol->id_field ? pol->id_field : "account_id";
+    const char *id = data_id_field(&o.data, pol);
     int status = EXIT_REJECTED;
     outfile out = {0};
     scan sc;
     const program *progs[] = {prog};
-    if (!scan_open(&sc, o.data_path, o.input_format, id, progs, NULL, 1, o.skip_errors, !o.quiet && isatty(STDERR_FILENO)))
+    if (!scan_open(&sc, o.data_path, o.data.input_format, id, progs, NULL, 1, o.data.skip_errors, data_progress(&o.data)))
         goto done;
     if (!outfile_open(&out, o.output)) {
         fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
@@ -225,6 +197,6 @@ done:
     free(cols);
     program_free(prog);
     policy_free(pol);
-    settings_free(&o.params);
+    data_opts_free(&o.data);
     return status;
 }

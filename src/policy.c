@@ -6,19 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git_source.h"
 #include "parse.h"
 #include "xalloc.h"
 
 typedef struct loader {
     policy *p;
     diag *d;
+    const git_rev *git;   /* files come from this revision, not the disk */
     char **seen;          /* real paths of files already loaded */
     bool *in_progress;
     int nseen;
     comment *last_comment;
 } loader;
 
-static decl *load_file(loader *ld, source *src, int depth);
+static decl *load_file(loader *ld, source *src, const char *key, int depth);
 
 static unsigned hash_name(const char *s)
 {
@@ -135,42 +137,83 @@ static void add_source(policy *p, source *s)
     *tail = s;
 }
 
+/* At a revision a file is named "REV:path from the top"; an import is
+ * relative to the importing file, normalised, and must stay inside. */
+static char *import_rev_path(const loader *ld, const char *importer, const char *target)
+{
+    if (target[0] == '/')
+        return NULL;
+    char *joined = import_path(importer + strlen(ld->git->rev) + 1, target);
+    char *top = git_path_normalize(joined);
+    free(joined);
+    return top;
+}
+
+/* What tells one file from another: its real path on disk, or its path at
+ * the revision.  False after reporting why the import cannot be found. */
+static bool import_key(loader *ld, const decl *d, char key[PATH_MAX])
+{
+    if (ld->git) {
+        char *top = import_rev_path(ld, d->loc.src->path, d->name);
+        if (!top || strlen(top) >= PATH_MAX) {
+            diag_error(ld->d, d->name_loc, "cannot import '%s' at revision '%s': the path leaves the repository", d->name, ld->git->rev);
+            free(top);
+            return false;
+        }
+        strcpy(key, top);
+        free(top);
+        return true;
+    }
+    char *path = import_path(d->loc.src->path, d->name);
+    bool ok = realpath(path, key) != NULL;
+    if (!ok)
+        diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
+    free(path);
+    return ok;
+}
+
+static source *read_import(loader *ld, const decl *d, const char *key)
+{
+    source *src;
+    if (ld->git) {
+        char err[512];
+        if (!(src = git_source_load(ld->git, key, err, sizeof err)))
+            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, err);
+        return src;
+    }
+    char *path = import_path(d->loc.src->path, d->name);
+    if (!(src = source_load(path)))
+        diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
+    free(path);
+    return src;
+}
+
 static decl *expand_imports(loader *ld, decl *list, int depth)
 {
     for (decl *d = list; d; d = d->next) {
         if (d->kind != D_IMPORT)
             continue;
-        char *path = import_path(d->loc.src->path, d->name);
-        char real[PATH_MAX];
-        if (!realpath(path, real)) {
-            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
-            free(path);
+        char key[PATH_MAX];
+        if (!import_key(ld, d, key))
             continue;
-        }
         int found = -1;
         for (int i = 0; i < ld->nseen; i++)
-            if (strcmp(ld->seen[i], real) == 0)
+            if (strcmp(ld->seen[i], key) == 0)
                 found = i;
         if (found >= 0) {
             if (ld->in_progress[found])
                 diag_error(ld->d, d->name_loc, "import cycle: '%s' imports itself through '%s'", d->name, d->loc.src->path);
-            free(path); /* imported already: its names are in scope once */
-            continue;
+            continue; /* imported already: its names are in scope once */
         }
         if (depth > 64) {
             diag_error(ld->d, d->name_loc, "imports nested too deeply");
-            free(path);
             continue;
         }
-        source *src = source_load(path);
-        if (!src) {
-            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
-            free(path);
+        source *src = read_import(ld, d, key);
+        if (!src)
             continue;
-        }
-        free(path);
         add_source(ld->p, src);
-        decl *sub = load_file(ld, src, depth + 1);
+        decl *sub = load_file(ld, src, key, depth + 1);
         if (sub) {
             decl *tail = sub;
             while (tail->next)
@@ -183,10 +226,8 @@ static decl *expand_imports(loader *ld, decl *list, int depth)
     return list;
 }
 
-static int remember(loader *ld, const char *path)
+static int remember(loader *ld, const char *key)
 {
-    char real[PATH_MAX];
-    const char *key = realpath(path, real) ? real : path;
     ld->seen = xrealloc(ld->seen, (size_t)(ld->nseen + 1) * sizeof *ld->seen);
     ld->in_progress = xrealloc(ld->in_progress, (size_t)(ld->nseen + 1) * sizeof *ld->in_progress);
     ld->seen[ld->nseen] = xstrdup(key);
@@ -194,9 +235,9 @@ static int remember(loader *ld, const char *path)
     return ld->nseen++;
 }
 
-static decl *load_file(loader *ld, source *src, int depth)
+static decl *load_file(loader *ld, source *src, const char *key, int depth)
 {
-    int me = remember(ld, src->path);
+    int me = remember(ld, key);
     parse_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.arena = &ld->p->arena;
@@ -215,14 +256,14 @@ static decl *load_file(loader *ld, source *src, int depth)
     return list;
 }
 
-static policy *load(source *root, diag *d)
+static policy *load(source *root, const char *key, const git_rev *git, diag *d)
 {
     policy *p = xcalloc(1, sizeof *p);
     arena_init(&p->arena);
     p->sources = root;
-    loader ld = {p, d, NULL, NULL, 0, NULL};
+    loader ld = {p, d, git, NULL, NULL, 0, NULL};
     int before = d->errors;
-    p->decls = load_file(&ld, root, 0);
+    p->decls = load_file(&ld, root, key, 0);
     for (int i = 0; i < ld.nseen; i++)
         free(ld.seen[i]);
     free(ld.seen);
@@ -244,12 +285,39 @@ policy *policy_load(const char *path, diag *d)
         diag_plain_error(d, "cannot read policy '%s': %s", path, strerror(errno));
         return NULL;
     }
-    return load(src, d);
+    char real[PATH_MAX];
+    return load(src, realpath(path, real) ? real : path, NULL, d);
 }
 
 policy *policy_load_string(const char *path, const char *text, diag *d)
 {
-    return load(source_from_string(path, text, strlen(text)), d);
+    return load(source_from_string(path, text, strlen(text)), path, NULL, d);
+}
+
+policy *policy_load_rev(const char *rev, const char *path, diag *d)
+{
+    git_rev g;
+    char err[512];
+    if (!git_rev_open(&g, rev, err, sizeof err)) {
+        diag_plain_error(d, "cannot read policy '%s:%s': %s", rev, path, err);
+        return NULL;
+    }
+    policy *p = NULL;
+    char *joined = xmalloc(strlen(g.prefix) + strlen(path) + 1);
+    strcpy(joined, path[0] == '/' ? "" : g.prefix);
+    strcat(joined, path);
+    char *top = path[0] == '/' ? NULL : git_path_normalize(joined);
+    source *src = NULL;
+    if (!top)
+        diag_plain_error(d, "cannot read policy '%s:%s': give a path inside the repository, relative to the current directory", rev, path);
+    else if (!(src = git_source_load(&g, top, err, sizeof err)))
+        diag_plain_error(d, "cannot read policy '%s:%s': %s", rev, path, err);
+    else
+        p = load(src, top, &g, d);
+    free(top);
+    free(joined);
+    git_rev_close(&g);
+    return p;
 }
 
 void policy_free(policy *p)

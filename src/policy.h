@@ -61,6 +61,9 @@ typedef struct policy {
 policy *policy_load(const char *path, diag *d);
 /* The same from text in memory (tests); imports resolve against path. */
 policy *policy_load_string(const char *path, const char *text, diag *d);
+/* The policy at path (relative to the current directory) as it was at a
+ * git revision, its imports read at the same revision. */
+policy *policy_load_rev(const char *rev, const char *path, diag *d);
 void policy_free(policy *p);
 
 symbol *policy_lookup(const policy *p, const char *name);

@@ -38,3 +38,10 @@ char *xstrdup(const char *s)
     size_t n = strlen(s) + 1;
     return memcpy(xmalloc(n), s, n);
 }
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *out = memcpy(xmalloc(n + 1), s, n);
+    out[n] = '\0';
+    return out;
+}
