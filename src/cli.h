@@ -58,8 +58,9 @@ enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_V
     "      --id FIELD           the account id column/key (default: the policy's\n"    \
     "                           'id', else account_id)\n"                              \
     "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"  \
-    "      --on-error MODE      fail (default): stop at the first bad record, exit 1;\n" \
-    "                           skip: report each bad record, go on, exit 1\n"          \
+    "      --on-error MODE      fail (default): stop at the first bad record, exit 1,\n" \
+    "                           write nothing; skip: report each bad record, score\n"  \
+    "                           the rest, exit 1\n"                                    \
     "  -q, --quiet              no progress line\n"
 
 /* Takes getopt's c if it is a data option: 1 taken, 0 not one of them,
