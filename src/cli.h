@@ -20,8 +20,8 @@ int cmd_test(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
-int cmd_calibrate(int argc, char **argv);
-int cmd_report(int argc, char **argv);
+
+
 
 /* --param k=v and --as-of, gathered for compile_policy(). */
 typedef struct settings {

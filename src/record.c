@@ -28,10 +28,28 @@ void record_layout_init(record_layout *l, const policy *p, const char *id_field)
     }
 }
 
-void record_layout_share(record_layout *base, record_layout *other, const policy *p)
+/* Declared alike: a cell converts to the same value under both. */
+static bool same_declaration(const symbol *a, const symbol *b)
+{
+    if (a->type != b->type)
+        return false;
+    const text_list *x = a->decl->choices, *y = b->decl->choices;
+    for (; x && y; x = x->next, y = y->next)
+        if (x->len != y->len || memcmp(x->s, y->s, x->len) != 0)
+            return false;
+    return !x && !y;
+}
+
+void record_layout_share(record_layout *base, const policy *base_policy, record_layout *other, const policy *p)
 {
     memset(other, 0, sizeof *other);
     other->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->field_of_input);
+    other->same_as = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->same_as);
+    for (int i = 0; i < p->ninputs; i++) {
+        const symbol *mine = p->inputs[i], *theirs = policy_lookup(base_policy, mine->name);
+        bool alike = theirs && theirs->kind == SYM_INPUT && same_declaration(mine, theirs);
+        other->same_as[i] = alike ? theirs->index : -1;
+    }
     base->fields = xrealloc(base->fields, (size_t)(base->nfields + p->ninputs) * sizeof *base->fields);
     base->required = xrealloc(base->required, (size_t)(base->nfields + p->ninputs) * sizeof *base->required);
     for (int i = 0; i < p->ninputs; i++) {
@@ -52,6 +70,7 @@ void record_layout_free(record_layout *l)
     free(l->fields);
     free(l->required);
     free(l->field_of_input);
+    free(l->same_as);
 }
 
 static void trim(const char **s, uint32_t *len)
@@ -110,7 +129,17 @@ static void choice_error(const decl *d, const char *shown, char *err, size_t err
 
 bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen)
 {
+    return record_load_shared(p, l, cells, slots, NULL, err, errlen);
+}
+
+bool record_load_shared(const policy *p, const record_layout *l, const cell *cells, rb_value *slots,
+                        const rb_value *base_slots, char *err, size_t errlen)
+{
     for (int i = 0; i < p->ninputs; i++) {
+        if (base_slots && l->same_as[i] >= 0) {
+            slots[i] = base_slots[l->same_as[i]];
+            continue;
+        }
         const symbol *s = p->inputs[i];
         const cell *c = &cells[l->field_of_input[i]];
         char shown[64];

@@ -17,18 +17,24 @@ typedef struct record_layout {
     bool *required;
     int nfields;
     int *field_of_input;
+    int *same_as;     /* shared layouts: the base policy's input declared alike, or -1 */
 } record_layout;
 
 void record_layout_init(record_layout *l, const policy *p, const char *id_field);
 /* A second policy read from the same records: other maps its inputs to
  * base's fields, adding to base the fields only it needs.  other owns no
  * field list; base must outlive it. */
-void record_layout_share(record_layout *base, record_layout *other, const policy *p);
+void record_layout_share(record_layout *base, const policy *base_policy, record_layout *other, const policy *p);
 void record_layout_free(record_layout *l);
 
 /* Fills slots[0..ninputs) from cells.  False with a message naming the
  * column when a value does not fit its declaration. */
 bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen);
+/* The same for a policy whose layout is shared with a base policy already
+ * loaded into base_slots: an input declared alike in both is copied, not
+ * converted twice. */
+bool record_load_shared(const policy *p, const record_layout *l, const cell *cells, rb_value *slots,
+                        const rb_value *base_slots, char *err, size_t errlen);
 
 /* Finds the account `account` in a data file and fills slots[0..ninputs)
  * with its inputs.  Text values are copied into one block, *texts, that the

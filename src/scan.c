@@ -30,7 +30,7 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
         if (k == 0)
             record_layout_init(&s->layouts[0], progs[0]->pol, id_field);
         else
-            record_layout_share(&s->layouts[0], &s->layouts[k], progs[k]->pol);
+            record_layout_share(&s->layouts[0], progs[0]->pol, &s->layouts[k], progs[k]->pol);
     }
     const record_layout *all = &s->layouts[0];
     char err[512];
@@ -78,7 +78,8 @@ static bool load_inputs(scan *s, char *msg, size_t cap)
 {
     for (int k = 0; k < s->nprogs; k++) {
         char why[480];
-        if (!record_load(s->progs[k]->pol, &s->layouts[k], s->cells, s->frames[k].slots, why, sizeof why)) {
+        const rb_value *base = k ? s->frames[0].slots : NULL;
+        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, s->frames[k].slots, base, why, sizeof why)) {
             if (s->nprogs > 1 && s->labels[k])
                 snprintf(msg, cap, "%s (for %s)", why, s->labels[k]);
             else

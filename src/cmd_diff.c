@@ -1,0 +1,666 @@
+/* cmd_diff.c - `rubric diff OLD NEW DATA`: two versions of a policy on the
+ * same accounts, and who changes color.
+ *
+ * The data is read once; each record is scored by both policies.  Per
+ * output present in both, a transition matrix counts accounts by their old
+ * and new value: band names for banded outputs, the value itself for the
+ * others while there are few enough distinct values to tabulate. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "git_source.h"
+#include "outfile.h"
+#include "scan.h"
+#include "writer.h"
+#include "xalloc.h"
+
+static const char diff_help[] =
+    "Usage: rubric diff OLD NEW DATA [options]\n"
+    "\n"
+    "Scores every account in DATA with two versions of a policy and shows, for\n"
+    "each output the two have in common, how many accounts moved from each\n"
+    "band to each band.  OLD and NEW are policy files, or REV:PATH for a file\n"
+    "as it was at a git revision (HEAD~1:rules/p.rules; PATH relative to the\n"
+    "current directory; imports are read at the same revision).\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT      table (default): a matrix and a summary per output;\n"
+    "                           csv: one row per account and output that changed,\n"
+    "                           ID,output,old,new; json: the matrices\n"
+    "  -o, --output FILE        write to FILE, atomically\n"
+    "      --param NAME=VALUE   set a parameter of NEW only (repeatable): with\n"
+    "                           OLD and NEW the same file, a what-if\n"
+    DATA_OPTS_HELP
+    "  -h, --help               this help\n"
+    "\n"
+    "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
+
+enum { MAX_VALUES = 10 };   /* distinct values of an unbanded output to tabulate */
+
+typedef enum diff_format { DIFF_TABLE, DIFF_CSV, DIFF_JSON } diff_format;
+
+typedef struct diff_opts {
+    const char *old_path, *new_path, *data_path, *output;
+    diff_format format;
+    data_opts data;
+} diff_opts;
+
+/* The values one side of an output takes: a scheme's bands then "no band"
+ * and "na", or for an unbanded output the distinct values seen. */
+typedef struct side {
+    const scheme *sch;      /* banded on both sides, else NULL */
+    int nvalues;
+    char *values[MAX_VALUES + 2];
+    rb_value keys[MAX_VALUES + 2]; /* unbanded: each value, to find its row without printing it */
+} side;
+
+typedef struct output_diff {
+    const char *name;
+    int old_slot, new_slot;
+    side old, new;
+    int *band_map;          /* banded: old band index -> new band index, or -1 */
+    long counts[MAX_VALUES + 2][MAX_VALUES + 2];
+    bool too_many;          /* unbanded with more distinct values than we tabulate */
+    long changed;
+} output_diff;
+
+typedef struct differ {
+    const diff_opts *o;
+    output_diff *outs;
+    int nouts;
+    FILE *f;
+} differ;
+
+static int parse_args(int argc, char **argv, diff_opts *o)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        DATA_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+        int taken = data_opt("diff", c, optarg, &o->data);
+        if (taken == EXIT_USAGE)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "table") == 0)
+                o->format = DIFF_TABLE;
+            else if (strcmp(optarg, "csv") == 0)
+                o->format = DIFF_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = DIFF_JSON;
+            else
+                return usage_error("diff", "unknown format '%s' (table, csv or json)", optarg);
+            break;
+        case 'o': o->output = optarg; break;
+        case 'h':
+            fputs(diff_help, stdout);
+            return -1;
+        default:
+            if (optopt && optopt < 256)
+                return usage_error("diff", "unknown option '-%c' or missing value", optopt);
+            return usage_error("diff", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 3)
+        return usage_error("diff", "expected OLD, NEW and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
+    o->old_path = argv[optind];
+    o->new_path = argv[optind + 1];
+    o->data_path = argv[optind + 2];
+    return 0;
+}
+
+static policy *load_version(const char *arg, diag *d)
+{
+    char *rev, *path;
+    if (!git_rev_spec(arg, &rev, &path))
+        return policy_load(arg, d);
+    policy *p = policy_load_rev(rev, path, d);
+    free(rev);
+    free(path);
+    return p;
+}
+
+/* An output's cell as `run --format csv` prints it; "" for na. */
+static void cell_text(rb_value v, const scheme *sch, char *buf, size_t cap)
+{
+    if (v.kind == VK_NA)
+        buf[0] = '\0';
+    else
+        value_format(v, sch, buf, cap);
+}
+
+static void side_init_banded(side *s, const scheme *sch)
+{
+    s->sch = sch;
+    for (int b = 0; b < sch->nbands; b++)
+        s->values[b] = xstrdup(sch->bands[b]);
+    s->values[sch->nbands] = xstrdup("no band");
+    s->values[sch->nbands + 1] = xstrdup("na");
+    s->nvalues = sch->nbands + 2;
+}
+
+static void setup_outputs(differ *df, const policy *oldp, const program *oldprog, const policy *newp, const program *newprog)
+{
+    df->outs = xcalloc((size_t)newp->noutputs + 1, sizeof *df->outs);
+    for (int i = 0; i < newp->noutputs; i++) {
+        const symbol *ns = newp->outputs[i];
+        const symbol *os = policy_lookup(oldp, ns->name);
+        if (!os || !os->is_output)
+            continue;
+        output_diff *od = &df->outs[df->nouts++];
+        od->name = ns->name;
+        od->old_slot = oldprog->output_slot[os->index];
+        od->new_slot = newprog->output_slot[ns->index];
+        /* More bands than the matrix holds would be a strange scheme;
+         * such an output is compared value by value instead. */
+        if (os->scheme && ns->scheme && os->scheme->nbands <= MAX_VALUES && ns->scheme->nbands <= MAX_VALUES) {
+            side_init_banded(&od->old, os->scheme);
+            side_init_banded(&od->new, ns->scheme);
+            od->band_map = xmalloc((size_t)os->scheme->nbands * sizeof *od->band_map);
+            for (int b = 0; b < os->scheme->nbands; b++)
+                od->band_map[b] = scheme_band_index(ns->scheme, os->scheme->bands[b]);
+        } else {
+            od->old.sch = os->scheme; /* for printing values; not tabulated by band */
+            od->new.sch = ns->scheme;
+        }
+    }
+}
+
+/* Index of a banded value among its side's values. */
+static int band_row(const side *s, rb_value v)
+{
+    if (v.kind == VK_NA)
+        return s->sch->nbands + 1;
+    return v.band == BAND_NONE ? s->sch->nbands : v.band;
+}
+
+/* Values that stand alone (no pointer into the reader's buffer) can be
+ * compared as values; the rest by their printed text. */
+static bool self_contained(rb_value v)
+{
+    return v.kind == VK_NA || v.kind == VK_NUM || v.kind == VK_BOOL || v.kind == VK_DATE;
+}
+
+static bool same_value(rb_value a, rb_value b)
+{
+    if (a.kind != b.kind || !self_contained(a))
+        return false;
+    switch ((vkind)a.kind) {
+    case VK_NA: return true;
+    case VK_NUM: return num_cmp(a.u.num, b.u.num) == 0;
+    case VK_BOOL: return a.u.b == b.u.b;
+    case VK_DATE: return a.u.date == b.u.date;
+    default: return false;
+    }
+}
+
+/* Index of an unbanded value, added when new; -1 when there are too many. */
+static int value_row(side *s, rb_value v)
+{
+    for (int i = 0; i < s->nvalues; i++)
+        if (same_value(s->keys[i], v))
+            return i;
+    char text[128];
+    cell_text(v, s->sch, text, sizeof text);
+    const char *key = *text ? text : "na";
+    for (int i = 0; i < s->nvalues; i++)
+        if (strcmp(s->values[i], key) == 0)
+            return i;
+    if (s->nvalues == MAX_VALUES)
+        return -1;
+    s->keys[s->nvalues] = self_contained(v) ? v : value_na();
+    if (!self_contained(v))
+        s->keys[s->nvalues].kind = VK_TEXT; /* never equal by value: found by text */
+    s->values[s->nvalues] = xstrdup(key);
+    return s->nvalues++;
+}
+
+static void csv_field(FILE *f, const char *s, size_t n)
+{
+    if (strcspn(s, ",\"\r\n") >= n) {
+        fwrite(s, 1, n, f);
+        return;
+    }
+    putc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            putc('"', f);
+        putc(s[i], f);
+    }
+    putc('"', f);
+}
+
+static void changed_row(differ *df, const char *id, size_t idlen, const char *output, const char *old, const char *new)
+{
+    csv_field(df->f, id, idlen);
+    putc(',', df->f);
+    csv_field(df->f, output, strlen(output));
+    putc(',', df->f);
+    csv_field(df->f, old, strlen(old));
+    putc(',', df->f);
+    csv_field(df->f, new, strlen(new));
+    putc('\n', df->f);
+}
+
+static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
+{
+    differ *df = ctx;
+    const rb_value *old_slots = s->frames[0].slots, *new_slots = s->frames[1].slots;
+    for (int k = 0; k < df->nouts; k++) {
+        output_diff *od = &df->outs[k];
+        rb_value ov = old_slots[od->old_slot], nv = new_slots[od->new_slot];
+        bool changed;
+        if (od->band_map) {
+            int r = band_row(&od->old, ov), c = band_row(&od->new, nv);
+            od->counts[r][c]++;
+            int nb_old = od->old.sch->nbands, nb_new = od->new.sch->nbands;
+            if (r < nb_old)
+                changed = c >= nb_new || od->band_map[r] != c;
+            else
+                changed = r - nb_old != c - nb_new; /* no band / na on both sides */
+            if (changed && df->o->format == DIFF_CSV) {
+                const char *ot = r == nb_old + 1 ? "" : od->old.values[r];
+                const char *nt = c == nb_new + 1 ? "" : od->new.values[c];
+                changed_row(df, id, idlen, od->name, ot, nt);
+            }
+        } else {
+            /* Changed means printed differently, as two runs would show. */
+            char ot[128], nt[128];
+            changed = false;
+            if (!same_value(ov, nv)) {
+                cell_text(ov, od->old.sch, ot, sizeof ot);
+                cell_text(nv, od->new.sch, nt, sizeof nt);
+                changed = strcmp(ot, nt) != 0;
+            }
+            if (!od->too_many) {
+                int r = value_row(&od->old, ov), c = value_row(&od->new, nv);
+                if (r < 0 || c < 0)
+                    od->too_many = true;
+                else
+                    od->counts[r][c]++;
+            }
+            if (changed && df->o->format == DIFF_CSV)
+                changed_row(df, id, idlen, od->name, ot, nt);
+        }
+        od->changed += changed;
+    }
+}
+
+/* Unbanded values in a readable order: numbers by size, then text, na last. */
+static int value_order(const char *a, const char *b)
+{
+    bool a_na = strcmp(a, "na") == 0, b_na = strcmp(b, "na") == 0;
+    if (a_na || b_na)
+        return a_na - b_na;
+    char *ea, *eb;
+    double x = strtod(a, &ea), y = strtod(b, &eb);
+    bool a_num = *a && !*ea, b_num = *b && !*eb;
+    if (a_num && b_num)
+        return (x > y) - (x < y);
+    if (a_num != b_num)
+        return a_num ? -1 : 1;
+    return strcmp(a, b);
+}
+
+static void sort_side(side *s, int *perm)
+{
+    for (int i = 0; i < s->nvalues; i++)
+        perm[i] = i;
+    for (int i = 1; i < s->nvalues; i++) /* a handful of values: insertion sort */
+        for (int j = i; j > 0 && value_order(s->values[perm[j - 1]], s->values[perm[j]]) > 0; j--) {
+            int t = perm[j];
+            perm[j] = perm[j - 1];
+            perm[j - 1] = t;
+        }
+    char *sorted[MAX_VALUES + 2];
+    for (int i = 0; i < s->nvalues; i++)
+        sorted[i] = s->values[perm[i]];
+    memcpy(s->values, sorted, (size_t)s->nvalues * sizeof *sorted);
+}
+
+static void sort_values(output_diff *od)
+{
+    if (od->band_map || od->too_many)
+        return;
+    int pr[MAX_VALUES + 2], pc[MAX_VALUES + 2];
+    sort_side(&od->old, pr);
+    sort_side(&od->new, pc);
+    long counts[MAX_VALUES + 2][MAX_VALUES + 2];
+    for (int r = 0; r < od->old.nvalues; r++)
+        for (int c = 0; c < od->new.nvalues; c++)
+            counts[r][c] = od->counts[pr[r]][pc[c]];
+    memcpy(od->counts, counts, sizeof counts);
+}
+
+/* 1234567 as "1,234,567": the summary is read by people. */
+static const char *grouped(long n, char *buf)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
+    char *p = buf;
+    if (n < 0)
+        *p++ = '-';
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            *p++ = ',';
+        *p++ = digits[i];
+    }
+    *p = '\0';
+    return buf;
+}
+
+/* Whether row r / column c of an output is worth showing: "no band" only
+ * when some account has it. */
+static bool row_used(const output_diff *od, int r)
+{
+    if (!od->band_map || r != od->old.sch->nbands)
+        return true;
+    for (int c = 0; c < od->new.nvalues; c++)
+        if (od->counts[r][c])
+            return true;
+    return false;
+}
+
+static bool col_used(const output_diff *od, int c)
+{
+    if (!od->band_map || c != od->new.sch->nbands)
+        return true;
+    for (int r = 0; r < od->old.nvalues; r++)
+        if (od->counts[r][c])
+            return true;
+    return false;
+}
+
+static bool cell_changed(const output_diff *od, int r, int c)
+{
+    if (!od->band_map)
+        return strcmp(od->old.values[r], od->new.values[c]) != 0;
+    int nb_old = od->old.sch->nbands, nb_new = od->new.sch->nbands;
+    if (r < nb_old)
+        return c >= nb_new || od->band_map[r] != c;
+    return r - nb_old != c - nb_new;
+}
+
+typedef struct move {
+    int r, c;
+    long n;
+} move;
+
+static int by_count(const void *a, const void *b)
+{
+    const move *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return x->r != y->r ? x->r - y->r : x->c - y->c;
+}
+
+static void print_summary(FILE *f, const output_diff *od, long accounts)
+{
+    char a[32], b[32];
+    if (od->changed == 0) {
+        fprintf(f, "%s: no account changes %s (%s accounts)\n", od->name, od->band_map ? "band" : "value", grouped(accounts, a));
+        return;
+    }
+    fprintf(f, "%s: %s of %s accounts change %s", od->name, grouped(od->changed, a), grouped(accounts, b), od->band_map ? "band" : "value");
+    if (od->too_many) {
+        fprintf(f, " (more than %d distinct values: no matrix)\n", MAX_VALUES);
+        return;
+    }
+    move moves[(MAX_VALUES + 2) * (MAX_VALUES + 2)];
+    int n = 0;
+    for (int r = 0; r < od->old.nvalues; r++)
+        for (int c = 0; c < od->new.nvalues; c++)
+            if (od->counts[r][c] && cell_changed(od, r, c))
+                moves[n++] = (move){r, c, od->counts[r][c]};
+    qsort(moves, (size_t)n, sizeof *moves, by_count);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s %s %s\u2192%s", i ? "," : ";", grouped(moves[i].n, a), od->old.values[moves[i].r], od->new.values[moves[i].c]);
+    fputc('\n', f);
+}
+
+static void print_matrix(FILE *f, const output_diff *od)
+{
+    if (od->changed == 0 || od->too_many)
+        return;
+    int w = 7;
+    for (int i = 0; i < od->old.nvalues; i++)
+        if ((int)strlen(od->old.values[i]) > w)
+            w = (int)strlen(od->old.values[i]);
+    int cw[MAX_VALUES + 2];
+    for (int c = 0; c < od->new.nvalues; c++) {
+        cw[c] = (int)strlen(od->new.values[c]);
+        for (int r = 0; r < od->old.nvalues; r++) {
+            char tmp[32];
+            int len = (int)strlen(grouped(od->counts[r][c], tmp));
+            if (len > cw[c])
+                cw[c] = len;
+        }
+    }
+    fprintf(f, "  %-*s", w + 4, "old \\ new");
+    for (int c = 0; c < od->new.nvalues; c++)
+        if (col_used(od, c))
+            fprintf(f, "  %*s", cw[c], od->new.values[c]);
+    fputc('\n', f);
+    for (int r = 0; r < od->old.nvalues; r++) {
+        if (!row_used(od, r))
+            continue;
+        fprintf(f, "  %-*s", w + 4, od->old.values[r]);
+        for (int c = 0; c < od->new.nvalues; c++) {
+            char tmp[32];
+            if (col_used(od, c))
+                fprintf(f, "  %*s", cw[c], grouped(od->counts[r][c], tmp));
+        }
+        fputc('\n', f);
+    }
+}
+
+static void json_text(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            putc(ch, f);
+    }
+    putc('"', f);
+}
+
+static void json_names(FILE *f, const policy *p, const policy *other)
+{
+    putc('[', f);
+    int n = 0;
+    for (int i = 0; i < p->noutputs; i++) {
+        const symbol *o = policy_lookup(other, p->outputs[i]->name);
+        if (o && o->is_output)
+            continue;
+        if (n++)
+            fputs(", ", f);
+        json_text(f, p->outputs[i]->name);
+    }
+    putc(']', f);
+}
+
+static void json_values(FILE *f, const output_diff *od, const side *s, bool old)
+{
+    putc('[', f);
+    int n = 0;
+    for (int i = 0; i < s->nvalues; i++) {
+        if (!(old ? row_used(od, i) : col_used(od, i)))
+            continue;
+        if (n++)
+            fputs(", ", f);
+        json_text(f, s->values[i]);
+    }
+    putc(']', f);
+}
+
+static void print_json(FILE *f, const differ *df, const scan *s, const policy *oldp, const policy *newp)
+{
+    fputs("{\n  \"old\": ", f);
+    json_text(f, df->o->old_path);
+    fputs(",\n  \"new\": ", f);
+    json_text(f, df->o->new_path);
+    fputs(",\n  \"data\": ", f);
+    json_text(f, df->o->data_path);
+    fprintf(f, ",\n  \"accounts\": %ld,\n  \"rejected\": %ld,\n  \"outputs\": [", s->scored, s->rejected);
+    for (int k = 0; k < df->nouts; k++) {
+        const output_diff *od = &df->outs[k];
+        fputs(k ? ",\n    {\"output\": " : "\n    {\"output\": ", f);
+        json_text(f, od->name);
+        fprintf(f, ", \"banded\": %s, \"changed\": %ld,\n     \"old_values\": ", od->band_map ? "true" : "false", od->changed);
+        json_values(f, od, &od->old, true);
+        fputs(", \"new_values\": ", f);
+        json_values(f, od, &od->new, false);
+        fputs(",\n     \"matrix\": ", f);
+        if (od->too_many) {
+            fputs("null}", f);
+            continue;
+        }
+        putc('[', f);
+        int nr = 0;
+        for (int r = 0; r < od->old.nvalues; r++) {
+            if (!row_used(od, r))
+                continue;
+            fputs(nr++ ? ", [" : "[", f);
+            int nc = 0;
+            for (int c = 0; c < od->new.nvalues; c++)
+                if (col_used(od, c))
+                    fprintf(f, "%s%ld", nc++ ? ", " : "", od->counts[r][c]);
+            putc(']', f);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n  ],\n  \"only_in_old\": ", f);
+    json_names(f, oldp, newp);
+    fputs(",\n  \"only_in_new\": ", f);
+    json_names(f, newp, oldp);
+    fputs("\n}\n", f);
+}
+
+static void print_only_in(FILE *f, const char *label, const policy *p, const policy *other)
+{
+    int n = 0;
+    for (int i = 0; i < p->noutputs; i++) {
+        const symbol *o = policy_lookup(other, p->outputs[i]->name);
+        if (o && o->is_output)
+            continue;
+        fprintf(f, "%s%s", n++ ? ", " : label, p->outputs[i]->name);
+    }
+    if (n)
+        fputc('\n', f);
+}
+
+static void print_table(FILE *f, const differ *df, const scan *s, const policy *oldp, const policy *newp)
+{
+    char a[32];
+    fprintf(f, "%s \u2192 %s on %s: %s accounts\n", df->o->old_path, df->o->new_path, df->o->data_path, grouped(s->scored, a));
+    for (int k = 0; k < df->nouts; k++) {
+        fputc('\n', f);
+        print_summary(f, &df->outs[k], s->scored);
+        print_matrix(f, &df->outs[k]);
+    }
+    if (df->nouts == 0)
+        fputs("\nThe two policies have no output in common.\n", f);
+    fputc('\n', f);
+    print_only_in(f, "Only in OLD: ", oldp, newp);
+    print_only_in(f, "Only in NEW: ", newp, oldp);
+}
+
+static void free_side(side *s)
+{
+    for (int i = 0; i < s->nvalues; i++)
+        free(s->values[i]);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    diff_opts o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0) {
+        data_opts_free(&o.data);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    diag d;
+    diag_init(&d, stderr);
+    policy *oldp = load_version(o.old_path, &d);
+    policy *newp = load_version(o.new_path, &d);
+    program *oldprog = oldp ? compile_with(oldp, &o.data, false, &d) : NULL;
+    program *newprog = newp ? compile_with(newp, &o.data, true, &d) : NULL;
+    int status = EXIT_USAGE;
+    differ df = {&o, NULL, 0, NULL};
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    outfile out = {0};
+    if (!oldprog || !newprog)
+        goto done;
+    const char *old_id = data_id_field(&o.data, oldp), *id = data_id_field(&o.data, newp);
+    if (strcmp(old_id, id) != 0) {
+        fprintf(stderr, "rubric diff: OLD reads account ids from '%s', NEW from '%s'; say which with --id\n", old_id, id);
+        goto done;
+    }
+    setup_outputs(&df, oldp, oldprog, newp, newprog);
+    const program *progs[] = {oldprog, newprog};
+    const char *labels[] = {"OLD", "NEW"};
+    status = EXIT_REJECTED;
+    if (!scan_open(&sc, o.data_path, o.data.input_format, id, progs, labels, 2, o.data.skip_errors, data_progress(&o.data)))
+        goto done;
+    if (!outfile_open(&out, o.output)) {
+        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+        status = EXIT_USAGE;
+        goto done;
+    }
+    df.f = out.f;
+    if (o.format == DIFF_CSV)
+        fprintf(df.f, "%s,output,old,new\n", id);
+    status = scan_all(&sc, tally, &df);
+    for (int k = 0; k < df.nouts; k++)
+        sort_values(&df.outs[k]);
+    if (status >= 0) {
+        if (o.format == DIFF_TABLE)
+            print_table(df.f, &df, &sc, oldp, newp);
+        else if (o.format == DIFF_JSON)
+            print_json(df.f, &df, &sc, oldp, newp);
+    }
+    if (status < 0) {
+        outfile_abort(&out);
+    } else if (fflush(df.f) != 0 || ferror(df.f) || !outfile_commit(&out)) {
+        if (out.path)
+            outfile_abort(&out);
+        fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
+        status = EXIT_REJECTED;
+        goto done;
+    }
+    status = scan_conclude(&sc, status, o.output != NULL);
+done:
+    scan_close(&sc);
+    for (int k = 0; k < df.nouts; k++) {
+        free_side(&df.outs[k].old);
+        free_side(&df.outs[k].new);
+        free(df.outs[k].band_map);
+    }
+    free(df.outs);
+    program_free(oldprog);
+    program_free(newprog);
+    policy_free(oldp);
+    policy_free(newp);
+    data_opts_free(&o.data);
+    return status;
+}
