@@ -20,6 +20,7 @@ int cmd_test(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 
 
