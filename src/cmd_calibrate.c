@@ -178,14 +178,6 @@ static const symbol *find_measure(const policy *p, const char *name)
     return NULL;
 }
 
-static const step *step_of(const program *prog, const symbol *s)
-{
-    for (int i = 0; i < prog->nsteps; i++)
-        if (prog->steps[i].sym == s)
-            return &prog->steps[i];
-    return NULL;
-}
-
 static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
 {
     (void)id;
@@ -272,21 +264,6 @@ static bool bands_ascend(const step *st)
         return below == worst;
     }
     return true;
-}
-
-/* Whether the measure's thresholds are written as percentages: then the
- * table shows its values that way too. */
-static bool written_in_percent(const step *st)
-{
-    for (int i = 0; st && i < st->ntests; i++) {
-        const band_rule *r = st->tests[i].rule;
-        for (int e = 0; r && e < r->nedges; e++) {
-            const rb_loc *l = &r->edges[e].limit->loc;
-            if (l->end > l->begin && l->src->text[l->end - 1] == '%')
-                return true;
-        }
-    }
-    return false;
 }
 
 /* "green=30%,yellow=40%" as a share per band; the one band left out takes
@@ -428,7 +405,7 @@ static void print_share(FILE *f, long n, long of)
 static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal, const rb_num *stats, double mean,
                         const suggestion *sug, int nsug)
 {
-    bool pct = written_in_percent(cal->st);
+    bool pct = step_in_percent(cal->st);
     const rb_loc *where = &cal->measure->decl->loc;
     unsigned line, col;
     source_line_col(where->src, where->begin, &line, &col);
@@ -555,7 +532,7 @@ int cmd_calibrate(int argc, char **argv)
         goto done;
     cal.prog = prog;
     cal.sch = cal.measure->scheme;
-    cal.st = step_of(prog, cal.measure);
+    cal.st = program_step(prog, cal.measure);
     if (o.where) {
         cal.cohort = policy_lookup(pol, cohort_name);
         if (cal.cohort->type != TY_BOOL) {

@@ -198,10 +198,7 @@ static enode *slot_of_symbol(compiler *c, const symbol *s)
     enode *n = new_node(c, N_SLOT);
     n->slot = c->slot_of[s->order];
     /* A definition that folded to a constant is that constant everywhere. */
-    const step *st = NULL;
-    for (int i = 0; i < c->prog->nsteps; i++)
-        if (c->prog->steps[i].sym == s)
-            st = &c->prog->steps[i];
+    const step *st = program_step(c->prog, s);
     if (st && st->kind == STEP_VALUE && st->value && st->value->op == N_CONST)
         return st->value;
     return finish(c, n);
@@ -572,4 +569,25 @@ void program_free(program *prog)
         return;
     arena_free(&prog->arena);
     free(prog);
+}
+
+const step *program_step(const program *prog, const symbol *s)
+{
+    for (int i = 0; i < prog->nsteps; i++)
+        if (prog->steps[i].sym == s)
+            return &prog->steps[i];
+    return NULL;
+}
+
+bool step_in_percent(const step *st)
+{
+    for (int i = 0; st && i < st->ntests; i++) {
+        const band_rule *r = st->tests[i].rule;
+        for (int e = 0; r && e < r->nedges; e++) {
+            const rb_loc *l = &r->edges[e].limit->loc;
+            if (l->end > l->begin && l->src->text[l->end - 1] == '%')
+                return true;
+        }
+    }
+    return false;
 }

@@ -116,6 +116,14 @@ typedef struct param_setting {
 program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d);
 void program_free(program *prog);
 
+/* The step that evaluates a definition, measure or group; NULL for inputs
+ * and parameters. */
+const step *program_step(const program *prog, const symbol *s);
+
+/* Whether a measure's thresholds are written as percentages (25%): then its
+ * values are shown to people that way too. */
+bool step_in_percent(const step *st);
+
 /* Converts text to a value of the given type, as the data readers and
  * --param do.  Returns false when it does not fit. */
 bool value_from_text(rb_type type, const char *s, size_t len, rb_value *out);

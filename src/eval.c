@@ -341,6 +341,14 @@ static inline int matching_fixed(const step *s, rb_num v)
     return -1;
 }
 
+int eval_fixed_band(const step *s, rb_num v)
+{
+    if (!s->all_fixed)
+        return -2;
+    int t = matching_fixed(s, v);
+    return t >= 0 ? s->tests[t].band : BAND_NONE;
+}
+
 static int matching_test(const step *s, frame *f, rb_num v)
 {
     if (s->all_fixed)
@@ -483,8 +491,6 @@ const rb_value *eval_symbol_value(const program *prog, const frame *f, const sym
         return &prog->params[s->index];
     if (s->kind == SYM_INPUT)
         return &f->slots[s->index];
-    for (int i = 0; i < prog->nsteps; i++)
-        if (prog->steps[i].sym == s)
-            return &f->slots[prog->steps[i].slot];
-    return NULL;
+    const step *st = program_step(prog, s);
+    return st ? &f->slots[st->slot] : NULL;
 }

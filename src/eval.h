@@ -21,6 +21,11 @@ void eval_account(const program *prog, frame *f);
 
 rb_value eval_node(const enode *n, frame *f);
 
+/* The band a value of a measure or group gets where every threshold is a
+ * constant (BAND_NONE when no line catches it); -2 where a threshold
+ * depends on the account.  For charts that draw the bands. */
+int eval_fixed_band(const step *s, rb_num v);
+
 /* After eval_account: where a symbol's value is (a parameter, an input or
  * a definition's slot), for the verbs that show values by name. */
 const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s);

@@ -14,6 +14,7 @@ static const struct verb {
     {"test", cmd_test, "run the tests written beside a policy"},
     {"explain", cmd_explain, "show how one account was scored, step by step"},
     {"calibrate", cmd_calibrate, "the distribution of a measure, and thresholds for a target"},
+    {"report", cmd_report, "one self-contained HTML page of charts for CSM managers"},
     {"diff", cmd_diff, "compare two versions of a policy on the same accounts"},
     {"fmt", cmd_fmt, "rewrite policies in the one canonical layout"},
 };

@@ -1,0 +1,266 @@
+/* cmd_report.c - `rubric report POLICY DATA -o report.html`: one pass over
+ * the data gathering band counts, adoption counts and value histograms,
+ * then one self-contained HTML page (src/report_html.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "date.h"
+#include "outfile.h"
+#include "report.h"
+#include "scan.h"
+#include "xalloc.h"
+
+static const char report_help[] =
+    "Usage: rubric report POLICY DATA -o report.html [options]\n"
+    "\n"
+    "Scores every account in DATA and writes one self-contained HTML page for\n"
+    "a CSM manager: the bands of every measure and group as stacked bars, the\n"
+    "use case adoption count chart (accounts by how many use cases are green),\n"
+    "and a histogram of each measure's values with its thresholds drawn on it.\n"
+    "The page fetches nothing: no script, font or image from anywhere.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE        the page to write, atomically (required unless\n"
+    "                           standard output is not a terminal)\n"
+    "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
+    DATA_OPTS_HELP
+    "  -h, --help               this help\n"
+    "\n"
+    "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
+
+typedef struct report_opts {
+    const char *policy_path, *data_path, *output;
+    data_opts data;
+} report_opts;
+
+static int parse_args(int argc, char **argv, report_opts *o)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        DATA_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        int taken = data_opt("report", c, optarg, &o->data);
+        if (taken == EXIT_USAGE)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
+        switch (c) {
+        case 'o': o->output = optarg; break;
+        case 'h':
+            fputs(report_help, stdout);
+            return -1;
+        default:
+            if (optopt && optopt < 256)
+                return usage_error("report", "unknown option '-%c' or missing value", optopt);
+            return usage_error("report", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return usage_error("report", "expected POLICY and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
+    o->policy_path = argv[optind];
+    o->data_path = argv[optind + 1];
+    if (!o->output && isatty(STDOUT_FILENO))
+        return usage_error("report", "say where the page goes: -o report.html");
+    return 0;
+}
+
+void histogram_add(histogram *h, double v)
+{
+    if (!isfinite(v))
+        return;
+    if (h->count++ == 0) {
+        /* A first width about a thousandth of the first value: narrow
+         * enough for ratios, and widened as the data asks. */
+        h->width = v == 0 ? ldexp(1, -24) : ldexp(1, ilogb(fabs(v)) - 10);
+        h->origin = floor(v / h->width);
+        h->used = 1;
+        h->bins[0] = 1;
+        h->min = h->max = v;
+        return;
+    }
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+    double at = floor(v / h->width);
+    while (fmax(at, h->origin + h->used - 1) - fmin(at, h->origin) >= HIST_BINS) {
+        /* Twice as wide: bin a goes to floor(a / 2). */
+        static long merged[HIST_BINS];
+        memset(merged, 0, sizeof merged);
+        double origin = floor(h->origin / 2);
+        for (int i = 0; i < h->used; i++)
+            merged[(int)(floor((h->origin + i) / 2) - origin)] += h->bins[i];
+        h->used = (int)(floor((h->origin + h->used - 1) / 2) - origin) + 1;
+        memcpy(h->bins, merged, sizeof merged);
+        h->origin = origin;
+        h->width *= 2;
+        at = floor(v / h->width);
+    }
+    if (at < h->origin) {
+        /* Room below: shift the bins up. */
+        int shift = (int)(h->origin - at);
+        memmove(h->bins + shift, h->bins, (size_t)h->used * sizeof *h->bins);
+        memset(h->bins, 0, (size_t)shift * sizeof *h->bins);
+        h->origin = at;
+        h->used += shift;
+    }
+    int i = (int)(at - h->origin);
+    if (i >= h->used)
+        h->used = i + 1;
+    h->bins[i]++;
+}
+
+static void setup(report *r)
+{
+    const policy *p = r->pol;
+    r->measures = xcalloc((size_t)p->noutputs + 1, sizeof *r->measures);
+    r->groups = xcalloc((size_t)p->noutputs + 1, sizeof *r->groups);
+    r->counts = xcalloc((size_t)p->noutputs + 1, sizeof *r->counts);
+    for (int i = 0; i < p->noutputs; i++) {
+        const symbol *s = p->outputs[i];
+        int slot = r->prog->output_slot[i];
+        if (s->scheme) {
+            band_tally *t = s->kind == SYM_MEASURE ? &r->measures[r->nmeasures++] : &r->groups[r->ngroups++];
+            t->sym = s;
+            t->st = program_step(r->prog, s);
+            t->slot = slot;
+            t->counts = xcalloc((size_t)s->scheme->nbands, sizeof *t->counts);
+        } else if (s->decl && s->decl->value && s->decl->value->kind == EX_COUNT) {
+            count_chart *c = &r->counts[r->ncounts++];
+            c->sym = s;
+            c->slot = slot;
+            c->band = s->decl->value->u.count.band;
+            for (const name_ref *m = s->decl->value->u.count.members; m; m = m->next)
+                c->nmembers++;
+            c->members = xcalloc((size_t)c->nmembers + 1, sizeof *c->members);
+            int k = 0;
+            for (const name_ref *m = s->decl->value->u.count.members; m; m = m->next)
+                c->members[k++] = m->name;
+            c->counts = xcalloc((size_t)c->nmembers + 1, sizeof *c->counts);
+        }
+    }
+}
+
+static void tally_band(band_tally *t, rb_value v, bool with_values)
+{
+    if (v.kind == VK_NA) {
+        t->na++;
+        return;
+    }
+    if (v.band == BAND_NONE)
+        t->no_band++;
+    else
+        t->counts[v.band]++;
+    if (with_values)
+        histogram_add(&t->hist, num_to_double(v.u.num));
+}
+
+static void gather(void *ctx, const scan *s, const char *id, size_t idlen)
+{
+    (void)id;
+    (void)idlen;
+    report *r = ctx;
+    const rb_value *slots = s->frames[0].slots;
+    for (int i = 0; i < r->nmeasures; i++)
+        tally_band(&r->measures[i], slots[r->measures[i].slot], true);
+    for (int i = 0; i < r->ngroups; i++)
+        tally_band(&r->groups[i], slots[r->groups[i].slot], false);
+    for (int i = 0; i < r->ncounts; i++) {
+        count_chart *c = &r->counts[i];
+        rb_value v = slots[c->slot];
+        int64_t n;
+        if (v.kind == VK_NUM && num_is_integer(v.u.num, &n) && n >= 0 && n <= c->nmembers)
+            c->counts[n]++;
+        else
+            c->na++;
+    }
+}
+
+static void free_report(report *r)
+{
+    for (int i = 0; i < r->nmeasures; i++)
+        free(r->measures[i].counts);
+    for (int i = 0; i < r->ngroups; i++)
+        free(r->groups[i].counts);
+    for (int i = 0; i < r->ncounts; i++) {
+        free(r->counts[i].members);
+        free(r->counts[i].counts);
+    }
+    free(r->measures);
+    free(r->groups);
+    free(r->counts);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    report_opts o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0) {
+        data_opts_free(&o.data);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    diag d;
+    diag_init(&d, stderr);
+    report r;
+    memset(&r, 0, sizeof r);
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    outfile out = {0};
+    int status = EXIT_USAGE;
+    policy *pol = policy_load(o.policy_path, &d);
+    program *prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
+    if (!prog)
+        goto done;
+    r.pol = pol;
+    r.prog = prog;
+    r.policy_path = o.policy_path;
+    r.data_path = o.data_path;
+    date_format(prog->params[0].u.date, r.as_of);
+    setup(&r);
+
+    const program *progs[] = {prog};
+    status = EXIT_REJECTED;
+    if (!scan_open(&sc, o.data_path, o.data.input_format, data_id_field(&o.data, pol), progs, NULL, 1,
+                   o.data.skip_errors, data_progress(&o.data)))
+        goto done;
+    status = scan_all(&sc, gather, &r);
+    if (status < 0) {
+        status = scan_conclude(&sc, status, o.output != NULL);
+        goto done;
+    }
+    r.scored = sc.scored;
+    r.rejected = sc.rejected;
+    if (!outfile_open(&out, o.output)) {
+        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (!report_write_html(out.f, &r) || !outfile_commit(&out)) {
+        if (out.path)
+            outfile_abort(&out);
+        fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
+        status = EXIT_REJECTED;
+        goto done;
+    }
+    status = scan_conclude(&sc, status, o.output != NULL);
+done:
+    scan_close(&sc);
+    free_report(&r);
+    program_free(prog);
+    policy_free(pol);
+    data_opts_free(&o.data);
+    return status;
+}
