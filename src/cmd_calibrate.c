@@ -560,7 +560,8 @@ int cmd_calibrate(int argc, char **argv)
         status = scan_conclude(&sc, status, o.output != NULL);
         goto done;
     }
-    qsort(cal.values, (size_t)cal.nvalues, sizeof *cal.values, by_value);
+    if (cal.nvalues)
+        qsort(cal.values, (size_t)cal.nvalues, sizeof *cal.values, by_value);
     rb_num stats[5];
     double mean = 0;
     if (cal.nvalues) {

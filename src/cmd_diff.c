@@ -554,17 +554,21 @@ static void print_json(FILE *f, const differ *df, const scan *s, const policy *o
     fputs("\n}\n", f);
 }
 
-static void print_only_in(FILE *f, const char *label, const policy *p, const policy *other)
+/* Lists p's outputs that other lacks, after label; with f NULL only counts. */
+static int print_only_in(FILE *f, const char *label, const policy *p, const policy *other)
 {
     int n = 0;
     for (int i = 0; i < p->noutputs; i++) {
         const symbol *o = policy_lookup(other, p->outputs[i]->name);
         if (o && o->is_output)
             continue;
-        fprintf(f, "%s%s", n++ ? ", " : label, p->outputs[i]->name);
+        if (f)
+            fprintf(f, "%s%s", n ? ", " : label, p->outputs[i]->name);
+        n++;
     }
-    if (n)
+    if (n && f)
         fputc('\n', f);
+    return n;
 }
 
 static void print_table(FILE *f, const differ *df, const scan *s, const policy *oldp, const policy *newp)
@@ -578,7 +582,8 @@ static void print_table(FILE *f, const differ *df, const scan *s, const policy *
     }
     if (df->nouts == 0)
         fputs("\nThe two policies have no output in common.\n", f);
-    fputc('\n', f);
+    if (print_only_in(NULL, NULL, oldp, newp) + print_only_in(NULL, NULL, newp, oldp))
+        fputc('\n', f);
     print_only_in(f, "Only in OLD: ", oldp, newp);
     print_only_in(f, "Only in NEW: ", newp, oldp);
 }

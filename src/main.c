@@ -13,9 +13,9 @@ static const struct verb {
     {"check", cmd_check, "parse and type-check policies, without data"},
     {"test", cmd_test, "run the tests written beside a policy"},
     {"explain", cmd_explain, "show how one account was scored, step by step"},
-    {"calibrate", cmd_calibrate, "the distribution of a measure, and thresholds for a target"},
-    {"report", cmd_report, "one self-contained HTML page of charts for CSM managers"},
     {"diff", cmd_diff, "compare two versions of a policy on the same accounts"},
+    {"calibrate", cmd_calibrate, "a measure's distribution, and thresholds for a target"},
+    {"report", cmd_report, "one self-contained HTML page of charts for CSM managers"},
     {"fmt", cmd_fmt, "rewrite policies in the one canonical layout"},
 };
 
@@ -29,7 +29,7 @@ static void help(FILE *out)
             "Verbs:\n",
             RUBRIC_VERSION);
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+        fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
     fprintf(out,
             "\n"
             "'rubric VERB --help' describes a verb.  The language is described in\n"

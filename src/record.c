@@ -13,6 +13,7 @@ void record_layout_init(record_layout *l, const policy *p, const char *id_field)
     l->fields = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->fields);
     l->required = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->required);
     l->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->field_of_input);
+    l->same_as = NULL;
     l->fields[0] = id_field;
     l->required[0] = true;
     l->nfields = 1;

@@ -4,6 +4,8 @@
 #           of the case directory (fixtures are ../../fixtures/..., the
 #           shipped policies ../../rules/...)
 #   stdin   optional standard input
+#   setup   optional: a shell script run first in the scratch copy (a case
+#           that needs a git repository makes one there)
 #   stdout, stderr, code   what must come out, exactly
 #   files   optional: names of files the command must leave (one per line);
 #           each is compared with the case's file of the same name + .expected
@@ -32,6 +34,13 @@ for name in $cases; do
     mkdir -p "$out"
     # Each case runs in a scratch copy so files it writes stay out of the tree.
     cp -R "$dir/." "$out/run"
+    if [ -f "$dir/setup" ] && ! (cd "$out/run" && sh setup >"$out/setup.log" 2>&1); then
+        echo "not ok - $name"
+        echo "  setup failed:"
+        sed 's/^/    /' "$out/setup.log"
+        failed=$((failed + 1))
+        continue
+    fi
     input=/dev/null
     [ -f "$dir/stdin" ] && input=$dir/stdin
     (cd "$out/run" && eval "set -- $(cat cmd)" && "$rubric" "$@" <"$input" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/code")
