@@ -50,6 +50,11 @@ if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
 stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$build"
+# The report in a real browser: the checker's own self-test first (it must
+# catch an external request, a hidden chart, a chart too wide...), then the
+# report of every shipped policy.
+stage "browser checker self-test" sh tests/browser/run.sh --self-test
+stage "reports in headless Chromium" sh tests/browser/shipped.sh "$rubric" "$build/browser"
 if [ -f tests/corrupt/run.sh ]; then
     stage "corrupted inputs (asan+ubsan)" bash tests/corrupt/run.sh "$asan" "$build"
 fi

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Renders `rubric report` of every shipped policy on its sample accounts in
+# headless Chromium, with the checks of check_report.mjs and the number of
+# charts each page must have:
+#   sh tests/browser/shipped.sh RUBRIC WORK_DIR
+# One "ok - report: NAME" or "not ok - report: NAME" line per page.
+set -u
+rubric=$1 work=$2
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mkdir -p "$work"
+status=0
+
+# page NAME POLICY DATA CHARTS
+page() {
+    html=$work/$1.html
+    if ! "$rubric" report "$root/$2" "$root/$3" --as-of 2026-11-01 -o "$html" 2>"$work/$1.err"; then
+        echo "not ok - report: $1: rubric report failed"
+        sed 's/^/    /' "$work/$1.err"
+        status=1
+        return
+    fi
+    sh "$here/run.sh" "$html" "$4" >"$work/$1.out" 2>&1
+    rc=$?
+    if [ $rc = 2 ]; then
+        cat "$work/$1.out"
+        echo "not ok - report: $1: the browser checks could not run"
+        exit 2
+    fi
+    if [ $rc = 0 ]; then
+        echo "ok - report: $1 ($(grep -c "^ok" "$work/$1.out") checks)"
+    else
+        echo "not ok - report: $1"
+        grep '^not ok' "$work/$1.out" | sed 's/^/    /'
+        status=1
+    fi
+}
+
+# Charts: roll-ups, the adoption count (where the policy counts greens),
+# measures, then one histogram per measure.
+page use_case_health rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv 12
+page use_case_adoption_v1 rules/gitlab/use_case_adoption_v1.rules rules/gitlab/use_case_adoption_v1_accounts.csv 7
+page account_health rules/gitlab/account_health.rules rules/gitlab/account_health_accounts.csv 10
+exit $status
