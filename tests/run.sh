@@ -7,6 +7,9 @@ LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
 passed=0 failed=0
+# What the browser and reference stages run on (Chromium, Node.js, Python
+# 3): installed here as root, else named; a stage without them fails.
+sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
 
 stage() { # NAME COMMAND...: runs a stage and adds its counts
     name=$1
