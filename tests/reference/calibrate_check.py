@@ -1,0 +1,548 @@
+#!/usr/bin/env python3
+"""calibrate_check.py RUBRIC_BINARY WORK_DIR
+
+An independent cross-check of `rubric calibrate` on
+rules/gitlab/use_case_health.rules.  It never reads rubric's source: each
+measure's value is computed here from the CSV cells, as the policy text and
+SPEC.md say, with exact fractions (fractions.Fraction):
+
+  - a measure is numerator / denominator; na when a cell is empty, the
+    denominator is 0, the account is onboarding (license_start > as_of -
+    onboarding_period, months clamped to the month end), or, for
+    user_engagement, deployment is not exactly "self-managed";
+  - a group's value is its score: the mean of its members' scores (red 0,
+    yellow 50, green 100) over the members that are not na;
+  - use_case_adoption_count is the number of green use cases, na if all na.
+
+From those values: count, na, min, q1, median, q3, max (R type 7 / numpy
+"linear" quantiles), the exact mean, band counts under the policy's own
+thresholds (also tallied from `rubric run`'s band column), and with --target
+the cuts at the quantiles of the cumulative shares.  Numbers are compared as
+the double nearest the exact value (what repr(float(Fraction)) prints).
+
+Prints "ok - NAME" / "not ok - NAME" (with the differing fields); exits 1 if
+any comparison failed.  Python 3 standard library only.
+"""
+import calendar
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from fractions import Fraction
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+POLICY = os.path.join(ROOT, "rules", "gitlab", "use_case_health.rules")
+AS_OF = "2026-11-01"
+COUNT = 20000
+SEEDS = (7, 101, 4242)   # not the seeds crosscheck.sh or the golden tests use
+
+P = lambda n: Fraction(n, 100)   # a percent, exactly
+# measure: (numerator, denominator, band lines in order: first match wins)
+MEASURES = {
+    "user_engagement": ("active_users_l28d", "billable_users",
+                        [("red", "<", P(50)), ("yellow", "<", P(80)), ("green", ">=", P(80))]),
+    "scm_git_ops": ("git_ops_users_l28d", "licenses_sold",
+                    [("red", "<", P(25)), ("yellow", "<", P(50)), ("green", ">=", P(50))]),
+    "ci_pipelines": ("ci_pipeline_users_l28d", "licenses_sold",
+                     [("red", "<", P(25)), ("yellow", "<", P(50)), ("green", ">=", P(50))]),
+    "ci_deployments_per_user": ("deployments_l28d", "licenses_sold",
+                                [("red", "<", P(3)), ("yellow", "<", P(8)), ("green", ">=", P(8))]),
+    "ci_deployment_users": ("deployment_users_l28d", "licenses_sold",
+                            [("red", "<", P(5)), ("yellow", "<", P(12)), ("green", ">=", P(12))]),
+    "devsecops_scanners": ("secure_scanner_users_l28d", "licenses_sold",
+                           [("red", "<=", P(5)), ("yellow", "<", P(20)), ("green", ">=", P(20))]),
+    "devsecops_container_scanning": ("container_scanning_users_l28d", "licenses_sold",
+                                     [("red", "<=", P(3)), ("yellow", "<", P(10)),
+                                      ("green", ">=", P(10))]),
+    "devsecops_secret_detection": ("secret_detection_users_l28d", "licenses_sold",
+                                   [("red", "<=", P(6)), ("yellow", "<", P(20)),
+                                    ("green", ">=", P(20))]),
+    "cd_deployment_users": ("deployment_users_l28d", "licenses_sold",
+                            [("red", "<", P(5)), ("yellow", "<", P(10)), ("green", ">=", P(10))]),
+}
+GROUPS = {"scm": ["scm_git_ops"],
+          "ci": ["ci_pipelines", "ci_deployments_per_user", "ci_deployment_users"],
+          "devsecops": ["devsecops_scanners", "devsecops_container_scanning",
+                        "devsecops_secret_detection"],
+          "cd": ["cd_deployment_users"]}
+SCORE = {"red": 0, "yellow": 50, "green": 100}
+GROUP_LINES = [("red", "<", Fraction(40)), ("yellow", "<", Fraction(75)),
+               ("green", ">=", Fraction(75))]
+BANDS = ["red", "yellow", "green"]
+OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+       ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+failures = 0
+mean_runs, mean_misses = [], []   # see check(): the mean's full precision
+
+
+def report(name, good, details=()):
+    global failures
+    print(("ok - " if good else "not ok - ") + name)
+    if not good:
+        failures += 1
+        lines = [l for d in details for l in str(d).splitlines()]
+        for line in lines[:14]:
+            print("#   " + line)
+
+
+def run(argv):
+    env = dict(os.environ, NO_COLOR="1")
+    p = subprocess.run(argv, env=env, capture_output=True, timeout=120)
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+# --- values, computed from the cells -----------------------------------------
+
+_numbers = {}
+
+
+def number(cell):
+    """A number cell as an exact Fraction, None when empty (memoised: the
+    same few thousand cells recur across 20,000 rows)."""
+    x = _numbers.get(cell, False)
+    if x is False:
+        t = cell.strip()
+        if t == "":
+            x = None
+        elif t.endswith("%"):
+            x = Fraction(t[:-1]) / 100
+        else:
+            x = Fraction(t)
+        _numbers[cell] = x
+    return x
+
+
+def minus_months(d, months):
+    """d - months, the day clamped to the end of the target month."""
+    m = d.year * 12 + (d.month - 1) - months
+    y, m = divmod(m, 12)
+    return datetime.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def band_of(value, lines):
+    """The first band line whose edge test holds.  Compared as integers
+    (denominators are positive): the same answer as comparing the
+    Fractions, several times faster."""
+    for band, op, edge in lines:
+        if OPS[op](value.numerator * edge.denominator, edge.numerator * value.denominator):
+            return band
+    return None
+
+
+def score_account(row, as_of, months):
+    """{output: (value or None, band or None)} for one account."""
+    start = row["license_start"].strip()
+    # An empty license_start makes the condition na: not onboarding.
+    onboarding = bool(start) and datetime.date.fromisoformat(start) > minus_months(as_of, months)
+    out = {}
+    for name, (num, den, lines) in MEASURES.items():
+        a, b = number(row[num]), number(row[den])
+        if name == "user_engagement":
+            skip = row["deployment"] != "self-managed"     # applies when
+        else:
+            skip = onboarding                               # na when
+        if skip or a is None or b is None or not b:         # x / 0 is na
+            out[name] = (None, None)
+        else:
+            v = a / b
+            out[name] = (v, band_of(v, lines))
+    for g, members in GROUPS.items():
+        scores = [SCORE[out[m][1]] for m in members if out[m][1] is not None]
+        if scores:
+            v = Fraction(sum(scores), len(scores))
+            out[g] = (v, band_of(v, GROUP_LINES))
+        else:
+            out[g] = (None, None)
+    greens = [out[g][1] == "green" for g in GROUPS if out[g][1] is not None]
+    out["use_case_adoption_count"] = (Fraction(sum(greens)) if greens else None, None)
+    return out
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    return [dict(zip(rows[0], r)) for r in rows[1:] if r]
+
+
+# --- the statistics ------------------------------------------------------------
+
+def quantile(xs, p):
+    """Type 7: h = (n-1)p; x[floor h] + frac(h) (x[floor h + 1] - x[floor h])."""
+    h = (len(xs) - 1) * p
+    lo = h.numerator // h.denominator
+    if lo + 1 >= len(xs):
+        return xs[lo]
+    return xs[lo] + (h - lo) * (xs[lo + 1] - xs[lo])
+
+
+def exact_sum(xs):
+    """Sum of Fractions, adding numerators per denominator first (far
+    faster than one Fraction addition per value)."""
+    per_den = {}
+    for x in xs:
+        per_den[x.denominator] = per_den.get(x.denominator, 0) + x.numerator
+    return sum((Fraction(n, d) for d, n in per_den.items()), Fraction(0))
+
+
+def expected(values, bands, is_banded):
+    """The calibrate document for these (value, band) pairs (the cohort)."""
+    # (float, exact) sorts exactly as the exact values do, and fast.
+    xs = sorted((v for v, _ in values if v is not None), key=lambda v: (float(v), v))
+    doc = {"accounts": len(values), "count": len(xs), "na": len(values) - len(xs)}
+    stats = {"min": 0, "q1": Fraction(1, 4), "median": Fraction(1, 2),
+             "q3": Fraction(3, 4), "max": 1}
+    for k, p in stats.items():
+        doc[k] = quantile(xs, Fraction(p)) if xs else None
+    doc["mean"] = exact_sum(xs) / len(xs) if xs else None
+    if is_banded:
+        doc["bands"] = {b: sum(1 for _, band in values if band == b) for b in bands}
+        doc["bands"]["na"] = sum(1 for _, band in values if band is None)
+    doc["xs"] = xs
+    return doc
+
+
+def same_number(text, exact):
+    """rubric's number text against the exact value: the same double, and no
+    more significant digits than Python's shortest repr."""
+    if exact is None or text is None:
+        return text is None and exact is None
+    want = float(exact)
+    if float(text) != want:
+        return False
+    digits = lambda s: len(re.sub(r"e.*$", "", s.lower().lstrip("-")).replace(".", "").strip("0"))
+    return digits(text) <= max(1, digits(repr(want)))
+
+
+def rounds_to(text, exact):
+    """rubric's number text is the exact value rounded to the significant
+    digits the text has (a weaker test than same_number)."""
+    if exact is None or text is None:
+        return text is None and exact is None
+    digits = len(re.sub(r"e.*$", "", text.lower().lstrip("-")).replace(".", "").lstrip("0"))
+    return float(text) == float("%.*g" % (max(1, digits), float(exact)))
+
+
+def show(x):
+    return "null" if x is None else repr(float(x))
+
+
+# --- one calibrate run -----------------------------------------------------------
+
+class Data:
+    """A data file with every account's values under given options."""
+
+    def __init__(self, rubric, path, as_of=AS_OF, months=1, opts=()):
+        self.path, self.as_of, self.opts = path, as_of, list(opts)
+        self.rows = read_csv(path)
+        d = datetime.date.fromisoformat(as_of)
+        self.scores = [score_account(r, d, months) for r in self.rows]
+        rc, out, err = run([rubric, "run", POLICY, path, "--format", "csv",
+                            "--as-of", as_of] + self.opts)
+        if rc != 0:
+            raise RuntimeError("rubric run failed: " + err.strip()[:300])
+        got = list(csv.reader(io.StringIO(out, newline="")))
+        self.run_rows = [dict(zip(got[0], r)) for r in got[1:]]
+
+
+def check(rubric, name, data, measure, where=None, pred=None, target=None, exact_ops=None,
+          path=None, extra=(), expect_rc=0):
+    """Runs calibrate for MEASURE on data (or on PATH, a file that holds
+    data's accounts and more that rubric rejects) and compares its JSON with
+    the values computed here.  pred(row, scores) mirrors --where."""
+    cohort = [i for i, (r, s) in enumerate(zip(data.rows, data.scores))
+              if pred is None or pred(r, s)]
+    values = [data.scores[i][measure] for i in cohort]
+    is_banded = measure in MEASURES or measure in GROUPS
+    want = expected(values, BANDS, is_banded)
+    argv = [rubric, "calibrate", POLICY, path or data.path, "--measure", measure, "--format",
+            "json", "--as-of", data.as_of] + data.opts + list(extra)
+    if where:
+        argv += ["--where", where]
+    if target:
+        argv += ["--target", target]
+    shown = where.replace("\t", "\\t") if where else None
+    label = "calibrate %s%s%s on %s" % (measure, " --where '%s'" % shown if where else "",
+                                          " --target " + target if target else "", name)
+    rc, out, err = run(argv)
+    if rc != expect_rc:
+        report(label, False, ["exit status %d, expected %d" % (rc, expect_rc)]
+               + err.splitlines()[:5])
+        return
+    try:
+        doc = json.loads(out, parse_float=str, parse_int=str)
+    except ValueError as e:
+        report(label, False, ["not JSON: %s" % e, out[:200]])
+        return
+    problems = []
+    if doc.get("measure") != measure:
+        problems.append("measure %r" % doc.get("measure"))
+    for k in ("accounts", "count", "na"):
+        if doc.get(k) is None or int(doc[k]) != want[k]:
+            problems.append("%s: %r, expected %d" % (k, doc.get(k), want[k]))
+    for k in ("min", "q1", "median", "q3", "max"):
+        if not same_number(doc.get(k), want[k]):
+            problems.append("%s: %s, expected %s" % (k, doc.get(k), show(want[k])))
+    # The mean: here only "correct to the digits printed"; whether it is the
+    # shortest round-trip text of the exact mean is one summary line at the
+    # end, so that a formatting difference does not hide everything else.
+    if not rounds_to(doc.get("mean"), want["mean"]):
+        problems.append("mean: %s, expected %s" % (doc.get("mean"), show(want["mean"])))
+    elif not same_number(doc.get("mean"), want["mean"]):
+        mean_misses.append("%s: %s, exact %s" % (label, doc.get("mean"), show(want["mean"])))
+    mean_runs.append(label)
+    if is_banded:
+        got = doc.get("bands") or {}
+        got = {b: int(n) for b, n in got.items()}
+        if list(got.items()) != list(want["bands"].items()):
+            problems.append("bands %r, expected %r" % (got, want["bands"]))
+        # The same counts from rubric run's band column, for the same cohort.
+        tally = {b: 0 for b in BANDS + ["na"]}
+        for i in cohort:
+            tally[data.run_rows[i][measure] or "na"] += 1
+        if tally != want["bands"]:
+            problems.append("rubric run's %s column gives %r, this script %r"
+                            % (measure, tally, want["bands"]))
+    if target:
+        problems += check_target(doc.get("suggested"), want["xs"], target, exact_ops)
+    elif doc.get("suggested") is not None:
+        problems.append("suggested %r without --target" % doc.get("suggested"))
+    report(label, not problems, problems)
+
+
+def check_target(got, xs, target, exact_ops):
+    """Cuts at the quantiles of the cumulative shares, bands in ascending
+    order (red lowest); each band's accounts counted under the cuts and the
+    ops rubric printed (first match wins, as band lines do).  exact_ops:
+    the ops the contract spells out for this case, if any."""
+    shares = {b: Fraction(s.rstrip("%")) / 100 for b, s in
+              (t.split("=") for t in target.split(","))}
+    rest = [b for b in BANDS if b not in shares]     # at most one: takes the rest
+    if rest:
+        shares[rest[0]] = 1 - sum(shares.values())
+    cum, cuts = Fraction(0), []
+    for b in BANDS[:-1]:
+        cum += shares[b]
+        cuts.append(quantile(xs, cum))
+    if not isinstance(got, list) or len(got) != len(BANDS):
+        return ["suggested %r, expected %d entries" % (got, len(BANDS))]
+    problems = []
+    if [g.get("band") for g in got] != BANDS:
+        problems.append("suggested bands %r, expected %r" % ([g.get("band") for g in got], BANDS))
+    ops = [g.get("op") for g in got]
+    if exact_ops and ops != exact_ops:
+        problems.append("ops %r, expected %r" % (ops, exact_ops))
+    if any(op not in OPS for op in ops):
+        return problems + ["unknown op in %r" % ops]
+    want_values = cuts + [cuts[-1]]
+    for g, v in zip(got, want_values):
+        if not same_number(g.get("value"), v):
+            problems.append("%s: value %s, expected %s" % (g.get("band"), g.get("value"), show(v)))
+    counts = [0] * len(BANDS)
+    for x in xs:
+        for i, (op, v) in enumerate(zip(ops, want_values)):
+            if OPS[op](x, v):
+                counts[i] += 1
+                break
+    got_counts = [int(g.get("accounts", -1)) for g in got]
+    if got_counts != counts:
+        problems.append("accounts %r, expected %r under the cuts" % (got_counts, counts))
+    return problems
+
+
+# --- data ------------------------------------------------------------------------
+
+HEADER = ("account_id,tier,deployment,license_start,licenses_sold,billable_users,"
+          "active_users_l28d,git_ops_users_l28d,ci_pipeline_users_l28d,deployments_l28d,"
+          "deployment_users_l28d,secure_scanner_users_l28d,container_scanning_users_l28d,"
+          "secret_detection_users_l28d")
+# Hand-written accounts, written with CRLF and a BOM: values exactly on
+# edges, thirds and sevenths (quantiles and means that are not decimals),
+# empty cells, zero denominators, onboarding edges for as_of 2026-11-01
+# (2026-10-01 is not onboarding, 2026-10-02 is) and 2026-03-31 (2026-02-28).
+EDGE = """\
+edge-25-of-100,premium,self-managed,2024-01-01,100,100,80,25,50,8,12,5,3,6
+edge-below,premium,self-managed,2024-01-01,100,100,79,24,49,7,11,4,2,5
+exact-0.35-of-7,ultimate,self-managed,2024-01-01,7,7,5.6,1.75,3.5,0.56,0.84,0.35,0.21,0.42
+third,ultimate,self-managed,2024-01-01,3,3,1,1,2,1,1,1,2,1
+seventh,ultimate,saas,2024-01-01,7,7,1,1,3,1,5,6,2,1
+decimal-den,free,self-managed,2024-01-01,2.5,2.5,2,0.625,1.25,0.2,0.3,0.125,0.25,0.5
+zero-den,premium,self-managed,2024-01-01,0,0,0,0,0,0,0,0,0,0
+zero-den-decimal,premium,self-managed,2024-01-01,0.000,-0,1,1,1,1,1,1,1,1
+empty-den,premium,self-managed,2024-01-01,,,5,1,1,1,1,1,1,1
+empty-num,premium,self-managed,2024-01-01,100,100,,,,,,,,
+"quoted, id",ultimate,dedicated,2024-01-01,300,300,240,75,150,24,36,15,9,18
+empty-deployment,ultimate,,2024-01-01,100,100,90,60,60,10,20,30,15,25
+Self-Managed-case,ultimate,Self-Managed,2024-01-01,100,100,90,60,60,10,20,30,15,25
+onb-2026-10-01,ultimate,saas,2026-10-01,100,100,80,60,60,10,20,30,15,25
+onb-2026-10-02,ultimate,self-managed,2026-10-02,100,100,80,60,60,10,20,30,15,25
+onb-2026-02-28,premium,self-managed,2026-02-28,50,50,40,30,30,5,6,15,5,10
+onb-2026-03-01,premium,self-managed,2026-03-01,50,50,40,30,30,5,6,15,5,10
+no-license-start,free,self-managed,,100,100,1,60,1,1,1,1,1,1
+negative,ultimate,self-managed,2024-01-01,100,100,-5,-25,-50,-8,-12,-5,-3,-6
+above-100pct,ultimate,self-managed,2024-01-01,10,10,20,20,20,20,20,20,20,20
+"""
+
+
+def write_edge(work, id_name="account_id"):
+    path = os.path.join(work, "cal-edge-%s.csv" % id_name)
+    text = HEADER.replace("account_id", id_name, 1) + "\n" + EDGE
+    with open(path, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+def generated(rubric, work, seed):
+    gen = os.path.join(ROOT, "build", "gen_accounts")
+    path = os.path.join(work, "cal-gen-%d.csv" % seed)
+    with open(path, "wb") as f:
+        p = subprocess.run([gen, "--count", str(COUNT), "--seed", str(seed), "--format", "csv",
+                            "--as-of", AS_OF], stdout=f, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError("gen_accounts failed")
+    return path
+
+
+def num_pred(col, op, x):
+    """A --where comparison of a number column; an empty cell is na, and an
+    na condition does not select the account."""
+    test = (lambda a, b: a == b) if op == "=" else OPS[op]
+    return lambda r, s: number(r[col]) is not None and test(number(r[col]), x)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: calibrate_check.py RUBRIC_BINARY WORK_DIR")
+    rubric = os.path.abspath(sys.argv[1])
+    work = os.path.abspath(sys.argv[2])
+    os.makedirs(work, exist_ok=True)
+    rc, out, err = run([rubric, "calibrate", "--help"])
+    if rc != 0:
+        report("rubric calibrate --help", False, err.splitlines()[:3])
+        sys.exit(1)
+    try:
+        gen = {s: generated(rubric, work, s) for s in SEEDS}
+        d7 = Data(rubric, gen[7])
+        d101 = Data(rubric, gen[101], months=3, opts=["--param", "onboarding_period=3 months"])
+        d4242 = Data(rubric, gen[4242], as_of="2026-03-31", opts=[])
+        edge = write_edge(work)
+        edges = [Data(rubric, edge), Data(rubric, edge, as_of="2026-03-31")]
+        edge_c = Data(rubric, write_edge(work, "customer"), opts=["--id", "customer"])
+    except (RuntimeError, OSError, ValueError) as e:
+        report("set up data", False, [str(e)])
+        sys.exit(1)
+    sm = lambda r, s: r["deployment"] == "self-managed"
+
+    # Every measure, group and the count, on seed 7.
+    for m in list(MEASURES) + list(GROUPS) + ["use_case_adoption_count"]:
+        check(rubric, "seed 7", d7, m)
+    check(rubric, "seed 7", d7, "scm_git_ops", "licenses_sold >= 100",
+          num_pred("licenses_sold", ">=", 100))
+    check(rubric, "seed 7", d7, "ci", "licenses_sold >= 100",
+          num_pred("licenses_sold", ">=", 100))
+    for m in ("user_engagement", "devsecops_secret_detection", "devsecops"):
+        check(rubric, "seed 7", d7, m, 'deployment = "self-managed"', sm)
+
+    # A cohort of exactly one account (a licenses_sold seen once, whose
+    # scm_git_ops has a value), and one of none.
+    seen = {}
+    for r, s in zip(d7.rows, d7.scores):
+        seen.setdefault(r["licenses_sold"], []).append(s["scm_git_ops"][0])
+    once = sorted((Fraction(k), k) for k, v in seen.items()
+                  if k and len(v) == 1 and v[0] is not None)[-1][1]
+    for m in ("scm_git_ops", "ci"):
+        check(rubric, "seed 7 (one account)", d7, m, "licenses_sold = " + once,
+              num_pred("licenses_sold", "=", Fraction(once)))
+        check(rubric, "seed 7 (one account)", d7, m, "licenses_sold = " + once,
+              num_pred("licenses_sold", "=", Fraction(once)), target="green=30%,yellow=40%")
+        check(rubric, "seed 7 (no account)", d7, m, "licenses_sold < -1",
+              num_pred("licenses_sold", "<", -1))
+
+    # --target: the contract's own example, then other measures and a group
+    # (ops whatever rubric chose, counts and cuts consistent with them).
+    check(rubric, "seed 7", d7, "scm_git_ops", target="green=30%,yellow=40%",
+          exact_ops=["<", "<", ">="])
+    check(rubric, "seed 7", d7, "scm_git_ops", "licenses_sold >= 100",
+          num_pred("licenses_sold", ">=", 100), target="green=30%,yellow=40%",
+          exact_ops=["<", "<", ">="])
+    check(rubric, "seed 7", d7, "devsecops_scanners", target="green=25%,red=50%")
+    check(rubric, "seed 7", d7, "ci", target="green=20%,yellow=30%")
+    check(rubric, "seed 7", d7, "user_engagement", 'deployment = "self-managed"', sm,
+          target="yellow=30%,green=50%")
+
+    # Other seeds: the onboarding period moved with --param; as_of at a month end.
+    for m in ("scm_git_ops", "ci_deployment_users", "ci", "user_engagement"):
+        check(rubric, "seed 101 --param onboarding_period=3 months", d101, m)
+    for m in ("ci_pipelines", "devsecops_container_scanning", "cd", "use_case_adoption_count"):
+        check(rubric, "seed 4242 --as-of 2026-03-31", d4242, m)
+
+    # The hand-written edge file, at two dates, and with --id.
+    for d in edges:
+        for m in list(MEASURES) + list(GROUPS) + ["use_case_adoption_count"]:
+            check(rubric, "edge (CRLF, BOM) --as-of " + d.as_of, d, m)
+    check(rubric, "edge", edges[0], "scm_git_ops", target="green=30%,yellow=40%",
+          exact_ops=["<", "<", ">="])
+    for m in ("user_engagement", "devsecops"):
+        check(rubric, "edge --id customer", edge_c, m)
+    check(rubric, "edge (one account)", edges[0], "scm_git_ops", "licenses_sold = 3",
+          num_pred("licenses_sold", "=", 3))
+
+    # Targets at the extremes: cuts at the minimum or the maximum.
+    for t in ("green=100%,yellow=0%", "green=0%,yellow=0%"):
+        check(rubric, "seed 7", d7, "scm_git_ops", target=t)
+    # --where on a group's band and a let; a na condition selects nothing
+    # (no license_start: onboarding is na, so is `not onboarding`).
+    edge_date = minus_months(datetime.date.fromisoformat(AS_OF), 1)
+    check(rubric, "seed 7", d7, "devsecops", "ci is green and not onboarding",
+          lambda r, s: s["ci"][1] == "green" and r["license_start"] != ""
+          and datetime.date.fromisoformat(r["license_start"]) <= edge_date)
+    # A tab inside --where: still valid JSON, the text kept as written.
+    check(rubric, "seed 7", d7, "scm_git_ops", "licenses_sold\t>= 100",
+          num_pred("licenses_sold", ">=", 100))
+    # The same accounts as NDJSON give the same document.
+    nd = os.path.join(work, "cal-gen-7.ndjson")
+    with open(nd, "wb") as f:
+        subprocess.run([os.path.join(ROOT, "build", "gen_accounts"), "--count", str(COUNT),
+                        "--seed", "7", "--format", "ndjson", "--as-of", AS_OF], stdout=f,
+                       timeout=60)
+    for m in ("scm_git_ops", "ci"):
+        docs = [run([rubric, "calibrate", POLICY, p, "--measure", m, "--format", "json",
+                     "--as-of", AS_OF, "--target", "green=30%,yellow=40%"]) for p in (gen[7], nd)]
+        report("calibrate %s: seed 7 as NDJSON gives the same as CSV" % m,
+               docs[0][0] == 0 and docs[0] == docs[1],
+               (docs[1][1] or docs[1][2]).splitlines()[:12])
+    # A record rubric rejects, skipped: the others as without it, exit 1.
+    bad = os.path.join(work, "cal-edge-rejected.csv")
+    lines = EDGE.splitlines()
+    with open(bad, "wb") as f:
+        f.write("\r\n".join([HEADER] + lines[:3] + [
+            "bad-number,premium,saas,2024-01-01,lots,1,1,1,1,1,1,1,1,1"] + lines[3:]).encode()
+            + b"\r\n")
+    for m in ("scm_git_ops", "ci"):
+        check(rubric, "edge + a bad record, --on-error skip", edges[0], m, path=bad,
+              extra=["--on-error", "skip"], expect_rc=1)
+
+    # Usage errors: exit 2 and a message naming the culprit.
+    base = [rubric, "calibrate", POLICY, edge, "--as-of", AS_OF, "--format", "json"]
+    for args, named in ((["--measure", "scm_git_op"], "scm_git_op"),
+                        (["--measure", "scm_git_ops", "--target", "purple=10%"], "purple"),
+                        (["--measure", "scm_git_ops", "--target", "green=80%,yellow=40%"],
+                         "--target")):
+        rc, out, err = run(base + args)
+        report("calibrate %s: exit 2 naming '%s'" % (" ".join(args), named),
+               rc == 2 and named in err, ["exit status %d" % rc] + err.splitlines()[:3])
+    report("calibrate: mean is the shortest round-trip text of the exact mean (%d of %d runs)"
+           % (len(mean_runs) - len(mean_misses), len(mean_runs)), not mean_misses, mean_misses)
+    rc, out, err = run(base[:-2] + ["--measure", "ci", "--format", "table"])
+    report("calibrate --format table exits 0 and prints", rc == 0 and out != "",
+           ["exit status %d" % rc] + err.splitlines()[:3])
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
