@@ -45,9 +45,6 @@ static const char calibrate_help[] =
 
 enum { OPT_WHERE = OPT_VERB_OWN };
 
-/* The name the --where condition gets inside the policy. */
-static const char cohort_name[] = "calibrate_cohort";
-
 typedef struct calibrate_opts {
     const char *policy_path, *data_path, *output, *measure, *where, *target;
     bool json;
@@ -125,41 +122,30 @@ static int parse_args(int argc, char **argv, calibrate_opts *o)
     return 0;
 }
 
-/* With --where, the condition joins the policy as one more definition, in
- * a policy of two lines that imports the real one: it is checked, typed,
- * compiled and evaluated like any other, and its errors point into it. */
-static policy *load_with_cohort(const calibrate_opts *o, diag *d)
+/* With --where, the condition joins the policy as one more definition: it
+ * is checked, typed, compiled and evaluated like any other, and its errors
+ * point into the text as typed. */
+static policy *load_with_cohort(const calibrate_opts *o, const char **cohort, diag *d)
 {
     if (!o->where)
         return policy_load(o->policy_path, d);
-    if (strcmp(o->policy_path, "-") == 0) {
-        usage_error("calibrate", "--where needs the policy in a file, not on standard input");
+    if (strpbrk(o->where, "\r\n")) {
+        usage_error("calibrate", "--where is one condition on one line");
         return NULL;
     }
-    size_t n = strlen(o->where) + 2 * strlen(o->policy_path) + 64;
-    char *text = xmalloc(n), *at = text;
-    at += sprintf(at, "let %s = %s\nimport \"", cohort_name, o->where);
-    for (const char *s = o->policy_path; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            *at++ = '\\';
-        *at++ = *s;
-    }
-    strcpy(at, "\"\n");
-    policy *p = policy_load_string("--where", text, d);
-    free(text);
-    return p;
+    return policy_load_with_expr(o->policy_path, "--where", o->where, "calibrate_cohort", cohort, d);
 }
 
 static const char *const kind_names[] = {
     [SYM_INPUT] = "an input", [SYM_PARAM] = "a parameter", [SYM_LET] = "a definition",
     [SYM_METRIC] = "a metric", [SYM_MEASURE] = "a measure", [SYM_GROUP] = "a group"};
 
-static const symbol *find_measure(const policy *p, const char *name)
+static const symbol *find_measure(const policy *p, const char *name, const char *cohort)
 {
     const symbol *s = policy_lookup(p, name);
     if (s && (s->kind == SYM_MEASURE || s->kind == SYM_GROUP ||
               ((s->kind == SYM_METRIC || s->kind == SYM_LET) && s->type == TY_NUMBER)) &&
-        strcmp(name, cohort_name) != 0)
+        !(cohort && strcmp(name, cohort) == 0))
         return s;
     if (s) {
         fprintf(stderr, "rubric calibrate: '%s' is %s%s; calibrate takes a measure, a group or a numeric definition\n",
@@ -452,27 +438,16 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
     }
 }
 
-static void json_name(FILE *f, const char *s)
-{
-    putc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            putc('\\', f);
-        putc(*s, f);
-    }
-    putc('"', f);
-}
-
 static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, const rb_num *stats, double mean,
                        const suggestion *sug, int nsug)
 {
     static const char *const names[] = {"min", "q1", "median", "q3", "max"};
     char buf[64];
     fputs("{\n  \"measure\": ", f);
-    json_name(f, cal->measure->name);
+    json_write_string(f, cal->measure->name);
     fputs(",\n  \"where\": ", f);
     if (o->where)
-        json_name(f, o->where);
+        json_write_string(f, o->where);
     else
         fputs("null", f);
     fprintf(f, ",\n  \"accounts\": %ld,\n  \"count\": %ld,\n  \"na\": %ld", cal->accounts, cal->nvalues, cal->na);
@@ -488,7 +463,7 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
     fprintf(f, ",\n  \"mean\": %s,\n  \"bands\": {", buf);
     for (int b = 0; cal->sch && b < cal->sch->nbands; b++) {
         fputs(b ? ", " : "", f);
-        json_name(f, cal->sch->bands[b]);
+        json_write_string(f, cal->sch->bands[b]);
         fprintf(f, ": %ld", cal->band_counts[b]);
     }
     if (cal->no_band)
@@ -502,7 +477,7 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
     for (int k = 0; k < nsug; k++) {
         number_text(sug[k].limit, buf);
         fputs(k ? ",\n    {\"band\": " : "\n    {\"band\": ", f);
-        json_name(f, cal->sch->bands[sug[k].band]);
+        json_write_string(f, cal->sch->bands[sug[k].band]);
         fprintf(f, ", \"op\": \"%s\", \"value\": %s, \"accounts\": %ld}", op_text(sug[k].op), buf, sug[k].accounts);
     }
     fputs("\n  ]\n}\n", f);
@@ -526,15 +501,16 @@ int cmd_calibrate(int argc, char **argv)
     outfile out = {0};
     int status = EXIT_USAGE;
     int64_t share[64] = {0};
-    policy *pol = load_with_cohort(&o, &d);
+    const char *cohort = NULL;
+    policy *pol = load_with_cohort(&o, &cohort, &d);
     program *prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
-    if (!prog || !(cal.measure = find_measure(pol, o.measure)))
+    if (!prog || !(cal.measure = find_measure(pol, o.measure, cohort)))
         goto done;
     cal.prog = prog;
     cal.sch = cal.measure->scheme;
     cal.st = program_step(prog, cal.measure);
     if (o.where) {
-        cal.cohort = policy_lookup(pol, cohort_name);
+        cal.cohort = policy_lookup(pol, cohort);
         if (cal.cohort->type != TY_BOOL) {
             fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not %s\n", type_name(cal.cohort->type));
             goto done;

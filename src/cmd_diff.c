@@ -49,10 +49,12 @@ typedef struct diff_opts {
     data_opts data;
 } diff_opts;
 
-/* The values one side of an output takes: a scheme's bands then "no band"
- * and "na", or for an unbanded output the distinct values seen. */
+/* The values one side of an output takes: a scheme's bands then "na", or
+ * the distinct values seen.  A value no band line catches counts as "na",
+ * since `run` prints both as an empty cell and a diff must agree with two
+ * runs. */
 typedef struct side {
-    const scheme *sch;      /* banded on both sides, else NULL */
+    const scheme *sch;      /* this side's scheme, if its output has one */
     int nvalues;
     char *values[MAX_VALUES + 2];
     rb_value keys[MAX_VALUES + 2]; /* unbanded: each value, to find its row without printing it */
@@ -136,7 +138,7 @@ static policy *load_version(const char *arg, diag *d)
 /* An output's cell as `run --format csv` prints it; "" for na. */
 static void cell_text(rb_value v, const scheme *sch, char *buf, size_t cap)
 {
-    if (v.kind == VK_NA)
+    if (v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE))
         buf[0] = '\0';
     else
         value_format(v, sch, buf, cap);
@@ -147,9 +149,10 @@ static void side_init_banded(side *s, const scheme *sch)
     s->sch = sch;
     for (int b = 0; b < sch->nbands; b++)
         s->values[b] = xstrdup(sch->bands[b]);
-    s->values[sch->nbands] = xstrdup("no band");
-    s->values[sch->nbands + 1] = xstrdup("na");
-    s->nvalues = sch->nbands + 2;
+    s->values[sch->nbands] = xstrdup("na");
+    s->nvalues = sch->nbands + 1;
+    for (int i = 0; i < s->nvalues; i++)
+        s->keys[i].kind = VK_TEXT; /* found by their text */
 }
 
 static void setup_outputs(differ *df, const policy *oldp, const program *oldprog, const policy *newp, const program *newprog)
@@ -164,27 +167,42 @@ static void setup_outputs(differ *df, const policy *oldp, const program *oldprog
         od->name = ns->name;
         od->old_slot = oldprog->output_slot[os->index];
         od->new_slot = newprog->output_slot[ns->index];
-        /* More bands than the matrix holds would be a strange scheme;
-         * such an output is compared value by value instead. */
-        if (os->scheme && ns->scheme && os->scheme->nbands <= MAX_VALUES && ns->scheme->nbands <= MAX_VALUES) {
+        /* A side with a scheme lists all its bands, seen or not; one with
+         * more bands than a matrix holds is counted but not tabulated. */
+        bool old_fits = os->scheme && os->scheme->nbands < MAX_VALUES;
+        bool new_fits = ns->scheme && ns->scheme->nbands < MAX_VALUES;
+        od->old.sch = os->scheme;
+        od->new.sch = ns->scheme;
+        od->too_many = (os->scheme && !old_fits) || (ns->scheme && !new_fits);
+        if (old_fits)
             side_init_banded(&od->old, os->scheme);
+        if (new_fits)
             side_init_banded(&od->new, ns->scheme);
+        if (old_fits && new_fits) {
             od->band_map = xmalloc((size_t)os->scheme->nbands * sizeof *od->band_map);
             for (int b = 0; b < os->scheme->nbands; b++)
                 od->band_map[b] = scheme_band_index(ns->scheme, os->scheme->bands[b]);
-        } else {
-            od->old.sch = os->scheme; /* for printing values; not tabulated by band */
-            od->new.sch = ns->scheme;
         }
     }
 }
 
-/* Index of a banded value among its side's values. */
+/* Index of a banded value among its side's values: na and no band last. */
 static int band_row(const side *s, rb_value v)
 {
-    if (v.kind == VK_NA)
-        return s->sch->nbands + 1;
-    return v.band == BAND_NONE ? s->sch->nbands : v.band;
+    if (v.kind == VK_NA || v.band == BAND_NONE)
+        return s->sch->nbands;
+    return v.band;
+}
+
+/* Whether (old value r, new value c) is a change: bands by name. */
+static bool cell_changed(const output_diff *od, int r, int c)
+{
+    if (!od->band_map)
+        return strcmp(od->old.values[r], od->new.values[c]) != 0;
+    int nb_old = od->old.sch->nbands, nb_new = od->new.sch->nbands;
+    if (r < nb_old)
+        return c == nb_new || od->band_map[r] != c;
+    return c != nb_new;
 }
 
 /* Values that stand alone (no pointer into the reader's buffer) can be
@@ -266,14 +284,10 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
         if (od->band_map) {
             int r = band_row(&od->old, ov), c = band_row(&od->new, nv);
             od->counts[r][c]++;
-            int nb_old = od->old.sch->nbands, nb_new = od->new.sch->nbands;
-            if (r < nb_old)
-                changed = c >= nb_new || od->band_map[r] != c;
-            else
-                changed = r - nb_old != c - nb_new; /* no band / na on both sides */
+            changed = cell_changed(od, r, c);
             if (changed && df->o->format == DIFF_CSV) {
-                const char *ot = r == nb_old + 1 ? "" : od->old.values[r];
-                const char *nt = c == nb_new + 1 ? "" : od->new.values[c];
+                const char *ot = r == od->old.sch->nbands ? "" : od->old.values[r];
+                const char *nt = c == od->new.sch->nbands ? "" : od->new.values[c];
                 changed_row(df, id, idlen, od->name, ot, nt);
             }
         } else {
@@ -315,11 +329,11 @@ static int value_order(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-static void sort_side(side *s, int *perm)
+static void sort_side(side *s, int *perm, bool keep_order)
 {
     for (int i = 0; i < s->nvalues; i++)
         perm[i] = i;
-    for (int i = 1; i < s->nvalues; i++) /* a handful of values: insertion sort */
+    for (int i = 1; i < s->nvalues && !keep_order; i++) /* a handful of values: insertion sort */
         for (int j = i; j > 0 && value_order(s->values[perm[j - 1]], s->values[perm[j]]) > 0; j--) {
             int t = perm[j];
             perm[j] = perm[j - 1];
@@ -331,13 +345,14 @@ static void sort_side(side *s, int *perm)
     memcpy(s->values, sorted, (size_t)s->nvalues * sizeof *sorted);
 }
 
+/* A side with a scheme keeps its bands in the scheme's order. */
 static void sort_values(output_diff *od)
 {
     if (od->band_map || od->too_many)
         return;
     int pr[MAX_VALUES + 2], pc[MAX_VALUES + 2];
-    sort_side(&od->old, pr);
-    sort_side(&od->new, pc);
+    sort_side(&od->old, pr, od->old.sch != NULL);
+    sort_side(&od->new, pc, od->new.sch != NULL);
     long counts[MAX_VALUES + 2][MAX_VALUES + 2];
     for (int r = 0; r < od->old.nvalues; r++)
         for (int c = 0; c < od->new.nvalues; c++)
@@ -360,38 +375,6 @@ static const char *grouped(long n, char *buf)
     }
     *p = '\0';
     return buf;
-}
-
-/* Whether row r / column c of an output is worth showing: "no band" only
- * when some account has it. */
-static bool row_used(const output_diff *od, int r)
-{
-    if (!od->band_map || r != od->old.sch->nbands)
-        return true;
-    for (int c = 0; c < od->new.nvalues; c++)
-        if (od->counts[r][c])
-            return true;
-    return false;
-}
-
-static bool col_used(const output_diff *od, int c)
-{
-    if (!od->band_map || c != od->new.sch->nbands)
-        return true;
-    for (int r = 0; r < od->old.nvalues; r++)
-        if (od->counts[r][c])
-            return true;
-    return false;
-}
-
-static bool cell_changed(const output_diff *od, int r, int c)
-{
-    if (!od->band_map)
-        return strcmp(od->old.values[r], od->new.values[c]) != 0;
-    int nb_old = od->old.sch->nbands, nb_new = od->new.sch->nbands;
-    if (r < nb_old)
-        return c >= nb_new || od->band_map[r] != c;
-    return r - nb_old != c - nb_new;
 }
 
 typedef struct move {
@@ -451,35 +434,16 @@ static void print_matrix(FILE *f, const output_diff *od)
     }
     fprintf(f, "  %-*s", w + 4, "old \\ new");
     for (int c = 0; c < od->new.nvalues; c++)
-        if (col_used(od, c))
-            fprintf(f, "  %*s", cw[c], od->new.values[c]);
+        fprintf(f, "  %*s", cw[c], od->new.values[c]);
     fputc('\n', f);
     for (int r = 0; r < od->old.nvalues; r++) {
-        if (!row_used(od, r))
-            continue;
         fprintf(f, "  %-*s", w + 4, od->old.values[r]);
         for (int c = 0; c < od->new.nvalues; c++) {
             char tmp[32];
-            if (col_used(od, c))
-                fprintf(f, "  %*s", cw[c], grouped(od->counts[r][c], tmp));
+            fprintf(f, "  %*s", cw[c], grouped(od->counts[r][c], tmp));
         }
         fputc('\n', f);
     }
-}
-
-static void json_text(FILE *f, const char *s)
-{
-    putc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            putc(ch, f);
-    }
-    putc('"', f);
 }
 
 static void json_names(FILE *f, const policy *p, const policy *other)
@@ -492,21 +456,22 @@ static void json_names(FILE *f, const policy *p, const policy *other)
             continue;
         if (n++)
             fputs(", ", f);
-        json_text(f, p->outputs[i]->name);
+        json_write_string(f, p->outputs[i]->name);
     }
     putc(']', f);
 }
 
-static void json_values(FILE *f, const output_diff *od, const side *s, bool old)
+/* A side's values; null when there were too many to tabulate. */
+static void json_values(FILE *f, const output_diff *od, const side *s)
 {
+    if (od->too_many) {
+        fputs("null", f);
+        return;
+    }
     putc('[', f);
-    int n = 0;
     for (int i = 0; i < s->nvalues; i++) {
-        if (!(old ? row_used(od, i) : col_used(od, i)))
-            continue;
-        if (n++)
-            fputs(", ", f);
-        json_text(f, s->values[i]);
+        fputs(i ? ", " : "", f);
+        json_write_string(f, s->values[i]);
     }
     putc(']', f);
 }
@@ -514,35 +479,30 @@ static void json_values(FILE *f, const output_diff *od, const side *s, bool old)
 static void print_json(FILE *f, const differ *df, const scan *s, const policy *oldp, const policy *newp)
 {
     fputs("{\n  \"old\": ", f);
-    json_text(f, df->o->old_path);
+    json_write_string(f, df->o->old_path);
     fputs(",\n  \"new\": ", f);
-    json_text(f, df->o->new_path);
+    json_write_string(f, df->o->new_path);
     fputs(",\n  \"data\": ", f);
-    json_text(f, df->o->data_path);
+    json_write_string(f, df->o->data_path);
     fprintf(f, ",\n  \"accounts\": %ld,\n  \"rejected\": %ld,\n  \"outputs\": [", s->scored, s->rejected);
     for (int k = 0; k < df->nouts; k++) {
         const output_diff *od = &df->outs[k];
         fputs(k ? ",\n    {\"output\": " : "\n    {\"output\": ", f);
-        json_text(f, od->name);
+        json_write_string(f, od->name);
         fprintf(f, ", \"banded\": %s, \"changed\": %ld,\n     \"old_values\": ", od->band_map ? "true" : "false", od->changed);
-        json_values(f, od, &od->old, true);
+        json_values(f, od, &od->old);
         fputs(", \"new_values\": ", f);
-        json_values(f, od, &od->new, false);
+        json_values(f, od, &od->new);
         fputs(",\n     \"matrix\": ", f);
         if (od->too_many) {
             fputs("null}", f);
             continue;
         }
         putc('[', f);
-        int nr = 0;
         for (int r = 0; r < od->old.nvalues; r++) {
-            if (!row_used(od, r))
-                continue;
-            fputs(nr++ ? ", [" : "[", f);
-            int nc = 0;
+            fputs(r ? ", [" : "[", f);
             for (int c = 0; c < od->new.nvalues; c++)
-                if (col_used(od, c))
-                    fprintf(f, "%s%ld", nc++ ? ", " : "", od->counts[r][c]);
+                fprintf(f, "%s%ld", c ? ", " : "", od->counts[r][c]);
             putc(']', f);
         }
         fputs("]}", f);

@@ -29,6 +29,11 @@ typedef struct parse_ctx {
     bool owner_broken;                /* the last measure/group/scheme header failed */
     bool owner_none;                  /* a statement since the last owner failed */
     unsigned last_token_end;          /* where a missing ')' is reported */
+    /* A text that is an expression alone (calibrate --where): the scanner
+     * puts "let define_name =" before it, so it parses as a definition and
+     * every message about it points into the text as the user typed it. */
+    const char *define_name;
+    int define_step;
 } parse_ctx;
 
 /* Parses ctx->src, appending its declarations and comments to ctx.  Errors

@@ -256,7 +256,45 @@ static decl *load_file(loader *ld, source *src, const char *key, int depth)
     return list;
 }
 
-static policy *load(source *root, const char *key, const git_rev *git, diag *d)
+/* A name no declaration of the policy uses: base, else base_2, base_3... */
+static const char *unused_name(policy *p, const char *base)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s", base);
+    for (int n = 2;; n++) {
+        bool taken = false;
+        for (const decl *d = p->decls; d && !taken; d = d->next)
+            taken = d->name && strcmp(d->name, name) == 0;
+        if (!taken)
+            return arena_strdup(&p->arena, name);
+        snprintf(name, sizeof name, "%s_%d", base, n);
+    }
+}
+
+/* One more definition, parsed from an expression alone, after the rest. */
+static void add_definition(policy *p, source *text, const char *name, diag *d)
+{
+    add_source(p, text);
+    parse_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.arena = &p->arena;
+    ctx.diag = d;
+    ctx.src = text;
+    ctx.define_name = name;
+    parse_file(&ctx);
+    decl **tail = &p->decls;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = ctx.decls;
+}
+
+typedef struct extra_definition {
+    source *text;
+    const char *base;
+    const char **name;
+} extra_definition;
+
+static policy *load(source *root, const char *key, const git_rev *git, const extra_definition *extra, diag *d)
 {
     policy *p = xcalloc(1, sizeof *p);
     arena_init(&p->arena);
@@ -264,6 +302,10 @@ static policy *load(source *root, const char *key, const git_rev *git, diag *d)
     loader ld = {p, d, git, NULL, NULL, 0, NULL};
     int before = d->errors;
     p->decls = load_file(&ld, root, key, 0);
+    if (extra) {
+        *extra->name = unused_name(p, extra->base);
+        add_definition(p, extra->text, *extra->name, d);
+    }
     for (int i = 0; i < ld.nseen; i++)
         free(ld.seen[i]);
     free(ld.seen);
@@ -286,12 +328,24 @@ policy *policy_load(const char *path, diag *d)
         return NULL;
     }
     char real[PATH_MAX];
-    return load(src, realpath(path, real) ? real : path, NULL, d);
+    return load(src, realpath(path, real) ? real : path, NULL, NULL, d);
+}
+
+policy *policy_load_with_expr(const char *path, const char *label, const char *text, const char *base, const char **name, diag *d)
+{
+    source *src = source_load(path);
+    if (!src) {
+        diag_plain_error(d, "cannot read policy '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    char real[PATH_MAX];
+    extra_definition extra = {source_from_string(label, text, strlen(text)), base, name};
+    return load(src, realpath(path, real) ? real : path, NULL, &extra, d);
 }
 
 policy *policy_load_string(const char *path, const char *text, diag *d)
 {
-    return load(source_from_string(path, text, strlen(text)), path, NULL, d);
+    return load(source_from_string(path, text, strlen(text)), path, NULL, NULL, d);
 }
 
 policy *policy_load_rev(const char *rev, const char *path, diag *d)
@@ -313,7 +367,7 @@ policy *policy_load_rev(const char *rev, const char *path, diag *d)
     else if (!(src = git_source_load(&g, top, err, sizeof err)))
         diag_plain_error(d, "cannot read policy '%s:%s': %s", rev, path, err);
     else
-        p = load(src, top, &g, d);
+        p = load(src, top, &g, NULL, d);
     free(top);
     free(joined);
     git_rev_close(&g);

@@ -64,6 +64,12 @@ policy *policy_load_string(const char *path, const char *text, diag *d);
 /* The policy at path (relative to the current directory) as it was at a
  * git revision, its imports read at the same revision. */
 policy *policy_load_rev(const char *rev, const char *path, diag *d);
+/* The policy at path with one more definition, whose expression is text
+ * alone (calibrate --where), named in messages as label.  It is given base
+ * as its name, or base_2, base_3... if the policy uses that name; *name
+ * says which. */
+policy *policy_load_with_expr(const char *path, const char *label, const char *text, const char *base,
+                              const char **name, diag *d);
 void policy_free(policy *p);
 
 symbol *policy_lookup(const policy *p, const char *name);

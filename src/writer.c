@@ -132,31 +132,51 @@ static void csv_cell(writer *w, const char *s, size_t n)
     put(w, "\"", 1);
 }
 
+/* The escape for one byte of a JSON string, or NULL when it needs none. */
+static const char *json_escape(unsigned char ch, char esc[8])
+{
+    if (ch >= 0x20 && ch != '"' && ch != '\\')
+        return NULL;
+    if (ch == '"' || ch == '\\')
+        snprintf(esc, 8, "\\%c", ch);
+    else if (ch == '\n')
+        snprintf(esc, 8, "\\n");
+    else if (ch == '\r')
+        snprintf(esc, 8, "\\r");
+    else if (ch == '\t')
+        snprintf(esc, 8, "\\t");
+    else
+        snprintf(esc, 8, "\\u%04x", ch);
+    return esc;
+}
+
 static void json_string(writer *w, const char *s, size_t n)
 {
     put(w, "\"", 1);
     size_t start = 0;
+    char esc[8];
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+        if (!json_escape((unsigned char)s[i], esc))
             continue;
         put(w, s + start, i - start);
-        char esc[8];
-        if (ch == '"' || ch == '\\')
-            snprintf(esc, sizeof esc, "\\%c", ch);
-        else if (ch == '\n')
-            snprintf(esc, sizeof esc, "\\n");
-        else if (ch == '\r')
-            snprintf(esc, sizeof esc, "\\r");
-        else if (ch == '\t')
-            snprintf(esc, sizeof esc, "\\t");
-        else
-            snprintf(esc, sizeof esc, "\\u%04x", ch);
         puts_(w, esc);
         start = i + 1;
     }
     put(w, s + start, n - start);
     put(w, "\"", 1);
+}
+
+void json_write_string(FILE *f, const char *s)
+{
+    char esc[8];
+    putc('"', f);
+    for (; *s; s++) {
+        if (json_escape((unsigned char)*s, esc))
+            fputs(esc, f);
+        else
+            putc(*s, f);
+    }
+    putc('"', f);
 }
 
 /* The value part of an output in JSON: numbers bare, text quoted. */

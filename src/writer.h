@@ -20,6 +20,10 @@ void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slot
 /* Finishes the document; false when writing failed (disk full...). */
 bool writer_close(writer *w);
 
+/* A JSON string with everything JSON requires escaped, for the verbs that
+ * write small JSON documents of their own (diff, calibrate). */
+void json_write_string(FILE *f, const char *s);
+
 /* Shared with explain: a value as text ("na" for na). */
 int value_format(rb_value v, const scheme *sch, char *buf, size_t cap);
 
