@@ -8,6 +8,8 @@
 #include "compile.h"
 #include "date.h"
 #include "eval.h"
+#include "git_source.h"
+#include "report.h"
 #include "num.h"
 #include "policy.h"
 #include "reader.h"
@@ -448,6 +450,66 @@ static void test_compiler(void)
     policy_free(p);
 }
 
+/* Paths at a git revision: what an import resolves to. */
+static void test_git_paths(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        {"rules/p.rules", "rules/p.rules"},
+        {"./rules/./p.rules", "rules/p.rules"},
+        {"rules/gitlab/../common.rules", "rules/common.rules"},
+        {"a//b", "a/b"},
+        {"a/b/..", "a"},
+        {"a/..", ""},
+        {"../p.rules", NULL},
+        {"a/../../p.rules", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = git_path_normalize(cases[i].in);
+        CHECK(cases[i].out ? got && strcmp(got, cases[i].out) == 0 : got == NULL);
+        free(got);
+    }
+    char *rev, *path;
+    CHECK(git_rev_spec("HEAD~1:rules/p.rules", &rev, &path) && strcmp(rev, "HEAD~1") == 0 && strcmp(path, "rules/p.rules") == 0);
+    free(rev);
+    free(path);
+    CHECK(!git_rev_spec("rules/p.rules", &rev, &path));
+    CHECK(!git_rev_spec(":p.rules", &rev, &path));
+    CHECK(!git_rev_spec("HEAD:", &rev, &path));
+}
+
+static long histogram_total(const histogram *h)
+{
+    long n = 0;
+    for (int i = 0; i < h->used; i++)
+        n += h->bins[i];
+    return n;
+}
+
+/* The report's histogram widens as values arrive and loses none. */
+static void test_histogram(void)
+{
+    histogram h;
+    memset(&h, 0, sizeof h);
+    for (int i = 0; i < 1000; i++)
+        histogram_add(&h, i / 1000.0);
+    CHECK(h.count == 1000 && histogram_total(&h) == 1000);
+    CHECK(h.min == 0 && h.max == 0.999);
+    CHECK(h.used <= HIST_BINS);
+    /* An outlier far above, then one far below: still every value, and
+     * each bin covers the values it claims. */
+    histogram_add(&h, 1e6);
+    histogram_add(&h, -5e5);
+    CHECK(h.count == 1002 && histogram_total(&h) == 1002 && h.used <= HIST_BINS);
+    CHECK(h.origin * h.width <= -5e5 && (h.origin + h.used) * h.width > 1e6);
+    histogram_add(&h, 1.0 / 0.0); /* not a number a chart can place: ignored */
+    CHECK(h.count == 1002);
+    histogram g;
+    memset(&g, 0, sizeof g);
+    for (int i = 0; i < 5; i++)
+        histogram_add(&g, 7);
+    CHECK(g.used == 1 && g.bins[0] == 5);
+}
+
 int main(void)
 {
     test_numbers();
@@ -457,6 +519,8 @@ int main(void)
     test_diagnostics();
     test_readers();
     test_compiler();
+    test_git_paths();
+    test_histogram();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
