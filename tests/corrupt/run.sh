@@ -252,8 +252,29 @@ test_data() { # NAME FILE RECORDS BAD
     if [ "$fsane" -eq 1 ] && [ "$ssane" -eq 1 ] && [ "$frc" -ne "$src" ]; then
         fail "--on-error fail exits $frc but skip exits $src"
     fi
+
+    # The other verbs read the data through the same pass: the same file
+    # must get the same verdict, the same rejected count, and no partial
+    # output file.
+    out3=$w/report.html
+    rm -f "$out3" "$out3".tmp.*
+    run "$rubric" report "$policy" "$f" --as-of "$asof" -o "$out3"
+    prc=$?
+    cp "$w/err" "$w/report.err"
+    if expect_exit report "$prc" 0 1; then
+        [ "$fsane" -eq 1 ] && [ "$prc" -ne "$frc" ] && fail "report exits $prc but run exits $frc"
+        if [ "$prc" -eq 0 ]; then expect_no_tmp report "$out3"; else expect_no_output report "$out3"; fi
+    fi
+    run "$rubric" diff "$policy" "$policy" "$f" --as-of "$asof" --on-error skip -f csv -o "$w/diff.csv"
+    drc=$?
+    cp "$w/err" "$w/diff.err"
+    if expect_exit diff "$drc" 0 1 && [ "$ssane" -eq 1 ]; then
+        [ "$drc" -ne "$src" ] && fail "diff --on-error skip exits $drc but run exits $src"
+        [ "$(rejected_count "$w/err")" -ne "$rejected" ] && fail "diff rejects $(rejected_count "$w/err") records, run $rejected"
+        [ -e "$w/diff.csv" ] && [ "$(wc -l <"$w/diff.csv")" -ne 1 ] && fail "diff of a policy with itself lists changes"
+    fi
     [ -n "$reasons" ] && keep "$name" "$f"
-    rm -f "$out" "$out2"
+    rm -f "$out" "$out2" "$out3" "$w/diff.csv"
 }
 
 # ---- the driver -------------------------------------------------------------------
