@@ -9,7 +9,17 @@ join it derives what `rubric diff` must print:
   - --format csv: `ID,output,old,new`, one row per account and common output
     whose cell changed, in data order, outputs in NEW's order;
   - --format json: per common output the transition matrix tallied from the
-    join, `changed`, the value lists; only_in_old / only_in_new; accounts.
+    join, `changed`, `banded`, the value lists; only_in_old / only_in_new;
+    accounts.
+
+In both, a value no band line catches ("no band") is an empty cell, as
+`rubric run --format csv` prints it, so it is tallied under "na" and the
+value lists never hold "no band".  An output is banded (compared by band
+name) when both versions give it a scheme; a side with a scheme lists all
+its bands in declared order, then "na"; a side without lists the distinct
+values seen (numbers ascending by value, then text in byte order, then "na"
+if any account is na).  A side that would list more than 10 values makes
+matrix, old_values and new_values null.
 
 Policy pairs: use_case_adoption_v1 vs use_case_health, use_case_health vs
 itself with --param onboarding_period on NEW, use_case_health vs copies with
@@ -20,7 +30,8 @@ generated accounts per seed (seeds never used by the other reference checks)
 plus small hand-written edge files.
 
 Prints "ok - NAME" / "not ok - NAME" (with the first differences) per
-comparison; exits 1 if any failed.  Python 3 standard library only.
+comparison and, last, "N passed, N failed"; exits 1 if any failed.  Python 3
+standard library only.
 """
 import csv
 import difflib
@@ -48,13 +59,15 @@ V1_COLUMNS = ["merge_request_users_l28d", "smau_verify_l28d",
 V1_EDGES = {"merge_request_users_l28d": [20, 25], "smau_verify_l28d": [20, 25],
             "smau_secure_l28d": [15, 20], "smau_release_l28d": [5, 10]}
 
-failures = 0
+failures = passes = 0
 
 
 def report(name, good, details=()):
-    global failures
+    global failures, passes
     print(("ok - " if good else "not ok - ") + name)
-    if not good:
+    if good:
+        passes += 1
+    else:
         failures += 1
         lines = [l for d in details for l in str(d).splitlines()]
         for line in lines[:14]:
@@ -199,20 +212,25 @@ def check_diff(name, rubric, old, new, data, old_opts=(), new_opts=(), cwd=None,
                (banded_new, scheme_bands(os.path.join(cwd or "", new_file))))
 
 
-def value_list(doc_values, cells, banded, bands):
-    """The value list the contract asks for, or a complaint."""
-    if banded:
-        want = bands + ["na"]
-        return None if doc_values == want else "expected %r" % want
+def is_number(cell):
+    try:
+        Fraction(cell)
+        return True
+    except ValueError:
+        return False
+
+
+def value_list(cells, bands):
+    """The value list of one side: with a scheme (bands, declared order) all
+    its bands then "na", seen or not; without (bands None) the distinct
+    printed values seen, numbers ascending by value, then text in byte
+    order, then "na" if any cell is empty (na or no band)."""
+    if bands is not None:
+        return bands + ["na"]
     seen = {c for c in cells if c != ""}
-    listed = [v for v in doc_values if v != "na"]
-    if "na" in doc_values and doc_values[-1] != "na":
-        return "'na' is not last"
-    if "" in cells and "na" not in doc_values:
-        return "'na' seen but not listed"
-    if len(set(listed)) != len(listed) or set(listed) != seen:
-        return "expected the distinct values seen: %r" % sorted(seen)[:12]
-    return None
+    nums = sorted((c for c in seen if is_number(c)), key=Fraction)
+    texts = sorted((c for c in seen if not is_number(c)), key=lambda c: c.encode("utf-8"))
+    return nums + texts + (["na"] if "" in cells else [])
 
 
 def check_json(name, doc, old, new, o, n, pairs, common, want_rows, old_info, new_info):
@@ -252,28 +270,33 @@ def check_json(name, doc, old, new, o, n, pairs, common, want_rows, old_info, ne
         if entry.get("changed") != changed_rows.get(out, 0):
             problems.append("%s: changed %r, expected %d (rows of the csv join)"
                             % (out, entry.get("changed"), changed_rows.get(out, 0)))
-        ov, nv = entry.get("old_values") or [], entry.get("new_values") or []
-        for side, vals, cells, (banded, bands) in (("old", ov, olds, old_info),
-                                                   ("new", nv, news, new_info)):
-            bad = value_list(vals, cells, out in banded, bands)
-            if bad:
-                problems.append("%s: %s_values %r: %s" % (out, side, vals[:12], bad))
-        matrix = entry.get("matrix")
-        if matrix is None:
-            # Allowed only for a side without bands and > 10 distinct values.
-            many = [len(set(cells) - {""}) > 10 and out not in info[0]
-                    for cells, info in ((olds, old_info), (news, new_info))]
-            if not any(many):
-                problems.append("%s: matrix is null" % out)
+        schemes = [info[1] if out in info[0] else None for info in (old_info, new_info)]
+        banded = None not in schemes
+        if entry.get("banded") is not banded:
+            problems.append("%s: banded %r, expected %r (%s)"
+                            % (out, entry.get("banded"), banded,
+                               " and ".join(("banded" if sc else "not banded") + " in " + side
+                                            for sc, side in zip(schemes, ("OLD", "NEW")))))
+        ov, nv = value_list(olds, schemes[0]), value_list(news, schemes[1])
+        if len(ov) > 10 or len(nv) > 10:
+            # Too many values on a side: no matrix and no value lists.
+            for key in ("matrix", "old_values", "new_values"):
+                if entry.get(key, 0) is not None:
+                    problems.append("%s: %s %s, expected null (%d old and %d new values)"
+                                    % (out, key, str(entry.get(key, "absent"))[:80],
+                                       len(ov), len(nv)))
             continue
+        for side, vals, want in (("old", entry.get("old_values"), ov),
+                                 ("new", entry.get("new_values"), nv)):
+            if vals != want:
+                problems.append("%s: %s_values %r, expected %r" % (out, side, vals, want))
         tally = [[0] * len(nv) for _ in ov]
         for a, b in zip(olds, news):
-            a, b = a or "na", b or "na"
-            if a in ov and b in nv:
-                tally[ov.index(a)][nv.index(b)] += 1
-        if matrix != tally:
-            problems.append("%s: matrix %r, tallied from the runs %r" % (out, matrix, tally))
-    report(name + ": json changed counts, value lists and matrices (%d outputs)"
+            tally[ov.index(a or "na")][nv.index(b or "na")] += 1
+        if entry.get("matrix") != tally:
+            problems.append("%s: matrix %r, tallied from the runs %r"
+                            % (out, entry.get("matrix"), tally))
+    report(name + ": json changed counts, banded, value lists and matrices (%d outputs)"
            % len(outputs), not problems, problems)
 
 
@@ -305,9 +328,9 @@ def v1_value(rng, col, lic):
 
 
 def gen_path(rubric):
-    """build/gen_accounts beside the binary (rubric or build/rubric), else
-    in this repository."""
-    here = os.path.dirname(os.path.abspath(rubric))
+    """build/gen_accounts beside the binary given on the command line
+    (rubric or build/rubric), else in this repository."""
+    here = os.path.dirname(os.path.abspath(sys.argv[1]))
     for gen in (os.path.join(here, "build", "gen_accounts"), os.path.join(here, "gen_accounts")):
         if os.path.exists(gen):
             return gen
@@ -402,8 +425,8 @@ def edited_copy(work, name, edits):
     return path
 
 
-# Outputs that change kind: banded in OLD and a plain number in NEW, or the
-# other way, and NEW with another scheme (other band names).
+# Outputs that change kind: banded in OLD and a plain number (or text) in
+# NEW, or the other way, and NEW with another scheme (other band names).
 KINDS_OLD = """\
 policy "diff check: kinds, old"
 input licenses_sold: number
@@ -427,12 +450,18 @@ measure ci = ci_pipeline_users_l28d / licenses_sold
 
 metric seats = licenses_sold
 metric old_only = 1
+
+measure dep = ci_pipeline_users_l28d / licenses_sold
+  red    < 25%
+  yellow < 50%
+  green  otherwise
 """
 KINDS_NEW = """\
 policy "diff check: kinds, new"
 input licenses_sold: number
 input git_ops_users_l28d: number
 input ci_pipeline_users_l28d: number
+input deployment: text
 
 scheme tiers
   low  scores 0   when < 50
@@ -451,7 +480,27 @@ measure ci = ci_pipeline_users_l28d / licenses_sold
   high otherwise
 
 metric usage = git_ops_users_l28d / licenses_sold
+metric dep = deployment
 """
+
+# For the kinds pair: on one side `seats` (licenses_sold) and `usage`
+# (1 / licenses_sold) take exactly 10 distinct values, ordered by value
+# (not as text: 10 < 100 < 1e3, -3 first), and `dep` text values in byte
+# order (SaaS < Self-Managed < d\u00e9di\u00e9 < saas).  ROWS10 alone: 10 values,
+# tabulated; with NA_ROW: 10 values and "na", over 10, no matrix; the
+# first 9 with NA_ROW: 9 and "na", tabulated.
+KINDS_HEADER = "account_id,licenses_sold,git_ops_users_l28d,ci_pipeline_users_l28d,deployment"
+ROWS10 = ["k-10,10,1,1,saas", "k-100,100,1,60,SaaS", "k-2,2,1,1,Self-Managed",
+          "k-1e3,1e3,1,300,saas", "k-minus-3,-3,1,-1,d\u00e9di\u00e9", "k-0.5,0.5,1,0.2,",
+          "k-7,7,1,3,zeta", "k-2.5,2.5,1,1,self-managed", "k-1,1,1,1,saas", "k-9,9,1,9,SaaS"]
+NA_ROW = "k-none,,1,1,saas"
+
+
+def kinds_file(work, name, rows):
+    path = os.path.join(work, name)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join([KINDS_HEADER] + rows) + "\n")
+    return path
 
 
 # --- git revisions -----------------------------------------------------------
@@ -587,9 +636,12 @@ def check_git(rubric, work, data):
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: diff_check.py RUBRIC_BINARY WORK_DIR")
-    rubric = os.path.abspath(sys.argv[1])
     work = os.path.abspath(sys.argv[2])
     os.makedirs(work, exist_ok=True)
+    # A copy of the binary, so that a rebuild while this runs does not
+    # change (or remove) the program under test halfway.
+    rubric = os.path.join(work, "rubric-under-test")
+    shutil.copy2(os.path.abspath(sys.argv[1]), rubric)
     rc, out, err = run([rubric, "diff", "--help"])
     if rc != 0:
         report("rubric diff --help", False, err.splitlines()[:3])
@@ -629,6 +681,10 @@ def main():
         write(kinds[-1], text)
     check_diff("edge: outputs change kind (banded <-> number) and scheme", rubric, kinds[0],
                kinds[1], edge, extra=asof)
+    for label, rows in (("10 values", ROWS10), ("10 values and na", ROWS10 + [NA_ROW]),
+                        ("9 values and na", ROWS10[:9] + [NA_ROW])):
+        check_diff("kinds: one side with %s" % label, rubric, kinds[0], kinds[1],
+                   kinds_file(work, "kinds-%s.csv" % label.replace(" ", "-"), rows), extra=asof)
 
     # A record only OLD rejects (v1's tier is an enumeration) and one both
     # reject: skipped, neither is in both runs' output, so not in the join;
@@ -683,6 +739,7 @@ def main():
         check_git(rubric, work, d4242)
     except (RuntimeError, OSError) as e:
         report("git revisions: setup", False, [str(e)])
+    print("%d passed, %d failed" % (passes, failures))
     sys.exit(1 if failures else 0)
 
 
