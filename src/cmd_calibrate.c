@@ -313,6 +313,21 @@ static bool parse_target(const char *spec, const scheme *sch, int64_t *share)
     return true;
 }
 
+/* How many of the sorted values are below cut (or at most cut). */
+static long count_below(const rb_num *x, long n, rb_num cut, bool or_equal)
+{
+    long lo = 0, hi = n;
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        int c = num_cmp(x[mid], cut);
+        if (c < 0 || (or_equal && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The cut between consecutive bands (in value order) is the quantile at
  * the share of accounts below it.  Where values tie at the cut, `<` or
  * `<=` decides which band they fall in: the one whose count comes nearer
@@ -332,18 +347,15 @@ static int suggest(const calibrator *cal, const int64_t *share, bool ascend, sug
         }
         below += share[out[k].band];
         rb_num cut = quantile(cal->values, n, below, SHARE_UNIT);
-        long lt = from, le;
-        while (lt < n && num_cmp(cal->values[lt], cut) < 0)
-            lt++;
-        le = lt;
-        while (le < n && num_cmp(cal->values[le], cut) == 0)
-            le++;
+        long lt = count_below(cal->values, n, cut, false), le = count_below(cal->values, n, cut, true);
         double want = (double)n * (double)below / SHARE_UNIT;
         bool take_le = fabs((double)le - want) < fabs((double)lt - want);
+        long upto = take_le ? le : lt;
         out[k].op = take_le ? OP_LE : OP_LT;
         out[k].limit = cut;
-        out[k].accounts = (take_le ? le : lt) - from;
-        from = take_le ? le : lt;
+        out[k].accounts = upto > from ? upto - from : 0;
+        if (upto > from)
+            from = upto;
     }
     return nb;
 }
