@@ -463,6 +463,8 @@ bool report_write_html(FILE *f, const report *r)
             histogram_chart(f, &r->measures[i]);
         fputs("</div>\n</section>\n", f);
     }
+    if (!r->ngroups && !r->ncounts && !r->nmeasures)
+        fputs("<p class=\"note\">This policy has no measure, roll-up or count of bands to chart.</p>\n", f);
     fputs("<footer>Made by <code>rubric report</code>; every chart is drawn from this one file, which fetches nothing.</footer>\n</body>\n</html>\n", f);
     return fflush(f) == 0 && !ferror(f);
 }
