@@ -58,6 +58,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         policy_free(p);
     }
+
+    /* The same bytes as a one-line calibrate --where condition on a fixed
+     * policy: the scanner's "let NAME =" prelude, then check and compile. */
+    if (!memchr(text, '\n', size) && !memchr(text, '\r', size) && strlen(text) == size) {
+        diag_init(&d, sink);
+        const char *name = NULL;
+        policy *w = policy_load_with_expr("tests/golden/fixtures/calibrate/scores.rules", "--where", text,
+                                          "calibrate_cohort", &name, &d);
+        if (w) {
+            param_setting as_of = {"as_of", "2026-03-31", NULL};
+            program *prog = compile_policy(w, &as_of, 1, &d);
+            if (prog) {
+                frame f;
+                frame_init(&f, prog);
+                for (int i = 0; i < prog->ninputs; i++)
+                    f.slots[i] = value_na();
+                eval_account(prog, &f);
+                frame_free(&f);
+                program_free(prog);
+            }
+            policy_free(w);
+        }
+    }
     free(text);
     return 0;
 }
