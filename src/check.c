@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "value.h"
 #include "policy.h"
 #include "xalloc.h"
 
@@ -525,6 +526,9 @@ static void check_scheme(checker *c, scheme *s)
         n++;
     if (n == 0)
         diag_error(c->d, s->decl->name_loc, "scheme '%s' has no bands (lines such as 'green scores 100 when >= 75')", s->name);
+    /* A value carries its band in a signed byte. */
+    if (n > MAX_BANDS)
+        diag_error(c->d, s->decl->name_loc, "scheme '%s' has %d bands; a scheme has at most %d", s->name, n, MAX_BANDS);
     s->bands = arena_alloc(&c->p->arena, (size_t)(n ? n : 1) * sizeof *s->bands);
     s->rules = arena_alloc(&c->p->arena, (size_t)(n ? n : 1) * sizeof *s->rules);
     for (band_rule *r = s->decl->bands; r; r = r->next) {

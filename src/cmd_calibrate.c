@@ -177,7 +177,9 @@ static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
     }
     cal->accounts++;
     rb_value v = *eval_symbol_value(cal->prog, f, cal->measure);
-    if (v.kind == VK_NA) {
+    /* A number past what a double holds (an overflow) has no place in a
+     * distribution: na, as run's JSON shows it (null). */
+    if (v.kind == VK_NA || (v.u.num.q == 0 && !isfinite(v.u.num.d))) {
         cal->na++;
         return;
     }
@@ -200,17 +202,38 @@ static int by_value(const void *a, const void *b)
     return num_cmp(x, y);
 }
 
-/* Type 7: h = (n-1)p; x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
- * p is the fraction pn/pd, so the interpolation stays exact. */
-static rb_num quantile(const rb_num *x, long n, int64_t pn, int64_t pd)
+/* a + f(b - a); where b - a overflows a double, (1 - f)a + fb. */
+static rb_num between(rb_num a, rb_num b, rb_num f)
 {
-    __int128 h = (__int128)(n - 1) * pn;
-    long lo = (long)(h / pd);
-    int64_t rem = (int64_t)(h % pd);
-    if (rem == 0 || lo + 1 >= n)
-        return x[lo];
-    rb_num frac = num_from_frac(rem, pd);
-    return num_add(x[lo], num_mul(frac, num_sub(x[lo + 1], x[lo])));
+    rb_num v = num_add(a, num_mul(f, num_sub(b, a)));
+    if (v.q || isfinite(v.d))
+        return v;
+    double fd = num_to_double(f);
+    return num_inexact((1 - fd) * num_to_double(a) + fd * num_to_double(b));
+}
+
+/* Type 7: h = (n-1)p; x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
+ * p is a fraction, so the interpolation stays exact (a share that is not
+ * one, from a parameter's double, interpolates in doubles). */
+static rb_num quantile(const rb_num *x, long n, rb_num p)
+{
+    long lo;
+    rb_num frac;
+    if (p.q) {
+        __int128 h = (__int128)(n - 1) * p.p;
+        lo = (long)(h / p.q);
+        int64_t rem = (int64_t)(h % p.q);
+        if (rem == 0 || lo + 1 >= n)
+            return x[lo];
+        frac = num_from_frac(rem, p.q);
+    } else {
+        double h = (double)(n - 1) * p.d;
+        lo = (long)floor(h);
+        if (lo + 1 >= n || h == floor(h))
+            return x[lo < n ? lo : n - 1];
+        frac = num_inexact(h - floor(h));
+    }
+    return between(x[lo], x[lo + 1], frac);
 }
 
 /* Exact while the sum fits in a fraction; otherwise a compensated sum of
@@ -225,7 +248,7 @@ static double mean_of(const rb_num *x, long n)
             sum = num_add(sum, x[i]);
             exact = sum.q != 0;
         }
-        double v = num_to_double(x[i]), t = s + v;
+        double v = num_to_double(x[i]) / (double)n, t = s + v; /* divided first: no overflow */
         comp += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
         s = t;
     }
@@ -234,7 +257,7 @@ static double mean_of(const rb_num *x, long n)
         if (mean.q)
             return num_to_double(mean);
     }
-    return (s + comp) / (double)n;
+    return s + comp;
 }
 
 /* Whether higher values mean better bands: read off the first band line
@@ -252,15 +275,30 @@ static bool bands_ascend(const step *st)
     return true;
 }
 
-/* "green=30%,yellow=40%" as a share per band; the one band left out takes
- * the rest.  shares are fractions over 10^6 (a share is at most 100% with
- * four decimals of a percent). */
-enum { SHARE_UNIT = 1000000 };
-
-static bool parse_target(const char *spec, const scheme *sch, int64_t *share)
+/* Bands a measure can give: those with a line of their own. */
+static void bands_in_play(const step *st, int nbands, bool *in_play)
 {
-    bool named[64] = {false};
-    int64_t total = 0;
+    for (int b = 0; b < nbands; b++)
+        in_play[b] = false;
+    for (int i = 0; st && i < st->ntests; i++)
+        in_play[st->tests[i].band] = true;
+}
+
+static void trim_span(const char **s, const char **end)
+{
+    while (*s < *end && (**s == ' ' || **s == '\t'))
+        (*s)++;
+    while (*end > *s && ((*end)[-1] == ' ' || (*end)[-1] == '\t'))
+        (*end)--;
+}
+
+/* "green=30%,yellow=40%" as an exact share per band.  Of the bands the
+ * measure has lines for, the one left out takes the rest; a band it has
+ * no line for gets nothing unless named. */
+static bool parse_target(const char *spec, const scheme *sch, const step *st, rb_num *share, bool *wanted)
+{
+    bool named[MAX_BANDS] = {false};
+    rb_num total = num_from_int(0), zero = num_from_int(0), one = num_from_int(1);
     const char *s = spec;
     while (*s) {
         const char *eq = strchr(s, '='), *comma = strchr(s, ',');
@@ -270,8 +308,11 @@ static bool parse_target(const char *spec, const scheme *sch, int64_t *share)
             fprintf(stderr, "rubric calibrate: --target wants BAND=SHARE, as in green=30%%,yellow=40%%: '%.*s'\n", (int)(comma - s), s);
             return false;
         }
+        const char *name = s, *name_end = eq, *val = eq + 1, *val_end = comma;
+        trim_span(&name, &name_end);
+        trim_span(&val, &val_end);
         char band[128];
-        snprintf(band, sizeof band, "%.*s", (int)(eq - s), s);
+        snprintf(band, sizeof band, "%.*s", (int)(name_end - name), name);
         int b = scheme_band_index(sch, band);
         if (b < 0) {
             const char *best = closest_name(band, sch->bands, sch->nbands);
@@ -280,10 +321,9 @@ static bool parse_target(const char *spec, const scheme *sch, int64_t *share)
             return false;
         }
         rb_num v;
-        if (!num_parse(eq + 1, (size_t)(comma - eq - 1), true, &v) || num_cmp(v, num_from_int(0)) < 0 ||
-            num_cmp(v, num_from_int(1)) > 0) {
+        if (!num_parse(val, (size_t)(val_end - val), true, &v) || num_cmp(v, zero) < 0 || num_cmp(v, one) > 0) {
             fprintf(stderr, "rubric calibrate: --target: the share of %s must be between 0%% and 100%%, not '%.*s'\n",
-                    band, (int)(comma - eq - 1), eq + 1);
+                    band, (int)(val_end - val), val);
             return false;
         }
         if (named[b]) {
@@ -291,25 +331,32 @@ static bool parse_target(const char *spec, const scheme *sch, int64_t *share)
             return false;
         }
         named[b] = true;
-        share[b] = (int64_t)llround(num_to_double(v) * SHARE_UNIT);
-        total += share[b];
+        share[b] = v;
+        total = num_add(total, v);
         s = *comma ? comma + 1 : comma;
     }
+    bool in_play[MAX_BANDS];
+    bands_in_play(st, sch->nbands, in_play);
     int left = -1, nleft = 0;
-    for (int b = 0; b < sch->nbands; b++)
-        if (!named[b]) {
+    for (int b = 0; b < sch->nbands; b++) {
+        wanted[b] = named[b] || in_play[b];
+        if (!named[b])
+            share[b] = zero;
+        if (!named[b] && in_play[b]) {
             left = b;
             nleft++;
         }
-    if (nleft > 1 || total > SHARE_UNIT || (nleft == 0 && total != SHARE_UNIT)) {
+    }
+    int over = num_cmp(total, one);
+    if (nleft > 1 || over > 0 || (nleft == 0 && over != 0)) {
         fprintf(stderr, "rubric calibrate: --target: %s\n",
-                nleft > 1 ? "name every band but one (that one takes the rest)"
-                : total > SHARE_UNIT ? "the shares add up to more than 100%"
+                nleft > 1 ? "name every band the measure gives but one (that one takes the rest)"
+                : over > 0 ? "the shares add up to more than 100%"
                 : "the shares add up to less than 100% and no band is left to take the rest");
         return false;
     }
     if (left >= 0)
-        share[left] = SHARE_UNIT - total;
+        share[left] = num_sub(one, total);
     return true;
 }
 
@@ -332,23 +379,28 @@ static long count_below(const rb_num *x, long n, rb_num cut, bool or_equal)
  * the share of accounts below it.  Where values tie at the cut, `<` or
  * `<=` decides which band they fall in: the one whose count comes nearer
  * the target is taken (`<` on a tie), the next band's line its complement. */
-static int suggest(const calibrator *cal, const int64_t *share, bool ascend, suggestion *out)
+static int suggest(const calibrator *cal, const rb_num *share, const bool *wanted, bool ascend, suggestion *out)
 {
-    int nb = cal->sch->nbands;
+    int order[MAX_BANDS], nb = 0;
+    for (int k = 0; k < cal->sch->nbands; k++) {
+        int b = ascend ? k : cal->sch->nbands - 1 - k;
+        if (wanted[b])
+            order[nb++] = b;
+    }
     long n = cal->nvalues, from = 0;
-    int64_t below = 0;
+    rb_num below = num_from_int(0);
     for (int k = 0; k < nb; k++) {
-        out[k].band = ascend ? k : nb - 1 - k;
+        out[k].band = order[k];
         if (k == nb - 1) {
             out[k].op = k == 0 ? OP_GE : out[k - 1].op == OP_LT ? OP_GE : OP_GT;
             out[k].limit = k ? out[k - 1].limit : cal->values[0];
             out[k].accounts = n - from;
             break;
         }
-        below += share[out[k].band];
-        rb_num cut = quantile(cal->values, n, below, SHARE_UNIT);
+        below = num_add(below, share[out[k].band]);
+        rb_num cut = quantile(cal->values, n, below);
         long lt = count_below(cal->values, n, cut, false), le = count_below(cal->values, n, cut, true);
-        double want = (double)n * (double)below / SHARE_UNIT;
+        double want = (double)n * num_to_double(below);
         bool take_le = fabs((double)le - want) < fabs((double)lt - want);
         long upto = take_le ? le : lt;
         out[k].op = take_le ? OP_LE : OP_LT;
@@ -360,7 +412,24 @@ static int suggest(const calibrator *cal, const int64_t *share, bool ascend, sug
     return nb;
 }
 
-static void number_text(rb_num n, char *buf) { num_format(n, buf); }
+/* A number for JSON: null where it is not finite (it cannot be, but a JSON
+ * reader must never see nan). */
+static void number_text(rb_num n, char *buf)
+{
+    if (n.q == 0 && !isfinite(n.d))
+        strcpy(buf, "null");
+    else
+        num_format(n, buf);
+}
+
+/* A suggested threshold in full, ready to paste into the policy: as a
+ * percentage where the policy writes its thresholds that way. */
+static void exact_number(rb_num n, bool percent, char *buf, size_t cap)
+{
+    char digits[40]; /* num_format writes at most 32 */
+    number_text(percent ? num_mul(n, num_from_int(100)) : n, digits);
+    snprintf(buf, cap, "%s%s", digits, percent ? "%" : "");
+}
 
 /* For people: six significant digits, as a percentage where the policy
  * writes its thresholds that way. */
@@ -443,7 +512,7 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
     fprintf(f, "\nsuggested for %s:\n", o->target);
     for (int k = 0; k < nsug; k++) {
         char buf[64];
-        human_number(sug[k].limit, pct, buf, sizeof buf);
+        exact_number(sug[k].limit, pct, buf, sizeof buf);
         fprintf(f, "  %-*s  %8ld", w, cal->sch->bands[sug[k].band], sug[k].accounts);
         print_share(f, sug[k].accounts, cal->nvalues);
         fprintf(f, "  %-2s %s\n", op_text(sug[k].op), buf);
@@ -512,7 +581,8 @@ int cmd_calibrate(int argc, char **argv)
     memset(&sc, 0, sizeof sc);
     outfile out = {0};
     int status = EXIT_USAGE;
-    int64_t share[64] = {0};
+    rb_num share[MAX_BANDS];
+    bool wanted[MAX_BANDS];
     const char *cohort = NULL;
     policy *pol = load_with_cohort(&o, &cohort, &d);
     program *prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
@@ -533,7 +603,7 @@ int cmd_calibrate(int argc, char **argv)
             fprintf(stderr, "rubric calibrate: --target needs bands, and '%s' has none\n", o.measure);
             goto done;
         }
-        if (cal.sch->nbands > 64 || !parse_target(o.target, cal.sch, share))
+        if (!parse_target(o.target, cal.sch, cal.st, share, wanted))
             goto done;
     }
     cal.band_counts = xcalloc(cal.sch ? (size_t)cal.sch->nbands : 1, sizeof *cal.band_counts);
@@ -543,8 +613,15 @@ int cmd_calibrate(int argc, char **argv)
     if (!scan_open(&sc, o.data_path, o.data.input_format, data_id_field(&o.data, pol), progs, NULL, 1,
                    o.data.skip_errors, data_progress(&o.data)))
         goto done;
+    /* Before reading: an output that cannot be written fails at once. */
+    if (!outfile_open(&out, o.output)) {
+        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+        status = EXIT_USAGE;
+        goto done;
+    }
     status = scan_all(&sc, observe, &cal);
     if (status < 0) {
+        outfile_abort(&out);
         status = scan_conclude(&sc, status, o.output != NULL);
         goto done;
     }
@@ -553,23 +630,17 @@ int cmd_calibrate(int argc, char **argv)
     rb_num stats[5];
     double mean = 0;
     if (cal.nvalues) {
-        static const int64_t quarter[5][2] = {{0, 4}, {1, 4}, {2, 4}, {3, 4}, {4, 4}};
         for (int i = 0; i < 5; i++)
-            stats[i] = quantile(cal.values, cal.nvalues, quarter[i][0], quarter[i][1]);
+            stats[i] = quantile(cal.values, cal.nvalues, num_from_frac(i, 4));
         mean = mean_of(cal.values, cal.nvalues);
     }
-    suggestion sug[64];
+    suggestion sug[MAX_BANDS];
     int nsug = 0;
     if (o.target && cal.nvalues)
-        nsug = suggest(&cal, share, bands_ascend(cal.st), sug);
+        nsug = suggest(&cal, share, wanted, bands_ascend(cal.st), sug);
     else if (o.target)
         fprintf(stderr, "rubric calibrate: no account has a value for %s: nothing to suggest\n", o.measure);
 
-    if (!outfile_open(&out, o.output)) {
-        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
-        status = EXIT_USAGE;
-        goto done;
-    }
     if (o.json)
         print_json(out.f, &o, &cal, stats, mean, sug, nsug);
     else

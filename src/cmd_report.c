@@ -76,24 +76,55 @@ static int parse_args(int argc, char **argv, report_opts *o)
     return 0;
 }
 
+void histogram_fix_range(histogram *h, double lo, double hi)
+{
+    h->fixed = true;
+    h->base = lo;
+    h->width = (hi - lo) / HIST_BINS;
+    h->used = HIST_BINS;
+}
+
+double histogram_edge(const histogram *h, int i)
+{
+    return h->fixed ? h->base + i * h->width : (h->origin + i) * h->width;
+}
+
+static void histogram_add_fixed(histogram *h, double v)
+{
+    double at = floor((v - h->base) / h->width);
+    if (!(at >= 0))
+        h->below++;
+    else if (at >= HIST_BINS)
+        h->above++;
+    else
+        h->bins[(int)at]++;
+}
+
 void histogram_add(histogram *h, double v)
 {
     if (!isfinite(v))
+        return; /* nothing a chart can place; its band is still counted */
+    if (h->count++ == 0 || v < h->min)
+        h->min = v;
+    if (h->count == 1 || v > h->max)
+        h->max = v;
+    if (h->fixed) {
+        histogram_add_fixed(h, v);
         return;
-    if (h->count++ == 0) {
-        /* A first width about a thousandth of the first value: narrow
-         * enough for ratios, and widened as the data asks. */
+    }
+    /* Values this small are zero to a chart, and a width scaled from one
+     * would underflow. */
+    if (fabs(v) < 1e-200)
+        v = 0;
+    if (h->used == 0) {
+        /* A first width about a thousandth of the first value, widened as
+         * the data asks. */
         h->width = v == 0 ? ldexp(1, -24) : ldexp(1, ilogb(fabs(v)) - 10);
         h->origin = floor(v / h->width);
         h->used = 1;
         h->bins[0] = 1;
-        h->min = h->max = v;
         return;
     }
-    if (v < h->min)
-        h->min = v;
-    if (v > h->max)
-        h->max = v;
     double at = floor(v / h->width);
     while (fmax(at, h->origin + h->used - 1) - fmin(at, h->origin) >= HIST_BINS) {
         /* Twice as wide: bin a goes to floor(a / 2). */
@@ -122,6 +153,46 @@ void histogram_add(histogram *h, double v)
     h->bins[i]++;
 }
 
+/* The constant thresholds of a measure, sorted, distinct and finite. */
+int step_thresholds(const step *st, double *out, int cap)
+{
+    int n = 0;
+    for (int i = 0; st && i < st->ntests; i++)
+        for (int e = 0; e < st->tests[i].nedges; e++) {
+            if (!st->tests[i].fixed[e])
+                continue;
+            double v = num_to_double(st->tests[i].fixed_limit[e]);
+            bool seen = !isfinite(v);
+            for (int k = 0; k < n; k++)
+                seen |= out[k] == v;
+            if (!seen && n < cap)
+                out[n++] = v;
+        }
+    for (int i = 1; i < n; i++) /* a few thresholds: insertion sort */
+        for (int k = i; k > 0 && out[k - 1] > out[k]; k--) {
+            double t = out[k];
+            out[k] = out[k - 1];
+            out[k - 1] = t;
+        }
+    return n;
+}
+
+/* Two spans of the thresholds' spread either side of them: the outer
+ * thresholds land on bin edges (HIST_BINS is a multiple of 5). */
+static void fix_range_from_thresholds(histogram *h, const step *st)
+{
+    double thr[MAX_THRESHOLDS];
+    int n = step_thresholds(st, thr, MAX_THRESHOLDS);
+    if (n == 0)
+        return;
+    double span = thr[n - 1] - thr[0];
+    if (!(span > 0))
+        span = fmax(fabs(thr[0]), 1);
+    double lo = thr[0] - 2 * span, hi = thr[n - 1] + 2 * span;
+    if (isfinite(lo) && isfinite(hi) && isfinite(hi - lo) && (hi - lo) / HIST_BINS > 0)
+        histogram_fix_range(h, lo, hi);
+}
+
 static void setup(report *r)
 {
     const policy *p = r->pol;
@@ -137,6 +208,8 @@ static void setup(report *r)
             t->st = program_step(r->prog, s);
             t->slot = slot;
             t->counts = xcalloc((size_t)s->scheme->nbands, sizeof *t->counts);
+            if (s->kind == SYM_MEASURE)
+                fix_range_from_thresholds(&t->hist, t->st);
         } else if (s->decl && s->decl->value && s->decl->value->kind == EX_COUNT) {
             count_chart *c = &r->counts[r->ncounts++];
             c->sym = s;
@@ -236,18 +309,20 @@ int cmd_report(int argc, char **argv)
     if (!scan_open(&sc, o.data_path, o.data.input_format, data_id_field(&o.data, pol), progs, NULL, 1,
                    o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    status = scan_all(&sc, gather, &r);
-    if (status < 0) {
-        status = scan_conclude(&sc, status, o.output != NULL);
-        goto done;
-    }
-    r.scored = sc.scored;
-    r.rejected = sc.rejected;
+    /* Before reading: an output that cannot be written fails at once. */
     if (!outfile_open(&out, o.output)) {
         fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
         status = EXIT_USAGE;
         goto done;
     }
+    status = scan_all(&sc, gather, &r);
+    if (status < 0) {
+        outfile_abort(&out);
+        status = scan_conclude(&sc, status, o.output != NULL);
+        goto done;
+    }
+    r.scored = sc.scored;
+    r.rejected = sc.rejected;
     if (!report_write_html(out.f, &r) || !outfile_commit(&out)) {
         if (out.path)
             outfile_abort(&out);

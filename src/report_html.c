@@ -5,6 +5,7 @@
  * anything at all.  Every chart is a <figure class="chart"> holding one SVG
  * drawn in a fixed coordinate system (viewBox) that CSS scales to the page,
  * and every number a chart shows is also written in it as text. */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -226,30 +227,7 @@ static void count_columns(FILE *f, const count_chart *c)
 
 /* ---- histograms of measure values, thresholds drawn on them ---- */
 
-enum { HW = 380, HH = 226, HX0 = 44, HX1 = 370, HY0 = 26, HY1 = 186, OVER_W = 34, DISPLAY_BARS = 40 };
-
-static int fixed_thresholds(const step *st, double *out, int cap)
-{
-    int n = 0;
-    for (int i = 0; st && i < st->ntests; i++)
-        for (int e = 0; e < st->tests[i].nedges; e++) {
-            if (!st->tests[i].fixed[e])
-                continue;
-            double v = num_to_double(st->tests[i].fixed_limit[e]);
-            bool seen = false;
-            for (int k = 0; k < n; k++)
-                seen |= out[k] == v;
-            if (!seen && n < cap)
-                out[n++] = v;
-        }
-    for (int i = 1; i < n; i++) /* a few thresholds: insertion sort */
-        for (int k = i; k > 0 && out[k - 1] > out[k]; k--) {
-            double t = out[k];
-            out[k] = out[k - 1];
-            out[k - 1] = t;
-        }
-    return n;
-}
+enum { HW = 380, HH = 226, HX0 = 44, HX1 = 370, HY0 = 26, HY1 = 186, TAIL_W = 34, DISPLAY_BARS = 40 };
 
 static const char *color_at(const band_tally *t, double v)
 {
@@ -261,73 +239,140 @@ static const char *color_at(const band_tally *t, double v)
     return band_color(t->sym->scheme->bands[b], b, t->sym->scheme->nbands);
 }
 
-/* The value range drawn: the data up to its 98th percentile and every
- * threshold with some room beyond; a long tail past that is one bar of its
- * own, so that a few outliers do not squeeze the rest into a corner. */
-static void drawn_range(const histogram *h, const double *thr, int nthr, double *lo, double *hi)
+typedef struct bar {
+    double a, b;
+    long n;
+} bar;
+
+/* What a histogram chart draws: the value range, its bars, and the values
+ * left of it (a fixed range's below) and right of it (above, or an
+ * adaptive histogram's last 2%) as one bar each. */
+typedef struct chart_plan {
+    double lo, hi;
+    bar bars[HIST_BINS];
+    int nbars;
+    long less, more;
+    long most;
+} chart_plan;
+
+/* Where v falls between lo and hi, 0 to 1; halved first so that no
+ * difference of two finite doubles overflows. */
+static double frac_of(double v, double lo, double hi)
 {
-    long seen = 0;
-    int j = 0;
-    while (j < h->used - 1 && (seen += h->bins[j]) < (long)ceil(0.98 * (double)h->count))
-        j++;
-    double data_lo = h->origin * h->width, data_hi = (h->origin + j + 1) * h->width;
-    *lo = data_lo;
-    *hi = data_hi;
-    for (int i = 0; i < nthr; i++) {
-        *lo = fmin(*lo, thr[i]);
-        *hi = fmax(*hi, thr[i]);
+    double f = (v * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5);
+    return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
+static bool threshold_in(const double *thr, int nthr, double a, double b)
+{
+    for (int i = 0; i < nthr; i++)
+        if (thr[i] >= a && thr[i] < b)
+            return true;
+    return false;
+}
+
+static void plan_chart(const histogram *h, const double *thr, int nthr, chart_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    int first = -1, last = -1;
+    for (int i = 0; i < h->used; i++)
+        if (h->bins[i]) {
+            if (first < 0)
+                first = i;
+            last = i;
+        }
+    if (h->fixed) {
+        p->less = h->below;
+        p->more = h->above;
+    } else if (first >= 0) {
+        /* Past the 98th percentile, values are one "more" bar: a long tail
+         * would squeeze everything else into a corner. */
+        long seen = 0, want = (long)ceil(0.98 * (double)h->count);
+        int j = first;
+        while (j < last && (seen += h->bins[j]) < want)
+            j++;
+        for (int i = j + 1; i <= last; i++)
+            p->more += h->bins[i];
+        last = j;
     }
-    if (nthr)
-        *hi = fmax(*hi, thr[nthr - 1] + 0.25 * (thr[nthr - 1] - *lo));
-    if (!(*hi > *lo))
-        *hi = *lo + 1;
+    if (first >= 0) {
+        p->lo = p->less ? histogram_edge(h, 0) : histogram_edge(h, first);
+        p->hi = p->more && h->fixed ? histogram_edge(h, HIST_BINS) : histogram_edge(h, last + 1);
+    } else if (nthr) {
+        p->lo = p->hi = thr[0];
+    }
+    if (nthr) {
+        p->lo = fmin(p->lo, thr[0]);
+        p->hi = fmax(p->hi, thr[nthr - 1]);
+    }
+    /* Some room around the thresholds and a lone value, so neither sits on
+     * the frame. */
+    double span = p->hi * 0.5 - p->lo * 0.5;
+    double pad = fmax(span * 0.06, fmax(fabs(p->lo), fabs(p->hi)) * 0.02);
+    if (!(pad > 0))
+        pad = 1;
+    if (first < 0 || nthr) {
+        p->lo -= pad;
+        p->hi += pad;
+    } else if (last == first) {
+        p->lo -= pad;
+        p->hi += pad;
+    }
+    if (!isfinite(p->lo))
+        p->lo = -DBL_MAX;
+    if (!isfinite(p->hi))
+        p->hi = DBL_MAX;
+    p->most = p->less > p->more ? p->less : p->more;
+    if (first < 0)
+        return;
+    /* Bars of about a fortieth of the range, each starting afresh at a
+     * threshold so that no bar straddles one. */
+    double per_bar = (p->hi * 0.5 - p->lo * 0.5) / (DISPLAY_BARS * 0.5);
+    double k = fmax(1, ceil(fmin(per_bar / h->width, HIST_BINS)));
+    int start = first;
+    long n = 0;
+    for (int i = first; i <= last + 1; i++) {
+        bool end = i == last + 1;
+        if (!end && i > start && (i - start >= k || threshold_in(thr, nthr, histogram_edge(h, i), histogram_edge(h, i + 1))))
+            end = true;
+        if (end && i > start) {
+            p->bars[p->nbars++] = (bar){histogram_edge(h, start), histogram_edge(h, i), n};
+            if (n > p->most)
+                p->most = n;
+            start = i;
+            n = 0;
+        }
+        if (i <= last)
+            n += h->bins[i];
+    }
+}
+
+static void tail_bar(FILE *f, const band_tally *t, const chart_plan *p, double x, long n, double at, bool pct, const char *word)
+{
+    char limit[32];
+    number_label(at, pct, limit, sizeof limit);
+    double bh = fmax((double)(HY1 - HY0 - 30) * (double)n / (double)p->most, 1);
+    fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\" fill-opacity=\"0.7\"><title>", x, HY1 - bh,
+            TAIL_W - 10, bh, color_at(t, at));
+    htmlf(f, "%ld account%s %s %s", n, n == 1 ? "" : "s", word[0] == 'm' ? "above" : "below", limit);
+    fputs("</title></rect>", f);
+    fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" text-anchor=\"middle\">%ld</text>", x + (TAIL_W - 10) / 2.0, HY1 - bh - 3, n);
+    fprintf(f, "<text x=\"%.2f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\" style=\"fill:#52606d\">%s</text>\n",
+            x + (TAIL_W - 10) / 2.0, HY1 + 14, word);
 }
 
 static void histogram_chart(FILE *f, const band_tally *t)
 {
     const histogram *h = &t->hist;
     bool pct = step_in_percent(t->st);
-    double thr[16];
-    int nthr = fixed_thresholds(t->st, thr, 16);
-    double lo = 0, hi = 1;
-    if (h->count)
-        drawn_range(h, thr, nthr, &lo, &hi);
-    else if (nthr) {
-        lo = fmin(0, thr[0]);
-        hi = thr[nthr - 1] * 1.25 + (thr[nthr - 1] == 0);
-    }
-    /* Bars of k fine bins each, about DISPLAY_BARS across the range. */
-    long k = h->count ? (long)ceil((hi - lo) / h->width / DISPLAY_BARS) : 1;
-    if (k < 1)
-        k = 1;
-    double bar_w = (double)k * h->width;
-    long over = 0, bars[DISPLAY_BARS + 4] = {0};
-    int nbars = 0;
-    double first = h->origin * h->width; /* left edge of bar 0 */
-    for (int i = 0; i < h->used; i++) {
-        double start = (h->origin + i) * h->width;
-        if (start >= hi - 1e-12 * fabs(hi)) {
-            over += h->bins[i];
-            continue;
-        }
-        int d = (int)(i / k);
-        if (d >= DISPLAY_BARS + 4) {
-            over += h->bins[i];
-            continue;
-        }
-        bars[d] += h->bins[i];
-        if (d + 1 > nbars)
-            nbars = d + 1;
-    }
-    int plot_x1 = over ? HX1 - OVER_W : HX1;
-    long most = over;
-    for (int d = 0; d < nbars; d++)
-        if (bars[d] > most)
-            most = bars[d];
-    if (most < 1)
-        most = 1;
-#define XPOS(v) (HX0 + (double)(plot_x1 - HX0) * ((v) - lo) / (hi - lo))
-#define BAR_H(n) ((double)(HY1 - HY0 - 30) * (double)(n) / (double)most)
+    double thr[MAX_THRESHOLDS];
+    int nthr = step_thresholds(t->st, thr, MAX_THRESHOLDS);
+    static chart_plan p;
+    plan_chart(h, thr, nthr, &p);
+    int x0 = p.less ? HX0 + TAIL_W : HX0, x1 = p.more ? HX1 - TAIL_W : HX1;
+    double most = p.most ? (double)p.most : 1;
+#define XPOS(v) (x0 + (double)(x1 - x0) * frac_of((v), p.lo, p.hi))
+#define BAR_H(n) ((double)(HY1 - HY0 - 30) * (double)(n) / most)
     fputs("<figure class=\"chart\">\n<svg role=\"img\" viewBox=\"0 0 ", f);
     fprintf(f, "%d %d\" width=\"%d\" height=\"%d\" aria-label=\"", HW, HH, HW, HH);
     htmlf(f, "Histogram of %s", t->sym->name);
@@ -337,47 +382,39 @@ static void histogram_chart(FILE *f, const band_tally *t)
     fputs("</text>\n", f);
     /* The bands as light regions between thresholds; the midpoint of each
      * region tells its band without caring whether an edge is < or <=. */
-    double edges[18];
+    double edges[MAX_THRESHOLDS + 2];
     int nedges = 0;
-    edges[nedges++] = lo;
+    edges[nedges++] = p.lo;
     for (int i = 0; i < nthr; i++)
         edges[nedges++] = thr[i];
-    edges[nedges++] = hi;
+    edges[nedges++] = p.hi;
     for (int i = 0; i + 1 < nedges; i++) {
         double a = edges[i], b = edges[i + 1];
         fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\" fill-opacity=\"0.13\"/>", XPOS(a), HY0,
-                XPOS(b) - XPOS(a), HY1 - HY0, color_at(t, (a + b) / 2));
+                XPOS(b) - XPOS(a), HY1 - HY0, color_at(t, a * 0.5 + b * 0.5));
     }
     fputc('\n', f);
-    /* A bar takes the band of its left edge: with whole-number data
-     * (tickets, days) every value in it is that edge, and a threshold
-     * `green <= 0` must color the bar of zeros green. */
-    for (int d = 0; d < nbars; d++) {
-        if (!bars[d])
+    /* A bar takes the band of its left edge: bars never straddle a
+     * threshold, and with whole-number data (tickets, days) every value
+     * in a bar is that edge, so `green <= 0` colors the bar of zeros green. */
+    for (int i = 0; i < p.nbars; i++) {
+        const bar *b = &p.bars[i];
+        if (!b->n)
             continue;
-        double a = first + d * bar_w, b = fmin(a + bar_w, hi);
-        double bh = fmax(BAR_H(bars[d]), 1);
+        double bh = fmax(BAR_H(b->n), 1), xa = XPOS(b->a), w = fmax(XPOS(b->b) - xa - 0.6, 3);
         char from[32], to[32];
-        number_label(a, pct, from, sizeof from);
-        number_label(b, pct, to, sizeof to);
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", XPOS(fmax(a, lo)), HY1 - bh,
-                fmax(XPOS(b) - XPOS(fmax(a, lo)) - 0.6, 0.8), bh, color_at(t, a));
-        htmlf(f, "%ld accounts from %s to %s", bars[d], from, to);
+        number_label(b->a, pct, from, sizeof from);
+        number_label(b->b, pct, to, sizeof to);
+        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", xa, HY1 - bh, w, bh,
+                color_at(t, b->a));
+        htmlf(f, "%ld account%s from %s to %s", b->n, b->n == 1 ? "" : "s", from, to);
         fputs("</title></rect>", f);
     }
     fputc('\n', f);
-    if (over) {
-        char from[32];
-        number_label(hi, pct, from, sizeof from);
-        double bh = fmax(BAR_H(over), 1), x = HX1 - OVER_W + 8;
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\" fill-opacity=\"0.7\"><title>", x, HY1 - bh,
-                OVER_W - 10, bh, color_at(t, hi + 1e-9 * fabs(hi)));
-        htmlf(f, "%ld accounts above %s", over, from);
-        fputs("</title></rect>", f);
-        fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" text-anchor=\"middle\">%ld</text>", x + (OVER_W - 10) / 2.0, HY1 - bh - 3, over);
-        fprintf(f, "<text x=\"%.2f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\" style=\"fill:#52606d\">more</text>\n",
-                x + (OVER_W - 10) / 2.0, HY1 + 14);
-    }
+    if (p.less)
+        tail_bar(f, t, &p, HX0 + 2, p.less, p.lo, pct, "less");
+    if (p.more)
+        tail_bar(f, t, &p, HX1 - TAIL_W + 8, p.more, p.hi, pct, "more");
     /* Threshold labels in two rows, so that close thresholds stay legible. */
     double last_x = -100;
     int row = 0;
@@ -392,12 +429,12 @@ static void histogram_chart(FILE *f, const band_tally *t)
         fprintf(f, "<text x=\"%.2f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n", x, HY0 + 11 + 12 * row, label);
     }
     char a[32], b[32];
-    number_label(h->count ? h->min : lo, pct, a, sizeof a);
-    number_label(h->count ? h->max : hi, pct, b, sizeof b);
+    number_label(h->count ? h->min : p.lo, pct, a, sizeof a);
+    number_label(h->count ? h->max : p.hi, pct, b, sizeof b);
     fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#9aa5b1\"/>", HX0, HY1, HX1, HY1);
     fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#52606d\" style=\"fill:#52606d\">min %s</text>", HX0, HY1 + 30, a);
     fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\" fill=\"#52606d\" style=\"fill:#52606d\">max %s</text>", HX1, HY1 + 30, b);
-    fprintf(f, "<text x=\"%d\" y=\"%.2f\" font-size=\"11\" text-anchor=\"end\" fill=\"#52606d\" style=\"fill:#52606d\">%ld</text>", HX0 - 4, HY1 - BAR_H(most) + 4, most);
+    fprintf(f, "<text x=\"%d\" y=\"%.2f\" font-size=\"11\" text-anchor=\"end\" fill=\"#52606d\" style=\"fill:#52606d\">%ld</text>", HX0 - 4, HY1 - BAR_H(most) + 4, p.most);
     fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\" fill=\"#52606d\" style=\"fill:#52606d\">0</text>\n", HX0 - 4, HY1);
     if (!h->count)
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">no account has a value</text>\n", (HX0 + HX1) / 2.0, (HY0 + HY1) / 2);
@@ -405,7 +442,8 @@ static void histogram_chart(FILE *f, const band_tally *t)
     const rb_loc *loc = &t->sym->decl->loc;
     unsigned line, col;
     source_line_col(loc->src, loc->begin, &line, &col);
-    htmlf(f, "%ld accounts with a value, %ld na. Dashed lines: the thresholds (%s:%u).", h->count, t->na, loc->src->path, line);
+    htmlf(f, "%ld account%s with a value, %ld na. Dashed lines: the thresholds (%s:%u).", h->count, h->count == 1 ? "" : "s", t->na,
+          loc->src->path, line);
     fputs("</figcaption>\n</figure>\n", f);
 #undef XPOS
 #undef BAR_H

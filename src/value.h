@@ -23,6 +23,7 @@ typedef enum vkind {
 } vkind;
 
 enum { BAND_NONE = -1 }; /* a banded value no band line caught */
+enum { MAX_BANDS = 100 };    /* bands in one scheme: a band index fits int8_t */
 
 typedef struct rb_value {
     uint8_t kind;
