@@ -58,6 +58,7 @@ typedef struct side {
     int nvalues;
     char *values[MAX_VALUES + 2];
     rb_value keys[MAX_VALUES + 2]; /* unbanded: each value, to find its row without printing it */
+    int na_row;             /* the row of na (and no band), or -1 while none */
 } side;
 
 typedef struct output_diff {
@@ -135,13 +136,34 @@ static policy *load_version(const char *arg, diag *d)
     return p;
 }
 
-/* An output's cell as `run --format csv` prints it; "" for na. */
-static void cell_text(rb_value v, const scheme *sch, char *buf, size_t cap)
+/* An output's cell as `run --format csv` prints it: "" for na and for a
+ * value no band catches; text in full, pointing into the record. */
+typedef struct cell_view {
+    const char *s;
+    size_t len;
+    bool na;
+    char buf[64];
+} cell_view;
+
+static void view_cell(rb_value v, const scheme *sch, cell_view *c)
 {
-    if (v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE))
-        buf[0] = '\0';
-    else
-        value_format(v, sch, buf, cap);
+    c->na = v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE);
+    if (c->na) {
+        c->s = "";
+        c->len = 0;
+    } else if (v.kind == VK_TEXT) {
+        c->s = v.u.text;
+        c->len = v.len;
+    } else {
+        value_format(v, sch, c->buf, sizeof c->buf);
+        c->s = c->buf;
+        c->len = strlen(c->buf);
+    }
+}
+
+static bool same_cell(const cell_view *a, const cell_view *b)
+{
+    return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
 }
 
 static void side_init_banded(side *s, const scheme *sch)
@@ -150,6 +172,7 @@ static void side_init_banded(side *s, const scheme *sch)
     for (int b = 0; b < sch->nbands; b++)
         s->values[b] = xstrdup(sch->bands[b]);
     s->values[sch->nbands] = xstrdup("na");
+    s->na_row = sch->nbands;
     s->nvalues = sch->nbands + 1;
     for (int i = 0; i < s->nvalues; i++)
         s->keys[i].kind = VK_TEXT; /* found by their text */
@@ -173,6 +196,7 @@ static void setup_outputs(differ *df, const policy *oldp, const program *oldprog
         bool new_fits = ns->scheme && ns->scheme->nbands < MAX_VALUES;
         od->old.sch = os->scheme;
         od->new.sch = ns->scheme;
+        od->old.na_row = od->new.na_row = -1;
         od->too_many = (os->scheme && !old_fits) || (ns->scheme && !new_fits);
         if (old_fits)
             side_init_banded(&od->old, os->scheme);
@@ -225,24 +249,37 @@ static bool same_value(rb_value a, rb_value b)
     }
 }
 
-/* Index of an unbanded value, added when new; -1 when there are too many. */
-static int value_row(side *s, rb_value v)
+/* Index of an unbanded value, added when new; -1 when there are too many.
+ * na has a row of its own, apart from any text that reads "na". */
+static int value_row(side *s, rb_value v, const cell_view *c)
 {
+    if (c->na) {
+        if (s->na_row < 0) {
+            if (s->nvalues == MAX_VALUES)
+                return -1;
+            s->keys[s->nvalues] = value_na();
+            s->values[s->nvalues] = xstrdup("na");
+            s->na_row = s->nvalues++;
+        }
+        return s->na_row;
+    }
     for (int i = 0; i < s->nvalues; i++)
-        if (same_value(s->keys[i], v))
+        if (i != s->na_row && same_value(s->keys[i], v))
             return i;
-    char text[128];
-    cell_text(v, s->sch, text, sizeof text);
-    const char *key = *text ? text : "na";
+    /* Text that reads "na" is labelled in quotes, so that its row is not
+     * taken for na's. */
+    bool reads_na = c->len == 2 && memcmp(c->s, "na", 2) == 0;
+    const char *label = reads_na ? "\"na\"" : c->s;
+    size_t len = reads_na ? 4 : c->len;
     for (int i = 0; i < s->nvalues; i++)
-        if (strcmp(s->values[i], key) == 0)
+        if (i != s->na_row && strlen(s->values[i]) == len && memcmp(s->values[i], label, len) == 0)
             return i;
     if (s->nvalues == MAX_VALUES)
         return -1;
     s->keys[s->nvalues] = self_contained(v) ? v : value_na();
     if (!self_contained(v))
         s->keys[s->nvalues].kind = VK_TEXT; /* never equal by value: found by text */
-    s->values[s->nvalues] = xstrdup(key);
+    s->values[s->nvalues] = xstrndup(label, len);
     return s->nvalues++;
 }
 
@@ -261,15 +298,16 @@ static void csv_field(FILE *f, const char *s, size_t n)
     putc('"', f);
 }
 
-static void changed_row(differ *df, const char *id, size_t idlen, const char *output, const char *old, const char *new)
+static void changed_row(differ *df, const char *id, size_t idlen, const char *output, const char *old, size_t oldlen,
+                        const char *new, size_t newlen)
 {
     csv_field(df->f, id, idlen);
     putc(',', df->f);
     csv_field(df->f, output, strlen(output));
     putc(',', df->f);
-    csv_field(df->f, old, strlen(old));
+    csv_field(df->f, old, oldlen);
     putc(',', df->f);
-    csv_field(df->f, new, strlen(new));
+    csv_field(df->f, new, newlen);
     putc('\n', df->f);
 }
 
@@ -288,37 +326,34 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
             if (changed && df->o->format == DIFF_CSV) {
                 const char *ot = r == od->old.sch->nbands ? "" : od->old.values[r];
                 const char *nt = c == od->new.sch->nbands ? "" : od->new.values[c];
-                changed_row(df, id, idlen, od->name, ot, nt);
+                changed_row(df, id, idlen, od->name, ot, strlen(ot), nt, strlen(nt));
             }
         } else {
             /* Changed means printed differently, as two runs would show. */
-            char ot[128], nt[128];
-            changed = false;
-            if (!same_value(ov, nv)) {
-                cell_text(ov, od->old.sch, ot, sizeof ot);
-                cell_text(nv, od->new.sch, nt, sizeof nt);
-                changed = strcmp(ot, nt) != 0;
-            }
+            cell_view oc, nc;
+            view_cell(ov, od->old.sch, &oc);
+            view_cell(nv, od->new.sch, &nc);
+            changed = !same_value(ov, nv) && !same_cell(&oc, &nc);
             if (!od->too_many) {
-                int r = value_row(&od->old, ov), c = value_row(&od->new, nv);
+                int r = value_row(&od->old, ov, &oc), c = value_row(&od->new, nv, &nc);
                 if (r < 0 || c < 0)
                     od->too_many = true;
                 else
                     od->counts[r][c]++;
             }
             if (changed && df->o->format == DIFF_CSV)
-                changed_row(df, id, idlen, od->name, ot, nt);
+                changed_row(df, id, idlen, od->name, oc.s, oc.len, nc.s, nc.len);
         }
         od->changed += changed;
     }
 }
 
 /* Unbanded values in a readable order: numbers by size, then text, na last. */
-static int value_order(const char *a, const char *b)
+static int value_order(const side *s, int i, int j)
 {
-    bool a_na = strcmp(a, "na") == 0, b_na = strcmp(b, "na") == 0;
-    if (a_na || b_na)
-        return a_na - b_na;
+    if (i == s->na_row || j == s->na_row)
+        return (i == s->na_row) - (j == s->na_row);
+    const char *a = s->values[i], *b = s->values[j];
     char *ea, *eb;
     double x = strtod(a, &ea), y = strtod(b, &eb);
     bool a_num = *a && !*ea, b_num = *b && !*eb;
@@ -334,7 +369,7 @@ static void sort_side(side *s, int *perm, bool keep_order)
     for (int i = 0; i < s->nvalues; i++)
         perm[i] = i;
     for (int i = 1; i < s->nvalues && !keep_order; i++) /* a handful of values: insertion sort */
-        for (int j = i; j > 0 && value_order(s->values[perm[j - 1]], s->values[perm[j]]) > 0; j--) {
+        for (int j = i; j > 0 && value_order(s, perm[j - 1], perm[j]) > 0; j--) {
             int t = perm[j];
             perm[j] = perm[j - 1];
             perm[j - 1] = t;
@@ -342,6 +377,8 @@ static void sort_side(side *s, int *perm, bool keep_order)
     char *sorted[MAX_VALUES + 2];
     for (int i = 0; i < s->nvalues; i++)
         sorted[i] = s->values[perm[i]];
+    if (s->na_row >= 0 && !keep_order)
+        s->na_row = s->nvalues - 1; /* the order puts na last */
     memcpy(s->values, sorted, (size_t)s->nvalues * sizeof *sorted);
 }
 
@@ -593,8 +630,10 @@ int cmd_diff(int argc, char **argv)
         goto done;
     }
     df.f = out.f;
-    if (o.format == DIFF_CSV)
-        fprintf(df.f, "%s,output,old,new\n", id);
+    if (o.format == DIFF_CSV) {
+        csv_field(df.f, id, strlen(id));
+        fputs(",output,old,new\n", df.f);
+    }
     status = scan_all(&sc, tally, &df);
     for (int k = 0; k < df.nouts; k++)
         sort_values(&df.outs[k]);
