@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,21 +22,43 @@ typedef struct buffer {
     size_t len, cap;
 } buffer;
 
-static void drain(int fd, buffer *b)
+/* Reads one chunk from fd into b; false at end of file or on an error. */
+static bool read_some(int fd, buffer *b)
 {
-    for (;;) {
-        if (b->cap - b->len < 4096)
-            b->s = xrealloc(b->s, b->cap = b->cap ? b->cap * 2 : 8192);
-        ssize_t n = read(fd, b->s + b->len, b->cap - b->len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
+    if (b->cap - b->len < 4096)
+        b->s = xrealloc(b->s, b->cap = b->cap ? b->cap * 2 : 8192);
+    ssize_t n = read(fd, b->s + b->len, b->cap - b->len - 1);
+    if (n < 0 && errno == EINTR)
+        return true;
+    if (n <= 0)
+        return false;
+    b->len += (size_t)n;
+    return true;
+}
+
+/* Both of git's outputs, read as they come: either may fill its pipe. */
+static void drain_both(int out_fd, buffer *out, int err_fd, buffer *complaint)
+{
+    struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    buffer *bufs[2] = {out, complaint};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
             break;
-        b->len += (size_t)n;
+        }
+        for (int i = 0; i < 2; i++)
+            if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !read_some(fds[i].fd, bufs[i])) {
+                fds[i].fd = -1;
+                open_fds--;
+            }
     }
-    if (!b->s)
-        b->s = xmalloc(1);
-    b->s[b->len] = '\0';
+    for (int i = 0; i < 2; i++) {
+        if (!bufs[i]->s)
+            bufs[i]->s = xmalloc(1);
+        bufs[i]->s[bufs[i]->len] = '\0';
+    }
 }
 
 static bool spawn_git(char *const argv[], buffer *out, char *err, size_t errlen)
@@ -54,29 +78,36 @@ static bool spawn_git(char *const argv[], buffer *out, char *err, size_t errlen)
     posix_spawn_file_actions_addclose(&fa, outp[0]);
     posix_spawn_file_actions_addclose(&fa, errp[0]);
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    /* With SIGCHLD ignored (inherited), git would be reaped unseen and its
+     * exit status lost: the default is restored while it runs. */
+    struct sigaction dfl, old_chld;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, &old_chld);
     pid_t pid;
     int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(outp[1]);
     close(errp[1]);
     if (rc != 0) {
+        sigaction(SIGCHLD, &old_chld, NULL);
         close(outp[0]);
         close(errp[0]);
         errno = rc;
         goto no_spawn;
     }
-    /* A file or a complaint is small next to a pipe's buffer only for the
-     * complaint: read the (possibly large) file first, then the rest. */
     memset(out, 0, sizeof *out);
-    drain(outp[0], out);
     buffer complaint = {0};
-    drain(errp[0], &complaint);
+    drain_both(outp[0], out, errp[0], &complaint);
     close(outp[0]);
     close(errp[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    int status = 0;
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    sigaction(SIGCHLD, &old_chld, NULL);
+    bool ok = waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok) {
         char *line = complaint.s;
         if (strncmp(line, "fatal: ", 7) == 0)
@@ -193,8 +224,32 @@ char *git_path_normalize(const char *path)
     return out;
 }
 
+/* What the tree of the revision holds at top_path: its mode ("100644",
+ * "120000" for a symbolic link, "040000" for a folder), or "" for nothing. */
+static bool entry_mode(const git_rev *g, const char *top_path, char mode[8], char *err, size_t errlen)
+{
+    const char *list[] = {"git", "ls-tree", "--full-tree", g->commit, "--", top_path, NULL};
+    buffer out;
+    if (!run_git(list, &out, err, errlen))
+        return false;
+    snprintf(mode, 8, "%.6s", out.s);
+    free(out.s);
+    return true;
+}
+
 source *git_source_load(const git_rev *g, const char *top_path, char *err, size_t errlen)
 {
+    char mode[8];
+    if (!entry_mode(g, top_path, mode, err, errlen))
+        return NULL;
+    if (strcmp(mode, "120000") == 0) {
+        snprintf(err, errlen, "'%s' is a symbolic link at revision '%s'; name the file it points to", top_path, g->rev);
+        return NULL;
+    }
+    if (strcmp(mode, "040000") == 0) {
+        snprintf(err, errlen, "'%s' is a folder at revision '%s'", top_path, g->rev);
+        return NULL;
+    }
     char *object = xmalloc(strlen(g->commit) + strlen(top_path) + 2);
     sprintf(object, "%s:%s", g->commit, top_path);
     const char *show[] = {"git", "cat-file", "blob", object, NULL};
