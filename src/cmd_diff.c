@@ -431,10 +431,12 @@ static void print_summary(FILE *f, const output_diff *od, long accounts)
 {
     char a[32], b[32];
     if (od->changed == 0) {
-        fprintf(f, "%s: no account changes %s (%s accounts)\n", od->name, od->band_map ? "band" : "value", grouped(accounts, a));
+        fprintf(f, "%s: no account changes %s (%s account%s)\n", od->name, od->band_map ? "band" : "value", grouped(accounts, a),
+                accounts == 1 ? "" : "s");
         return;
     }
-    fprintf(f, "%s: %s of %s accounts change %s", od->name, grouped(od->changed, a), grouped(accounts, b), od->band_map ? "band" : "value");
+    fprintf(f, "%s: %s of %s account%s change%s %s", od->name, grouped(od->changed, a), grouped(accounts, b),
+            accounts == 1 ? "" : "s", od->changed == 1 && accounts == 1 ? "s" : "", od->band_map ? "band" : "value");
     if (od->too_many) {
         fprintf(f, " (more than %d distinct values: no matrix)\n", MAX_VALUES);
         return;
@@ -571,7 +573,8 @@ static int print_only_in(FILE *f, const char *label, const policy *p, const poli
 static void print_table(FILE *f, const differ *df, const scan *s, const policy *oldp, const policy *newp)
 {
     char a[32];
-    fprintf(f, "%s \u2192 %s on %s: %s accounts\n", df->o->old_path, df->o->new_path, df->o->data_path, grouped(s->scored, a));
+    fprintf(f, "%s \u2192 %s on %s: %s account%s\n", df->o->old_path, df->o->new_path, df->o->data_path, grouped(s->scored, a),
+            s->scored == 1 ? "" : "s");
     for (int k = 0; k < df->nouts; k++) {
         fputc('\n', f);
         print_summary(f, &df->outs[k], s->scored);

@@ -201,9 +201,9 @@ static void count_columns(FILE *f, const count_chart *c)
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", x, BASE - h, bw,
                 h < 1 && n ? 1.0 : h, fill);
         if (nodata)
-            htmlf(f, "%ld accounts with no data (every member na)", n);
+            htmlf(f, "%ld account%s with no data (every member na)", n, n == 1 ? "" : "s");
         else
-            htmlf(f, "%ld accounts with %d of %d %s", n, k, c->nmembers, c->band);
+            htmlf(f, "%ld account%s with %d of %d %s", n, n == 1 ? "" : "s", k, c->nmembers, c->band);
         fputs("</title></rect>", f);
         fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"13\" text-anchor=\"middle\">%ld</text>", x + bw / 2, BASE - h - 6, n);
         fprintf(f, "<text x=\"%.2f\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">", x + bw / 2, BASE + 20);
@@ -470,7 +470,7 @@ bool report_write_html(FILE *f, const report *r)
     fputs(" \xc2\xb7 ", f);
     html(f, r->policy_path);
     fputs("</p>\n<p class=\"meta\">", f);
-    htmlf(f, "%ld accounts scored from %s", r->scored, r->data_path);
+    htmlf(f, "%ld account%s scored from %s", r->scored, r->scored == 1 ? "" : "s", r->data_path);
     if (r->rejected)
         htmlf(f, " (%ld records rejected)", r->rejected);
     htmlf(f, " \xc2\xb7 as of %s \xc2\xb7 rubric %s", r->as_of, RUBRIC_VERSION);
