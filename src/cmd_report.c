@@ -94,10 +94,12 @@ static void histogram_add_fixed(histogram *h, double v)
     double at = floor((v - h->base) / h->width);
     if (!(at >= 0))
         h->below++;
-    else if (at >= HIST_BINS)
-        h->above++;
-    else
+    else if (at < HIST_BINS)
         h->bins[(int)at]++;
+    else if (v <= histogram_edge(h, HIST_BINS))
+        h->bins[HIST_BINS - 1]++; /* the range's top edge itself: whole numbers end there */
+    else
+        h->above++;
 }
 
 void histogram_add(histogram *h, double v)

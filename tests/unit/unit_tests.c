@@ -503,6 +503,17 @@ static void test_histogram(void)
     CHECK(h.origin * h.width <= -5e5 && (h.origin + h.used) * h.width > 1e6);
     histogram_add(&h, 1.0 / 0.0); /* not a number a chart can place: ignored */
     CHECK(h.count == 1002);
+    /* A range fixed from thresholds: values beyond it are counted apart,
+     * the top edge itself falls in the last bin. */
+    histogram fx;
+    memset(&fx, 0, sizeof fx);
+    histogram_fix_range(&fx, -1, 4);
+    histogram_add(&fx, -2);
+    histogram_add(&fx, 4);
+    histogram_add(&fx, 5);
+    histogram_add(&fx, 1);
+    CHECK(fx.below == 1 && fx.above == 1 && histogram_total(&fx) == 2 && fx.bins[HIST_BINS - 1] == 1);
+    CHECK(histogram_edge(&fx, 400) == 1); /* a threshold two spans in lands on an edge */
     histogram g;
     memset(&g, 0, sizeof g);
     for (int i = 0; i < 5; i++)
