@@ -144,7 +144,17 @@ static bool run_git(const char *const args[], buffer *out, char *err, size_t err
 
 bool git_rev_spec(const char *arg, char **rev, char **path)
 {
-    const char *colon = strchr(arg, ':');
+    /* The first colon outside @{...}: main@{2026-01-01 10:00}:p.rules. */
+    const char *colon = arg;
+    int braces = 0;
+    for (; *colon && !(*colon == ':' && braces == 0); colon++) {
+        if (colon[0] == '@' && colon[1] == '{')
+            braces++;
+        else if (*colon == '}' && braces > 0)
+            braces--;
+    }
+    if (!*colon)
+        colon = NULL;
     struct stat st;
     if (!colon || colon == arg || !colon[1] || stat(arg, &st) == 0)
         return false;
@@ -163,8 +173,9 @@ static char *trimmed(buffer *b)
 bool git_rev_open(git_rev *g, const char *rev, char *err, size_t errlen)
 {
     memset(g, 0, sizeof *g);
+    /* A tree is all that is read: a commit, a tag or a tree will do. */
     char *spec = xmalloc(strlen(rev) + 10);
-    sprintf(spec, "%s^{commit}", rev);
+    sprintf(spec, "%s^{tree}", rev);
     const char *resolve[] = {"git", "rev-parse", "--verify", "--quiet", "--end-of-options", spec, NULL};
     const char *where[] = {"git", "rev-parse", "--show-prefix", NULL};
     buffer commit, prefix;
@@ -174,7 +185,7 @@ bool git_rev_open(git_rev *g, const char *rev, char *err, size_t errlen)
         snprintf(err, errlen, "%s (needed to read revision '%s')", why, rev);
     } else if (!run_git(resolve, &commit, why, sizeof why)) {
         free(prefix.s);
-        snprintf(err, errlen, "'%s' names no commit in this repository", rev);
+        snprintf(err, errlen, "'%s' names no commit or tree in this repository", rev);
         ok = false;
     } else {
         g->rev = xstrdup(rev);

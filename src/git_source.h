@@ -13,12 +13,12 @@
 
 typedef struct git_rev {
     char *rev;     /* as the user wrote it, shown in messages */
-    char *commit;  /* the commit it named when resolved: imports read the same one */
+    char *commit;  /* the tree it named when resolved: imports read the same one */
     char *prefix;  /* the current directory relative to the repository's top */
 } git_rev;
 
-/* "REV:path" splits into its two parts, unless arg names an existing file
- * (a file name may hold a colon). */
+/* "REV:path" splits at its first colon outside @{...} into its two parts,
+ * unless arg names an existing file (a file name may hold a colon). */
 bool git_rev_spec(const char *arg, char **rev, char **path);
 
 /* Resolves rev in the repository of the current directory.  False with a

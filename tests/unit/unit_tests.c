@@ -472,6 +472,10 @@ static void test_git_paths(void)
     CHECK(git_rev_spec("HEAD~1:rules/p.rules", &rev, &path) && strcmp(rev, "HEAD~1") == 0 && strcmp(path, "rules/p.rules") == 0);
     free(rev);
     free(path);
+    CHECK(git_rev_spec("main@{2026-01-01 10:00}:p.rules", &rev, &path) && strcmp(rev, "main@{2026-01-01 10:00}") == 0 &&
+          strcmp(path, "p.rules") == 0);
+    free(rev);
+    free(path);
     CHECK(!git_rev_spec("rules/p.rules", &rev, &path));
     CHECK(!git_rev_spec(":p.rules", &rev, &path));
     CHECK(!git_rev_spec("HEAD:", &rev, &path));
