@@ -15,6 +15,34 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* When several policies read one file and its header lacks a column, which
+ * of them needs it: each one's columns are tried alone.  Only for a file
+ * that can be read twice, and only when some policies do read it. */
+static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap)
+{
+    if (strcmp(s->data_path, "-") == 0)
+        return;
+    int failing[SCAN_MAX_PROGRAMS], nfail = 0;
+    for (int k = 0; k < s->nprogs; k++) {
+        record_layout one;
+        record_layout_init(&one, s->progs[k]->pol, s->id_field);
+        char err[512];
+        reader *rd = reader_open(s->data_path, fmt, one.fields, one.required, one.nfields, err, sizeof err);
+        if (rd)
+            reader_close(rd);
+        else if (s->labels[k])
+            failing[nfail++] = k;
+        record_layout_free(&one);
+    }
+    if (nfail == 0 || nfail == s->nprogs)
+        return;
+    size_t used = (size_t)snprintf(whose, cap, " (needed by ");
+    for (int i = 0; i < nfail && used < cap; i++)
+        used += (size_t)snprintf(whose + used, cap - used, "%s%s", i ? " and " : "", s->labels[failing[i]]);
+    if (used < cap)
+        snprintf(whose + used, cap - used, ")");
+}
+
 bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
@@ -36,7 +64,10 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
     char err[512];
     s->rd = reader_open(data_path, fmt, all->fields, all->required, all->nfields, err, sizeof err);
     if (!s->rd) {
-        fprintf(stderr, "rubric: %s\n", err);
+        char whose[64] = "";
+        if (nprogs > 1)
+            blame_header(s, fmt, whose, sizeof whose);
+        fprintf(stderr, "rubric: %s%s\n", err, whose);
         return false;
     }
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
