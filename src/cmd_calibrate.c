@@ -321,7 +321,13 @@ static bool parse_target(const char *spec, const scheme *sch, const step *st, rb
             return false;
         }
         rb_num v;
-        if (!num_parse(val, (size_t)(val_end - val), true, &v) || num_cmp(v, zero) < 0 || num_cmp(v, one) > 0) {
+        bool parsed = num_parse(val, (size_t)(val_end - val), true, &v);
+        if (parsed && v.q == 0) {
+            fprintf(stderr, "rubric calibrate: --target: the share of %s, '%.*s', has more digits than can be added exactly\n",
+                    band, (int)(val_end - val), val);
+            return false;
+        }
+        if (!parsed || num_cmp(v, zero) < 0 || num_cmp(v, one) > 0) {
             fprintf(stderr, "rubric calibrate: --target: the share of %s must be between 0%% and 100%%, not '%.*s'\n",
                     band, (int)(val_end - val), val);
             return false;

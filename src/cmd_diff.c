@@ -56,7 +56,8 @@ typedef struct diff_opts {
 typedef struct side {
     const scheme *sch;      /* this side's scheme, if its output has one */
     int nvalues;
-    char *values[MAX_VALUES + 2];
+    char *values[MAX_VALUES + 2];  /* each row's label */
+    char *raw[MAX_VALUES + 2];     /* each row's cell as run prints it ("" for na) */
     rb_value keys[MAX_VALUES + 2]; /* unbanded: each value, to find its row without printing it */
     int na_row;             /* the row of na (and no band), or -1 while none */
 } side;
@@ -154,6 +155,9 @@ static void view_cell(rb_value v, const scheme *sch, cell_view *c)
     } else if (v.kind == VK_TEXT) {
         c->s = v.u.text;
         c->len = v.len;
+    } else if (v.kind == VK_BANDED && sch) {
+        c->s = sch->bands[v.band];
+        c->len = strlen(c->s);
     } else {
         value_format(v, sch, c->buf, sizeof c->buf);
         c->s = c->buf;
@@ -172,6 +176,8 @@ static void side_init_banded(side *s, const scheme *sch)
     for (int b = 0; b < sch->nbands; b++)
         s->values[b] = xstrdup(sch->bands[b]);
     s->values[sch->nbands] = xstrdup("na");
+    for (int b = 0; b <= sch->nbands; b++)
+        s->raw[b] = xstrdup(b < sch->nbands ? sch->bands[b] : "");
     s->na_row = sch->nbands;
     s->nvalues = sch->nbands + 1;
     for (int i = 0; i < s->nvalues; i++)
@@ -222,7 +228,7 @@ static int band_row(const side *s, rb_value v)
 static bool cell_changed(const output_diff *od, int r, int c)
 {
     if (!od->band_map)
-        return strcmp(od->old.values[r], od->new.values[c]) != 0;
+        return strcmp(od->old.raw[r], od->new.raw[c]) != 0; /* as tally decides: printed cells differ */
     int nb_old = od->old.sch->nbands, nb_new = od->new.sch->nbands;
     if (r < nb_old)
         return c == nb_new || od->band_map[r] != c;
@@ -259,6 +265,7 @@ static int value_row(side *s, rb_value v, const cell_view *c)
                 return -1;
             s->keys[s->nvalues] = value_na();
             s->values[s->nvalues] = xstrdup("na");
+            s->raw[s->nvalues] = xstrdup("");
             s->na_row = s->nvalues++;
         }
         return s->na_row;
@@ -266,20 +273,27 @@ static int value_row(side *s, rb_value v, const cell_view *c)
     for (int i = 0; i < s->nvalues; i++)
         if (i != s->na_row && same_value(s->keys[i], v))
             return i;
-    /* Text that reads "na" is labelled in quotes, so that its row is not
-     * taken for na's. */
-    bool reads_na = c->len == 2 && memcmp(c->s, "na", 2) == 0;
-    const char *label = reads_na ? "\"na\"" : c->s;
-    size_t len = reads_na ? 4 : c->len;
     for (int i = 0; i < s->nvalues; i++)
-        if (i != s->na_row && strlen(s->values[i]) == len && memcmp(s->values[i], label, len) == 0)
+        if (i != s->na_row && strlen(s->raw[i]) == c->len && memcmp(s->raw[i], c->s, c->len) == 0)
             return i;
     if (s->nvalues == MAX_VALUES)
         return -1;
     s->keys[s->nvalues] = self_contained(v) ? v : value_na();
     if (!self_contained(v))
         s->keys[s->nvalues].kind = VK_TEXT; /* never equal by value: found by text */
-    s->values[s->nvalues] = xstrndup(label, len);
+    s->raw[s->nvalues] = xstrndup(c->s, c->len);
+    /* Text that could be taken for na, for nothing, or for another label
+     * is shown in quotes. */
+    bool ambiguous = c->len == 0 || (c->len == 2 && memcmp(c->s, "na", 2) == 0) || c->s[0] == '"';
+    if (ambiguous) {
+        char *quoted = xmalloc(c->len + 3);
+        quoted[0] = '"';
+        memcpy(quoted + 1, c->s, c->len);
+        strcpy(quoted + 1 + c->len, "\"");
+        s->values[s->nvalues] = quoted;
+    } else {
+        s->values[s->nvalues] = xstrndup(c->s, c->len);
+    }
     return s->nvalues++;
 }
 
@@ -353,7 +367,7 @@ static int value_order(const side *s, int i, int j)
 {
     if (i == s->na_row || j == s->na_row)
         return (i == s->na_row) - (j == s->na_row);
-    const char *a = s->values[i], *b = s->values[j];
+    const char *a = s->raw[i], *b = s->raw[j];
     char *ea, *eb;
     double x = strtod(a, &ea), y = strtod(b, &eb);
     bool a_num = *a && !*ea, b_num = *b && !*eb;
@@ -374,9 +388,12 @@ static void sort_side(side *s, int *perm, bool keep_order)
             perm[j] = perm[j - 1];
             perm[j - 1] = t;
         }
-    char *sorted[MAX_VALUES + 2];
-    for (int i = 0; i < s->nvalues; i++)
+    char *sorted[MAX_VALUES + 2], *sorted_raw[MAX_VALUES + 2];
+    for (int i = 0; i < s->nvalues; i++) {
         sorted[i] = s->values[perm[i]];
+        sorted_raw[i] = s->raw[perm[i]];
+    }
+    memcpy(s->raw, sorted_raw, (size_t)s->nvalues * sizeof *sorted_raw);
     if (s->na_row >= 0 && !keep_order)
         s->na_row = s->nvalues - 1; /* the order puts na last */
     memcpy(s->values, sorted, (size_t)s->nvalues * sizeof *sorted);
@@ -590,8 +607,10 @@ static void print_table(FILE *f, const differ *df, const scan *s, const policy *
 
 static void free_side(side *s)
 {
-    for (int i = 0; i < s->nvalues; i++)
+    for (int i = 0; i < s->nvalues; i++) {
         free(s->values[i]);
+        free(s->raw[i]);
+    }
 }
 
 int cmd_diff(int argc, char **argv)

@@ -76,85 +76,6 @@ static int parse_args(int argc, char **argv, report_opts *o)
     return 0;
 }
 
-void histogram_fix_range(histogram *h, double lo, double hi)
-{
-    h->fixed = true;
-    h->base = lo;
-    h->width = (hi - lo) / HIST_BINS;
-    h->used = HIST_BINS;
-}
-
-double histogram_edge(const histogram *h, int i)
-{
-    return h->fixed ? h->base + i * h->width : (h->origin + i) * h->width;
-}
-
-static void histogram_add_fixed(histogram *h, double v)
-{
-    double at = floor((v - h->base) / h->width);
-    if (!(at >= 0))
-        h->below++;
-    else if (at < HIST_BINS)
-        h->bins[(int)at]++;
-    else if (v <= histogram_edge(h, HIST_BINS))
-        h->bins[HIST_BINS - 1]++; /* the range's top edge itself: whole numbers end there */
-    else
-        h->above++;
-}
-
-void histogram_add(histogram *h, double v)
-{
-    if (!isfinite(v))
-        return; /* nothing a chart can place; its band is still counted */
-    if (h->count++ == 0 || v < h->min)
-        h->min = v;
-    if (h->count == 1 || v > h->max)
-        h->max = v;
-    if (h->fixed) {
-        histogram_add_fixed(h, v);
-        return;
-    }
-    /* Values this small are zero to a chart, and a width scaled from one
-     * would underflow. */
-    if (fabs(v) < 1e-200)
-        v = 0;
-    if (h->used == 0) {
-        /* A first width about a thousandth of the first value, widened as
-         * the data asks. */
-        h->width = v == 0 ? ldexp(1, -24) : ldexp(1, ilogb(fabs(v)) - 10);
-        h->origin = floor(v / h->width);
-        h->used = 1;
-        h->bins[0] = 1;
-        return;
-    }
-    double at = floor(v / h->width);
-    while (fmax(at, h->origin + h->used - 1) - fmin(at, h->origin) >= HIST_BINS) {
-        /* Twice as wide: bin a goes to floor(a / 2). */
-        static long merged[HIST_BINS];
-        memset(merged, 0, sizeof merged);
-        double origin = floor(h->origin / 2);
-        for (int i = 0; i < h->used; i++)
-            merged[(int)(floor((h->origin + i) / 2) - origin)] += h->bins[i];
-        h->used = (int)(floor((h->origin + h->used - 1) / 2) - origin) + 1;
-        memcpy(h->bins, merged, sizeof merged);
-        h->origin = origin;
-        h->width *= 2;
-        at = floor(v / h->width);
-    }
-    if (at < h->origin) {
-        /* Room below: shift the bins up. */
-        int shift = (int)(h->origin - at);
-        memmove(h->bins + shift, h->bins, (size_t)h->used * sizeof *h->bins);
-        memset(h->bins, 0, (size_t)shift * sizeof *h->bins);
-        h->origin = at;
-        h->used += shift;
-    }
-    int i = (int)(at - h->origin);
-    if (i >= h->used)
-        h->used = i + 1;
-    h->bins[i]++;
-}
-
 /* The constant thresholds of a measure, sorted, distinct and finite. */
 int step_thresholds(const step *st, double *out, int cap)
 {
@@ -179,20 +100,13 @@ int step_thresholds(const step *st, double *out, int cap)
     return n;
 }
 
-/* Two spans of the thresholds' spread either side of them: the outer
- * thresholds land on bin edges (HIST_BINS is a multiple of 5). */
+/* The range of a measure's histogram, from its constant thresholds. */
 static void fix_range_from_thresholds(histogram *h, const step *st)
 {
     double thr[MAX_THRESHOLDS];
     int n = step_thresholds(st, thr, MAX_THRESHOLDS);
-    if (n == 0)
-        return;
-    double span = thr[n - 1] - thr[0];
-    if (!(span > 0))
-        span = fmax(fabs(thr[0]), 1);
-    double lo = thr[0] - 2 * span, hi = thr[n - 1] + 2 * span;
-    if (isfinite(lo) && isfinite(hi) && isfinite(hi - lo) && (hi - lo) / HIST_BINS > 0)
-        histogram_fix_range(h, lo, hi);
+    if (n > 0)
+        histogram_fix_range(h, thr[0], thr[n - 1]);
 }
 
 static void setup(report *r)
@@ -210,6 +124,7 @@ static void setup(report *r)
             t->st = program_step(r->prog, s);
             t->slot = slot;
             t->counts = xcalloc((size_t)s->scheme->nbands, sizeof *t->counts);
+            histogram_init(&t->hist);
             if (s->kind == SYM_MEASURE)
                 fix_range_from_thresholds(&t->hist, t->st);
         } else if (s->decl && s->decl->value && s->decl->value->kind == EX_COUNT) {
@@ -239,7 +154,7 @@ static void tally_band(band_tally *t, rb_value v, bool with_values)
     else
         t->counts[v.band]++;
     if (with_values)
-        histogram_add(&t->hist, num_to_double(v.u.num));
+        histogram_add(&t->hist, num_to_double(v.u.num), v.band == BAND_NONE ? HIST_NO_BAND : v.band);
 }
 
 static void gather(void *ctx, const scan *s, const char *id, size_t idlen)

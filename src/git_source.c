@@ -109,9 +109,12 @@ static bool spawn_git(char *const argv[], buffer *out, char *err, size_t errlen)
     sigaction(SIGCHLD, &old_chld, NULL);
     bool ok = waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok) {
-        char *line = complaint.s;
-        if (strncmp(line, "fatal: ", 7) == 0)
+        /* git's reason is its fatal: line, whatever warnings came first. */
+        char *line = strstr(complaint.s, "fatal: ");
+        if (line && (line == complaint.s || line[-1] == '\n'))
             line += 7;
+        else
+            line = complaint.s;
         line[strcspn(line, "\n")] = '\0';
         snprintf(err, errlen, "%s", *line ? line : "git failed");
         free(out->s);
@@ -144,11 +147,12 @@ static bool run_git(const char *const args[], buffer *out, char *err, size_t err
 
 bool git_rev_spec(const char *arg, char **rev, char **path)
 {
-    /* The first colon outside @{...}: main@{2026-01-01 10:00}:p.rules. */
+    /* The first colon outside @{...} and ^{...}: main@{2026-01-01 10:00}:p.rules,
+     * HEAD^{/fix: odd}:p.rules. */
     const char *colon = arg;
     int braces = 0;
     for (; *colon && !(*colon == ':' && braces == 0); colon++) {
-        if (colon[0] == '@' && colon[1] == '{')
+        if ((colon[0] == '@' || colon[0] == '^') && colon[1] == '{')
             braces++;
         else if (*colon == '}' && braces > 0)
             braces--;
@@ -239,7 +243,12 @@ char *git_path_normalize(const char *path)
  * "120000" for a symbolic link, "040000" for a folder), or "" for nothing. */
 static bool entry_mode(const git_rev *g, const char *top_path, char mode[8], char *err, size_t errlen)
 {
-    const char *list[] = {"git", "ls-tree", "--full-tree", g->commit, "--", top_path, NULL};
+    if (!*top_path) {
+        strcpy(mode, "040000"); /* the top of the repository itself */
+        return true;
+    }
+    /* Literal: a path such as ":odd.rules" is a name, not pathspec magic. */
+    const char *list[] = {"git", "--literal-pathspecs", "ls-tree", "--full-tree", g->commit, "--", top_path, NULL};
     buffer out;
     if (!run_git(list, &out, err, errlen))
         return false;

@@ -17,7 +17,7 @@ typedef struct git_rev {
     char *prefix;  /* the current directory relative to the repository's top */
 } git_rev;
 
-/* "REV:path" splits at its first colon outside @{...} into its two parts,
+/* "REV:path" splits at its first colon outside @{...} and ^{...},
  * unless arg names an existing file (a file name may hold a colon). */
 bool git_rev_spec(const char *arg, char **rev, char **path);
 

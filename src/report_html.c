@@ -242,6 +242,7 @@ static const char *color_at(const band_tally *t, double v)
 typedef struct bar {
     double a, b;
     long n;
+    int band;                 /* as scored; HIST_NO_BAND for none */
 } bar;
 
 /* What a histogram chart draws: the value range, its bars, and the values
@@ -249,9 +250,10 @@ typedef struct bar {
  * adaptive histogram's last 2%) as one bar each. */
 typedef struct chart_plan {
     double lo, hi;
-    bar bars[HIST_BINS];
+    bar bars[2 * HIST_BINS];
     int nbars;
     long less, more;
+    double less_at, more_at;  /* the limits the tail bars stand for */
     long most;
 } chart_plan;
 
@@ -263,7 +265,14 @@ static double frac_of(double v, double lo, double hi)
     return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-static bool threshold_in(const double *thr, int nthr, double a, double b)
+static void add_bar(chart_plan *p, double a, double b, long n, int band)
+{
+    p->bars[p->nbars++] = (bar){a, b, n, band};
+    if (n > p->most)
+        p->most = n;
+}
+
+static bool threshold_at(const double *thr, int nthr, double a, double b)
 {
     for (int i = 0; i < nthr; i++)
         if (thr[i] >= a && thr[i] < b)
@@ -271,7 +280,42 @@ static bool threshold_in(const double *thr, int nthr, double a, double b)
     return false;
 }
 
-static void plan_chart(const histogram *h, const double *thr, int nthr, chart_plan *p)
+/* One cell of the chart, [a, b): a bar of its band, or where it holds two
+ * (a threshold inside one fine bin), a bar each either side of that
+ * threshold, the band of the cell's left edge first: it holds the lower
+ * values. */
+static void add_cell(chart_plan *p, const step *st, const double *thr, int nthr, double a, double b, const int *band,
+                     const long *n)
+{
+    if (!n[1]) {
+        add_bar(p, a, b, n[0], band[0]);
+        return;
+    }
+    int left = eval_fixed_band(st, num_from_double(a));
+    int k = left == band[1] ? 1 : 0;
+    /* Split at the threshold inside the cell; at its middle if none is. */
+    double mid = a * 0.5 + b * 0.5;
+    for (int i = 0; i < nthr; i++)
+        if (thr[i] > a && thr[i] < b)
+            mid = thr[i];
+    add_bar(p, a, mid, n[k], band[k]);
+    add_bar(p, mid, b, n[1 - k], band[1 - k]);
+}
+
+/* Counts n values of band into a cell's (at most two) bands. */
+static void cell_count(int *band, long *n, int b, long count)
+{
+    if (!count)
+        return;
+    int k = n[0] == 0 || band[0] == b ? 0 : 1;
+    if (k == 1 && n[1] && band[1] != b)
+        k = 1; /* a third band in one cell: rare, counted with the second */
+    if (n[k] == 0)
+        band[k] = b;
+    n[k] += count;
+}
+
+static void plan_chart(const histogram *h, const step *st, const double *thr, int nthr, chart_plan *p)
 {
     memset(p, 0, sizeof *p);
     int first = -1, last = -1;
@@ -284,6 +328,8 @@ static void plan_chart(const histogram *h, const double *thr, int nthr, chart_pl
     if (h->fixed) {
         p->less = h->below;
         p->more = h->above;
+        p->less_at = h->lo;
+        p->more_at = h->hi;
     } else if (first >= 0) {
         /* Past the 98th percentile, values are one "more" bar: a long tail
          * would squeeze everything else into a corner. */
@@ -294,6 +340,7 @@ static void plan_chart(const histogram *h, const double *thr, int nthr, chart_pl
         for (int i = j + 1; i <= last; i++)
             p->more += h->bins[i];
         last = j;
+        p->more_at = histogram_edge(h, j + 1);
     }
     if (first >= 0) {
         p->lo = p->less ? histogram_edge(h, 0) : histogram_edge(h, first);
@@ -311,10 +358,7 @@ static void plan_chart(const histogram *h, const double *thr, int nthr, chart_pl
     double pad = fmax(span * 0.06, fmax(fabs(p->lo), fabs(p->hi)) * 0.02);
     if (!(pad > 0))
         pad = 1;
-    if (first < 0 || nthr) {
-        p->lo -= pad;
-        p->hi += pad;
-    } else if (last == first) {
+    if (first < 0 || nthr || last == first) {
         p->lo -= pad;
         p->hi += pad;
     }
@@ -323,28 +367,38 @@ static void plan_chart(const histogram *h, const double *thr, int nthr, chart_pl
     if (!isfinite(p->hi))
         p->hi = DBL_MAX;
     p->most = p->less > p->more ? p->less : p->more;
-    if (first < 0)
-        return;
-    /* Bars of about a fortieth of the range, each starting afresh at a
-     * threshold so that no bar straddles one. */
-    double per_bar = (p->hi * 0.5 - p->lo * 0.5) / (DISPLAY_BARS * 0.5);
-    double k = fmax(1, ceil(fmin(per_bar / h->width, HIST_BINS)));
-    int start = first;
-    long n = 0;
-    for (int i = first; i <= last + 1; i++) {
+    /* Cells about a fortieth of the range wide, a new one starting at each
+     * threshold; each bar is colored by the bands its values were scored
+     * in, not by where it stands. */
+    double max_width = (p->hi * 0.5 - p->lo * 0.5) / (DISPLAY_BARS * 0.5);
+    int start = first, band[2] = {HIST_UNSET, HIST_UNSET};
+    long n[2] = {0, 0};
+    for (int i = first; first >= 0 && i <= last + 1; i++) {
         bool end = i == last + 1;
-        if (!end && i > start && (i - start >= k || threshold_in(thr, nthr, histogram_edge(h, i), histogram_edge(h, i + 1))))
+        if (!end && i > start &&
+            (histogram_edge(h, i) - histogram_edge(h, start) >= max_width ||
+             threshold_at(thr, nthr, histogram_edge(h, i), histogram_edge(h, i + 1))))
             end = true;
         if (end && i > start) {
-            p->bars[p->nbars++] = (bar){histogram_edge(h, start), histogram_edge(h, i), n};
-            if (n > p->most)
-                p->most = n;
+            if (n[0] + n[1])
+                add_cell(p, st, thr, nthr, histogram_edge(h, start), histogram_edge(h, i), band, n);
             start = i;
-            n = 0;
+            n[0] = n[1] = 0;
         }
-        if (i <= last)
-            n += h->bins[i];
+        if (i <= last) {
+            cell_count(band, n, h->band[i], h->bins[i] - h->other[i]);
+            cell_count(band, n, h->other_band[i], h->other[i]);
+        }
     }
+}
+
+/* The color of a band as scored, or of the region at v where no value
+ * says (a tail bar). */
+static const char *band_fill(const band_tally *t, int band)
+{
+    if (band < 0)
+        return no_band_color;
+    return band_color(t->sym->scheme->bands[band], band, t->sym->scheme->nbands);
 }
 
 static void tail_bar(FILE *f, const band_tally *t, const chart_plan *p, double x, long n, double at, bool pct, const char *word)
@@ -367,8 +421,8 @@ static void histogram_chart(FILE *f, const band_tally *t)
     bool pct = step_in_percent(t->st);
     double thr[MAX_THRESHOLDS];
     int nthr = step_thresholds(t->st, thr, MAX_THRESHOLDS);
-    static chart_plan p;
-    plan_chart(h, thr, nthr, &p);
+    static chart_plan p; /* large: one per chart, drawn and done */
+    plan_chart(h, t->st, thr, nthr, &p);
     int x0 = p.less ? HX0 + TAIL_W : HX0, x1 = p.more ? HX1 - TAIL_W : HX1;
     double most = p.most ? (double)p.most : 1;
 #define XPOS(v) (x0 + (double)(x1 - x0) * frac_of((v), p.lo, p.hi))
@@ -394,9 +448,6 @@ static void histogram_chart(FILE *f, const band_tally *t)
                 XPOS(b) - XPOS(a), HY1 - HY0, color_at(t, a * 0.5 + b * 0.5));
     }
     fputc('\n', f);
-    /* A bar takes the band of its left edge: bars never straddle a
-     * threshold, and with whole-number data (tickets, days) every value
-     * in a bar is that edge, so `green <= 0` colors the bar of zeros green. */
     for (int i = 0; i < p.nbars; i++) {
         const bar *b = &p.bars[i];
         if (!b->n)
@@ -406,15 +457,16 @@ static void histogram_chart(FILE *f, const band_tally *t)
         number_label(b->a, pct, from, sizeof from);
         number_label(b->b, pct, to, sizeof to);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", xa, HY1 - bh, w, bh,
-                color_at(t, b->a));
-        htmlf(f, "%ld account%s from %s to %s", b->n, b->n == 1 ? "" : "s", from, to);
+                band_fill(t, b->band));
+        htmlf(f, "%ld account%s from %s to %s, %s", b->n, b->n == 1 ? "" : "s", from, to,
+              b->band < 0 ? "no band" : t->sym->scheme->bands[b->band]);
         fputs("</title></rect>", f);
     }
     fputc('\n', f);
     if (p.less)
-        tail_bar(f, t, &p, HX0 + 2, p.less, p.lo, pct, "less");
+        tail_bar(f, t, &p, HX0 + 2, p.less, p.less_at, pct, "less");
     if (p.more)
-        tail_bar(f, t, &p, HX1 - TAIL_W + 8, p.more, p.hi, pct, "more");
+        tail_bar(f, t, &p, HX1 - TAIL_W + 8, p.more, p.more_at, pct, "more");
     /* Threshold labels in two rows, so that close thresholds stay legible. */
     double last_x = -100;
     int row = 0;

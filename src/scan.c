@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -20,8 +21,9 @@ static double now_seconds(void)
  * that can be read twice, and only when some policies do read it. */
 static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap)
 {
-    if (strcmp(s->data_path, "-") == 0)
-        return;
+    struct stat st;
+    if (stat(s->data_path, &st) != 0 || !S_ISREG(st.st_mode))
+        return; /* a pipe or a FIFO cannot be read again */
     int failing[SCAN_MAX_PROGRAMS], nfail = 0;
     for (int k = 0; k < s->nprogs; k++) {
         record_layout one;

@@ -492,37 +492,50 @@ static long histogram_total(const histogram *h)
 /* The report's histogram widens as values arrive and loses none. */
 static void test_histogram(void)
 {
-    histogram h;
-    memset(&h, 0, sizeof h);
+    static histogram h;
+    histogram_init(&h);
     for (int i = 0; i < 1000; i++)
-        histogram_add(&h, i / 1000.0);
+        histogram_add(&h, i / 1000.0, 0);
     CHECK(h.count == 1000 && histogram_total(&h) == 1000);
     CHECK(h.min == 0 && h.max == 0.999);
     CHECK(h.used <= HIST_BINS);
     /* An outlier far above, then one far below: still every value, and
-     * each bin covers the values it claims. */
-    histogram_add(&h, 1e6);
-    histogram_add(&h, -5e5);
+     * the bins cover them. */
+    histogram_add(&h, 1e6, 1);
+    histogram_add(&h, -5e5, 0);
     CHECK(h.count == 1002 && histogram_total(&h) == 1002 && h.used <= HIST_BINS);
-    CHECK(h.origin * h.width <= -5e5 && (h.origin + h.used) * h.width > 1e6);
-    histogram_add(&h, 1.0 / 0.0); /* not a number a chart can place: ignored */
+    CHECK(histogram_edge(&h, 0) <= -5e5 && histogram_edge(&h, h.used) > 1e6);
+    histogram_add(&h, 1.0 / 0.0, 0); /* not a number a chart can place: ignored */
     CHECK(h.count == 1002);
-    /* A range fixed from thresholds: values beyond it are counted apart,
-     * the top edge itself falls in the last bin. */
-    histogram fx;
-    memset(&fx, 0, sizeof fx);
-    histogram_fix_range(&fx, -1, 4);
-    histogram_add(&fx, -2);
-    histogram_add(&fx, 4);
-    histogram_add(&fx, 5);
-    histogram_add(&fx, 1);
-    CHECK(fx.below == 1 && fx.above == 1 && histogram_total(&fx) == 2 && fx.bins[HIST_BINS - 1] == 1);
-    CHECK(histogram_edge(&fx, 400) == 1); /* a threshold two spans in lands on an edge */
-    histogram g;
-    memset(&g, 0, sizeof g);
+    histogram_add(&h, 5e-324, 0);    /* too small to scale a width from: zero */
+    CHECK(h.count == 1003 && histogram_total(&h) == 1003);
+
+    /* A range fixed from thresholds 0.3 and 0.7: each is a bin edge exactly,
+     * a value on it lands on its own side, values beyond are counted apart,
+     * the top edge itself is in the last bin. */
+    static histogram fx;
+    histogram_init(&fx);
+    CHECK(histogram_fix_range(&fx, 0.3, 0.7));
+    CHECK(histogram_edge(&fx, fx.cut_a) == 0.3 && histogram_edge(&fx, fx.cut_b) == 0.7);
+    histogram_add(&fx, 0.3, 1);
+    histogram_add(&fx, 0.29999999999999998, 1); /* the same double */
+    histogram_add(&fx, 0.2999999999999999, 0);
+    CHECK(fx.bins[fx.cut_a] == 2 && fx.bins[fx.cut_a - 1] == 1);
+    histogram_add(&fx, fx.hi, 2);
+    histogram_add(&fx, fx.hi * 2, 2);
+    histogram_add(&fx, fx.lo - 1, 0);
+    CHECK(fx.bins[HIST_BINS - 1] == 1 && fx.above == 1 && fx.below == 1);
+    /* Two bands in one bin are both kept. */
+    histogram_add(&fx, 0.5, 1);
+    histogram_add(&fx, 0.5, 2);
+    int mid = fx.cut_a + (fx.cut_b - fx.cut_a) / 2;
+    CHECK(fx.bins[mid] == 2 && fx.other[mid] == 1 && fx.band[mid] == 1 && fx.other_band[mid] == 2);
+    static histogram one;
+    histogram_init(&one);
+    CHECK(!histogram_fix_range(&one, 1e308, 1e308 * 10)); /* no usable range: stays adaptive */
     for (int i = 0; i < 5; i++)
-        histogram_add(&g, 7);
-    CHECK(g.used == 1 && g.bins[0] == 5);
+        histogram_add(&one, 7, 0);
+    CHECK(one.used == 1 && one.bins[0] == 5);
 }
 
 int main(void)
