@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "git_source.h"
 #include "parse.h"
@@ -104,6 +105,9 @@ const char *closest_name(const char *wrong, const char *const *candidates, int n
     int limit = (int)strlen(wrong) / 3 + 1; /* about one edit in three letters */
     if (limit > 4)
         limit = 4;
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(wrong, candidates[i]) == 0)
+            return candidates[i]; /* RED for red, whatever the length */
     for (int i = 0; i < n; i++) {
         int dist = edit_distance(wrong, candidates[i]);
         if (dist <= limit && (!best || dist < best_d)) {
