@@ -6,7 +6,6 @@
  * across a cohort known to be healthy; this verb gives those figures
  * exactly.  Quantiles are R's type 7 (numpy's "linear"), computed on the
  * exact values, so any other tool computing type 7 agrees with them. */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "outfile.h"
 #include "scan.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -619,16 +617,13 @@ int cmd_calibrate(int argc, char **argv)
     if (!scan_open(&sc, o.data_path, o.data.input_format, data_id_field(&o.data, pol), progs, NULL, 1,
                    o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    /* Before reading: an output that cannot be written fails at once. */
-    if (!outfile_open(&out, o.output)) {
-        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+    if (!scan_output_open(&out, o.output)) {
         status = EXIT_USAGE;
         goto done;
     }
     status = scan_all(&sc, observe, &cal);
     if (status < 0) {
-        outfile_abort(&out);
-        status = scan_conclude(&sc, status, o.output != NULL);
+        status = scan_output_close(&sc, &out, o.output, status, false);
         goto done;
     }
     if (cal.nvalues)
@@ -651,14 +646,7 @@ int cmd_calibrate(int argc, char **argv)
         print_json(out.f, &o, &cal, stats, mean, sug, nsug);
     else
         print_table(out.f, &o, &cal, stats, mean, sug, nsug);
-    if (fflush(out.f) != 0 || ferror(out.f) || !outfile_commit(&out)) {
-        if (out.path)
-            outfile_abort(&out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
-        status = EXIT_REJECTED;
-        goto done;
-    }
-    status = scan_conclude(&sc, status, o.output != NULL);
+    status = scan_output_close(&sc, &out, o.output, status, true);
 done:
     scan_close(&sc);
     free(cal.values);

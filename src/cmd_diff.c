@@ -5,7 +5,6 @@
  * output present in both, a transition matrix counts accounts by their old
  * and new value: band names for banded outputs, the value itself for the
  * others while there are few enough distinct values to tabulate. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,6 @@
 
 #include "cli.h"
 #include "git_source.h"
-#include "outfile.h"
 #include "scan.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -646,8 +644,7 @@ int cmd_diff(int argc, char **argv)
     status = EXIT_REJECTED;
     if (!scan_open(&sc, o.data_path, o.data.input_format, id, progs, labels, 2, o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    if (!outfile_open(&out, o.output)) {
-        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+    if (!scan_output_open(&out, o.output)) {
         status = EXIT_USAGE;
         goto done;
     }
@@ -665,16 +662,7 @@ int cmd_diff(int argc, char **argv)
         else if (o.format == DIFF_JSON)
             print_json(df.f, &df, &sc, oldp, newp);
     }
-    if (status < 0) {
-        outfile_abort(&out);
-    } else if (fflush(df.f) != 0 || ferror(df.f) || !outfile_commit(&out)) {
-        if (out.path)
-            outfile_abort(&out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
-        status = EXIT_REJECTED;
-        goto done;
-    }
-    status = scan_conclude(&sc, status, o.output != NULL);
+    status = scan_output_close(&sc, &out, o.output, status, true);
 done:
     scan_close(&sc);
     for (int k = 0; k < df.nouts; k++) {

@@ -1,7 +1,6 @@
 /* cmd_report.c - `rubric report POLICY DATA -o report.html`: one pass over
  * the data gathering band counts, adoption counts and value histograms,
  * then one self-contained HTML page (src/report_html.c). */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,7 +10,6 @@
 
 #include "cli.h"
 #include "date.h"
-#include "outfile.h"
 #include "report.h"
 #include "scan.h"
 #include "xalloc.h"
@@ -226,28 +224,18 @@ int cmd_report(int argc, char **argv)
     if (!scan_open(&sc, o.data_path, o.data.input_format, data_id_field(&o.data, pol), progs, NULL, 1,
                    o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    /* Before reading: an output that cannot be written fails at once. */
-    if (!outfile_open(&out, o.output)) {
-        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+    if (!scan_output_open(&out, o.output)) {
         status = EXIT_USAGE;
         goto done;
     }
     status = scan_all(&sc, gather, &r);
     if (status < 0) {
-        outfile_abort(&out);
-        status = scan_conclude(&sc, status, o.output != NULL);
+        status = scan_output_close(&sc, &out, o.output, status, false);
         goto done;
     }
     r.scored = sc.scored;
     r.rejected = sc.rejected;
-    if (!report_write_html(out.f, &r) || !outfile_commit(&out)) {
-        if (out.path)
-            outfile_abort(&out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
-        status = EXIT_REJECTED;
-        goto done;
-    }
-    status = scan_conclude(&sc, status, o.output != NULL);
+    status = scan_output_close(&sc, &out, o.output, status, report_write_html(out.f, &r));
 done:
     scan_close(&sc);
     free_report(&r);

@@ -1,5 +1,4 @@
 /* cmd_run.c - `rubric run POLICY DATA`: score every account. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +6,6 @@
 
 #include "cli.h"
 #include "eval.h"
-#include "outfile.h"
 #include "reader.h"
 #include "scan.h"
 #include "writer.h"
@@ -171,8 +169,7 @@ int cmd_run(int argc, char **argv)
     const program *progs[] = {prog};
     if (!scan_open(&sc, o.data_path, o.data.input_format, id, progs, NULL, 1, o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    if (!outfile_open(&out, o.output)) {
-        fprintf(stderr, "rubric: cannot write '%s': %s\n", o.output, strerror(errno));
+    if (!scan_output_open(&out, o.output)) {
         status = EXIT_USAGE;
         goto done;
     }
@@ -182,16 +179,7 @@ int cmd_run(int argc, char **argv)
 
     status = scan_all(&sc, write_scores, w);
     bool written = writer_close(w);
-    if (status < 0) {
-        outfile_abort(&out);
-    } else if (!written || !outfile_commit(&out)) {
-        if (out.path)
-            outfile_abort(&out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", o.output ? o.output : "standard output", strerror(errno));
-        status = EXIT_REJECTED;
-        goto done;
-    }
-    status = scan_conclude(&sc, status, o.output != NULL);
+    status = scan_output_close(&sc, &out, o.output, status, written);
 done:
     scan_close(&sc);
     free(cols);

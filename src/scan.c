@@ -1,6 +1,7 @@
 /* scan.c - reading, checking and scoring every account once. */
 #include "scan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -178,6 +179,27 @@ int scan_conclude(const scan *s, int status, bool wrote_file)
     if (s->rejected)
         fprintf(stderr, "rubric: %ld record%s rejected, %ld scored\n", s->rejected, s->rejected == 1 ? "" : "s", s->scored);
     return status;
+}
+
+bool scan_output_open(outfile *out, const char *path)
+{
+    if (outfile_open(out, path))
+        return true;
+    fprintf(stderr, "rubric: cannot write '%s': %s\n", path, strerror(errno));
+    return false;
+}
+
+int scan_output_close(const scan *s, outfile *out, const char *path, int status, bool written)
+{
+    if (status < 0) {
+        outfile_abort(out);
+    } else if (!written || fflush(out->f) != 0 || ferror(out->f) || !outfile_commit(out)) {
+        if (out->path)
+            outfile_abort(out);
+        fprintf(stderr, "rubric: writing %s failed: %s\n", path ? path : "standard output", strerror(errno));
+        return EXIT_REJECTED;
+    }
+    return scan_conclude(s, status, path != NULL);
 }
 
 void scan_close(scan *s)

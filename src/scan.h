@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "eval.h"
+#include "outfile.h"
 #include "reader.h"
 #include "record.h"
 
@@ -50,6 +51,16 @@ int scan_all(scan *s, scan_visit visit, void *ctx);
  * verb's exit status.  wrote_file: whether -o names an output that was
  * held back. */
 int scan_conclude(const scan *s, int status, bool wrote_file);
+
+/* Where a scoring verb writes: path (-o, written atomically) or standard
+ * output for NULL or "-".  False after saying why it cannot be written;
+ * opened before the data is read, so that fails at once. */
+bool scan_output_open(outfile *out, const char *path);
+
+/* Ends a verb's output for a status from scan_all: dropped when the pass
+ * failed, else committed if written (and flushed) without error.  Returns
+ * the verb's exit status, having printed the closing messages. */
+int scan_output_close(const scan *s, outfile *out, const char *path, int status, bool written);
 
 void scan_close(scan *s);
 

@@ -46,6 +46,7 @@ if command -v valgrind >/dev/null 2>&1; then
 else
     echo "== golden (valgrind): skipped, valgrind is not installed"
 fi
+stage "a full disk" sh tests/full/run.sh "$rubric"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
