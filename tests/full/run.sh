@@ -20,7 +20,7 @@ check() { # NAME ARGS...
         failed=1
     fi
 }
-[ -w /dev/full ] || { echo "ok - full disk: skipped, no /dev/full"; exit 0; }
+[ -w /dev/full ] || { echo "# full disk: skipped, this machine has no /dev/full"; exit 0; }
 check run run "$c/scores.rules" "$c/values.csv" -f csv
 check diff diff "$v/old.rules" "$v/new.rules" "$v/accounts.csv" -f csv
 check calibrate calibrate "$c/scores.rules" "$c/values.csv" -m level
