@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +50,13 @@ void settings_free(settings *s)
     s->names = NULL;
     s->items = NULL;
     s->n = 0;
+}
+
+int unknown_option(const char *verb, char **argv)
+{
+    if (optopt && optopt < 256)
+        return usage_error(verb, "unknown option '-%c' or missing value", optopt);
+    return usage_error(verb, "unknown option or missing value: '%s'", argv[optind - 1]);
 }
 
 int data_opt(const char *verb, int c, const char *arg, data_opts *o)

@@ -65,6 +65,10 @@ enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_V
     "                           the rest, exit 1\n"                                    \
     "  -q, --quiet              no progress line\n"
 
+/* What getopt_long could not take (opterr is 0): an unknown option or one
+ * missing its value.  Reports it; returns EXIT_USAGE. */
+int unknown_option(const char *verb, char **argv);
+
 /* Takes getopt's c if it is a data option: 1 taken, 0 not one of them,
  * EXIT_USAGE after reporting a bad value. */
 int data_opt(const char *verb, int c, const char *arg, data_opts *o);

@@ -106,9 +106,7 @@ static int parse_args(int argc, char **argv, calibrate_opts *o)
             fputs(calibrate_help, stdout);
             return -1;
         default:
-            if (optopt && optopt < 256)
-                return usage_error("calibrate", "unknown option '-%c' or missing value", optopt);
-            return usage_error("calibrate", "unknown option or missing value: '%s'", argv[optind - 1]);
+            return unknown_option("calibrate", argv);
         }
     }
     if (argc - optind != 2)

@@ -111,9 +111,7 @@ static int parse_args(int argc, char **argv, diff_opts *o)
             fputs(diff_help, stdout);
             return -1;
         default:
-            if (optopt && optopt < 256)
-                return usage_error("diff", "unknown option '-%c' or missing value", optopt);
-            return usage_error("diff", "unknown option or missing value: '%s'", argv[optind - 1]);
+            return unknown_option("diff", argv);
         }
     }
     if (argc - optind != 3)

@@ -60,9 +60,7 @@ static int parse_args(int argc, char **argv, report_opts *o)
             fputs(report_help, stdout);
             return -1;
         default:
-            if (optopt && optopt < 256)
-                return usage_error("report", "unknown option '-%c' or missing value", optopt);
-            return usage_error("report", "unknown option or missing value: '%s'", argv[optind - 1]);
+            return unknown_option("report", argv);
         }
     }
     if (argc - optind != 2)

@@ -68,9 +68,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
             fputs(run_help, stdout);
             return -1;
         default:
-            if (optopt && optopt < 256)
-                return usage_error("run", "unknown option '-%c' or missing value", optopt);
-            return usage_error("run", "unknown option or missing value: '%s'", argv[optind - 1]);
+            return unknown_option("run", argv);
         }
     }
     if (argc - optind != 2)
