@@ -148,15 +148,11 @@ static const symbol *find_measure(const policy *p, const char *name, const char 
                 name, kind_names[s->kind], s->kind == SYM_INPUT || s->kind == SYM_PARAM ? "" : " without a number");
         return NULL;
     }
-    const char **names = xmalloc((size_t)(p->noutputs + 1) * sizeof *names);
-    for (int i = 0; i < p->noutputs; i++)
-        names[i] = p->outputs[i]->name;
-    const char *best = closest_name(name, names, p->noutputs);
+    const char *best = closest_symbol(name, p->outputs, p->noutputs);
     if (best)
         fprintf(stderr, "rubric calibrate: no measure '%s' (did you mean '%s'?)\n", name, best);
     else
         fprintf(stderr, "rubric calibrate: no measure '%s'\n", name);
-    free(names);
     return NULL;
 }
 

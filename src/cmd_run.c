@@ -88,9 +88,6 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
         *ncols = p->noutputs;
         return cols;
     }
-    const char **names = xmalloc((size_t)(p->noutputs + 1) * sizeof *names);
-    for (int i = 0; i < p->noutputs; i++)
-        names[i] = p->outputs[i]->name;
     int n = 0, cap = p->noutputs + 1;
     const char *s = select;
     bool ok = true;
@@ -101,7 +98,7 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
         snprintf(name, sizeof name, "%.*s", (int)len, s);
         const symbol *sym = policy_lookup(p, name);
         if (!sym || !sym->is_output) {
-            const char *best = closest_name(name, names, p->noutputs);
+            const char *best = closest_symbol(name, p->outputs, p->noutputs);
             if (sym)
                 fprintf(stderr, "rubric run: --select: '%s' is not an output (outputs are metrics, measures and groups)\n", name);
             else if (best)
@@ -118,7 +115,6 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
         if (*s == ',')
             s++;
     }
-    free(names);
     if (!ok || n == 0) {
         if (ok)
             fprintf(stderr, "rubric run: --select names no output\n");

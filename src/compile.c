@@ -396,15 +396,11 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
     for (int i = 0; i < nset; i++) {
         symbol *s = policy_lookup(p, set[i].name);
         if (!s || s->kind != SYM_PARAM) {
-            const char **names = xmalloc((size_t)p->nparams * sizeof *names);
-            for (int j = 0; j < p->nparams; j++)
-                names[j] = p->params[j]->name;
-            const char *best = closest_name(set[i].name, names, p->nparams);
+            const char *best = closest_symbol(set[i].name, p->params, p->nparams);
             if (best)
                 diag_plain_error(c->d, "--param %s: the policy has no parameter '%s' (did you mean '%s'?)", set[i].name, set[i].name, best);
             else
                 diag_plain_error(c->d, "--param %s: the policy has no parameter '%s'", set[i].name, set[i].name);
-            free(names);
             ok = false;
             continue;
         }

@@ -118,6 +118,16 @@ const char *closest_name(const char *wrong, const char *const *candidates, int n
     return best;
 }
 
+const char *closest_symbol(const char *wrong, symbol *const *syms, int n)
+{
+    const char **names = xmalloc((size_t)(n + 1) * sizeof *names);
+    for (int i = 0; i < n; i++)
+        names[i] = syms[i]->name;
+    const char *best = closest_name(wrong, names, n);
+    free(names);
+    return best;
+}
+
 /* Imports resolve relative to the directory of the importing file. */
 static char *import_path(const char *importer, const char *target)
 {

@@ -78,6 +78,8 @@ int scheme_band_index(const scheme *s, const char *band);
 
 /* The name from candidates closest to a misspelt one, or NULL. */
 const char *closest_name(const char *wrong, const char *const *candidates, int n);
+/* The same among the names of symbols (outputs, parameters...). */
+const char *closest_symbol(const char *wrong, symbol *const *syms, int n);
 
 /* Internal to policy.c and check.c. */
 bool check_policy(policy *p, diag *d);
