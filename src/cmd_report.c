@@ -2,7 +2,6 @@
  * the data gathering band counts, adoption counts and value histograms,
  * then one self-contained HTML page (src/report_html.c). */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,30 +69,6 @@ static int parse_args(int argc, char **argv, report_opts *o)
     if (!o->output && isatty(STDOUT_FILENO))
         return usage_error("report", "say where the page goes: -o report.html");
     return 0;
-}
-
-/* The constant thresholds of a measure, sorted, distinct and finite. */
-int step_thresholds(const step *st, double *out, int cap)
-{
-    int n = 0;
-    for (int i = 0; st && i < st->ntests; i++)
-        for (int e = 0; e < st->tests[i].nedges; e++) {
-            if (!st->tests[i].fixed[e])
-                continue;
-            double v = num_to_double(st->tests[i].fixed_limit[e]);
-            bool seen = !isfinite(v);
-            for (int k = 0; k < n; k++)
-                seen |= out[k] == v;
-            if (!seen && n < cap)
-                out[n++] = v;
-        }
-    for (int i = 1; i < n; i++) /* a few thresholds: insertion sort */
-        for (int k = i; k > 0 && out[k - 1] > out[k]; k--) {
-            double t = out[k];
-            out[k] = out[k - 1];
-            out[k - 1] = t;
-        }
-    return n;
 }
 
 /* The range of a measure's histogram, from its constant thresholds. */

@@ -7,6 +7,7 @@
 #include "compile.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 
 #include "builtins.h"
@@ -586,4 +587,27 @@ bool step_in_percent(const step *st)
         }
     }
     return false;
+}
+
+int step_thresholds(const step *st, double *out, int cap)
+{
+    int n = 0;
+    for (int i = 0; st && i < st->ntests; i++)
+        for (int e = 0; e < st->tests[i].nedges; e++) {
+            if (!st->tests[i].fixed[e])
+                continue;
+            double v = num_to_double(st->tests[i].fixed_limit[e]);
+            bool seen = !isfinite(v);
+            for (int k = 0; k < n; k++)
+                seen |= out[k] == v;
+            if (!seen && n < cap)
+                out[n++] = v;
+        }
+    for (int i = 1; i < n; i++) /* a few thresholds: insertion sort */
+        for (int k = i; k > 0 && out[k - 1] > out[k]; k--) {
+            double t = out[k];
+            out[k] = out[k - 1];
+            out[k - 1] = t;
+        }
+    return n;
 }

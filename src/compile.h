@@ -124,6 +124,12 @@ const step *program_step(const program *prog, const symbol *s);
  * values are shown to people that way too. */
 bool step_in_percent(const step *st);
 
+enum { MAX_THRESHOLDS = 2 * MAX_BANDS + 2 }; /* two edges per band line */
+
+/* A measure's constant thresholds, sorted, distinct and finite, into out
+ * (at most cap); returns how many.  For charts that draw them. */
+int step_thresholds(const step *st, double *out, int cap);
+
 /* Converts text to a value of the given type, as the data readers and
  * --param do.  Returns false when it does not fit. */
 bool value_from_text(rb_type type, const char *s, size_t len, rb_value *out);

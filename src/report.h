@@ -9,11 +9,6 @@
 #include "compile.h"
 #include "histogram.h"
 
-enum { MAX_THRESHOLDS = 2 * MAX_BANDS + 2 }; /* two edges per band line */
-
-/* A measure's constant thresholds, sorted, distinct and finite. */
-int step_thresholds(const step *st, double *out, int cap);
-
 /* How the accounts fell into the bands of one measure or group. */
 typedef struct band_tally {
     const symbol *sym;
