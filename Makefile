@@ -33,7 +33,7 @@ SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-o
 .PHONY: all deps test bench demo fuzz install uninstall clean
 all: rubric
 
-$(BUILD)/.deps-ok: tools/ensure-deps.sh
+$(BUILD)/.deps-ok: tools/ensure-deps.sh tools/apt-install.sh
 	@sh tools/ensure-deps.sh
 	@mkdir -p $(BUILD) && touch $@
 deps: $(BUILD)/.deps-ok

@@ -11,16 +11,4 @@ missing=""
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "rubric: installing test packages:$missing" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    # An old package index makes installs fail on a fresh machine.
-    apt-get update -qq >&2 && apt-get install -y -qq $missing >&2 && exit 0
-    echo "rubric: apt-get could not install:$missing" >&2
-    exit 1
-fi
-echo "rubric: missing test packages:$missing" >&2
-echo "rubric: install them with:  sudo apt-get install$missing" >&2
-exit 1
+exec sh "$(dirname "$0")/apt-install.sh" test $missing
