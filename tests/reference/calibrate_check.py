@@ -43,6 +43,8 @@ import subprocess
 import sys
 from fractions import Fraction
 
+from checks import finish, report, run
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 POLICY = os.path.join(ROOT, "rules", "gitlab", "use_case_health.rules")
 AS_OF = "2026-11-01"
@@ -86,28 +88,6 @@ GROUP_LINES = [("red", "<", Fraction(40)), ("yellow", "<", Fraction(75)),
 BANDS = ["red", "yellow", "green"]
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
        ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
-
-failures = passes = 0
-
-
-def report(name, good, details=()):
-    global failures, passes
-    print(("ok - " if good else "not ok - ") + name)
-    if good:
-        passes += 1
-    else:
-        failures += 1
-        lines = [l for d in details for l in str(d).splitlines()]
-        for line in lines[:14]:
-            print("#   " + line)
-
-
-def run(argv):
-    env = dict(os.environ, NO_COLOR="1")
-    p = subprocess.run(argv, env=env, capture_output=True, timeout=120)
-    return (p.returncode, p.stdout.decode("utf-8", "replace"),
-            p.stderr.decode("utf-8", "replace"))
-
 
 # --- values, computed from the cells -----------------------------------------
 
@@ -719,8 +699,7 @@ def main():
     rc, out, err = run(base[:-2] + ["--measure", "ci", "--format", "table"])
     report("calibrate --format table exits 0 and prints", rc == 0 and out != "",
            ["exit status %d" % rc] + err.splitlines()[:3])
-    print("%d passed, %d failed" % (passes, failures))
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

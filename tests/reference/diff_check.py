@@ -45,6 +45,8 @@ import subprocess
 import sys
 from fractions import Fraction
 
+from checks import finish, report, run
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEALTH = os.path.join(ROOT, "rules", "gitlab", "use_case_health.rules")
 V1 = os.path.join(ROOT, "rules", "gitlab", "use_case_adoption_v1.rules")
@@ -58,30 +60,6 @@ V1_COLUMNS = ["merge_request_users_l28d", "smau_verify_l28d",
 # values sit exactly on an edge (where < and <= differ).
 V1_EDGES = {"merge_request_users_l28d": [20, 25], "smau_verify_l28d": [20, 25],
             "smau_secure_l28d": [15, 20], "smau_release_l28d": [5, 10]}
-
-failures = passes = 0
-
-
-def report(name, good, details=()):
-    global failures, passes
-    print(("ok - " if good else "not ok - ") + name)
-    if good:
-        passes += 1
-    else:
-        failures += 1
-        lines = [l for d in details for l in str(d).splitlines()]
-        for line in lines[:14]:
-            print("#   " + line)
-
-
-def run(argv, cwd=None):
-    """Runs a command; returns (exit status, stdout, stderr) as text."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["NO_COLOR"] = "1"
-    p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=120)
-    return (p.returncode, p.stdout.decode("utf-8", "replace"),
-            p.stderr.decode("utf-8", "replace"))
-
 
 def parse_csv(text):
     rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -739,8 +717,7 @@ def main():
         check_git(rubric, work, d4242)
     except (RuntimeError, OSError) as e:
         report("git revisions: setup", False, [str(e)])
-    print("%d passed, %d failed" % (passes, failures))
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":
