@@ -56,7 +56,6 @@ typedef struct side {
     int nvalues;
     char *values[MAX_VALUES + 2];  /* each row's label */
     char *raw[MAX_VALUES + 2];     /* each row's cell as run prints it ("" for na) */
-    rb_value keys[MAX_VALUES + 2]; /* unbanded: each value, to find its row without printing it */
     int na_row;             /* the row of na (and no band), or -1 while none */
 } side;
 
@@ -176,8 +175,6 @@ static void side_init_banded(side *s, const scheme *sch)
         s->raw[b] = xstrdup(b < sch->nbands ? sch->bands[b] : "");
     s->na_row = sch->nbands;
     s->nvalues = sch->nbands + 1;
-    for (int i = 0; i < s->nvalues; i++)
-        s->keys[i].kind = VK_TEXT; /* found by their text */
 }
 
 static void setup_outputs(differ *df, const policy *oldp, const program *oldprog, const policy *newp, const program *newprog)
@@ -231,35 +228,15 @@ static bool cell_changed(const output_diff *od, int r, int c)
     return c != nb_new;
 }
 
-/* Values that stand alone (no pointer into the reader's buffer) can be
- * compared as values; the rest by their printed text. */
-static bool self_contained(rb_value v)
-{
-    return v.kind == VK_NA || v.kind == VK_NUM || v.kind == VK_BOOL || v.kind == VK_DATE;
-}
-
-static bool same_value(rb_value a, rb_value b)
-{
-    if (a.kind != b.kind || !self_contained(a))
-        return false;
-    switch ((vkind)a.kind) {
-    case VK_NA: return true;
-    case VK_NUM: return num_cmp(a.u.num, b.u.num) == 0;
-    case VK_BOOL: return a.u.b == b.u.b;
-    case VK_DATE: return a.u.date == b.u.date;
-    default: return false;
-    }
-}
-
-/* Index of an unbanded value, added when new; -1 when there are too many.
- * na has a row of its own, apart from any text that reads "na". */
-static int value_row(side *s, rb_value v, const cell_view *c)
+/* Index of an unbanded value's printed cell, added when new; -1 when there
+ * are too many.  na has a row of its own, apart from any text that reads
+ * "na". */
+static int value_row(side *s, const cell_view *c)
 {
     if (c->na) {
         if (s->na_row < 0) {
             if (s->nvalues == MAX_VALUES)
                 return -1;
-            s->keys[s->nvalues] = value_na();
             s->values[s->nvalues] = xstrdup("na");
             s->raw[s->nvalues] = xstrdup("");
             s->na_row = s->nvalues++;
@@ -267,16 +244,10 @@ static int value_row(side *s, rb_value v, const cell_view *c)
         return s->na_row;
     }
     for (int i = 0; i < s->nvalues; i++)
-        if (i != s->na_row && same_value(s->keys[i], v))
-            return i;
-    for (int i = 0; i < s->nvalues; i++)
         if (i != s->na_row && strlen(s->raw[i]) == c->len && memcmp(s->raw[i], c->s, c->len) == 0)
             return i;
     if (s->nvalues == MAX_VALUES)
         return -1;
-    s->keys[s->nvalues] = self_contained(v) ? v : value_na();
-    if (!self_contained(v))
-        s->keys[s->nvalues].kind = VK_TEXT; /* never equal by value: found by text */
     s->raw[s->nvalues] = xstrndup(c->s, c->len);
     /* Text that could be taken for na, for nothing, or for another label
      * is shown in quotes. */
@@ -343,9 +314,9 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
             cell_view oc, nc;
             view_cell(ov, od->old.sch, &oc);
             view_cell(nv, od->new.sch, &nc);
-            changed = !same_value(ov, nv) && !same_cell(&oc, &nc);
+            changed = !same_cell(&oc, &nc);
             if (!od->too_many) {
-                int r = value_row(&od->old, ov, &oc), c = value_row(&od->new, nv, &nc);
+                int r = value_row(&od->old, &oc), c = value_row(&od->new, &nc);
                 if (r < 0 || c < 0)
                     od->too_many = true;
                 else
