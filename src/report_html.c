@@ -229,14 +229,21 @@ static void count_columns(FILE *f, const count_chart *c)
 
 enum { HW = 380, HH = 226, HX0 = 44, HX1 = 370, HY0 = 26, HY1 = 186, TAIL_W = 34, DISPLAY_BARS = 40 };
 
+/* The color of a band as scored (BAND_NONE: no band). */
+static const char *band_fill(const band_tally *t, int band)
+{
+    if (band < 0)
+        return no_band_color;
+    return band_color(t->sym->scheme->bands[band], band, t->sym->scheme->nbands);
+}
+
+/* The color of the band a value at v gets, for regions no value speaks
+ * for (the shading, a tail bar); grey where thresholds depend on the
+ * account. */
 static const char *color_at(const band_tally *t, double v)
 {
     int b = eval_fixed_band(t->st, num_from_double(v));
-    if (b == -2)
-        return "#7b8794";
-    if (b == BAND_NONE)
-        return no_band_color;
-    return band_color(t->sym->scheme->bands[b], b, t->sym->scheme->nbands);
+    return b == -2 ? "#7b8794" : band_fill(t, b);
 }
 
 typedef struct bar {
@@ -390,15 +397,6 @@ static void plan_chart(const histogram *h, const step *st, const double *thr, in
             cell_count(band, n, h->other_band[i], h->other[i]);
         }
     }
-}
-
-/* The color of a band as scored, or of the region at v where no value
- * says (a tail bar). */
-static const char *band_fill(const band_tally *t, int band)
-{
-    if (band < 0)
-        return no_band_color;
-    return band_color(t->sym->scheme->bands[band], band, t->sym->scheme->nbands);
 }
 
 static void tail_bar(FILE *f, const band_tally *t, const chart_plan *p, double x, long n, double at, bool pct, const char *word)
