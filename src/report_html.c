@@ -19,7 +19,7 @@ static const char page_style[] =
     ":root{--ink:#1f2933;--muted:#52606d;--rule:#d9e2ec}\n"
     "*{box-sizing:border-box}\n"
     "body{margin:0 auto;max-width:860px;padding:24px;font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
-    "Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}\n"
+    "Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:#fff;overflow-wrap:anywhere}\n"
     "h1{font-size:26px;margin:0 0 4px}\n"
     "h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid var(--rule);padding-bottom:4px}\n"
     ".policy,.meta{margin:2px 0;color:var(--muted)}\n"
@@ -29,11 +29,14 @@ static const char page_style[] =
     "figure.chart svg{display:block;width:100%;height:auto}\n"
     "figcaption{color:var(--muted);font-size:13px;margin-top:4px}\n"
     ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:0 20px}\n"
+    /* A grid item is as wide as its longest unbreakable word by default, and
+     * a policy path in a caption can be one long word. */
+    ".grid>*{min-width:0}\n"
     "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;fill:#1f2933}\n"
     "footer{margin-top:32px;color:var(--muted);font-size:12px}\n"
     "@media print{body{max-width:none;padding:0;font-size:12px}"
     "h2{break-after:avoid;page-break-after:avoid}"
-    ".grid{grid-template-columns:1fr 1fr}"
+    ".grid{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 /* Writes text with the five characters HTML treats specially escaped. */
