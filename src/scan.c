@@ -121,7 +121,13 @@ static bool load_inputs(scan *s, char *msg, size_t cap)
             return false;
         }
     }
-    if (s->cells[0].state != CELL_TEXT || s->cells[0].len == 0) {
+    const cell *id = &s->cells[0];
+    if (id->state == CELL_NESTED) {
+        /* A nested cell's text says what it is: "a list", "an object". */
+        snprintf(msg, cap, "no account id ('%s' is %.*s, not text)", s->id_field, (int)id->len, id->s);
+        return false;
+    }
+    if (id->state != CELL_TEXT || id->len == 0) {
         snprintf(msg, cap, "no account id ('%s' is empty)", s->id_field);
         return false;
     }
