@@ -257,6 +257,12 @@ static bool entry_mode(const git_rev *g, const char *top_path, char mode[8], cha
     return true;
 }
 
+bool git_has_file(const git_rev *g, const char *top_path)
+{
+    char mode[8], err[400];
+    return entry_mode(g, top_path, mode, err, sizeof err) && strncmp(mode, "100", 3) == 0;
+}
+
 source *git_source_load(const git_rev *g, const char *top_path, char *err, size_t errlen)
 {
     char mode[8];

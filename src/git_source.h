@@ -29,6 +29,9 @@ void git_rev_close(git_rev *g);
 /* dir/../x/./y as x/y; NULL when it climbs above the top.  Caller frees. */
 char *git_path_normalize(const char *path);
 
+/* Whether the revision has a regular file at top_path. */
+bool git_has_file(const git_rev *g, const char *top_path);
+
 /* The file at top_path (relative to the repository's top) at the revision,
  * named "REV:top_path".  NULL with a message in err. */
 source *git_source_load(const git_rev *g, const char *top_path, char *err, size_t errlen);

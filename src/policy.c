@@ -362,6 +362,25 @@ policy *policy_load_string(const char *path, const char *text, diag *d)
     return load(source_from_string(path, text, strlen(text)), path, NULL, NULL, d);
 }
 
+/* git reads "REV:path" from the repository's top and we read it from the
+ * current directory, as a file path is; someone in a subfolder who wrote
+ * git's form is shown ours.  Empty when that is not what happened. */
+static void top_relative_hint(const git_rev *g, const char *path, char *hint, size_t cap)
+{
+    hint[0] = '\0';
+    char *top = *g->prefix && path[0] != '/' ? git_path_normalize(path) : NULL;
+    if (top && git_has_file(g, top)) {
+        size_t used = (size_t)snprintf(hint, cap, " (the path after REV: is relative to the current directory; "
+                                                  "from here that file is '%s:", g->rev);
+        for (const char *c = g->prefix; *c && used < cap; c++)
+            if (*c == '/')
+                used += (size_t)snprintf(hint + used, cap - used, "../");
+        if (used < cap)
+            snprintf(hint + used, cap - used, "%s')", top);
+    }
+    free(top);
+}
+
 policy *policy_load_rev(const char *rev, const char *path, diag *d)
 {
     git_rev g;
@@ -378,9 +397,11 @@ policy *policy_load_rev(const char *rev, const char *path, diag *d)
     source *src = NULL;
     if (!top)
         diag_plain_error(d, "cannot read policy '%s:%s': give a path inside the repository, relative to the current directory", rev, path);
-    else if (!(src = git_source_load(&g, top, err, sizeof err)))
-        diag_plain_error(d, "cannot read policy '%s:%s': %s", rev, path, err);
-    else
+    else if (!(src = git_source_load(&g, top, err, sizeof err))) {
+        char hint[600];
+        top_relative_hint(&g, path, hint, sizeof hint);
+        diag_plain_error(d, "cannot read policy '%s:%s': %s%s", rev, path, err, hint);
+    } else
         p = load(src, top, &g, NULL, d);
     free(top);
     free(joined);
