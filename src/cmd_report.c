@@ -2,6 +2,7 @@
  * the data gathering band counts, adoption counts and value histograms,
  * then one self-contained HTML page (src/report_html.c). */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "eval.h"
 #include "report.h"
 #include "scan.h"
 #include "xalloc.h"
@@ -71,13 +73,26 @@ static int parse_args(int argc, char **argv, report_opts *o)
     return 0;
 }
 
-/* The range of a measure's histogram, from its constant thresholds. */
-static void fix_range_from_thresholds(histogram *h, const step *st)
+/* A measure's histogram knows its constant thresholds and, where every
+ * threshold is one, the band of each region between them, so that a value
+ * on a threshold is drawn on its band's side. */
+static void init_histogram(histogram *h, const step *st, int nbands)
 {
     double thr[MAX_THRESHOLDS];
     int n = step_thresholds(st, thr, MAX_THRESHOLDS);
-    if (n > 0)
-        histogram_fix_range(h, thr[0], thr[n - 1]);
+    if (n > HIST_MAX_THRESHOLDS)
+        n = HIST_MAX_THRESHOLDS;
+    int region_band[HIST_MAX_THRESHOLDS + 1];
+    bool known = st->all_fixed;
+    for (int r = 0; known && r <= n; r++) {
+        double at = n == 0 ? 0
+                  : r == 0 ? thr[0] - fmax(fabs(thr[0]), 1)
+                  : r == n ? thr[n - 1] + fmax(fabs(thr[n - 1]), 1)
+                           : thr[r - 1] * 0.5 + thr[r] * 0.5;
+        int b = eval_fixed_band(st, num_from_double(at));
+        region_band[r] = b == BAND_NONE ? HIST_NO_BAND : b;
+    }
+    histogram_init(h, nbands, thr, known ? region_band : NULL, n);
 }
 
 static void setup(report *r)
@@ -90,14 +105,15 @@ static void setup(report *r)
         const symbol *s = p->outputs[i];
         int slot = r->prog->output_slot[i];
         if (s->scheme) {
-            band_tally *t = s->kind == SYM_MEASURE ? &r->measures[r->nmeasures++] : &r->groups[r->ngroups++];
+            /* A metric naming a measure is charted as one: only groups roll up. */
+            bool rollup = s->kind == SYM_GROUP;
+            band_tally *t = rollup ? &r->groups[r->ngroups++] : &r->measures[r->nmeasures++];
             t->sym = s;
             t->st = program_step(r->prog, s);
             t->slot = slot;
             t->counts = xcalloc((size_t)s->scheme->nbands, sizeof *t->counts);
-            histogram_init(&t->hist);
-            if (s->kind == SYM_MEASURE)
-                fix_range_from_thresholds(&t->hist, t->st);
+            if (!rollup)
+                init_histogram(&t->hist, t->st, s->scheme->nbands);
         } else if (s->decl && s->decl->value && s->decl->value->kind == EX_COUNT) {
             count_chart *c = &r->counts[r->ncounts++];
             c->sym = s;
@@ -151,8 +167,10 @@ static void gather(void *ctx, const scan *s, const char *id, size_t idlen)
 
 static void free_report(report *r)
 {
-    for (int i = 0; i < r->nmeasures; i++)
+    for (int i = 0; i < r->nmeasures; i++) {
         free(r->measures[i].counts);
+        histogram_free(&r->measures[i].hist);
+    }
     for (int i = 0; i < r->ngroups; i++)
         free(r->groups[i].counts);
     for (int i = 0; i < r->ncounts; i++) {

@@ -1,164 +1,427 @@
-/* histogram.c - binning a measure's values for the report. */
+/* histogram.c - a measure's values in cells, and the bars a chart draws
+ * from them. */
 #include "histogram.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-void histogram_init(histogram *h)
+#include "xalloc.h"
+
+/* ---- powers of ten, for the decimal buckets ---- */
+
+enum { POW10_LO = -310, POW10_HI = 310 };
+
+static double pow10_table[POW10_HI - POW10_LO + 1];
+static bool pow10_ready;
+
+static double pow10i(int k)
+{
+    if (!pow10_ready) {
+        for (int i = POW10_LO; i <= POW10_HI; i++)
+            pow10_table[i - POW10_LO] = pow(10.0, i);
+        pow10_ready = true;
+    }
+    return pow10_table[(k < POW10_LO ? POW10_LO : k > POW10_HI ? POW10_HI : k) - POW10_LO];
+}
+
+static const int32_t tens[] = {1, 10, 100, 1000};
+
+/* Buckets order as their values do: 0 is zero, +-1 below 1e-300 (zero to
+ * any chart), +-INT32_MAX infinite, and otherwise the decimal exponent e
+ * and the first `digits` significant digits m as (e + 301) * 10^digits + m. */
+enum { EXP_OFFSET = 301, TINY = 1, INFINITE = INT32_MAX };
+
+static int32_t bucket_of(double v, int digits)
+{
+    if (v == 0)
+        return 0;
+    double a = fabs(v);
+    int32_t code;
+    if (isinf(a)) {
+        code = INFINITE;
+    } else if (a < 1e-300) {
+        code = TINY;
+    } else {
+        int b;
+        frexp(a, &b);
+        /* log10(2) * (b - 1) <= log10(a): e is at most one too small. */
+        int e = (int)floor((b - 1) * 0.30102999566398120);
+        while (e < 308 && a >= pow10i(e + 1))
+            e++;
+        double scaled = a * pow10i(digits - 1 - e);
+        int32_t m = scaled < tens[digits - 1] ? tens[digits - 1] : scaled >= tens[digits] ? tens[digits] - 1 : (int32_t)scaled;
+        code = (e + EXP_OFFSET) * tens[digits] + m;
+    }
+    return v < 0 ? -code : code;
+}
+
+/* The bucket of one digit fewer holding a bucket's values. */
+static int32_t coarser(int32_t code, int digits)
+{
+    int32_t a = code < 0 ? -code : code;
+    if (a == INFINITE || a == TINY || a == 0)
+        return code;
+    int32_t c = a / tens[digits] * tens[digits - 1] + a % tens[digits] / 10;
+    return code < 0 ? -c : c;
+}
+
+/* ---- the cells ---- */
+
+void histogram_init(histogram *h, int nbands, const double *thr, const int *region_band, int nthr)
 {
     memset(h, 0, sizeof *h);
-    for (int i = 0; i < HIST_BINS; i++)
-        h->band[i] = h->other_band[i] = HIST_UNSET;
+    h->nbands = nbands;
+    h->nthr = nthr < HIST_MAX_THRESHOLDS ? nthr : HIST_MAX_THRESHOLDS;
+    for (int i = 0; i < h->nthr; i++)
+        h->thr[i] = thr[i];
+    for (int i = 0; i <= h->nthr; i++)
+        h->region_band[i] = region_band ? region_band[i] : HIST_UNKNOWN;
+    h->digits = 3;
+    h->cap = 64;
+    h->cells = xcalloc(h->cap, sizeof *h->cells);
 }
 
-bool histogram_fix_range(histogram *h, double t_lo, double t_hi)
+void histogram_free(histogram *h)
 {
-    double spread = t_hi - t_lo;
-    if (!(spread > 0))
-        spread = fmax(fabs(t_lo), 1);
-    double lo = t_lo - 2 * spread, hi = t_hi + 2 * spread;
-    if (!isfinite(lo) || !isfinite(hi) || !isfinite(hi - lo) || !(hi > lo))
-        return false;
-    h->fixed = true;
-    h->lo = lo;
-    h->t_lo = t_lo;
-    h->t_hi = t_hi;
-    h->hi = hi;
-    /* Bins in proportion to the spans: 2 : 1 : 2 with two thresholds. */
-    h->cut_a = t_hi > t_lo ? HIST_BINS * 2 / 5 : HIST_BINS / 2;
-    h->cut_b = t_hi > t_lo ? HIST_BINS * 3 / 5 : HIST_BINS / 2;
-    h->used = HIST_BINS;
-    return true;
+    free(h->cells);
+    h->cells = NULL;
 }
 
-/* Part k of [a, b) cut in n: b itself exactly at k == n. */
-static double part(double a, double b, int k, int n)
+/* The region between thresholds v is drawn in: a value on a threshold
+ * goes to the side whose band it got. */
+static int region_of(const histogram *h, double v, int band)
 {
-    return k >= n ? b : a + (b - a) * k / n;
+    int r = 0;
+    while (r < h->nthr && h->thr[r] < v)
+        r++;
+    if (r < h->nthr && h->thr[r] == v && h->region_band[r] != band)
+        r++;
+    return r;
 }
 
-double histogram_edge(const histogram *h, int i)
+static size_t slot_of(const histogram *h, int32_t bucket, int region, int band)
 {
-    if (!h->fixed)
-        return (h->origin + i) * h->width;
-    if (i <= h->cut_a)
-        return part(h->lo, h->t_lo, i, h->cut_a);
-    if (i <= h->cut_b)
-        return part(h->t_lo, h->t_hi, i - h->cut_a, h->cut_b - h->cut_a);
-    return part(h->t_hi, h->hi, i - h->cut_b, HIST_BINS - h->cut_b);
-}
-
-static void count_in(histogram *h, int i, long n, int band)
-{
-    if (h->bins[i] == 0)
-        h->band[i] = (int8_t)band;
-    h->bins[i] += n;
-    if (band != h->band[i]) {
-        h->other[i] += n;
-        h->other_band[i] = (int8_t)band;
+    uint64_t k = (uint64_t)(uint32_t)bucket | (uint64_t)(uint16_t)region << 32 | (uint64_t)(uint16_t)band << 48;
+    k *= 0x9E3779B97F4A7C15u;
+    size_t i = (size_t)(k >> 32) & (h->cap - 1);
+    for (;; i = (i + 1) & (h->cap - 1)) {
+        const hist_cell *c = &h->cells[i];
+        if (!c->n || (c->bucket == bucket && c->region == region && c->band == band))
+            return i;
     }
 }
 
-/* The bin of v among bins [first, last] spanning [a, b): computed, then
- * clamped, since rounding must not move a value across a threshold. */
-static int bin_in(double v, double a, double b, int first, int last)
+static void merge_into(histogram *h, const hist_cell *from)
 {
-    double at = first + floor((v - a) / (b - a) * (last - first + 1));
-    return at < first ? first : at > last ? last : (int)at;
-}
-
-static void add_fixed(histogram *h, double v, int band)
-{
-    int i;
-    if (v < h->lo) {
-        h->below++;
+    hist_cell *c = &h->cells[slot_of(h, from->bucket, from->region, from->band)];
+    if (!c->n) {
+        *c = *from;
+        h->used++;
         return;
     }
-    if (v > h->hi) {
-        h->above++;
-        return;
-    }
-    if (v < h->t_lo)
-        i = bin_in(v, h->lo, h->t_lo, 0, h->cut_a - 1);
-    else if (v < h->t_hi)
-        i = bin_in(v, h->t_lo, h->t_hi, h->cut_a, h->cut_b - 1);
-    else
-        i = bin_in(v, h->t_hi, h->hi, h->cut_b, HIST_BINS - 1);
-    count_in(h, i, 1, band);
+    c->n += from->n;
+    c->min = fmin(c->min, from->min);
+    c->max = fmax(c->max, from->max);
 }
 
-/* Twice as wide: bin a goes to floor(a / 2). */
-static void widen(histogram *h)
+/* The cells again in a table of cap slots, with digits significant digits. */
+static void rebuild(histogram *h, size_t cap, int digits)
 {
-    static histogram merged;
-    histogram_init(&merged);
-    double origin = floor(h->origin / 2);
-    for (int i = 0; i < h->used; i++) {
-        int to = (int)(floor((h->origin + i) / 2) - origin);
-        long first = h->bins[i] - h->other[i];
-        if (first)
-            count_in(&merged, to, first, h->band[i]);
-        if (h->other[i])
-            count_in(&merged, to, h->other[i], h->other_band[i]);
+    hist_cell *old = h->cells;
+    size_t old_cap = h->cap;
+    h->cells = xcalloc(cap, sizeof *h->cells);
+    h->cap = cap;
+    h->used = 0;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (!old[i].n)
+            continue;
+        hist_cell c = old[i];
+        for (int d = h->digits; d > digits; d--)
+            c.bucket = coarser(c.bucket, d);
+        merge_into(h, &c);
     }
-    memcpy(h->bins, merged.bins, sizeof h->bins);
-    memcpy(h->band, merged.band, sizeof h->band);
-    memcpy(h->other, merged.other, sizeof h->other);
-    memcpy(h->other_band, merged.other_band, sizeof h->other_band);
-    h->used = (int)(floor((h->origin + h->used - 1) / 2) - origin) + 1;
-    h->origin = origin;
-    h->width *= 2;
+    h->digits = digits;
+    h->last = 0;
+    free(old);
 }
 
-static void add_adaptive(histogram *h, double v, int band)
+/* Counts v in its cell, made when new: with a digit fewer everywhere when
+ * there are too many cells, in a table twice the size when it fills. */
+static void place(histogram *h, double v, int band)
 {
-    /* Values this small are zero to a chart, and a width scaled from one
-     * would underflow. */
-    if (fabs(v) < 1e-200)
-        v = 0;
-    if (h->used == 0) {
-        /* A first width about a thousandth of the first value. */
-        h->width = v == 0 ? ldexp(1, -24) : ldexp(1, ilogb(fabs(v)) - 10);
-        h->origin = floor(v / h->width);
-        h->used = 1;
-        count_in(h, 0, 1, band);
-        return;
-    }
-    double at = floor(v / h->width);
-    while (fmax(at, h->origin + h->used - 1) - fmin(at, h->origin) >= HIST_BINS) {
-        widen(h);
-        at = floor(v / h->width);
-    }
-    if (at < h->origin) {
-        /* Room below: shift the bins up. */
-        int shift = (int)(h->origin - at);
-        memmove(h->bins + shift, h->bins, (size_t)h->used * sizeof *h->bins);
-        memmove(h->other + shift, h->other, (size_t)h->used * sizeof *h->other);
-        memmove(h->band + shift, h->band, (size_t)h->used);
-        memmove(h->other_band + shift, h->other_band, (size_t)h->used);
-        for (int i = 0; i < shift; i++) {
-            h->bins[i] = h->other[i] = 0;
-            h->band[i] = h->other_band[i] = HIST_UNSET;
+    int region = region_of(h, v, band);
+    for (;;) {
+        int32_t bucket = bucket_of(v, h->digits);
+        hist_cell *c = &h->cells[h->last];
+        if (!(c->n && c->bucket == bucket && c->region == region && c->band == band)) {
+            size_t i = slot_of(h, bucket, region, band);
+            if (!h->cells[i].n) {
+                if (h->used >= HIST_MAX_CELLS && h->digits > 1) {
+                    rebuild(h, h->cap, h->digits - 1);
+                    continue;
+                }
+                if ((h->used + 1) * 2 > h->cap) {
+                    rebuild(h, h->cap * 2, h->digits);
+                    continue;
+                }
+                h->cells[i] = (hist_cell){.min = v, .max = v, .bucket = bucket, .region = (int16_t)region, .band = (int16_t)band};
+                h->used++;
+            }
+            h->last = i;
+            c = &h->cells[i];
         }
-        h->origin = at;
-        h->used += shift;
+        c->n++;
+        c->min = fmin(c->min, v);
+        c->max = fmax(c->max, v);
+        return;
     }
-    int i = (int)(at - h->origin);
-    if (i >= h->used)
-        h->used = i + 1;
-    count_in(h, i, 1, band);
 }
 
 void histogram_add(histogram *h, double v, int band)
 {
-    if (!isfinite(v))
-        return; /* nothing a chart can place; its band is still counted */
-    if (h->count++ == 0 || v < h->min)
-        h->min = v;
-    if (h->count == 1 || v > h->max)
-        h->max = v;
-    if (h->fixed)
-        add_fixed(h, v, band);
-    else
-        add_adaptive(h, v, band);
+    if (isnan(v)) {
+        h->unplaced++;
+        return;
+    }
+    if (isinf(v)) {
+        h->infinite++;
+    } else {
+        if (h->count == 0 || v < h->min)
+            h->min = v;
+        if (h->count == 0 || v > h->max)
+            h->max = v;
+        h->count++;
+    }
+    place(h, v, band);
+}
+
+/* ---- the plan of a chart ---- */
+
+static int by_value(const void *pa, const void *pb)
+{
+    const hist_cell *a = pa, *b = pb;
+    if (a->region != b->region)
+        return a->region < b->region ? -1 : 1;
+    if (a->bucket != b->bucket)
+        return a->bucket < b->bucket ? -1 : 1;
+    return (a->band > b->band) - (a->band < b->band);
+}
+
+/* The least value of the cell holding the k-th value (1-based), or the
+ * greatest when want_max. */
+static double value_at(const hist_cell *cells, size_t n, long k, bool want_max)
+{
+    long seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        seen += cells[i].n;
+        if (seen >= k)
+            return want_max ? cells[i].max : cells[i].min;
+    }
+    return want_max ? cells[n - 1].max : cells[n - 1].min;
+}
+
+/* 1, 2, 2.5 or 5 times a power of ten, at least x; 0 when there is none. */
+static double round_step(double x)
+{
+    if (!(x > 0) || !isfinite(x))
+        return 0;
+    double p = pow(10, floor(log10(x)));
+    static const double steps[] = {1, 2, 2.5, 5, 10};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (steps[i] * p >= x * (1 - 1e-12))
+            return steps[i] * p;
+    return 10 * p;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Edges of the bars over [lo, hi]: round numbers `target` or so apart,
+ * or an even split where round numbers cannot be had. */
+static int grid(double lo, double hi, int target, double *edges)
+{
+    double step = round_step(hi / target - lo / target);
+    double k0 = step > 0 ? floor(lo / step) : 0, k1 = step > 0 ? ceil(hi / step) : 0;
+    if (step > 0 && k1 == k0)
+        k1 = k0 + 1;
+    if (step > 0 && k1 - k0 <= 2.0 * target && isfinite(k0 * step) && isfinite(k1 * step)) {
+        int n = 0;
+        for (double k = k0; k <= k1; k++)
+            edges[n++] = k * step;
+        return n;
+    }
+    for (int i = 0; i <= target; i++)
+        edges[i] = i == target ? hi : lo + (hi * 0.5 - lo * 0.5) / target * 2 * i;
+    return target + 1;
+}
+
+/* The bar holding v: the last whose lower edge is at most v. */
+static int bar_at(const hist_plan *p, double v)
+{
+    int a = 0, b = p->nbars - 1;
+    while (a < b) {
+        int m = (a + b + 1) / 2;
+        if (p->bars[m].lo <= v)
+            a = m;
+        else
+            b = m - 1;
+    }
+    return a;
+}
+
+typedef struct tally {
+    long n;
+    double min, max;
+} tally;
+
+static void tally_add(tally *t, const hist_cell *c)
+{
+    if (!t->n) {
+        t->min = c->min;
+        t->max = c->max;
+    }
+    t->n += c->n;
+    t->min = fmin(t->min, c->min);
+    t->max = fmax(t->max, c->max);
+}
+
+/* The bar's band tallies as pieces, bands in scheme order, no band last. */
+static void add_pieces(hist_plan *p, hist_bar *bar, const tally *t, int nbands)
+{
+    bar->first = p->npieces;
+    for (int k = 1; k <= nbands + 1; k++) {
+        int b = k == nbands + 1 ? 0 : k; /* tally 0 is no band */
+        if (!t[b].n)
+            continue;
+        p->pieces[p->npieces++] = (hist_piece){b - 1, t[b].n, t[b].min, t[b].max};
+        bar->n += t[b].n;
+        bar->npieces++;
+    }
+    if (bar->n > p->most)
+        p->most = bar->n;
+}
+
+void histogram_plan(const histogram *h, int target, hist_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t n = 0;
+    hist_cell *cells = xmalloc((h->used + 1) * sizeof *cells);
+    for (size_t i = 0; i < h->cap; i++)
+        if (h->cells[i].n)
+            cells[n++] = h->cells[i];
+    qsort(cells, n, sizeof *cells, by_value);
+    long total = h->count + h->infinite;
+
+    /* Tukey's far-out fences, three interquartile ranges beyond the
+     * quartiles: values past them are the tails, so that an outlier
+     * cannot squeeze the rest into a corner. */
+    double fence_lo = -DBL_MAX, fence_hi = DBL_MAX, lo = 0, hi = 0;
+    if (h->count) {
+        double q1 = fmax(fmin(value_at(cells, n, (long)ceil(0.25 * (double)total), false), h->max), h->min);
+        double q3 = fmax(fmin(value_at(cells, n, (long)ceil(0.75 * (double)total), true), h->max), h->min);
+        double half = q3 * 0.5 - q1 * 0.5;
+        if (half > 0) {
+            fence_lo = fmax(q1 - 6 * half, -DBL_MAX);
+            fence_hi = fmin(q3 + 6 * half, DBL_MAX);
+        }
+        lo = h->max;
+        hi = h->min;
+        for (size_t i = 0; i < n; i++) {
+            double mid = cells[i].min * 0.5 + cells[i].max * 0.5;
+            if (mid >= fence_lo && mid <= fence_hi) {
+                lo = fmin(lo, cells[i].min);
+                hi = fmax(hi, cells[i].max);
+            }
+        }
+    }
+
+    /* Thresholds within a window's width of the values are drawn; farther
+     * ones would squeeze the values into a corner. */
+    double reach = hi - lo;
+    if (!(reach > 0))
+        reach = fmax(fabs(lo), fabs(hi));
+    if (!(reach > 0) || !isfinite(reach))
+        reach = reach > 0 ? DBL_MAX : 1;
+    double a_lo = lo, a_hi = hi;
+    bool have = h->count > 0;
+    for (int i = 0; i < h->nthr; i++) {
+        double t = h->thr[i];
+        p->thr_shown[i] = !h->count || (t >= lo - reach && t <= hi + reach);
+        if (p->thr_shown[i]) {
+            a_lo = have ? fmin(a_lo, t) : t;
+            a_hi = have ? fmax(a_hi, t) : t;
+            have = true;
+        }
+    }
+    /* A lone value, or a threshold at the end, is given room. */
+    bool thr_at_end = false;
+    for (int i = 0; i < h->nthr; i++)
+        thr_at_end |= p->thr_shown[i] && (h->thr[i] == a_lo || h->thr[i] == a_hi);
+    if (a_hi == a_lo || thr_at_end) {
+        double pad = a_hi == a_lo ? (a_lo != 0 ? fabs(a_lo) * 0.1 : 1) : (a_hi * 0.5 - a_lo * 0.5) * 0.1;
+        a_lo = fmax(a_lo - pad, -DBL_MAX);
+        a_hi = fmin(a_hi + pad, DBL_MAX);
+    }
+
+    /* Bars: the round-number grid, cut again at each threshold drawn. */
+    double *edges = xmalloc((size_t)(2 * target + 2 + HIST_MAX_THRESHOLDS) * sizeof *edges);
+    int nedges = grid(a_lo, a_hi, target, edges);
+    for (int i = 0; i < h->nthr; i++)
+        if (p->thr_shown[i] && h->thr[i] > edges[0] && h->thr[i] < edges[nedges - 1])
+            edges[nedges++] = h->thr[i];
+    qsort(edges, (size_t)nedges, sizeof *edges, cmp_double);
+    p->bars = xcalloc((size_t)nedges, sizeof *p->bars);
+    for (int i = 0; i + 1 < nedges; i++)
+        if (edges[i + 1] > edges[i])
+            p->bars[p->nbars++] = (hist_bar){.lo = edges[i], .hi = edges[i + 1]};
+    p->lo = edges[0];
+    p->hi = edges[nedges - 1];
+    p->less_below = p->lo;
+    p->more_above = p->hi;
+    free(edges);
+
+    /* Each cell to its bar, within its region's bars; pieces per band. */
+    int width = h->nbands + 1;
+    tally *t = xcalloc((size_t)(p->nbars + 2) * (size_t)width, sizeof *t);
+    tally *less = t + (size_t)p->nbars * (size_t)width, *more = less + width;
+    for (size_t i = 0; i < n; i++) {
+        const hist_cell *c = &cells[i];
+        double mid = c->min * 0.5 + c->max * 0.5;
+        tally *row;
+        if (mid < fence_lo || (isinf(mid) && mid < 0) || (h->count && c->max < p->lo))
+            row = less;
+        else if (mid > fence_hi || (isinf(mid) && mid > 0) || (h->count && c->min > p->hi))
+            row = more;
+        else {
+            int b = bar_at(p, mid);
+            int r = c->region;
+            if (r > 0 && p->thr_shown[r - 1])
+                while (b + 1 < p->nbars && p->bars[b].lo < h->thr[r - 1])
+                    b++;
+            if (r < h->nthr && p->thr_shown[r])
+                while (b > 0 && p->bars[b].hi > h->thr[r])
+                    b--;
+            row = t + (size_t)b * (size_t)width;
+        }
+        tally_add(&row[c->band + 1], c);
+    }
+    p->pieces = xmalloc(((size_t)(p->nbars + 2) * (size_t)width) * sizeof *p->pieces);
+    for (int b = 0; b < p->nbars; b++)
+        add_pieces(p, &p->bars[b], t + (size_t)b * (size_t)width, h->nbands);
+    add_pieces(p, &p->less, less, h->nbands);
+    add_pieces(p, &p->more, more, h->nbands);
+    free(t);
+    free(cells);
+}
+
+void hist_plan_free(hist_plan *p)
+{
+    free(p->bars);
+    free(p->pieces);
+    memset(p, 0, sizeof *p);
 }

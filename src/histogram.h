@@ -1,51 +1,87 @@
-/* histogram.h - one measure's values binned in one pass, in constant
- * memory, for the report's charts.
+/* histogram.h - one measure's values gathered in one pass for the report's
+ * chart, in memory that does not grow with the number of accounts.
  *
- * Where the measure's thresholds are constants, the bins span a range set
- * from them before any value arrives: the outer thresholds are bin edges
- * exactly (a value on a threshold lands on its own side), two spreads of
- * room lie either side, and values beyond are counted as below or above,
- * so that an outlier cannot blur the region the thresholds cut.  Otherwise
- * the bins have one power-of-two width, doubled (neighbours merged) when a
- * value falls outside them.
+ * Values are grouped in cells: one per decimal bucket (the first three
+ * significant digits, fewer if a measure spreads over so many magnitudes
+ * that the cells would pass HIST_MAX_CELLS), per band as scored, and per
+ * region between the measure's constant thresholds.  A cell keeps the
+ * exact least and greatest value it holds, so whatever a chart says of a
+ * bar's values is what the values were; the region keeps a value on the
+ * side of its threshold where its band is, so no bar straddles one.
  *
- * Each bin also keeps the band its values got when scored, so a chart
- * colors what `run` decided rather than guessing from a bin's position; a
- * bin that holds two bands (a middle threshold inside it) keeps both. */
+ * The range the chart shows is chosen after the data is in (histogram_plan):
+ * it covers the accounts but a few far outliers, which become a "less" and
+ * a "more" bar, and reaches out to the thresholds near the data. */
 #ifndef RUBRIC_HISTOGRAM_H
 #define RUBRIC_HISTOGRAM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-enum { HIST_BINS = 1000, HIST_NO_BAND = -1, HIST_UNSET = -2 };
+enum { HIST_NO_BAND = -1, HIST_UNKNOWN = -2, HIST_MAX_THRESHOLDS = 64, HIST_MAX_CELLS = 1 << 14 };
+
+typedef struct hist_cell {
+    double min, max;
+    long n;
+    int32_t bucket;
+    int16_t region;
+    int16_t band;            /* HIST_NO_BAND for none */
+} hist_cell;
 
 typedef struct histogram {
-    bool fixed;
-    /* fixed: bins [0, cut_a) span [lo, t_lo), [cut_a, cut_b) span
-     * [t_lo, t_hi), [cut_b, HIST_BINS) span [t_hi, hi] */
-    double lo, t_lo, t_hi, hi;
-    int cut_a, cut_b;
-    /* adaptive: bin i spans [(origin + i) * width, (origin + i + 1) * width) */
-    double origin, width;
-    int used;                       /* bins in use */
-    long bins[HIST_BINS];           /* values per bin, every band */
-    int8_t band[HIST_BINS];         /* the band of the first value in the bin */
-    int8_t other_band[HIST_BINS];   /* and of values with another band */
-    long other[HIST_BINS];          /* how many of those */
-    long below, above;              /* fixed: values outside [lo, hi] */
-    long count;                     /* finite values seen */
-    double min, max;
+    int nbands;
+    int nthr;
+    double thr[HIST_MAX_THRESHOLDS];           /* constant thresholds, ascending */
+    int region_band[HIST_MAX_THRESHOLDS + 1];  /* band below thr[0], between ..., above the last; HIST_UNKNOWN */
+    int digits;
+    hist_cell *cells;        /* open addressing; n == 0 is a free slot */
+    size_t cap, used;
+    size_t last;             /* the cell the previous value went to */
+    long count;              /* finite values */
+    long infinite;           /* values overflowed to -inf or inf: shown in the tails */
+    long unplaced;           /* not a number (inf - inf, say): counted, not drawn */
+    double min, max;         /* of the finite values */
 } histogram;
 
-void histogram_init(histogram *h);
-/* Fixes the range from the constant thresholds lo_threshold <= hi_threshold
- * (the lowest and highest); false, leaving it adaptive, when they give no
- * usable range. */
-bool histogram_fix_range(histogram *h, double lo_threshold, double hi_threshold);
+/* thr: the measure's constant thresholds, ascending (at most
+ * HIST_MAX_THRESHOLDS are kept); region_band: nthr + 1 bands, each region's,
+ * or NULL when they depend on the account. */
+void histogram_init(histogram *h, int nbands, const double *thr, const int *region_band, int nthr);
 /* A value and the band it was scored in (HIST_NO_BAND for none). */
 void histogram_add(histogram *h, double v, int band);
-/* Where bin i starts; histogram_edge(h, used) is where the last one ends. */
-double histogram_edge(const histogram *h, int i);
+void histogram_free(histogram *h);
+
+/* Accounts of one band in a bar, and their least and greatest values. */
+typedef struct hist_piece {
+    int band;
+    long n;
+    double min, max;
+} hist_piece;
+
+/* A bar spans [lo, hi) of the axis; its pieces are pieces[first ..
+ * first + npieces), in band order. */
+typedef struct hist_bar {
+    double lo, hi;
+    int first, npieces;
+    long n;
+} hist_bar;
+
+typedef struct hist_plan {
+    double lo, hi;               /* the axis */
+    hist_bar *bars;
+    int nbars;
+    hist_bar less, more;         /* values left and right of the axis */
+    double less_below, more_above;
+    hist_piece *pieces;
+    int npieces;
+    long most;                   /* the tallest bar, tails included */
+    bool thr_shown[HIST_MAX_THRESHOLDS];  /* inside the axis */
+} hist_plan;
+
+/* Bars about (axis width) / target wide at round numbers, cut at each
+ * threshold inside the axis.  Every value is in exactly one bar or tail. */
+void histogram_plan(const histogram *h, int target, hist_plan *p);
+void hist_plan_free(hist_plan *p);
 
 #endif

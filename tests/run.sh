@@ -58,6 +58,7 @@ stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$bui
 # in Python on data generated with seeds the C tests do not use.
 stage "reference: diff equals two runs" python3 tests/reference/diff_check.py "$rubric" "$build/diffcheck"
 stage "reference: calibrate against exact quantiles" python3 tests/reference/calibrate_check.py "$rubric" "$build/calcheck"
+stage "reference: report against run" python3 tests/reference/report_check.py "$rubric" "$build/reportcheck"
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.

@@ -1,5 +1,6 @@
 /* unit_tests.c - the stages tested one by one, in process: numbers, dates,
  * names, the parser's diagnostics, evaluation, the readers. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,61 +482,142 @@ static void test_git_paths(void)
     CHECK(!git_rev_spec("HEAD:", &rev, &path));
 }
 
-static long histogram_total(const histogram *h)
+/* What every chart plan must hold: each value in exactly one bar or tail,
+ * a bar's pieces adding up to it, and no bar, nor any value in it, across
+ * a threshold drawn. */
+static bool plan_holds(const histogram *h, const hist_plan *p)
 {
-    long n = 0;
-    for (int i = 0; i < h->used; i++)
-        n += h->bins[i];
-    return n;
+    long total = p->less.n + p->more.n;
+    bool ok = p->lo < p->hi;
+    for (int i = 0; i < p->nbars; i++) {
+        const hist_bar *b = &p->bars[i];
+        long sum = 0;
+        ok &= b->lo < b->hi && (i == 0 || p->bars[i - 1].hi == b->lo);
+        for (int k = 0; k < b->npieces; k++) {
+            const hist_piece *pc = &p->pieces[b->first + k];
+            sum += pc->n;
+            for (int t = 0; t < h->nthr; t++) {
+                if (!p->thr_shown[t])
+                    continue;
+                double at = h->thr[t];
+                ok &= b->hi <= at || b->lo >= at;
+                ok &= b->hi > at || pc->max <= at;
+                ok &= b->lo < at || pc->min >= at;
+            }
+        }
+        ok &= sum == b->n;
+        total += b->n;
+    }
+    return ok && total == h->count + h->infinite;
 }
 
-/* The report's histogram widens as values arrive and loses none. */
+/* The bar holding value v, or -1. */
+static int bar_of(const hist_plan *p, double v)
+{
+    for (int i = 0; i < p->nbars; i++)
+        for (int k = 0; k < p->bars[i].npieces; k++) {
+            const hist_piece *pc = &p->pieces[p->bars[i].first + k];
+            if (pc->min <= v && v <= pc->max)
+                return i;
+        }
+    return -1;
+}
+
+/* The report's histogram: values kept in cells, a chart planned after. */
 static void test_histogram(void)
 {
-    static histogram h;
-    histogram_init(&h);
+    histogram h;
+    hist_plan p;
+    /* An even spread and two far outliers: the outliers are the tails, the
+     * rest is drawn, and nothing is lost. */
+    histogram_init(&h, 3, NULL, NULL, 0);
     for (int i = 0; i < 1000; i++)
         histogram_add(&h, i / 1000.0, 0);
-    CHECK(h.count == 1000 && histogram_total(&h) == 1000);
-    CHECK(h.min == 0 && h.max == 0.999);
-    CHECK(h.used <= HIST_BINS);
-    /* An outlier far above, then one far below: still every value, and
-     * the bins cover them. */
     histogram_add(&h, 1e6, 1);
     histogram_add(&h, -5e5, 0);
-    CHECK(h.count == 1002 && histogram_total(&h) == 1002 && h.used <= HIST_BINS);
-    CHECK(histogram_edge(&h, 0) <= -5e5 && histogram_edge(&h, h.used) > 1e6);
-    histogram_add(&h, 1.0 / 0.0, 0); /* not a number a chart can place: ignored */
-    CHECK(h.count == 1002);
-    histogram_add(&h, 5e-324, 0);    /* too small to scale a width from: zero */
-    CHECK(h.count == 1003 && histogram_total(&h) == 1003);
+    CHECK(h.count == 1002 && h.min == -5e5 && h.max == 1e6);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p));
+    CHECK(p.less.n == 1 && p.more.n == 1 && p.lo <= 0 && p.hi >= 0.999 && p.hi < 2);
+    CHECK(p.nbars >= 20 && p.nbars <= 80);
+    hist_plan_free(&p);
+    /* Too large for any number: in a tail, counted apart. */
+    histogram_add(&h, INFINITY, 2);
+    histogram_add(&h, -INFINITY, 2);
+    histogram_add(&h, 5e-324, 0);
+    CHECK(h.count == 1003 && h.infinite == 2);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.less.n == 2 && p.more.n == 2);
+    hist_plan_free(&p);
+    histogram_free(&h);
 
-    /* A range fixed from thresholds 0.3 and 0.7: each is a bin edge exactly,
-     * a value on it lands on its own side, values beyond are counted apart,
-     * the top edge itself is in the last bin. */
-    static histogram fx;
-    histogram_init(&fx);
-    CHECK(histogram_fix_range(&fx, 0.3, 0.7));
-    CHECK(histogram_edge(&fx, fx.cut_a) == 0.3 && histogram_edge(&fx, fx.cut_b) == 0.7);
-    histogram_add(&fx, 0.3, 1);
-    histogram_add(&fx, 0.29999999999999998, 1); /* the same double */
-    histogram_add(&fx, 0.2999999999999999, 0);
-    CHECK(fx.bins[fx.cut_a] == 2 && fx.bins[fx.cut_a - 1] == 1);
-    histogram_add(&fx, fx.hi, 2);
-    histogram_add(&fx, fx.hi * 2, 2);
-    histogram_add(&fx, fx.lo - 1, 0);
-    CHECK(fx.bins[HIST_BINS - 1] == 1 && fx.above == 1 && fx.below == 1);
-    /* Two bands in one bin are both kept. */
-    histogram_add(&fx, 0.5, 1);
-    histogram_add(&fx, 0.5, 2);
-    int mid = fx.cut_a + (fx.cut_b - fx.cut_a) / 2;
-    CHECK(fx.bins[mid] == 2 && fx.other[mid] == 1 && fx.band[mid] == 1 && fx.other_band[mid] == 2);
-    static histogram one;
-    histogram_init(&one);
-    CHECK(!histogram_fix_range(&one, 1e308, 1e308 * 10)); /* no usable range: stays adaptive */
-    for (int i = 0; i < 5; i++)
-        histogram_add(&one, 7, 0);
-    CHECK(one.used == 1 && one.bins[0] == 5);
+    /* red < 10, yellow <= 20, green otherwise: 10 is yellow, drawn right of
+     * 10; 20 is yellow, drawn left of 20. */
+    double thr[] = {10, 20};
+    int regions[] = {0, 1, 2};
+    histogram_init(&h, 3, thr, regions, 2);
+    double values[] = {5, 9.999, 10, 10, 15, 20, 20.0000001, 25};
+    int bands[] = {0, 0, 1, 1, 1, 1, 2, 2};
+    for (int i = 0; i < 8; i++)
+        histogram_add(&h, values[i], bands[i]);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.thr_shown[0] && p.thr_shown[1]);
+    CHECK(bar_of(&p, 10) >= 0 && p.bars[bar_of(&p, 10)].lo >= 10);
+    CHECK(bar_of(&p, 20) >= 0 && p.bars[bar_of(&p, 20)].hi <= 20);
+    CHECK(bar_of(&p, 20.0000001) >= 0 && p.bars[bar_of(&p, 20.0000001)].lo >= 20);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* red <= 10: 10 is red, left of its line. */
+    int le_regions[] = {0, 1, 2};
+    histogram_init(&h, 3, thr, le_regions, 2);
+    histogram_add(&h, 10, 0);
+    histogram_add(&h, 10.01, 1);
+    histogram_add(&h, 12, 1);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.bars[bar_of(&p, 10)].hi <= 10 && p.bars[bar_of(&p, 10.01)].lo >= 10);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* Thresholds that depend on the account: two bands share a bar, as two
+     * pieces, each with its own values. */
+    histogram_init(&h, 2, NULL, NULL, 0);
+    histogram_add(&h, 1.0, 0);
+    histogram_add(&h, 1.001, 1);
+    histogram_add(&h, 3, 1);
+    histogram_plan(&h, 2, &p);
+    CHECK(plan_holds(&h, &p) && p.bars[0].npieces == 2 && p.pieces[p.bars[0].first].max == 1.0);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* One value many times; then no value at all. */
+    histogram_init(&h, 1, NULL, NULL, 0);
+    for (int i = 0; i < 50; i++)
+        histogram_add(&h, 1.5e-11, 0);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.lo < 1.5e-11 && p.hi > 1.5e-11 && p.most == 50);
+    hist_plan_free(&p);
+    histogram_free(&h);
+    histogram_init(&h, 2, thr, regions, 2);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.most == 0 && p.lo <= 10 && p.hi >= 20);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* Values over six hundred orders of magnitude: the cells coarsen, and
+     * stay bounded, and every value is still there. */
+    histogram_init(&h, 2, NULL, NULL, 0);
+    unsigned seed = 7;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double v = (1 + (seed >> 8) % 1000 / 100.0) * pow(10, (int)(seed % 601) - 300);
+        histogram_add(&h, i % 2 ? v : -v, i % 2);
+    }
+    CHECK(h.count == 200000 && h.digits < 3 && h.used <= 2 * HIST_MAX_CELLS);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p));
+    hist_plan_free(&p);
+    histogram_free(&h);
 }
 
 int main(void)
