@@ -65,6 +65,7 @@ typedef struct calibrator {
     rb_num *values;
     long nvalues, cap;
     long accounts, na, no_band;
+    long overflowed;          /* banded as run bands them, but no number to place */
     long *band_counts;
 } calibrator;
 
@@ -169,9 +170,7 @@ static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
     }
     cal->accounts++;
     rb_value v = *eval_symbol_value(cal->prog, f, cal->measure);
-    /* A number past what a double holds (an overflow) has no place in a
-     * distribution: na, as run's JSON shows it (null). */
-    if (v.kind == VK_NA || (v.u.num.q == 0 && !isfinite(v.u.num.d))) {
+    if (v.kind == VK_NA) {
         cal->na++;
         return;
     }
@@ -180,6 +179,12 @@ static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
             cal->no_band++;
         else
             cal->band_counts[v.band]++;
+    }
+    /* A number past what a double holds (an overflow) keeps the band run
+     * gives it, but has no place in a distribution. */
+    if (v.u.num.q == 0 && !isfinite(v.u.num.d)) {
+        cal->overflowed++;
+        return;
     }
     if (cal->nvalues == cal->cap)
         cal->values = xrealloc(cal->values, (size_t)(cal->cap = cal->cap ? cal->cap * 2 : 1024) * sizeof *cal->values);
@@ -477,7 +482,12 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
     fprintf(f, "%s (%s:%u) on %s\n", cal->measure->name, where->src->path, line, o->data_path);
     if (o->where)
         fprintf(f, "cohort: %s\n", o->where);
-    fprintf(f, "%ld account%s: %ld with a value, %ld na\n\n", cal->accounts, cal->accounts == 1 ? "" : "s", cal->nvalues, cal->na);
+    fprintf(f, "%ld account%s: %ld with a value, %ld na", cal->accounts, cal->accounts == 1 ? "" : "s", cal->nvalues + cal->overflowed,
+            cal->na);
+    if (cal->overflowed)
+        fprintf(f, "; %ld value%s overflowed, left out of the figures below but for the bands", cal->overflowed,
+                cal->overflowed == 1 ? "" : "s");
+    fputs("\n\n", f);
     if (cal->nvalues > 0) {
         static const char *const names[] = {"min", "q1", "median", "q3", "max"};
         char buf[64];
@@ -499,7 +509,7 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
         char rule[256];
         rule_text(rule_of_band(cal->st, b), rule, sizeof rule);
         fprintf(f, "  %-*s  %8ld", w, cal->sch->bands[b], cal->band_counts[b]);
-        print_share(f, cal->band_counts[b], cal->nvalues);
+        print_share(f, cal->band_counts[b], cal->nvalues + cal->overflowed);
         fprintf(f, "  %s\n", rule);
     }
     if (cal->no_band)
@@ -529,7 +539,8 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
         json_write_string(f, o->where);
     else
         fputs("null", f);
-    fprintf(f, ",\n  \"accounts\": %ld,\n  \"count\": %ld,\n  \"na\": %ld", cal->accounts, cal->nvalues, cal->na);
+    fprintf(f, ",\n  \"accounts\": %ld,\n  \"count\": %ld,\n  \"na\": %ld,\n  \"overflowed\": %ld", cal->accounts, cal->nvalues,
+            cal->na, cal->overflowed);
     for (int i = 0; i < 5; i++) {
         if (cal->nvalues)
             number_text(stats[i], buf);
