@@ -371,8 +371,9 @@ void histogram_plan(const histogram *h, int target, hist_plan *p)
     /* Bars: the round-number grid, cut again at each threshold drawn. */
     double *edges = xmalloc((size_t)(2 * target + 2 + HIST_MAX_THRESHOLDS) * sizeof *edges);
     int nedges = grid(a_lo, a_hi, target, edges);
+    double first = edges[0], last = edges[nedges - 1];
     for (int i = 0; i < h->nthr; i++)
-        if (p->thr_shown[i] && h->thr[i] > edges[0] && h->thr[i] < edges[nedges - 1])
+        if (p->thr_shown[i] && h->thr[i] > first && h->thr[i] < last)
             edges[nedges++] = h->thr[i];
     qsort(edges, (size_t)nedges, sizeof *edges, cmp_double);
     p->bars = xcalloc((size_t)nedges, sizeof *p->bars);

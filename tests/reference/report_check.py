@@ -10,7 +10,9 @@ For every page, read back from its SVG text and tooltips only:
     taken band by band, the run's values sorted and cut into the sizes of
     that band's bar parts (left tail, bars left to right, right tail) give
     each part the least and greatest value its tooltip prints;
-  - no bar crosses a threshold line drawn, and one band has one color.
+  - no bar crosses a threshold line drawn, a bar stands in the region of
+    its band (so a value on a threshold is on its band's side), and one
+    band has one color.
 Policies: the shipped ones on their accounts and on generated ones, and
 small ones written here for what generated data rarely reaches: values on
 `<` and `<=` thresholds, thresholds close together, thresholds that depend
@@ -30,6 +32,7 @@ AS_OF = "2026-11-01"
 
 TITLE = re.compile(r"<title>([^<]*)</title>")
 RECT = re.compile(r'<rect x="([-\d.]+)" y="[-\d.]+" width="([\d.]+)" height="[\d.]+" fill="(#[0-9a-f]{6})"><title>([^<]*)</title>')
+SHADE = re.compile(r'<rect x="([-\d.]+)" y="\d+" width="([\d.]+)" height="\d+" fill="(#[0-9a-f]{6})" fill-opacity="0.13"/>')
 LINE = re.compile(r'<line x1="([-\d.]+)" y1="\d+" x2="[-\d.]+" y2="\d+" stroke="#1f2933"[^>]*><title>threshold ([^<]*)</title>')
 PIECE = re.compile(r"^(\d+) accounts?, (.+?)( \((?:below|above) [^)]*\))?: (?:value|all|values from) (\S+)(?: to (\S+))?$")
 
@@ -115,6 +118,10 @@ def check_histograms(name, page, rows):
         measure = m.group(1)
         pct = bool(re.search(r"<figcaption>[^<]*%", fig)) and "%" in "".join(re.findall(r">([^<]*)</text>", fig))
         lines = [float(x) for x, _ in LINE.findall(fig)]
+        # The band regions, shaded in their band's color where every
+        # threshold is a constant; grey where thresholds depend on the account.
+        shades = [(float(x), float(x) + float(w), fill) for x, w, fill in SHADE.findall(fig)]
+        constant = "depend on the account" not in fig
         pieces, colors, problems = [], defaultdict(set), []
         for x, w, fill, title in RECT.findall(fig):
             pm = PIECE.match(html.unescape(title))
@@ -124,8 +131,14 @@ def check_histograms(name, page, rows):
             hi = pm.group(5) or lo
             pieces.append((0 if tail and "below" in tail else 2 if tail else 1, float(x), band, n, lo, hi))
             colors[band].add(fill)
-            if not tail:
+            # A bar narrower than the 1.5 px every bar is given at least
+            # (a span between thresholds 0.01 apart, say) may overlap them.
+            if not tail and float(w) > 1.51:
                 a, b = float(x), float(x) + float(w)
+                mid = (a + b) / 2
+                region = [f for sa, sb, f in shades if sa <= mid <= sb]
+                if constant and region and region[0] != fill:
+                    problems.append("a %s bar at %.2f..%.2f stands in another band's region" % (band, a, b))
                 for lx in lines:
                     if a < lx - 0.01 and b > lx + 0.01:
                         problems.append("a %s bar spans %.2f..%.2f across the threshold line at %.2f" % (band, a, b, lx))

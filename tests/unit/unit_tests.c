@@ -508,6 +508,13 @@ static bool plan_holds(const histogram *h, const hist_plan *p)
         ok &= sum == b->n;
         total += b->n;
     }
+    /* Every threshold drawn inside the axis is where one bar ends. */
+    for (int t = 0; t < h->nthr; t++) {
+        bool cuts = !p->thr_shown[t] || h->thr[t] <= p->lo || h->thr[t] >= p->hi;
+        for (int i = 0; i < p->nbars; i++)
+            cuts |= p->bars[i].hi == h->thr[t];
+        ok &= cuts;
+    }
     return ok && total == h->count + h->infinite;
 }
 
@@ -565,6 +572,18 @@ static void test_histogram(void)
     CHECK(bar_of(&p, 10) >= 0 && p.bars[bar_of(&p, 10)].lo >= 10);
     CHECK(bar_of(&p, 20) >= 0 && p.bars[bar_of(&p, 20)].hi <= 20);
     CHECK(bar_of(&p, 20.0000001) >= 0 && p.bars[bar_of(&p, 20.0000001)].lo >= 20);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* Thresholds off the round numbers of the bars: each still cuts. */
+    double off_grid[] = {0.03, 0.08};
+    histogram_init(&h, 3, off_grid, regions, 2);
+    double spread[] = {0, 0.01, 0.0289, 0.03, 0.05, 0.0769, 0.1, 0.5, 1, 2.8};
+    int spread_bands[] = {0, 0, 0, 1, 1, 1, 2, 2, 2, 2};
+    for (int i = 0; i < 10; i++)
+        histogram_add(&h, spread[i], spread_bands[i]);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.bars[bar_of(&p, 0.0769)].hi <= 0.08);
     hist_plan_free(&p);
     histogram_free(&h);
 
