@@ -257,10 +257,51 @@ static double mean_of(const rb_num *x, long n)
     return s + comp;
 }
 
-/* Whether higher values mean better bands: read off the first band line
- * with one edge (`red < 25%` or `green >= 50%`). */
+/* Where a band line sits on the value axis, when its limits are
+ * constants: between its two edges, or a step past its one edge. */
+static bool line_position(const band_test *t, double *at)
+{
+    double lo = -INFINITY, hi = INFINITY;
+    for (int e = 0; e < t->nedges; e++) {
+        if (!t->fixed[e])
+            return false;
+        double v = num_to_double(t->fixed_limit[e]);
+        if (t->op[e] == OP_LT || t->op[e] == OP_LE)
+            hi = fmin(hi, v);
+        else if (t->op[e] == OP_GT || t->op[e] == OP_GE)
+            lo = fmax(lo, v);
+        else
+            lo = hi = v;
+    }
+    if (t->nedges == 0 || (isinf(lo) && isinf(hi)))
+        return false;
+    *at = isinf(lo) ? hi - fmax(fabs(hi), 1) : isinf(hi) ? lo + fmax(fabs(lo), 1) : lo * 0.5 + hi * 0.5;
+    return true;
+}
+
+/* Whether the scheme's bands, in their declared order, come in order of
+ * rising values: the lines of the first and last bands placed on the
+ * axis say, whether a line has one edge or two; with only one such line,
+ * its edge and whether its band is the worst or the best. */
 static bool bands_ascend(const step *st)
 {
+    int first = -1, last = -1;
+    double first_at = 0, last_at = 0, at;
+    for (int i = 0; st && i < st->ntests; i++) {
+        const band_test *t = &st->tests[i];
+        if (!line_position(t, &at))
+            continue;
+        if (first < 0 || t->band < first) {
+            first = t->band;
+            first_at = at;
+        }
+        if (last < 0 || t->band > last) {
+            last = t->band;
+            last_at = at;
+        }
+    }
+    if (first >= 0 && first != last)
+        return first_at < last_at;
     for (int i = 0; st && i < st->ntests; i++) {
         const band_test *t = &st->tests[i];
         bool worst = t->band == 0, best = t->band == st->scheme->nbands - 1;
@@ -378,6 +419,60 @@ static long count_below(const rb_num *x, long n, rb_num cut, bool or_equal)
     return lo;
 }
 
+static void exact_number(rb_num n, bool percent, char *buf, size_t cap);
+
+/* Whether the text printed for n reads back as n exactly: 1/3 does not. */
+static bool prints_exactly(rb_num n, bool percent)
+{
+    char buf[64];
+    rb_num back;
+    exact_number(n, percent, buf, sizeof buf);
+    return num_parse(buf, strlen(buf), true, &back) && back.q && num_cmp(back, n) == 0;
+}
+
+/* The decimal with the fewest digits after the point in (lo, hi]; false
+ * when lo or hi is not a fraction or none has 18 digits or fewer. */
+static bool shortest_decimal(rb_num lo, rb_num hi, rb_num *out)
+{
+    if (!lo.q || !hi.q)
+        return false;
+    __int128 scale = 1;
+    for (int k = 0; k <= 18; k++, scale *= 10) {
+        __int128 num = (__int128)lo.p * scale, floor_of = num / lo.q;
+        if (num % lo.q != 0 && num < 0)
+            floor_of--;
+        __int128 c = floor_of + 1;
+        if (c > INT64_MAX || c < -INT64_MAX)
+            return false;
+        if (c * hi.q <= (__int128)hi.p * scale) {
+            *out = num_from_wide(c, scale);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A cut pasted into a policy is read as a decimal.  Where the quantile is
+ * not one (1/3), the same accounts are cut by `<` at the shortest decimal
+ * near it: above every value the band takes, below every value it leaves,
+ * and within a tenth of the way to either, so that it stays by the data
+ * (1/3 with the next value at 0.9 gives `< 0.34`, not `< 0.4`). */
+static void printable_cut(const rb_num *x, long n, long upto, bool percent, suggestion *s)
+{
+    if (prints_exactly(s->limit, percent))
+        return;
+    rb_num one = num_from_int(1), tenth = num_from_frac(1, 10), cut = s->limit;
+    rb_num lo = upto > 0 ? x[upto - 1] : num_sub(cut, one);
+    rb_num hi = upto < n ? x[upto] : num_add(cut, one);
+    rb_num from = num_sub(cut, num_mul(num_sub(cut, lo), tenth));
+    rb_num to = num_add(cut, num_mul(num_sub(hi, cut), tenth));
+    rb_num c;
+    if (shortest_decimal(from, to, &c) && num_cmp(c, lo) > 0 && num_cmp(c, hi) <= 0 && prints_exactly(c, percent)) {
+        s->limit = c;
+        s->op = OP_LT;
+    }
+}
+
 /* The cut between consecutive bands (in value order) is the quantile at
  * the share of accounts below it.  Where values tie at the cut, `<` or
  * `<=` decides which band they fall in: the one whose count comes nearer
@@ -408,6 +503,7 @@ static int suggest(const calibrator *cal, const rb_num *share, const bool *wante
         long upto = take_le ? le : lt;
         out[k].op = take_le ? OP_LE : OP_LT;
         out[k].limit = cut;
+        printable_cut(cal->values, n, upto, step_in_percent(cal->st), &out[k]);
         out[k].accounts = upto > from ? upto - from : 0;
         if (upto > from)
             from = upto;

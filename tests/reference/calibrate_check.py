@@ -31,6 +31,7 @@ Prints "ok - NAME" / "not ok - NAME" (with the differing fields) and, last,
 library only.
 """
 import bisect
+import math
 import calendar
 import csv
 import datetime
@@ -121,8 +122,9 @@ def band_of(value, lines):
     """The first band line whose edge test holds.  Compared as integers
     (denominators are positive): the same answer as comparing the
     Fractions, several times faster."""
-    for band, op, edge in lines:
-        if OPS[op](value.numerator * edge.denominator, edge.numerator * value.denominator):
+    for band, *edges in lines:       # (band, op, edge[, op, edge])
+        if all(OPS[op](value.numerator * edge.denominator, edge.numerator * value.denominator)
+               for op, edge in zip(edges[::2], edges[1::2])):
             return band
     return None
 
@@ -254,11 +256,10 @@ class Data:
         self.run_rows = [dict(zip(got[0], r)) for r in got[1:]]
 
     def value_order(self, measure):
-        """The bands from the lowest values up: the order of the band lines
-        (first match wins, and every line here has only an upper edge but
-        the last)."""
+        """The bands from the lowest values up: the order of the band lines,
+        which every policy here writes from the lowest values up."""
         lines = self.measures[measure][2] if measure in self.measures else GROUP_LINES
-        return [band for band, _, _ in lines]
+        return [line[0] for line in lines]
 
 
 def check(rubric, name, data, measure, where=None, pred=None, target=None, path=None,
@@ -345,9 +346,39 @@ def target_cuts(xs, target, order):
         cum += shares[b]
         cut = quantile(xs, cum)
         lt, le, want = bisect.bisect_left(xs, cut), bisect.bisect_right(xs, cut), n * cum
-        lines.append((b, "<=" if abs(le - want) < abs(lt - want) else "<", cut))
+        take_le = abs(le - want) < abs(lt - want)
+        lines.append((b,) + pasteable(xs, "<=" if take_le else "<", cut, le if take_le else lt))
     lines.append((order[-1], ">=" if lines[-1][1] == "<" else ">", lines[-1][2]))
     return lines
+
+
+def prints_exactly(x):
+    """Whether x's shortest double text reads back as x itself (1/3 does not),
+    also as a percentage."""
+    return Fraction(repr(float(x))) == x and Fraction(repr(float(x * 100))) / 100 == x
+
+
+def shortest_decimal(lo, hi):
+    """The decimal with the fewest digits after the point in (lo, hi]."""
+    for k in range(19):
+        c = Fraction(math.floor(lo * 10 ** k) + 1, 10 ** k)
+        if c <= hi:
+            return c
+    return None
+
+
+def pasteable(xs, op, cut, upto):
+    """(op, cut) as a policy can hold it: a cut that is not a decimal printed
+    in full becomes `<` at the shortest decimal within a tenth of the way from
+    the cut to the values either side, which cuts the same accounts."""
+    if prints_exactly(cut):
+        return op, cut
+    lo = xs[upto - 1] if upto > 0 else cut - 1
+    hi = xs[upto] if upto < len(xs) else cut + 1
+    c = shortest_decimal(cut - (cut - lo) / 10, cut + (hi - cut) / 10)
+    if c is not None and lo < c <= hi and prints_exactly(c):
+        return "<", c
+    return op, cut
 
 
 def check_target(got, xs, target, order):
@@ -368,16 +399,22 @@ def check_target(got, xs, target, order):
     for g, (_, _, v) in zip(got, want):
         if not same_number(g.get("value"), v):
             problems.append("%s: value %s, expected %s" % (g.get("band"), g.get("value"), show(v)))
+    # The accounts each line gets when the lines are pasted as printed: the
+    # printed text read as the exact decimal a policy reads it as.
+    try:
+        pasted = [(g.get("op"), Fraction(g.get("value"))) for g in got]
+    except (TypeError, ValueError):
+        return problems + ["suggested values are not numbers: %r" % got]
     counts = [0] * len(want)
     for x in xs:
-        for i, (_, op, v) in enumerate(want):
-            if OPS[op](x, v):
+        for i, (op, v) in enumerate(pasted):
+            if op in OPS and OPS[op](x, v):
                 counts[i] += 1
                 break
     got_counts = [int(g.get("accounts", -1)) for g in got]
     if got_counts != counts:
-        problems.append("accounts %r, expected %r under the lines %r"
-                        % (got_counts, counts, [(op, show(v)) for _, op, v in want]))
+        problems.append("accounts %r, but pasting the lines %r gives %r"
+                        % (got_counts, [(op, show(v)) for op, v in pasted], counts))
     return problems
 
 
@@ -446,6 +483,7 @@ policy "calibrate check: the best band holds the lowest values"
 input licenses_sold: number
 input git_ops_users_l28d: number
 input deployments_l28d: number
+input secure_scanner_users_l28d: number
 
 scheme rag
   red    scores 0    when < 40
@@ -461,12 +499,21 @@ measure churn = deployments_l28d / licenses_sold
   green  <  3%
   yellow <= 8%
   red    >  8%
+
+# Every line with two edges: the direction is read from where they sit.
+measure spread = secure_scanner_users_l28d / licenses_sold
+  green  >= 0% and <  5%
+  yellow >= 5% and <= 20%
+  red    >  20% and <= 1000%
 """
 DESCENDING_MEASURES = {
     "idle": ("git_ops_users_l28d", "licenses_sold",
              [("green", "<=", P(25)), ("yellow", "<", P(50)), ("red", ">=", P(50))]),
     "churn": ("deployments_l28d", "licenses_sold",
-              [("green", "<", P(3)), ("yellow", "<=", P(8)), ("red", ">", P(8))])}
+              [("green", "<", P(3)), ("yellow", "<=", P(8)), ("red", ">", P(8))]),
+    "spread": ("secure_scanner_users_l28d", "licenses_sold",
+               [("green", ">=", P(0), "<", P(5)), ("yellow", ">=", P(5), "<=", P(20)),
+                ("red", ">", P(20), "<=", P(1000))])}
 # A policy that defines calibrate_cohort itself: --where must still work,
 # and may use the name.
 COHORT_LET = """
@@ -651,7 +698,7 @@ def main():
               num_pred("licenses_sold", ">=", 100), target="green=30%,yellow=40%")
         check(rubric, "seed 7, a gap 45%..50%", gap, "scm")
         for m, t in (("idle", "green=30%,yellow=40%"), ("churn", "red=20%,yellow=30%"),
-                     ("churn", "green=50%,red=10%")):
+                     ("churn", "green=50%,red=10%"), ("spread", "green=20%,red=30%")):
             check(rubric, "seed 7, green lowest", desc, m)
             check(rubric, "seed 7, green lowest", desc, m, target=t)
         check(rubric, "seed 7, green lowest", desc, "idle", "licenses_sold >= 100",
