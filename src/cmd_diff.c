@@ -37,7 +37,9 @@ static const char diff_help[] =
     "\n"
     "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
 
-enum { MAX_VALUES = 10 };   /* distinct values of an unbanded output to tabulate */
+/* Distinct values of an unbanded output to tabulate; a side with a scheme
+ * has a row per band and one for na, as many as a scheme may have. */
+enum { MAX_VALUES = 10, MAX_ROWS = MAX_BANDS + 1 };
 
 typedef enum diff_format { DIFF_TABLE, DIFF_CSV, DIFF_JSON } diff_format;
 
@@ -54,8 +56,9 @@ typedef struct diff_opts {
 typedef struct side {
     const scheme *sch;      /* this side's scheme, if its output has one */
     int nvalues;
-    char *values[MAX_VALUES + 2];  /* each row's label */
-    char *raw[MAX_VALUES + 2];     /* each row's cell as run prints it ("" for na) */
+    int cap;                /* the rows it may have */
+    char *values[MAX_ROWS];  /* each row's label */
+    char *raw[MAX_ROWS];     /* each row's cell as run prints it ("" for na) */
     int na_row;             /* the row of na (and no band), or -1 while none */
 } side;
 
@@ -64,10 +67,12 @@ typedef struct output_diff {
     int old_slot, new_slot;
     side old, new;
     int *band_map;          /* banded: old band index -> new band index, or -1 */
-    long counts[MAX_VALUES + 2][MAX_VALUES + 2];
+    long *counts;           /* old.cap rows of new.cap: see COUNT */
     bool too_many;          /* unbanded with more distinct values than we tabulate */
     long changed;
 } output_diff;
+
+#define COUNT(od, r, c) ((od)->counts[(size_t)(r) * (size_t)(od)->new.cap + (size_t)(c)])
 
 typedef struct differ {
     const diff_opts *o;
@@ -175,6 +180,7 @@ static void side_init_banded(side *s, const scheme *sch)
         s->raw[b] = xstrdup(b < sch->nbands ? sch->bands[b] : "");
     s->na_row = sch->nbands;
     s->nvalues = sch->nbands + 1;
+    s->cap = sch->nbands + 1;
 }
 
 static void setup_outputs(differ *df, const policy *oldp, const program *oldprog, const policy *newp, const program *newprog)
@@ -189,14 +195,12 @@ static void setup_outputs(differ *df, const policy *oldp, const program *oldprog
         od->name = ns->name;
         od->old_slot = oldprog->output_slot[os->index];
         od->new_slot = newprog->output_slot[ns->index];
-        /* A side with a scheme lists all its bands, seen or not; one with
-         * more bands than a matrix holds is counted but not tabulated. */
-        bool old_fits = os->scheme && os->scheme->nbands < MAX_VALUES;
-        bool new_fits = ns->scheme && ns->scheme->nbands < MAX_VALUES;
+        /* A side with a scheme lists all its bands, seen or not. */
+        bool old_fits = os->scheme != NULL, new_fits = ns->scheme != NULL;
         od->old.sch = os->scheme;
         od->new.sch = ns->scheme;
         od->old.na_row = od->new.na_row = -1;
-        od->too_many = (os->scheme && !old_fits) || (ns->scheme && !new_fits);
+        od->old.cap = od->new.cap = MAX_VALUES;
         if (old_fits)
             side_init_banded(&od->old, os->scheme);
         if (new_fits)
@@ -206,6 +210,7 @@ static void setup_outputs(differ *df, const policy *oldp, const program *oldprog
             for (int b = 0; b < os->scheme->nbands; b++)
                 od->band_map[b] = scheme_band_index(ns->scheme, os->scheme->bands[b]);
         }
+        od->counts = xcalloc((size_t)od->old.cap * (size_t)od->new.cap, sizeof *od->counts);
     }
 }
 
@@ -235,7 +240,7 @@ static int value_row(side *s, const cell_view *c)
 {
     if (c->na) {
         if (s->na_row < 0) {
-            if (s->nvalues == MAX_VALUES)
+            if (s->nvalues >= s->cap)
                 return -1;
             s->values[s->nvalues] = xstrdup("na");
             s->raw[s->nvalues] = xstrdup("");
@@ -246,12 +251,13 @@ static int value_row(side *s, const cell_view *c)
     for (int i = 0; i < s->nvalues; i++)
         if (i != s->na_row && strlen(s->raw[i]) == c->len && memcmp(s->raw[i], c->s, c->len) == 0)
             return i;
-    if (s->nvalues == MAX_VALUES)
+    if (s->nvalues >= s->cap)
         return -1;
     s->raw[s->nvalues] = xstrndup(c->s, c->len);
     /* Text that could be taken for na, for nothing, or for another label
-     * is shown in quotes. */
-    bool ambiguous = c->len == 0 || (c->len == 2 && memcmp(c->s, "na", 2) == 0) || c->s[0] == '"';
+     * (a space at either end hides in a table) is shown in quotes. */
+    bool ambiguous = c->len == 0 || (c->len == 2 && memcmp(c->s, "na", 2) == 0) || c->s[0] == '"' || c->s[0] == ' ' ||
+                     c->s[c->len - 1] == ' ';
     if (ambiguous) {
         char *quoted = xmalloc(c->len + 3);
         quoted[0] = '"';
@@ -302,7 +308,7 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
         bool changed;
         if (od->band_map) {
             int r = band_row(&od->old, ov), c = band_row(&od->new, nv);
-            od->counts[r][c]++;
+            COUNT(od, r, c)++;
             changed = cell_changed(od, r, c);
             if (changed && df->o->format == DIFF_CSV) {
                 const char *ot = r == od->old.sch->nbands ? "" : od->old.values[r];
@@ -320,7 +326,7 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
                 if (r < 0 || c < 0)
                     od->too_many = true;
                 else
-                    od->counts[r][c]++;
+                    COUNT(od, r, c)++;
             }
             if (changed && df->o->format == DIFF_CSV)
                 changed_row(df, id, idlen, od->name, oc.s, oc.len, nc.s, nc.len);
@@ -355,7 +361,7 @@ static void sort_side(side *s, int *perm, bool keep_order)
             perm[j] = perm[j - 1];
             perm[j - 1] = t;
         }
-    char *sorted[MAX_VALUES + 2], *sorted_raw[MAX_VALUES + 2];
+    char *sorted[MAX_ROWS], *sorted_raw[MAX_ROWS];
     for (int i = 0; i < s->nvalues; i++) {
         sorted[i] = s->values[perm[i]];
         sorted_raw[i] = s->raw[perm[i]];
@@ -371,14 +377,16 @@ static void sort_values(output_diff *od)
 {
     if (od->band_map || od->too_many)
         return;
-    int pr[MAX_VALUES + 2], pc[MAX_VALUES + 2];
+    int pr[MAX_ROWS], pc[MAX_ROWS];
     sort_side(&od->old, pr, od->old.sch != NULL);
     sort_side(&od->new, pc, od->new.sch != NULL);
-    long counts[MAX_VALUES + 2][MAX_VALUES + 2];
+    size_t size = (size_t)od->old.cap * (size_t)od->new.cap;
+    long *sorted = xcalloc(size, sizeof *sorted);
     for (int r = 0; r < od->old.nvalues; r++)
         for (int c = 0; c < od->new.nvalues; c++)
-            counts[r][c] = od->counts[pr[r]][pc[c]];
-    memcpy(od->counts, counts, sizeof counts);
+            sorted[(size_t)r * (size_t)od->new.cap + (size_t)c] = COUNT(od, pr[r], pc[c]);
+    memcpy(od->counts, sorted, size * sizeof *sorted);
+    free(sorted);
 }
 
 /* 1234567 as "1,234,567": the summary is read by people. */
@@ -425,16 +433,17 @@ static void print_summary(FILE *f, const output_diff *od, long accounts)
         fprintf(f, " (more than %d distinct values: no matrix)\n", MAX_VALUES);
         return;
     }
-    move moves[(MAX_VALUES + 2) * (MAX_VALUES + 2)];
+    move *moves = xmalloc((size_t)od->old.nvalues * (size_t)od->new.nvalues * sizeof *moves);
     int n = 0;
     for (int r = 0; r < od->old.nvalues; r++)
         for (int c = 0; c < od->new.nvalues; c++)
-            if (od->counts[r][c] && cell_changed(od, r, c))
-                moves[n++] = (move){r, c, od->counts[r][c]};
+            if (COUNT(od, r, c) && cell_changed(od, r, c))
+                moves[n++] = (move){r, c, COUNT(od, r, c)};
     qsort(moves, (size_t)n, sizeof *moves, by_count);
     for (int i = 0; i < n; i++)
         fprintf(f, "%s %s %s\u2192%s", i ? "," : ";", grouped(moves[i].n, a), od->old.values[moves[i].r], od->new.values[moves[i].c]);
     fputc('\n', f);
+    free(moves);
 }
 
 static void print_matrix(FILE *f, const output_diff *od)
@@ -445,12 +454,12 @@ static void print_matrix(FILE *f, const output_diff *od)
     for (int i = 0; i < od->old.nvalues; i++)
         if ((int)strlen(od->old.values[i]) > w)
             w = (int)strlen(od->old.values[i]);
-    int cw[MAX_VALUES + 2];
+    int cw[MAX_ROWS];
     for (int c = 0; c < od->new.nvalues; c++) {
         cw[c] = (int)strlen(od->new.values[c]);
         for (int r = 0; r < od->old.nvalues; r++) {
             char tmp[32];
-            int len = (int)strlen(grouped(od->counts[r][c], tmp));
+            int len = (int)strlen(grouped(COUNT(od, r, c), tmp));
             if (len > cw[c])
                 cw[c] = len;
         }
@@ -463,7 +472,7 @@ static void print_matrix(FILE *f, const output_diff *od)
         fprintf(f, "  %-*s", w + 4, od->old.values[r]);
         for (int c = 0; c < od->new.nvalues; c++) {
             char tmp[32];
-            fprintf(f, "  %*s", cw[c], grouped(od->counts[r][c], tmp));
+            fprintf(f, "  %*s", cw[c], grouped(COUNT(od, r, c), tmp));
         }
         fputc('\n', f);
     }
@@ -525,7 +534,7 @@ static void print_json(FILE *f, const differ *df, const scan *s, const policy *o
         for (int r = 0; r < od->old.nvalues; r++) {
             fputs(r ? ", [" : "[", f);
             for (int c = 0; c < od->new.nvalues; c++)
-                fprintf(f, "%s%ld", c ? ", " : "", od->counts[r][c]);
+                fprintf(f, "%s%ld", c ? ", " : "", COUNT(od, r, c));
             putc(']', f);
         }
         fputs("]}", f);
@@ -638,6 +647,7 @@ done:
         free_side(&df.outs[k].old);
         free_side(&df.outs[k].new);
         free(df.outs[k].band_map);
+        free(df.outs[k].counts);
     }
     free(df.outs);
     program_free(oldprog);
