@@ -18,8 +18,8 @@ value lists never hold "no band".  An output is banded (compared by band
 name) when both versions give it a scheme; a side with a scheme lists all
 its bands in declared order, then "na"; a side without lists the distinct
 values seen (numbers ascending by value, then text in byte order, then "na"
-if any account is na).  A side that would list more than 10 values makes
-matrix, old_values and new_values null.
+if any account is na).  A side without a scheme that would list more than
+10 values makes matrix, old_values and new_values null.
 
 Policy pairs: use_case_adoption_v1 vs use_case_health, use_case_health vs
 itself with --param onboarding_period on NEW, use_case_health vs copies with
@@ -256,8 +256,9 @@ def check_json(name, doc, old, new, o, n, pairs, common, want_rows, old_info, ne
                                " and ".join(("banded" if sc else "not banded") + " in " + side
                                             for sc, side in zip(schemes, ("OLD", "NEW")))))
         ov, nv = value_list(olds, schemes[0]), value_list(news, schemes[1])
-        if len(ov) > 10 or len(nv) > 10:
-            # Too many values on a side: no matrix and no value lists.
+        if (len(ov) > 10 and not schemes[0]) or (len(nv) > 10 and not schemes[1]):
+            # Too many values on an unbanded side: no matrix and no value
+            # lists.  A side with a scheme has a row per band, however many.
             for key in ("matrix", "old_values", "new_values"):
                 if entry.get(key, 0) is not None:
                     problems.append("%s: %s %s, expected null (%d old and %d new values)"
