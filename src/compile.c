@@ -576,15 +576,28 @@ const step *program_step(const program *prog, const symbol *s)
     return NULL;
 }
 
+/* Whether a limit is written as a percentage: `25%`, or the name of a
+ * parameter or definition that is (`param green_at = 50%`). */
+static bool written_in_percent(const expr *limit)
+{
+    for (int hops = 0; limit && hops < 64; hops++) {
+        const rb_loc *l = &limit->loc;
+        if (l->end > l->begin && l->src->text[l->end - 1] == '%')
+            return true;
+        if (limit->kind != EX_NAME || !limit->u.name.sym || !limit->u.name.sym->decl)
+            return false;
+        limit = limit->u.name.sym->decl->value;
+    }
+    return false;
+}
+
 bool step_in_percent(const step *st)
 {
     for (int i = 0; st && i < st->ntests; i++) {
         const band_rule *r = st->tests[i].rule;
-        for (int e = 0; r && e < r->nedges; e++) {
-            const rb_loc *l = &r->edges[e].limit->loc;
-            if (l->end > l->begin && l->src->text[l->end - 1] == '%')
+        for (int e = 0; r && e < r->nedges; e++)
+            if (written_in_percent(r->edges[e].limit))
                 return true;
-        }
     }
     return false;
 }
