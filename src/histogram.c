@@ -255,8 +255,11 @@ static int grid(double lo, double hi, int target, double *edges)
             edges[n++] = k * step;
         return n;
     }
-    for (int i = 0; i <= target; i++)
-        edges[i] = i == target ? hi : lo + (hi * 0.5 - lo * 0.5) / target * 2 * i;
+    /* Weighted, so that no step overflows between -DBL_MAX and DBL_MAX. */
+    for (int i = 0; i <= target; i++) {
+        double t = (double)i / target;
+        edges[i] = i == target ? hi : lo * (1 - t) + hi * t;
+    }
     return target + 1;
 }
 
@@ -366,6 +369,11 @@ void histogram_plan(const histogram *h, int target, hist_plan *p)
         double pad = a_hi == a_lo ? (a_lo != 0 ? fabs(a_lo) * 0.1 : 1) : (a_hi * 0.5 - a_lo * 0.5) * 0.1;
         a_lo = fmax(a_lo - pad, -DBL_MAX);
         a_hi = fmin(a_hi + pad, DBL_MAX);
+    }
+    if (!(a_hi > a_lo)) {
+        /* A tenth of a value too small to scale (5e-324) is nothing. */
+        a_lo -= 1;
+        a_hi += 1;
     }
 
     /* Bars: the round-number grid, cut again at each threshold drawn. */

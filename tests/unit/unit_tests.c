@@ -1,5 +1,6 @@
 /* unit_tests.c - the stages tested one by one, in process: numbers, dates,
  * names, the parser's diagnostics, evaluation, the readers. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -622,6 +623,22 @@ static void test_histogram(void)
     CHECK(plan_holds(&h, &p) && p.most == 0 && p.lo <= 10 && p.hi >= 20);
     hist_plan_free(&p);
     histogram_free(&h);
+
+    /* The ends of what a double holds: finite bars, every value placed. */
+    static const double extremes[][3] = {
+        {5e-324, 5e-324, 5e-324}, {-DBL_MAX, DBL_MAX, DBL_MAX}, {-1e308, -1e308, -1e308}, {0, 0, 0}, {1e-310, 2e-310, 3e-310}};
+    for (size_t k = 0; k < sizeof extremes / sizeof extremes[0]; k++) {
+        histogram_init(&h, 2, NULL, NULL, 0);
+        for (int i = 0; i < 3; i++)
+            histogram_add(&h, extremes[k][i], i % 2);
+        histogram_plan(&h, 40, &p);
+        bool finite = p.nbars > 0 && isfinite(p.lo) && isfinite(p.hi);
+        for (int i = 0; i < p.nbars; i++)
+            finite &= isfinite(p.bars[i].lo) && isfinite(p.bars[i].hi);
+        CHECK(plan_holds(&h, &p) && finite);
+        hist_plan_free(&p);
+        histogram_free(&h);
+    }
 
     /* Values over six hundred orders of magnitude: the cells coarsen, and
      * stay bounded, and every value is still there. */
