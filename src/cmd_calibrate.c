@@ -137,22 +137,12 @@ static const char *const kind_names[] = {
     [SYM_INPUT] = "an input", [SYM_PARAM] = "a parameter", [SYM_LET] = "a definition",
     [SYM_METRIC] = "a metric", [SYM_MEASURE] = "a measure", [SYM_GROUP] = "a group"};
 
-/* `metric alias = usage` is usage under another name (the language lets
- * it stand anywhere the measure could): calibrate the measure itself. */
-static const symbol *named_measure(const symbol *s)
-{
-    for (int hops = 0; s && hops < 64; hops++) {
-        if ((s->kind != SYM_METRIC && s->kind != SYM_LET) || s->type != TY_BANDED || !s->decl || !s->decl->value ||
-            s->decl->value->kind != EX_NAME)
-            return s;
-        s = s->decl->value->u.name.sym;
-    }
-    return s;
-}
-
 static const symbol *find_measure(const policy *p, const char *name, const char *cohort)
 {
-    const symbol *s = named_measure(policy_lookup(p, name));
+    /* `metric alias = usage` is usage under another name: calibrate usage. */
+    const symbol *s = policy_lookup(p, name), *named = symbol_named(s);
+    if (named && (named->kind == SYM_MEASURE || named->kind == SYM_GROUP))
+        s = named;
     if (s && (s->kind == SYM_MEASURE || s->kind == SYM_GROUP ||
               ((s->kind == SYM_METRIC || s->kind == SYM_LET) && s->type == TY_NUMBER)) &&
         !(cohort && strcmp(name, cohort) == 0))

@@ -95,6 +95,13 @@ static void init_histogram(histogram *h, const step *st, int nbands)
     histogram_init(h, nbands, thr, known ? region_band : NULL, n);
 }
 
+/* The `count BAND of (...)` an output is, directly or through names. */
+static const expr *counted(const symbol *s)
+{
+    s = symbol_named(s);
+    return s && s->decl && s->decl->value && s->decl->value->kind == EX_COUNT ? s->decl->value : NULL;
+}
+
 static void setup(report *r)
 {
     const policy *p = r->pol;
@@ -109,21 +116,23 @@ static void setup(report *r)
             bool rollup = s->kind == SYM_GROUP;
             band_tally *t = rollup ? &r->groups[r->ngroups++] : &r->measures[r->nmeasures++];
             t->sym = s;
-            t->st = program_step(r->prog, s);
+            /* A metric naming a measure draws the measure's thresholds. */
+            t->st = program_step(r->prog, symbol_named(s));
             t->slot = slot;
             t->counts = xcalloc((size_t)s->scheme->nbands, sizeof *t->counts);
             if (!rollup)
                 init_histogram(&t->hist, t->st, s->scheme->nbands);
-        } else if (s->decl && s->decl->value && s->decl->value->kind == EX_COUNT) {
+        } else if (counted(s)) {
+            const expr *count = counted(s);
             count_chart *c = &r->counts[r->ncounts++];
             c->sym = s;
             c->slot = slot;
-            c->band = s->decl->value->u.count.band;
-            for (const name_ref *m = s->decl->value->u.count.members; m; m = m->next)
+            c->band = count->u.count.band;
+            for (const name_ref *m = count->u.count.members; m; m = m->next)
                 c->nmembers++;
             c->members = xcalloc((size_t)c->nmembers + 1, sizeof *c->members);
             int k = 0;
-            for (const name_ref *m = s->decl->value->u.count.members; m; m = m->next)
+            for (const name_ref *m = count->u.count.members; m; m = m->next)
                 c->members[k++] = m->name;
             c->counts = xcalloc((size_t)c->nmembers + 1, sizeof *c->counts);
         }

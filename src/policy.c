@@ -422,3 +422,15 @@ void policy_free(policy *p)
     arena_free(&p->arena);
     free(p);
 }
+
+const symbol *symbol_named(const symbol *s)
+{
+    /* Cycles are refused by check; the bound only keeps a bug finite. */
+    for (int hops = 0; s && hops < 64; hops++) {
+        if ((s->kind != SYM_METRIC && s->kind != SYM_LET) || !s->decl || !s->decl->value || s->decl->value->kind != EX_NAME ||
+            !s->decl->value->u.name.sym)
+            return s;
+        s = s->decl->value->u.name.sym;
+    }
+    return s;
+}

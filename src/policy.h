@@ -81,6 +81,10 @@ const char *closest_name(const char *wrong, const char *const *candidates, int n
 /* The same among the names of symbols (outputs, parameters...). */
 const char *closest_symbol(const char *wrong, symbol *const *syms, int n);
 
+/* What a metric or definition that only names another (`metric alias =
+ * usage`) stands for, through any chain of such names; s itself otherwise. */
+const symbol *symbol_named(const symbol *s);
+
 /* Internal to policy.c and check.c. */
 bool check_policy(policy *p, diag *d);
 symbol *policy_intern(policy *p, const char *name);

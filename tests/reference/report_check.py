@@ -182,6 +182,7 @@ def check_page(rubric, work, name, policy, data, opts=()):
     check_counts(name, page, rows)
     figs = check_histograms(name, page, rows)
     report("%s: has histograms" % name, figs > 0)
+    return page
 
 
 def write(path, text):
@@ -221,6 +222,17 @@ def small_cases(work):
     rows = ["s%d,1.5e-11,%s" % (i, "%.3e" % (1.7 ** (i % 97 - 40) * (1 + i % 7))) for i in range(400)]
     data = write(os.path.join(work, "spread.csv"), "account_id,v,w\n" + "\n".join(rows) + "\n")
     cases.append(("spread", pol, data))
+    # Names that stand for a measure and for a count: charted as what they name.
+    pol = write(os.path.join(work, "names.rules"), 'policy "Names"\ninput d: date\ninput n: number\n' + SCHEME +
+                "measure renewal = d - as_of\n  red < 0\n  yellow < 90\n  green otherwise\n"
+                "measure usage = n\n  red < 10\n  yellow < 20\n  green otherwise\n"
+                "metric alias_of_usage = usage\n"
+                "let hidden_count = count green of (usage, renewal)\n"
+                "metric count_via_let = hidden_count\n")
+    rows = ["n%d,%s,%s" % (i, "" if i % 11 == 0 else "2026-%02d-%02d" % (1 + i % 12, 1 + i % 28), "" if i % 13 == 0 else i % 37)
+            for i in range(200)]
+    data = write(os.path.join(work, "names.csv"), "account_id,d,n\n" + "\n".join(rows) + "\n")
+    cases.append(("names", pol, data))
     # Twelve bands named for no color: each its own shade.
     bands = ["b%02d" % i for i in range(12)]
     sch = "scheme many\n" + "".join("  %s scores %d when < %d\n" % (b, i, i + 1) for i, b in enumerate(bands[:-1])) + \
@@ -257,7 +269,11 @@ def main():
     check_page(rubric, work, "what-if", os.path.join(gitlab, "use_case_health.rules"), os.path.join(gitlab, "accounts.csv"),
                ["--param", "onboarding_period=3 months"])
     for name, pol, data in small_cases(work):
-        check_page(rubric, work, name, pol, data)
+        page = check_page(rubric, work, name, pol, data)
+        if name == "names":
+            report("names: a count through a name has its chart, an alias its thresholds",
+                   "count_via_let: how many accounts" in page
+                   and re.search(r'Histogram of alias_of_usage".*?threshold 10<', page, re.S) is not None)
     finish()
 
 
