@@ -73,9 +73,10 @@ static int parse_args(int argc, char **argv, report_opts *o)
     return 0;
 }
 
-/* A measure's histogram knows its constant thresholds and, where every
- * threshold is one, the band of each region between them, so that a value
- * on a threshold is drawn on its band's side. */
+/* A measure's histogram knows its constant thresholds, and which side of
+ * one a value on it is drawn: its band's, where every threshold is a
+ * constant and the band of each region between them is known; otherwise
+ * the side the threshold's operator puts it (`red < t`: above t). */
 static void init_histogram(histogram *h, const step *st, int nbands)
 {
     double thr[MAX_THRESHOLDS];
@@ -83,7 +84,7 @@ static void init_histogram(histogram *h, const step *st, int nbands)
     if (n > HIST_MAX_THRESHOLDS)
         n = HIST_MAX_THRESHOLDS;
     int region_band[HIST_MAX_THRESHOLDS + 1];
-    bool known = st->all_fixed;
+    bool known = st->all_fixed, equal_above[HIST_MAX_THRESHOLDS], set[HIST_MAX_THRESHOLDS] = {false};
     for (int r = 0; known && r <= n; r++) {
         double at = n == 0 ? 0
                   : r == 0 ? thr[0] - fmax(fabs(thr[0]), 1)
@@ -92,7 +93,21 @@ static void init_histogram(histogram *h, const step *st, int nbands)
         int b = eval_fixed_band(st, num_from_double(at));
         region_band[r] = b == BAND_NONE ? HIST_NO_BAND : b;
     }
-    histogram_init(h, nbands, thr, known ? region_band : NULL, n);
+    for (int i = 0; i < n; i++)
+        equal_above[i] = true;
+    for (int k = 0; k < st->ntests; k++)
+        for (int e = 0; e < st->tests[k].nedges; e++) {
+            if (!st->tests[k].fixed[e])
+                continue;
+            double v = num_to_double(st->tests[k].fixed_limit[e]);
+            rb_op op = st->tests[k].op[e];
+            for (int i = 0; i < n; i++)
+                if (thr[i] == v && !set[i]) {
+                    set[i] = true;
+                    equal_above[i] = op != OP_LE && op != OP_GT;
+                }
+        }
+    histogram_init(h, nbands, thr, n, known ? region_band : NULL, equal_above);
 }
 
 /* The `count BAND of (...)` an output is, directly or through names. */

@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,13 @@ static double pow10i(int k)
     return pow10_table[(k < POW10_LO ? POW10_LO : k > POW10_HI ? POW10_HI : k) - POW10_LO];
 }
 
-static const int32_t tens[] = {1, 10, 100, 1000};
+static const int32_t tens[] = {1, 10, 100, 1000, 10000, 100000};
 
 /* Buckets order as their values do: 0 is zero, +-1 below 1e-300 (zero to
  * any chart), +-INT32_MAX infinite, and otherwise the decimal exponent e
- * and the first `digits` significant digits m as (e + 301) * 10^digits + m. */
-enum { EXP_OFFSET = 301, TINY = 1, INFINITE = INT32_MAX };
+ * and the first `digits` significant digits m as (e + 302) * 10^digits + m;
+ * with no digits, (e + 302) alone, which is at least 2. */
+enum { EXP_OFFSET = 302, TINY = 1, INFINITE = INT32_MAX };
 
 static int32_t bucket_of(double v, int digits)
 {
@@ -50,9 +52,13 @@ static int32_t bucket_of(double v, int digits)
         int e = (int)floor((b - 1) * 0.30102999566398120);
         while (e < 308 && a >= pow10i(e + 1))
             e++;
-        double scaled = a * pow10i(digits - 1 - e);
-        int32_t m = scaled < tens[digits - 1] ? tens[digits - 1] : scaled >= tens[digits] ? tens[digits] - 1 : (int32_t)scaled;
-        code = (e + EXP_OFFSET) * tens[digits] + m;
+        if (digits == 0) {
+            code = e + EXP_OFFSET;
+        } else {
+            double scaled = a * pow10i(digits - 1 - e);
+            int32_t m = scaled < tens[digits - 1] ? tens[digits - 1] : scaled >= tens[digits] ? tens[digits] - 1 : (int32_t)scaled;
+            code = (e + EXP_OFFSET) * tens[digits] + m;
+        }
     }
     return v < 0 ? -code : code;
 }
@@ -63,22 +69,36 @@ static int32_t coarser(int32_t code, int digits)
     int32_t a = code < 0 ? -code : code;
     if (a == INFINITE || a == TINY || a == 0)
         return code;
-    int32_t c = a / tens[digits] * tens[digits - 1] + a % tens[digits] / 10;
+    int32_t c = a / tens[digits] * tens[digits - 1] + (digits > 1 ? a % tens[digits] / 10 : 0);
     return code < 0 ? -c : c;
+}
+
+/* How wide a bucket is among values of magnitude up to m: a chart's bars
+ * must be no narrower, or a bucket would make gaps and spikes. */
+static double bucket_width(double m, int digits)
+{
+    if (m > 0 && m < 1e-300)
+        return 1e-300; /* the one bucket of values that small */
+    if (!(m >= 1e-300) || !isfinite(m))
+        return 0;
+    int e = (int)floor(log10(m));
+    return pow10i(e + 1 - digits);
 }
 
 /* ---- the cells ---- */
 
-void histogram_init(histogram *h, int nbands, const double *thr, const int *region_band, int nthr)
+void histogram_init(histogram *h, int nbands, const double *thr, int nthr, const int *region_band, const bool *equal_above)
 {
     memset(h, 0, sizeof *h);
     h->nbands = nbands;
     h->nthr = nthr < HIST_MAX_THRESHOLDS ? nthr : HIST_MAX_THRESHOLDS;
-    for (int i = 0; i < h->nthr; i++)
+    for (int i = 0; i < h->nthr; i++) {
         h->thr[i] = thr[i];
+        h->equal_above[i] = equal_above ? equal_above[i] : true;
+    }
     for (int i = 0; i <= h->nthr; i++)
         h->region_band[i] = region_band ? region_band[i] : HIST_UNKNOWN;
-    h->digits = 3;
+    h->digits = HIST_DIGITS;
     h->cap = 64;
     h->cells = xcalloc(h->cap, sizeof *h->cells);
 }
@@ -96,7 +116,8 @@ static int region_of(const histogram *h, double v, int band)
     int r = 0;
     while (r < h->nthr && h->thr[r] < v)
         r++;
-    if (r < h->nthr && h->thr[r] == v && h->region_band[r] != band)
+    if (r < h->nthr && h->thr[r] == v &&
+        (h->region_band[r] == HIST_UNKNOWN ? h->equal_above[r] : h->region_band[r] != band))
         r++;
     return r;
 }
@@ -158,7 +179,7 @@ static void place(histogram *h, double v, int band)
         if (!(c->n && c->bucket == bucket && c->region == region && c->band == band)) {
             size_t i = slot_of(h, bucket, region, band);
             if (!h->cells[i].n) {
-                if (h->used >= HIST_MAX_CELLS && h->digits > 1) {
+                if (h->used >= HIST_MAX_CELLS && h->digits > 0) {
                     rebuild(h, h->cap, h->digits - 1);
                     continue;
                 }
@@ -209,6 +230,13 @@ static int by_value(const void *pa, const void *pb)
     return (a->band > b->band) - (a->band < b->band);
 }
 
+/* Halfway between a cell's least and greatest value, halved first so that
+ * nothing overflows; a lone value is itself (5e-324 halved is 0). */
+static double middle(const hist_cell *c)
+{
+    return c->min == c->max ? c->min : c->min * 0.5 + c->max * 0.5;
+}
+
 /* The least value of the cell holding the k-th value (1-based), or the
  * greatest when want_max. */
 static double value_at(const hist_cell *cells, size_t n, long k, bool want_max)
@@ -241,18 +269,33 @@ static int cmp_double(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-/* Edges of the bars over [lo, hi]: round numbers `target` or so apart,
- * or an even split where round numbers cannot be had. */
-static int grid(double lo, double hi, int target, double *edges)
+/* Edges of the bars over [lo, hi]: round numbers about (hi - lo) / target
+ * apart and no closer than min_step, or an even split where round numbers
+ * cannot be counted in a double (values alike to 15 digits, or near
+ * DBL_MAX). */
+static int grid(double lo, double hi, int target, double min_step, double *edges)
 {
-    double step = round_step(hi / target - lo / target);
+    double step = round_step(fmax(hi / target - lo / target, min_step));
+    /* A whole number of buckets, so that no bucket spans two bars (2.5
+     * buckets would). */
+    if (min_step > 0 && step < 10 * min_step)
+        step = min_step * ceil(step / min_step - 1e-9);
     double k0 = step > 0 ? floor(lo / step) : 0, k1 = step > 0 ? ceil(hi / step) : 0;
     if (step > 0 && k1 == k0)
         k1 = k0 + 1;
-    if (step > 0 && k1 - k0 <= 2.0 * target && isfinite(k0 * step) && isfinite(k1 * step)) {
+    if (step > 0 && k1 - k0 <= 2.0 * target && fabs(k0) < 0x1p52 && fabs(k1) < 0x1p52 && isfinite(k0 * step) &&
+        isfinite(k1 * step)) {
         int n = 0;
-        for (double k = k0; k <= k1; k++)
-            edges[n++] = k * step;
+        /* k * step as the double nearest the decimal it stands for: 12 *
+         * 0.025 is 0.30000000000000004, where a value of 0.3 belongs. */
+        char text[32];
+        for (double k = k0; k <= k1; k++) {
+            snprintf(text, sizeof text, "%.15g", k * step);
+            edges[n++] = strtod(text, NULL);
+        }
+        /* lo / step can underflow to 0: the ends still hold lo and hi. */
+        edges[0] = fmin(edges[0], lo);
+        edges[n - 1] = fmax(edges[n - 1], hi);
         return n;
     }
     /* Weighted, so that no step overflows between -DBL_MAX and DBL_MAX. */
@@ -309,6 +352,31 @@ static void add_pieces(hist_plan *p, hist_bar *bar, const tally *t, int nbands)
         p->most = bar->n;
 }
 
+/* Fences past which values are the tails, so that an outlier cannot
+ * squeeze the rest into a corner: Tukey's far-out fences, three
+ * interquartile ranges beyond the quartiles; where the middle half is all
+ * one value, the same from the 10th and 90th, then the 1st and 99th
+ * percentiles; none where even those agree. */
+static void fences(const histogram *h, const hist_cell *cells, size_t n, double *lo, double *hi)
+{
+    static const double from[] = {0.25, 0.10, 0.01};
+    long total = h->count + h->infinite;
+    *lo = -DBL_MAX;
+    *hi = DBL_MAX;
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+        double a = value_at(cells, n, (long)ceil(from[i] * (double)total), false);
+        double b = value_at(cells, n, (long)ceil((1 - from[i]) * (double)total), true);
+        a = fmax(fmin(a, h->max), h->min);
+        b = fmax(fmin(b, h->max), h->min);
+        double half = b * 0.5 - a * 0.5;
+        if (half > 0) {
+            *lo = fmax(a - 6 * half, -DBL_MAX);
+            *hi = fmin(b + 6 * half, DBL_MAX);
+            return;
+        }
+    }
+}
+
 void histogram_plan(const histogram *h, int target, hist_plan *p)
 {
     memset(p, 0, sizeof *p);
@@ -318,24 +386,15 @@ void histogram_plan(const histogram *h, int target, hist_plan *p)
         if (h->cells[i].n)
             cells[n++] = h->cells[i];
     qsort(cells, n, sizeof *cells, by_value);
-    long total = h->count + h->infinite;
 
-    /* Tukey's far-out fences, three interquartile ranges beyond the
-     * quartiles: values past them are the tails, so that an outlier
-     * cannot squeeze the rest into a corner. */
+    /* The values to draw: those inside the fences. */
     double fence_lo = -DBL_MAX, fence_hi = DBL_MAX, lo = 0, hi = 0;
     if (h->count) {
-        double q1 = fmax(fmin(value_at(cells, n, (long)ceil(0.25 * (double)total), false), h->max), h->min);
-        double q3 = fmax(fmin(value_at(cells, n, (long)ceil(0.75 * (double)total), true), h->max), h->min);
-        double half = q3 * 0.5 - q1 * 0.5;
-        if (half > 0) {
-            fence_lo = fmax(q1 - 6 * half, -DBL_MAX);
-            fence_hi = fmin(q3 + 6 * half, DBL_MAX);
-        }
+        fences(h, cells, n, &fence_lo, &fence_hi);
         lo = h->max;
         hi = h->min;
         for (size_t i = 0; i < n; i++) {
-            double mid = cells[i].min * 0.5 + cells[i].max * 0.5;
+            double mid = middle(&cells[i]);
             if (mid >= fence_lo && mid <= fence_hi) {
                 lo = fmin(lo, cells[i].min);
                 hi = fmax(hi, cells[i].max);
@@ -354,57 +413,59 @@ void histogram_plan(const histogram *h, int target, hist_plan *p)
     bool have = h->count > 0;
     for (int i = 0; i < h->nthr; i++) {
         double t = h->thr[i];
-        p->thr_shown[i] = !h->count || (t >= lo - reach && t <= hi + reach);
-        if (p->thr_shown[i]) {
+        if (!h->count || (t >= lo - reach && t <= hi + reach)) {
             a_lo = have ? fmin(a_lo, t) : t;
             a_hi = have ? fmax(a_hi, t) : t;
             have = true;
         }
     }
-    /* A lone value, or a threshold at the end, is given room. */
+    /* A lone value, or a threshold at the end, is given room; an axis with
+     * no width a double can halve is made one. */
     bool thr_at_end = false;
     for (int i = 0; i < h->nthr; i++)
-        thr_at_end |= p->thr_shown[i] && (h->thr[i] == a_lo || h->thr[i] == a_hi);
+        thr_at_end |= h->thr[i] == a_lo || h->thr[i] == a_hi;
     if (a_hi == a_lo || thr_at_end) {
         double pad = a_hi == a_lo ? (a_lo != 0 ? fabs(a_lo) * 0.1 : 1) : (a_hi * 0.5 - a_lo * 0.5) * 0.1;
         a_lo = fmax(a_lo - pad, -DBL_MAX);
         a_hi = fmin(a_hi + pad, DBL_MAX);
     }
-    if (!(a_hi > a_lo)) {
-        /* A tenth of a value too small to scale (5e-324) is nothing. */
+    if (!(a_hi * 0.5 - a_lo * 0.5 > 0)) {
         a_lo -= 1;
         a_hi += 1;
     }
 
-    /* Bars: the round-number grid, cut again at each threshold drawn. */
+    /* Bars: the round-number grid, no finer than a bucket of the values it
+     * spans, cut again at each threshold inside it. */
+    double widest = bucket_width(fmax(fabs(a_lo), fabs(a_hi)), h->digits);
     double *edges = xmalloc((size_t)(2 * target + 2 + HIST_MAX_THRESHOLDS) * sizeof *edges);
-    int nedges = grid(a_lo, a_hi, target, edges);
-    double first = edges[0], last = edges[nedges - 1];
-    for (int i = 0; i < h->nthr; i++)
-        if (p->thr_shown[i] && h->thr[i] > first && h->thr[i] < last)
+    int nedges = grid(a_lo, a_hi, target, widest, edges);
+    p->lo = edges[0];
+    p->hi = edges[nedges - 1];
+    for (int i = 0; i < h->nthr; i++) {
+        p->thr_shown[i] = h->thr[i] >= p->lo && h->thr[i] <= p->hi;
+        if (h->thr[i] > p->lo && h->thr[i] < p->hi)
             edges[nedges++] = h->thr[i];
+    }
     qsort(edges, (size_t)nedges, sizeof *edges, cmp_double);
     p->bars = xcalloc((size_t)nedges, sizeof *p->bars);
     for (int i = 0; i + 1 < nedges; i++)
         if (edges[i + 1] > edges[i])
             p->bars[p->nbars++] = (hist_bar){.lo = edges[i], .hi = edges[i + 1]};
-    p->lo = edges[0];
-    p->hi = edges[nedges - 1];
-    p->less_below = p->lo;
-    p->more_above = p->hi;
     free(edges);
 
-    /* Each cell to its bar, within its region's bars; pieces per band. */
+    /* Each cell to its bar, within its region's bars, or to a tail when it
+     * lies past the axis (an outlier past the fences, which the axis does
+     * not reach); pieces per band. */
     int width = h->nbands + 1;
     tally *t = xcalloc((size_t)(p->nbars + 2) * (size_t)width, sizeof *t);
     tally *less = t + (size_t)p->nbars * (size_t)width, *more = less + width;
     for (size_t i = 0; i < n; i++) {
         const hist_cell *c = &cells[i];
-        double mid = c->min * 0.5 + c->max * 0.5;
+        double mid = middle(c);
         tally *row;
-        if (mid < fence_lo || (isinf(mid) && mid < 0) || (h->count && c->max < p->lo))
+        if (mid < p->lo)
             row = less;
-        else if (mid > fence_hi || (isinf(mid) && mid > 0) || (h->count && c->min > p->hi))
+        else if (mid > p->hi)
             row = more;
         else {
             int b = bar_at(p, mid);

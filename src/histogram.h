@@ -1,9 +1,9 @@
 /* histogram.h - one measure's values gathered in one pass for the report's
  * chart, in memory that does not grow with the number of accounts.
  *
- * Values are grouped in cells: one per decimal bucket (the first three
- * significant digits, fewer if a measure spreads over so many magnitudes
- * that the cells would pass HIST_MAX_CELLS), per band as scored, and per
+ * Values are grouped in cells: one per decimal bucket (the first five
+ * significant digits, fewer while the cells would pass HIST_MAX_CELLS), per
+ * band as scored, and per
  * region between the measure's constant thresholds.  A cell keeps the
  * exact least and greatest value it holds, so whatever a chart says of a
  * bar's values is what the values were; the region keeps a value on the
@@ -19,7 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { HIST_NO_BAND = -1, HIST_UNKNOWN = -2, HIST_MAX_THRESHOLDS = 64, HIST_MAX_CELLS = 1 << 14 };
+/* Thresholds: as many as a scheme's lines can have (compile.h's
+ * MAX_THRESHOLDS).  Digits: the cells start with five significant digits
+ * and drop one each time they pass HIST_MAX_CELLS, down to one cell per
+ * power of ten. */
+enum { HIST_NO_BAND = -1, HIST_UNKNOWN = -2, HIST_MAX_THRESHOLDS = 202, HIST_MAX_CELLS = 1 << 12, HIST_DIGITS = 5 };
 
 typedef struct hist_cell {
     double min, max;
@@ -34,7 +38,8 @@ typedef struct histogram {
     int nthr;
     double thr[HIST_MAX_THRESHOLDS];           /* constant thresholds, ascending */
     int region_band[HIST_MAX_THRESHOLDS + 1];  /* band below thr[0], between ..., above the last; HIST_UNKNOWN */
-    int digits;
+    bool equal_above[HIST_MAX_THRESHOLDS];     /* where region bands are unknown: a value on thr[i] goes above it */
+    int digits;              /* significant digits of a bucket, HIST_DIGITS down to 0 */
     hist_cell *cells;        /* open addressing; n == 0 is a free slot */
     size_t cap, used;
     size_t last;             /* the cell the previous value went to */
@@ -45,9 +50,11 @@ typedef struct histogram {
 } histogram;
 
 /* thr: the measure's constant thresholds, ascending (at most
- * HIST_MAX_THRESHOLDS are kept); region_band: nthr + 1 bands, each region's,
- * or NULL when they depend on the account. */
-void histogram_init(histogram *h, int nbands, const double *thr, const int *region_band, int nthr);
+ * HIST_MAX_THRESHOLDS are kept).  A value on one is drawn on the side of its
+ * band: region_band gives the nthr + 1 regions' bands, or is NULL where
+ * other thresholds depend on the account, and then equal_above says, from
+ * the threshold's operator, which side (`< t`, `>= t`: above). */
+void histogram_init(histogram *h, int nbands, const double *thr, int nthr, const int *region_band, const bool *equal_above);
 /* A value and the band it was scored in (HIST_NO_BAND for none). */
 void histogram_add(histogram *h, double v, int band);
 void histogram_free(histogram *h);
@@ -72,7 +79,6 @@ typedef struct hist_plan {
     hist_bar *bars;
     int nbars;
     hist_bar less, more;         /* values left and right of the axis */
-    double less_below, more_above;
     hist_piece *pieces;
     int npieces;
     long most;                   /* the tallest bar, tails included */

@@ -154,17 +154,16 @@ static void number_label(double v, bool percent, char *buf, size_t cap)
  * an SVG text does not wrap, and the full name goes in a tooltip. */
 static void svg_name(FILE *f, const char *name, int max)
 {
-    int chars = 0;
+    /* s ends up at the first byte of the (max + 1)-th character. */
     const char *s = name;
-    for (; *s && chars < max; s++)
-        chars += ((unsigned char)*s & 0xC0) != 0x80;
+    for (int chars = 0; *s && chars < max; chars++)
+        do
+            s++;
+        while (((unsigned char)*s & 0xC0) == 0x80);
     if (!*s) {
         html(f, name);
         return;
     }
-    /* s is past the max-th character: back to where it starts. */
-    while (s > name && ((unsigned char)*s & 0xC0) == 0x80)
-        s--;
     html_n(f, name, (size_t)(s - name));
     fputs("\xe2\x80\xa6<title>", f);
     html(f, name);
@@ -382,10 +381,12 @@ static void value_label(double v, bool percent, char *buf, size_t cap)
 static void stack(FILE *f, const band_tally *t, const hist_plan *p, const hist_bar *bar, double x, double w, double unit,
                   bool pct, const char *where)
 {
-    double y = HY1;
+    /* The bar at least a pixel tall; its parts in proportion within it, so
+     * that a bar of many bands stays inside the chart. */
+    double y = HY1, height = fmax(unit * (double)bar->n, 1);
     for (int k = 0; k < bar->npieces; k++) {
         const hist_piece *pc = &p->pieces[bar->first + k];
-        double bh = fmax(unit * (double)pc->n, 1);
+        double bh = height * (double)pc->n / (double)bar->n;
         y -= bh;
         char a[40], b[40];
         value_label(pc->min, pct, a, sizeof a);
@@ -405,15 +406,11 @@ static void stack(FILE *f, const band_tally *t, const hist_plan *p, const hist_b
 static void tail_bar(FILE *f, const band_tally *t, const hist_plan *p, const hist_bar *bar, double x, double unit, bool pct,
                      bool left)
 {
-    char limit[40], where[64];
-    number_label(left ? p->less_below : p->more_above, pct, limit, sizeof limit);
-    snprintf(where, sizeof where, " (%s %s)", left ? "below" : "above", limit);
+    const char *where = left ? " (left of the chart)" : " (right of the chart)";
     fprintf(f, "<g fill-opacity=\"0.75\">");
     stack(f, t, p, bar, x, TAIL_W - 10, unit, pct, where);
     fputs("</g>", f);
-    double top = 0;
-    for (int k = 0; k < bar->npieces; k++)
-        top += fmax(unit * (double)p->pieces[bar->first + k].n, 1);
+    double top = fmax(unit * (double)bar->n, 1);
     fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" text-anchor=\"middle\">%ld</text>", x + (TAIL_W - 10) / 2.0,
             HY1 - top - 3, bar->n);
     fprintf(f, "<text x=\"%.2f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\" style=\"fill:#52606d\">%s</text>\n",

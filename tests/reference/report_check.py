@@ -34,7 +34,7 @@ TITLE = re.compile(r"<title>([^<]*)</title>")
 RECT = re.compile(r'<rect x="([-\d.]+)" y="[-\d.]+" width="([\d.]+)" height="[\d.]+" fill="(#[0-9a-f]{6})"><title>([^<]*)</title>')
 SHADE = re.compile(r'<rect x="([-\d.]+)" y="\d+" width="([\d.]+)" height="\d+" fill="(#[0-9a-f]{6})" fill-opacity="0.13"/>')
 LINE = re.compile(r'<line x1="([-\d.]+)" y1="\d+" x2="[-\d.]+" y2="\d+" stroke="#1f2933"[^>]*><title>threshold ([^<]*)</title>')
-PIECE = re.compile(r"^(\d+) accounts?, (.+?)( \((?:below|above) [^)]*\))?: (?:value|all|values from) (\S+)(?: to (\S+))?$")
+PIECE = re.compile(r"^(\d+) accounts?, (.+?)( \((?:left|right) of the chart\))?: (?:value|all|values from) (\S+)(?: to (\S+))?$")
 
 
 def g6(v, pct):
@@ -129,7 +129,7 @@ def check_histograms(name, page, rows):
                 continue
             n, band, tail, lo = int(pm.group(1)), pm.group(2), pm.group(3), pm.group(4)
             hi = pm.group(5) or lo
-            pieces.append((0 if tail and "below" in tail else 2 if tail else 1, float(x), band, n, lo, hi))
+            pieces.append((0 if tail and "left" in tail else 2 if tail else 1, float(x), band, n, lo, hi))
             colors[band].add(fill)
             # A bar narrower than the 1.5 px every bar is given at least
             # (a span between thresholds 0.01 apart, say) may overlap them.

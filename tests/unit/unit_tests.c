@@ -497,6 +497,9 @@ static bool plan_holds(const histogram *h, const hist_plan *p)
         for (int k = 0; k < b->npieces; k++) {
             const hist_piece *pc = &p->pieces[b->first + k];
             sum += pc->n;
+            /* A bar's values lie in it: no bucket is wider than a bar. */
+            double slack = 1e-9 * fmax(fabs(b->lo), fabs(b->hi));
+            ok &= pc->min >= b->lo - slack && pc->max <= b->hi + slack;
             for (int t = 0; t < h->nthr; t++) {
                 if (!p->thr_shown[t])
                     continue;
@@ -509,6 +512,11 @@ static bool plan_holds(const histogram *h, const hist_plan *p)
         ok &= sum == b->n;
         total += b->n;
     }
+    /* The tails hold what lies past the axis, nothing inside it. */
+    for (int k = 0; k < p->less.npieces; k++)
+        ok &= p->pieces[p->less.first + k].min < p->lo;
+    for (int k = 0; k < p->more.npieces; k++)
+        ok &= p->pieces[p->more.first + k].max > p->hi;
     /* Every threshold drawn inside the axis is where one bar ends. */
     for (int t = 0; t < h->nthr; t++) {
         bool cuts = !p->thr_shown[t] || h->thr[t] <= p->lo || h->thr[t] >= p->hi;
@@ -538,7 +546,7 @@ static void test_histogram(void)
     hist_plan p;
     /* An even spread and two far outliers: the outliers are the tails, the
      * rest is drawn, and nothing is lost. */
-    histogram_init(&h, 3, NULL, NULL, 0);
+    histogram_init(&h, 3, NULL, 0, NULL, NULL);
     for (int i = 0; i < 1000; i++)
         histogram_add(&h, i / 1000.0, 0);
     histogram_add(&h, 1e6, 1);
@@ -563,7 +571,7 @@ static void test_histogram(void)
      * 10; 20 is yellow, drawn left of 20. */
     double thr[] = {10, 20};
     int regions[] = {0, 1, 2};
-    histogram_init(&h, 3, thr, regions, 2);
+    histogram_init(&h, 3, thr, 2, regions, NULL);
     double values[] = {5, 9.999, 10, 10, 15, 20, 20.0000001, 25};
     int bands[] = {0, 0, 1, 1, 1, 1, 2, 2};
     for (int i = 0; i < 8; i++)
@@ -578,7 +586,7 @@ static void test_histogram(void)
 
     /* Thresholds off the round numbers of the bars: each still cuts. */
     double off_grid[] = {0.03, 0.08};
-    histogram_init(&h, 3, off_grid, regions, 2);
+    histogram_init(&h, 3, off_grid, 2, regions, NULL);
     double spread[] = {0, 0.01, 0.0289, 0.03, 0.05, 0.0769, 0.1, 0.5, 1, 2.8};
     int spread_bands[] = {0, 0, 0, 1, 1, 1, 2, 2, 2, 2};
     for (int i = 0; i < 10; i++)
@@ -588,9 +596,49 @@ static void test_histogram(void)
     hist_plan_free(&p);
     histogram_free(&h);
 
+    /* An outlier pair near a threshold the axis reaches: drawn where they
+     * are, not in a tail that says they are elsewhere. */
+    double at91[] = {91};
+    int regions91[] = {0, 1};
+    histogram_init(&h, 2, at91, 1, regions91, NULL);
+    for (int i = 0; i < 1000; i++)
+        histogram_add(&h, 100, 1);
+    for (int i = 0; i < 998; i++)
+        histogram_add(&h, 101, 1);
+    double odd[] = {97, 104, 95, 95};
+    for (int i = 0; i < 4; i++)
+        histogram_add(&h, odd[i], 1);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && bar_of(&p, 95) >= 0);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* Values 1.000 to 1.099, a bucket wide at three digits: bars as wide
+     * as a bucket at least, each value inside its bar. */
+    histogram_init(&h, 1, NULL, 0, NULL, NULL);
+    for (int i = 0; i < 500; i++)
+        histogram_add(&h, 1 + (i % 100) / 1000.0, 0);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.less.n == 0 && p.more.n == 0);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
+    /* red <= 10 where another threshold depends on the account: the
+     * operator puts 10 left of its line. */
+    double ten[] = {10};
+    bool below[] = {false};
+    histogram_init(&h, 3, ten, 1, NULL, below);
+    for (int i = 0; i < 20; i++)
+        histogram_add(&h, 10, 0);
+    histogram_add(&h, 30, 2);
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p) && p.bars[bar_of(&p, 10)].hi <= 10);
+    hist_plan_free(&p);
+    histogram_free(&h);
+
     /* red <= 10: 10 is red, left of its line. */
     int le_regions[] = {0, 1, 2};
-    histogram_init(&h, 3, thr, le_regions, 2);
+    histogram_init(&h, 3, thr, 2, le_regions, NULL);
     histogram_add(&h, 10, 0);
     histogram_add(&h, 10.01, 1);
     histogram_add(&h, 12, 1);
@@ -601,7 +649,7 @@ static void test_histogram(void)
 
     /* Thresholds that depend on the account: two bands share a bar, as two
      * pieces, each with its own values. */
-    histogram_init(&h, 2, NULL, NULL, 0);
+    histogram_init(&h, 2, NULL, 0, NULL, NULL);
     histogram_add(&h, 1.0, 0);
     histogram_add(&h, 1.001, 1);
     histogram_add(&h, 3, 1);
@@ -611,28 +659,32 @@ static void test_histogram(void)
     histogram_free(&h);
 
     /* One value many times; then no value at all. */
-    histogram_init(&h, 1, NULL, NULL, 0);
+    histogram_init(&h, 1, NULL, 0, NULL, NULL);
     for (int i = 0; i < 50; i++)
         histogram_add(&h, 1.5e-11, 0);
     histogram_plan(&h, 40, &p);
     CHECK(plan_holds(&h, &p) && p.lo < 1.5e-11 && p.hi > 1.5e-11 && p.most == 50);
     hist_plan_free(&p);
     histogram_free(&h);
-    histogram_init(&h, 2, thr, regions, 2);
+    histogram_init(&h, 2, thr, 2, regions, NULL);
     histogram_plan(&h, 40, &p);
     CHECK(plan_holds(&h, &p) && p.most == 0 && p.lo <= 10 && p.hi >= 20);
     hist_plan_free(&p);
     histogram_free(&h);
 
-    /* The ends of what a double holds: finite bars, every value placed. */
+    /* The ends of what a double holds, and values alike to 15 digits (the
+     * round-number grid cannot count them): finite bars, every value
+     * placed, an axis a double can halve. */
     static const double extremes[][3] = {
-        {5e-324, 5e-324, 5e-324}, {-DBL_MAX, DBL_MAX, DBL_MAX}, {-1e308, -1e308, -1e308}, {0, 0, 0}, {1e-310, 2e-310, 3e-310}};
+        {5e-324, 5e-324, 5e-324}, {-DBL_MAX, DBL_MAX, DBL_MAX}, {-1e308, -1e308, -1e308}, {0, 0, 0},
+        {1e-310, 2e-310, 3e-310}, {1, 1.000000000000001, 1}, {0.3, 0.1 + 0.2, 0.3}, {100, 100.00000000000003, 100},
+        {0, 5e-324, 0}};
     for (size_t k = 0; k < sizeof extremes / sizeof extremes[0]; k++) {
-        histogram_init(&h, 2, NULL, NULL, 0);
+        histogram_init(&h, 2, NULL, 0, NULL, NULL);
         for (int i = 0; i < 3; i++)
             histogram_add(&h, extremes[k][i], i % 2);
         histogram_plan(&h, 40, &p);
-        bool finite = p.nbars > 0 && isfinite(p.lo) && isfinite(p.hi);
+        bool finite = p.nbars > 0 && isfinite(p.lo) && isfinite(p.hi) && p.hi * 0.5 - p.lo * 0.5 > 0;
         for (int i = 0; i < p.nbars; i++)
             finite &= isfinite(p.bars[i].lo) && isfinite(p.bars[i].hi);
         CHECK(plan_holds(&h, &p) && finite);
@@ -642,7 +694,7 @@ static void test_histogram(void)
 
     /* Values over six hundred orders of magnitude: the cells coarsen, and
      * stay bounded, and every value is still there. */
-    histogram_init(&h, 2, NULL, NULL, 0);
+    histogram_init(&h, 2, NULL, 0, NULL, NULL);
     unsigned seed = 7;
     for (int i = 0; i < 200000; i++) {
         seed = seed * 1103515245u + 12345u;
