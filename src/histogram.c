@@ -391,14 +391,19 @@ void histogram_plan(const histogram *h, int target, hist_plan *p)
     double fence_lo = -DBL_MAX, fence_hi = DBL_MAX, lo = 0, hi = 0;
     if (h->count) {
         fences(h, cells, n, &fence_lo, &fence_hi);
+        /* A cell reaching into the fences is drawn whole: the quantiles
+         * the fences come from are cells' ends, and a cell can be wider
+         * than the fences are apart. */
         lo = h->max;
         hi = h->min;
-        for (size_t i = 0; i < n; i++) {
-            double mid = middle(&cells[i]);
-            if (mid >= fence_lo && mid <= fence_hi) {
+        for (size_t i = 0; i < n; i++)
+            if (cells[i].max >= fence_lo && cells[i].min <= fence_hi && isfinite(cells[i].min) && isfinite(cells[i].max)) {
                 lo = fmin(lo, cells[i].min);
                 hi = fmax(hi, cells[i].max);
             }
+        if (lo > hi) {
+            lo = h->min;
+            hi = h->max;
         }
     }
 

@@ -623,6 +623,24 @@ static void test_histogram(void)
     hist_plan_free(&p);
     histogram_free(&h);
 
+    /* Quartiles an ulp apart inside one cell that reaches much farther:
+     * the fences are narrower than the cell, which is still drawn (the
+     * window once came out empty, upside down, and the grid wrote past
+     * its array). */
+    histogram_init(&h, 1, NULL, 0, NULL, NULL);
+    double bucket = 7.4786e240, at = 7.47865e240; /* one 5-digit bucket */
+    for (int i = 0; i < 1000; i++)
+        histogram_add(&h, at, HIST_NO_BAND);      /* the first quartile: at */
+    histogram_add(&h, bucket + 9e235, HIST_NO_BAND);
+    for (int i = 0; i < 3000; i++)
+        histogram_add(&h, nextafter(at, INFINITY), 0); /* the third: an ulp above */
+    histogram_add(&h, bucket + 1e234, 0);
+    histogram_add(&h, 5e240, 0);                  /* and one far below */
+    histogram_plan(&h, 40, &p);
+    CHECK(plan_holds(&h, &p));
+    hist_plan_free(&p);
+    histogram_free(&h);
+
     /* red <= 10 where another threshold depends on the account: the
      * operator puts 10 left of its line. */
     double ten[] = {10};
