@@ -261,8 +261,15 @@ static double mean_of(const rb_num *x, long n)
 }
 
 /* Where a band line sits on the value axis, when its limits are
- * constants: between its two edges, or a step past its one edge. */
-static bool line_position(const band_test *t, double *at)
+ * constants: between its two edges, or just below its one upper edge
+ * (side -1), or just above its one lower edge (side 1).  `red < 50` sits
+ * below `yellow < 100`, however far apart the edges are. */
+typedef struct position {
+    double at;
+    int side;
+} position;
+
+static bool line_position(const band_test *t, position *pos)
 {
     double lo = -INFINITY, hi = INFINITY;
     for (int e = 0; e < t->nedges; e++) {
@@ -278,8 +285,13 @@ static bool line_position(const band_test *t, double *at)
     }
     if (t->nedges == 0 || (isinf(lo) && isinf(hi)))
         return false;
-    *at = isinf(lo) ? hi - fmax(fabs(hi), 1) : isinf(hi) ? lo + fmax(fabs(lo), 1) : lo * 0.5 + hi * 0.5;
+    *pos = isinf(lo) ? (position){hi, -1} : isinf(hi) ? (position){lo, 1} : (position){lo * 0.5 + hi * 0.5, 0};
     return true;
+}
+
+static bool below(position a, position b)
+{
+    return a.at < b.at || (a.at == b.at && a.side < b.side);
 }
 
 /* Whether the scheme's bands, in their declared order, come in order of
@@ -289,7 +301,7 @@ static bool line_position(const band_test *t, double *at)
 static bool bands_ascend(const step *st)
 {
     int first = -1, last = -1;
-    double first_at = 0, last_at = 0, at;
+    position first_at = {0, 0}, last_at = {0, 0}, at;
     for (int i = 0; st && i < st->ntests; i++) {
         const band_test *t = &st->tests[i];
         if (!line_position(t, &at))
@@ -304,14 +316,14 @@ static bool bands_ascend(const step *st)
         }
     }
     if (first >= 0 && first != last)
-        return first_at < last_at;
+        return below(first_at, last_at);
     for (int i = 0; st && i < st->ntests; i++) {
         const band_test *t = &st->tests[i];
         bool worst = t->band == 0, best = t->band == st->scheme->nbands - 1;
         if (t->nedges != 1 || worst == best)
             continue;
-        bool below = t->op[0] == OP_LT || t->op[0] == OP_LE;
-        return below == worst;
+        bool upper = t->op[0] == OP_LT || t->op[0] == OP_LE;
+        return upper == worst;
     }
     return true;
 }
