@@ -66,6 +66,7 @@ typedef struct calibrator {
     long nvalues, cap;
     long accounts, na, no_band;
     long overflowed;          /* banded as run bands them, but no number to place */
+    long overflowed_low, overflowed_high;  /* of those, -inf and inf: below and above every cut */
     long *band_counts;
 } calibrator;
 
@@ -187,6 +188,8 @@ static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
      * gives it, but has no place in a distribution. */
     if (v.u.num.q == 0 && !isfinite(v.u.num.d)) {
         cal->overflowed++;
+        cal->overflowed_low += v.u.num.d < 0;
+        cal->overflowed_high += v.u.num.d > 0;
         return;
     }
     if (cal->nvalues == cal->cap)
@@ -523,6 +526,12 @@ static int suggest(const calibrator *cal, const rb_num *share, const bool *wante
         if (upto > from)
             from = upto;
     }
+    /* Pasted, the lines put an overflowed value where run does: -inf under
+     * the first, inf under the last. */
+    if (nb > 0) {
+        out[0].accounts += cal->overflowed_low;
+        out[nb - 1].accounts += cal->overflowed_high;
+    }
     return nb;
 }
 
@@ -593,11 +602,9 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
     fprintf(f, "%s (%s:%u) on %s\n", cal->measure->name, where->src->path, line, o->data_path);
     if (o->where)
         fprintf(f, "cohort: %s\n", o->where);
-    fprintf(f, "%ld account%s: %ld with a value, %ld na", cal->accounts, cal->accounts == 1 ? "" : "s", cal->nvalues + cal->overflowed,
-            cal->na);
+    fprintf(f, "%ld account%s: %ld with a value, %ld na", cal->accounts, cal->accounts == 1 ? "" : "s", cal->nvalues, cal->na);
     if (cal->overflowed)
-        fprintf(f, "; %ld value%s overflowed, left out of the figures below but for the bands", cal->overflowed,
-                cal->overflowed == 1 ? "" : "s");
+        fprintf(f, ", %ld overflowed (in the bands, not in the figures)", cal->overflowed);
     fputs("\n\n", f);
     if (cal->nvalues > 0) {
         static const char *const names[] = {"min", "q1", "median", "q3", "max"};
@@ -633,7 +640,7 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
         char buf[64];
         exact_number(sug[k].limit, pct, buf, sizeof buf);
         fprintf(f, "  %-*s  %8ld", w, cal->sch->bands[sug[k].band], sug[k].accounts);
-        print_share(f, sug[k].accounts, cal->nvalues);
+        print_share(f, sug[k].accounts, cal->nvalues + cal->overflowed_low + cal->overflowed_high);
         fprintf(f, "  %-2s %s\n", op_text(sug[k].op), buf);
     }
 }
