@@ -54,9 +54,11 @@ void settings_free(settings *s)
 
 int unknown_option(const char *verb, char **argv)
 {
-    if (optopt && optopt < 256)
+    /* For `--format` with no value getopt reports 'f': name what was typed. */
+    const char *typed = optind > 0 ? argv[optind - 1] : "";
+    if (optopt && optopt < 256 && strncmp(typed, "--", 2) != 0)
         return usage_error(verb, "unknown option '-%c' or missing value", optopt);
-    return usage_error(verb, "unknown option or missing value: '%s'", argv[optind - 1]);
+    return usage_error(verb, "unknown option or missing value: '%s'", typed);
 }
 
 int data_opt(const char *verb, int c, const char *arg, data_opts *o)

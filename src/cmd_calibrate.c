@@ -411,10 +411,18 @@ static bool parse_target(const char *spec, const scheme *sch, const step *st, rb
     }
     int over = num_cmp(total, one);
     if (nleft > 1 || over > 0 || (nleft == 0 && over != 0)) {
-        fprintf(stderr, "rubric calibrate: --target: %s\n",
+        fprintf(stderr, "rubric calibrate: --target: %s",
                 nleft > 1 ? "name every band the measure gives but one (that one takes the rest)"
                 : over > 0 ? "the shares add up to more than 100%"
                 : "the shares add up to less than 100% and no band is left to take the rest");
+        if (nleft > 1) {
+            /* Say which: a band named without a line of its own is no help. */
+            fputs("; it gives", stderr);
+            for (int b = 0, k = 0; b < sch->nbands; b++)
+                if (in_play[b])
+                    fprintf(stderr, "%s %s", k++ ? "," : "", sch->bands[b]);
+        }
+        fputc('\n', stderr);
         return false;
     }
     if (left >= 0)
@@ -721,7 +729,8 @@ int cmd_calibrate(int argc, char **argv)
     if (o.where) {
         cal.cohort = policy_lookup(pol, cohort);
         if (cal.cohort->type != TY_BOOL) {
-            fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not %s\n", type_name(cal.cohort->type));
+            fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not a value of type %s\n",
+                    type_name(cal.cohort->type));
             goto done;
         }
     }

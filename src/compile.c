@@ -398,10 +398,14 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
         symbol *s = policy_lookup(p, set[i].name);
         if (!s || s->kind != SYM_PARAM) {
             const char *best = closest_symbol(set[i].name, p->params, p->nparams);
+            /* Named by its file: diff compiles two policies, and --param
+             * is NEW's alone. */
+            const char *file = p->sources ? p->sources->path : "the policy";
             if (best)
-                diag_plain_error(c->d, "--param %s: the policy has no parameter '%s' (did you mean '%s'?)", set[i].name, set[i].name, best);
+                diag_plain_error(c->d, "--param %s: %s has no parameter '%s' (did you mean '%s'?)", set[i].name, file, set[i].name,
+                                 best);
             else
-                diag_plain_error(c->d, "--param %s: the policy has no parameter '%s'", set[i].name, set[i].name);
+                diag_plain_error(c->d, "--param %s: %s has no parameter '%s'", set[i].name, file, set[i].name);
             ok = false;
             continue;
         }

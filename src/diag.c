@@ -1,7 +1,9 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 enum severity { SEV_ERROR, SEV_WARNING, SEV_NOTE };
@@ -21,6 +23,7 @@ void diag_init(diag *d, FILE *out)
     d->errors = d->warnings = 0;
     d->max_errors = 50;
     d->warnings_are_errors = false;
+    d->last_plain[0] = '\0';
 }
 
 static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_list ap)
@@ -97,11 +100,28 @@ DEFINE_DIAG(diag_error, SEV_ERROR)
 DEFINE_DIAG(diag_warning, SEV_WARNING)
 DEFINE_DIAG(diag_note, SEV_NOTE)
 
-void diag_plain_error(diag *d, const char *fmt, ...)
+static void emit_text(diag *d, enum severity sev, rb_loc loc, const char *fmt, ...) RB_PRINTF(4, 5);
+
+static void emit_text(diag *d, enum severity sev, rb_loc loc, const char *fmt, ...)
 {
-    rb_loc none = {0};
     va_list ap;
     va_start(ap, fmt);
-    emit(d, SEV_ERROR, none, fmt, ap);
+    emit(d, sev, loc, fmt, ap);
     va_end(ap);
+}
+
+void diag_plain_error(diag *d, const char *fmt, ...)
+{
+    char text[sizeof d->last_plain];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (strcmp(text, d->last_plain) == 0) {
+        d->errors++; /* the same error again: counted, said once */
+        return;
+    }
+    memcpy(d->last_plain, text, sizeof text);
+    rb_loc none = {0};
+    emit_text(d, SEV_ERROR, none, "%s", text);
 }

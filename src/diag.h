@@ -13,6 +13,7 @@ typedef struct diag {
     int errors, warnings;
     int max_errors;     /* stop printing (not counting) after this many */
     bool warnings_are_errors;
+    char last_plain[1024];   /* the last error without a place, printed once if raised again (one per policy of a diff) */
 } diag;
 
 void diag_init(diag *d, FILE *out);

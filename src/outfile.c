@@ -29,6 +29,12 @@ bool outfile_open(outfile *o, const char *path)
         o->f = stdout;
         return true;
     }
+    /* Renaming onto a folder fails only at the end, after all the work. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return false;
+    }
     size_t n = strlen(path);
     if (n + 16 > sizeof pending_tmp) {
         errno = ENAMETOOLONG;

@@ -530,7 +530,7 @@ static void histogram_chart(FILE *f, const band_tally *t)
         htmlf(f, " Beyond the chart:");
         for (int i = 0, k = 0; i < h->nthr; i++)
             if (!p.thr_shown[i]) {
-                number_label(h->thr[i], pct, a, sizeof a);
+                value_label(h->thr[i], pct, a, sizeof a);
                 htmlf(f, "%s %s", k++ ? "," : "", a);
             }
         htmlf(f, " (%s:%u).", loc->src->path, line);
