@@ -82,6 +82,7 @@ reader *reader_open(const char *path, data_format fmt, const char *const *fields
     r->line = 1;
     if (strcmp(path, "-") == 0) {
         r->fd = 0;
+        r->path = "standard input"; /* what messages name it */
     } else {
         r->fd = open(path, O_RDONLY);
         if (r->fd < 0) {
