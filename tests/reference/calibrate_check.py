@@ -39,12 +39,11 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from fractions import Fraction
 
-from checks import finish, report, run
+from checks import finish, gen_accounts, report, run, start, write
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 POLICY = os.path.join(ROOT, "rules", "gitlab", "use_case_health.rules")
@@ -461,7 +460,7 @@ def write_edge(work, id_name="account_id"):
 
 
 def generated(rubric, work, seed):
-    gen = os.path.join(ROOT, "build", "gen_accounts")
+    gen = gen_accounts()
     path = os.path.join(work, "cal-gen-%d.csv" % seed)
     with open(path, "wb") as f:
         p = subprocess.run([gen, "--count", str(COUNT), "--seed", str(seed), "--format", "csv",
@@ -578,12 +577,6 @@ def check_where_errors(rubric, data):
                not problems, problems + ["stderr:"] + lines[:4])
 
 
-def write(path, text):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
-
-
 def num_pred(col, op, x):
     """A --where comparison of a number column; an empty cell is na, and an
     na condition does not select the account."""
@@ -592,18 +585,7 @@ def num_pred(col, op, x):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: calibrate_check.py RUBRIC_BINARY WORK_DIR")
-    work = os.path.abspath(sys.argv[2])
-    os.makedirs(work, exist_ok=True)
-    # A copy of the binary, so that a rebuild while this runs does not
-    # change (or remove) the program under test halfway.
-    rubric = os.path.join(work, "rubric-under-test")
-    shutil.copy2(os.path.abspath(sys.argv[1]), rubric)
-    rc, out, err = run([rubric, "calibrate", "--help"])
-    if rc != 0:
-        report("rubric calibrate --help", False, err.splitlines()[:3])
-        sys.exit(1)
+    rubric, work = start("calibrate_check.py", "calibrate")
     try:
         gen = {s: generated(rubric, work, s) for s in SEEDS}
         d7 = Data(rubric, gen[7])
@@ -714,7 +696,7 @@ def main():
     # The same accounts as NDJSON give the same document.
     nd = os.path.join(work, "cal-gen-7.ndjson")
     with open(nd, "wb") as f:
-        subprocess.run([os.path.join(ROOT, "build", "gen_accounts"), "--count", str(COUNT),
+        subprocess.run([gen_accounts(), "--count", str(COUNT),
                         "--seed", "7", "--format", "ndjson", "--as-of", AS_OF], stdout=f,
                        timeout=60)
     for m in ("scm_git_ops", "ci"):

@@ -1,6 +1,9 @@
-"""What the cross-check scripts share: one "ok - / not ok -" line per
-check, a count at the end, and running rubric with its output as text."""
+"""What the cross-check scripts share: the command line and the copy of
+the binary under test, one "ok - / not ok -" line per check, a count at the
+end, running rubric with its output as text, the account generator, and
+writing test files."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -31,3 +34,41 @@ def finish():
     """The last line the test runner adds up, and the exit status."""
     print("%d passed, %d failed" % (_counts["passed"], _counts["failed"]))
     sys.exit(1 if _counts["failed"] else 0)
+
+
+def start(script, verb):
+    """RUBRIC_BINARY and WORK_DIR from the command line: the work folder
+    made, and a copy of the binary in it, so that a rebuild while a check
+    runs does not change (or remove) the program under test halfway; exits
+    when `rubric VERB --help` fails.  Returns (the copy, the folder)."""
+    if len(sys.argv) != 3:
+        sys.exit("usage: %s RUBRIC_BINARY WORK_DIR" % script)
+    work = os.path.abspath(sys.argv[2])
+    os.makedirs(work, exist_ok=True)
+    rubric = os.path.join(work, "rubric-under-test")
+    shutil.copy2(os.path.abspath(sys.argv[1]), rubric)
+    rc, out, err = run([rubric, verb, "--help"])
+    if rc != 0:
+        report("rubric %s --help" % verb, False, err.splitlines()[:3])
+        sys.exit(1)
+    return rubric, work
+
+
+def gen_accounts():
+    """build/gen_accounts beside the binary given on the command line
+    (rubric or build/rubric), else in this repository."""
+    here = os.path.dirname(os.path.abspath(sys.argv[1]))
+    for gen in (os.path.join(here, "build", "gen_accounts"), os.path.join(here, "gen_accounts")):
+        if os.path.exists(gen):
+            return gen
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.join(root, "build", "gen_accounts")
+
+
+def write(path, text):
+    """text to path as UTF-8, as written (no newline translation), the
+    folder made if needed; returns path."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    return path

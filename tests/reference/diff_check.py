@@ -45,7 +45,7 @@ import subprocess
 import sys
 from fractions import Fraction
 
-from checks import finish, report, run
+from checks import finish, gen_accounts, report, run, start, write
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEALTH = os.path.join(ROOT, "rules", "gitlab", "use_case_health.rules")
@@ -306,21 +306,11 @@ def v1_value(rng, col, lic):
     return str(rng.randint(0, max(1, int(lic * 0.6))))
 
 
-def gen_path(rubric):
-    """build/gen_accounts beside the binary given on the command line
-    (rubric or build/rubric), else in this repository."""
-    here = os.path.dirname(os.path.abspath(sys.argv[1]))
-    for gen in (os.path.join(here, "build", "gen_accounts"), os.path.join(here, "gen_accounts")):
-        if os.path.exists(gen):
-            return gen
-    return os.path.join(ROOT, "build", "gen_accounts")
-
-
 def generated(rubric, work, seed):
     """gen_accounts' 20,000 accounts for seed, with the four v1 columns
     added (seeded), written to WORK/gen-SEED.csv."""
     path = os.path.join(work, "gen-%d.csv" % seed)
-    rc, out, err = run([gen_path(rubric), "--count", str(COUNT), "--seed", str(seed),
+    rc, out, err = run([gen_accounts(), "--count", str(COUNT), "--seed", str(seed),
                         "--format", "csv", "--as-of", AS_OF])
     if rc != 0:
         raise RuntimeError("gen_accounts failed: " + err)
@@ -532,12 +522,6 @@ def git(repo, *args):
     return out
 
 
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
 def check_git(rubric, work, data):
     repo = os.path.join(work, "repo")
     shutil.rmtree(repo, ignore_errors=True)
@@ -613,18 +597,7 @@ def check_git(rubric, work, data):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: diff_check.py RUBRIC_BINARY WORK_DIR")
-    work = os.path.abspath(sys.argv[2])
-    os.makedirs(work, exist_ok=True)
-    # A copy of the binary, so that a rebuild while this runs does not
-    # change (or remove) the program under test halfway.
-    rubric = os.path.join(work, "rubric-under-test")
-    shutil.copy2(os.path.abspath(sys.argv[1]), rubric)
-    rc, out, err = run([rubric, "diff", "--help"])
-    if rc != 0:
-        report("rubric diff --help", False, err.splitlines()[:3])
-        sys.exit(1)
+    rubric, work = start("diff_check.py", "diff")
     asof = ["--as-of", AS_OF]
 
     edge = write_edge(work)
@@ -704,7 +677,7 @@ def main():
     # The same accounts as NDJSON: the same diff as from the CSV.
     nd = os.path.join(work, "gen-4242.ndjson")
     with open(nd, "wb") as f:
-        subprocess.run([gen_path(rubric), "--count", str(COUNT), "--seed", "4242", "--format",
+        subprocess.run([gen_accounts(), "--count", str(COUNT), "--seed", "4242", "--format",
                         "ndjson", "--as-of", AS_OF], stdout=f, timeout=60)
     outs = [run([rubric, "diff", HEALTH, moved, d, "--format", "csv"] + asof)
             for d in (d4242, nd)]

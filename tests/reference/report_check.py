@@ -25,7 +25,7 @@ import sys
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import finish, report, run  # noqa: E402
+from checks import finish, gen_accounts, report, run, start, write  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AS_OF = "2026-11-01"
@@ -185,12 +185,6 @@ def check_page(rubric, work, name, policy, data, opts=()):
     return page
 
 
-def write(path, text):
-    with open(path, "w", newline="") as f:
-        f.write(text)
-    return path
-
-
 SCHEME = """scheme rag
   red    scores 0   when < 50
   yellow scores 50  when < 100
@@ -245,10 +239,7 @@ def small_cases(work):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: report_check.py RUBRIC_BINARY WORK_DIR")
-    rubric, work = os.path.abspath(sys.argv[1]), sys.argv[2]
-    os.makedirs(work, exist_ok=True)
+    rubric, work = start("report_check.py", "report")
     gitlab = os.path.join(ROOT, "rules", "gitlab")
     shipped = [
         ("use_case_health", "use_case_health.rules", "accounts.csv"),
@@ -257,11 +248,8 @@ def main():
     ]
     for name, pol, data in shipped:
         check_page(rubric, work, name, os.path.join(gitlab, pol), os.path.join(gitlab, data))
-    gen = os.path.join(os.path.dirname(rubric), "build", "gen_accounts")
-    if not os.path.exists(gen):
-        gen = os.path.join(ROOT, "build", "gen_accounts")
     for seed in (4101, 4102):
-        rc, out, err = run([gen, "--count", "20000", "--seed", str(seed), "--format", "csv", "--as-of", AS_OF])
+        rc, out, err = run([gen_accounts(), "--count", "20000", "--seed", str(seed), "--format", "csv", "--as-of", AS_OF])
         if rc != 0:
             raise RuntimeError("gen_accounts failed: " + err)
         data = write(os.path.join(work, "gen-%d.csv" % seed), out)
