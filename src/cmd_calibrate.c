@@ -566,11 +566,7 @@ static void exact_number(rb_num n, bool percent, char *buf, size_t cap)
  * writes its thresholds that way. */
 static void human_number(rb_num n, bool percent, char *buf, size_t cap)
 {
-    double d = num_to_double(n);
-    if (percent)
-        snprintf(buf, cap, "%.6g%%", d * 100);
-    else
-        snprintf(buf, cap, "%.6g", d);
+    format_significant(num_to_double(n), percent, 6, buf, cap);
 }
 
 /* A band line's source text, `>= 25% and < 50%`, for the table. */

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "eval.h"
 #include "report.h"
+#include "writer.h"
 #include "xalloc.h"
 
 static const char page_style[] =
@@ -142,12 +143,10 @@ static double frac_of(double v, double lo, double hi)
     return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
+/* An axis or threshold label: four digits. */
 static void number_label(double v, bool percent, char *buf, size_t cap)
 {
-    if (percent && fabs(v) < DBL_MAX / 100)
-        snprintf(buf, cap, "%.4g%%", v * 100);
-    else
-        snprintf(buf, cap, "%.4g", v);
+    format_significant(v, percent, 4, buf, cap);
 }
 
 /* A name cut to at most max characters (UTF-8 aware), with an ellipsis:
@@ -370,10 +369,7 @@ static rgb color_at(const band_tally *t, double v)
 /* A value for a tooltip: more digits than an axis label. */
 static void value_label(double v, bool percent, char *buf, size_t cap)
 {
-    if (percent && fabs(v) < DBL_MAX / 100)
-        snprintf(buf, cap, "%.6g%%", v * 100);
-    else
-        snprintf(buf, cap, "%.6g", v);
+    format_significant(v, percent, 6, buf, cap);
 }
 
 /* One bar's pieces stacked from the axis up, one per band, each with its

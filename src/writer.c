@@ -6,6 +6,9 @@
  * columns for people, widths fixed from the first rows so it still streams. */
 #include "writer.h"
 
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -462,4 +465,12 @@ bool writer_close(writer *w)
     free(w->width);
     free(w);
     return ok;
+}
+
+void format_significant(double v, bool percent, int digits, char *buf, size_t cap)
+{
+    if (percent && fabs(v) < DBL_MAX / 100)
+        snprintf(buf, cap, "%.*g%%", digits, v * 100);
+    else
+        snprintf(buf, cap, "%.*g", digits, v);
 }

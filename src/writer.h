@@ -24,6 +24,11 @@ bool writer_close(writer *w);
  * write small JSON documents of their own (diff, calibrate). */
 void json_write_string(FILE *f, const char *s);
 
+/* A number for people, to `digits` significant digits, as a percentage
+ * (times 100, with %) when percent and that does not overflow: the
+ * report's labels and calibrate's table. */
+void format_significant(double v, bool percent, int digits, char *buf, size_t cap);
+
 /* Shared with explain: a value as text ("na" for na). */
 int value_format(rb_value v, const scheme *sch, char *buf, size_t cap);
 
