@@ -126,6 +126,7 @@ static void setup(report *r)
     for (int i = 0; i < p->noutputs; i++) {
         const symbol *s = p->outputs[i];
         int slot = r->prog->output_slot[i];
+        const expr *count = counted(s);
         if (s->scheme) {
             /* A metric naming a measure is charted as one: only groups roll up. */
             bool rollup = s->kind == SYM_GROUP;
@@ -137,8 +138,7 @@ static void setup(report *r)
             t->counts = xcalloc((size_t)s->scheme->nbands, sizeof *t->counts);
             if (!rollup)
                 init_histogram(&t->hist, t->st, s->scheme->nbands);
-        } else if (counted(s)) {
-            const expr *count = counted(s);
+        } else if (count) {
             count_chart *c = &r->counts[r->ncounts++];
             c->sym = s;
             c->slot = slot;

@@ -580,19 +580,23 @@ const step *program_step(const program *prog, const symbol *s)
     return NULL;
 }
 
+static bool ends_in_percent(const expr *e)
+{
+    const rb_loc *l = &e->loc;
+    return l->end > l->begin && l->src->text[l->end - 1] == '%';
+}
+
 /* Whether a limit is written as a percentage: `25%`, or the name of a
- * parameter or definition that is (`param green_at = 50%`). */
+ * parameter or definition that is (`param green_at = 50%`), through any
+ * chain of names. */
 static bool written_in_percent(const expr *limit)
 {
-    for (int hops = 0; limit && hops < 64; hops++) {
-        const rb_loc *l = &limit->loc;
-        if (l->end > l->begin && l->src->text[l->end - 1] == '%')
-            return true;
-        if (limit->kind != EX_NAME || !limit->u.name.sym || !limit->u.name.sym->decl)
-            return false;
-        limit = limit->u.name.sym->decl->value;
-    }
-    return false;
+    if (ends_in_percent(limit))
+        return true;
+    if (limit->kind != EX_NAME || !limit->u.name.sym)
+        return false;
+    const symbol *named = symbol_named(limit->u.name.sym);
+    return named->decl && named->decl->value && ends_in_percent(named->decl->value);
 }
 
 bool step_in_percent(const step *st)
