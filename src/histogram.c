@@ -122,6 +122,11 @@ static int region_of(const histogram *h, double v, int band)
     return r;
 }
 
+static bool cell_is(const hist_cell *c, int32_t bucket, int region, int band)
+{
+    return c->bucket == bucket && c->region == region && c->band == band;
+}
+
 static size_t slot_of(const histogram *h, int32_t bucket, int region, int band)
 {
     uint64_t k = (uint64_t)(uint32_t)bucket | (uint64_t)(uint16_t)region << 32 | (uint64_t)(uint16_t)band << 48;
@@ -129,7 +134,7 @@ static size_t slot_of(const histogram *h, int32_t bucket, int region, int band)
     size_t i = (size_t)(k >> 32) & (h->cap - 1);
     for (;; i = (i + 1) & (h->cap - 1)) {
         const hist_cell *c = &h->cells[i];
-        if (!c->n || (c->bucket == bucket && c->region == region && c->band == band))
+        if (!c->n || cell_is(c, bucket, region, band))
             return i;
     }
 }
@@ -176,7 +181,7 @@ static void place(histogram *h, double v, int band)
     for (;;) {
         int32_t bucket = bucket_of(v, h->digits);
         hist_cell *c = &h->cells[h->last];
-        if (!(c->n && c->bucket == bucket && c->region == region && c->band == band)) {
+        if (!(c->n && cell_is(c, bucket, region, band))) {
             size_t i = slot_of(h, bucket, region, band);
             if (!h->cells[i].n) {
                 if (h->used >= HIST_MAX_CELLS && h->digits > 0) {
@@ -388,8 +393,9 @@ void histogram_plan(const histogram *h, int target, hist_plan *p)
     qsort(cells, n, sizeof *cells, by_value);
 
     /* The values to draw: those inside the fences. */
-    double fence_lo = -DBL_MAX, fence_hi = DBL_MAX, lo = 0, hi = 0;
+    double lo = 0, hi = 0;
     if (h->count) {
+        double fence_lo, fence_hi;
         fences(h, cells, n, &fence_lo, &fence_hi);
         /* A cell reaching into the fences is drawn whole: the quantiles
          * the fences come from are cells' ends, and a cell can be wider

@@ -373,9 +373,9 @@ static void value_label(double v, bool percent, char *buf, size_t cap)
 }
 
 /* One bar's pieces stacked from the axis up, one per band, each with its
- * count, band and the values it holds in a tooltip. */
-static void stack(FILE *f, const band_tally *t, const hist_plan *p, const hist_bar *bar, double x, double w, double unit,
-                  bool pct, const char *where)
+ * count, band and the values it holds in a tooltip; returns its height. */
+static double stack(FILE *f, const band_tally *t, const hist_plan *p, const hist_bar *bar, double x, double w, double unit,
+                    bool pct, const char *where)
 {
     /* The bar at least a pixel tall; its parts in proportion within it, so
      * that a bar of many bands stays inside the chart. */
@@ -397,6 +397,7 @@ static void stack(FILE *f, const band_tally *t, const hist_plan *p, const hist_b
             htmlf(f, "values from %s to %s", a, b);
         fputs("</title></rect>", f);
     }
+    return height;
 }
 
 static void tail_bar(FILE *f, const band_tally *t, const hist_plan *p, const hist_bar *bar, double x, double unit, bool pct,
@@ -404,9 +405,8 @@ static void tail_bar(FILE *f, const band_tally *t, const hist_plan *p, const his
 {
     const char *where = left ? " (left of the chart)" : " (right of the chart)";
     fprintf(f, "<g fill-opacity=\"0.75\">");
-    stack(f, t, p, bar, x, TAIL_W - 10, unit, pct, where);
+    double top = stack(f, t, p, bar, x, TAIL_W - 10, unit, pct, where);
     fputs("</g>", f);
-    double top = fmax(unit * (double)bar->n, 1);
     fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" text-anchor=\"middle\">%ld</text>", x + (TAIL_W - 10) / 2.0,
             HY1 - top - 3, bar->n);
     fprintf(f, "<text x=\"%.2f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\" style=\"fill:#52606d\">%s</text>\n",
