@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "eval.h"
 #include "report.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -357,13 +356,16 @@ static rgb band_fill(const band_tally *t, int band)
     return band_color(t->sym->scheme->bands[band], band, t->sym->scheme->nbands);
 }
 
-/* The color of the band a value at v gets, for regions no value speaks
- * for (the shading, a tail bar); grey where thresholds depend on the
- * account. */
+/* The color of the band of the region between thresholds v lies in, for
+ * the shading, as the histogram was told it (cmd_report.c); grey where
+ * thresholds depend on the account. */
 static rgb color_at(const band_tally *t, double v)
 {
-    int b = eval_fixed_band(t->st, num_from_double(v));
-    return b == -2 ? rgb_of(no_band_color) : band_fill(t, b);
+    const histogram *h = &t->hist;
+    int r = 0;
+    while (r < h->nthr && h->thr[r] < v)
+        r++;
+    return h->region_band[r] == HIST_UNKNOWN ? rgb_of(no_band_color) : band_fill(t, h->region_band[r]);
 }
 
 /* A value for a tooltip: more digits than an axis label. */
