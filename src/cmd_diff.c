@@ -196,16 +196,15 @@ static void setup_outputs(differ *df, const policy *oldp, const program *oldprog
         od->old_slot = oldprog->output_slot[os->index];
         od->new_slot = newprog->output_slot[ns->index];
         /* A side with a scheme lists all its bands, seen or not. */
-        bool old_fits = os->scheme != NULL, new_fits = ns->scheme != NULL;
         od->old.sch = os->scheme;
         od->new.sch = ns->scheme;
         od->old.na_row = od->new.na_row = -1;
         od->old.cap = od->new.cap = MAX_VALUES;
-        if (old_fits)
+        if (os->scheme)
             side_init_banded(&od->old, os->scheme);
-        if (new_fits)
+        if (ns->scheme)
             side_init_banded(&od->new, ns->scheme);
-        if (old_fits && new_fits) {
+        if (os->scheme && ns->scheme) {
             od->band_map = xmalloc((size_t)os->scheme->nbands * sizeof *od->band_map);
             for (int b = 0; b < os->scheme->nbands; b++)
                 od->band_map[b] = scheme_band_index(ns->scheme, os->scheme->bands[b]);
