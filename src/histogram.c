@@ -17,13 +17,18 @@ enum { POW10_LO = -310, POW10_HI = 310 };
 static double pow10_table[POW10_HI - POW10_LO + 1];
 static bool pow10_ready;
 
+/* Filled by histogram_init, so that the per-value path has no check. */
+static void pow10_fill(void)
+{
+    if (pow10_ready)
+        return;
+    for (int i = POW10_LO; i <= POW10_HI; i++)
+        pow10_table[i - POW10_LO] = pow(10.0, i);
+    pow10_ready = true;
+}
+
 static double pow10i(int k)
 {
-    if (!pow10_ready) {
-        for (int i = POW10_LO; i <= POW10_HI; i++)
-            pow10_table[i - POW10_LO] = pow(10.0, i);
-        pow10_ready = true;
-    }
     return pow10_table[(k < POW10_LO ? POW10_LO : k > POW10_HI ? POW10_HI : k) - POW10_LO];
 }
 
@@ -89,6 +94,7 @@ static double bucket_width(double m, int digits)
 
 void histogram_init(histogram *h, int nbands, const double *thr, int nthr, const int *region_band, const bool *equal_above)
 {
+    pow10_fill();
     memset(h, 0, sizeof *h);
     h->nbands = nbands;
     h->nthr = nthr < HIST_MAX_THRESHOLDS ? nthr : HIST_MAX_THRESHOLDS;
