@@ -26,6 +26,10 @@ mkdir -p "$work"
 cp -R "$here/fixtures" "$work/fixtures"
 cp -R "$here/../../rules" "$work/rules"
 passed=0 failed=0
+# A case whose expected output holds today's date passes only today: every
+# case must pin its date (--as-of), so one that does not is a failure.
+today_utc=$(date -u +%Y-%m-%d)
+today_local=$(date +%Y-%m-%d)
 if [ $# -gt 0 ]; then cases=$*; else cases=$(ls "$here/cases"); fi
 for name in $cases; do
     dir=$here/cases/$name
@@ -51,6 +55,14 @@ for name in $cases; do
         fi
     fi
     ok=1
+    for f in "$dir"/stdout "$dir"/stderr "$dir"/*.expected; do
+        [ -f "$f" ] || continue
+        if grep -q -e "$today_utc" -e "$today_local" "$f"; then
+            [ $ok = 1 ] && echo "not ok - $name"
+            ok=0
+            echo "  $(basename "$f") holds today's date ($today_utc): pin the date with --as-of"
+        fi
+    done
     for part in code stdout stderr; do
         if ! cmp -s "$dir/$part" "$out/$part"; then
             [ $ok = 1 ] && echo "not ok - $name"
