@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lint.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 /* Names are copied so argv stays untouched; values point into argv. */
@@ -89,6 +91,11 @@ int data_opt(const char *verb, int c, const char *arg, data_opts *o)
 
 program *compile_with(const policy *p, const data_opts *o, bool with_params, diag *d)
 {
+    /* The warnings of `check` that mean some band can never be given, or
+     * some value falls in none: repeated here, once, so that nobody scores
+     * a month with a policy that cannot say green. */
+    static const char *const unscorable[] = {"band-gap", "threshold-order"};
+    lint_policy_only(p, d, unscorable, 2);
     settings all = {0};
     if (with_params)
         for (int i = 0; i < o->params.n; i++)
@@ -108,6 +115,36 @@ const char *data_id_field(const data_opts *o, const policy *p)
 bool data_progress(const data_opts *o) { return !o->quiet && isatty(STDERR_FILENO); }
 
 void data_opts_free(data_opts *o) { settings_free(&o->params); }
+
+int refuse_clobber(const char *verb, const char *output, const char *const *inputs, int n, const policy *p)
+{
+    int nsources = 0;
+    for (const source *src = p ? p->sources : NULL; src; src = src->next)
+        nsources++;
+    const char **all = xmalloc((size_t)(n + nsources + 1) * sizeof *all);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        all[k++] = inputs[i];
+    for (const source *src = p ? p->sources : NULL; src; src = src->next)
+        all[k++] = src->path;
+    const char *hit = outfile_clobbers(output, all, k);
+    int status = EXIT_OK;
+    if (hit && (!output || strcmp(output, "-") == 0)) {
+        fprintf(stderr, "rubric %s: standard output is redirected to '%s', which this command reads; "
+                        "nothing was written (write the output to another file)\n", verb, hit);
+        status = EXIT_USAGE;
+    } else if (hit && strcmp(hit, output) == 0) {
+        fprintf(stderr, "rubric %s: -o '%s' is a file this command reads; rubric never writes over its input, "
+                        "and nothing was written\n", verb, output);
+        status = EXIT_USAGE;
+    } else if (hit) {
+        fprintf(stderr, "rubric %s: -o '%s' is the same file as '%s', which this command reads; rubric never "
+                        "writes over its input, and nothing was written\n", verb, output, hit);
+        status = EXIT_USAGE;
+    }
+    free(all);
+    return status;
+}
 
 int usage_error(const char *verb, const char *fmt, ...)
 {

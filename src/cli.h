@@ -72,7 +72,8 @@ int unknown_option(const char *verb, char **argv);
 /* Takes getopt's c if it is a data option: 1 taken, 0 not one of them,
  * EXIT_USAGE after reporting a bad value. */
 int data_opt(const char *verb, int c, const char *arg, data_opts *o);
-/* Compiles with --as-of, and with the --param settings when with_params. */
+/* Compiles with --as-of, and with the --param settings when with_params;
+ * first repeats the policy's [band-gap] and [threshold-order] warnings. */
 program *compile_with(const policy *p, const data_opts *o, bool with_params, diag *d);
 /* The id field: --id, else the policy's `id`, else account_id. */
 const char *data_id_field(const data_opts *o, const policy *p);
@@ -90,6 +91,13 @@ typedef struct path_list {
 
 bool expand_policy_args(const char *verb, char **args, int n, path_list *out);
 void path_list_free(path_list *l);
+
+/* Refuses an output (-o PATH, or standard output when output is NULL) that
+ * is one of the files a verb reads: inputs[0..n) and, once loaded, every
+ * file of the policy p (its imports too; p may be NULL).  Checked before
+ * any data is read.  Returns EXIT_OK, or EXIT_USAGE after saying which
+ * file. */
+int refuse_clobber(const char *verb, const char *output, const char *const *inputs, int n, const policy *p);
 
 /* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
 int usage_error(const char *verb, const char *fmt, ...);

@@ -704,6 +704,11 @@ int cmd_calibrate(int argc, char **argv)
         data_opts_free(&o.data);
         return rc < 0 ? EXIT_OK : rc;
     }
+    const char *inputs[] = {o.policy_path, o.data_path};
+    if (refuse_clobber("calibrate", o.output, inputs, 2, NULL) != EXIT_OK) {
+        data_opts_free(&o.data);
+        return EXIT_USAGE;
+    }
     diag d;
     diag_init(&d, stderr);
     calibrator cal;
@@ -716,7 +721,10 @@ int cmd_calibrate(int argc, char **argv)
     bool wanted[MAX_BANDS];
     const char *cohort = NULL;
     policy *pol = load_with_cohort(&o, &cohort, &d);
-    program *prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
+    program *prog = NULL;
+    if (pol && refuse_clobber("calibrate", o.output, NULL, 0, pol) != EXIT_OK)
+        goto done;
+    prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
     if (!prog || !(cal.measure = find_measure(pol, o.measure, cohort)))
         goto done;
     cal.prog = prog;

@@ -597,12 +597,19 @@ int cmd_diff(int argc, char **argv)
         data_opts_free(&o.data);
         return rc < 0 ? EXIT_OK : rc;
     }
+    const char *inputs[] = {o.old_path, o.new_path, o.data_path};
+    if (refuse_clobber("diff", o.output, inputs, 3, NULL) != EXIT_OK) {
+        data_opts_free(&o.data);
+        return EXIT_USAGE;
+    }
     diag d;
     diag_init(&d, stderr);
     policy *oldp = load_version(o.old_path, &d);
     policy *newp = load_version(o.new_path, &d);
-    program *oldprog = oldp ? compile_with(oldp, &o.data, false, &d) : NULL;
-    program *newprog = newp ? compile_with(newp, &o.data, true, &d) : NULL;
+    bool clobbers = (oldp && refuse_clobber("diff", o.output, NULL, 0, oldp) != EXIT_OK) ||
+                    (newp && refuse_clobber("diff", o.output, NULL, 0, newp) != EXIT_OK);
+    program *oldprog = oldp && !clobbers ? compile_with(oldp, &o.data, false, &d) : NULL;
+    program *newprog = newp && !clobbers ? compile_with(newp, &o.data, true, &d) : NULL;
     int status = EXIT_USAGE;
     differ df = {&o, NULL, 0, NULL};
     scan sc;

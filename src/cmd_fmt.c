@@ -50,16 +50,12 @@ static source *read_stdin(void)
     return s;
 }
 
-/* Writes text over path atomically, keeping the file's permissions; the
- * target of a symbolic link is rewritten, not the link. */
+/* Writes text over path atomically; outfile keeps the file's permissions
+ * and rewrites the target of a symbolic link, not the link. */
 static bool rewrite(const char *path, const char *text, size_t len)
 {
-    char *real = realpath(path, NULL);
-    const char *target = real ? real : path;
-    struct stat st;
-    bool have_mode = stat(target, &st) == 0;
     outfile o;
-    bool ok = outfile_open(&o, target);
+    bool ok = outfile_open(&o, path);
     if (ok) {
         if (fwrite(text, 1, len, o.f) != len) {
             outfile_abort(&o);
@@ -68,11 +64,8 @@ static bool rewrite(const char *path, const char *text, size_t len)
             ok = outfile_commit(&o);
         }
     }
-    if (ok && have_mode)
-        chmod(target, st.st_mode & 07777);
     if (!ok)
         fprintf(stderr, "rubric fmt: cannot write '%s': %s\n", path, strerror(errno));
-    free(real);
     return ok;
 }
 

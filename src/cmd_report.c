@@ -215,6 +215,11 @@ int cmd_report(int argc, char **argv)
         data_opts_free(&o.data);
         return rc < 0 ? EXIT_OK : rc;
     }
+    const char *inputs[] = {o.policy_path, o.data_path};
+    if (refuse_clobber("report", o.output, inputs, 2, NULL) != EXIT_OK) {
+        data_opts_free(&o.data);
+        return EXIT_USAGE;
+    }
     diag d;
     diag_init(&d, stderr);
     report r;
@@ -224,7 +229,10 @@ int cmd_report(int argc, char **argv)
     outfile out = {0};
     int status = EXIT_USAGE;
     policy *pol = policy_load(o.policy_path, &d);
-    program *prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
+    program *prog = NULL;
+    if (pol && refuse_clobber("report", o.output, NULL, 0, pol) != EXIT_OK)
+        goto done;
+    prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
     if (!prog)
         goto done;
     r.pol = pol;

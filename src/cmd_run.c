@@ -139,10 +139,16 @@ int cmd_run(int argc, char **argv)
         data_opts_free(&o.data);
         return rc < 0 ? EXIT_OK : rc;
     }
+    const char *inputs[] = {o.policy_path, o.data_path};
+    if (refuse_clobber("run", o.output, inputs, 2, NULL) != EXIT_OK) {
+        data_opts_free(&o.data);
+        return EXIT_USAGE;
+    }
     diag d;
     diag_init(&d, stderr);
     policy *pol = policy_load(o.policy_path, &d);
-    if (!pol) {
+    if (!pol || refuse_clobber("run", o.output, NULL, 0, pol) != EXIT_OK) {
+        policy_free(pol);
         data_opts_free(&o.data);
         return EXIT_USAGE;
     }

@@ -47,6 +47,7 @@ else
     echo "== golden (valgrind): skipped, valgrind is not installed"
 fi
 stage "a full disk" sh tests/full/run.sh "$rubric"
+stage "where output goes" sh tests/outputs/run.sh "$rubric" "$build/outputs"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
