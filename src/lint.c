@@ -59,7 +59,17 @@ typedef struct linter {
     const policy *p;
     lwarn *w;
     int n, cap;
+    const char *const *only; /* flush only these lints; NULL: all */
+    int nonly;
 } linter;
+
+static bool wanted(const linter *L, const char *tag)
+{
+    for (int i = 0; i < L->nonly; i++)
+        if (strcmp(L->only[i], tag) == 0)
+            return true;
+    return L->only == NULL;
+}
 
 static char *vformat(const char *fmt, va_list ap) RB_PRINTF(1, 0);
 static char *vformat(const char *fmt, va_list ap)
@@ -215,7 +225,7 @@ static int flush(linter *L, diag *d)
         qsort(L->w, (size_t)L->n, sizeof *L->w, by_place);
     for (int i = 0; i < L->n; i++) {
         lwarn *w = &L->w[i];
-        if (!allowed(L->p, w->loc, w->tag)) {
+        if (wanted(L, w->tag) && !allowed(L->p, w->loc, w->tag)) {
             diag_warning(d, w->loc, "%s [%s]", w->msg, w->tag);
             for (int k = 0; k < w->nnotes; k++)
                 diag_note(d, w->notes[k].loc, "%s", w->notes[k].msg);
@@ -1437,7 +1447,12 @@ static void lint_unused(linter *L)
 
 int lint_policy(const policy *p, diag *d)
 {
-    linter L = {p, NULL, 0, 0};
+    return lint_policy_only(p, d, NULL, 0);
+}
+
+int lint_policy_only(const policy *p, diag *d, const char *const *names, int nnames)
+{
+    linter L = {p, NULL, 0, 0, NULL, 0};
     span_memo sm = {p, xcalloc((size_t)p->norder + 1, sizeof(span)), xcalloc((size_t)p->norder + 1, 1)};
     scheme_use *use = xcalloc((size_t)p->nschemes + 1, sizeof *use);
     for (int i = 0; i < p->nschemes; i++) {
@@ -1473,6 +1488,8 @@ int lint_policy(const policy *p, diag *d)
     for (int i = 0; i < p->nschemes; i++)
         lint_scheme(&L, p->schemes[i], &use[i]);
     lint_unused(&L);
+    L.only = names;
+    L.nonly = nnames;
     free(sm.memo);
     free(sm.state);
     for (int i = 0; i < p->nschemes; i++)

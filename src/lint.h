@@ -15,5 +15,7 @@
 /* Reports every lint of a checked policy to d as warnings (with notes),
  * in source order.  Returns the number of warnings reported. */
 int lint_policy(const policy *p, diag *d);
+/* The same, reporting only the lints named in names[0..nnames). */
+int lint_policy_only(const policy *p, diag *d, const char *const *names, int nnames);
 
 #endif

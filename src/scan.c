@@ -74,8 +74,17 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
         return false;
     }
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
-    for (int k = 0; k < nprogs; k++)
+    for (int k = 0; k < nprogs; k++) {
         frame_init(&s->frames[k], progs[k]);
+        const policy *p = progs[k]->pol;
+        s->unbanded[k] = xcalloc((size_t)p->noutputs + 1, sizeof *s->unbanded[k]);
+        for (int i = 0; i < p->noutputs; i++)
+            if (p->outputs[i]->scheme) {
+                unbanded *u = &s->unbanded[k][s->nunbanded[k]++];
+                u->output = i;
+                u->slot = progs[k]->output_slot[i];
+            }
+    }
     s->progress = progress;
     s->start = now_seconds();
     return true;
@@ -134,6 +143,46 @@ static bool load_inputs(scan *s, char *msg, size_t cap)
     return true;
 }
 
+/* Printable, and not too long, for a message. */
+static void shown_id(const char *id, size_t len, char *out, size_t cap)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len && j + 4 < cap; i++)
+        out[j++] = (unsigned char)id[i] < 0x20 || id[i] == 0x7f ? '?' : id[i];
+    if (j + 4 >= cap && len > j)
+        memcpy(out + j, "...", 3), j += 3;
+    out[j] = '\0';
+}
+
+/* An id given twice would be scored and counted twice: the second record
+ * is rejected, naming the first. */
+static bool first_time(scan *s, const record_pos *pos, char *msg, size_t cap)
+{
+    const cell *id = &s->cells[0];
+    long first = idset_add(&s->ids, idset_hash(id->s, id->len), pos->record);
+    if (!first)
+        return true;
+    char shown[80];
+    shown_id(id->s, id->len, shown, sizeof shown);
+    snprintf(msg, cap, "account id '%s' was already given at record %ld; each account must appear once", shown, first);
+    return false;
+}
+
+static void tally_unbanded(scan *s)
+{
+    for (int k = 0; k < s->nprogs; k++) {
+        const rb_value *slots = s->frames[k].slots;
+        for (int i = 0; i < s->nunbanded[k]; i++) {
+            unbanded *u = &s->unbanded[k][i];
+            if (slots[u->slot].kind != VK_BANDED || slots[u->slot].band != BAND_NONE)
+                continue;
+            if (u->count < UNBANDED_SHOWN)
+                u->first[u->count] = xstrndup(s->cells[0].s, s->cells[0].len);
+            u->count++;
+        }
+    }
+}
+
 int scan_all(scan *s, scan_visit visit, void *ctx)
 {
     char msg[512];
@@ -148,7 +197,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             status = SCAN_BROKEN;
             break;
         }
-        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg)) {
+        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg) || !first_time(s, &pos, msg, sizeof msg)) {
             report_bad(s, &pos, msg);
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;
@@ -158,6 +207,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
         }
         for (int k = 0; k < s->nprogs; k++)
             eval_account(s->progs[k], &s->frames[k]);
+        tally_unbanded(s);
         visit(ctx, s, s->cells[0].s, s->cells[0].len);
         s->scored++;
         if ((s->scored & 0xffff) == 0)
@@ -169,8 +219,31 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
     return status;
 }
 
+/* Values no band caught print like na; here they are counted aloud. */
+static void report_unbanded(const scan *s)
+{
+    for (int k = 0; k < s->nprogs; k++)
+        for (int i = 0; i < s->nunbanded[k]; i++) {
+            const unbanded *u = &s->unbanded[k][i];
+            if (!u->count)
+                continue;
+            const char *name = s->progs[k]->pol->outputs[u->output]->name;
+            char label[32] = "";
+            if (s->nprogs > 1 && s->labels[k])
+                snprintf(label, sizeof label, "%s: ", s->labels[k]);
+            fprintf(stderr, "rubric: %s%s: %ld account%s in no band (", label, name, u->count, u->count == 1 ? "" : "s");
+            for (int j = 0; j < UNBANDED_SHOWN && j < u->count; j++) {
+                char shown[80];
+                shown_id(u->first[j], strlen(u->first[j]), shown, sizeof shown);
+                fprintf(stderr, "%s'%s'", j ? ", " : "", shown);
+            }
+            fprintf(stderr, "%s); they print as an empty cell, like na\n", u->count > UNBANDED_SHOWN ? ", ..." : "");
+        }
+}
+
 int scan_conclude(const scan *s, int status, bool wrote_file)
 {
+    report_unbanded(s);
     const char *nothing = wrote_file ? "; no output written" : "";
     if (status == SCAN_BROKEN) {
         if (s->rejected)
@@ -197,15 +270,18 @@ bool scan_output_open(outfile *out, const char *path)
 
 int scan_output_close(const scan *s, outfile *out, const char *path, int status, bool written)
 {
+    /* Output held back (a file, or standard output that is not a terminal)
+     * is dropped whole on failure; say so. */
+    bool held = out->path || out->held;
     if (status < 0) {
         outfile_abort(out);
-    } else if (!written || fflush(out->f) != 0 || ferror(out->f) || !outfile_commit(out)) {
-        if (out->path)
-            outfile_abort(out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", path ? path : "standard output", strerror(errno));
+    } else if (!written || !outfile_commit(out)) {
+        int saved = errno;
+        outfile_abort(out);
+        fprintf(stderr, "rubric: writing %s failed: %s\n", path ? path : "standard output", strerror(saved));
         return EXIT_REJECTED;
     }
-    return scan_conclude(s, status, path != NULL);
+    return scan_conclude(s, status, held);
 }
 
 void scan_close(scan *s)
@@ -213,7 +289,12 @@ void scan_close(scan *s)
     for (int k = 0; k < s->nprogs; k++) {
         frame_free(&s->frames[k]);
         record_layout_free(&s->layouts[k]);
+        for (int i = 0; i < s->nunbanded[k]; i++)
+            for (int j = 0; j < UNBANDED_SHOWN; j++)
+                free(s->unbanded[k][i].first[j]);
+        free(s->unbanded[k]);
     }
+    idset_free(&s->ids);
     free(s->cells);
     reader_close(s->rd);
 }

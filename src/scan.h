@@ -11,11 +11,22 @@
 #include <stdbool.h>
 
 #include "eval.h"
+#include "idset.h"
 #include "outfile.h"
 #include "reader.h"
 #include "record.h"
 
 enum { SCAN_MAX_PROGRAMS = 2 };
+
+/* A banded output's values that no band line caught: counted, with the
+ * first few accounts, and reported when the pass ends. */
+enum { UNBANDED_SHOWN = 3 };
+typedef struct unbanded {
+    int output;                    /* index among the policy's outputs */
+    int slot;
+    long count;
+    char *first[UNBANDED_SHOWN];   /* their ids */
+} unbanded;
 
 typedef struct scan {
     const char *data_path;
@@ -28,6 +39,9 @@ typedef struct scan {
     const char *id_field;
     reader *rd;
     cell *cells;
+    idset ids;                             /* every id scored so far */
+    unbanded *unbanded[SCAN_MAX_PROGRAMS]; /* per program, per banded output */
+    int nunbanded[SCAN_MAX_PROGRAMS];
     long scored, rejected;
     bool progress;
     double start, last_progress;
