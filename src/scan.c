@@ -51,7 +51,8 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
                bool skip_errors, bool progress)
 {
     memset(s, 0, sizeof *s);
-    s->data_path = data_path;
+    /* What messages call it, as the readers do. */
+    s->data_path = strcmp(data_path, "-") == 0 ? "standard input" : data_path;
     s->skip_errors = skip_errors;
     s->id_field = id_field;
     s->nprogs = nprogs;
@@ -216,6 +217,8 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
     show_progress(s, true);
     if (status == EXIT_OK && s->rejected)
         status = EXIT_REJECTED;
+    if (status == EXIT_OK && s->scored == 0)
+        status = SCAN_EMPTY;
     return status;
 }
 
@@ -249,6 +252,10 @@ int scan_conclude(const scan *s, int status, bool wrote_file)
         if (s->rejected)
             fprintf(stderr, "rubric: %ld record%s rejected before that\n", s->rejected, s->rejected == 1 ? "" : "s");
         fprintf(stderr, "rubric: the data could not be read to the end%s\n", nothing);
+        return EXIT_REJECTED;
+    }
+    if (status == SCAN_EMPTY) {
+        fprintf(stderr, "rubric: %s holds no accounts%s\n", s->data_path, nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_STOPPED) {
