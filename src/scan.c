@@ -157,10 +157,10 @@ static void shown_id(const char *id, size_t len, char *out, size_t cap)
 
 /* An id given twice would be scored and counted twice: the second record
  * is rejected, naming the first. */
-static bool first_time(scan *s, const record_pos *pos, char *msg, size_t cap)
+static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos, char *msg, size_t cap)
 {
     const cell *id = &s->cells[0];
-    long first = idset_add(&s->ids, idset_hash(id->s, id->len), pos->record);
+    long first = idset_add(&s->ids, id->s, id->len, id_hash, pos->record);
     if (!first)
         return true;
     char shown[80];
@@ -198,7 +198,12 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             status = SCAN_BROKEN;
             break;
         }
-        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg) || !first_time(s, &pos, msg, sizeof msg)) {
+        uint64_t id_hash = 0;
+        if (rs == READ_OK && s->cells[0].state == CELL_TEXT) {
+            id_hash = idset_hash(s->cells[0].s, s->cells[0].len);
+            idset_prefetch(&s->ids, id_hash);
+        }
+        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg) || !first_time(s, id_hash, &pos, msg, sizeof msg)) {
             report_bad(s, &pos, msg);
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;

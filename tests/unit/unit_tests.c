@@ -11,6 +11,7 @@
 #include "date.h"
 #include "eval.h"
 #include "git_source.h"
+#include "idset.h"
 #include "report.h"
 #include "num.h"
 #include "policy.h"
@@ -726,8 +727,59 @@ static void test_histogram(void)
     histogram_free(&h);
 }
 
+static long add_id(idset *s, const char *id, long record)
+{
+    return idset_add(s, id, strlen(id), idset_hash(id, strlen(id)), record);
+}
+
+/* Ids in order are only compared with the last; the first out of order
+ * moves them into the table, where every later id is looked up. */
+static void test_idset(void)
+{
+    idset s;
+    memset(&s, 0, sizeof s);
+    char id[32];
+    int repeated = 0;
+    for (int i = 0; i < 100000; i++) {
+        snprintf(id, sizeof id, "ACC-%07d", i);
+        repeated += add_id(&s, id, i + 1) != 0;
+    }
+    CHECK(repeated == 0);
+    CHECK(!s.unordered);
+    CHECK(add_id(&s, "ACC-0099999", 100001) == 100000); /* the last, again */
+    CHECK(!s.unordered);
+    CHECK(add_id(&s, "ACC-0000007", 100002) == 8);      /* out of order: a duplicate */
+    CHECK(s.unordered);
+    CHECK(add_id(&s, "ACC-0050000", 100003) == 50001);
+    CHECK(add_id(&s, "ACC-0000000", 100004) == 1);
+    CHECK(add_id(&s, "ZZZ", 100005) == 0);
+    CHECK(add_id(&s, "AAA", 100006) == 0);
+    CHECK(add_id(&s, "ZZZ", 100007) == 100005);
+    CHECK(add_id(&s, "", 100008) == 0);
+    CHECK(add_id(&s, "", 100009) == 100008);
+    /* Ids that differ only past 8 bytes, or by length. */
+    CHECK(add_id(&s, "same-prefix-1", 1) == 0);
+    CHECK(add_id(&s, "same-prefix-2", 2) == 0);
+    CHECK(add_id(&s, "same-prefix-1 ", 3) == 0);
+    int missing = 0;
+    for (int i = 0; i < 100000; i++) {
+        snprintf(id, sizeof id, "ACC-%07d", i);
+        missing += add_id(&s, id, 200000 + i) != i + 1;
+    }
+    CHECK(missing == 0);
+    idset_free(&s);
+    /* Out of order from the start. */
+    memset(&s, 0, sizeof s);
+    CHECK(add_id(&s, "b", 1) == 0);
+    CHECK(add_id(&s, "a", 2) == 0);
+    CHECK(add_id(&s, "b", 3) == 1);
+    CHECK(add_id(&s, "a", 4) == 2);
+    idset_free(&s);
+}
+
 int main(void)
 {
+    test_idset();
     test_numbers();
     test_dates();
     test_names();
