@@ -73,7 +73,8 @@ int unknown_option(const char *verb, char **argv);
  * EXIT_USAGE after reporting a bad value. */
 int data_opt(const char *verb, int c, const char *arg, data_opts *o);
 /* Compiles with --as-of, and with the --param settings when with_params;
- * first repeats the policy's [band-gap] and [threshold-order] warnings. */
+ * first repeats the policy's [band-gap], [threshold-order] and
+ * [unreachable-band] warnings. */
 program *compile_with(const policy *p, const data_opts *o, bool with_params, diag *d);
 /* The id field: --id, else the policy's `id`, else account_id. */
 const char *data_id_field(const data_opts *o, const policy *p);
