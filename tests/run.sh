@@ -48,6 +48,7 @@ else
 fi
 stage "a full disk" sh tests/full/run.sh "$rubric"
 stage "where output goes" sh tests/outputs/run.sh "$rubric" "$build/outputs"
+stage "where output goes (asan+ubsan)" sh tests/outputs/run.sh "$asan" "$build/outputs-asan"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
