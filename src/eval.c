@@ -383,6 +383,7 @@ static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
     out->has_score = false;
     int t = matching_test(s, f, value);
     out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
+    f->unbanded += t < 0;
 }
 
 static inline bool applicable(const step *s, frame *f)
@@ -476,6 +477,7 @@ static void eval_step(const step *s, frame *f)
 
 void eval_account(const program *prog, frame *f)
 {
+    f->unbanded = 0;
     f->gen++;
     if (f->gen == 0) { /* wrapped: forget every memo */
         memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);

@@ -11,6 +11,7 @@ typedef struct frame {
     rb_value *memo;
     uint32_t *memo_gen;
     uint32_t gen;
+    uint32_t unbanded;    /* values of this account no band line caught */
 } frame;
 
 void frame_init(frame *f, const program *prog);

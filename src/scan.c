@@ -172,6 +172,8 @@ static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos, char *m
 static void tally_unbanded(scan *s)
 {
     for (int k = 0; k < s->nprogs; k++) {
+        if (!s->frames[k].unbanded)
+            continue; /* the usual account: every value found its band */
         const rb_value *slots = s->frames[k].slots;
         for (int i = 0; i < s->nunbanded[k]; i++) {
             unbanded *u = &s->unbanded[k][i];
