@@ -50,6 +50,7 @@ stage "a full disk" sh tests/full/run.sh "$rubric"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
+stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
