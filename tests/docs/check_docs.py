@@ -217,7 +217,9 @@ class Session:
             "GIT_AUTHOR_DATE": "2026-11-01T12:00:00Z", "GIT_COMMITTER_DATE": "2026-11-01T12:00:00Z",
         }
         self.cwd = self.repo
-        self.run("git init -q && git add -A && git commit -q -m 'the repository'")
+        out, code = self.run("git init -q && git add -A && git commit -q -m 'the repository'")
+        if code != 0:  # the tutorial's `git diff` and versioning's REV:path need it
+            raise SystemExit("docs: cannot make the scratch copy a git repository:\n" + out)
 
     def run(self, command, cwd=None, block=None, keep_cwd=True):
         command = re.sub(r"(?<![\w.~/-])/tmp/", self.scratch + "/tmp/", command)
@@ -324,6 +326,13 @@ class Checker:
                         % (b.where(), b.kind))
         for b, p in written:
             self.policy(s, b, p)
+        commands = [l[2:] for b in blocks if b.kind == "console" for l in b.body if l.startswith("$ ")]
+        for b in blocks:
+            if b.kind == "rules" and "error" in b.flags:
+                shown = "file" in b.attrs and any(
+                    re.search(r"rubric check \S*%s\b" % re.escape(b.attrs["file"]), c) for c in commands)
+                self.ok(shown, "%s: a console block shows the errors of this policy (rubric check %s)"
+                        % (b.where(), b.attrs.get("file", "FILE")))
         if edits and UPDATE:
             lines = text.split("\n")
             for first, end, indent, new in sorted(edits, reverse=True):
