@@ -11,7 +11,9 @@ string (the words after the opening ```), and each kind is checked:
                   terminal (stdout and stderr, as a reader sees them),
                   compared byte for byte.  A line `...` stands for any
                   number of lines (an output cut short).  A command exits
-                  0 unless it ends in a comment `# exit N`.
+                  0 unless it ends in a comment `# exit N`.  In a
+                  pipeline (`rubric run ... | grep ...`), what goes to
+                  stderr is shown first, then the pipeline's output.
   ```sh           commands without their output: each line must exit 0 (or
                   N, with `# exit N`).
   ```rules        a policy: `rubric check` must accept it (exit 0), or exit 2
@@ -166,6 +168,15 @@ def reanchor(expected, actual):
     return out
 
 
+def is_pipeline(command):
+    lex = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lex.whitespace_split = True
+    try:
+        return "|" in list(lex)
+    except ValueError:
+        return "|" in command
+
+
 def on_terminal(argv, env, timeout=120):
     """Runs argv with stdout and stderr on a terminal, as a reader sees it."""
     master, slave = pty.openpty()
@@ -227,8 +238,19 @@ class Session:
         if block is not None:
             env["DOC_BLOCK"] = "\n".join(block.body) + "\n"
         where = os.path.join(self.scratch, "cwd")
+        errors = os.path.join(self.scratch, "stderr")
+        if is_pipeline(command):
+            # On a terminal, rubric's stderr and the output of the command it
+            # pipes into interleave by chance: stderr is shown first.
+            command = "{ %s\n} 2>\"$3\"" % command
+        elif os.path.exists(errors):
+            os.unlink(errors)
         script = 'cd "$1" || exit 97\n%s\nst=$?\npwd >"$2"\nexit $st\n' % command
-        out, code = on_terminal(["bash", "-c", script, "doc-example", cwd or self.cwd, where], env)
+        out, code = on_terminal(["bash", "-c", script, "doc-example", cwd or self.cwd, where, errors], env)
+        if os.path.exists(errors):
+            with open(errors, encoding="utf-8", errors="replace") as f:
+                out = f.read() + out
+            os.unlink(errors)
         if keep_cwd and os.path.exists(where):
             with open(where) as f:
                 self.cwd = f.read().strip() or self.cwd
