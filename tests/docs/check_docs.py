@@ -280,7 +280,7 @@ class Checker:
     def pinned(self, command):
         return not PINNED_VERBS.search(command) or "--as-of" in command
 
-    def command_result(self, where, command, expected, out, code, cut=False):
+    def command_result(self, where, command, expected, out, code):
         want = int(EXIT_RE.search(command).group(1)) if EXIT_RE.search(command) else 0
         actual = out.split("\n")
         if actual and actual[-1] == "":
