@@ -52,6 +52,7 @@ stage "where output goes (asan+ubsan)" sh tests/outputs/run.sh "$asan" "$build/o
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
+stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
