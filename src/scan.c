@@ -241,13 +241,14 @@ static void report_unbanded(const scan *s)
             char label[32] = "";
             if (s->nprogs > 1 && s->labels[k])
                 snprintf(label, sizeof label, "%s: ", s->labels[k]);
-            fprintf(stderr, "rubric: %s%s: %ld account%s in no band (", label, name, u->count, u->count == 1 ? "" : "s");
+            fprintf(stderr, "rubric: %s%s: %ld account%s in no band, a value none of its band lines catches (", label, name,
+                    u->count, u->count == 1 ? "" : "s");
             for (int j = 0; j < UNBANDED_SHOWN && j < u->count; j++) {
                 char shown[80];
                 shown_id(u->first[j], strlen(u->first[j]), shown, sizeof shown);
                 fprintf(stderr, "%s'%s'", j ? ", " : "", shown);
             }
-            fprintf(stderr, "%s); they print as an empty cell, like na\n", u->count > UNBANDED_SHOWN ? ", ..." : "");
+            fprintf(stderr, "%s)\n", u->count > UNBANDED_SHOWN ? ", ..." : "");
         }
 }
 
