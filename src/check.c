@@ -231,14 +231,22 @@ static rb_type check_call(checker *c, expr *e)
     }
     for (expr_list *a = e->u.call.args; a; a = a->next) {
         rb_type t = check_expr(c, a->e);
-        if (bi->takes_measure) {
+        switch (bi->takes) {
+        case BA_MEASURE:
             if (t != TY_BANDED && !unknown(t))
                 diag_error(c->d, a->e->loc, "%s() takes a measure or group, not a %s", bi->name, type_name(t));
-        } else if (!numeric(t)) {
-            diag_error(c->d, a->e->loc, "%s() takes numbers, not a %s", bi->name, type_name(t));
+            break;
+        case BA_TEXT:
+            if (t != TY_TEXT && !unknown(t))
+                diag_error(c->d, a->e->loc, "%s() takes text, not a %s", bi->name, type_name(t));
+            break;
+        case BA_NUMBER:
+            if (!numeric(t))
+                diag_error(c->d, a->e->loc, "%s() takes numbers, not a %s", bi->name, type_name(t));
+            break;
         }
     }
-    return TY_NUMBER;
+    return bi->takes == BA_TEXT ? TY_TEXT : TY_NUMBER;
 }
 
 static symbol *resolve(checker *c, const char *name, rb_loc loc)

@@ -148,8 +148,14 @@ static enode *finish(compiler *c, enode *n)
         all_const = all_const && is_const(n->args[i]);
     if (n->op == N_SLOT)
         all_const = false;
-    if (all_const)
-        return constant(c, eval_node(n, &c->scratch));
+    if (all_const) {
+        rb_value v = eval_node(n, &c->scratch);
+        /* Text lower() made lives in the scratch frame, freed after
+         * compiling: the constant keeps its own copy. */
+        if (v.kind == VK_TEXT)
+            v.u.text = arena_strndup(&c->prog->arena, v.u.text, v.len);
+        return constant(c, v);
+    }
 
     if (c->shared_n * 2 >= c->shared_cap) {
         unsigned cap = c->shared_cap ? c->shared_cap * 2 : 256;
@@ -288,7 +294,7 @@ static enode *compile_expr(compiler *c, const expr *e)
         n->args = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->args);
         int i = 0;
         for (expr_list *a = e->u.call.args; a; a = a->next)
-            n->args[i++] = builtin_table[n->fn].takes_measure ? compile_expr(c, a->e) : numeric(c, a->e);
+            n->args[i++] = builtin_table[n->fn].takes == BA_NUMBER ? numeric(c, a->e) : compile_expr(c, a->e);
         return finish(c, n);
     }
     case EX_IS:
