@@ -1058,7 +1058,7 @@ typedef struct scheme_use {
     int measures, groups;
     bool domain_unknown;  /* some group's score span is unknown */
     span domain;          /* the scores groups using it can have */
-    bool same_members;    /* some group has a member on this same scheme */
+    bool same_members;    /* some mean group has a member on this same scheme */
     bool *given;          /* per band: some measure line can give it */
 } scheme_use;
 
@@ -1503,7 +1503,9 @@ int lint_policy(const policy *p, diag *d)
                     span_join(&use[si].domain, &sp);
                 else
                     use[si].domain_unknown = true;
-                for (const name_ref *m = x->members; m; m = m->next)
+                /* Only a mean of members that are all yellow scores what
+                 * yellow scores; a sum of them scores more. */
+                for (const name_ref *m = x->members; m && x->agg == AGG_MEAN; m = m->next)
                     if (m->sym && m->sym->scheme == s->scheme)
                         use[si].same_members = true;
             }
