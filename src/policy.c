@@ -73,7 +73,7 @@ int scheme_band_index(const scheme *s, const char *band)
 
 /* Optimal string alignment distance: a transposition ("licnese") costs one
  * edit, as a person would count it. */
-static int edit_distance(const char *a, const char *b)
+int edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
