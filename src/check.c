@@ -636,6 +636,18 @@ bool check_policy(policy *p, diag *d)
     as_of->used = true;
     p->params[p->nparams++] = as_of;
 
+    /* An empty file, one of comments only, or a policy line alone would
+     * pass every check and score nothing: most likely the wrong file.
+     * Imports count by what they bring: a file of imports (and tests) is a
+     * policy, and a file of schemes is one to import. */
+    bool declares = false;
+    for (const decl *x = p->decls; x && !declares; x = x->next)
+        declares = x->kind != D_POLICY && x->kind != D_IMPORT && x->kind != D_TEST && x->kind != D_ID;
+    if (!declares) {
+        rb_loc top = {p->sources, 0, 0};
+        diag_error(d, top, "the policy declares nothing: no input, definition, measure, group or scheme");
+    }
+
     rb_loc id_loc = {0};
     for (decl *x = p->decls; x; x = x->next) {
         switch (x->kind) {

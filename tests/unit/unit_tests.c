@@ -301,12 +301,20 @@ static void test_diagnostics(void)
     CHECK(!load("let x = 2026-02-30\n", msgs, sizeof msgs));
     CHECK(has(msgs, "unexpected invalid date"));
     memset(msgs, 0, sizeof msgs);
-    /* Empty and comment-only policies are valid and have no outputs. */
-    policy *p = load("", msgs, sizeof msgs);
+    /* An empty policy, one of comments or a policy line only, declares
+     * nothing: an error, not a policy that scores nothing. */
+    CHECK(!load("", msgs, sizeof msgs));
+    CHECK(has(msgs, "t.rules:1:1: error: the policy declares nothing"));
+    memset(msgs, 0, sizeof msgs);
+    CHECK(!load("# only a comment", msgs, sizeof msgs));
+    CHECK(has(msgs, "the policy declares nothing"));
+    memset(msgs, 0, sizeof msgs);
+    CHECK(!load("policy \"x\" version \"1\"\n# to do\n", msgs, sizeof msgs));
+    CHECK(has(msgs, "the policy declares nothing"));
+    memset(msgs, 0, sizeof msgs);
+    /* A file of schemes alone is one to import: it declares something. */
+    policy *p = load("scheme rag\n  red scores 0\n  green scores 100\n", msgs, sizeof msgs);
     CHECK(p && p->noutputs == 0);
-    policy_free(p);
-    p = load("# only a comment", msgs, sizeof msgs);
-    CHECK(p != NULL);
     policy_free(p);
     /* CRLF and a BOM read like LF. */
     p = load("\xEF\xBB\xBFinput a: number\r\nmetric b = a * 2\r\n", msgs, sizeof msgs);
