@@ -338,8 +338,18 @@ static rb_type check_expr_at(checker *c, expr *e)
     case EX_UNARY:
         if (e->op == OP_NOT)
             t = expect(c, e->u.bin.l, TY_BOOL, "the operand of 'not'") == TY_ERROR ? TY_ERROR : TY_BOOL;
-        else
-            t = expect(c, e->u.bin.l, TY_NUMBER, "the operand of '-'") == TY_ERROR ? TY_ERROR : TY_NUMBER;
+        else {
+            rb_type o = check_expr(c, e->u.bin.l);
+            t = TY_NUMBER;
+            if (o == TY_DURATION) {
+                diag_error(c->d, e->loc, "a duration cannot be negative: write the length ('1 month') and subtract it "
+                                         "where it is used (as_of - 1 month)");
+                t = TY_ERROR;
+            } else if (!numeric(o)) {
+                diag_error(c->d, e->u.bin.l->loc, "the operand of '-' must be a number, not a %s", type_name(o));
+                t = TY_ERROR;
+            }
+        }
         break;
     case EX_BINARY: t = check_binary(c, e); break;
     case EX_IF: {

@@ -419,7 +419,13 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
         if (set[i].given)
             v = *set[i].given;
         else if (!value_from_text(s->type, set[i].value, strlen(set[i].value), &v)) {
-            diag_plain_error(c->d, "%s%s: '%s' is not a %s", s->decl ? "--param " : "--as-of", s->decl ? s->name : "", set[i].value, type_name(s->type));
+            const char *t = set[i].value + strspn(set[i].value, " \t");
+            if (s->type == TY_DURATION && t[0] == '-')
+                /* A length of time has no sign; the policy says which way. */
+                diag_plain_error(c->d, "--param %s: '%s' is negative; a duration is a length of time such as '1 month' "
+                                 "or '90 days', and the policy adds or subtracts it", s->name, set[i].value);
+            else
+                diag_plain_error(c->d, "%s%s: '%s' is not a %s", s->decl ? "--param " : "--as-of", s->decl ? s->name : "", set[i].value, type_name(s->type));
             ok = false;
             continue;
         }
