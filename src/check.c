@@ -147,6 +147,54 @@ static void check_choice(checker *c, expr *a, expr *b)
     free(names);
 }
 
+static bool end_space(char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); }
+
+/* Text compared with what lower(), upper() or trim() give must be text
+ * they can give: lower(x) = "Self-Managed" is never true, however the data
+ * is written.  The outermost of lower and upper decides the case; a trim
+ * anywhere in the chain takes the spaces off the ends. */
+static void check_text_shape(checker *c, expr *a, expr *b)
+{
+    if (a->kind != EX_CALL || b->kind != EX_TEXT)
+        return;
+    int fcase = -1;
+    bool trimmed = false;
+    for (const expr *x = a; x->kind == EX_CALL && x->u.call.nargs == 1; x = x->u.call.args->e) {
+        int fn = builtin_find(x->u.call.fn);
+        if (fn == BI_TRIM)
+            trimmed = true;
+        else if (fn != BI_LOWER && fn != BI_UPPER)
+            break;
+        else if (fcase < 0)
+            fcase = fn;
+    }
+    const char *t = b->u.text.s;
+    size_t from = 0, to = b->u.text.len;
+    while (trimmed && from < to && end_space(t[from]))
+        from++;
+    while (trimmed && to > from && end_space(t[to - 1]))
+        to--;
+    bool spaced = from > 0 || to < b->u.text.len, wrong_case = false;
+    char *fixed = xmalloc(to - from + 1);
+    for (size_t i = from; i < to; i++) {
+        char ch = t[i];
+        if (fcase == BI_LOWER && ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        else if (fcase == BI_UPPER && ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 'a' + 'A');
+        wrong_case |= ch != t[i];
+        fixed[i - from] = ch;
+    }
+    fixed[to - from] = '\0';
+    if (wrong_case)
+        diag_error(c->d, b->loc, "%s() never gives \"%s\", which has %s letters: the two are never equal (did you mean \"%s\"?)",
+                   builtin_table[fcase].name, t, fcase == BI_LOWER ? "capital" : "small", fixed);
+    else if (spaced)
+        diag_error(c->d, b->loc, "trim() never gives \"%s\", which has spaces at an end: the two are never equal (did you mean \"%s\"?)",
+                   t, fixed);
+    free(fixed);
+}
+
 static rb_type expect(checker *c, expr *e, rb_type want, const char *role)
 {
     rb_type t = check_expr(c, e);
@@ -184,6 +232,10 @@ static rb_type check_binary(checker *c, expr *e)
     case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
         check_choice(c, e->u.bin.l, e->u.bin.r);
         check_choice(c, e->u.bin.r, e->u.bin.l);
+        if (op == OP_EQ || op == OP_NE) {
+            check_text_shape(c, e->u.bin.l, e->u.bin.r);
+            check_text_shape(c, e->u.bin.r, e->u.bin.l);
+        }
         if ((numeric(l) && numeric(r)) || l == TY_NA || r == TY_NA || l == r) {
             if ((l == TY_BOOL || l == TY_DURATION) && op != OP_EQ && op != OP_NE)
                 break;
