@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "builtins.h"
 #include "compile.h"
 #include "date.h"
 #include "eval.h"
@@ -734,6 +735,47 @@ static void test_histogram(void)
     histogram_free(&h);
 }
 
+static bool text_is(rb_value v, const char *want)
+{
+    return v.kind == VK_TEXT && v.len == strlen(want) && memcmp(v.u.text, want, v.len) == 0;
+}
+
+static void test_text_functions(void)
+{
+    frame f;
+    memset(&f, 0, sizeof f); /* no program: eval_builtin needs no slots */
+    rb_value a = value_text("\xC2\xA0 Self-Managed\t\r\n", 18);
+    CHECK(text_is(eval_builtin(BI_TRIM, &a, 1, &f), "Self-Managed"));
+    CHECK(text_is(eval_builtin(BI_LOWER, &a, 1, &f), "\xC2\xA0 self-managed\t\r\n"));
+    CHECK(text_is(eval_builtin(BI_UPPER, &a, 1, &f), "\xC2\xA0 SELF-MANAGED\t\r\n"));
+    a = value_text("   \t", 4);
+    CHECK(text_is(eval_builtin(BI_TRIM, &a, 1, &f), ""));
+    /* A lone lead byte of a no-break space is not a space. */
+    a = value_text("x\xC2", 2);
+    CHECK(text_is(eval_builtin(BI_TRIM, &a, 1, &f), "x\xC2"));
+    a = value_text("\xC3\x89t\xC3\xA9", 5); /* ÉtÉ: only t changes */
+    CHECK(text_is(eval_builtin(BI_UPPER, &a, 1, &f), "\xC3\x89T\xC3\xA9"));
+    /* Text already in the right case is given back, not copied. */
+    a = value_text("self-managed", 12);
+    CHECK(eval_builtin(BI_LOWER, &a, 1, &f).u.text == a.u.text);
+    rb_value na = value_na();
+    CHECK(eval_builtin(BI_LOWER, &na, 1, &f).kind == VK_NA);
+    CHECK(eval_builtin(BI_TRIM, &na, 1, &f).kind == VK_NA);
+    /* Text made earlier stays put while more is made: blocks never move. */
+    char big[6000];
+    memset(big, 'A', sizeof big);
+    a = value_text(big, sizeof big);
+    rb_value first = eval_builtin(BI_LOWER, &a, 1, &f);
+    rb_value second = eval_builtin(BI_LOWER, &a, 1, &f);
+    CHECK(first.kind == VK_TEXT && first.len == sizeof big && first.u.text[0] == 'a' && first.u.text[5999] == 'a');
+    CHECK(second.kind == VK_TEXT && second.u.text != first.u.text && memcmp(first.u.text, second.u.text, sizeof big) == 0);
+    /* The number functions fold as they evaluate. */
+    rb_value nums[2] = {value_num(num_from_frac(26, 100)), value_num(num_from_frac(25, 100))};
+    rb_value m = eval_builtin(BI_MIN, nums, 2, &f);
+    CHECK(m.kind == VK_NUM && num_cmp(m.u.num, num_from_frac(1, 4)) == 0);
+    frame_free(&f);
+}
+
 int main(void)
 {
     test_numbers();
@@ -745,6 +787,7 @@ int main(void)
     test_compiler();
     test_git_paths();
     test_histogram();
+    test_text_functions();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
