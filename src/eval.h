@@ -14,9 +14,10 @@ typedef struct text_block text_block;
  * account is valid until eval_account() starts the next, which empties the
  * blocks.  A block is never moved or grown in place, since earlier values
  * of the account point into it; when one is full a bigger one is added, and
- * emptying keeps only the newest (the biggest).  So the text held is at
- * most what one account made, and after the first accounts no more is
- * allocated.  The frame owns the blocks; frame_free() frees them. */
+ * emptying keeps only the newest (the biggest).  So the memory held is a
+ * few times the most text one account made, whatever the number of
+ * accounts, and once a block fits an account no more is allocated.  The
+ * frame owns the blocks; frame_free() frees them. */
 typedef struct frame {
     rb_value *slots;
     rb_value *memo;
