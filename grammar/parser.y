@@ -437,6 +437,8 @@ static unsigned first_word(const parse_ctx *ctx, unsigned at, char *word, size_t
     unsigned start = at;
     while (start > 0 && text[start - 1] != '\n')
         start--;
+    if (start == 0 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        start = 3; /* a byte order mark */
     while (text[start] == ' ' || text[start] == '\t')
         start++;
     unsigned end = start;
