@@ -171,6 +171,38 @@ typedef struct {
     size_t n;
 } span;
 
+/* The policy's lower(trim(deployment)) = "self-managed": ASCII white space and the no-break
+ * space off both ends, A-Z compared as a-z. */
+static int is_self_managed(const char *p, size_t n)
+{
+    static const char want[] = "self-managed";
+    size_t b = 0, e = n;
+    for (;;) {
+        if (b < e && (p[b] == ' ' || (p[b] >= '\t' && p[b] <= '\r')))
+            b++;
+        else if (b + 1 < e && (unsigned char)p[b] == 0xC2 && (unsigned char)p[b + 1] == 0xA0)
+            b += 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (e > b && (p[e - 1] == ' ' || (p[e - 1] >= '\t' && p[e - 1] <= '\r')))
+            e--;
+        else if (e >= b + 2 && (unsigned char)p[e - 1] == 0xA0 && (unsigned char)p[e - 2] == 0xC2)
+            e -= 2;
+        else
+            break;
+    }
+    if (e - b != sizeof want - 1)
+        return 0;
+    for (size_t i = 0; i < e - b; i++) {
+        char c = p[b + i];
+        if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != want[i])
+            return 0;
+    }
+    return 1;
+}
+
 static void score(const span *f, long edge)
 {
     long long n[NFIELD];
@@ -185,7 +217,7 @@ static void score(const span *f, long edge)
     }
     /* A missing licence start is not onboarding: na conditions are never true. */
     int onboarding = start > edge;
-    int self_managed = f[F_DEPLOY].n == 12 && !memcmp(f[F_DEPLOY].p, "self-managed", 12);
+    int self_managed = is_self_managed(f[F_DEPLOY].p, f[F_DEPLOY].n);
 
     enum band engagement = self_managed ? ratio_band(n[F_ACTIVE], n[F_BILLABLE], 50, 80, 0) : NA;
 

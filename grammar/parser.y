@@ -24,7 +24,11 @@ int rb_yylex(YYSTYPE *yylval, YYLTYPE *yylloc, void *scanner);
 }
 
 %code {
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
+
+#include "policy.h"
 
 #define yylex rb_yylex
 #define A (ctx->arena)
@@ -405,10 +409,80 @@ names
 
 %%
 
+/* The words a statement starts with (and a test's own lines). */
+static const char *const statement_words[] = {
+    "measure", "group", "scheme", "test", "let", "metric", "param", "input",
+    "policy", "import", "id", "given", "expect"};
+/* The first N_OWNERS own the lines below them; the first N_HEADS head a
+ * declaration. */
+enum { N_STATEMENT_WORDS = sizeof statement_words / sizeof statement_words[0], N_OWNERS = 4, N_HEADS = 8 };
+
+/* The statement word a misspelt one was meant to be: one edit away
+ * (`mesure`, `imput`, `groop`, `schme`, a swap in `ipmort`), or the same in
+ * other capitals (`Measure`).  Closer is not enough for a band line's
+ * first word to be taken for a keyword: `green` is two edits from `given`. */
+static const char *meant_statement(const char *word)
+{
+    for (int i = 0; i < N_STATEMENT_WORDS; i++)
+        if (strcasecmp(word, statement_words[i]) == 0 || edit_distance(word, statement_words[i]) <= 1)
+            return statement_words[i];
+    return NULL;
+}
+
+/* The first word of the line holding offset at, into word; the offset just
+ * after it and its spaces, or 0 when the line starts with no word. */
+static unsigned first_word(const parse_ctx *ctx, unsigned at, char *word, size_t cap, rb_loc *where)
+{
+    const char *text = ctx->src->text;
+    unsigned start = at;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    if (start == 0 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        start = 3; /* a byte order mark */
+    while (text[start] == ' ' || text[start] == '\t')
+        start++;
+    unsigned end = start;
+    while (end < ctx->src->len && (isalnum((unsigned char)text[end]) || text[end] == '_'))
+        end++;
+    if (end == start || end - start >= cap || isdigit((unsigned char)text[start]))
+        return 0;
+    memcpy(word, text + start, end - start);
+    word[end - start] = '\0';
+    where->src = ctx->src;
+    where->begin = start;
+    where->end = end;
+    while (text[end] == ' ' || text[end] == '\t')
+        end++;
+    return end;
+}
+
+/* `mesure scm = ...` reads as a name and then another name or a text, which
+ * no line of the language starts with: say which statement was meant
+ * instead of listing what could have followed the first name. */
+static bool unknown_statement(parse_ctx *ctx, rb_loc loc)
+{
+    char word[32];
+    rb_loc at;
+    if (ctx->define_name || ctx->paren_depth > 0 || !loc.src || loc.src != ctx->src)
+        return false;
+    if (first_word(ctx, loc.begin, word, sizeof word, &at) != loc.begin || loc.begin >= ctx->src->len)
+        return false;
+    char next = ctx->src->text[loc.begin];
+    if (!isalpha((unsigned char)next) && next != '_' && next != '"')
+        return false;
+    const char *meant = meant_statement(word);
+    if (!meant || strcmp(meant, word) == 0)
+        return false;
+    diag_error(ctx->diag, at, "unknown statement '%s' (did you mean '%s'?)", word, meant);
+    return true;
+}
+
 static void yyerror(YYLTYPE *loc, void *scanner, parse_ctx *ctx, const char *msg)
 {
     (void)scanner;
     ctx->syntax_errors++;
+    if (unknown_statement(ctx, *loc))
+        return;
     /* bison says "syntax error, unexpected X, expecting Y"; the word
      * "error:" is already in front of every message. */
     if (strncmp(msg, "syntax error, ", 14) == 0)
@@ -464,24 +538,22 @@ static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, de
  * attached to the declaration before. */
 static void after_error(parse_ctx *ctx, rb_loc loc)
 {
-    const char *text = ctx->src->text;
-    unsigned start = loc.begin;
-    while (start > 0 && text[start - 1] != '\n')
-        start--;
-    while (text[start] == ' ' || text[start] == '\t')
-        start++;
-    static const char *const heads[] = {"measure", "group", "scheme", "test", "let", "metric", "param", "input"};
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
-        size_t n = strlen(heads[i]);
-        if (strncmp(text + start, heads[i], n) == 0 && (text[start + n] == ' ' || text[start + n] == '\t')) {
-            /* Lines below a broken measure are its own; below any other
-             * broken statement they have no owner. */
-            if (i < 4)
-                ctx->owner_broken = true;
-            else
-                ctx->owner_none = true;
-            return;
-        }
+    char word[32];
+    rb_loc at;
+    if (!first_word(ctx, loc.begin, word, sizeof word, &at))
+        return;
+    /* A misspelt `mesure` still heads the lines below it. */
+    const char *head = meant_statement(word);
+    for (int i = 0; head && i < N_HEADS; i++) {
+        if (strcmp(head, statement_words[i]) != 0)
+            continue;
+        /* Lines below a broken measure are its own; below any other
+         * broken statement they have no owner. */
+        if (i < N_OWNERS)
+            ctx->owner_broken = true;
+        else
+            ctx->owner_none = true;
+        return;
     }
 }
 

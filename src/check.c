@@ -147,6 +147,54 @@ static void check_choice(checker *c, expr *a, expr *b)
     free(names);
 }
 
+static bool end_space(char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); }
+
+/* Text compared with what lower(), upper() or trim() give must be text
+ * they can give: lower(x) = "Self-Managed" is never true, however the data
+ * is written.  The outermost of lower and upper decides the case; a trim
+ * anywhere in the chain takes the spaces off the ends. */
+static void check_text_shape(checker *c, expr *a, expr *b)
+{
+    if (a->kind != EX_CALL || b->kind != EX_TEXT)
+        return;
+    int fcase = -1;
+    bool trimmed = false;
+    for (const expr *x = a; x->kind == EX_CALL && x->u.call.nargs == 1; x = x->u.call.args->e) {
+        int fn = builtin_find(x->u.call.fn);
+        if (fn == BI_TRIM)
+            trimmed = true;
+        else if (fn != BI_LOWER && fn != BI_UPPER)
+            break;
+        else if (fcase < 0)
+            fcase = fn;
+    }
+    const char *t = b->u.text.s;
+    size_t from = 0, to = b->u.text.len;
+    while (trimmed && from < to && end_space(t[from]))
+        from++;
+    while (trimmed && to > from && end_space(t[to - 1]))
+        to--;
+    bool spaced = from > 0 || to < b->u.text.len, wrong_case = false;
+    char *fixed = xmalloc(to - from + 1);
+    for (size_t i = from; i < to; i++) {
+        char ch = t[i];
+        if (fcase == BI_LOWER && ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        else if (fcase == BI_UPPER && ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 'a' + 'A');
+        wrong_case |= ch != t[i];
+        fixed[i - from] = ch;
+    }
+    fixed[to - from] = '\0';
+    if (wrong_case)
+        diag_error(c->d, b->loc, "%s() never gives \"%s\", which has %s letters: the two are never equal (did you mean \"%s\"?)",
+                   builtin_table[fcase].name, t, fcase == BI_LOWER ? "capital" : "small", fixed);
+    else if (spaced)
+        diag_error(c->d, b->loc, "trim() never gives \"%s\", which has spaces at an end: the two are never equal (did you mean \"%s\"?)",
+                   t, fixed);
+    free(fixed);
+}
+
 static rb_type expect(checker *c, expr *e, rb_type want, const char *role)
 {
     rb_type t = check_expr(c, e);
@@ -184,6 +232,10 @@ static rb_type check_binary(checker *c, expr *e)
     case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
         check_choice(c, e->u.bin.l, e->u.bin.r);
         check_choice(c, e->u.bin.r, e->u.bin.l);
+        if (op == OP_EQ || op == OP_NE) {
+            check_text_shape(c, e->u.bin.l, e->u.bin.r);
+            check_text_shape(c, e->u.bin.r, e->u.bin.l);
+        }
         if ((numeric(l) && numeric(r)) || l == TY_NA || r == TY_NA || l == r) {
             if ((l == TY_BOOL || l == TY_DURATION) && op != OP_EQ && op != OP_NE)
                 break;
@@ -231,14 +283,22 @@ static rb_type check_call(checker *c, expr *e)
     }
     for (expr_list *a = e->u.call.args; a; a = a->next) {
         rb_type t = check_expr(c, a->e);
-        if (bi->takes_measure) {
+        switch (bi->takes) {
+        case BA_MEASURE:
             if (t != TY_BANDED && !unknown(t))
                 diag_error(c->d, a->e->loc, "%s() takes a measure or group, not a %s", bi->name, type_name(t));
-        } else if (!numeric(t)) {
-            diag_error(c->d, a->e->loc, "%s() takes numbers, not a %s", bi->name, type_name(t));
+            break;
+        case BA_TEXT:
+            if (t != TY_TEXT && !unknown(t))
+                diag_error(c->d, a->e->loc, "%s() takes text, not a %s", bi->name, type_name(t));
+            break;
+        case BA_NUMBER:
+            if (!numeric(t))
+                diag_error(c->d, a->e->loc, "%s() takes numbers, not a %s", bi->name, type_name(t));
+            break;
         }
     }
-    return TY_NUMBER;
+    return bi->takes == BA_TEXT ? TY_TEXT : TY_NUMBER;
 }
 
 static symbol *resolve(checker *c, const char *name, rb_loc loc)
@@ -330,8 +390,18 @@ static rb_type check_expr_at(checker *c, expr *e)
     case EX_UNARY:
         if (e->op == OP_NOT)
             t = expect(c, e->u.bin.l, TY_BOOL, "the operand of 'not'") == TY_ERROR ? TY_ERROR : TY_BOOL;
-        else
-            t = expect(c, e->u.bin.l, TY_NUMBER, "the operand of '-'") == TY_ERROR ? TY_ERROR : TY_NUMBER;
+        else {
+            rb_type o = check_expr(c, e->u.bin.l);
+            t = TY_NUMBER;
+            if (o == TY_DURATION) {
+                diag_error(c->d, e->loc, "a duration cannot be negative: write the length ('1 month') and subtract it "
+                                         "where it is used (as_of - 1 month)");
+                t = TY_ERROR;
+            } else if (!numeric(o)) {
+                diag_error(c->d, e->u.bin.l->loc, "the operand of '-' must be a number, not a %s", type_name(o));
+                t = TY_ERROR;
+            }
+        }
         break;
     case EX_BINARY: t = check_binary(c, e); break;
     case EX_IF: {
@@ -627,6 +697,18 @@ bool check_policy(policy *p, diag *d)
     as_of->kind = SYM_PARAM;
     as_of->used = true;
     p->params[p->nparams++] = as_of;
+
+    /* An empty file, one of comments only, or a policy line alone would
+     * pass every check and score nothing: most likely the wrong file.
+     * Imports count by what they bring: a file of imports (and tests) is a
+     * policy, and a file of schemes is one to import. */
+    bool declares = false;
+    for (const decl *x = p->decls; x && !declares; x = x->next)
+        declares = x->kind != D_POLICY && x->kind != D_IMPORT && x->kind != D_TEST && x->kind != D_ID;
+    if (!declares) {
+        rb_loc top = {p->sources, 0, 0};
+        diag_error(d, top, "the policy declares nothing: no input, definition, measure, group or scheme");
+    }
 
     rb_loc id_loc = {0};
     for (decl *x = p->decls; x; x = x->next) {

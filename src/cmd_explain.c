@@ -4,7 +4,8 @@
  * Scores the one account like `run` does, then walks the evaluation steps
  * in order and shows each: its value and the names that fed it, the band
  * line that decided the band and the ones that did not, which members of a
- * roll-up were na and left out, and how the others' weights renormalised.
+ * roll-up were na and left out, and how the others' weights renormalised
+ * (a mean) or not (a sum).
  * Every line points at the policy's file:line. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -23,8 +24,8 @@ static const char explain_help[] =
     "\n"
     "Shows how one account was scored: every input, every definition and\n"
     "measure with its value, the band line that decided it, and for each\n"
-    "roll-up which members counted, which were na and left out, and how the\n"
-    "remaining weights were renormalised.\n"
+    "roll-up which members counted and which were na and left out (a mean\n"
+    "renormalises the remaining weights; a sum adds nothing for them).\n"
     "\n"
     "Options:\n"
     "  -a, --account ID         the account to explain (required)\n"
@@ -223,9 +224,11 @@ static void explain_group(explainer *ex, const step *s, cJSON *js)
         total_w = num_add(total_w, wn);
     }
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "members") : NULL;
+    /* The rule eval_step() follows: a mean renormalises over the members
+     * that count; a sum adds what they give and nothing for the rest. */
     if (!ex->json)
-        printf("    %s of its members; na members are left out and the others' weights renormalised:\n",
-               s->agg == AGG_MEAN ? "weighted mean" : "weighted sum");
+        printf("    %s\n", s->agg == AGG_MEAN ? "weighted mean of its members; na members are left out and the others' weights renormalised:"
+                                              : "weighted sum of its members; na members are left out and add nothing (a sum is not renormalised):");
     j = 0;
     for (const name_ref *m = d->members; m; m = m->next, j++) {
         const rb_value *mv = &ex->f->slots[s->member_slots[j]];

@@ -148,8 +148,14 @@ static enode *finish(compiler *c, enode *n)
         all_const = all_const && is_const(n->args[i]);
     if (n->op == N_SLOT)
         all_const = false;
-    if (all_const)
-        return constant(c, eval_node(n, &c->scratch));
+    if (all_const) {
+        rb_value v = eval_node(n, &c->scratch);
+        /* Text lower() made lives in the scratch frame, freed after
+         * compiling: the constant keeps its own copy. */
+        if (v.kind == VK_TEXT)
+            v.u.text = arena_strndup(&c->prog->arena, v.u.text, v.len);
+        return constant(c, v);
+    }
 
     if (c->shared_n * 2 >= c->shared_cap) {
         unsigned cap = c->shared_cap ? c->shared_cap * 2 : 256;
@@ -288,7 +294,7 @@ static enode *compile_expr(compiler *c, const expr *e)
         n->args = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->args);
         int i = 0;
         for (expr_list *a = e->u.call.args; a; a = a->next)
-            n->args[i++] = builtin_table[n->fn].takes_measure ? compile_expr(c, a->e) : numeric(c, a->e);
+            n->args[i++] = builtin_table[n->fn].takes == BA_NUMBER ? numeric(c, a->e) : compile_expr(c, a->e);
         return finish(c, n);
     }
     case EX_IS:
@@ -413,7 +419,13 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
         if (set[i].given)
             v = *set[i].given;
         else if (!value_from_text(s->type, set[i].value, strlen(set[i].value), &v)) {
-            diag_plain_error(c->d, "%s%s: '%s' is not a %s", s->decl ? "--param " : "--as-of", s->decl ? s->name : "", set[i].value, type_name(s->type));
+            const char *t = set[i].value + strspn(set[i].value, " \t");
+            if (s->type == TY_DURATION && t[0] == '-')
+                /* A length of time has no sign; the policy says which way. */
+                diag_plain_error(c->d, "--param %s: '%s' is negative; a duration is a length of time such as '1 month' "
+                                 "or '90 days', and the policy adds or subtracts it", s->name, set[i].value);
+            else
+                diag_plain_error(c->d, "%s%s: '%s' is not a %s", s->decl ? "--param " : "--as-of", s->decl ? s->name : "", set[i].value, type_name(s->type));
             ok = false;
             continue;
         }

@@ -2,7 +2,8 @@
  *
  * na propagates: arithmetic and comparisons with na give na, a ratio over
  * zero is na, and `and`/`or` follow three-valued logic (false and na is
- * false).  Nothing here allocates. */
+ * false).  Nothing here allocates, but for the text lower() and upper()
+ * make, kept in the frame (see eval.h). */
 #include "eval.h"
 
 #include <math.h>
@@ -17,13 +18,114 @@ void frame_init(frame *f, const program *prog)
     f->memo = xcalloc((size_t)prog->nmemo + 1, sizeof *f->memo);
     f->memo_gen = xcalloc((size_t)prog->nmemo + 1, sizeof *f->memo_gen);
     f->gen = 1;
+    f->text = NULL;
 }
+
+struct text_block {
+    text_block *next;
+    size_t used, size;
+    char data[];
+};
+
+enum { TEXT_BLOCK = 4096 };
 
 void frame_free(frame *f)
 {
     free(f->slots);
     free(f->memo);
     free(f->memo_gen);
+    for (text_block *b = f->text, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    f->text = NULL;
+}
+
+/* Room for len bytes of text made for this account (see frame in eval.h). */
+static char *text_space(frame *f, size_t len)
+{
+    text_block *b = f->text;
+    if (!b || b->size - b->used < len) {
+        size_t size = b ? b->size * 2 : TEXT_BLOCK;
+        if (size < len)
+            size = len;
+        text_block *nb = xmalloc(sizeof *nb + size);
+        nb->next = b;
+        nb->used = 0;
+        nb->size = size;
+        f->text = b = nb;
+    }
+    char *p = b->data + b->used;
+    b->used += len;
+    return p;
+}
+
+/* A new account: no value points into the blocks any more. */
+static void text_reset(frame *f)
+{
+    text_block *keep = f->text;
+    for (text_block *b = keep->next, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    keep->next = NULL;
+    keep->used = 0;
+}
+
+/* Spaces as exports pad cells with: ASCII white space and the no-break
+ * space (U+00A0, which spreadsheets write).  Its length, 0 when none. */
+static uint32_t space_at(const char *s, uint32_t len, uint32_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+static uint32_t space_before(const char *s, uint32_t end)
+{
+    unsigned char c = (unsigned char)s[end - 1];
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    if (c == 0xA0 && end >= 2 && (unsigned char)s[end - 2] == 0xC2)
+        return 2;
+    return 0;
+}
+
+/* trim(), lower(), upper() on a text value.  trim() gives a part of its
+ * argument and needs no memory; lower() and upper() give the argument
+ * itself when no letter changes (the usual case) and copy it otherwise.
+ * Only the letters A-Z and a-z change: other characters, é among them, are
+ * kept as they are, so a UTF-8 text stays valid UTF-8. */
+static const rb_value *text_builtin(builtin_id fn, const rb_value *a, frame *f, rb_value *tmp)
+{
+    const char *s = a->u.text;
+    uint32_t len = a->len;
+    if (fn == BI_TRIM) {
+        uint32_t b = 0, e = len, k;
+        while (b < e && (k = space_at(s, e, b)) > 0)
+            b += k;
+        while (e > b && (k = space_before(s + b, e - b)) > 0)
+            e -= k;
+        *tmp = value_text(s + b, e - b);
+        return tmp;
+    }
+    char from = fn == BI_LOWER ? 'A' : 'a', shift = fn == BI_LOWER ? 'a' - 'A' : 'A' - 'a';
+    uint32_t i = 0;
+    while (i < len && (unsigned char)(s[i] - from) >= 26)
+        i++;
+    if (i == len) {
+        *tmp = *a;
+        return tmp;
+    }
+    char *out = text_space(f, len);
+    memcpy(out, s, i);
+    for (; i < len; i++)
+        out[i] = (char)((unsigned char)(s[i] - from) < 26 ? s[i] + shift : s[i]);
+    *tmp = value_text(out, len);
+    return tmp;
 }
 
 /* -1, 0, 1, or 2 when the two cannot be ordered. */
@@ -156,6 +258,11 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
     case BI_VALUE:
         a = ev(n->args[0], f, &ta);
         return a->kind == VK_NA ? set_na(tmp) : set_num(tmp, a->u.num);
+    case BI_LOWER:
+    case BI_UPPER:
+    case BI_TRIM:
+        a = ev(n->args[0], f, &ta);
+        return a->kind == VK_TEXT ? text_builtin((builtin_id)n->fn, a, f, tmp) : set_na(tmp);
     default:
         break;
     }
@@ -319,6 +426,29 @@ rb_value eval_node(const enode *n, frame *f)
     return *ev(n, f, &tmp);
 }
 
+rb_value eval_builtin(int fn, const rb_value *args, int nargs, frame *f)
+{
+    enum { MOST = 64 }; /* the most arguments builtins.h allows */
+    if (fn < 0 || fn >= BI_COUNT || nargs < 1 || nargs > MOST)
+        return value_na();
+    enode k[MOST], *ptr[MOST], call;
+    memset(&call, 0, sizeof call);
+    for (int i = 0; i < nargs; i++) {
+        memset(&k[i], 0, sizeof k[i]);
+        k[i].op = N_CONST;
+        k[i].memo = -1;
+        k[i].k = args[i];
+        ptr[i] = &k[i];
+    }
+    call.op = N_CALL;
+    call.fn = (uint8_t)fn;
+    call.memo = -1;
+    call.args = ptr;
+    call.nargs = nargs;
+    rb_value tmp = value_na();
+    return *call_builtin(&call, f, &tmp);
+}
+
 /* A condition that is na is not true. */
 static inline bool is_true(const enode *n, frame *f)
 {
@@ -479,6 +609,8 @@ void eval_account(const program *prog, frame *f)
 {
     f->unbanded = 0;
     f->gen++;
+    if (f->text)
+        text_reset(f);
     if (f->gen == 0) { /* wrapped: forget every memo */
         memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
         f->gen = 1;

@@ -4,14 +4,27 @@
 
 #include "compile.h"
 
+typedef struct text_block text_block;
+
 /* Per-account working memory, reused from one account to the next so that
- * scoring allocates nothing. */
+ * scoring allocates nothing.
+ *
+ * Text a function makes (lower(), upper()) lives in the frame's text
+ * blocks, as input text lives in the reader's buffer: a value made for one
+ * account is valid until eval_account() starts the next, which empties the
+ * blocks.  A block is never moved or grown in place, since earlier values
+ * of the account point into it; when one is full a bigger one is added, and
+ * emptying keeps only the newest (the biggest).  So the memory held is a
+ * few times the most text one account made, whatever the number of
+ * accounts, and once a block fits an account no more is allocated.  The
+ * frame owns the blocks; frame_free() frees them. */
 typedef struct frame {
     rb_value *slots;
     rb_value *memo;
     uint32_t *memo_gen;
     uint32_t gen;
-    uint32_t unbanded;    /* values of this account no band line caught */
+    uint32_t unbanded;        /* values of this account no band line caught */
+    text_block *text;         /* newest first; NULL until text is made */
 } frame;
 
 void frame_init(frame *f, const program *prog);
@@ -21,6 +34,12 @@ void frame_free(frame *f);
 void eval_account(const program *prog, frame *f);
 
 rb_value eval_node(const enode *n, frame *f);
+
+/* A builtin applied to constant arguments, computed by the same code that
+ * evaluates it per account: the one folder for the compiler and the lints.
+ * Text it makes lives in f (any frame, even one zeroed and never given a
+ * program) until f is freed or scores an account. */
+rb_value eval_builtin(int fn, const rb_value *args, int nargs, frame *f);
 
 /* The band a value of a measure or group gets where every threshold is a
  * constant (BAND_NONE when no line catches it); -2 where a threshold

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "builtins.h"
+#include "eval.h"
 #include "xalloc.h"
 
 /* The lints, by the names their messages end with and docs/lints.md uses. */
@@ -249,14 +251,47 @@ static bool foldable_name(const symbol *s)
            (s->kind == SYM_PARAM || s->kind == SYM_LET || s->kind == SYM_METRIC);
 }
 
+static bool fold(const expr *e, rb_num *out, int depth);
+
+/* A builtin on number arguments that fold, computed as the compiler folds
+ * it: by the evaluator's own code, so `red < min(25%, 26%)` is checked as
+ * the 25% it scores with. */
+static bool fold_call(const expr *e, rb_num *out, int depth)
+{
+    enum { MOST = 64 };
+    int fn = builtin_find(e->u.call.fn);
+    if (fn < 0 || builtin_table[fn].takes != BA_NUMBER || e->u.call.nargs > MOST)
+        return false;
+    rb_value args[MOST];
+    int n = 0;
+    for (const expr_list *a = e->u.call.args; a; a = a->next) {
+        rb_num v;
+        if (!fold(a->e, &v, depth + 1))
+            return false;
+        args[n++] = value_num(v);
+    }
+    frame none;
+    memset(&none, 0, sizeof none);
+    rb_value r = eval_builtin(fn, args, n, &none);
+    frame_free(&none);
+    if (r.kind != VK_NUM)
+        return false;
+    *out = r.u.num;
+    return true;
+}
+
 /* The value of a number expression that does not depend on the account:
- * literals, parameter defaults, and arithmetic on them. */
+ * literals, parameter defaults, arithmetic and builtins on them. */
 static bool fold(const expr *e, rb_num *out, int depth)
 {
     rb_num a, b;
     if (!e || depth > 64)
         return false;
     switch (e->kind) {
+    case EX_CALL:
+        if (!fold_call(e, out, depth))
+            return false;
+        break;
     case EX_NUM:
         *out = e->u.num;
         break;
@@ -311,6 +346,11 @@ static bool written_pct(const expr *e, int depth)
         return written_pct(e->u.bin.l, depth + 1);
     case EX_BINARY:
         return written_pct(e->u.bin.l, depth + 1) || written_pct(e->u.bin.r, depth + 1);
+    case EX_CALL:
+        for (const expr_list *a = e->u.call.args; a; a = a->next)
+            if (written_pct(a->e, depth + 1))
+                return true;
+        return false;
     default:
         return false;
     }
@@ -1028,7 +1068,7 @@ typedef struct scheme_use {
     int measures, groups;
     bool domain_unknown;  /* some group's score span is unknown */
     span domain;          /* the scores groups using it can have */
-    bool same_members;    /* some group has a member on this same scheme */
+    bool same_members;    /* some mean group has a member on this same scheme */
     bool *given;          /* per band: some measure line can give it */
 } scheme_use;
 
@@ -1478,7 +1518,9 @@ int lint_policy_only(const policy *p, diag *d, const char *const *names, int nna
                     span_join(&use[si].domain, &sp);
                 else
                     use[si].domain_unknown = true;
-                for (const name_ref *m = x->members; m; m = m->next)
+                /* Only a mean of members that are all yellow scores what
+                 * yellow scores; a sum of them scores more. */
+                for (const name_ref *m = x->members; m && x->agg == AGG_MEAN; m = m->next)
                     if (m->sym && m->sym->scheme == s->scheme)
                         use[si].same_members = true;
             }

@@ -73,7 +73,7 @@ int scheme_band_index(const scheme *s, const char *band)
 
 /* Optimal string alignment distance: a transposition ("licnese") costs one
  * edit, as a person would count it. */
-static int edit_distance(const char *a, const char *b)
+int edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
@@ -334,24 +334,97 @@ static policy *load(source *root, const char *key, const git_rev *git, const ext
     return p;
 }
 
-policy *policy_load(const char *path, diag *d)
+/* Whether a file given as the policy starts like account data: named as
+ * data files are, or opening like JSON or like a CSV header (a first field
+ * with no space in it before a comma, semicolon or tab; a policy's first
+ * line starts with a keyword and a space, or a comment). */
+static bool looks_like_data(const char *path, const source *src)
+{
+    static const char *const exts[] = {".csv", ".tsv", ".json", ".ndjson", ".jsonl"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strcasecmp(path + n - e, exts[i]) == 0)
+            return true;
+    }
+    const char *t = src->text, *end = src->text + src->len;
+    if (src->len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+        t += 3;
+    while (t < end && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n'))
+        t++;
+    if (t < end && (*t == '{' || *t == '['))
+        return true;
+    const char *field = t;
+    while (t < end && *t != ',' && *t != ';' && *t != '\t' && *t != '\n' && *t != ' ' && *t != '#')
+        t++;
+    return t > field && t < end && (*t == ',' || *t == ';' || *t == '\t');
+}
+
+/* Whether a file parses, saying nothing: asked only of a file that looks
+ * like data, and of its first 64 KiB, which is enough to tell. */
+static bool parses_quietly(const source *src)
+{
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *sink = open_memstream(&out, &outlen);
+    if (!sink)
+        return true; /* cannot tell: the real parse will report */
+    size_t len = src->len;
+    if (len > 65536) {
+        len = 65536;
+        while (len > 0 && src->text[len - 1] != '\n')
+            len--;
+    }
+    source *head = source_from_string(src->path, src->text, len);
+    diag quiet;
+    diag_init(&quiet, sink);
+    arena a;
+    arena_init(&a);
+    parse_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.arena = &a;
+    ctx.diag = &quiet;
+    ctx.src = head;
+    int errors = parse_file(&ctx);
+    arena_free(&a);
+    source_free(head);
+    fclose(sink);
+    free(out);
+    return errors == 0;
+}
+
+/* The policy file, unless it is the data: `rubric run DATA POLICY` gets one
+ * hint instead of a syntax error for every line of the data. */
+static source *load_root(const char *path, diag *d)
 {
     source *src = source_load(path);
     if (!src) {
         diag_plain_error(d, "cannot read policy '%s': %s", path, strerror(errno));
         return NULL;
     }
+    if (looks_like_data(path, src) && !parses_quietly(src)) {
+        diag_plain_error(d, "policy '%s' looks like data, not a policy: the policy comes first, then the data "
+                            "(rubric run POLICY DATA)", path);
+        source_free(src);
+        return NULL;
+    }
+    return src;
+}
+
+policy *policy_load(const char *path, diag *d)
+{
+    source *src = load_root(path, d);
+    if (!src)
+        return NULL;
     char real[PATH_MAX];
     return load(src, realpath(path, real) ? real : path, NULL, NULL, d);
 }
 
 policy *policy_load_with_expr(const char *path, const char *label, const char *text, const char *base, const char **name, diag *d)
 {
-    source *src = source_load(path);
-    if (!src) {
-        diag_plain_error(d, "cannot read policy '%s': %s", path, strerror(errno));
+    source *src = load_root(path, d);
+    if (!src)
         return NULL;
-    }
     char real[PATH_MAX];
     extra_definition extra = {source_from_string(label, text, strlen(text)), base, name};
     return load(src, realpath(path, real) ? real : path, NULL, &extra, d);

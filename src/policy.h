@@ -77,6 +77,8 @@ scheme *policy_scheme(const policy *p, const char *name);
 int scheme_band_index(const scheme *s, const char *band);
 
 /* The name from candidates closest to a misspelt one, or NULL. */
+/* Edits between two names, a swap of two letters counting as one. */
+int edit_distance(const char *a, const char *b);
 const char *closest_name(const char *wrong, const char *const *candidates, int n);
 /* The same among the names of symbols (outputs, parameters...). */
 const char *closest_symbol(const char *wrong, symbol *const *syms, int n);

@@ -9,7 +9,8 @@ SPEC.md say, with exact fractions (fractions.Fraction):
   - a measure is numerator / denominator; na when a cell is empty, the
     denominator is 0, the account is onboarding (license_start > as_of -
     onboarding_period, months clamped to the month end), or, for
-    user_engagement, deployment is not exactly "self-managed";
+    user_engagement, deployment is not "self-managed" once the spaces around
+    it are taken off and A-Z made small (lower(trim(deployment)));
   - a group's value is its score: the mean of its members' scores (red 0,
     yellow 50, green 100) over the members that are not na;
   - use_case_adoption_count is the number of green use cases, na if all na.
@@ -52,9 +53,17 @@ COUNT = 20000
 SEEDS = (7, 101, 4242)   # not the seeds crosscheck.sh or the golden tests use
 
 P = lambda n: Fraction(n, 100)   # a percent, exactly
+def words(text):
+    """lower(trim(text)) as the policy computes it: ASCII white space and the
+    no-break space off both ends, only A-Z made small."""
+    text = text.strip(" \t\n\v\f\r\u00a0")
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+
+
 # measure: (numerator, denominator, band lines in order: first match wins).
 # Every measure but user_engagement is na while onboarding; user_engagement
-# applies only when deployment is exactly "self-managed".
+# applies only when deployment is "self-managed" whatever its case and the
+# spaces around it.
 MEASURES = {
     "user_engagement": ("active_users_l28d", "billable_users",
                         [("red", "<", P(50)), ("yellow", "<", P(80)), ("green", ">=", P(80))]),
@@ -141,7 +150,7 @@ def score_account(row, as_of, months, measures=MEASURES, groups=GROUPS, gates=Tr
         if not gates:
             skip = False
         elif name == "user_engagement":
-            skip = row["deployment"] != "self-managed"     # applies when
+            skip = words(row["deployment"]) != "self-managed"  # applies when
         else:
             skip = onboarding                               # na when
         if skip or a is None or b is None or not b:         # x / 0 is na
@@ -441,6 +450,8 @@ empty-num,premium,self-managed,2024-01-01,100,100,,,,,,,,
 "quoted, id",ultimate,dedicated,2024-01-01,300,300,240,75,150,24,36,15,9,18
 empty-deployment,ultimate,,2024-01-01,100,100,90,60,60,10,20,30,15,25
 Self-Managed-case,ultimate,Self-Managed,2024-01-01,100,100,90,60,60,10,20,30,15,25
+spaced-self-managed,premium, self-managed ,2024-01-01,100,100,45,60,60,10,20,30,15,25
+self-managed-no-hyphen,premium,self managed,2024-01-01,100,100,45,60,60,10,20,30,15,25
 onb-2026-10-01,ultimate,saas,2026-10-01,100,100,80,60,60,10,20,30,15,25
 onb-2026-10-02,ultimate,self-managed,2026-10-02,100,100,80,60,60,10,20,30,15,25
 onb-2026-02-28,premium,self-managed,2026-02-28,50,50,40,30,30,5,6,15,5,10

@@ -255,6 +255,40 @@ static int ratio_vs_pct(const Dec *num, const Dec *den, unsigned pct)
 /* ------------------------------------------------------------------------ */
 /* Dates                                                                    */
 
+/* lower(trim(deployment)) = "self-managed": ASCII white space and the
+ * no-break space (C2 A0) off both ends, A-Z compared as a-z. */
+static int is_self_managed(const char *s)
+{
+    static const char want[] = "self-managed";
+    size_t b = 0, e = strlen(s);
+    for (;;) {
+        if (b < e && (s[b] == ' ' || (s[b] >= '\t' && s[b] <= '\r')))
+            b++;
+        else if (b + 1 < e && (unsigned char)s[b] == 0xC2 && (unsigned char)s[b + 1] == 0xA0)
+            b += 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (e > b && (s[e - 1] == ' ' || (s[e - 1] >= '\t' && s[e - 1] <= '\r')))
+            e--;
+        else if (e >= b + 2 && (unsigned char)s[e - 1] == 0xA0 && (unsigned char)s[e - 2] == 0xC2)
+            e -= 2;
+        else
+            break;
+    }
+    if (e - b != sizeof want - 1)
+        return 0;
+    for (size_t i = 0; i < e - b; i++) {
+        char c = s[b + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != want[i])
+            return 0;
+    }
+    return 1;
+}
+
 static int is_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -485,7 +519,7 @@ typedef struct {
     unsigned t1, t2;         /* percent */
     enum red_edge edge;
     int use_case_measure;    /* na while onboarding */
-    int self_managed_only;   /* na unless deployment is exactly self-managed */
+    int self_managed_only;   /* na unless deployment is self-managed (any case, spaces around) */
 } Measure;
 
 enum {
@@ -739,7 +773,7 @@ int main(int argc, char **argv)
             /* A missing license_start is not onboarding (na is not true). */
             onboarding = date_key(y, m, d) > onboarding_edge;
         }
-        self_managed = strcmp(cell[C_DEPLOYMENT], "self-managed") == 0;
+        self_managed = is_self_managed(cell[C_DEPLOYMENT]);
 
         /* Measures. */
         for (i = 0; i < NMEASURES; i++) {

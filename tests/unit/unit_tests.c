@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "builtins.h"
 #include "compile.h"
 #include "date.h"
 #include "eval.h"
@@ -302,12 +303,20 @@ static void test_diagnostics(void)
     CHECK(!load("let x = 2026-02-30\n", msgs, sizeof msgs));
     CHECK(has(msgs, "unexpected invalid date"));
     memset(msgs, 0, sizeof msgs);
-    /* Empty and comment-only policies are valid and have no outputs. */
-    policy *p = load("", msgs, sizeof msgs);
+    /* An empty policy, one of comments or a policy line only, declares
+     * nothing: an error, not a policy that scores nothing. */
+    CHECK(!load("", msgs, sizeof msgs));
+    CHECK(has(msgs, "t.rules:1:1: error: the policy declares nothing"));
+    memset(msgs, 0, sizeof msgs);
+    CHECK(!load("# only a comment", msgs, sizeof msgs));
+    CHECK(has(msgs, "the policy declares nothing"));
+    memset(msgs, 0, sizeof msgs);
+    CHECK(!load("policy \"x\" version \"1\"\n# to do\n", msgs, sizeof msgs));
+    CHECK(has(msgs, "the policy declares nothing"));
+    memset(msgs, 0, sizeof msgs);
+    /* A file of schemes alone is one to import: it declares something. */
+    policy *p = load("scheme rag\n  red scores 0\n  green scores 100\n", msgs, sizeof msgs);
     CHECK(p && p->noutputs == 0);
-    policy_free(p);
-    p = load("# only a comment", msgs, sizeof msgs);
-    CHECK(p != NULL);
     policy_free(p);
     /* CRLF and a BOM read like LF. */
     p = load("\xEF\xBB\xBFinput a: number\r\nmetric b = a * 2\r\n", msgs, sizeof msgs);
@@ -777,6 +786,47 @@ static void test_idset(void)
     idset_free(&s);
 }
 
+static bool text_is(rb_value v, const char *want)
+{
+    return v.kind == VK_TEXT && v.len == strlen(want) && memcmp(v.u.text, want, v.len) == 0;
+}
+
+static void test_text_functions(void)
+{
+    frame f;
+    memset(&f, 0, sizeof f); /* no program: eval_builtin needs no slots */
+    rb_value a = value_text("\xC2\xA0 Self-Managed\t\r\n", 18);
+    CHECK(text_is(eval_builtin(BI_TRIM, &a, 1, &f), "Self-Managed"));
+    CHECK(text_is(eval_builtin(BI_LOWER, &a, 1, &f), "\xC2\xA0 self-managed\t\r\n"));
+    CHECK(text_is(eval_builtin(BI_UPPER, &a, 1, &f), "\xC2\xA0 SELF-MANAGED\t\r\n"));
+    a = value_text("   \t", 4);
+    CHECK(text_is(eval_builtin(BI_TRIM, &a, 1, &f), ""));
+    /* A lone lead byte of a no-break space is not a space. */
+    a = value_text("x\xC2", 2);
+    CHECK(text_is(eval_builtin(BI_TRIM, &a, 1, &f), "x\xC2"));
+    a = value_text("\xC3\x89t\xC3\xA9", 5); /* ÉtÉ: only t changes */
+    CHECK(text_is(eval_builtin(BI_UPPER, &a, 1, &f), "\xC3\x89T\xC3\xA9"));
+    /* Text already in the right case is given back, not copied. */
+    a = value_text("self-managed", 12);
+    CHECK(eval_builtin(BI_LOWER, &a, 1, &f).u.text == a.u.text);
+    rb_value na = value_na();
+    CHECK(eval_builtin(BI_LOWER, &na, 1, &f).kind == VK_NA);
+    CHECK(eval_builtin(BI_TRIM, &na, 1, &f).kind == VK_NA);
+    /* Text made earlier stays put while more is made: blocks never move. */
+    char big[6000];
+    memset(big, 'A', sizeof big);
+    a = value_text(big, sizeof big);
+    rb_value first = eval_builtin(BI_LOWER, &a, 1, &f);
+    rb_value second = eval_builtin(BI_LOWER, &a, 1, &f);
+    CHECK(first.kind == VK_TEXT && first.len == sizeof big && first.u.text[0] == 'a' && first.u.text[5999] == 'a');
+    CHECK(second.kind == VK_TEXT && second.u.text != first.u.text && memcmp(first.u.text, second.u.text, sizeof big) == 0);
+    /* The number functions fold as they evaluate. */
+    rb_value nums[2] = {value_num(num_from_frac(26, 100)), value_num(num_from_frac(25, 100))};
+    rb_value m = eval_builtin(BI_MIN, nums, 2, &f);
+    CHECK(m.kind == VK_NUM && num_cmp(m.u.num, num_from_frac(1, 4)) == 0);
+    frame_free(&f);
+}
+
 int main(void)
 {
     test_idset();
@@ -789,6 +839,7 @@ int main(void)
     test_compiler();
     test_git_paths();
     test_histogram();
+    test_text_functions();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
