@@ -1,7 +1,8 @@
 /* writer.c - the output formats.
  *
  * CSV: the id column, then one column per output; a banded output prints its
- * band, numbers print in shortest round-trip form, na is an empty cell.
+ * band, numbers print in shortest round-trip form, na is an empty cell;
+ * text that a spreadsheet would run as a formula is escaped unless raw.
  * JSON and NDJSON: per output, its value, band and score.  Table: aligned
  * columns for people, widths fixed from the first rows so it still streams. */
 #include "writer.h"
@@ -24,6 +25,8 @@ struct writer {
     const int *columns;
     int ncolumns;
     bool color;
+    bool raw;                /* csv: no spreadsheet escaping */
+    bool started;            /* the header (csv) or the opening bracket (json) is out */
     long records;
     char *buf;
     size_t len;
@@ -116,23 +119,45 @@ static rb_value column_value(const writer *w, const rb_value *slots, int col)
     return slots[w->prog->output_slot[w->columns[col]]];
 }
 
-static void csv_cell(writer *w, const char *s, size_t n)
+static void writer_sink(void *ctx, const char *s, size_t n) { put(ctx, s, n); }
+
+static void file_sink(void *ctx, const char *s, size_t n) { fwrite(s, 1, n, ctx); }
+
+void csv_cell_write(csv_sink *sink, void *ctx, const char *s, size_t n, bool text, bool escape)
 {
+    /* memchr, not strchr: a NUL first byte is not one of these. */
+    bool formula = escape && text && n && memchr("=+-@\t\r", s[0], 6);
     bool quote = false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-            quote = true;
-    if (!quote) {
-        put(w, s, n);
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || (escape && s[i] == ';');
+    if (!quote && !formula) {
+        sink(ctx, s, n);
         return;
     }
-    put(w, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            put(w, "\"", 1);
-        put(w, s + i, 1);
-    }
-    put(w, "\"", 1);
+    if (quote)
+        sink(ctx, "\"", 1);
+    if (formula)
+        sink(ctx, "'", 1);
+    size_t start = 0;
+    for (size_t i = 0; quote && i < n; i++)
+        if (s[i] == '"') {
+            sink(ctx, s + start, i + 1 - start);
+            sink(ctx, "\"", 1);
+            start = i + 1;
+        }
+    sink(ctx, s + start, n - start);
+    if (quote)
+        sink(ctx, "\"", 1);
+}
+
+void csv_cell_fwrite(FILE *f, const char *s, size_t n, bool text, bool escape)
+{
+    csv_cell_write(file_sink, f, s, n, text, escape);
+}
+
+static void csv_cell(writer *w, const char *s, size_t n, bool text)
+{
+    csv_cell_write(writer_sink, w, s, n, text, !w->raw);
 }
 
 /* The escape for one byte of a JSON string, or NULL when it needs none. */
@@ -247,7 +272,7 @@ static void json_record(writer *w, const char *id, size_t idlen, const rb_value 
 static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
     char tmp[64];
-    csv_cell(w, id, idlen);
+    csv_cell(w, id, idlen, true);
     const int *out_slot = w->prog->output_slot;
     for (int c = 0; c < w->ncolumns; c++) {
         const rb_value *pv = &slots[out_slot[w->columns[c]]];
@@ -272,11 +297,13 @@ static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *
         }
         rb_value v = *pv;
         if (v.kind == VK_TEXT) {
-            csv_cell(w, v.u.text, v.len);
+            csv_cell(w, v.u.text, v.len, true);
             continue;
         }
+        /* A number we printed is never a formula, -5 included; a date or a
+         * duration is text, though ours never begin with a formula byte. */
         int n = value_format(v, NULL, tmp, sizeof tmp);
-        csv_cell(w, tmp, (size_t)n);
+        csv_cell(w, tmp, (size_t)n, v.kind != VK_NUM);
     }
     put(w, "\n", 1);
 }
@@ -388,34 +415,40 @@ writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id
                 memcpy(w->band_pad[c] + 16 * b, sch->bands[b], w->band_len[c][b]);
         }
     }
-    switch (fmt) {
-    case OUT_CSV:
-        csv_cell(w, id_name, strlen(id_name));
-        for (int c = 0; c < ncolumns; c++) {
-            const char *name = prog->pol->outputs[columns[c]]->name;
-            put(w, ",", 1);
-            csv_cell(w, name, strlen(name));
-        }
-        put(w, "\n", 1);
-        break;
-    case OUT_JSON:
-        puts_(w, "[");
-        break;
-    case OUT_NDJSON:
-        break;
-    case OUT_TABLE:
+    if (fmt == OUT_TABLE) {
         w->width = xcalloc((size_t)ncolumns + 1, sizeof *w->width);
         w->width[0] = (int)strlen(id_name);
         for (int c = 0; c < ncolumns; c++)
             w->width[c + 1] = (int)strlen(prog->pol->outputs[columns[c]]->name);
         w->pending = xmalloc(TABLE_SAMPLE * sizeof *w->pending);
-        break;
     }
     return w;
 }
 
+void writer_set_raw(writer *w, bool raw) { w->raw = raw; }
+
+/* The CSV header or the JSON bracket, once, before the first record. */
+static void start(writer *w)
+{
+    w->started = true;
+    if (w->fmt == OUT_CSV) {
+        /* Output names are identifiers; the id's name is the user's text. */
+        csv_cell(w, w->id_name, strlen(w->id_name), true);
+        for (int c = 0; c < w->ncolumns; c++) {
+            const char *name = w->prog->pol->outputs[w->columns[c]]->name;
+            put(w, ",", 1);
+            csv_cell(w, name, strlen(name), true);
+        }
+        put(w, "\n", 1);
+    } else if (w->fmt == OUT_JSON) {
+        puts_(w, "[");
+    }
+}
+
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
+    if (!w->started)
+        start(w);
     switch (w->fmt) {
     case OUT_CSV:
         csv_record(w, id, idlen, slots);
@@ -446,6 +479,8 @@ void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slot
 
 bool writer_close(writer *w)
 {
+    if (!w->started)
+        start(w);
     if (w->fmt == OUT_JSON)
         puts_(w, w->records ? "\n]\n" : "]\n");
     if (w->fmt == OUT_TABLE)

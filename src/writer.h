@@ -13,12 +13,30 @@ typedef struct writer writer;
 
 bool out_format_parse(const char *name, out_format *out);
 
-/* columns: indices of the policy outputs to write, in order. */
+/* columns: indices of the policy outputs to write, in order.  Nothing is
+ * written before the first record (or the close), so options may follow. */
 writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id_name,
                     const int *columns, int ncolumns, bool color);
+/* CSV exactly as the data has it, for machines: no spreadsheet escaping
+ * (see csv_cell_write).  Call before the first record. */
+void writer_set_raw(writer *w, bool raw);
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots);
 /* Finishes the document; false when writing failed (disk full...). */
 bool writer_close(writer *w);
+
+/* Where a CSV cell's bytes go: a writer's buffer, a FILE. */
+typedef void csv_sink(void *ctx, const char *s, size_t n);
+
+/* One CSV cell, quoted as RFC 4180 needs (a comma, a quote, CR or LF
+ * inside; quotes doubled).  text: the cell is text (an id, a text value),
+ * not a number we printed.  escape: the CSV is for people, who open it in
+ * a spreadsheet; then a text cell that begins with = + - @ tab or CR gets
+ * a ' in front (OWASP's CSV injection rule: such a cell is a formula), and
+ * a cell with a ; is quoted too, for spreadsheets that split on it.  The
+ * one home of CSV quoting for every verb that writes CSV. */
+void csv_cell_write(csv_sink *sink, void *ctx, const char *s, size_t n, bool text, bool escape);
+/* The same onto a FILE. */
+void csv_cell_fwrite(FILE *f, const char *s, size_t n, bool text, bool escape);
 
 /* A JSON string with everything JSON requires escaped, for the verbs that
  * write small JSON documents of their own (diff, calibrate). */

@@ -726,6 +726,55 @@ static void test_histogram(void)
     histogram_free(&h);
 }
 
+typedef struct text_sink {
+    char buf[256];
+    size_t len;
+} text_sink;
+
+static void to_text(void *ctx, const char *s, size_t n)
+{
+    text_sink *t = ctx;
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = '\0';
+}
+
+static const char *csv_of(const char *s, size_t n, bool text, bool escape)
+{
+    static text_sink t;
+    t.len = 0;
+    t.buf[0] = '\0';
+    csv_cell_write(to_text, &t, s, n, text, escape);
+    return t.buf;
+}
+
+#define CSV(s, text, escape) csv_of(s, sizeof s - 1, text, escape)
+
+static void test_output(void)
+{
+    /* CSV: RFC 4180 quoting, and the spreadsheet escape for text only. */
+    CHECK(strcmp(CSV("ACC-1", true, true), "ACC-1") == 0);
+    CHECK(strcmp(CSV("", true, true), "") == 0);
+    CHECK(strcmp(CSV("a,b", true, false), "\"a,b\"") == 0);
+    CHECK(strcmp(CSV("say \"hi\"", true, false), "\"say \"\"hi\"\"\"") == 0);
+    CHECK(strcmp(CSV("=1+2", true, true), "'=1+2") == 0);
+    CHECK(strcmp(CSV("=1+2", true, false), "=1+2") == 0);
+    CHECK(strcmp(CSV("+1", true, true), "'+1") == 0);
+    CHECK(strcmp(CSV("-ACC", true, true), "'-ACC") == 0);
+    CHECK(strcmp(CSV("@SUM(A1)", true, true), "'@SUM(A1)") == 0);
+    CHECK(strcmp(CSV("\tx", true, true), "'\tx") == 0);
+    CHECK(strcmp(CSV("\rx", true, true), "\"'\rx\"") == 0);
+    CHECK(strcmp(CSV("=A1,\"B\"", true, true), "\"'=A1,\"\"B\"\"\"") == 0);
+    CHECK(strcmp(CSV("-5", false, true), "-5") == 0);     /* a number */
+    CHECK(strcmp(CSV("-0.25", false, true), "-0.25") == 0);
+    CHECK(strcmp(CSV("-5", true, true), "'-5") == 0);     /* text that reads -5 */
+    CHECK(strcmp(CSV("a;=1", true, true), "\"a;=1\"") == 0);
+    CHECK(strcmp(CSV("a;=1", true, false), "a;=1") == 0);
+    CHECK(strcmp(CSV("a=1", true, true), "a=1") == 0);
+    CHECK(strcmp(csv_of("\0=", 2, true, true), "") == 0 && memcmp(csv_of("\0=", 2, true, true), "\0=", 2) == 0);
+
+}
+
 int main(void)
 {
     test_numbers();
@@ -737,6 +786,7 @@ int main(void)
     test_compiler();
     test_git_paths();
     test_histogram();
+    test_output();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
