@@ -293,6 +293,9 @@ static void explain_step(explainer *ex, const step *s)
             cJSON_AddItemToObject(js, "score", v->kind == VK_BANDED && v->has_score
                                                    ? cJSON_CreateNumber(num_to_double(v->score))
                                                    : cJSON_CreateNull());
+            /* As run's JSON says it: band null alone would read as na. */
+            if (v->kind == VK_BANDED && v->band == BAND_NONE)
+                cJSON_AddTrueToObject(js, "no_band");
         }
         cJSON_AddItemToArray(ex->steps, js);
     } else {

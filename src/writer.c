@@ -263,6 +263,10 @@ static void json_record(writer *w, const char *id, size_t idlen, const rb_value 
                 json_scalar(w, value_num(v.score));
             else
                 puts_(w, "null");
+            /* A value no band line caught: band null like na's, but the
+             * value is there, and may itself be null (an overflow). */
+            if (v.kind == VK_BANDED && v.band == BAND_NONE)
+                puts_(w, ", \"no_band\": true");
         }
         puts_(w, "}");
     }
