@@ -38,6 +38,11 @@ void csv_cell_write(csv_sink *sink, void *ctx, const char *s, size_t n, bool tex
 /* The same onto a FILE. */
 void csv_cell_fwrite(FILE *f, const char *s, size_t n, bool text, bool escape);
 
+/* Display columns of UTF-8 text on a terminal, whatever the locale:
+ * combining marks and zero-width characters 0, East Asian wide and
+ * fullwidth characters 2, anything else (an invalid byte too) 1. */
+size_t text_width(const char *s, size_t n);
+
 /* A JSON string with everything JSON requires escaped, for the verbs that
  * write small JSON documents of their own (diff, calibrate). */
 void json_write_string(FILE *f, const char *s);

@@ -773,6 +773,15 @@ static void test_output(void)
     CHECK(strcmp(CSV("a=1", true, true), "a=1") == 0);
     CHECK(strcmp(csv_of("\0=", 2, true, true), "") == 0 && memcmp(csv_of("\0=", 2, true, true), "\0=", 2) == 0);
 
+    /* Display width, whatever the locale. */
+    CHECK(text_width("abc", 3) == 3);
+    CHECK(text_width("\xe6\xa0\xaa\xe5\xbc\x8f\xe4\xbc\x9a\xe7\xa4\xbe", 12) == 8); /* 株式会社 */
+    CHECK(text_width("e\xcc\x81", 3) == 1);             /* e and a combining acute */
+    CHECK(text_width("\xef\xbc\xa1", 3) == 2);            /* fullwidth A */
+    CHECK(text_width("\xc3\xa9", 2) == 1);                 /* é */
+    CHECK(text_width("\xff\xfe", 2) == 2);                 /* invalid bytes: one each */
+    CHECK(text_width("\xe6\xa0", 2) == 2);                 /* a cut sequence */
+    CHECK(text_width("\xf0\x9f\x98\x80", 4) == 2);        /* an emoji */
 }
 
 int main(void)
