@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "compile.h"
+#include "eval.h"
 
 typedef enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_NDJSON } out_format;
 
@@ -51,6 +52,21 @@ void json_write_string(FILE *f, const char *s);
  * (times 100, with %) when percent and that does not overflow: the
  * report's labels and calibrate's table. */
 void format_significant(double v, bool percent, int digits, char *buf, size_t cap);
+
+/* A number for people: 3 significant digits (all of a larger integer
+ * part), times 100 with % when percent, and as many more digits as it
+ * takes for the text, read back, to compare with each of limits[] as v
+ * does: 49.96% against < 50% shows 49.96%, not 50%.  A rounded value
+ * keeps its zeros (43.0%), an exact one has none (50%).  In shortest
+ * round-trip form when no number of digits does. */
+void format_for_people(rb_num v, bool percent, const rb_num *limits, int nlimits, char *buf, size_t cap);
+
+/* The value of a measure (or a group's score) as explain and test show
+ * it: as a percentage when its thresholds are written as percentages
+ * (25%), rounded by format_for_people against the thresholds it is
+ * compared with for this account (f: the account, scored); others in
+ * shortest round-trip form.  buf of at least 40 bytes. */
+void step_value_format(const step *st, frame *f, rb_num v, char *buf, size_t cap);
 
 /* Shared with explain: a value as text ("na" for na). */
 int value_format(rb_value v, const scheme *sch, char *buf, size_t cap);

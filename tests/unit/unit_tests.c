@@ -782,6 +782,34 @@ static void test_output(void)
     CHECK(text_width("\xff\xfe", 2) == 2);                 /* invalid bytes: one each */
     CHECK(text_width("\xe6\xa0", 2) == 2);                 /* a cut sequence */
     CHECK(text_width("\xf0\x9f\x98\x80", 4) == 2);        /* an emoji */
+
+    /* Numbers for people: rounded, never onto or across a threshold. */
+    char buf[64];
+    rb_num half = parse("50%"), v;
+#define PEOPLE(x, pct, lims, n, want)                                  \
+    do {                                                               \
+        format_for_people(x, pct, lims, n, buf, sizeof buf);           \
+        CHECK(strcmp(buf, want) == 0);                                 \
+        if (strcmp(buf, want) != 0)                                    \
+            printf("  got %s, want %s\n", buf, want);                 \
+    } while (0)
+    PEOPLE(parse("0.758032341581427"), true, &half, 1, "75.8%");
+    PEOPLE(parse("0.4996"), true, &half, 1, "49.96%");          /* not 50.0% */
+    PEOPLE(parse("0.4996"), true, NULL, 0, "50.0%");            /* no threshold to keep */
+    PEOPLE(parse("0.49999999"), true, &half, 1, "49.999999%");
+    PEOPLE(parse("0.5"), true, &half, 1, "50%");
+    PEOPLE(parse("0.500001"), true, &half, 1, "50.0001%");      /* not onto the edge */
+    PEOPLE(parse("0.4304695757209724"), true, NULL, 0, "43.0%"); /* rounded: its zero kept */
+    PEOPLE(parse("123.456"), true, NULL, 0, "12346%");          /* no exponent */
+    PEOPLE(parse("-0.004"), true, NULL, 0, "-0.4%");
+    rb_num lim = parse("2.5");
+    PEOPLE(parse("2.50001"), false, &lim, 1, "2.50001");
+    PEOPLE(parse("2.5"), false, &lim, 1, "2.5");
+    PEOPLE(parse("1234567"), false, NULL, 0, "1234567");
+    v = num_from_frac(1, 3);                                     /* no decimal is 1/3 */
+    PEOPLE(v, true, &v, 1, "0.3333333333333333");
+    PEOPLE(num_inexact(INFINITY), true, &half, 1, "inf");
+#undef PEOPLE
 }
 
 int main(void)
