@@ -441,17 +441,29 @@ static void print_summary(FILE *f, const output_diff *od, long accounts)
     free(moves);
 }
 
+/* s in width display columns, aligned right or left: values may be UTF-8
+ * text, which printf's widths would count in bytes. */
+static void put_aligned(FILE *f, const char *s, int width, bool right)
+{
+    int pad = width - (int)text_width(s, strlen(s));
+    for (int i = 0; right && i < pad; i++)
+        putc(' ', f);
+    fputs(s, f);
+    for (int i = 0; !right && i < pad; i++)
+        putc(' ', f);
+}
+
 static void print_matrix(FILE *f, const output_diff *od)
 {
     if (od->changed == 0 || od->too_many)
         return;
     int w = 7;
     for (int i = 0; i < od->old.nvalues; i++)
-        if ((int)strlen(od->old.values[i]) > w)
-            w = (int)strlen(od->old.values[i]);
+        if ((int)text_width(od->old.values[i], strlen(od->old.values[i])) > w)
+            w = (int)text_width(od->old.values[i], strlen(od->old.values[i]));
     int cw[MAX_ROWS];
     for (int c = 0; c < od->new.nvalues; c++) {
-        cw[c] = (int)strlen(od->new.values[c]);
+        cw[c] = (int)text_width(od->new.values[c], strlen(od->new.values[c]));
         for (int r = 0; r < od->old.nvalues; r++) {
             char tmp[32];
             int len = (int)strlen(grouped(COUNT(od, r, c), tmp));
@@ -460,11 +472,14 @@ static void print_matrix(FILE *f, const output_diff *od)
         }
     }
     fprintf(f, "  %-*s", w + 4, "old \\ new");
-    for (int c = 0; c < od->new.nvalues; c++)
-        fprintf(f, "  %*s", cw[c], od->new.values[c]);
+    for (int c = 0; c < od->new.nvalues; c++) {
+        fputs("  ", f);
+        put_aligned(f, od->new.values[c], cw[c], true);
+    }
     fputc('\n', f);
     for (int r = 0; r < od->old.nvalues; r++) {
-        fprintf(f, "  %-*s", w + 4, od->old.values[r]);
+        fputs("  ", f);
+        put_aligned(f, od->old.values[r], w + 4, false);
         for (int c = 0; c < od->new.nvalues; c++) {
             char tmp[32];
             fprintf(f, "  %*s", cw[c], grouped(COUNT(od, r, c), tmp));
