@@ -157,7 +157,7 @@ typedef struct cell_view {
 static void view_cell(rb_value v, const scheme *sch, cell_view *c)
 {
     c->na = v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE);
-    c->text = v.kind != VK_NUM;
+    c->text = !csv_is_number(v);
     if (c->na) {
         c->s = "";
         c->len = 0;

@@ -152,6 +152,14 @@ void csv_cell_write(csv_sink *sink, void *ctx, const char *s, size_t n, bool tex
         sink(ctx, "\"", 1);
 }
 
+bool csv_is_number(rb_value v)
+{
+    if (v.kind != VK_NUM)
+        return false;
+    double d = num_to_double(v.u.num);
+    return d - d == 0; /* not NaN or infinite */
+}
+
 void csv_cell_fwrite(FILE *f, const char *s, size_t n, bool text, bool escape)
 {
     csv_cell_write(file_sink, f, s, n, text, escape);
@@ -309,7 +317,7 @@ static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *
         /* A number we printed is never a formula, -5 included; a date or a
          * duration is text, though ours never begin with a formula byte. */
         int n = value_format(v, NULL, tmp, sizeof tmp);
-        csv_cell(w, tmp, (size_t)n, v.kind != VK_NUM);
+        csv_cell(w, tmp, (size_t)n, !csv_is_number(v));
     }
     put(w, "\n", 1);
 }

@@ -36,6 +36,9 @@ typedef void csv_sink(void *ctx, const char *s, size_t n);
  * a cell with a ; is quoted too, for spreadsheets that split on it.  The
  * one home of CSV quoting for every verb that writes CSV. */
 void csv_cell_write(csv_sink *sink, void *ctx, const char *s, size_t n, bool text, bool escape);
+/* Whether v prints as a number a spreadsheet reads as one, never to be
+ * escaped: a finite number (-inf would read as a formula). */
+bool csv_is_number(rb_value v);
 /* The same onto a FILE. */
 void csv_cell_fwrite(FILE *f, const char *s, size_t n, bool text, bool escape);
 
