@@ -29,6 +29,8 @@ static const char diff_help[] =
     "  -f, --format FORMAT      table (default): a matrix and a summary per output;\n"
     "                           csv: one row per account and output that changed,\n"
     "                           ID,output,old,new; json: the matrices\n"
+    "      --raw                CSV for programs: text that begins with = + - @\n"
+    "                           is written as it is, not escaped for spreadsheets\n"
     "  -o, --output FILE        write to FILE, atomically\n"
     "      --param NAME=VALUE   set a parameter of NEW only (repeatable): with\n"
     "                           OLD and NEW the same file, a what-if\n"
@@ -43,9 +45,12 @@ enum { MAX_VALUES = 10, MAX_ROWS = MAX_BANDS + 1 };
 
 typedef enum diff_format { DIFF_TABLE, DIFF_CSV, DIFF_JSON } diff_format;
 
+enum { OPT_RAW = OPT_VERB_OWN };
+
 typedef struct diff_opts {
     const char *old_path, *new_path, *data_path, *output;
     diff_format format;
+    bool raw;
     data_opts data;
 } diff_opts;
 
@@ -86,6 +91,7 @@ static int parse_args(int argc, char **argv, diff_opts *o)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"raw", no_argument, NULL, OPT_RAW},
         DATA_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -111,6 +117,7 @@ static int parse_args(int argc, char **argv, diff_opts *o)
                 return usage_error("diff", "unknown format '%s' (table, csv or json)", optarg);
             break;
         case 'o': o->output = optarg; break;
+        case OPT_RAW: o->raw = true; break;
         case 'h':
             fputs(diff_help, stdout);
             return -1;
@@ -143,12 +150,14 @@ typedef struct cell_view {
     const char *s;
     size_t len;
     bool na;
+    bool text;              /* not a number we printed: CSV may escape it */
     char buf[64];
 } cell_view;
 
 static void view_cell(rb_value v, const scheme *sch, cell_view *c)
 {
     c->na = v.kind == VK_NA || (v.kind == VK_BANDED && v.band == BAND_NONE);
+    c->text = !csv_is_number(v);
     if (c->na) {
         c->s = "";
         c->len = 0;
@@ -269,31 +278,18 @@ static int value_row(side *s, const cell_view *c)
     return s->nvalues++;
 }
 
-static void csv_field(FILE *f, const char *s, size_t n)
-{
-    if (strcspn(s, ",\"\r\n") >= n) {
-        fwrite(s, 1, n, f);
-        return;
-    }
-    putc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            putc('"', f);
-        putc(s[i], f);
-    }
-    putc('"', f);
-}
-
+/* old_text, new_text: whether those cells are text (see view_cell). */
 static void changed_row(differ *df, const char *id, size_t idlen, const char *output, const char *old, size_t oldlen,
-                        const char *new, size_t newlen)
+                        bool old_text, const char *new, size_t newlen, bool new_text)
 {
-    csv_field(df->f, id, idlen);
+    bool escape = !df->o->raw;
+    csv_cell_fwrite(df->f, id, idlen, true, escape);
     putc(',', df->f);
-    csv_field(df->f, output, strlen(output));
+    csv_cell_fwrite(df->f, output, strlen(output), true, escape);
     putc(',', df->f);
-    csv_field(df->f, old, oldlen);
+    csv_cell_fwrite(df->f, old, oldlen, old_text, escape);
     putc(',', df->f);
-    csv_field(df->f, new, newlen);
+    csv_cell_fwrite(df->f, new, newlen, new_text, escape);
     putc('\n', df->f);
 }
 
@@ -312,7 +308,7 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
             if (changed && df->o->format == DIFF_CSV) {
                 const char *ot = r == od->old.sch->nbands ? "" : od->old.values[r];
                 const char *nt = c == od->new.sch->nbands ? "" : od->new.values[c];
-                changed_row(df, id, idlen, od->name, ot, strlen(ot), nt, strlen(nt));
+                changed_row(df, id, idlen, od->name, ot, strlen(ot), true, nt, strlen(nt), true);
             }
         } else {
             /* Changed means printed differently, as two runs would show. */
@@ -328,7 +324,7 @@ static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
                     COUNT(od, r, c)++;
             }
             if (changed && df->o->format == DIFF_CSV)
-                changed_row(df, id, idlen, od->name, oc.s, oc.len, nc.s, nc.len);
+                changed_row(df, id, idlen, od->name, oc.s, oc.len, oc.text, nc.s, nc.len, nc.text);
         }
         od->changed += changed;
     }
@@ -445,17 +441,29 @@ static void print_summary(FILE *f, const output_diff *od, long accounts)
     free(moves);
 }
 
+/* s in width display columns, aligned right or left: values may be UTF-8
+ * text, which printf's widths would count in bytes. */
+static void put_aligned(FILE *f, const char *s, int width, bool right)
+{
+    int pad = width - (int)text_width(s, strlen(s));
+    for (int i = 0; right && i < pad; i++)
+        putc(' ', f);
+    fputs(s, f);
+    for (int i = 0; !right && i < pad; i++)
+        putc(' ', f);
+}
+
 static void print_matrix(FILE *f, const output_diff *od)
 {
     if (od->changed == 0 || od->too_many)
         return;
     int w = 7;
     for (int i = 0; i < od->old.nvalues; i++)
-        if ((int)strlen(od->old.values[i]) > w)
-            w = (int)strlen(od->old.values[i]);
+        if ((int)text_width(od->old.values[i], strlen(od->old.values[i])) > w)
+            w = (int)text_width(od->old.values[i], strlen(od->old.values[i]));
     int cw[MAX_ROWS];
     for (int c = 0; c < od->new.nvalues; c++) {
-        cw[c] = (int)strlen(od->new.values[c]);
+        cw[c] = (int)text_width(od->new.values[c], strlen(od->new.values[c]));
         for (int r = 0; r < od->old.nvalues; r++) {
             char tmp[32];
             int len = (int)strlen(grouped(COUNT(od, r, c), tmp));
@@ -464,11 +472,14 @@ static void print_matrix(FILE *f, const output_diff *od)
         }
     }
     fprintf(f, "  %-*s", w + 4, "old \\ new");
-    for (int c = 0; c < od->new.nvalues; c++)
-        fprintf(f, "  %*s", cw[c], od->new.values[c]);
+    for (int c = 0; c < od->new.nvalues; c++) {
+        fputs("  ", f);
+        put_aligned(f, od->new.values[c], cw[c], true);
+    }
     fputc('\n', f);
     for (int r = 0; r < od->old.nvalues; r++) {
-        fprintf(f, "  %-*s", w + 4, od->old.values[r]);
+        fputs("  ", f);
+        put_aligned(f, od->old.values[r], w + 4, false);
         for (int c = 0; c < od->new.nvalues; c++) {
             char tmp[32];
             fprintf(f, "  %*s", cw[c], grouped(COUNT(od, r, c), tmp));
@@ -634,7 +645,7 @@ int cmd_diff(int argc, char **argv)
     }
     df.f = out.f;
     if (o.format == DIFF_CSV) {
-        csv_field(df.f, id, strlen(id));
+        csv_cell_fwrite(df.f, id, strlen(id), true, !o.raw);
         fputs(",output,old,new\n", df.f);
     }
     status = scan_all(&sc, tally, &df);

@@ -145,7 +145,8 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
 {
     char text[256], loc[256], num[40], lim[128];
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
-    fmt_num(value, num);
+    bool pct = step_in_percent(s);
+    step_value_format(s, ex->f, value, num, sizeof num);
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         bool holds = true, unknown = false;
@@ -161,25 +162,20 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
             int c = num_cmp(value, l.u.num);
             static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
             bool ok = op_holds(bt->op[e], c);
-            /* The threshold as written (25%, or a parameter's name) and, for
-             * a percentage, the value as a percentage too. */
+            /* The threshold as written (25%, or a parameter's name); the
+             * value as step_value_format shows it, on its side of each. */
             source_text(&bt->rule->edges[e].limit->loc, lim, sizeof lim);
-            char shown[64];
-            size_t ll = strlen(lim);
             const expr *le = bt->rule->edges[e].limit;
             if (le->kind != EX_NUM) {
-                /* A parameter or an expression: show what it came to. */
+                /* A parameter or an expression: show what it came to, in
+                 * full (compared with itself, no digit may go). */
                 char val[40];
-                fmt_num(l.u.num, val);
+                format_for_people(l.u.num, pct, &l.u.num, 1, val, sizeof val);
                 size_t used = strlen(lim);
                 snprintf(lim + used, sizeof lim - used, " (%s)", val);
             }
-            if (ll && lim[ll - 1] == '%')
-                snprintf(shown, sizeof shown, "%s (%.4g%%)", num, num_to_double(value) * 100);
-            else
-                snprintf(shown, sizeof shown, "%s", num);
             size_t used = strlen(why);
-            snprintf(why + used, sizeof why - used, "%s%s %s %s %s", used ? " and " : "", shown,
+            snprintf(why + used, sizeof why - used, "%s%s %s %s %s", used ? " and " : "", num,
                      ok ? "is" : "is not", words[bt->op[e]], lim);
             holds = ok;
         }
@@ -296,13 +292,16 @@ static void explain_step(explainer *ex, const step *s)
             cJSON_AddItemToObject(js, "score", v->kind == VK_BANDED && v->has_score
                                                    ? cJSON_CreateNumber(num_to_double(v->score))
                                                    : cJSON_CreateNull());
+            /* As run's JSON says it: band null alone would read as na. */
+            if (v->kind == VK_BANDED && v->band == BAND_NONE)
+                cJSON_AddTrueToObject(js, "no_band");
         }
         cJSON_AddItemToArray(ex->steps, js);
     } else {
         printf("%s %s = %s", kinds[sym->kind], sym->name, val);
         if (v->kind == VK_BANDED) {
             char n[40];
-            fmt_num(sym->kind == SYM_GROUP ? v->score : v->u.num, n);
+            step_value_format(s, ex->f, sym->kind == SYM_GROUP ? v->score : v->u.num, n, sizeof n);
             printf(sym->kind == SYM_GROUP ? " (score %s)" : " (value %s", n);
             if (sym->kind == SYM_MEASURE) {
                 if (v->has_score) {
@@ -373,7 +372,14 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         }
         printf("parameters\n");
         for (int i = 0; i < p->nparams; i++) {
-            fmt_value(&prog->params[i], NULL, buf, sizeof buf);
+            const rb_value *pv = &prog->params[i];
+            const decl *pd = p->params[i]->decl;
+            fmt_value(pv, NULL, buf, sizeof buf);
+            /* A parameter written as a percentage (param green_at = 50%)
+             * shows as one, in full: compared with itself. */
+            if (pv->kind == VK_NUM && pd && pd->value && pd->value->loc.end > pd->value->loc.begin &&
+                pd->value->loc.src->text[pd->value->loc.end - 1] == '%')
+                format_for_people(pv->u.num, true, &pv->u.num, 1, buf, sizeof buf);
             printf("  %-32s %s\n", p->params[i]->name, buf);
         }
         printf("\n");

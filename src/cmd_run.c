@@ -22,18 +22,21 @@ static const char run_help[] =
     "                           terminal, csv otherwise)\n"
     "  -o, --output FILE        write to FILE, atomically (no partial file on failure)\n"
     "      --select A,B         only these outputs, in this order\n"
+    "      --raw                CSV for programs: text that begins with = + - @\n"
+    "                           is written as it is, not escaped for spreadsheets\n"
     "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
     DATA_OPTS_HELP
     "  -h, --help               this help\n"
     "\n"
     "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
 
-enum { OPT_SELECT = OPT_VERB_OWN };
+enum { OPT_SELECT = OPT_VERB_OWN, OPT_RAW };
 
 typedef struct run_opts {
     const char *policy_path, *data_path, *output, *select;
     out_format format;
     bool format_given;
+    bool raw;
     data_opts data;
 } run_opts;
 
@@ -43,6 +46,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"select", required_argument, NULL, OPT_SELECT},
+        {"raw", no_argument, NULL, OPT_RAW},
         DATA_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -64,6 +68,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
             break;
         case 'o': o->output = optarg; break;
         case OPT_SELECT: o->select = optarg; break;
+        case OPT_RAW: o->raw = true; break;
         case 'h':
             fputs(run_help, stdout);
             return -1;
@@ -176,6 +181,7 @@ int cmd_run(int argc, char **argv)
     bool to_terminal = !o.output && isatty(STDOUT_FILENO);
     out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
     writer *w = writer_open(out.f, fmt, prog, id, cols, ncols, to_terminal && diag_want_color(stdout));
+    writer_set_raw(w, o.raw);
 
     status = scan_all(&sc, write_scores, w);
     bool written = writer_close(w);

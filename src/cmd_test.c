@@ -54,14 +54,19 @@ static bool wanted(const test_run *tr, const char *name)
     return strstr(name, tr->filter) != NULL;
 }
 
-static void print_value(FILE *out, const symbol *s, const rb_value *v)
+/* A measure's value as explain shows it: 24%, not 0.24. */
+static void print_value(FILE *out, const program *prog, frame *f, const symbol *s, const rb_value *v)
 {
     char buf[128];
     value_format(*v, s ? s->scheme : NULL, buf, sizeof buf);
     fputs(buf, out);
     if (v->kind == VK_BANDED) {
         char num[40];
-        num_format(v->u.num, num);
+        const step *st = s ? program_step(prog, s) : NULL;
+        if (st)
+            step_value_format(st, f, v->u.num, num, sizeof num);
+        else
+            num_format(v->u.num, num);
         fprintf(out, " (%s %s", s && s->kind == SYM_GROUP ? "score" : "value", num);
         if (v->has_score && s && s->kind == SYM_MEASURE) {
             num_format(v->score, num);
@@ -71,7 +76,7 @@ static void print_value(FILE *out, const symbol *s, const rb_value *v)
     }
 }
 
-static void report_failure(const program *prog, const frame *f, const test_case *t, const clause *cl,
+static void report_failure(const program *prog, frame *f, const test_case *t, const clause *cl,
                            const rb_value *got, bool first)
 {
     const decl *d = t->decl;
@@ -98,7 +103,7 @@ static void report_failure(const program *prog, const frame *f, const test_case 
         if (!v)
             continue;
         printf("    actual: %s = ", names[i]->name);
-        print_value(stdout, names[i], v);
+        print_value(stdout, prog, f, names[i], v);
         putchar('\n');
     }
 }

@@ -1,20 +1,23 @@
 /* writer.c - the output formats.
  *
  * CSV: the id column, then one column per output; a banded output prints its
- * band, numbers print in shortest round-trip form, na is an empty cell.
+ * band, numbers print in shortest round-trip form, na is an empty cell;
+ * text that a spreadsheet would run as a formula is escaped unless raw.
  * JSON and NDJSON: per output, its value, band and score.  Table: aligned
  * columns for people, widths fixed from the first rows so it still streams. */
 #include "writer.h"
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
 
-enum { OUT_BUF = 1 << 16, TABLE_SAMPLE = 1000 };
+/* TABLE_WIDTH: the widest a table cell is shown, in display columns. */
+enum { OUT_BUF = 1 << 16, TABLE_SAMPLE = 1000, TABLE_WIDTH = 40 };
 
 struct writer {
     FILE *f;
@@ -24,6 +27,8 @@ struct writer {
     const int *columns;
     int ncolumns;
     bool color;
+    bool raw;                /* csv: no spreadsheet escaping */
+    bool started;            /* the header (csv) or the opening bracket (json) is out */
     long records;
     char *buf;
     size_t len;
@@ -116,23 +121,53 @@ static rb_value column_value(const writer *w, const rb_value *slots, int col)
     return slots[w->prog->output_slot[w->columns[col]]];
 }
 
-static void csv_cell(writer *w, const char *s, size_t n)
+static void writer_sink(void *ctx, const char *s, size_t n) { put(ctx, s, n); }
+
+static void file_sink(void *ctx, const char *s, size_t n) { fwrite(s, 1, n, ctx); }
+
+void csv_cell_write(csv_sink *sink, void *ctx, const char *s, size_t n, bool text, bool escape)
 {
+    /* memchr, not strchr: a NUL first byte is not one of these. */
+    bool formula = escape && text && n && memchr("=+-@\t\r", s[0], 6);
     bool quote = false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-            quote = true;
-    if (!quote) {
-        put(w, s, n);
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || (escape && s[i] == ';');
+    if (!quote && !formula) {
+        sink(ctx, s, n);
         return;
     }
-    put(w, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            put(w, "\"", 1);
-        put(w, s + i, 1);
-    }
-    put(w, "\"", 1);
+    if (quote)
+        sink(ctx, "\"", 1);
+    if (formula)
+        sink(ctx, "'", 1);
+    size_t start = 0;
+    for (size_t i = 0; quote && i < n; i++)
+        if (s[i] == '"') {
+            sink(ctx, s + start, i + 1 - start);
+            sink(ctx, "\"", 1);
+            start = i + 1;
+        }
+    sink(ctx, s + start, n - start);
+    if (quote)
+        sink(ctx, "\"", 1);
+}
+
+bool csv_is_number(rb_value v)
+{
+    if (v.kind != VK_NUM)
+        return false;
+    double d = num_to_double(v.u.num);
+    return d - d == 0; /* not NaN or infinite */
+}
+
+void csv_cell_fwrite(FILE *f, const char *s, size_t n, bool text, bool escape)
+{
+    csv_cell_write(file_sink, f, s, n, text, escape);
+}
+
+static void csv_cell(writer *w, const char *s, size_t n, bool text)
+{
+    csv_cell_write(writer_sink, w, s, n, text, !w->raw);
 }
 
 /* The escape for one byte of a JSON string, or NULL when it needs none. */
@@ -238,6 +273,10 @@ static void json_record(writer *w, const char *id, size_t idlen, const rb_value 
                 json_scalar(w, value_num(v.score));
             else
                 puts_(w, "null");
+            /* A value no band line caught: band null like na's, but the
+             * value is there, and may itself be null (an overflow). */
+            if (v.kind == VK_BANDED && v.band == BAND_NONE)
+                puts_(w, ", \"no_band\": true");
         }
         puts_(w, "}");
     }
@@ -247,7 +286,7 @@ static void json_record(writer *w, const char *id, size_t idlen, const rb_value 
 static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
     char tmp[64];
-    csv_cell(w, id, idlen);
+    csv_cell(w, id, idlen, true);
     const int *out_slot = w->prog->output_slot;
     for (int c = 0; c < w->ncolumns; c++) {
         const rb_value *pv = &slots[out_slot[w->columns[c]]];
@@ -272,29 +311,176 @@ static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *
         }
         rb_value v = *pv;
         if (v.kind == VK_TEXT) {
-            csv_cell(w, v.u.text, v.len);
+            csv_cell(w, v.u.text, v.len, true);
             continue;
         }
+        /* A number we printed is never a formula, -5 included; a date or a
+         * duration is text, though ours never begin with a formula byte. */
         int n = value_format(v, NULL, tmp, sizeof tmp);
-        csv_cell(w, tmp, (size_t)n);
+        csv_cell(w, tmp, (size_t)n, !csv_is_number(v));
     }
     put(w, "\n", 1);
+}
+
+/* The next character of UTF-8 text: its length, and its code point in *cp
+ * (U+FFFD for a byte that starts no valid sequence, taken alone). */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t v;
+    *cp = 0xFFFD;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, v = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, v = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, v = c & 0x07;
+    else
+        return 1;
+    if (len > n)
+        return 1;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 1;
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+        return 1; /* overlong, too large, or a surrogate */
+    *cp = v;
+    return len;
+}
+
+static bool in_ranges(uint32_t cp, const uint32_t (*r)[2], size_t n)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < r[mid][0])
+            hi = mid;
+        else if (cp > r[mid][1])
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
+
+/* Our own table rather than wcwidth(): that depends on the locale, and a
+ * run under LANG=C would count every Japanese name as one column a byte.
+ * The main combining blocks, zero-width spaces, joiners and marks, and
+ * variation selectors take no column; East Asian wide and fullwidth
+ * characters (Unicode's EastAsianWidth W and F: CJK, kana, Hangul,
+ * fullwidth forms, most emoji) take two. */
+static int char_width(uint32_t cp)
+{
+    static const uint32_t zero[][2] = {
+        {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF}, {0x05C1, 0x05C2},
+        {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
+        {0x06D6, 0x06DC}, {0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0900, 0x0902},
+        {0x093A, 0x093A}, {0x093C, 0x093C}, {0x0941, 0x0948}, {0x094D, 0x094D}, {0x0951, 0x0957},
+        {0x0962, 0x0963}, {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1160, 0x11FF},
+        {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
+        {0x20D0, 0x20FF}, {0x302A, 0x302D}, {0x3099, 0x309A}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+        {0xFEFF, 0xFEFF}, {0xE0100, 0xE01EF},
+    };
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC}, {0x23F0, 0x23F0},
+        {0x23F3, 0x23F3}, {0x25FD, 0x25FE}, {0x2614, 0x2615}, {0x2648, 0x2653}, {0x267F, 0x267F},
+        {0x2693, 0x2693}, {0x26A1, 0x26A1}, {0x26AA, 0x26AB}, {0x26BD, 0x26BE}, {0x26C4, 0x26C5},
+        {0x26CE, 0x26CE}, {0x26D4, 0x26D4}, {0x26EA, 0x26EA}, {0x26F2, 0x26F3}, {0x26F5, 0x26F5},
+        {0x26FA, 0x26FA}, {0x26FD, 0x26FD}, {0x2705, 0x2705}, {0x270A, 0x270B}, {0x2728, 0x2728},
+        {0x274C, 0x274C}, {0x274E, 0x274E}, {0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797},
+        {0x27B0, 0x27B0}, {0x27BF, 0x27BF}, {0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55},
+        {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF},
+        {0xA960, 0xA97F}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE10, 0xFE19}, {0xFE30, 0xFE6F},
+        {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x16FE0, 0x16FE4}, {0x17000, 0x18CFF}, {0x1B000, 0x1B2FF},
+        {0x1F004, 0x1F004}, {0x1F0CF, 0x1F0CF}, {0x1F18E, 0x1F18E}, {0x1F191, 0x1F19A}, {0x1F200, 0x1F251},
+        {0x1F300, 0x1F64F}, {0x1F680, 0x1F6FF}, {0x1F900, 0x1F9FF}, {0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD},
+        {0x30000, 0x3FFFD},
+    };
+    if (cp < 0x300)
+        return 1;
+    if (in_ranges(cp, zero, sizeof zero / sizeof *zero))
+        return 0;
+    return in_ranges(cp, wide, sizeof wide / sizeof *wide) ? 2 : 1;
+}
+
+size_t text_width(const char *s, size_t n)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += utf8_next((const unsigned char *)s + i, n - i, &cp);
+        width += (size_t)char_width(cp);
+    }
+    return width;
+}
+
+/* A cell as the table shows it, added to row: control characters (a
+ * newline, an escape sequence) as '?', and text wider than TABLE_WIDTH
+ * columns cut to fit with an ellipsis; CSV and JSON keep everything. */
+static void table_fit(char **row, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    bool cut = text_width(s, n) > TABLE_WIDTH;
+    size_t room = cut ? TABLE_WIDTH - 1 : TABLE_WIDTH, used = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_next((const unsigned char *)s + i, n - i, &cp);
+        size_t cw = (size_t)char_width(cp);
+        if (used + cw > room)
+            break;
+        used += cw;
+        if (*len + 8 > *cap)
+            *row = xrealloc(*row, *cap *= 2);
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            (*row)[(*len)++] = '?';
+        else
+            for (size_t j = 0; j < k; j++)
+                (*row)[(*len)++] = s[i + j];
+        i += k;
+    }
+    if (*len + 8 > *cap)
+        *row = xrealloc(*row, *cap *= 2);
+    if (cut) {
+        memcpy(*row + *len, "\u2026", 3);
+        *len += 3;
+    }
+    (*row)[(*len)++] = '\0';
 }
 
 /* Table rows are built as NUL-separated cells so they can wait for sizing. */
 static char *table_row(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
-    size_t cap = idlen + 2 + (size_t)w->ncolumns * 72, len = 0;
+    size_t cap = 64 + (size_t)w->ncolumns * 24, len = 0;
     char *row = xmalloc(cap);
-    memcpy(row, id, idlen);
-    len = idlen;
-    row[len++] = '\0';
+    table_fit(&row, &len, &cap, id, idlen);
     for (int c = 0; c < w->ncolumns; c++) {
-        int n = value_format(column_value(w, slots, c), scheme_of_column(w, c), row + len, 64);
-        if (n > 63)
-            n = 63;
-        len += (size_t)n;
-        row[len++] = '\0';
+        rb_value v = column_value(w, slots, c);
+        char tmp[128];
+        if (v.kind == VK_TEXT) {
+            table_fit(&row, &len, &cap, v.u.text, v.len);
+            continue;
+        }
+        int n = value_format(v, scheme_of_column(w, c), tmp, sizeof tmp);
+        table_fit(&row, &len, &cap, tmp, n < (int)sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    }
+    return row;
+}
+
+/* The column names as a row of cells, fitted like the others. */
+static char *table_header(const writer *w)
+{
+    size_t cap = 64, len = 0;
+    char *row = xmalloc(cap);
+    table_fit(&row, &len, &cap, w->id_name, strlen(w->id_name));
+    for (int c = 0; c < w->ncolumns; c++) {
+        const char *name = w->prog->pol->outputs[w->columns[c]]->name;
+        table_fit(&row, &len, &cap, name, strlen(name));
     }
     return row;
 }
@@ -313,6 +499,7 @@ static const char *band_color(const char *band)
 static void table_cell(writer *w, const char *s, int width, bool last)
 {
     size_t n = strlen(s);
+    int shown = (int)text_width(s, n);
     const char *color = w->color ? band_color(s) : NULL;
     if (color)
         puts_(w, color);
@@ -321,7 +508,7 @@ static void table_cell(writer *w, const char *s, int width, bool last)
         puts_(w, "\033[0m");
     if (last)
         return;
-    for (int i = (int)n; i < width + 2; i++)
+    for (int i = shown; i < width + 2; i++)
         put(w, " ", 1);
 }
 
@@ -338,20 +525,20 @@ static void table_flush_pending(writer *w)
 {
     if (!w->pending)
         return;
-    for (int i = 0; i < w->npending; i++) {
-        const char *cell = w->pending[i];
+    char *header = table_header(w);
+    for (int i = -1; i < w->npending; i++) {
+        const char *cell = i < 0 ? header : w->pending[i];
         for (int c = 0; c <= w->ncolumns; c++) {
-            int n = (int)strlen(cell);
-            if (n > w->width[c])
-                w->width[c] = n;
+            size_t n = strlen(cell);
+            int width = (int)text_width(cell, n);
+            if (width > w->width[c])
+                w->width[c] = width;
             cell += n + 1;
         }
     }
-    /* The header, underlined by the widths now known. */
-    table_cell(w, w->id_name, w->width[0], w->ncolumns == 0);
-    for (int c = 0; c < w->ncolumns; c++)
-        table_cell(w, w->prog->pol->outputs[w->columns[c]]->name, w->width[c + 1], c + 1 == w->ncolumns);
-    put(w, "\n", 1);
+    /* The header, aligned by the widths now known. */
+    table_emit(w, header);
+    free(header);
     for (int i = 0; i < w->npending; i++) {
         table_emit(w, w->pending[i]);
         free(w->pending[i]);
@@ -388,34 +575,37 @@ writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id
                 memcpy(w->band_pad[c] + 16 * b, sch->bands[b], w->band_len[c][b]);
         }
     }
-    switch (fmt) {
-    case OUT_CSV:
-        csv_cell(w, id_name, strlen(id_name));
-        for (int c = 0; c < ncolumns; c++) {
-            const char *name = prog->pol->outputs[columns[c]]->name;
-            put(w, ",", 1);
-            csv_cell(w, name, strlen(name));
-        }
-        put(w, "\n", 1);
-        break;
-    case OUT_JSON:
-        puts_(w, "[");
-        break;
-    case OUT_NDJSON:
-        break;
-    case OUT_TABLE:
+    if (fmt == OUT_TABLE) {
         w->width = xcalloc((size_t)ncolumns + 1, sizeof *w->width);
-        w->width[0] = (int)strlen(id_name);
-        for (int c = 0; c < ncolumns; c++)
-            w->width[c + 1] = (int)strlen(prog->pol->outputs[columns[c]]->name);
         w->pending = xmalloc(TABLE_SAMPLE * sizeof *w->pending);
-        break;
     }
     return w;
 }
 
+void writer_set_raw(writer *w, bool raw) { w->raw = raw; }
+
+/* The CSV header or the JSON bracket, once, before the first record. */
+static void start(writer *w)
+{
+    w->started = true;
+    if (w->fmt == OUT_CSV) {
+        /* Output names are identifiers; the id's name is the user's text. */
+        csv_cell(w, w->id_name, strlen(w->id_name), true);
+        for (int c = 0; c < w->ncolumns; c++) {
+            const char *name = w->prog->pol->outputs[w->columns[c]]->name;
+            put(w, ",", 1);
+            csv_cell(w, name, strlen(name), true);
+        }
+        put(w, "\n", 1);
+    } else if (w->fmt == OUT_JSON) {
+        puts_(w, "[");
+    }
+}
+
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
+    if (!w->started)
+        start(w);
     switch (w->fmt) {
     case OUT_CSV:
         csv_record(w, id, idlen, slots);
@@ -446,6 +636,8 @@ void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slot
 
 bool writer_close(writer *w)
 {
+    if (!w->started)
+        start(w);
     if (w->fmt == OUT_JSON)
         puts_(w, w->records ? "\n]\n" : "]\n");
     if (w->fmt == OUT_TABLE)
@@ -473,4 +665,87 @@ void format_significant(double v, bool percent, int digits, char *buf, size_t ca
         snprintf(buf, cap, "%.*g%%", digits, v * 100);
     else
         snprintf(buf, cap, "%.*g", digits, v);
+}
+
+/* "43%" for a rounded 43.0469...% reads as exact: give it the zeros its
+ * digits stand for, "43.0%".  text is format_significant's. */
+static void keep_zeros(char *text, size_t cap, int digits)
+{
+    size_t end = strcspn(text, "e%"), sig = 0;
+    bool point = false, started = false;
+    for (size_t i = 0; i < end; i++) {
+        if (text[i] == '.')
+            point = true;
+        else if (text[i] >= '1' && text[i] <= '9')
+            started = true;
+        if (started && text[i] >= '0' && text[i] <= '9')
+            sig++;
+    }
+    if (!started || sig >= (size_t)digits)
+        return;
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "%s", text + end);
+    size_t len = end;
+    if (!point && len + 1 < cap)
+        text[len++] = '.';
+    for (; sig < (size_t)digits && len + 1 < cap; sig++)
+        text[len++] = '0';
+    snprintf(text + len, cap - len, "%s", suffix);
+}
+
+void format_for_people(rb_num v, bool percent, const rb_num *limits, int nlimits, char *buf, size_t cap)
+{
+    char tmp[64];
+    double d = num_to_double(v);
+    if (d - d != 0) { /* NaN or infinite */
+        num_format(v, tmp);
+        snprintf(buf, cap, "%s", tmp);
+        return;
+    }
+    bool pct = percent && fabs(d) < DBL_MAX / 100;
+    double shown = fabs(pct ? d * 100 : d);
+    /* Never fewer digits than the integer part has: 12345%, not 1.23e+04%. */
+    int digits = shown >= 1000 ? (int)floor(log10(shown)) + 1 : 3;
+    for (; digits <= 17; digits++) {
+        format_significant(d, pct, digits, tmp, sizeof tmp);
+        rb_num back;
+        if (!num_parse(tmp, strlen(tmp), true, &back))
+            break;
+        bool same = true;
+        for (int i = 0; i < nlimits && same; i++)
+            same = num_cmp(back, limits[i]) == num_cmp(v, limits[i]);
+        if (same) {
+            if (num_cmp(back, v) != 0)
+                keep_zeros(tmp, sizeof tmp, digits);
+            snprintf(buf, cap, "%s", tmp);
+            return;
+        }
+    }
+    num_format(v, tmp);
+    snprintf(buf, cap, "%s", tmp);
+}
+
+void step_value_format(const step *st, frame *f, rb_num v, char *buf, size_t cap)
+{
+    if (!step_in_percent(st)) {
+        char tmp[40];
+        num_format(v, tmp);
+        snprintf(buf, cap, "%s", tmp);
+        return;
+    }
+    rb_num limits[MAX_THRESHOLDS];
+    int n = 0;
+    for (int t = 0; t < st->ntests; t++)
+        for (int e = 0; e < st->tests[t].nedges && n < MAX_THRESHOLDS; e++) {
+            const band_test *bt = &st->tests[t];
+            if (bt->fixed[e]) {
+                limits[n++] = bt->fixed_limit[e];
+                continue;
+            }
+            /* A threshold that depends on the account: as it is for this one. */
+            rb_value l = eval_node(bt->limit[e], f);
+            if (l.kind == VK_NUM)
+                limits[n++] = l.u.num;
+        }
+    format_for_people(v, true, limits, n, buf, cap);
 }

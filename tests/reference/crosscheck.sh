@@ -65,10 +65,11 @@ compare() {
     fi
 }
 
-# run_rubric INPUT OUTPUT AS_OF: rubric's scores, or 1 with its stderr in OUTPUT.err
+# run_rubric INPUT OUTPUT AS_OF: rubric's scores, or 1 with its stderr in OUTPUT.err.
+# --raw: a program compares the cells, so no spreadsheet escaping.
 run_rubric() {
     # shellcheck disable=SC2086  # select_opt is deliberately split
-    (cd "$root" && "$rubric" run "$policy" "$1" --as-of "$3" --format csv $select_opt) \
+    (cd "$root" && "$rubric" run "$policy" "$1" --as-of "$3" --format csv --raw $select_opt) \
         > "$2" 2> "$2.err"
 }
 

@@ -827,6 +827,92 @@ static void test_text_functions(void)
     frame_free(&f);
 }
 
+typedef struct text_sink {
+    char buf[256];
+    size_t len;
+} text_sink;
+
+static void to_text(void *ctx, const char *s, size_t n)
+{
+    text_sink *t = ctx;
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = '\0';
+}
+
+static const char *csv_of(const char *s, size_t n, bool text, bool escape)
+{
+    static text_sink t;
+    t.len = 0;
+    t.buf[0] = '\0';
+    csv_cell_write(to_text, &t, s, n, text, escape);
+    return t.buf;
+}
+
+#define CSV(s, text, escape) csv_of(s, sizeof s - 1, text, escape)
+
+static void test_output(void)
+{
+    /* CSV: RFC 4180 quoting, and the spreadsheet escape for text only. */
+    CHECK(strcmp(CSV("ACC-1", true, true), "ACC-1") == 0);
+    CHECK(strcmp(CSV("", true, true), "") == 0);
+    CHECK(strcmp(CSV("a,b", true, false), "\"a,b\"") == 0);
+    CHECK(strcmp(CSV("say \"hi\"", true, false), "\"say \"\"hi\"\"\"") == 0);
+    CHECK(strcmp(CSV("=1+2", true, true), "'=1+2") == 0);
+    CHECK(strcmp(CSV("=1+2", true, false), "=1+2") == 0);
+    CHECK(strcmp(CSV("+1", true, true), "'+1") == 0);
+    CHECK(strcmp(CSV("-ACC", true, true), "'-ACC") == 0);
+    CHECK(strcmp(CSV("@SUM(A1)", true, true), "'@SUM(A1)") == 0);
+    CHECK(strcmp(CSV("\tx", true, true), "'\tx") == 0);
+    CHECK(strcmp(CSV("\rx", true, true), "\"'\rx\"") == 0);
+    CHECK(strcmp(CSV("=A1,\"B\"", true, true), "\"'=A1,\"\"B\"\"\"") == 0);
+    CHECK(strcmp(CSV("-5", false, true), "-5") == 0);     /* a number */
+    CHECK(strcmp(CSV("-0.25", false, true), "-0.25") == 0);
+    CHECK(strcmp(CSV("-5", true, true), "'-5") == 0);     /* text that reads -5 */
+    CHECK(strcmp(CSV("a;=1", true, true), "\"a;=1\"") == 0);
+    CHECK(strcmp(CSV("a;=1", true, false), "a;=1") == 0);
+    CHECK(strcmp(CSV("a=1", true, true), "a=1") == 0);
+    CHECK(strcmp(csv_of("\0=", 2, true, true), "") == 0 && memcmp(csv_of("\0=", 2, true, true), "\0=", 2) == 0);
+
+    /* Display width, whatever the locale. */
+    CHECK(text_width("abc", 3) == 3);
+    CHECK(text_width("\xe6\xa0\xaa\xe5\xbc\x8f\xe4\xbc\x9a\xe7\xa4\xbe", 12) == 8); /* 株式会社 */
+    CHECK(text_width("e\xcc\x81", 3) == 1);             /* e and a combining acute */
+    CHECK(text_width("\xef\xbc\xa1", 3) == 2);            /* fullwidth A */
+    CHECK(text_width("\xc3\xa9", 2) == 1);                 /* é */
+    CHECK(text_width("\xff\xfe", 2) == 2);                 /* invalid bytes: one each */
+    CHECK(text_width("\xe6\xa0", 2) == 2);                 /* a cut sequence */
+    CHECK(text_width("\xf0\x9f\x98\x80", 4) == 2);        /* an emoji */
+
+    /* Numbers for people: rounded, never onto or across a threshold. */
+    char buf[64];
+    rb_num half = parse("50%"), v;
+#define PEOPLE(x, pct, lims, n, want)                                  \
+    do {                                                               \
+        format_for_people(x, pct, lims, n, buf, sizeof buf);           \
+        CHECK(strcmp(buf, want) == 0);                                 \
+        if (strcmp(buf, want) != 0)                                    \
+            printf("  got %s, want %s\n", buf, want);                 \
+    } while (0)
+    PEOPLE(parse("0.758032341581427"), true, &half, 1, "75.8%");
+    PEOPLE(parse("0.4996"), true, &half, 1, "49.96%");          /* not 50.0% */
+    PEOPLE(parse("0.4996"), true, NULL, 0, "50.0%");            /* no threshold to keep */
+    PEOPLE(parse("0.49999999"), true, &half, 1, "49.999999%");
+    PEOPLE(parse("0.5"), true, &half, 1, "50%");
+    PEOPLE(parse("0.500001"), true, &half, 1, "50.0001%");      /* not onto the edge */
+    PEOPLE(parse("0.4304695757209724"), true, NULL, 0, "43.0%"); /* rounded: its zero kept */
+    PEOPLE(parse("123.456"), true, NULL, 0, "12346%");          /* no exponent */
+    PEOPLE(parse("-0.004"), true, NULL, 0, "-0.4%");
+    rb_num lim = parse("2.5");
+    PEOPLE(parse("2.50001"), false, &lim, 1, "2.50001");
+    PEOPLE(parse("2.5"), false, &lim, 1, "2.5");
+    PEOPLE(parse("1234567"), false, NULL, 0, "1234567");
+    v = num_from_frac(1, 3);                                     /* no decimal is 1/3 */
+    PEOPLE(v, true, &v, 1, "0.3333333333333333");
+    PEOPLE(num_inexact(INFINITY), true, &half, 1, "inf");
+#undef PEOPLE
+}
+
 int main(void)
 {
     test_idset();
@@ -840,6 +926,7 @@ int main(void)
     test_git_paths();
     test_histogram();
     test_text_functions();
+    test_output();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
