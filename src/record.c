@@ -176,6 +176,13 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
         }
         if (!value_from_text(s->type, text, len, &slots[i])) {
             quote_value(c->s, c->len, shown, sizeof shown);
+            rb_num unused;
+            num_status why = s->type == TY_NUMBER ? num_read(text, len, true, &unused) : NUM_BAD;
+            if (why == NUM_TOO_LARGE || why == NUM_TOO_SMALL) {
+                snprintf(err, errlen, "column '%s': \"%s\" is a number too %s to hold", s->name, shown,
+                         why == NUM_TOO_LARGE ? "large" : "small");
+                return false;
+            }
             static const char *const hints[] = {
                 [TY_NUMBER] = "a number", [TY_DATE] = "a date (YYYY-MM-DD)",
                 [TY_BOOL] = "true or false", [TY_TEXT] = "text"};
