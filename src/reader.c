@@ -145,5 +145,6 @@ void reader_close(reader *r)
     free(r->scratch);
     free(r->key_cache);
     free(r->seen);
+    free(r->members);
     free(r);
 }

@@ -31,6 +31,8 @@ struct reader {
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
     int nkey_cache;
+    struct json_member *members; /* json: where each member of the record lies */
+    int members_cap;
 };
 
 /* Bytes after buf[len] that are always allocated and zero, so a scanner may
