@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy.h"
 #include "reader_internal.h"
 #include "xalloc.h"
 
@@ -664,14 +665,36 @@ bool json_open(reader *r, char *err, size_t errlen)
     return true;
 }
 
+/* A key that is no wanted field, remembered (up to JSON_OTHER_KEYS names)
+ * for the did-you-mean of a wanted key no record has: -2 - its index, or
+ * -1 when there is no room. */
+static int other_key(reader *r, const char *key)
+{
+    /* Once full, no search: a file with hundreds of other keys pays nothing. */
+    if (r->nother_keys == JSON_OTHER_KEYS)
+        return -1;
+    for (int u = 0; u < r->nother_keys; u++)
+        if (strcmp(r->other_keys[u], key) == 0)
+            return -2 - u;
+    if (strlen(key) > 100)
+        return -1;
+    if (!r->other_keys)
+        r->other_keys = xmalloc(JSON_OTHER_KEYS * sizeof *r->other_keys);
+    r->other_keys[r->nother_keys] = xstrdup(key);
+    return -2 - r->nother_keys++;
+}
+
 /* The wanted field a key names, or -1.  Records mostly list their keys in
- * one order, so what the key at each position was last time is tried first. */
+ * one order, so what the key at each position was last time (a wanted
+ * field, or another key) is tried first. */
 static int field_of(reader *r, int position, const char *key)
 {
     if (position < r->nkey_cache) {
         int f = r->key_cache[position];
         if (f >= 0 && strcmp(r->fields[f], key) == 0)
             return f;
+        if (f < -1 && strcmp(r->other_keys[-2 - f], key) == 0)
+            return -1;
     }
     int found = -1;
     for (int f = 0; f < r->nfields; f++)
@@ -679,6 +702,8 @@ static int field_of(reader *r, int position, const char *key)
             found = f;
             break;
         }
+    if (found < 0)
+        found = other_key(r, key);
     if (position >= r->nkey_cache) {
         int n = position + 16;
         r->key_cache = xrealloc(r->key_cache, (size_t)n * sizeof *r->key_cache);
@@ -687,7 +712,7 @@ static int field_of(reader *r, int position, const char *key)
         r->nkey_cache = n;
     }
     r->key_cache[position] = found;
-    return found;
+    return found < 0 ? -1 : found;
 }
 
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
@@ -769,6 +794,7 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         snprintf(err, errlen, "a record must be a JSON object");
         return READ_BAD_RECORD;
     }
+    r->objects++;
     int position = 0;
     if (r->nfields > r->nseen) {
         r->seen = xrealloc(r->seen, (size_t)r->nfields * sizeof *r->seen);
@@ -823,6 +849,23 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         }
     }
     return READ_OK;
+}
+
+bool json_missing_key(const reader *r, char *err, size_t errlen)
+{
+    if (r->objects == 0)
+        return false;
+    for (int f = 0; f < r->nfields; f++) {
+        if (f < r->nseen && r->seen[f] != 0)
+            continue;
+        const char *best = closest_name(r->fields[f], (const char *const *)r->other_keys, r->nother_keys);
+        if (best)
+            snprintf(err, errlen, "%s: no record has the key '%s' (did you mean '%s'?)", r->path, r->fields[f], best);
+        else
+            snprintf(err, errlen, "%s: no record has the key '%s'", r->path, r->fields[f]);
+        return true;
+    }
+    return false;
 }
 
 void json_close(reader *r)

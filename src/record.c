@@ -252,6 +252,19 @@ int record_find(const policy *p, const char *path, data_format fmt, const char *
         found = 1;
         break;
     }
+    /* A key this account lacks may be one no record has (misspelt in the
+     * policy or renamed in the export), which `run` refuses: read on to
+     * know, but only then.  Records after it are not checked otherwise. */
+    if (found == 1 && reader_missing_key(r, msg, sizeof msg)) {
+        while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL)
+            ;
+        if (reader_missing_key(r, msg, sizeof msg)) {
+            snprintf(err, errlen, "%.500s", msg);
+            free(*texts);
+            *texts = NULL;
+            found = -1;
+        }
+    }
     if (found == 0)
         snprintf(err, errlen, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
     free(cells);

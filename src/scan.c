@@ -134,6 +134,18 @@ static bool load_inputs(scan *s, char *msg, size_t cap)
     return true;
 }
 
+/* A JSON key no record had is a misspelt or renamed input, as a CSV
+ * header's missing column is: an error for the file, whatever --on-error
+ * says, found once the whole file has been read. */
+static int check_keys(const scan *s, int status)
+{
+    char msg[512];
+    if (status < 0 || !reader_missing_key(s->rd, msg, sizeof msg))
+        return status;
+    fprintf(stderr, "rubric: %s\n", msg);
+    return SCAN_MISSING_KEY;
+}
+
 int scan_all(scan *s, scan_visit visit, void *ctx)
 {
     char msg[512];
@@ -164,6 +176,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             show_progress(s, false);
     }
     show_progress(s, true);
+    status = check_keys(s, status);
     if (status == EXIT_OK && s->rejected)
         status = EXIT_REJECTED;
     return status;
@@ -176,6 +189,11 @@ int scan_conclude(const scan *s, int status, bool wrote_file)
         if (s->rejected)
             fprintf(stderr, "rubric: %ld record%s rejected before that\n", s->rejected, s->rejected == 1 ? "" : "s");
         fprintf(stderr, "rubric: the data could not be read to the end%s\n", nothing);
+        return EXIT_REJECTED;
+    }
+    if (status == SCAN_MISSING_KEY) {
+        if (wrote_file)
+            fprintf(stderr, "rubric: no output written\n");
         return EXIT_REJECTED;
     }
     if (status == SCAN_STOPPED) {

@@ -42,9 +42,10 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
                bool skip_errors, bool progress);
 
 /* Returns EXIT_OK, EXIT_REJECTED (bad records skipped), SCAN_STOPPED (the
- * first bad record under --on-error fail) or SCAN_BROKEN (the data could
- * not be read to its end). */
-enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2 };
+ * first bad record under --on-error fail), SCAN_BROKEN (the data could
+ * not be read to its end) or SCAN_MISSING_KEY (a declared input is a key
+ * no JSON record had, said on stderr). */
+enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2, SCAN_MISSING_KEY = -3 };
 int scan_all(scan *s, scan_visit visit, void *ctx);
 
 /* The closing messages on stderr for a status from scan_all; returns the
