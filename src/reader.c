@@ -148,7 +148,6 @@ void reader_close(reader *r)
         close(r->fd);
     free(r->buf);
     free(r->col_field);
-    free(r->scratch);
     free(r->key_cache);
     free(r->seen);
     free(r->members);

@@ -25,8 +25,6 @@ struct reader {
     /* JSON */
     int json_mode;           /* see json_reader.c */
     void *json_doc;          /* the cJSON tree of the current record */
-    char *scratch;           /* number text of the current record */
-    size_t scratch_cap;
     int *key_cache;          /* json: field index seen at each key position */
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
