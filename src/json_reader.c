@@ -426,7 +426,7 @@ static bool json_check_value(const char *s, size_t n, reader *members, size_t *a
         jc_space(&c);
         if (c.p == c.end)
             return true;
-        c.why = "more after the end of the value";
+        c.why = members ? "more after the end of the record" : "more after the end of the value";
     }
     *at = (size_t)(c.p - s);
     char found[32];
