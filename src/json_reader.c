@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy.h"
 #include "reader_internal.h"
 #include "xalloc.h"
 
-enum { MODE_SEQUENCE, MODE_ARRAY, MODE_DONE };
+enum { MODE_SEQUENCE, MODE_ARRAY, MODE_OBJECT_ARRAY, MODE_DONE };
 
 /* Makes buf[pos + off] readable; false at the end of input, or when
  * reading failed (r->failed: the caller must not take that for the end). */
@@ -121,11 +122,334 @@ static size_t value_extent(reader *r, long *lines)
     }
 }
 
+/* The strict check every record (and every other value of the file) passes
+ * before cJSON reads it: cJSON accepts what RFC 8259 refuses (01, 1., "\x",
+ * control characters, form feeds as spaces) and would read some of it
+ * silently wrong.  One pass over the bytes, by recursive descent, with the
+ * place and the reason of the first fault.  While at it, it notes where each
+ * member of the record's own object lies, so that numbers are read from
+ * their text and NULs found per key without another pass. */
+enum { JSON_MAX_DEPTH = 512 }; /* below cJSON's own limit, so cJSON never refuses first */
+
+typedef struct json_member {
+    uint32_t key, key_len; /* offsets in the record; the key with its quotes */
+    uint32_t val, val_len;
+    bool key_nul, val_nul; /* a \u0000 escape in the key, in the value */
+} json_member;
+
+typedef struct json_check {
+    const char *s, *p, *end;
+    const char *why;    /* the first fault, at p */
+    bool nul;           /* the last string held a \u0000 escape */
+    reader *r;          /* members of the top-level object go to r->members */
+} json_check;
+
+static bool jc_fail(json_check *c, const char *why)
+{
+    if (!c->why)
+        c->why = why;
+    return false;
+}
+
+static void jc_space(json_check *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\t' || *c->p == '\r'))
+        c->p++;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* The code unit of the \uXXXX at p, or -1 (p stays at the fault). */
+static long jc_hex4(json_check *c)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++, c->p++) {
+        int h = c->p < c->end ? hex_value(*c->p) : -1;
+        if (h < 0)
+            return jc_fail(c, "expected 4 hex digits after \\u"), -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Bytes of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0. */
+static int utf8_length(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char b = p[0];
+    int n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF)
+        n = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0)
+            lo = 0xA0;
+        else if (b == 0xED)
+            hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (end - p < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+static bool jc_string(json_check *c)
+{
+    c->p++; /* '"' */
+    c->nul = false;
+    for (;;) {
+        /* Plain ASCII is most of every string: one test per byte. */
+        while (c->p < c->end && (unsigned char)*c->p >= 0x20 && (unsigned char)*c->p < 0x80 && *c->p != '"' &&
+               *c->p != '\\')
+            c->p++;
+        if (c->p >= c->end)
+            return jc_fail(c, "a string is not closed");
+        unsigned char ch = (unsigned char)*c->p;
+        if (ch == '"') {
+            c->p++;
+            return true;
+        }
+        if (ch < 0x20)
+            return jc_fail(c, "a control character inside a string (write it as an escape such as \\n or \\u001f)");
+        if (ch >= 0x80) {
+            int n = utf8_length((const unsigned char *)c->p, (const unsigned char *)c->end);
+            if (n == 0)
+                return jc_fail(c, "a string that is not valid UTF-8");
+            c->p += n;
+            continue;
+        }
+        c->p++; /* '\\' */
+        if (c->p >= c->end)
+            return jc_fail(c, "a string is not closed");
+        char e = *c->p;
+        if (e != 'u') {
+            if (!strchr("\"\\/bfnrt", e) || e == '\0')
+                return jc_fail(c, "an unknown escape (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+            c->p++;
+            continue;
+        }
+        c->p++;
+        long u = jc_hex4(c);
+        if (u < 0)
+            return false;
+        if (u == 0)
+            c->nul = true;
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+            c->p -= 6;
+            return jc_fail(c, "a \\u escape is the second half of a surrogate pair without the first");
+        }
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u')
+                return jc_fail(c, "a \\u escape is the first half of a surrogate pair without the second");
+            c->p += 2;
+            long lo = jc_hex4(c);
+            if (lo < 0)
+                return false;
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                c->p -= 6;
+                return jc_fail(c, "a \\u escape is the first half of a surrogate pair without the second");
+            }
+        }
+    }
+}
+
+static bool jc_digits(json_check *c, const char *why)
+{
+    if (c->p >= c->end || *c->p < '0' || *c->p > '9')
+        return jc_fail(c, why);
+    while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+        c->p++;
+    return true;
+}
+
+/* number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ] */
+static bool jc_number(json_check *c)
+{
+    if (*c->p == '-')
+        c->p++;
+    if (c->p < c->end && *c->p == '0') {
+        c->p++;
+        if (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+            return jc_fail(c, "a number with a leading zero");
+    } else if (!jc_digits(c, "expected a digit after '-'"))
+        return false;
+    if (c->p < c->end && *c->p == '.') {
+        c->p++;
+        if (!jc_digits(c, "expected a digit after the decimal point"))
+            return false;
+    }
+    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+        c->p++;
+        if (c->p < c->end && (*c->p == '-' || *c->p == '+'))
+            c->p++;
+        if (!jc_digits(c, "expected a digit in the exponent"))
+            return false;
+    }
+    return true;
+}
+
+static bool jc_value(json_check *c, int depth);
+
+static bool jc_object(json_check *c, int depth)
+{
+    bool record = depth == 1 && c->r; /* the record's own members */
+    int n = 0;
+    c->p++; /* '{' */
+    jc_space(c);
+    if (c->p < c->end && *c->p == '}') {
+        c->p++;
+        return true;
+    }
+    for (;; n++) {
+        if (c->p >= c->end || *c->p != '"')
+            return jc_fail(c, "expected a key in double quotes");
+        const char *key = c->p;
+        if (!jc_string(c))
+            return false;
+        json_member m = {.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul};
+        jc_space(c);
+        if (c->p >= c->end || *c->p != ':')
+            return jc_fail(c, "expected ':' after a key");
+        c->p++;
+        jc_space(c);
+        const char *val = c->p;
+        c->nul = false;
+        if (!jc_value(c, depth))
+            return false;
+        if (record) {
+            reader *r = c->r;
+            if (n >= r->members_cap) {
+                r->members_cap = n * 2 + 16;
+                r->members = xrealloc(r->members, (size_t)r->members_cap * sizeof *r->members);
+            }
+            m.val = (uint32_t)(val - c->s);
+            m.val_len = (uint32_t)(c->p - val);
+            m.val_nul = *val == '"' && c->nul;
+            r->members[n] = m;
+        }
+        jc_space(c);
+        if (c->p < c->end && *c->p == '}') {
+            c->p++;
+            return true;
+        }
+        if (c->p >= c->end || *c->p != ',')
+            return jc_fail(c, "expected ',' or '}'");
+        c->p++;
+        jc_space(c);
+    }
+}
+
+static bool jc_array(json_check *c, int depth)
+{
+    c->p++; /* '[' */
+    jc_space(c);
+    if (c->p < c->end && *c->p == ']') {
+        c->p++;
+        return true;
+    }
+    for (;;) {
+        if (!jc_value(c, depth))
+            return false;
+        jc_space(c);
+        if (c->p < c->end && *c->p == ']') {
+            c->p++;
+            return true;
+        }
+        if (c->p >= c->end || *c->p != ',')
+            return jc_fail(c, "expected ',' or ']'");
+        c->p++;
+        jc_space(c);
+    }
+}
+
+static bool jc_word(json_check *c, const char *w, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
+        return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
+    c->p += n;
+    return true;
+}
+
+static bool jc_value(json_check *c, int depth)
+{
+    if (c->p >= c->end)
+        return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
+    switch (*c->p) {
+    case '{':
+    case '[':
+        if (depth >= JSON_MAX_DEPTH)
+            return jc_fail(c, "nested more than 512 levels deep");
+        return *c->p == '{' ? jc_object(c, depth + 1) : jc_array(c, depth + 1);
+    case '"':
+        return jc_string(c);
+    case 't':
+        return jc_word(c, "true", 4);
+    case 'f':
+        return jc_word(c, "false", 5);
+    case 'n':
+        return jc_word(c, "null", 4);
+    default:
+        if (*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
+            return jc_number(c);
+        return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
+    }
+}
+
+/* Checks that s[0..n) is one JSON value between optional spaces.  On a
+ * fault, returns false with *at its offset and err saying what is wrong and
+ * what was found there.  members: the reader whose members array receives
+ * the value's members, if it is an object. */
+static bool json_check_value(const char *s, size_t n, reader *members, size_t *at, char *err, size_t errlen)
+{
+    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .r = members};
+    jc_space(&c);
+    if (jc_value(&c, 0)) {
+        jc_space(&c);
+        if (c.p == c.end)
+            return true;
+        c.why = members ? "more after the end of the record" : "more after the end of the value";
+    }
+    *at = (size_t)(c.p - s);
+    char found[32];
+    if (c.p >= c.end)
+        snprintf(found, sizeof found, "the end");
+    else if ((unsigned char)*c.p > 0x20 && (unsigned char)*c.p < 0x7f)
+        snprintf(found, sizeof found, "'%c'", *c.p);
+    else
+        snprintf(found, sizeof found, "byte 0x%02X", (unsigned char)*c.p);
+    snprintf(err, errlen, "%s; found %s", c.why, found);
+    return false;
+}
+
+/* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an
+ * escaped backslash and the letters u0000). */
 static bool holds_nul_escape(const char *s, size_t n)
 {
-    for (const char *p = s; (p = memchr(p, '\\', (size_t)(s + n - p))) != NULL; p++)
-        if ((size_t)(s + n - p) >= 6 && memcmp(p, "\\u0000", 6) == 0)
-            return true;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '\\') {
+            if (s[i + 1] == 'u' && i + 6 <= n && memcmp(s + i + 2, "0000", 4) == 0)
+                return true;
+            i++; /* the escaped character is not the start of another escape */
+        }
     return false;
 }
 
@@ -148,60 +472,179 @@ static size_t line_extent(reader *r, long *lines)
     }
 }
 
+/* What is at buf[pos], for a message. */
+static void found_at(reader *r, char *out, size_t cap)
+{
+    if (!need(r, 0))
+        snprintf(out, cap, "the end of the file");
+    else if ((unsigned char)r->buf[r->pos] > 0x20 && (unsigned char)r->buf[r->pos] < 0x7f)
+        snprintf(out, cap, "'%c'", r->buf[r->pos]);
+    else
+        snprintf(out, cap, "byte 0x%02X", (unsigned char)r->buf[r->pos]);
+}
+
+/* The value at buf[pos] in the top-level object, outside the accounts
+ * array: checked as strictly as a record, then skipped.  Returns its length
+ * (0 after a message in err). */
+static size_t top_value(reader *r, const char *what, char *err, size_t errlen)
+{
+    long lines;
+    size_t n = value_extent(r, &lines);
+    if (n == 0) {
+        if (read_failure(r))
+            snprintf(err, errlen, "%s: line %ld: %s", r->path, r->line, read_failure(r));
+        else
+            snprintf(err, errlen, "%s: line %ld: the file ends inside the top-level object", r->path, r->line);
+        return 0;
+    }
+    size_t at;
+    char why[200];
+    if (!json_check_value(r->buf + r->pos, n, NULL, &at, why, sizeof why)) {
+        long line = r->line;
+        for (size_t i = 0; i < at; i++)
+            line += r->buf[r->pos + i] == '\n';
+        snprintf(err, errlen, "%s: line %ld: not valid JSON in %s of the top-level object: %s", r->path, line, what, why);
+        return 0;
+    }
+    return n;
+}
+
+/* One member of the top-level object, from its key: another member is
+ * checked and skipped (0); the accounts array is entered (1).  -1 after a
+ * message in err (a second "accounts" when accounts_seen). */
+static int top_member(reader *r, bool accounts_seen, char *err, size_t errlen)
+{
+    char found[32];
+    if (r->buf[r->pos] != '"') {
+        found_at(r, found, sizeof found);
+        snprintf(err, errlen, "%s: line %ld: expected a key of the top-level object in double quotes; found %s", r->path,
+                 r->line, found);
+        return -1;
+    }
+    size_t n = top_value(r, "a key", err, errlen);
+    if (n == 0)
+        return -1;
+    /* The key decoded, so "acc\u006Funts" is "accounts" too. */
+    cJSON *key = holds_nul_escape(r->buf + r->pos, n) ? NULL : cJSON_ParseWithLength(r->buf + r->pos, n);
+    bool is_accounts = key && cJSON_IsString(key) && strcmp(key->valuestring, "accounts") == 0;
+    cJSON_Delete(key);
+    if (is_accounts && accounts_seen) {
+        snprintf(err, errlen, "%s: line %ld: the top-level object has two \"accounts\" keys", r->path, r->line);
+        return -1;
+    }
+    r->pos += n;
+    if (!skip_space(r) || r->buf[r->pos] != ':') {
+        found_at(r, found, sizeof found);
+        snprintf(err, errlen, "%s: line %ld: expected ':' after a key of the top-level object; found %s", r->path, r->line,
+                 found);
+        return -1;
+    }
+    r->pos++;
+    if (!skip_space(r)) {
+        snprintf(err, errlen, "%s: line %ld: the file ends inside the top-level object", r->path, r->line);
+        return -1;
+    }
+    if (is_accounts) {
+        if (r->buf[r->pos] != '[') {
+            snprintf(err, errlen, "%s: line %ld: \"accounts\" must be an array", r->path, r->line);
+            return -1;
+        }
+        r->pos++;
+        return 1;
+    }
+    long line = r->line;
+    n = top_value(r, "a value", err, errlen);
+    if (n == 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        line += r->buf[r->pos + i] == '\n';
+    r->pos += n;
+    r->line = line;
+    return 0;
+}
+
 /* In {"accounts": [...], ...}: moves past the '[' of the accounts array. */
 static bool enter_accounts(reader *r, char *err, size_t errlen)
 {
     r->pos++; /* '{' */
-    for (;;) {
-        if (!skip_space(r) || r->buf[r->pos] != '"') {
-            snprintf(err, errlen, "%s: line %ld: expected a key of the top-level object", r->path, r->line);
-            return false;
-        }
-        long lines;
-        size_t n = value_extent(r, &lines);
-        if (n == 0) {
-            snprintf(err, errlen, "%s: line %ld: unterminated key", r->path, r->line);
-            return false;
-        }
-        bool is_accounts = n == 10 && memcmp(r->buf + r->pos, "\"accounts\"", 10) == 0;
-        r->pos += n;
-        if (!skip_space(r) || r->buf[r->pos] != ':') {
-            snprintf(err, errlen, "%s: line %ld: expected ':' after a key", r->path, r->line);
-            return false;
-        }
-        r->pos++;
+    for (bool first = true;; first = false) {
         if (!skip_space(r)) {
             snprintf(err, errlen, "%s: line %ld: the file ends inside the top-level object", r->path, r->line);
             return false;
         }
-        if (is_accounts) {
-            if (r->buf[r->pos] != '[') {
-                snprintf(err, errlen, "%s: line %ld: \"accounts\" must be an array", r->path, r->line);
-                return false;
-            }
-            r->pos++;
-            return true;
+        if (first && r->buf[r->pos] == '}') {
+            snprintf(err, errlen, "%s: no \"accounts\" array in the top-level object", r->path);
+            return false;
         }
-        n = value_extent(r, &lines);
-        if (n == 0) {
+        int got = top_member(r, false, err, errlen);
+        if (got != 0)
+            return got > 0;
+        if (!skip_space(r)) {
             snprintf(err, errlen, "%s: line %ld: the file ends inside the top-level object", r->path, r->line);
             return false;
         }
-        r->pos += n;
-        r->line += lines;
-        if (!skip_space(r) || r->buf[r->pos] != ',') {
+        if (r->buf[r->pos] == '}') {
             snprintf(err, errlen, "%s: no \"accounts\" array in the top-level object", r->path);
+            return false;
+        }
+        if (r->buf[r->pos] != ',') {
+            char found[32];
+            found_at(r, found, sizeof found);
+            snprintf(err, errlen, "%s: line %ld: expected ',' or '}' in the top-level object; found %s", r->path, r->line,
+                     found);
             return false;
         }
         r->pos++;
     }
 }
 
+/* After the ']' of the accounts array: the rest of the top-level object,
+ * if any, checked like its start, then nothing but spaces to the end. */
+static bool finish_document(reader *r, char *err, size_t errlen)
+{
+    char found[32];
+    while (r->json_mode == MODE_OBJECT_ARRAY) {
+        if (!skip_space(r)) {
+            snprintf(err, errlen, "line %ld: the file ends before the closing '}'", r->line);
+            return false;
+        }
+        if (r->buf[r->pos] == '}') {
+            r->pos++;
+            break;
+        }
+        if (r->buf[r->pos] != ',') {
+            found_at(r, found, sizeof found);
+            snprintf(err, errlen, "line %ld: expected ',' or '}' after the accounts array; found %s", r->line, found);
+            return false;
+        }
+        r->pos++;
+        if (!skip_space(r)) {
+            snprintf(err, errlen, "line %ld: the file ends before the closing '}'", r->line);
+            return false;
+        }
+        char msg[400];
+        if (top_member(r, true, msg, sizeof msg) != 0) {
+            /* top_member names the file; the caller does too */
+            const char *colon = strstr(msg, ": line ");
+            snprintf(err, errlen, "%s", colon ? colon + 2 : msg);
+            return false;
+        }
+    }
+    if (skip_space(r)) {
+        found_at(r, found, sizeof found);
+        snprintf(err, errlen, "line %ld: more after the end of the JSON document; found %s", r->line, found);
+        return false;
+    }
+    if (read_failure(r)) {
+        snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
+        return false;
+    }
+    return true;
+}
+
 bool json_open(reader *r, char *err, size_t errlen)
 {
     r->json_mode = MODE_SEQUENCE;
-    r->scratch_cap = (size_t)r->nfields * 40 + 1;
-    r->scratch = xmalloc(r->scratch_cap);
     if (r->fmt == FMT_JSON) {
         if (!skip_space(r)) {
             snprintf(err, errlen, "%s: the file is empty", r->path);
@@ -213,7 +656,7 @@ bool json_open(reader *r, char *err, size_t errlen)
         } else if (r->buf[r->pos] == '{') {
             if (!enter_accounts(r, err, errlen))
                 return false;
-            r->json_mode = MODE_ARRAY;
+            r->json_mode = MODE_OBJECT_ARRAY;
         } else {
             snprintf(err, errlen, "%s: line %ld: expected an array of accounts, or an object with an \"accounts\" array", r->path, r->line);
             return false;
@@ -222,79 +665,36 @@ bool json_open(reader *r, char *err, size_t errlen)
     return true;
 }
 
-static size_t skip_blank(const char *s, size_t i, size_t n)
+/* A key that is no wanted field, remembered (up to JSON_OTHER_KEYS names)
+ * for the did-you-mean of a wanted key no record has: -2 - its index, or
+ * -1 when there is no room. */
+static int other_key(reader *r, const char *key)
 {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-        i++;
-    return i;
+    /* Once full, no search: a file with hundreds of other keys pays nothing. */
+    if (r->nother_keys == JSON_OTHER_KEYS)
+        return -1;
+    for (int u = 0; u < r->nother_keys; u++)
+        if (strcmp(r->other_keys[u], key) == 0)
+            return -2 - u;
+    if (strlen(key) > 100)
+        return -1;
+    if (!r->other_keys)
+        r->other_keys = xmalloc(JSON_OTHER_KEYS * sizeof *r->other_keys);
+    r->other_keys[r->nother_keys] = xstrdup(key);
+    return -2 - r->nother_keys++;
 }
 
-/* The end of the JSON value at s[i], in a record already in memory. */
-static size_t skip_json_value(const char *s, size_t i, size_t n)
-{
-    extent_scan st = {0, false, false};
-    for (; i < n; i++) {
-        int at = extent_step(&st, s[i]);
-        if (at == SCAN_ENDS_BEFORE)
-            return i;
-        if (at == SCAN_ENDS_AFTER)
-            return i + 1;
-    }
-    return n;
-}
-
-/* The text of the number that is member `position` of the object in
- * s[0..n), as written: cJSON keeps only a double, which would change
- * 10000000000000001 or 0.10000000000000001. */
-static bool number_text(const char *s, size_t n, int position, const char **out, uint32_t *len)
-{
-    size_t i = skip_blank(s, 0, n);
-    if (i >= n || s[i] != '{')
-        return false;
-    i++;
-    for (int member = 0;; member++) {
-        i = skip_blank(s, i, n);
-        if (i >= n || s[i] != '"')
-            return false;
-        i = skip_json_value(s, i, n); /* the key */
-        i = skip_blank(s, i, n);
-        if (i >= n || s[i] != ':')
-            return false;
-        i = skip_blank(s, i + 1, n);
-        size_t end = skip_json_value(s, i, n);
-        if (member == position) {
-            *out = s + i;
-            *len = (uint32_t)(end - i);
-            return end > i;
-        }
-        i = skip_blank(s, end, n);
-        if (i >= n || s[i] != ',')
-            return false;
-        i++;
-    }
-}
-
-/* Numbers keep the decimal the writer meant: integers exactly, others as
- * the shortest text that reads back as the same double (0.35, not
- * 0.34999999999999998). */
-static uint32_t format_number(double d, char *out)
-{
-    if (d == floor(d) && fabs(d) < 9007199254740992.0)
-        return (uint32_t)snprintf(out, 40, "%.0f", d);
-    for (int prec = 15; prec <= 17; prec++) {
-        int n = snprintf(out, 40, "%.*g", prec, d);
-        if (prec == 17 || strtod(out, NULL) == d)
-            return (uint32_t)n;
-    }
-    return 0;
-}
-
+/* The wanted field a key names, or -1.  Records mostly list their keys in
+ * one order, so what the key at each position was last time (a wanted
+ * field, or another key) is tried first. */
 static int field_of(reader *r, int position, const char *key)
 {
     if (position < r->nkey_cache) {
         int f = r->key_cache[position];
         if (f >= 0 && strcmp(r->fields[f], key) == 0)
             return f;
+        if (f < -1 && strcmp(r->other_keys[-2 - f], key) == 0)
+            return -1;
     }
     int found = -1;
     for (int f = 0; f < r->nfields; f++)
@@ -302,6 +702,8 @@ static int field_of(reader *r, int position, const char *key)
             found = f;
             break;
         }
+    if (found < 0)
+        found = other_key(r, key);
     if (position >= r->nkey_cache) {
         int n = position + 16;
         r->key_cache = xrealloc(r->key_cache, (size_t)n * sizeof *r->key_cache);
@@ -310,7 +712,7 @@ static int field_of(reader *r, int position, const char *key)
         r->nkey_cache = n;
     }
     r->key_cache[position] = found;
-    return found;
+    return found < 0 ? -1 : found;
 }
 
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
@@ -326,21 +728,25 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
             snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
             return READ_FATAL;
         }
-        if (r->json_mode == MODE_ARRAY) {
+        if (r->json_mode != MODE_SEQUENCE) {
             snprintf(err, errlen, "line %ld: the file ends before the closing ']'", r->line);
             return READ_FATAL;
         }
         return READ_EOF;
     }
-    if (r->json_mode == MODE_ARRAY) {
+    if (r->json_mode != MODE_SEQUENCE) {
         char c = r->buf[r->pos];
         if (c == ']') {
+            r->pos++;
+            bool ok = finish_document(r, err, errlen);
             r->json_mode = MODE_DONE;
-            return READ_EOF;
+            return ok ? READ_EOF : READ_FATAL;
         }
         if (r->record > 0) {
             if (c != ',') {
-                snprintf(err, errlen, "line %ld: expected ',' or ']' after a record", r->line);
+                char found[32];
+                found_at(r, found, sizeof found);
+                snprintf(err, errlen, "line %ld: expected ',' or ']' after a record; found %s", r->line, found);
                 return READ_FATAL;
             }
             r->pos++;
@@ -370,22 +776,17 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     const char *start = r->buf + r->pos;
     r->pos += n;
     r->line += lines;
-    /* cJSON keeps strings NUL-terminated, so "1\u0000x" would read as "1":
-     * a NUL inside a text value is refused instead of silently cut. */
-    if (holds_nul_escape(start, n)) {
-        snprintf(err, errlen, "a text value holds a NUL character (\\u0000)");
+    size_t at;
+    char why[200];
+    if (!json_check_value(start, n, r, &at, why, sizeof why)) {
+        snprintf(err, errlen, "not valid JSON at byte %zu of the record: %s", at + 1, why);
         return READ_BAD_RECORD;
     }
     const char *end = NULL;
     cJSON *doc = cJSON_ParseWithLengthOpts(start, n, &end, 0);
-    /* Spaces (and the CR of a CRLF line) may follow the record; nothing else. */
-    while (doc && end < start + n && (*end == ' ' || *end == '\t' || *end == '\r'))
-        end++;
-    if (!doc || end != start + n) {
-        long off = end ? (long)(end - start) : 0;
-        if (doc)
-            cJSON_Delete(doc);
-        snprintf(err, errlen, "not valid JSON (at byte %ld of the record)", off + 1);
+    if (!doc) {
+        /* The check above passed, so this is a limit of cJSON's. */
+        snprintf(err, errlen, "not valid JSON (at byte %ld of the record)", end ? (long)(end - start) + 1 : 1L);
         return READ_BAD_RECORD;
     }
     r->json_doc = doc;
@@ -393,7 +794,7 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         snprintf(err, errlen, "a record must be a JSON object");
         return READ_BAD_RECORD;
     }
-    size_t used = 0;
+    r->objects++;
     int position = 0;
     if (r->nfields > r->nseen) {
         r->seen = xrealloc(r->seen, (size_t)r->nfields * sizeof *r->seen);
@@ -401,7 +802,10 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         r->nseen = r->nfields;
     }
     for (cJSON *item = doc->child; item; item = item->next, position++) {
-        if (!item->string)
+        const json_member *m = &r->members[position];
+        /* cJSON ends a key at its NUL, so "a\u0000b" would pass for "a":
+         * no wanted field's name holds a NUL, so the key is none of them. */
+        if (!item->string || m->key_nul)
             continue;
         int f = field_of(r, position, item->string);
         if (f < 0)
@@ -417,6 +821,12 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
             continue;
         c->state = CELL_TEXT;
         if (cJSON_IsString(item)) {
+            /* cJSON keeps strings NUL-terminated, so "1\u0000x" would read
+             * as "1": a NUL in a value the policy reads is refused. */
+            if (m->val_nul) {
+                snprintf(err, errlen, "key '%.100s': a text value holds a NUL character (\\u0000)", item->string);
+                return READ_BAD_RECORD;
+            }
             c->s = item->valuestring;
             c->len = (uint32_t)strlen(item->valuestring);
         } else if (cJSON_IsNumber(item) && !isfinite(item->valuedouble)) {
@@ -424,15 +834,11 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
             c->len = (uint32_t)strlen(c->s);
             c->state = CELL_NESTED;
         } else if (cJSON_IsNumber(item)) {
-            double d = item->valuedouble;
-            if (d == floor(d) && fabs(d) < 9007199254740992.0) {
-                /* A whole number a double holds exactly: its digits. */
-                c->s = r->scratch + used;
-                c->len = format_number(d, r->scratch + used);
-                used += c->len + 1;
-            } else if (!number_text(start, n, position, &c->s, &c->len)) {
-                c->state = CELL_MISSING; /* cannot happen: cJSON found a number here */
-            }
+            /* The text as written: cJSON keeps only a double, which would
+             * change 10000000000000001 or 0.10000000000000001, and make
+             * 1e-400 a silent 0. */
+            c->s = start + m->val;
+            c->len = m->val_len;
         } else if (cJSON_IsBool(item)) {
             c->s = cJSON_IsTrue(item) ? "true" : "false";
             c->len = (uint32_t)strlen(c->s);
@@ -443,6 +849,23 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         }
     }
     return READ_OK;
+}
+
+bool json_missing_key(const reader *r, char *err, size_t errlen)
+{
+    if (r->objects == 0)
+        return false;
+    for (int f = 0; f < r->nfields; f++) {
+        if (f < r->nseen && r->seen[f] != 0)
+            continue;
+        const char *best = closest_name(r->fields[f], (const char *const *)r->other_keys, r->nother_keys);
+        if (best)
+            snprintf(err, errlen, "%s: no record has the key '%s' (did you mean '%s'?)", r->path, r->fields[f], best);
+        else
+            snprintf(err, errlen, "%s: no record has the key '%s'", r->path, r->fields[f]);
+        return true;
+    }
+    return false;
 }
 
 void json_close(reader *r)

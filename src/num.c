@@ -68,7 +68,48 @@ static const int64_t pow10_table[19] = {
     1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
     1000000000000000000LL};
 
-bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
+/* The double nearest a decimal the exact path cannot hold: its digits
+ * rewritten as DIGITSeEXP (no decimal point, so no locale can misread it,
+ * and the percent sign folded into the exponent rather than divided out
+ * afterwards, which would round twice) and read by strtod, which rounds
+ * correctly whatever the number of digits. */
+static num_status nearest_double(const char *s, const char *end, bool neg, long exp10, bool percent, bool nonzero,
+                                 rb_num *out)
+{
+    char small[128];
+    size_t cap = (size_t)(end - s) + 32;
+    char *tmp = cap <= sizeof small ? small : malloc(cap);
+    if (!tmp)
+        return NUM_BAD;
+    size_t n = 0;
+    long frac = 0;
+    bool in_fraction = false;
+    if (neg)
+        tmp[n++] = '-';
+    for (const char *p = s; p < end && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.')
+            in_fraction = true;
+        else if (*p >= '0' && *p <= '9') {
+            tmp[n++] = *p;
+            frac += in_fraction;
+        }
+    }
+    /* exp10 is clamped to 100000 and the digits are fewer than 2^31: no overflow. */
+    snprintf(tmp + n, cap - n, "e%ld", exp10 - frac - (percent ? 2 : 0));
+    double d = strtod(tmp, NULL);
+    if (tmp != small)
+        free(tmp);
+    /* 1e400 is no number a policy can compare: reject it, not infinity;
+     * and 1e-400 is not 0. */
+    if (isinf(d) || isnan(d))
+        return NUM_TOO_LARGE;
+    if (d == 0 && nonzero)
+        return NUM_TOO_SMALL;
+    *out = num_inexact(d);
+    return NUM_OK;
+}
+
+num_status num_read(const char *s, size_t len, bool allow_percent, rb_num *out)
 {
     /* Most cells are small whole numbers: read those in one tight loop. */
     if (len > 0 && len <= 18) {
@@ -78,7 +119,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
             v = v * 10 + (s[i++] - '0');
         if (i == len) {
             *out = num_from_int(v);
-            return true;
+            return NUM_OK;
         }
     }
     const char *p = s, *end = s + len;
@@ -91,6 +132,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
         neg = *p == '-';
         p++;
     }
+    const char *digits = p;
     /* Zeros are held back until a non-zero digit follows, so trailing
      * zeros (7.0000000000000000000, 1500000000000000000000) never use up
      * the 18 digits a fraction can hold: those zeros only move the decimal
@@ -141,12 +183,15 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
         shift += held; /* 1500: trailing zeros of a whole number */
         held = 0;
     }
-    /* Held zeros after the last non-zero fraction digit are dropped. */
+    /* Held zeros after the last non-zero fraction digit are dropped.  The
+     * digits past the 18th go to strtod; they may still hold the one
+     * decimal point, not a second. */
     if (overflow)
-        while (p < end && ((*p >= '0' && *p <= '9') || *p == '.'))
-            p++;
+        for (; p < end && ((*p >= '0' && *p <= '9') || (*p == '.' && !in_fraction)); p++)
+            in_fraction |= *p == '.';
     if (!any)
-        return false;
+        return NUM_BAD;
+    const char *digits_end = p;
     long exp10 = 0;
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
@@ -156,7 +201,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
             p++;
         }
         if (p >= end || *p < '0' || *p > '9')
-            return false;
+            return NUM_BAD;
         while (p < end && *p >= '0' && *p <= '9') {
             if (exp10 < 100000)
                 exp10 = exp10 * 10 + (*p - '0');
@@ -166,7 +211,7 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
             exp10 = -exp10;
     }
     if (p != end)
-        return false;
+        return NUM_BAD;
 
     long scale = frac_digits - exp10 - shift + (percent ? 2 : 0); /* value = mant / 10^scale */
     if (!overflow && scale >= -18 && scale <= 18) {
@@ -174,27 +219,55 @@ bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
         if (scale >= 0) {
             rb_num n = {.p = m, .q = pow10_table[scale]};
             *out = n;
-            return true;
+            return NUM_OK;
         }
         __int128 big = (__int128)m * pow10_table[-scale];
         if (big <= INT64_MAX && big >= -INT64_MAX) {
             *out = num_from_int((int64_t)big);
-            return true;
+            return NUM_OK;
         }
     }
-    /* Too many digits or too large for a fraction: the double alone. */
-    char tmp[512];
-    size_t n = (size_t)(end - s);
-    if (n >= sizeof tmp)
-        return false;
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    double d = strtod(tmp, NULL);
-    /* 1e400 is no number a policy can compare: reject it, not infinity. */
-    if (isinf(d) || isnan(d))
-        return false;
-    *out = num_inexact(percent ? d / 100.0 : d);
-    return true;
+    /* Too many digits or too large for a fraction: the nearest double. */
+    return nearest_double(digits, digits_end, neg, exp10, percent, overflow || mant != 0, out);
+}
+
+bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out)
+{
+    return num_read(s, len, allow_percent, out) == NUM_OK;
+}
+
+/* Bits in the magnitude of v. */
+static int bit_length(unsigned __int128 v)
+{
+    int n = 0;
+    for (; v >> 64; v >>= 64)
+        n += 64;
+    return n + (v ? 64 - __builtin_clzll((uint64_t)v) : 0);
+}
+
+double num_frac_to_double(int64_t p, int64_t q)
+{
+    /* p/q in doubles rounds p, then q, then the quotient: three roundings
+     * and not always the nearest double.  Instead take the quotient to 55
+     * or more bits in integers, then round once, to nearest, ties to even. */
+    bool neg = p < 0;
+    unsigned __int128 a = neg ? -(unsigned __int128)p : (unsigned __int128)p, b = (unsigned __int128)q;
+    if (a == 0)
+        return 0.0;
+    int s = 55 + bit_length(b) - bit_length(a); /* a * 2^s / b >= 2^54 */
+    if (s >= 0)
+        a <<= s;
+    else
+        b <<= -s;
+    unsigned __int128 quo = a / b;
+    bool sticky = a % b != 0;
+    int extra = bit_length(quo) - 53; /* 2 or 3 bits below the 53 kept */
+    uint64_t kept = (uint64_t)(quo >> extra);
+    unsigned __int128 below = quo & (((unsigned __int128)1 << extra) - 1), half = (unsigned __int128)1 << (extra - 1);
+    if (below > half || (below == half && (sticky || (kept & 1))))
+        kept++;
+    double d = ldexp((double)kept, extra - s);
+    return neg ? -d : d;
 }
 
 static int format_int(int64_t v, char *buf)

@@ -31,8 +31,19 @@ rb_num num_from_double(double d);
 rb_num num_from_frac(int64_t p, int64_t q);
 
 /* Parses a decimal like -12, 0.35, 1e3, 25% (the percent sign only when
- * allow_percent).  Spaces are not accepted.  False when not a number. */
+ * allow_percent).  Spaces are not accepted.  The exact fraction while its
+ * digits fit (18 significant digits, scale within 10^18), else the double
+ * nearest the text as written.  False when not a number, or when it is
+ * beyond what a double holds (1e400) or below its smallest positive value
+ * (1e-400): neither is a number a policy can compare. */
 bool num_parse(const char *s, size_t len, bool allow_percent, rb_num *out);
+
+typedef enum num_status { NUM_OK, NUM_BAD, NUM_TOO_LARGE, NUM_TOO_SMALL } num_status;
+/* num_parse, saying why it failed. */
+num_status num_read(const char *s, size_t len, bool allow_percent, rb_num *out);
+
+/* The double nearest p/q (q > 0), rounded once. */
+double num_frac_to_double(int64_t p, int64_t q);
 
 /* Shortest text that reads back as the same double; integers without a
  * decimal point.  Returns the length written (buf of at least 32 bytes). */
@@ -59,7 +70,11 @@ static inline void num_store(rb_num *dst, rb_num v)
 
 static inline double num_to_double(rb_num a)
 {
-    return a.q ? (double)a.p / (double)a.q : a.d;
+    /* Both sides exact in a double, so one rounding, the nearest; wider
+     * fractions (17-digit decimals) need num_frac_to_double for that. */
+    if (a.q && a.q <= (1LL << 53) && a.p <= (1LL << 53) && a.p >= -(1LL << 53))
+        return (double)a.p / (double)a.q;
+    return a.q ? num_frac_to_double(a.p, a.q) : a.d;
 }
 
 static inline rb_num num_inexact(double d)

@@ -132,6 +132,12 @@ read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size
 
 uint64_t reader_bytes(const reader *r) { return r->consumed + r->pos; }
 
+bool reader_missing_key(const reader *r, char *err, size_t errlen)
+{
+    /* A CSV header lacking a column was refused when the file was opened. */
+    return r->fmt != FMT_CSV && json_missing_key(r, err, errlen);
+}
+
 void reader_close(reader *r)
 {
     if (!r)
@@ -142,8 +148,11 @@ void reader_close(reader *r)
         close(r->fd);
     free(r->buf);
     free(r->col_field);
-    free(r->scratch);
     free(r->key_cache);
     free(r->seen);
+    free(r->members);
+    for (int i = 0; i < r->nother_keys; i++)
+        free(r->other_keys[i]);
+    free(r->other_keys);
     free(r);
 }

@@ -50,6 +50,11 @@ read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size
 void reader_close(reader *r);
 const char *format_name(data_format f);
 bool format_parse(const char *name, data_format *out);
+/* Once the records are read: true, with a message naming the file, when a
+ * wanted field is a key that no JSON record had (the CSV header's missing
+ * column, found at the end; a key missing from some records is only na
+ * there).  The did-you-mean comes from the keys the records did have. */
+bool reader_missing_key(const reader *r, char *err, size_t errlen);
 /* Total bytes consumed so far (for progress lines). */
 uint64_t reader_bytes(const reader *r);
 

@@ -25,13 +25,18 @@ struct reader {
     /* JSON */
     int json_mode;           /* see json_reader.c */
     void *json_doc;          /* the cJSON tree of the current record */
-    char *scratch;           /* number text of the current record */
-    size_t scratch_cap;
     int *key_cache;          /* json: field index seen at each key position */
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
     int nkey_cache;
+    long objects;            /* json: records that were objects */
+    struct json_member *members; /* json: where each member of the record lies */
+    int members_cap;
+    char **other_keys;       /* json: keys that are no wanted field, for a did-you-mean */
+    int nother_keys;
 };
+
+enum { JSON_OTHER_KEYS = 64 };
 
 /* Bytes after buf[len] that are always allocated and zero, so a scanner may
  * read a whole word at a time past the end of the data. */
@@ -46,5 +51,8 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
 bool json_open(reader *r, char *err, size_t errlen);
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void json_close(reader *r);
+/* After the last record: a wanted field whose key no record had.  False
+ * when none is missing, or when no record was an object at all. */
+bool json_missing_key(const reader *r, char *err, size_t errlen);
 
 #endif

@@ -176,6 +176,13 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
         }
         if (!value_from_text(s->type, text, len, &slots[i])) {
             quote_value(c->s, c->len, shown, sizeof shown);
+            rb_num unused;
+            num_status why = s->type == TY_NUMBER ? num_read(text, len, true, &unused) : NUM_BAD;
+            if (why == NUM_TOO_LARGE || why == NUM_TOO_SMALL) {
+                snprintf(err, errlen, "column '%s': \"%s\" is a number too %s to hold", s->name, shown,
+                         why == NUM_TOO_LARGE ? "large" : "small");
+                return false;
+            }
             static const char *const hints[] = {
                 [TY_NUMBER] = "a number", [TY_DATE] = "a date (YYYY-MM-DD)",
                 [TY_BOOL] = "true or false", [TY_TEXT] = "text"};
@@ -244,6 +251,19 @@ int record_find(const policy *p, const char *path, data_format fmt, const char *
         *texts = keep_texts(p, slots);
         found = 1;
         break;
+    }
+    /* A key this account lacks may be one no record has (misspelt in the
+     * policy or renamed in the export), which `run` refuses: read on to
+     * know, but only then.  Records after it are not checked otherwise. */
+    if (found == 1 && reader_missing_key(r, msg, sizeof msg)) {
+        while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL)
+            ;
+        if (reader_missing_key(r, msg, sizeof msg)) {
+            snprintf(err, errlen, "%.500s", msg);
+            free(*texts);
+            *texts = NULL;
+            found = -1;
+        }
     }
     if (found == 0)
         snprintf(err, errlen, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);

@@ -186,6 +186,18 @@ static void tally_unbanded(scan *s)
     }
 }
 
+/* A JSON key no record had is a misspelt or renamed input, as a CSV
+ * header's missing column is: an error for the file, whatever --on-error
+ * says, found once the whole file has been read. */
+static int check_keys(const scan *s, int status)
+{
+    char msg[512];
+    if (status < 0 || !reader_missing_key(s->rd, msg, sizeof msg))
+        return status;
+    fprintf(stderr, "rubric: %s\n", msg);
+    return SCAN_MISSING_KEY;
+}
+
 int scan_all(scan *s, scan_visit visit, void *ctx)
 {
     char msg[512];
@@ -222,6 +234,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             show_progress(s, false);
     }
     show_progress(s, true);
+    status = check_keys(s, status);
     if (status == EXIT_OK && s->rejected)
         status = EXIT_REJECTED;
     if (status == EXIT_OK && s->scored == 0)
@@ -264,6 +277,11 @@ int scan_conclude(const scan *s, int status, bool wrote_file)
     }
     if (status == SCAN_EMPTY) {
         fprintf(stderr, "rubric: %s holds no accounts%s\n", s->data_path, nothing);
+        return EXIT_REJECTED;
+    }
+    if (status == SCAN_MISSING_KEY) {
+        if (wrote_file)
+            fprintf(stderr, "rubric: no output written\n");
         return EXIT_REJECTED;
     }
     if (status == SCAN_STOPPED) {

@@ -57,10 +57,11 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
 
 /* Returns EXIT_OK, EXIT_REJECTED (bad records skipped), SCAN_STOPPED (the
  * first bad record under --on-error fail), SCAN_BROKEN (the data could
- * not be read to its end) or SCAN_EMPTY (the data holds no record at all:
+ * not be read to its end), SCAN_EMPTY (the data holds no record at all:
  * an export that came out empty stops a scheduled run rather than give an
- * empty score file). */
-enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2, SCAN_EMPTY = -3 };
+ * empty score file) or SCAN_MISSING_KEY (a declared input is a key no JSON
+ * record had, said on stderr). */
+enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2, SCAN_EMPTY = -3, SCAN_MISSING_KEY = -4 };
 int scan_all(scan *s, scan_visit visit, void *ctx);
 
 /* The closing messages on stderr for a status from scan_all; returns the

@@ -1014,7 +1014,7 @@ static buf quoted(const char *s, size_t n)
 static int num_col(void) { return COL_NUM0 + (int)rn(COL_NUM1 - COL_NUM0 + 1); }
 
 static const char *const not_numbers[] = {
-    "abc", "12x", "1.2.3", "--5", "1e", "e5", "0x1F", "NaN", "nan", "inf", "-inf", "Infinity", "\"1,5\"",
+    "abc", "12x", "1.2.3", "1234567890123456789.1.2", "--5", "1e", "e5", "0x1F", "NaN", "nan", "inf", "-inf", "Infinity", "\"1,5\"",
     "12 34", "+-1", ".", "-", "1e5e5", "\xD9\xA1\xD9\xA2", "1_000", "$12", "12$", "(12)", "true", "\"\"\"\"", "%",
     "5%%", "1..2", "0b101", "\xEF\xBC\x91", "1\xC2\xA0" "000", "\"1\n2\"", "1e+", "--", "+", "1-2",
 };
@@ -1033,7 +1033,7 @@ static const char *const big_ok[] = {
     "0.1e1", "1.7976931348623157e308",
 };
 static const char *const json_negatives[] = {"-1", "-0", "-183", "-0.5", "-999999", "-1e3", "-12.25", "-0.0000001"};
-static const char *const out_of_range[] = {"1e400", "-1e400", "1e99999", "1e100000000", "2e308"};
+static const char *const out_of_range[] = {"1e400", "-1e400", "1e99999", "1e100000000", "2e308", "1e-400", "-2e-324", "1e-99999"};
 
 enum { CSV_KINDS = 35 };
 
@@ -1257,7 +1257,7 @@ static void gen_csv(const buf *src, uint64_t seed, long count)
             for (size_t j = 0; j < k; j++)
                 set_cells(&t, (int)pickv[j] + 1, num_col(), PICK(out_of_range));
             bad = (long)k;
-            snprintf(desc, sizeof desc, "numbers beyond the range of a double (1e400) in %zu records", k);
+            snprintf(desc, sizeof desc, "numbers beyond the range of a double (1e400, 1e-400) in %zu records", k);
             break;
         case 11:
             for (int i = 0; i < t.n; i++)
@@ -1716,8 +1716,10 @@ static void gen_json(const buf *src, uint64_t seed, long count)
         {".json", "{\"accounts\":", -1, -1, "cut after the colon"},
         {".json", "{\"accounts\" [] }", -1, -1, "no colon"},
         {".json", "{\"a\\\"ccounts\": [], \"accounts\": []}", 0, 0, "an escaped quote in an earlier key"},
-        {".json", "[1, \"x\", null, true, [], {}]", 6, 6, "an array of things that are not accounts"},
-        {".ndjson", "1\n\"x\"\nnull\ntrue\n[]\n{}\n", 6, 6, "NDJSON lines that are not accounts"},
+        /* {} is a record without a single key the policy declares: the file as a whole is refused. */
+        {".json", "[1, \"x\", null, true, [], {}]", -1, -1, "an array of things that are not accounts"},
+        {".ndjson", "1\n\"x\"\nnull\ntrue\n[]\n{}\n", -1, -1, "NDJSON lines that are not accounts"},
+        {".json", "[1, \"x\", null, true, []]", 5, 5, "an array of values that are not objects"},
         {".json", "[{\"account_id\": \"A\"},]", -1, -1, "a trailing comma"},
         {".json", "[{\"account_id\": \"A\"} {\"account_id\": \"B\"}]", -1, -1, "a missing comma"},
         {".json", "[,{\"account_id\": \"A\"}]", -1, -1, "a leading comma"},
@@ -1726,6 +1728,26 @@ static void gen_json(const buf *src, uint64_t seed, long count)
         {".ndjson", "}\n", -1, -1, "an NDJSON line with only a closing brace"},
         {".ndjson", "{\"account_id\": \"A\"}{\"account_id\": \"B\"}\n", -1, -1, "two objects on one line"},
         {".json", "\xEF\xBB\xBF[]", 0, 0, "a byte order mark before an empty array"},
+        /* Not RFC 8259, each in its own way. */
+        {".json", "[][]", -1, -1, "two arrays"},
+        {".json", "[]\f", -1, -1, "a form feed after the array"},
+        {".json", "\f[]", -1, -1, "a form feed before the array"},
+        {".json", "{\"generated\": 01, \"accounts\": []}", -1, -1, "a leading zero before the accounts"},
+        {".json", "{\"accounts\": [], \"total\": tru}", -1, -1, "a bad word after the accounts"},
+        {".json", "{\"accounts\": [], \"accounts\": []}", -1, -1, "two accounts keys"},
+        {".json", "{\"accounts\": []}}", -1, -1, "an extra brace after the object"},
+        {".json", "{\"note\": \"a\tb\", \"accounts\": []}", -1, -1, "a raw tab in a string before the accounts"},
+        {".ndjson", "{\"account_id\": \"A\", \"licenses_sold\": -01}\n", 1, 1, "a number with a leading zero"},
+        {".ndjson", "{\"account_id\": \"A\", \"licenses_sold\": 1.}\n", 1, 1, "a number ending in a point"},
+        {".ndjson", "{\"account_id\": \"A\", \"licenses_sold\": 2.e3}\n", 1, 1, "a point then an exponent"},
+        {".ndjson", "{\"account_id\": \"A\", \"licenses_sold\": -.5}\n", 1, 1, "a number without a whole part"},
+        {".ndjson", "{\"account_id\": \"A\",\f\"licenses_sold\": 1.5}\n", 1, 1, "a form feed between members"},
+        {".ndjson", "{\"account_id\": \"A\\uqqqq\"}\n", 1, 1, "a bad \\u escape"},
+        {".ndjson", "{\"account_id\": \"A\\ud800\"}\n", 1, 1, "a lone surrogate"},
+        {".ndjson", "{\"account_id\": \"A\x01\"}\n", 1, 1, "a raw control character in a string"},
+        {".ndjson", "{\"account_id\": \"caf\xe9\"}\n", 1, 1, "Latin-1 in a string"},
+        {".ndjson", "{\"account_id\": \"A\\u0000\"}\n", -1, -1, "a NUL in the only key of the only record"},
+        {".ndjson", "{\"account_id\": \"A\"}\n", -1, -1, "one record without the policy's keys"},
     };
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         NEXT(files[f].ext);

@@ -87,6 +87,50 @@ static void test_numbers(void)
     CHECK(strcmp(buf, "0.35") == 0);
     num_format(num_div(parse("1"), parse("3")), buf);
     CHECK(strcmp(buf, "0.333333333333333") == 0 || strcmp(buf, "0.3333333333333333") == 0);
+    /* Past 18 digits, still one decimal point at most. */
+    CHECK(!num_parse("1234567890123456789.1.2", 23, true, &junk));
+    CHECK(!num_parse("1234567890123456789..", 21, true, &junk));
+    CHECK(num_parse("1234567890123456789.12", 22, true, &junk));
+    /* Decimals of any length, to the nearest double. */
+    char longnum[700] = "0.";
+    for (int i = 2; i < 650; i++)
+        longnum[i] = (char)('0' + (i * 7) % 10);
+    longnum[650] = '\0';
+    char first512[513];
+    memcpy(first512, longnum, 512);
+    first512[512] = '\0';
+    CHECK(num_parse(longnum, 512, true, &junk) && junk.q == 0 && num_to_double(junk) == strtod(first512, NULL));
+    CHECK(num_parse(longnum, 650, true, &junk) && num_to_double(junk) == strtod(longnum, NULL));
+    num_format(parse("94.003642067559754"), buf);
+    CHECK(strcmp(buf, "94.00364206755975") == 0);
+    CHECK(num_to_double(parse("94.003642067559754")) == 94.003642067559754);
+    CHECK(num_to_double(parse("12.345678901234567890123%")) == 0.12345678901234567890123);
+    CHECK(num_to_double(parse("0.1234567890123456789e-300")) == 0.1234567890123456789e-300);
+    CHECK(num_to_double(parse("9007199254740993")) == 9007199254740992.0);
+    CHECK(num_to_double(parse("-0.900719925474099312")) == -0.900719925474099312);
+    /* Below the smallest double, or above the largest: not a number held. */
+    CHECK(num_read("1e-400", 6, true, &junk) == NUM_TOO_SMALL);
+    CHECK(num_read("-2e-324", 7, true, &junk) == NUM_TOO_SMALL);
+    CHECK(num_read("1e400", 5, true, &junk) == NUM_TOO_LARGE);
+    CHECK(num_read("-1e400", 6, true, &junk) == NUM_TOO_LARGE);
+    CHECK(num_read("4.9e-324", 8, true, &junk) == NUM_OK && num_to_double(junk) > 0);
+    CHECK(num_read("0e-400", 6, true, &junk) == NUM_OK && num_is_zero(junk));
+    CHECK(num_read("0.000e-999999", 13, true, &junk) == NUM_OK && num_is_zero(junk));
+    /* Exact fractions stay exact. */
+    CHECK(parse("0.35").q == 100 && parse("25%").q != 0 && parse("1e3").q == 1);
+    /* A fraction to a double rounds once: checked against strtod. */
+    for (int64_t p = 9007199254740993; p < 9007199254740993 + 4000; p += 7)
+        for (int k = 1; k <= 18; k += 3) {
+            char text[48];
+            snprintf(text, sizeof text, "%llde-%d", (long long)p, k);
+            int64_t q = 1;
+            for (int i = 0; i < k; i++)
+                q *= 10;
+            CHECK(num_frac_to_double(p, q) == strtod(text, NULL));
+            CHECK(num_frac_to_double(-p, q) == -strtod(text, NULL));
+        }
+    CHECK(num_frac_to_double(1, 3) == 1.0 / 3.0);
+    CHECK(num_frac_to_double(INT64_MAX, INT64_MAX - 1) == (double)INT64_MAX / (double)(INT64_MAX - 1));
     num_format(parse("-42"), buf);
     CHECK(strcmp(buf, "-42") == 0);
     num_format(num_div(parse("250"), parse("10")), buf);
@@ -325,12 +369,16 @@ static void test_diagnostics(void)
 }
 
 /* Reads a CSV or JSON text with fields (account_id, a, b). */
-static int read_all(const char *name, const char *text, char *out, size_t cap)
+/* Reads the bytes text[0..len) as the file NAME, the fields account_id, a
+ * and b: each record "id,a,b;" ("-" for missing), each bad one
+ * "[record:message]"; then, when a wanted key is in no record,
+ * "[missing:message]".  Returns the records read, -1 when it cannot open. */
+static int read_bytes(const char *name, const char *text, size_t text_len, char *out, size_t cap)
 {
     char path[256];
     snprintf(path, sizeof path, "/tmp/rubric-unit-%d-%s", (int)getpid(), name);
     FILE *f = fopen(path, "wb");
-    fputs(text, f);
+    fwrite(text, 1, text_len, f);
     fclose(f);
     const char *fields[] = {"account_id", "a", "b"};
     bool req[] = {true, true, true};
@@ -365,9 +413,18 @@ static int read_all(const char *name, const char *text, char *out, size_t cap)
         len = strlen(out);
         snprintf(out + len, cap - len, ";");
     }
+    if (st == READ_EOF && reader_missing_key(r, err, sizeof err)) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "[missing:%s]", err);
+    }
     reader_close(r);
     unlink(path);
     return n;
+}
+
+static int read_all(const char *name, const char *text, char *out, size_t cap)
+{
+    return read_bytes(name, text, strlen(text), out, cap);
 }
 
 static void test_readers(void)
@@ -398,8 +455,192 @@ static void test_readers(void)
     CHECK(strstr(out, "[2:not valid JSON") != NULL);
     CHECK(read_all("k.json", "[{\"account_id\": \"x\"}, {\"account_id\":", out, sizeof out) == 1);
     CHECK(strstr(out, "ends inside a record") != NULL);
-    CHECK(read_all("l.json", "[{\"account_id\": \"x\", \"a\": [1, 2]}]", out, sizeof out) == 1);
+    CHECK(read_all("l.json", "[{\"account_id\": \"x\", \"a\": [1, 2], \"b\": null}]", out, sizeof out) == 1);
     CHECK(strcmp(out, "x,a list,-;") == 0);
+    /* An escaped backslash then u0000 is six characters of text, no NUL. */
+    CHECK(read_all("m.json", "[{\"account_id\": \"x\", \"a\": \"\\\\u0000\", \"b\": 1}]", out, sizeof out) == 1);
+    CHECK(strcmp(out, "x,\\u0000,1;") == 0);
+    /* A NUL in a value the policy reads is refused, naming the key; one
+     * it does not read (nor a key holding a NUL) is no concern of ours. */
+    CHECK(read_all("n.json", "[{\"account_id\": \"x\", \"a\": \"1\\u0000x\", \"b\": 1}]", out, sizeof out) == 0);
+    CHECK(strstr(out, "[1:key 'a': a text value holds a NUL character") != NULL);
+    CHECK(read_all("o.json", "[{\"account_id\": \"x\", \"c\": \"\\u0000\", \"a\\u0000\": 5, \"a\": 1, \"b\": 2}]", out,
+                   sizeof out) == 1);
+    CHECK(strcmp(out, "x,1,2;") == 0);
+    /* Numbers as written, not as cJSON's double would print them. */
+    CHECK(read_all("p.ndjson", "{\"account_id\": \"x\", \"a\": 1.0, \"b\": 0.10000000000000001}\n", out, sizeof out) == 1);
+    CHECK(strcmp(out, "x,1.0,0.10000000000000001;") == 0);
+    /* A form feed is no JSON space: the record is refused, not read without its "a". */
+    CHECK(read_all("q.json", "[{\"account_id\":\"x\",\f\"a\":1.5,\"b\":1}]", out, sizeof out) == 0);
+    CHECK(strstr(out, "[1:not valid JSON at byte 19 of the record: expected a key in double quotes; found byte 0x0C]") != NULL);
+    CHECK(read_all("r.json", "[{\"account_id\":\"x\",\"a\":-01,\"b\":1}]", out, sizeof out) == 0);
+    CHECK(strstr(out, "[1:not valid JSON at byte 25 of the record: a number with a leading zero; found '1']") != NULL);
+    CHECK(read_all("s.json", "[{\"account_id\":\"x\",\"a\":1,\"b\":1}] [", out, sizeof out) == 1);
+    CHECK(strstr(out, "more after the end of the JSON document; found '['") != NULL);
+    CHECK(read_all("t.json", "{\"v\": 01, \"accounts\": []}", out, sizeof out) == -1);
+    CHECK(strstr(out, "line 1: not valid JSON in a value of the top-level object: a number with a leading zero") != NULL);
+    /* A wanted key no record has is reported once the file is read, with
+     * the nearest key the records do have; one some records lack is na. */
+    CHECK(read_all("u.ndjson", "{\"account_id\": \"x\", \"A\": 1, \"b\": 2}\n{\"account_id\": \"y\", \"A\": 1}\n", out,
+                   sizeof out) == 2);
+    CHECK(strstr(out, "x,-,2;y,-,-;[missing:") == out);
+    CHECK(strstr(out, "no record has the key 'a' (did you mean 'A'?)]") != NULL);
+    CHECK(read_all("v.json", "[{\"account_id\": \"x\", \"aa\": null, \"b\": 2}]", out, sizeof out) == 1);
+    CHECK(strstr(out, "no record has the key 'a' (did you mean 'aa'?)]") != NULL);
+    CHECK(read_all("w.json", "[{\"account_id\": \"x\", \"a\": null, \"b\": 2}, {\"account_id\": \"y\"}]", out, sizeof out) == 2);
+    CHECK(strcmp(out, "x,-,2;y,-,-;") == 0);
+    /* No record at all: nothing is said to be missing. */
+    CHECK(read_all("x.json", "[]", out, sizeof out) == 0);
+    CHECK(strcmp(out, "") == 0);
+}
+
+/* RFC 8259 conformance of the JSON reader, on the kinds of case public
+ * conformance suites hold (valid documents that must be read, invalid ones
+ * that must be refused), written here as data.  A value is tried as the
+ * value of a key the policy does not read, in a JSON array and in NDJSON:
+ * whatever the policy reads, the whole record must be valid JSON. */
+typedef struct json_case {
+    const char *text;
+    size_t len;
+} json_case;
+#define JC(s) {s, sizeof s - 1}
+
+/* 1 when every record of the document was read, 0 when something in it was
+ * refused. */
+static int json_accepts(const char *name, const char *doc, size_t len)
+{
+    char out[2048];
+    int n = read_bytes(name, doc, len, out, sizeof out);
+    char *missing = strstr(out, "[missing:"); /* a key no record has is another test's */
+    if (missing)
+        *missing = '\0';
+    return n >= 0 && strchr(out, '[') == NULL;
+}
+
+static int value_accepted(const json_case *c, bool ndjson)
+{
+    char doc[512];
+    const char *head = "{\"account_id\":\"x\",\"a\":1,\"b\":2,\"v\":";
+    size_t n = 0;
+    if (!ndjson)
+        doc[n++] = '[';
+    memcpy(doc + n, head, strlen(head));
+    n += strlen(head);
+    memcpy(doc + n, c->text, c->len);
+    n += c->len;
+    memcpy(doc + n, ndjson ? "}\n" : "}]", 2);
+    n += 2;
+    return json_accepts(ndjson ? "v.ndjson" : "v.json", doc, n);
+}
+
+static void test_json_conformance(void)
+{
+    static const json_case valid_values[] = {
+        JC("[[]   ]"), JC("[\"\"]"), JC("[]"), JC("[false]"), JC("[null, 1, \"1\", {}]"), JC("[1\n]"),
+        JC(" [1]"), JC("[1,null,null,null,2]"), JC("[2] "), JC("[123e65]"), JC("[0e+1]"), JC("[0e1]"),
+        JC("[-0.000000000000000000000000000000000000000000000000000000000000000000000000000001]"),
+        JC("[20e1]"), JC("[-0]"), JC("[-123]"), JC("[1E22]"), JC("[1E-2]"), JC("[1E+2]"), JC("[123.456e78]"),
+        JC("[1e-2]"), JC("[1e+2]"), JC("[123.456789]"), JC("[100000000000000000000]"), JC("[1.5e-400]"),
+        JC("[1e400]"), JC("{\"asd\":\"sdf\", \"dfg\":\"fgh\"}"), JC("{\"a\":\"b\",\"a\":\"c\"}"), JC("{}"),
+        JC("{\"\":0}"), JC("{\"foo\\u0000bar\": 42}"), JC("{ \"min\": -1.0e+28, \"max\": 1.0e+28 }"),
+        JC("{\"x\":[{\"id\": \"xxx\"}], \"id\": \"xxx\"}"), JC("{\n\"a\": \"b\"\n}"), JC("\"\\u0060\\u012a\\u12AB\""),
+        JC("\"\\uD801\\udc37\""), JC("\"\\ud83d\\ude39\\ud83d\\udc8d\""), JC("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\""),
+        JC("\"\\\\u0000\""), JC("\"a/*b*/c/*d//e\""), JC("\"\\\\a\""), JC("\"\\u0012\""), JC("\"\\uFFFF\""),
+        JC("\"\\uDBFF\\uDFFF\""), JC("\"new\\u00A0line\""), JC("\"\\u0000\""), JC("\"\xcf\x80\""),
+        JC("\"\xf0\x9b\xbf\xbf\""), JC("\"\xe2\x82\xac\xf0\x9d\x84\x9e\""), JC("\"\\u2028\\u2029\""),
+        JC("\"\x7f\""), JC("\"\\uFDD0\\uFFFE\""), JC("\"\xef\xbf\xbf\""), JC("\"\xf4\x8f\xbf\xbf\""),
+        JC("false"), JC("true"), JC("null"), JC("42"), JC("-0.1"), JC("\"\""), JC(" \"asd\" "),
+        JC("[\t\r\n1\t\r\n]"),
+    };
+    static const json_case invalid_values[] = {
+        /* arrays */
+        JC("[1 true]"), JC("[\"\": 1]"), JC("[,1]"), JC("[1,,2]"), JC("[\"x\",,]"), JC("[\"x\"]]"),
+        JC("[\"\",]"), JC("[\"x\""), JC("[x"), JC("[3[4]]"), JC("[\xff]"), JC("[1:2]"), JC("[,]"), JC("[-]"),
+        JC("[   , \"\"]"), JC("[1,]"), JC("[*]"), JC("[1,"), JC("[{}"), JC("[\xe2\x81\xa0]"), JC("[\f1]"),
+        JC("[1\f]"), JC("[\v1]"), JC("[1\x00]"), JC("[\xc2\xa0" "1]"),
+        /* numbers */
+        JC("++1234"), JC("+1"), JC("+Inf"), JC("-01"), JC("-1.0."), JC("-2."), JC("-NaN"), JC(".-1"),
+        JC(".2e-3"), JC("0.1.2"), JC("0.3e+"), JC("0.3e"), JC("0.e1"), JC("0E+"), JC("0E"), JC("1.0e-"),
+        JC("1eE2"), JC("2.e+3"), JC("2.e-3"), JC("2.e3"), JC("9.e+"), JC("Inf"), JC("NaN"), JC("\xef\xbc\x91"),
+        JC("1+2"), JC("0x1"), JC("0x42"), JC("Infinity"), JC("0e+-1"), JC("-123.123foo"), JC("123\xe5"),
+        JC("1e1\xe5"), JC("-Infinity"), JC("-foo"), JC("- 1"), JC("-012"), JC("-.123"), JC("1ea"), JC("1."),
+        JC(".123"), JC("1.2a-3"), JC("012"), JC("01"), JC("1 000"), JC("1.8011670033376514H-308"),
+        /* objects */
+        JC("{[: \"x\"}"), JC("{\"x\", null}"), JC("{\"x\"::\"b\"}"), JC("{\"a\":\"a\" 123}"),
+        JC("{key: 'value'}"), JC("{\"a\" b}"), JC("{:\"b\"}"), JC("{\"a\" \"b\"}"), JC("{\"a\":"), JC("{\"a\""),
+        JC("{1:1}"), JC("{null:null}"), JC("{\"id\":0,,,,,}"), JC("{'a':0}"), JC("{\"id\":0,}"),
+        JC("{\"a\":\"b\"}/**/"), JC("{\"a\":\"b\"}//"), JC("{\"a\":\"b\",,\"c\":\"d\"}"), JC("{a: \"b\"}"),
+        JC("{\"a\":\"a"), JC("{ \"foo\" : \"bar\", \"a\" }"), JC("{\"a\":\"b\"}#"), JC("{\"a\":\"b\"}}"),
+        JC("{\"a\":\f\"b\"}"),
+        /* strings and escapes */
+        JC("\"\\uD800\\\""), JC("\"\\uD800\\u\""), JC("\"\\uD800\\u1\""), JC("\"\\uD800\\u1x\""), JC("\"\x00\""),
+        JC("\"\\\x00\""), JC("\"\\x00\""), JC("\"\\\\\\\""), JC("\"\\\t\""), JC("\"\\\xf0\x9f\x8c\x80\""),
+        JC("\"\\\""), JC("\"\\u00A\""), JC("\"\\uD834\\uDd\""), JC("\"\\u\""), JC("\"\\a\""), JC("\"\\uqqqq\""),
+        JC("\"\\UA66D\""), JC("\"new\nline\""), JC("\"\t\""), JC("\"\x1f\""), JC("'single quote'"), JC("abc"),
+        JC("\"\\"), JC("\""), JC("tru"), JC("nul"), JC("True"), JC(""), JC(" "),
+        /* a lone surrogate (refused, not replaced) */
+        JC("\"\\uDADA\""), JC("\"\\uD888\\u1234\""), JC("\"\\uDd1ea\""), JC("\"\\uDFAA\\uD800\""),
+        /* invalid UTF-8 (refused) */
+        JC("\"\xe5\""), JC("\"\x81\""), JC("\"\xc0\xaf\""), JC("\"\xc1\xbf\""), JC("\"\xe0\x80\xaf\""),
+        JC("\"\xed\xa0\x80\""), JC("\"\xf4\x90\x80\x80\""), JC("\"\xf5\x80\x80\x80\""),
+        JC("\"\xfc\x80\x80\x80\x80\x80\""), JC("\"\xe0\xff\""), JC("\"\xf0\x9f\x98\""), JC("\"\xff\xfe\""),
+    };
+    for (size_t i = 0; i < sizeof valid_values / sizeof valid_values[0]; i++)
+        /* An NDJSON record is one line: a newline inside one splits it. */
+        for (int nd = 0; nd < (memchr(valid_values[i].text, '\n', valid_values[i].len) ? 1 : 2); nd++)
+            if (!value_accepted(&valid_values[i], nd)) {
+                failed++;
+                printf("not ok - valid JSON value refused (%s): %.*s\n", nd ? "ndjson" : "json",
+                       (int)valid_values[i].len, valid_values[i].text);
+            } else
+                passed++;
+    for (size_t i = 0; i < sizeof invalid_values / sizeof invalid_values[0]; i++)
+        for (int nd = 0; nd < 2; nd++)
+            if (value_accepted(&invalid_values[i], nd)) {
+                failed++;
+                printf("not ok - invalid JSON value accepted (%s): %.*s\n", nd ? "ndjson" : "json",
+                       (int)invalid_values[i].len, invalid_values[i].text);
+            } else
+                passed++;
+
+    /* Whole documents: what may surround the records. */
+    static const json_case valid_docs[] = {
+        JC("[{\"account_id\":\"x\"}]"), JC(" \r\n\t[ {\"account_id\":\"x\"} , {\"account_id\":\"y\"} ]\r\n\t "),
+        JC("[]"), JC("[ ]"), JC("{\"accounts\":[]}"), JC("{\"accounts\":[{\"account_id\":\"x\"}]}"),
+        JC("{\"a\":null,\"b\":[1,{\"c\":\"\\u0000\"}],\"accounts\":[],\"z\":-0.5e-3}\n"),
+        JC("{\"acc\\u006funts\":[{\"account_id\":\"x\"}]}"), JC("\xef\xbb\xbf[{\"account_id\":\"x\"}]"),
+    };
+    static const json_case invalid_docs[] = {
+        JC("[{\"account_id\":\"x\"}]]"), JC("[{\"account_id\":\"x\"}],"), JC("[{\"account_id\":\"x\"}"),
+        JC("[{\"account_id\":\"x\"}] garbage"), JC("[][]"), JC("[]x"), JC("[]\f"), JC("[]\x00"), JC("\f[]"),
+        JC("[{\"account_id\":\"x\"},]"), JC("[,{\"account_id\":\"x\"}]"), JC("[{\"account_id\":\"x\"}{}]"),
+        JC("{\"accounts\":[]} {}"), JC("{\"accounts\":[]"), JC("{\"accounts\":[],}"), JC("{\"a\":01,\"accounts\":[]}"),
+        JC("{\"accounts\":[],\"b\":tru}"), JC("{\"accounts\":[],\"b\":\"\x01\"}"), JC("{\"a\" 1,\"accounts\":[]}"),
+        JC("{\"accounts\":[],\"accounts\":[]}"), JC("{\"accounts\":[]}}"), JC("{\"accounts\":{}}"), JC("{}"),
+        JC("{\"a\":[1,],\"accounts\":[]}"), JC("[{\"account_id\":\"x\"}]\n/* comment */"),
+    };
+    for (size_t i = 0; i < sizeof valid_docs / sizeof valid_docs[0]; i++)
+        if (!json_accepts("d.json", valid_docs[i].text, valid_docs[i].len)) {
+            failed++;
+            printf("not ok - valid JSON document refused: %.*s\n", (int)valid_docs[i].len, valid_docs[i].text);
+        } else
+            passed++;
+    for (size_t i = 0; i < sizeof invalid_docs / sizeof invalid_docs[0]; i++)
+        if (json_accepts("d.json", invalid_docs[i].text, invalid_docs[i].len)) {
+            failed++;
+            printf("not ok - invalid JSON document accepted: %.*s\n", (int)invalid_docs[i].len, invalid_docs[i].text);
+        } else
+            passed++;
+    static const json_case invalid_ndjson[] = {
+        JC("{\"account_id\":\"x\"} {\"account_id\":\"y\"}\n"), JC("{\"account_id\":\"x\"}\f\n"),
+        JC("{\"account_id\":\"x\"}\n\f\n"), JC("{\"account_id\":\"x\"},\n"), JC("[{\"account_id\":\"x\"}]\n"),
+    };
+    for (size_t i = 0; i < sizeof invalid_ndjson / sizeof invalid_ndjson[0]; i++)
+        if (json_accepts("d.ndjson", invalid_ndjson[i].text, invalid_ndjson[i].len)) {
+            failed++;
+            printf("not ok - invalid NDJSON accepted: %.*s\n", (int)invalid_ndjson[i].len, invalid_ndjson[i].text);
+        } else
+            passed++;
 }
 
 /* The compiler's promises: names become slots, constants fold, a repeated
@@ -922,6 +1163,7 @@ int main(void)
     test_evaluation();
     test_diagnostics();
     test_readers();
+    test_json_conformance();
     test_compiler();
     test_git_paths();
     test_histogram();
