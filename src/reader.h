@@ -41,10 +41,22 @@ typedef enum read_status {
 
 typedef struct reader reader;
 
+/* How to read a data file, as the command line says.  All zero is the
+ * default: the format from the file name, commas. */
+typedef struct read_opts {
+    data_format format;
+    char delimiter;          /* the CSV field separator; 0 is ',' (tab for a .tsv file) */
+} read_opts;
+
+/* A --delimiter argument: ",", ";", "|", a tab, "tab" or "\t".  False when
+ * it is none of them. */
+bool delimiter_parse(const char *arg, char *out);
+
 /* fields[0..nfields-1]: the names wanted.  required[i]: a CSV header
  * without that column is an error (JSON keys may be absent: na).  NULL and
- * a message in err when the file cannot be opened or its header is wrong. */
-reader *reader_open(const char *path, data_format fmt, const char *const *fields,
+ * a message in err when the file cannot be opened or its header is wrong.
+ * opts may be NULL (the defaults). */
+reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
                     const bool *required, int nfields, char *err, size_t errlen);
 read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void reader_close(reader *r);

@@ -179,7 +179,11 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
             static const char *const hints[] = {
                 [TY_NUMBER] = "a number", [TY_DATE] = "a date (YYYY-MM-DD)",
                 [TY_BOOL] = "true or false", [TY_TEXT] = "text"};
-            snprintf(err, errlen, "column '%s': \"%s\" is not %s", s->name, shown, hints[s->type]);
+            /* A ';'-separated export often has decimal commas too. */
+            const char *why = s->type == TY_NUMBER && memchr(text, ',', len)
+                                  ? " (numbers are read with '.' as the decimal point and no thousands separator)"
+                                  : "";
+            snprintf(err, errlen, "column '%s': \"%s\" is not %s%s", s->name, shown, hints[s->type], why);
             return false;
         }
         if (s->decl->choices && !is_choice(s->decl, text, len)) {
@@ -209,14 +213,14 @@ static char *keep_texts(const policy *p, rb_value *slots)
     return block;
 }
 
-int record_find(const policy *p, const char *path, data_format fmt, const char *id_field,
+int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
                 const char *account, rb_value *slots, char **texts, char *err, size_t errlen)
 {
     record_layout layout;
     record_layout_init(&layout, p, id_field);
     char msg[512];
     *texts = NULL;
-    reader *r = reader_open(path, fmt, layout.fields, layout.required, layout.nfields, msg, sizeof msg);
+    reader *r = reader_open(path, opts, layout.fields, layout.required, layout.nfields, msg, sizeof msg);
     if (!r) {
         snprintf(err, errlen, "%s", msg);
         record_layout_free(&layout);

@@ -41,7 +41,7 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
  * caller frees (the reader's buffer is gone when this returns).  Returns 1
  * when found, 0 when the file has no such account, -1 on an error (a
  * message in err naming the file, and the record when it is malformed). */
-int record_find(const policy *p, const char *path, data_format fmt, const char *id_field,
+int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
                 const char *account, rb_value *slots, char **texts, char *err, size_t errlen);
 
 #endif

@@ -20,7 +20,7 @@ static double now_seconds(void)
 /* When several policies read one file and its header lacks a column, which
  * of them needs it: each one's columns are tried alone.  Only for a file
  * that can be read twice, and only when some policies do read it. */
-static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap)
+static void blame_header(const scan *s, char *whose, size_t cap)
 {
     struct stat st;
     if (stat(s->data_path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -30,7 +30,7 @@ static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap
         record_layout one;
         record_layout_init(&one, s->progs[k]->pol, s->id_field);
         char err[512];
-        reader *rd = reader_open(s->data_path, fmt, one.fields, one.required, one.nfields, err, sizeof err);
+        reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, err, sizeof err);
         if (rd)
             reader_close(rd);
         else if (s->labels[k])
@@ -46,12 +46,13 @@ static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap
         snprintf(whose + used, cap - used, ")");
 }
 
-bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_field,
+bool scan_open(scan *s, const char *data_path, const read_opts *read, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
 {
     memset(s, 0, sizeof *s);
     s->data_path = data_path;
+    s->read = read;
     s->skip_errors = skip_errors;
     s->id_field = id_field;
     s->nprogs = nprogs;
@@ -65,11 +66,11 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
     }
     const record_layout *all = &s->layouts[0];
     char err[512];
-    s->rd = reader_open(data_path, fmt, all->fields, all->required, all->nfields, err, sizeof err);
+    s->rd = reader_open(data_path, read, all->fields, all->required, all->nfields, err, sizeof err);
     if (!s->rd) {
         char whose[64] = "";
         if (nprogs > 1)
-            blame_header(s, fmt, whose, sizeof whose);
+            blame_header(s, whose, sizeof whose);
         fprintf(stderr, "rubric: %s%s\n", err, whose);
         return false;
     }

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     static const data_format formats[] = {FMT_CSV, FMT_JSON, FMT_NDJSON, FMT_AUTO};
-    data_format fmt = formats[data[0] % 4];
+    read_opts opts = {.format = formats[data[0] % 4], .delimiter = ",;|\t"[data[0] / 4 % 4]};
     FILE *f = fopen(path, "wb");
     fwrite(data + 1, 1, size - 1, f);
     fclose(f);
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     record_layout layout;
     record_layout_init(&layout, p, "account_id");
     char err[512];
-    reader *r = reader_open(path, fmt, layout.fields, layout.required, layout.nfields, err, sizeof err);
+    reader *r = reader_open(path, &opts, layout.fields, layout.required, layout.nfields, err, sizeof err);
     if (r) {
         cell *cells = calloc((size_t)layout.nfields, sizeof *cells);
         frame fr;

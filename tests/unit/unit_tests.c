@@ -315,7 +315,7 @@ static void test_diagnostics(void)
 }
 
 /* Reads a CSV or JSON text with fields (account_id, a, b). */
-static int read_all(const char *name, const char *text, char *out, size_t cap)
+static int read_with(const char *name, const read_opts *opts, const char *text, char *out, size_t cap)
 {
     char path[256];
     snprintf(path, sizeof path, "/tmp/rubric-unit-%d-%s", (int)getpid(), name);
@@ -326,7 +326,7 @@ static int read_all(const char *name, const char *text, char *out, size_t cap)
     bool req[] = {true, true, true};
     char err[256];
     out[0] = '\0';
-    reader *r = reader_open(path, FMT_AUTO, fields, req, 3, err, sizeof err);
+    reader *r = reader_open(path, opts, fields, req, 3, err, sizeof err);
     if (!r) {
         snprintf(out, cap, "OPEN: %s", err);
         unlink(path);
@@ -360,6 +360,11 @@ static int read_all(const char *name, const char *text, char *out, size_t cap)
     return n;
 }
 
+static int read_all(const char *name, const char *text, char *out, size_t cap)
+{
+    return read_with(name, NULL, text, out, cap);
+}
+
 static void test_readers(void)
 {
     char out[1024];
@@ -390,6 +395,31 @@ static void test_readers(void)
     CHECK(strstr(out, "ends inside a record") != NULL);
     CHECK(read_all("l.json", "[{\"account_id\": \"x\", \"a\": [1, 2]}]", out, sizeof out) == 1);
     CHECK(strcmp(out, "x,a list,-;") == 0);
+}
+
+/* --delimiter. */
+static void test_data_options(void)
+{
+    char d = 0;
+    CHECK(delimiter_parse(";", &d) && d == ';');
+    CHECK(delimiter_parse("tab", &d) && d == '\t');
+    CHECK(delimiter_parse("\\t", &d) && d == '\t');
+    CHECK(delimiter_parse("\t", &d) && d == '\t');
+    CHECK(delimiter_parse("|", &d) && d == '|');
+    CHECK(!delimiter_parse("\"", &d) && !delimiter_parse(";;", &d) && !delimiter_parse("", &d));
+
+    /* The separator, quoting and the word-at-a-time search: fields longer
+     * than a word, a comma that is data, a separator inside quotes. */
+    char out[1024];
+    read_opts semi = {.delimiter = ';'};
+    CHECK(read_with("s.csv", &semi, "account_id;a;b\nabcdefghijklmnop;1,5;\"x;y\"\n", out, sizeof out) == 1);
+    CHECK(strcmp(out, "abcdefghijklmnop,1,5,x;y;") == 0);
+    read_opts tab = {.delimiter = '\t'};
+    CHECK(read_with("t.csv", &tab, "account_id\ta\tb\nx\t1\t2\n", out, sizeof out) == 1);
+    CHECK(strcmp(out, "x,1,2;") == 0);
+    CHECK(read_with("u.tsv", NULL, "account_id\ta\tb\nx\t1\t2\n", out, sizeof out) == 1);
+    CHECK(read_with("v.csv", NULL, "account_id;a;b\nx;1;2\n", out, sizeof out) == -1);
+    CHECK(strstr(out, "looks separated by ';' (use --delimiter ';')") != NULL);
 }
 
 /* The compiler's promises: names become slots, constants fold, a repeated
@@ -734,6 +764,7 @@ int main(void)
     test_evaluation();
     test_diagnostics();
     test_readers();
+    test_data_options();
     test_compiler();
     test_git_paths();
     test_histogram();
