@@ -72,6 +72,7 @@ int read_opt(const char *verb, int c, const char *arg, read_opts *o)
         if (!delimiter_parse(arg, &o->delimiter))
             return usage_error(verb, "--delimiter takes ',', ';', '|' or tab, not '%s'", arg);
         return 1;
+    case OPT_NA_VALUES: o->na_values = arg; return 1;
     default: return 0;
     }
 }

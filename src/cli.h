@@ -41,16 +41,17 @@ void settings_free(settings *s);
 typedef struct data_opts {
     settings params;          /* --param */
     const char *as_of, *id;
-    read_opts read;           /* --input-format, --delimiter */
+    read_opts read;           /* --input-format, --delimiter, --na-values */
     bool skip_errors, quiet;
 } data_opts;
 
-enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_VERB_OWN };
+enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES, OPT_VERB_OWN };
 
 /* How data is read: also taken by explain, which has no --on-error. */
 #define READ_LONGOPTS                                              \
     {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},   \
-    {"delimiter", required_argument, NULL, OPT_DELIMITER}
+    {"delimiter", required_argument, NULL, OPT_DELIMITER},         \
+    {"na-values", required_argument, NULL, OPT_NA_VALUES}
 
 #define DATA_LONGOPTS                                              \
     {"param", required_argument, NULL, OPT_PARAM},                 \
@@ -62,7 +63,10 @@ enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_D
 
 #define READ_OPTS_HELP                                                               \
     "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"  \
-    "      --delimiter SEP      the CSV separator: ',' (default), ';', '|' or tab\n"
+    "      --delimiter SEP      the CSV separator: ',' (default), ';', '|' or tab\n"  \
+    "      --na-values LIST     the texts that mean no value, comma-separated\n"     \
+    "                           (default: " NA_VALUES_DEFAULT ";\n"             \
+    "                           '' for empty cells only)\n"
 
 #define DATA_OPTS_HELP                                                               \
     "      --as-of DATE         the evaluation date, YYYY-MM-DD (default: today, UTC)\n" \

@@ -430,6 +430,7 @@ int cmd_explain(int argc, char **argv)
         case EXPLAIN_ID: id_opt = optarg; break;
         case OPT_INPUT_FORMAT:
         case OPT_DELIMITER:
+        case OPT_NA_VALUES:
             if (read_opt("explain", c, optarg, &read) != 1) {
                 settings_free(&params);
                 return EXIT_USAGE;

@@ -42,11 +42,18 @@ typedef enum read_status {
 typedef struct reader reader;
 
 /* How to read a data file, as the command line says.  All zero is the
- * default: the format from the file name, commas. */
+ * default: the format from the file name, commas, the default missing
+ * values. */
 typedef struct read_opts {
     data_format format;
-    char delimiter;          /* the CSV field separator; 0 is ',' (tab for a .tsv file) */
+    char delimiter;          /* the CSV field separator; 0 is ',' */
+    const char *na_values;   /* comma-separated missing-value spellings
+                                (record.h); NULL is NA_VALUES_DEFAULT */
 } read_opts;
+
+/* The missing-value spellings when --na-values is not given.  "-" is not
+ * one: a spreadsheet's accounting format shows zero as "-". */
+#define NA_VALUES_DEFAULT "NA,N/A,n/a,na,#N/A,NULL,null"
 
 /* A --delimiter argument: ",", ";", "|", a tab, "tab" or "\t".  False when
  * it is none of them. */

@@ -2,18 +2,94 @@
  * does not fit is an error for that record, never a silent zero. */
 #include "record.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compile.h"
 #include "xalloc.h"
 
-void record_layout_init(record_layout *l, const policy *p, const char *id_field)
+void na_set_init(na_set *na, const char *list)
+{
+    memset(na, 0, sizeof *na);
+    na->list = list;
+    na->minlen = UINT32_MAX;
+    for (const char *at = list; *at;) {
+        const char *s = at, *end = strchr(at, ',');
+        if (!end)
+            end = at + strlen(at);
+        at = *end ? end + 1 : end;
+        while (s < end && (*s == ' ' || *s == '\t'))
+            s++;
+        while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (s == end)
+            continue;
+        uint32_t n = (uint32_t)(end - s);
+        unsigned char b = (unsigned char)*s;
+        na->first[b >> 6] |= 1ULL << (b & 63);
+        if (n < na->minlen)
+            na->minlen = n;
+        if (n > na->maxlen)
+            na->maxlen = n;
+        if (strspn(s, "0123456789") >= n)
+            na->digits = true;
+    }
+    if (na->minlen <= na->maxlen) {
+        /* A cell may hold a spelling inside spaces. */
+        na->first[0] |= 1ULL << ' ' | 1ULL << '\t';
+    }
+}
+
+static inline void trim(const char **s, uint32_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* The quick test that rules out most cells. */
+static inline bool na_maybe(const na_set *na, const char *s, uint32_t len)
+{
+    if (len < na->minlen)
+        return false;
+    unsigned char b = (unsigned char)s[0];
+    return na->first[b >> 6] >> (b & 63) & 1;
+}
+
+bool na_set_has(const na_set *na, const char *s, uint32_t len)
+{
+    if (len == 0 || !na_maybe(na, s, len))
+        return false;
+    trim(&s, &len);
+    if (len < na->minlen || len > na->maxlen)
+        return false;
+    for (const char *at = na->list; *at;) {
+        const char *w = at, *end = strchr(at, ',');
+        if (!end)
+            end = at + strlen(at);
+        at = *end ? end + 1 : end;
+        while (w < end && (*w == ' ' || *w == '\t'))
+            w++;
+        while (end > w && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if ((size_t)(end - w) == len && memcmp(w, s, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts)
 {
     l->fields = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->fields);
     l->required = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->required);
     l->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->field_of_input);
     l->same_as = NULL;
+    na_set_init(&l->na, opts && opts->na_values ? opts->na_values : NA_VALUES_DEFAULT);
     l->fields[0] = id_field;
     l->required[0] = true;
     l->nfields = 1;
@@ -44,6 +120,7 @@ static bool same_declaration(const symbol *a, const symbol *b)
 void record_layout_share(record_layout *base, const policy *base_policy, record_layout *other, const policy *p)
 {
     memset(other, 0, sizeof *other);
+    other->na = base->na;
     other->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->field_of_input);
     other->same_as = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->same_as);
     for (int i = 0; i < p->ninputs; i++) {
@@ -72,16 +149,6 @@ void record_layout_free(record_layout *l)
     free(l->required);
     free(l->field_of_input);
     free(l->same_as);
-}
-
-static void trim(const char **s, uint32_t *len)
-{
-    while (*len && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-        (*len)--;
 }
 
 /* Shows a bad value safely: printable, and not too long. */
@@ -133,9 +200,28 @@ bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_
     return record_load_shared(p, l, cells, slots, NULL, err, errlen);
 }
 
+/* Whether a value that fits no type is likely an export's way of saying
+ * "no value": punctuation alone ("-", "?", "--"), or a usual spelling in
+ * some case (the defaults, none, nan, nil). */
+static bool looks_missing(const char *s, uint32_t len)
+{
+    uint32_t i = 0;
+    while (i < len && ((unsigned char)s[i] < 0x80 && ispunct((unsigned char)s[i])))
+        i++;
+    if (i == len)
+        return true;
+    static const char *const words[] = {"na", "n/a", "#n/a", "null", "none", "nan", "nil"};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        if (strlen(words[w]) == len && strncasecmp(s, words[w], len) == 0)
+            return true;
+    return false;
+}
+
 bool record_load_shared(const policy *p, const record_layout *l, const cell *cells, rb_value *slots,
                         const rb_value *base_slots, char *err, size_t errlen)
 {
+    /* In a local: the stores into slots could alias it for the compiler. */
+    const bool na_digits = l->na.digits;
     for (int i = 0; i < p->ninputs; i++) {
         if (base_slots && l->same_as[i] >= 0) {
             slots[i] = base_slots[l->same_as[i]];
@@ -155,18 +241,45 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
         const char *text = c->s;
         uint32_t len = c->len;
         /* Most cells are plain whole numbers: read them here, without the
-         * general parser (this loop runs for every cell of every record). */
+         * general parser (this loop runs for every cell of every record).
+         * A missing-value spelling made of digits (9999) is looked for
+         * only when there is one. */
         if (s->type == TY_NUMBER && len > 0 && len <= 18) {
             int64_t v = 0;
             uint32_t k = 0;
             while (k < len && (unsigned)(text[k] - '0') < 10)
                 v = v * 10 + (text[k++] - '0');
-            if (k == len) {
+            if (k == len && !(na_digits && na_set_has(&l->na, text, len))) {
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
                 continue;
             }
+        }
+        const decl *d = s->decl;
+        if (d->choices) {
+            /* A declared choice wins over a missing-value spelling: an
+             * enumeration may list "NA" or "-" as a real value. */
+            if (is_choice(d, text, len)) {
+                slots[i].kind = VK_TEXT;
+                slots[i].u.text = text;
+                slots[i].len = len;
+                continue;
+            }
+            if (len == 0 || na_set_has(&l->na, text, len)) {
+                slots[i].kind = VK_NA;
+                continue;
+            }
+            quote_value(text, len, shown, sizeof shown);
+            choice_error(d, shown, err, errlen);
+            size_t used = strlen(err);
+            if (looks_missing(text, len) && used < errlen)
+                snprintf(err + used, errlen - used, " (if it means no value, list it in --na-values)");
+            return false;
+        }
+        if (na_maybe(&l->na, text, len) && na_set_has(&l->na, text, len)) {
+            slots[i].kind = VK_NA;
+            continue;
         }
         if (s->type != TY_TEXT)
             trim(&text, &len);
@@ -180,15 +293,11 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
                 [TY_NUMBER] = "a number", [TY_DATE] = "a date (YYYY-MM-DD)",
                 [TY_BOOL] = "true or false", [TY_TEXT] = "text"};
             /* A ';'-separated export often has decimal commas too. */
-            const char *why = s->type == TY_NUMBER && memchr(text, ',', len)
+            const char *why = looks_missing(text, len) ? " (if it means no value, list it in --na-values)"
+                              : s->type == TY_NUMBER && memchr(text, ',', len)
                                   ? " (numbers are read with '.' as the decimal point and no thousands separator)"
                                   : "";
             snprintf(err, errlen, "column '%s': \"%s\" is not %s%s", s->name, shown, hints[s->type], why);
-            return false;
-        }
-        if (s->decl->choices && !is_choice(s->decl, text, len)) {
-            quote_value(text, len, shown, sizeof shown);
-            choice_error(s->decl, shown, err, errlen);
             return false;
         }
     }
@@ -217,7 +326,7 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
                 const char *account, rb_value *slots, char **texts, char *err, size_t errlen)
 {
     record_layout layout;
-    record_layout_init(&layout, p, id_field);
+    record_layout_init(&layout, p, id_field, opts);
     char msg[512];
     *texts = NULL;
     reader *r = reader_open(path, opts, layout.fields, layout.required, layout.nfields, msg, sizeof msg);

@@ -4,10 +4,27 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
 #include "reader.h"
 #include "value.h"
+
+/* The missing-value spellings of a run (--na-values), ready to match.  A
+ * cell is compared with them only when its length and first byte could
+ * start one, which most cells (numbers, dates) cannot: the test costs a
+ * compare and a bit lookup. */
+typedef struct na_set {
+    const char *list;        /* comma-separated, as given; not owned */
+    uint64_t first[4];       /* bitmap of the spellings' first bytes, plus space and tab */
+    uint32_t minlen, maxlen; /* of the spellings; minlen > maxlen when there are none */
+    bool digits;             /* one of them is all digits, as a number's cell may be */
+} na_set;
+
+void na_set_init(na_set *na, const char *list);
+/* Whether the cell, spaces and tabs around it ignored, is a missing-value
+ * spelling. */
+bool na_set_has(const na_set *na, const char *s, uint32_t len);
 
 /* The fields a reader must provide for a policy: the account id first, then
  * each input (an input named like the id shares its column).  field_of_input
@@ -18,9 +35,11 @@ typedef struct record_layout {
     int nfields;
     int *field_of_input;
     int *same_as;     /* shared layouts: the base policy's input declared alike, or -1 */
+    na_set na;
 } record_layout;
 
-void record_layout_init(record_layout *l, const policy *p, const char *id_field);
+/* opts: the run's data options (--na-values); NULL for the defaults. */
+void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts);
 /* A second policy read from the same records: other maps its inputs to
  * base's fields, adding to base the fields only it needs.  other owns no
  * field list; base must outlive it. */
@@ -28,7 +47,9 @@ void record_layout_share(record_layout *base, const policy *base_policy, record_
 void record_layout_free(record_layout *l);
 
 /* Fills slots[0..ninputs) from cells.  False with a message naming the
- * column when a value does not fit its declaration. */
+ * column when a value does not fit its declaration.  A cell that is a
+ * missing-value spelling is na, except in an enumeration that declares
+ * that spelling as a choice. */
 bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen);
 /* The same for a policy whose layout is shared with a base policy already
  * loaded into base_slots: an input declared alike in both is copied, not

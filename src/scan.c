@@ -28,7 +28,7 @@ static void blame_header(const scan *s, char *whose, size_t cap)
     int failing[SCAN_MAX_PROGRAMS], nfail = 0;
     for (int k = 0; k < s->nprogs; k++) {
         record_layout one;
-        record_layout_init(&one, s->progs[k]->pol, s->id_field);
+        record_layout_init(&one, s->progs[k]->pol, s->id_field, s->read);
         char err[512];
         reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, err, sizeof err);
         if (rd)
@@ -60,7 +60,7 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
         s->progs[k] = progs[k];
         s->labels[k] = labels ? labels[k] : NULL;
         if (k == 0)
-            record_layout_init(&s->layouts[0], progs[0]->pol, id_field);
+            record_layout_init(&s->layouts[0], progs[0]->pol, id_field, read);
         else
             record_layout_share(&s->layouts[0], progs[0]->pol, &s->layouts[k], progs[k]->pol);
     }

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(f);
 
     record_layout layout;
-    record_layout_init(&layout, p, "account_id");
+    record_layout_init(&layout, p, "account_id", &opts);
     char err[512];
     reader *r = reader_open(path, &opts, layout.fields, layout.required, layout.nfields, err, sizeof err);
     if (r) {

@@ -397,7 +397,7 @@ static void test_readers(void)
     CHECK(strcmp(out, "x,a list,-;") == 0);
 }
 
-/* --delimiter. */
+/* --delimiter and --na-values. */
 static void test_data_options(void)
 {
     char d = 0;
@@ -420,6 +420,17 @@ static void test_data_options(void)
     CHECK(read_with("u.tsv", NULL, "account_id\ta\tb\nx\t1\t2\n", out, sizeof out) == 1);
     CHECK(read_with("v.csv", NULL, "account_id;a;b\nx;1;2\n", out, sizeof out) == -1);
     CHECK(strstr(out, "looks separated by ';' (use --delimiter ';')") != NULL);
+
+    na_set na;
+    na_set_init(&na, NA_VALUES_DEFAULT);
+    CHECK(na_set_has(&na, "N/A", 3) && na_set_has(&na, " #N/A\t", 6) && na_set_has(&na, "null", 4));
+    CHECK(!na_set_has(&na, "Null", 4) && !na_set_has(&na, "-", 1) && !na_set_has(&na, "NAN", 3));
+    CHECK(!na_set_has(&na, "N/A/", 4) && !na_set_has(&na, "", 0) && !na_set_has(&na, "12", 2));
+    na_set_init(&na, " -, 9999 ,,N/A");
+    CHECK(na_set_has(&na, "-", 1) && na_set_has(&na, "9999", 4) && na.digits);
+    CHECK(!na_set_has(&na, "NA", 2) && !na_set_has(&na, "999", 3) && !na_set_has(&na, "", 0));
+    na_set_init(&na, "");
+    CHECK(!na_set_has(&na, "NA", 2) && !na_set_has(&na, " ", 1));
 }
 
 /* The compiler's promises: names become slots, constants fold, a repeated
