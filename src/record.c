@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "compile.h"
 #include "xalloc.h"
@@ -167,12 +166,30 @@ static void quote_value(const char *s, uint32_t len, char *out, size_t cap)
     out[j] = '\0';
 }
 
-static bool is_choice(const decl *d, const char *s, uint32_t len)
+static inline unsigned char fold(unsigned char ch) { return (unsigned)(ch - 'A') < 26 ? ch + 32 : ch; }
+
+bool choice_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen)
+        return false;
+    for (size_t i = 0; i < alen; i++)
+        if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+/* The declared choice a (trimmed) cell names: as written first, the usual
+ * case, else without regard to case.  check.c refuses choices that differ
+ * only by case, so at most one matches. */
+static const text_list *match_choice(const decl *d, const char *s, uint32_t len)
 {
     for (const text_list *t = d->choices; t; t = t->next)
         if (t->len == len && memcmp(t->s, s, len) == 0)
-            return true;
-    return false;
+            return t;
+    for (const text_list *t = d->choices; t; t = t->next)
+        if (choice_same(t->s, t->len, s, len))
+            return t;
+    return NULL;
 }
 
 static void choice_error(const decl *d, const char *shown, char *err, size_t errlen)
@@ -212,7 +229,7 @@ static bool looks_missing(const char *s, uint32_t len)
         return true;
     static const char *const words[] = {"na", "n/a", "#n/a", "null", "none", "nan", "nil"};
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-        if (strlen(words[w]) == len && strncasecmp(s, words[w], len) == 0)
+        if (choice_same(s, len, words[w], strlen(words[w])))
             return true;
     return false;
 }
@@ -260,10 +277,12 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
         if (d->choices) {
             /* A declared choice wins over a missing-value spelling: an
              * enumeration may list "NA" or "-" as a real value. */
-            if (is_choice(d, text, len)) {
+            trim(&text, &len);
+            const text_list *t = match_choice(d, text, len);
+            if (t) {
                 slots[i].kind = VK_TEXT;
-                slots[i].u.text = text;
-                slots[i].len = len;
+                slots[i].u.text = t->s;
+                slots[i].len = t->len;
                 continue;
             }
             if (len == 0 || na_set_has(&l->na, text, len)) {

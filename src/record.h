@@ -49,13 +49,18 @@ void record_layout_free(record_layout *l);
 /* Fills slots[0..ninputs) from cells.  False with a message naming the
  * column when a value does not fit its declaration.  A cell that is a
  * missing-value spelling is na, except in an enumeration that declares
- * that spelling as a choice. */
+ * that spelling as a choice.  An enumeration's value is stored as
+ * declared, whatever its case and surrounding spaces in the data. */
 bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen);
 /* The same for a policy whose layout is shared with a base policy already
  * loaded into base_slots: an input declared alike in both is copied, not
  * converted twice. */
 bool record_load_shared(const policy *p, const record_layout *l, const cell *cells, rb_value *slots,
                         const rb_value *base_slots, char *err, size_t errlen);
+
+/* Whether two enumeration choices are the same once case is ignored (ASCII
+ * letters): data matches them so, hence a policy cannot declare both. */
+bool choice_same(const char *a, size_t alen, const char *b, size_t blen);
 
 /* Finds the account `account` in a data file and fills slots[0..ninputs)
  * with its inputs.  Text values are copied into one block, *texts, that the

@@ -397,7 +397,7 @@ static void test_readers(void)
     CHECK(strcmp(out, "x,a list,-;") == 0);
 }
 
-/* --delimiter and --na-values. */
+/* --delimiter, --na-values and enumeration matching. */
 static void test_data_options(void)
 {
     char d = 0;
@@ -431,6 +431,10 @@ static void test_data_options(void)
     CHECK(!na_set_has(&na, "NA", 2) && !na_set_has(&na, "999", 3) && !na_set_has(&na, "", 0));
     na_set_init(&na, "");
     CHECK(!na_set_has(&na, "NA", 2) && !na_set_has(&na, " ", 1));
+
+    CHECK(choice_same("Self-Managed", 12, "self-managed", 12));
+    CHECK(!choice_same("self managed", 12, "self-managed", 12));
+    CHECK(!choice_same("\xc3\x89", 2, "\xc3\xa9", 2)); /* É and é: ASCII only */
 }
 
 /* The compiler's promises: names become slots, constants fold, a repeated
