@@ -82,6 +82,12 @@ bool na_set_has(const na_set *na, const char *s, uint32_t len)
     return false;
 }
 
+static void styles_init(record_layout *l, const policy *p)
+{
+    l->style = xcalloc((size_t)p->ninputs + 1, sizeof *l->style);
+    l->style_at = xcalloc((size_t)p->ninputs + 1, sizeof *l->style_at);
+}
+
 void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts)
 {
     l->fields = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->fields);
@@ -89,6 +95,7 @@ void record_layout_init(record_layout *l, const policy *p, const char *id_field,
     l->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->field_of_input);
     l->same_as = NULL;
     na_set_init(&l->na, opts && opts->na_values ? opts->na_values : NA_VALUES_DEFAULT);
+    styles_init(l, p);
     l->fields[0] = id_field;
     l->required[0] = true;
     l->nfields = 1;
@@ -120,6 +127,7 @@ void record_layout_share(record_layout *base, const policy *base_policy, record_
 {
     memset(other, 0, sizeof *other);
     other->na = base->na;
+    styles_init(other, p);
     other->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->field_of_input);
     other->same_as = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->same_as);
     for (int i = 0; i < p->ninputs; i++) {
@@ -148,6 +156,8 @@ void record_layout_free(record_layout *l)
     free(l->required);
     free(l->field_of_input);
     free(l->same_as);
+    free(l->style);
+    free(l->style_at);
 }
 
 /* Shows a bad value safely: printable, and not too long. */
@@ -212,9 +222,10 @@ static void choice_error(const decl *d, const char *shown, char *err, size_t err
     free(names);
 }
 
-bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen)
+bool record_load(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
+                 char *err, size_t errlen)
 {
-    return record_load_shared(p, l, cells, slots, NULL, err, errlen);
+    return record_load_shared(p, l, cells, pos, slots, NULL, err, errlen);
 }
 
 /* Whether a value that fits no type is likely an export's way of saying
@@ -234,10 +245,42 @@ static bool looks_missing(const char *s, uint32_t len)
     return false;
 }
 
-bool record_load_shared(const policy *p, const record_layout *l, const cell *cells, rb_value *slots,
+/* Percent or plain: only a number's text ends with '%' when it is one. */
+static inline uint8_t style_of(const char *text, uint32_t len)
+{
+    return len && text[len - 1] == '%' ? NUM_PERCENT : NUM_PLAIN;
+}
+
+/* The first number of a column sets its style; a later one of the other
+ * style is an error, since 45% and 45 side by side are 0.45 and 45, which
+ * is seldom what the file meant. */
+static bool check_style(record_layout *l, const symbol *s, int i, uint8_t style, const char *text, uint32_t len,
+                        const record_pos *pos, char *err, size_t errlen)
+{
+    num_style *at = &l->style_at[i];
+    if (l->style[i] == NUM_UNSEEN) {
+        l->style[i] = style;
+        at->record = pos->record;
+        at->line = pos->line;
+        quote_value(text, len, at->shown, sizeof at->shown);
+        return true;
+    }
+    char shown[64];
+    quote_value(text, len, shown, sizeof shown);
+    const char *mine = style == NUM_PERCENT ? "a percentage" : "a plain number";
+    const char *theirs = style == NUM_PERCENT ? "a plain number" : "a percentage";
+    snprintf(err, errlen,
+             "column '%s': \"%s\" is %s, but record %ld (line %ld) has %s (\"%s\") in this column; "
+             "write every value of a column the same way (45%% or 0.45)",
+             s->name, shown, mine, at->record, at->line, theirs, at->shown);
+    return false;
+}
+
+bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
                         const rb_value *base_slots, char *err, size_t errlen)
 {
-    /* In a local: the stores into slots could alias it for the compiler. */
+    /* In locals: the stores into slots could alias them for the compiler. */
+    const uint8_t *style = l->style;
     const bool na_digits = l->na.digits;
     for (int i = 0; i < p->ninputs; i++) {
         if (base_slots && l->same_as[i] >= 0) {
@@ -270,6 +313,8 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
+                if (style[i] != NUM_PLAIN && !check_style(l, s, i, NUM_PLAIN, text, len, pos, err, errlen))
+                    return false;
                 continue;
             }
         }
@@ -319,8 +364,33 @@ bool record_load_shared(const policy *p, const record_layout *l, const cell *cel
             snprintf(err, errlen, "column '%s': \"%s\" is not %s%s", s->name, shown, hints[s->type], why);
             return false;
         }
+        if (s->type == TY_NUMBER) {
+            uint8_t kind = style_of(text, len);
+            if (style[i] != kind && !check_style(l, s, i, kind, text, len, pos, err, errlen))
+                return false;
+        }
     }
     return true;
+}
+
+/* For explain and test, which load only the account they look for: the
+ * records before it still set each number column's style, as they would
+ * in a run.  Only columns not yet seen are looked at. */
+static void note_styles(const policy *p, record_layout *l, const cell *cells, const record_pos *pos)
+{
+    for (int i = 0; i < p->ninputs; i++) {
+        const symbol *s = p->inputs[i];
+        const cell *c = &cells[l->field_of_input[i]];
+        if (s->type != TY_NUMBER || l->style[i] != NUM_UNSEEN || c->state != CELL_TEXT)
+            continue;
+        const char *text = c->s;
+        uint32_t len = c->len;
+        trim(&text, &len);
+        rb_value v;
+        if (len == 0 || na_set_has(&l->na, text, len) || !value_from_text(TY_NUMBER, text, len, &v))
+            continue;
+        check_style(l, s, i, style_of(text, len), text, len, pos, NULL, 0);
+    }
 }
 
 /* Moves the text values out of the reader's buffer into one block. */
@@ -365,10 +435,13 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
             found = -1;
             break;
         }
-        if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != want ||
-            memcmp(cells[0].s, account, want) != 0)
+        if (st != READ_OK)
             continue;
-        if (!record_load(p, &layout, cells, slots, msg, sizeof msg)) {
+        if (cells[0].state != CELL_TEXT || cells[0].len != want || memcmp(cells[0].s, account, want) != 0) {
+            note_styles(p, &layout, cells, &pos);
+            continue;
+        }
+        if (!record_load(p, &layout, cells, &pos, slots, msg, sizeof msg)) {
             snprintf(err, errlen, "%.200s: record %ld (line %ld): %.300s", path, pos.record, pos.line, msg);
             found = -1;
             break;

@@ -109,12 +109,12 @@ static void show_progress(scan *s, bool final)
 
 /* Every program's inputs from one record; the message names the policy
  * when there are several, since their declarations may differ. */
-static bool load_inputs(scan *s, char *msg, size_t cap)
+static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
 {
     for (int k = 0; k < s->nprogs; k++) {
         char why[480];
         const rb_value *base = k ? s->frames[0].slots : NULL;
-        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, s->frames[k].slots, base, why, sizeof why)) {
+        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base, why, sizeof why)) {
             if (s->nprogs > 1 && s->labels[k])
                 snprintf(msg, cap, "%s (for %s)", why, s->labels[k]);
             else
@@ -149,7 +149,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             status = SCAN_BROKEN;
             break;
         }
-        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg)) {
+        if (rs != READ_OK || !load_inputs(s, &pos, msg, sizeof msg)) {
             report_bad(s, &pos, msg);
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;

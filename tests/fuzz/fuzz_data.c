@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* Every record is numbered, scored or reported: never skipped. */
             if (pos.record != ++records)
                 abort();
-            if (st == READ_OK && record_load(p, &layout, cells, fr.slots, err, sizeof err))
+            if (st == READ_OK && record_load(p, &layout, cells, &pos, fr.slots, err, sizeof err))
                 eval_account(prog, &fr);
         }
         frame_free(&fr);
