@@ -7,6 +7,7 @@
 #include "builtins.h"
 #include "value.h"
 #include "policy.h"
+#include "record.h"
 #include "xalloc.h"
 
 const builtin_info builtin_table[BI_COUNT] = {
@@ -535,10 +536,18 @@ static void visit(checker *c, symbol *s)
     case SYM_INPUT:
         if (d->choices) {
             s->type = TY_TEXT;
+            /* Data matches choices without regard to case, so two that
+             * differ only by it could not be told apart. */
             for (text_list *t = d->choices; t; t = t->next)
                 for (text_list *o = d->choices; o != t; o = o->next)
-                    if (o->len == t->len && memcmp(o->s, t->s, t->len) == 0)
+                    if (o->len == t->len && memcmp(o->s, t->s, t->len) == 0) {
                         diag_error(c->d, t->loc, "\"%s\" is listed twice", t->s);
+                        break;
+                    } else if (choice_same(o->s, o->len, t->s, t->len)) {
+                        diag_error(c->d, t->loc, "\"%s\" and \"%s\" differ only by case, and data is matched "
+                                   "to a choice without regard to case", o->s, t->s);
+                        break;
+                    }
             break;
         }
         {

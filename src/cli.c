@@ -63,8 +63,27 @@ int unknown_option(const char *verb, char **argv)
     return usage_error(verb, "unknown option or missing value: '%s'", typed);
 }
 
+int read_opt(const char *verb, int c, const char *arg, read_opts *o)
+{
+    switch (c) {
+    case OPT_INPUT_FORMAT:
+        if (!format_parse(arg, &o->format))
+            return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
+        return 1;
+    case OPT_DELIMITER:
+        if (!delimiter_parse(arg, &o->delimiter))
+            return usage_error(verb, "--delimiter takes ',', ';', '|' or tab, not '%s'", arg);
+        return 1;
+    case OPT_NA_VALUES: o->na_values = arg; return 1;
+    default: return 0;
+    }
+}
+
 int data_opt(const char *verb, int c, const char *arg, data_opts *o)
 {
+    int taken = read_opt(verb, c, arg, &o->read);
+    if (taken)
+        return taken;
     switch (c) {
     case OPT_PARAM:
         if (!settings_add_param(&o->params, arg))
@@ -72,10 +91,6 @@ int data_opt(const char *verb, int c, const char *arg, data_opts *o)
         return 1;
     case OPT_AS_OF: o->as_of = arg; return 1;
     case OPT_ID: o->id = arg; return 1;
-    case OPT_INPUT_FORMAT:
-        if (!format_parse(arg, &o->input_format))
-            return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
-        return 1;
     case OPT_ON_ERROR:
         if (strcmp(arg, "skip") == 0)
             o->skip_errors = true;

@@ -41,25 +41,38 @@ void settings_free(settings *s);
 typedef struct data_opts {
     settings params;          /* --param */
     const char *as_of, *id;
-    data_format input_format;
+    read_opts read;           /* --input-format, --delimiter, --na-values */
     bool skip_errors, quiet;
 } data_opts;
 
-enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_VERB_OWN };
+enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES, OPT_VERB_OWN };
+
+/* How data is read: also taken by explain, which has no --on-error. */
+#define READ_LONGOPTS                                              \
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},   \
+    {"delimiter", required_argument, NULL, OPT_DELIMITER},         \
+    {"na-values", required_argument, NULL, OPT_NA_VALUES}
 
 #define DATA_LONGOPTS                                              \
     {"param", required_argument, NULL, OPT_PARAM},                 \
     {"as-of", required_argument, NULL, OPT_AS_OF},                 \
     {"id", required_argument, NULL, OPT_ID},                       \
-    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},   \
+    READ_LONGOPTS,                                                 \
     {"on-error", required_argument, NULL, OPT_ON_ERROR},           \
     {"quiet", no_argument, NULL, 'q'}
+
+#define READ_OPTS_HELP                                                               \
+    "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"  \
+    "      --delimiter SEP      the CSV separator: ',' (default), ';', '|' or tab\n"  \
+    "      --na-values LIST     the texts that mean no value, comma-separated\n"     \
+    "                           (default: " NA_VALUES_DEFAULT ";\n"             \
+    "                           '' for empty cells only)\n"
 
 #define DATA_OPTS_HELP                                                               \
     "      --as-of DATE         the evaluation date, YYYY-MM-DD (default: today, UTC)\n" \
     "      --id FIELD           the account id column/key (default: the policy's\n"    \
     "                           'id', else account_id)\n"                              \
-    "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"  \
+    READ_OPTS_HELP                                                                 \
     "      --on-error MODE      fail (default): stop at the first bad record, exit 1,\n" \
     "                           write nothing; skip: report each bad record, score\n"  \
     "                           the rest, exit 1\n"                                    \
@@ -70,8 +83,10 @@ enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_V
 int unknown_option(const char *verb, char **argv);
 
 /* Takes getopt's c if it is a data option: 1 taken, 0 not one of them,
- * EXIT_USAGE after reporting a bad value. */
+ * EXIT_USAGE after reporting a bad value.  read_opt: the same for the
+ * options of READ_LONGOPTS alone. */
 int data_opt(const char *verb, int c, const char *arg, data_opts *o);
+int read_opt(const char *verb, int c, const char *arg, read_opts *o);
 /* Compiles with --as-of, and with the --param settings when with_params;
  * first repeats the policy's [band-gap], [threshold-order] and
  * [unreachable-band] warnings. */

@@ -33,13 +33,14 @@ static const char explain_help[] =
     "      --param NAME=VALUE   override a parameter (repeatable)\n"
     "      --as-of DATE         the evaluation date (default: today, UTC)\n"
     "      --id FIELD           the account id column/key\n"
-    "      --input-format FMT   csv, json or ndjson\n"
+    READ_OPTS_HELP
     "  -h, --help               this help\n"
     "\n"
     "Exit status: 0 explained, 1 no such account or a bad record, 2 usage or\n"
     "policy errors.\n";
 
-enum { EXPLAIN_PARAM = 256, EXPLAIN_AS_OF, EXPLAIN_ID, EXPLAIN_INPUT_FORMAT };
+/* The data options' numbers, so that READ_LONGOPTS fits beside them. */
+enum { EXPLAIN_PARAM = OPT_PARAM, EXPLAIN_AS_OF = OPT_AS_OF, EXPLAIN_ID = OPT_ID };
 
 typedef struct explainer {
     const program *prog;
@@ -406,13 +407,13 @@ int cmd_explain(int argc, char **argv)
         {"param", required_argument, NULL, EXPLAIN_PARAM},
         {"as-of", required_argument, NULL, EXPLAIN_AS_OF},
         {"id", required_argument, NULL, EXPLAIN_ID},
-        {"input-format", required_argument, NULL, EXPLAIN_INPUT_FORMAT},
+        READ_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *account = NULL, *id_opt = NULL;
     bool json = false;
-    data_format input_format = FMT_AUTO;
+    read_opts read = {0};
     settings params = {NULL, NULL, 0};
     int c, status = EXIT_USAGE;
     opterr = 0;
@@ -436,10 +437,12 @@ int cmd_explain(int argc, char **argv)
             break;
         case EXPLAIN_AS_OF: settings_add(&params, "as_of", optarg); break;
         case EXPLAIN_ID: id_opt = optarg; break;
-        case EXPLAIN_INPUT_FORMAT:
-            if (!format_parse(optarg, &input_format)) {
+        case OPT_INPUT_FORMAT:
+        case OPT_DELIMITER:
+        case OPT_NA_VALUES:
+            if (read_opt("explain", c, optarg, &read) != 1) {
                 settings_free(&params);
-                return usage_error("explain", "unknown input format '%s'", optarg);
+                return EXIT_USAGE;
             }
             break;
         case 'h':
@@ -470,7 +473,7 @@ int cmd_explain(int argc, char **argv)
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, input_format, id, account, f.slots, &texts, err, sizeof err);
+    int found = record_find(pol, data_path, &read, id, account, f.slots, &texts, err, sizeof err);
     if (found == 1) {
         eval_account(prog, &f);
         status = explain_account(prog, &f, account, json);

@@ -144,7 +144,7 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
         snprintf(path, sizeof path, "%s", d->fixture_path);
     else
         snprintf(path, sizeof path, "%.*s/%s", (int)(slash - importer), importer, d->fixture_path);
-    return record_find(p, path, FMT_AUTO, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots,
+    return record_find(p, path, NULL, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots,
                        texts, err, errlen) == 1;
 }
 

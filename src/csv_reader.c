@@ -1,5 +1,6 @@
 /* csv_reader.c - RFC 4180 records: quoted fields with "" escapes, embedded
- * commas and newlines, LF or CRLF line ends.
+ * commas and newlines, LF or CRLF line ends.  The separator is a comma
+ * unless --delimiter says ';', '|' or tab; "comma" below means whichever.
  *
  * Each record is found in two passes over the buffer: first its end (which
  * needs the quote state), then its fields, unescaped in place.  Most lines
@@ -53,7 +54,7 @@ static long record_end(reader *r, size_t from, long *newlines, bool *has_quote)
             *newlines = lines + 1;
             return (long)i;
         }
-        field_start = ch == ',';
+        field_start = ch == r->delim;
         just_closed = false;
     }
     if (!r->eof)
@@ -68,10 +69,9 @@ static long record_end(reader *r, size_t from, long *newlines, bool *has_quote)
  * word at a time beats both a byte loop and a memchr call.  Reading up to
  * 7 bytes past end is safe: the reader keeps READ_SLACK zero bytes after
  * its data, and only matches before end count. */
-static inline size_t find_comma(const char *buf, size_t i, size_t end)
+static inline size_t find_comma(const char *buf, size_t i, size_t end, uint64_t commas)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    const uint64_t commas = ones * (unsigned char)',';
     while (i < end) {
         uint64_t w;
         memcpy(&w, buf + i, 8);
@@ -91,10 +91,12 @@ typedef struct field {
     uint32_t len;
 } field;
 
-/* Splits buf[from..end) into fields.  Returns the number of fields, or -1
- * with a message for a stray quote. */
-static int split_fields(char *buf, size_t from, size_t end, bool has_quote, field *out, int max, char *err, size_t errlen)
+/* Splits buf[from..end) into fields separated by delim.  Returns the
+ * number of fields, or -1 with a message for a stray quote. */
+static int split_fields(char *buf, size_t from, size_t end, char delim, bool has_quote, field *out, int max, char *err,
+                        size_t errlen)
 {
+    const uint64_t commas = 0x0101010101010101ULL * (unsigned char)delim;
     if (end > from && buf[end - 1] == '\r')
         end--;
     int n = 0;
@@ -128,14 +130,18 @@ static int split_fields(char *buf, size_t from, size_t end, bool has_quote, fiel
             n++;
             if (i == end)
                 return n;
-            if (buf[i] != ',') {
-                snprintf(err, errlen, "field %d: unexpected '%c' after a closing quote", n, buf[i]);
+            if (buf[i] != delim) {
+                unsigned char ch = (unsigned char)buf[i];
+                if (ch < 0x20 || ch == 0x7f)
+                    snprintf(err, errlen, "field %d: unexpected byte 0x%02x after a closing quote", n, ch);
+                else
+                    snprintf(err, errlen, "field %d: unexpected '%c' after a closing quote", n, ch);
                 return -1;
             }
             i++;
             continue;
         }
-        size_t stop = find_comma(buf, i, end);
+        size_t stop = find_comma(buf, i, end, commas);
         const char *comma = stop < end ? buf + stop : NULL;
         if (has_quote && memchr(buf + i, '"', stop - i)) {
             snprintf(err, errlen, "field %d: a quote inside an unquoted field (quote the whole field and double the quote)", n + 1);
@@ -178,7 +184,7 @@ static int next_fields(reader *r, field *out, int max, int *nout, record_pos *po
         /* Blank lines carry no data; they are not records. */
         if ((size_t)end == from || ((size_t)end == from + 1 && r->buf[from] == '\r'))
             continue;
-        int n = split_fields(r->buf, from, (size_t)end, has_quote, out, max, err, errlen);
+        int n = split_fields(r->buf, from, (size_t)end, r->delim, has_quote, out, max, err, errlen);
         if (n < 0)
             return -1;
         *nout = n;
@@ -196,6 +202,81 @@ static void trim(field *f)
         f->len--;
 }
 
+/* The first of f[0..n) that holds a NUL byte, or -1; *line: the line it is
+ * on, counted from the record's first line.  Text has no NUL bytes: a cell
+ * with one is binary or UTF-16 data, not a value to keep. */
+static int nul_field(const reader *r, const field *f, int n, long first_line, long *line)
+{
+    if (!r->nul_seen)
+        return -1;
+    for (int c = 0; c < n; c++) {
+        const char *z = memchr(f[c].s, 0, f[c].len);
+        if (!z)
+            continue;
+        long at = first_line;
+        for (int k = 0; k <= c; k++)
+            for (const char *p = f[k].s; p < (k == c ? z : f[k].s + f[k].len); p++)
+                at += *p == '\n';
+        *line = at;
+        return c;
+    }
+    return -1;
+}
+
+/* How a separator is named in a message, and given to --delimiter. */
+static const char *separator_name(char ch, bool as_option)
+{
+    switch (ch) {
+    case '\t': return as_option ? "tab" : "tabs";
+    case ';': return "';'";
+    case '|': return "'|'";
+    default: return "','";
+    }
+}
+
+/* A header of one column that holds another separator many times over:
+ * the file is most likely separated by it. */
+static char other_separator(const field *col, char delim)
+{
+    char best = 0;
+    size_t most = 0;
+    for (const char *sep = ",;\t|"; *sep; sep++) {
+        if (*sep == delim)
+            continue;
+        size_t k = 0;
+        for (uint32_t i = 0; i < col->len; i++)
+            k += col->s[i] == *sep;
+        if (k > most) {
+            most = k;
+            best = *sep;
+        }
+    }
+    return best;
+}
+
+/* Keeps the header's names for messages about a column: one block, names
+ * NUL-separated. */
+static void keep_header(reader *r, const field *cols, int n)
+{
+    size_t total = 0;
+    for (int c = 0; c < n; c++)
+        total += cols[c].len + 1;
+    char *at = r->header = xmalloc(total);
+    for (int c = 0; c < n; c++) {
+        memcpy(at, cols[c].s, cols[c].len);
+        at[cols[c].len] = '\0';
+        at += cols[c].len + 1;
+    }
+}
+
+static const char *column_name(const reader *r, int c)
+{
+    const char *name = r->header;
+    while (c-- > 0)
+        name += strlen(name) + 1;
+    return name;
+}
+
 bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
 {
     field *cols = xmalloc(MAX_COLUMNS * sizeof *cols);
@@ -210,6 +291,14 @@ bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
     }
     if (rc < 0) {
         snprintf(err, errlen, "%s: header: %s", r->path, msg);
+        free(cols);
+        return false;
+    }
+    long nul_line;
+    int nul = nul_field(r, cols, n, pos.line, &nul_line);
+    if (nul >= 0) {
+        snprintf(err, errlen, "%s: line %ld: header: column %d holds a NUL byte (is this a text file?)",
+                 r->path, nul_line, nul + 1);
         free(cols);
         return false;
     }
@@ -230,9 +319,17 @@ bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
                 r->col_field[c] = f;
             }
     }
+    keep_header(r, cols, n);
     for (int f = 0; ok && f < r->nfields; f++) {
         if (found[f] || !required[f])
             continue;
+        char sep = n == 1 ? other_separator(&cols[0], r->delim) : 0;
+        if (sep) {
+            snprintf(err, errlen, "%s: line %ld: header: no column '%s', and the header looks separated by %s (use --delimiter %s)",
+                     r->path, pos.line, r->fields[f], separator_name(sep, false), separator_name(sep, true));
+            ok = false;
+            break;
+        }
         const char **names = xmalloc((size_t)n * sizeof *names);
         for (int c = 0; c < n; c++) {
             cols[c].s[cols[c].len] = '\0'; /* header cells are not needed again */
@@ -259,6 +356,8 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
     char msg[256];
     int rc = next_fields(r, fields, r->ncols + 1, &n, pos, msg, sizeof msg);
     read_status st;
+    long nul_line;
+    int nul;
     if (rc == 0)
         st = READ_EOF;
     else if (rc == -2) {
@@ -268,6 +367,16 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
         pos->record = ++r->record;
         if (rc == -1) {
             snprintf(err, errlen, "%s", msg);
+            st = READ_BAD_RECORD;
+        } else if ((nul = nul_field(r, fields, n, pos->line, &nul_line)) >= 0) {
+            if (nul < r->ncols)
+                snprintf(err, errlen, "column '%.100s': the value holds a NUL byte", column_name(r, nul));
+            else
+                snprintf(err, errlen, "field %d: the value holds a NUL byte", nul + 1);
+            if (nul_line != pos->line) {
+                size_t used = strlen(err);
+                snprintf(err + used, errlen - used, " (on line %ld)", nul_line);
+            }
             st = READ_BAD_RECORD;
         } else if (n != r->ncols) {
             snprintf(err, errlen, "%d field%s, but the header has %d", n, n == 1 ? "" : "s", r->ncols);

@@ -31,6 +31,19 @@ bool format_parse(const char *name, data_format *out)
     return false;
 }
 
+bool delimiter_parse(const char *arg, char *out)
+{
+    if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0) {
+        *out = '\t';
+        return true;
+    }
+    if (arg[0] && !arg[1] && strchr(",;|\t", arg[0])) {
+        *out = arg[0];
+        return true;
+    }
+    return false;
+}
+
 static data_format format_from_path(const char *path)
 {
     const char *dot = strrchr(path, '.');
@@ -66,16 +79,48 @@ long reader_fill(reader *r)
             return -1;
         if (n == 0)
             r->eof = true;
+        /* One memchr per chunk spares the CSV reader a look for NUL bytes
+         * in every record of the files (nearly all) that have none. */
+        if (!r->nul_seen && n > 0 && memchr(r->buf + r->len, 0, (size_t)n))
+            r->nul_seen = true;
         r->len += (size_t)n;
         memset(r->buf + r->len, 0, READ_SLACK);
         return (long)n;
     }
 }
 
-reader *reader_open(const char *path, data_format fmt, const char *const *fields,
+/* Text in UTF-16 reads as garbage with a NUL in every other byte: say what
+ * it is and how to convert it.  Returns the iconv source encoding, or NULL
+ * when the start of the file does not look like UTF-16. */
+static const char *utf16_kind(const unsigned char *b, size_t len, const char **why)
+{
+    if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        *why = "it starts with a UTF-16 byte order mark";
+        return "UTF-16";
+    }
+    size_t n = len < 64 ? len & ~(size_t)1 : 64;
+    if (n < 4)
+        return NULL;
+    size_t zero[2] = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        zero[i & 1] += b[i] == 0;
+    *why = "every other byte is a NUL";
+    if (zero[1] == n / 2 && zero[0] == 0)
+        return "UTF-16LE";
+    if (zero[0] == n / 2 && zero[1] == 0)
+        return "UTF-16BE";
+    return NULL;
+}
+
+reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
                     const bool *required, int nfields, char *err, size_t errlen)
 {
+    data_format fmt = opts ? opts->format : FMT_AUTO;
     reader *r = xcalloc(1, sizeof *r);
+    r->delim = opts && opts->delimiter ? opts->delimiter : ',';
+    size_t plen = strlen(path);
+    if (!(opts && opts->delimiter) && plen > 4 && strcmp(path + plen - 4, ".tsv") == 0)
+        r->delim = '\t'; /* the name says tab-separated */
     r->path = path;
     r->fields = fields;
     r->nfields = nfields;
@@ -99,6 +144,22 @@ reader *reader_open(const char *path, data_format fmt, const char *const *fields
     memset(r->buf, 0, READ_SLACK);
     if (reader_fill(r) < 0) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        reader_close(r);
+        return NULL;
+    }
+    const char *why, *utf16 = utf16_kind((const unsigned char *)r->buf, r->len, &why);
+    if (utf16) {
+        /* The suggested copy keeps the extension, so its format is known. */
+        const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+        int stem = dot && dot > (slash ? slash : path) ? (int)(dot - path) : (int)strlen(path);
+        if (r->close_fd)
+            snprintf(err, errlen, "%s: line 1: this looks like UTF-16 text (%s), but data must be UTF-8; "
+                     "convert it first, e.g. iconv -f %s -t UTF-8 %s > %.*s-utf8%s",
+                     path, why, utf16, path, stem, path, path + stem);
+        else
+            snprintf(err, errlen, "%s: line 1: this looks like UTF-16 text (%s), but data must be UTF-8; "
+                     "convert it first, e.g. through iconv -f %s -t UTF-8",
+                     r->path, why, utf16);
         reader_close(r);
         return NULL;
     }
@@ -148,6 +209,7 @@ void reader_close(reader *r)
         close(r->fd);
     free(r->buf);
     free(r->col_field);
+    free(r->header);
     free(r->key_cache);
     free(r->seen);
     free(r->members);

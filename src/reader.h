@@ -41,10 +41,29 @@ typedef enum read_status {
 
 typedef struct reader reader;
 
+/* How to read a data file, as the command line says.  All zero is the
+ * default: the format from the file name, commas, the default missing
+ * values. */
+typedef struct read_opts {
+    data_format format;
+    char delimiter;          /* the CSV field separator; 0 is ',' */
+    const char *na_values;   /* comma-separated missing-value spellings
+                                (record.h); NULL is NA_VALUES_DEFAULT */
+} read_opts;
+
+/* The missing-value spellings when --na-values is not given.  "-" is not
+ * one: a spreadsheet's accounting format shows zero as "-". */
+#define NA_VALUES_DEFAULT "NA,N/A,n/a,na,#N/A,NULL,null"
+
+/* A --delimiter argument: ",", ";", "|", a tab, "tab" or "\t".  False when
+ * it is none of them. */
+bool delimiter_parse(const char *arg, char *out);
+
 /* fields[0..nfields-1]: the names wanted.  required[i]: a CSV header
  * without that column is an error (JSON keys may be absent: na).  NULL and
- * a message in err when the file cannot be opened or its header is wrong. */
-reader *reader_open(const char *path, data_format fmt, const char *const *fields,
+ * a message in err when the file cannot be opened or its header is wrong.
+ * opts may be NULL (the defaults). */
+reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
                     const bool *required, int nfields, char *err, size_t errlen);
 read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void reader_close(reader *r);

@@ -12,6 +12,7 @@ struct reader {
     size_t cap, len, pos;    /* bytes buf[pos..len) not yet consumed */
     bool eof;
     bool failed;             /* a read failed, or a record passed 64 MiB */
+    bool nul_seen;           /* a NUL byte was read: records must be checked for one */
     uint64_t consumed;       /* bytes before buf[0] */
     long line;               /* line number at buf[pos] */
     long record;
@@ -20,8 +21,10 @@ struct reader {
     const char *const *fields;
     int nfields;
     /* CSV */
+    char delim;
     int ncols;
     int *col_field;          /* column -> wanted field, or -1 */
+    char *header;            /* the header's names, NUL-separated, for messages */
     /* JSON */
     int json_mode;           /* see json_reader.c */
     void *json_doc;          /* the cJSON tree of the current record */

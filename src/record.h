@@ -4,44 +4,85 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
 #include "reader.h"
 #include "value.h"
 
+/* The missing-value spellings of a run (--na-values), ready to match.  A
+ * cell is compared with them only when its length and first byte could
+ * start one, which most cells (numbers, dates) cannot: the test costs a
+ * compare and a bit lookup. */
+typedef struct na_set {
+    const char *list;        /* comma-separated, as given; not owned */
+    uint64_t first[4];       /* bitmap of the spellings' first bytes, plus space and tab */
+    uint32_t minlen, maxlen; /* of the spellings; minlen > maxlen when there are none */
+    bool digits;             /* one of them is all digits, as a number's cell may be */
+} na_set;
+
+void na_set_init(na_set *na, const char *list);
+/* Whether the cell, spaces and tabs around it ignored, is a missing-value
+ * spelling. */
+bool na_set_has(const na_set *na, const char *s, uint32_t len);
+
+/* A number column's style, percent (45%) or plain (0.45, 45), as first
+ * seen in the file being read. */
+typedef struct num_style {
+    long record, line;
+    char shown[24];          /* the value that set it */
+} num_style;
+
 /* The fields a reader must provide for a policy: the account id first, then
  * each input (an input named like the id shares its column).  field_of_input
- * maps input index -> field index. */
+ * maps input index -> field index.  A layout serves one reading of one
+ * file: it remembers each number input's style (a column may not mix 45%
+ * and 45), so each file read gets a fresh one. */
 typedef struct record_layout {
     const char **fields;
     bool *required;
     int nfields;
     int *field_of_input;
     int *same_as;     /* shared layouts: the base policy's input declared alike, or -1 */
+    na_set na;
+    uint8_t *style;   /* per input: NUM_UNSEEN, NUM_PLAIN or NUM_PERCENT */
+    num_style *style_at;
 } record_layout;
 
-void record_layout_init(record_layout *l, const policy *p, const char *id_field);
+enum { NUM_UNSEEN, NUM_PLAIN, NUM_PERCENT };
+
+/* opts: the run's data options (--na-values); NULL for the defaults. */
+void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts);
 /* A second policy read from the same records: other maps its inputs to
  * base's fields, adding to base the fields only it needs.  other owns no
  * field list; base must outlive it. */
 void record_layout_share(record_layout *base, const policy *base_policy, record_layout *other, const policy *p);
 void record_layout_free(record_layout *l);
 
-/* Fills slots[0..ninputs) from cells.  False with a message naming the
- * column when a value does not fit its declaration. */
-bool record_load(const policy *p, const record_layout *l, const cell *cells, rb_value *slots, char *err, size_t errlen);
+/* Fills slots[0..ninputs) from the cells of the record at pos.  False with
+ * a message naming the column when a value does not fit its declaration,
+ * or when a number breaks its column's style (see num_style).  A cell that
+ * is a missing-value spelling is na, except in an enumeration that
+ * declares that spelling as a choice.  An enumeration's value is stored as
+ * declared, whatever its case and surrounding spaces in the data. */
+bool record_load(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
+                 char *err, size_t errlen);
 /* The same for a policy whose layout is shared with a base policy already
  * loaded into base_slots: an input declared alike in both is copied, not
  * converted twice. */
-bool record_load_shared(const policy *p, const record_layout *l, const cell *cells, rb_value *slots,
+bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
                         const rb_value *base_slots, char *err, size_t errlen);
+
+/* Whether two enumeration choices are the same once case is ignored (ASCII
+ * letters): data matches them so, hence a policy cannot declare both. */
+bool choice_same(const char *a, size_t alen, const char *b, size_t blen);
 
 /* Finds the account `account` in a data file and fills slots[0..ninputs)
  * with its inputs.  Text values are copied into one block, *texts, that the
  * caller frees (the reader's buffer is gone when this returns).  Returns 1
  * when found, 0 when the file has no such account, -1 on an error (a
  * message in err naming the file, and the record when it is malformed). */
-int record_find(const policy *p, const char *path, data_format fmt, const char *id_field,
+int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
                 const char *account, rb_value *slots, char **texts, char *err, size_t errlen);
 
 #endif

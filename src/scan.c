@@ -20,7 +20,7 @@ static double now_seconds(void)
 /* When several policies read one file and its header lacks a column, which
  * of them needs it: each one's columns are tried alone.  Only for a file
  * that can be read twice, and only when some policies do read it. */
-static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap)
+static void blame_header(const scan *s, char *whose, size_t cap)
 {
     struct stat st;
     if (stat(s->data_path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -28,9 +28,9 @@ static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap
     int failing[SCAN_MAX_PROGRAMS], nfail = 0;
     for (int k = 0; k < s->nprogs; k++) {
         record_layout one;
-        record_layout_init(&one, s->progs[k]->pol, s->id_field);
+        record_layout_init(&one, s->progs[k]->pol, s->id_field, s->read);
         char err[512];
-        reader *rd = reader_open(s->data_path, fmt, one.fields, one.required, one.nfields, err, sizeof err);
+        reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, err, sizeof err);
         if (rd)
             reader_close(rd);
         else if (s->labels[k])
@@ -46,13 +46,14 @@ static void blame_header(const scan *s, data_format fmt, char *whose, size_t cap
         snprintf(whose + used, cap - used, ")");
 }
 
-bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_field,
+bool scan_open(scan *s, const char *data_path, const read_opts *read, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
 {
     memset(s, 0, sizeof *s);
     /* What messages call it, as the readers do. */
     s->data_path = strcmp(data_path, "-") == 0 ? "standard input" : data_path;
+    s->read = read;
     s->skip_errors = skip_errors;
     s->id_field = id_field;
     s->nprogs = nprogs;
@@ -60,17 +61,17 @@ bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_f
         s->progs[k] = progs[k];
         s->labels[k] = labels ? labels[k] : NULL;
         if (k == 0)
-            record_layout_init(&s->layouts[0], progs[0]->pol, id_field);
+            record_layout_init(&s->layouts[0], progs[0]->pol, id_field, read);
         else
             record_layout_share(&s->layouts[0], progs[0]->pol, &s->layouts[k], progs[k]->pol);
     }
     const record_layout *all = &s->layouts[0];
     char err[512];
-    s->rd = reader_open(data_path, fmt, all->fields, all->required, all->nfields, err, sizeof err);
+    s->rd = reader_open(data_path, read, all->fields, all->required, all->nfields, err, sizeof err);
     if (!s->rd) {
         char whose[64] = "";
         if (nprogs > 1)
-            blame_header(s, fmt, whose, sizeof whose);
+            blame_header(s, whose, sizeof whose);
         fprintf(stderr, "rubric: %s%s\n", err, whose);
         return false;
     }
@@ -118,12 +119,12 @@ static void show_progress(scan *s, bool final)
 
 /* Every program's inputs from one record; the message names the policy
  * when there are several, since their declarations may differ. */
-static bool load_inputs(scan *s, char *msg, size_t cap)
+static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
 {
     for (int k = 0; k < s->nprogs; k++) {
         char why[480];
         const rb_value *base = k ? s->frames[0].slots : NULL;
-        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, s->frames[k].slots, base, why, sizeof why)) {
+        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base, why, sizeof why)) {
             if (s->nprogs > 1 && s->labels[k])
                 snprintf(msg, cap, "%s (for %s)", why, s->labels[k]);
             else
@@ -217,7 +218,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             id_hash = idset_hash(s->cells[0].s, s->cells[0].len);
             idset_prefetch(&s->ids, id_hash);
         }
-        if (rs != READ_OK || !load_inputs(s, msg, sizeof msg) || !first_time(s, id_hash, &pos, msg, sizeof msg)) {
+        if (rs != READ_OK || !load_inputs(s, &pos, msg, sizeof msg) || !first_time(s, id_hash, &pos, msg, sizeof msg)) {
             report_bad(s, &pos, msg);
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;

@@ -30,6 +30,7 @@ typedef struct unbanded {
 
 typedef struct scan {
     const char *data_path;
+    const read_opts *read;
     bool skip_errors;
     int nprogs;
     const program *progs[SCAN_MAX_PROGRAMS];
@@ -51,7 +52,7 @@ typedef struct scan {
 typedef void (*scan_visit)(void *ctx, const scan *s, const char *id, size_t idlen);
 
 /* Opens DATA for the inputs of every program.  False after printing why. */
-bool scan_open(scan *s, const char *data_path, data_format fmt, const char *id_field,
+bool scan_open(scan *s, const char *data_path, const read_opts *read, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress);
 

@@ -34,15 +34,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     static const data_format formats[] = {FMT_CSV, FMT_JSON, FMT_NDJSON, FMT_AUTO};
-    data_format fmt = formats[data[0] % 4];
+    read_opts opts = {.format = formats[data[0] % 4], .delimiter = ",;|\t"[data[0] / 4 % 4]};
     FILE *f = fopen(path, "wb");
     fwrite(data + 1, 1, size - 1, f);
     fclose(f);
 
     record_layout layout;
-    record_layout_init(&layout, p, "account_id");
+    record_layout_init(&layout, p, "account_id", &opts);
     char err[512];
-    reader *r = reader_open(path, fmt, layout.fields, layout.required, layout.nfields, err, sizeof err);
+    reader *r = reader_open(path, &opts, layout.fields, layout.required, layout.nfields, err, sizeof err);
     if (r) {
         cell *cells = calloc((size_t)layout.nfields, sizeof *cells);
         frame fr;
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* Every record is numbered, scored or reported: never skipped. */
             if (pos.record != ++records)
                 abort();
-            if (st == READ_OK && record_load(p, &layout, cells, fr.slots, err, sizeof err))
+            if (st == READ_OK && record_load(p, &layout, cells, &pos, fr.slots, err, sizeof err))
                 eval_account(prog, &fr);
         }
         frame_free(&fr);

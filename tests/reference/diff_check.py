@@ -644,7 +644,7 @@ def main():
     bad = os.path.join(work, "rejected.csv")
     with open(bad, "w", newline="") as f:
         f.write(EDGE_HEADER + "\n" + EDGE_ROWS.splitlines()[0] + "\n"
-                + "bad-tier,Premium,saas,2024-01-01,100,100,1,1,1,1,1,1,1,1,1,1,1,1\n"
+                + "bad-tier,platinum,saas,2024-01-01,100,100,1,1,1,1,1,1,1,1,1,1,1,1\n"
                 + EDGE_ROWS.splitlines()[1] + "\n"
                 + "bad-number,free,saas,2024-01-01,lots,100,1,1,1,1,1,1,1,1,1,1,1,1\n"
                 + EDGE_ROWS.splitlines()[2] + "\n")

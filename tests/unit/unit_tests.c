@@ -369,11 +369,12 @@ static void test_diagnostics(void)
 }
 
 /* Reads a CSV or JSON text with fields (account_id, a, b). */
-/* Reads the bytes text[0..len) as the file NAME, the fields account_id, a
- * and b: each record "id,a,b;" ("-" for missing), each bad one
- * "[record:message]"; then, when a wanted key is in no record,
- * "[missing:message]".  Returns the records read, -1 when it cannot open. */
-static int read_bytes(const char *name, const char *text, size_t text_len, char *out, size_t cap)
+/* Reads the bytes text[0..len) as the file NAME with the data options
+ * opts (NULL: the defaults), the fields account_id, a and b: each record
+ * "id,a,b;" ("-" for missing), each bad one "[record:message]"; then, when
+ * a wanted key is in no record, "[missing:message]".  Returns the records
+ * read, -1 when it cannot open. */
+static int read_bytes(const char *name, const read_opts *opts, const char *text, size_t text_len, char *out, size_t cap)
 {
     char path[256];
     snprintf(path, sizeof path, "/tmp/rubric-unit-%d-%s", (int)getpid(), name);
@@ -384,7 +385,7 @@ static int read_bytes(const char *name, const char *text, size_t text_len, char 
     bool req[] = {true, true, true};
     char err[256];
     out[0] = '\0';
-    reader *r = reader_open(path, FMT_AUTO, fields, req, 3, err, sizeof err);
+    reader *r = reader_open(path, opts, fields, req, 3, err, sizeof err);
     if (!r) {
         snprintf(out, cap, "OPEN: %s", err);
         unlink(path);
@@ -424,7 +425,7 @@ static int read_bytes(const char *name, const char *text, size_t text_len, char 
 
 static int read_all(const char *name, const char *text, char *out, size_t cap)
 {
-    return read_bytes(name, text, strlen(text), out, cap);
+    return read_bytes(name, NULL, text, strlen(text), out, cap);
 }
 
 static void test_readers(void)
@@ -510,7 +511,7 @@ typedef struct json_case {
 static int json_accepts(const char *name, const char *doc, size_t len)
 {
     char out[2048];
-    int n = read_bytes(name, doc, len, out, sizeof out);
+    int n = read_bytes(name, NULL, doc, len, out, sizeof out);
     char *missing = strstr(out, "[missing:"); /* a key no record has is another test's */
     if (missing)
         *missing = '\0';
@@ -641,6 +642,46 @@ static void test_json_conformance(void)
             printf("not ok - invalid NDJSON accepted: %.*s\n", (int)invalid_ndjson[i].len, invalid_ndjson[i].text);
         } else
             passed++;
+}
+
+/* --delimiter, --na-values and enumeration matching. */
+static void test_data_options(void)
+{
+    char d = 0;
+    CHECK(delimiter_parse(";", &d) && d == ';');
+    CHECK(delimiter_parse("tab", &d) && d == '\t');
+    CHECK(delimiter_parse("\\t", &d) && d == '\t');
+    CHECK(delimiter_parse("\t", &d) && d == '\t');
+    CHECK(delimiter_parse("|", &d) && d == '|');
+    CHECK(!delimiter_parse("\"", &d) && !delimiter_parse(";;", &d) && !delimiter_parse("", &d));
+
+    /* The separator, quoting and the word-at-a-time search: fields longer
+     * than a word, a comma that is data, a separator inside quotes. */
+    char out[1024];
+    read_opts semi = {.delimiter = ';'};
+    CHECK(read_bytes("s.csv", &semi, "account_id;a;b\nabcdefghijklmnop;1,5;\"x;y\"\n", strlen("account_id;a;b\nabcdefghijklmnop;1,5;\"x;y\"\n"), out, sizeof out) == 1);
+    CHECK(strcmp(out, "abcdefghijklmnop,1,5,x;y;") == 0);
+    read_opts tab = {.delimiter = '\t'};
+    CHECK(read_bytes("t.csv", &tab, "account_id\ta\tb\nx\t1\t2\n", strlen("account_id\ta\tb\nx\t1\t2\n"), out, sizeof out) == 1);
+    CHECK(strcmp(out, "x,1,2;") == 0);
+    CHECK(read_bytes("u.tsv", NULL, "account_id\ta\tb\nx\t1\t2\n", strlen("account_id\ta\tb\nx\t1\t2\n"), out, sizeof out) == 1);
+    CHECK(read_bytes("v.csv", NULL, "account_id;a;b\nx;1;2\n", strlen("account_id;a;b\nx;1;2\n"), out, sizeof out) == -1);
+    CHECK(strstr(out, "looks separated by ';' (use --delimiter ';')") != NULL);
+
+    na_set na;
+    na_set_init(&na, NA_VALUES_DEFAULT);
+    CHECK(na_set_has(&na, "N/A", 3) && na_set_has(&na, " #N/A\t", 6) && na_set_has(&na, "null", 4));
+    CHECK(!na_set_has(&na, "Null", 4) && !na_set_has(&na, "-", 1) && !na_set_has(&na, "NAN", 3));
+    CHECK(!na_set_has(&na, "N/A/", 4) && !na_set_has(&na, "", 0) && !na_set_has(&na, "12", 2));
+    na_set_init(&na, " -, 9999 ,,N/A");
+    CHECK(na_set_has(&na, "-", 1) && na_set_has(&na, "9999", 4) && na.digits);
+    CHECK(!na_set_has(&na, "NA", 2) && !na_set_has(&na, "999", 3) && !na_set_has(&na, "", 0));
+    na_set_init(&na, "");
+    CHECK(!na_set_has(&na, "NA", 2) && !na_set_has(&na, " ", 1));
+
+    CHECK(choice_same("Self-Managed", 12, "self-managed", 12));
+    CHECK(!choice_same("self managed", 12, "self-managed", 12));
+    CHECK(!choice_same("\xc3\x89", 2, "\xc3\xa9", 2)); /* É and é: ASCII only */
 }
 
 /* The compiler's promises: names become slots, constants fold, a repeated
@@ -1164,6 +1205,7 @@ int main(void)
     test_diagnostics();
     test_readers();
     test_json_conformance();
+    test_data_options();
     test_compiler();
     test_git_paths();
     test_histogram();
