@@ -457,17 +457,31 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
         found = 1;
         break;
     }
-    /* A key this account lacks may be one no record has (misspelt in the
-     * policy or renamed in the export), which `run` refuses: read on to
-     * know, but only then.  Records after it are not checked otherwise. */
-    if (found == 1 && reader_missing_key(r, msg, sizeof msg)) {
-        while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL)
-            ;
-        if (reader_missing_key(r, msg, sizeof msg)) {
+    /* The rest of the file still counts: a second record with this id is
+     * the duplicate `run` rejects, so explain does not silently take the
+     * first; and a key this account lacks may be one no record has
+     * (misspelt in the policy or renamed in the export), which `run`
+     * refuses too. */
+    if (found == 1) {
+        long first = pos.record;
+        while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL) {
+            if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != want ||
+                memcmp(cells[0].s, account, want) != 0)
+                continue;
+            snprintf(err, errlen,
+                     "%.200s: record %ld (line %ld): account id '%.200s' was already given at record %ld; each account "
+                     "must appear once",
+                     path, pos.record, pos.line, account, first);
+            found = -1;
+            break;
+        }
+        if (found == 1 && reader_missing_key(r, msg, sizeof msg)) {
             snprintf(err, errlen, "%.500s", msg);
+            found = -1;
+        }
+        if (found == -1) {
             free(*texts);
             *texts = NULL;
-            found = -1;
         }
     }
     if (found == 0)
