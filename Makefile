@@ -19,18 +19,26 @@ GENWARN = -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare -Wno-unus
 # measure (about 5% of a run; see docs/performance.md).
 OPT     ?= -O2 -fno-tree-vectorize
 CFLAGS  ?=
-CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen $(CPPFLAGS)
+# The layers of src/, first to last, written here once: a file uses only
+# its own layer and those before it, and tests/layers.py checks that.
+LAYERS  = base lang engine data lint fmt report cli
+CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(LAYERS:%=-Isrc/%) -I$(BUILD)/gen $(CPPFLAGS)
 LDLIBS  = -lcjson -lm
 
-SRCS    = $(wildcard src/*.c)
+# Everything but the command line is librubric.a, which the unit tests and
+# the fuzzers link; the scanner and parser belong to the language layer.
+LIB_SRCS = $(foreach l,$(filter-out cli,$(LAYERS)),$(wildcard src/$(l)/*.c))
+CLI_SRCS = $(wildcard src/cli/*.c)
 GEN_C   = $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 GEN_H   = $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 
-OBJS      = $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
-ASAN_OBJS = $(SRCS:src/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/parser.o $(BUILD)/asan/lexer.o
+LIB_OBJS      = $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lang/parser.o $(BUILD)/obj/lang/lexer.o
+CLI_OBJS      = $(CLI_SRCS:src/%.c=$(BUILD)/obj/%.o)
+ASAN_LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/lang/parser.o $(BUILD)/asan/lang/lexer.o
+ASAN_CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/asan/%.o)
 SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps test bench demo fuzz install uninstall clean
+.PHONY: all deps check test bench demo fuzz install uninstall clean
 all: rubric
 
 $(BUILD)/.deps-ok: tools/ensure-deps.sh tools/apt-install.sh
@@ -46,46 +54,59 @@ $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l $(BUILD)/.deps-ok
 	@mkdir -p $(BUILD)/gen
 	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
 
-$(BUILD)/obj/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
-	@mkdir -p $(BUILD)/obj
-	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/obj/%.o: $(BUILD)/gen/%.c $(GEN_H)
-	@mkdir -p $(BUILD)/obj
+$(BUILD)/obj/lang/%.o: $(BUILD)/gen/%.c $(GEN_H)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(GENWARN) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/obj/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/asan/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
-	@mkdir -p $(BUILD)/asan
-	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/asan/%.o: $(BUILD)/gen/%.c $(GEN_H)
-	@mkdir -p $(BUILD)/asan
+$(BUILD)/asan/lang/%.o: $(BUILD)/gen/%.c $(GEN_H)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(GENWARN) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/asan/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
-rubric: $(OBJS)
-	$(CC) $(OPT) -g $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+$(BUILD)/librubric.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJS)
+$(BUILD)/librubric-asan.a: $(ASAN_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $(ASAN_LIB_OBJS)
 
-$(BUILD)/rubric-asan: $(ASAN_OBJS)
-	$(CC) $(SANFLAGS) -o $@ $(ASAN_OBJS) $(LDLIBS)
+rubric: $(CLI_OBJS) $(BUILD)/librubric.a
+	$(CC) $(OPT) -g $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit_tests: tests/unit/unit_tests.c $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+$(BUILD)/rubric-asan: $(ASAN_CLI_OBJS) $(BUILD)/librubric-asan.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit_tests: tests/unit/unit_tests.c $(BUILD)/librubric.a
 	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit_tests-asan: tests/unit/unit_tests.c $(filter-out $(BUILD)/asan/main.o,$(ASAN_OBJS))
+$(BUILD)/unit_tests-asan: tests/unit/unit_tests.c $(BUILD)/librubric-asan.a
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/gen_accounts: tools/gen_accounts.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
 
+# The edit loop's tests, in seconds: the layers, the unit tests, the golden
+# cases of every verb, the shipped policies' own tests.  `make test` is the
+# whole suite.
+check: rubric $(BUILD)/unit_tests
+	@sh tests/check.sh ./rubric $(BUILD) $(LAYERS)
+
 # The one test command.  Prints `N passed, N failed` last.
 test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts
-	@sh tests/run.sh ./rubric $(BUILD)/rubric-asan $(BUILD)
+	@LAYERS="$(LAYERS)" sh tests/run.sh ./rubric $(BUILD)/rubric-asan $(BUILD)
 
 # Coverage-guided fuzzing with libFuzzer (clang), FUZZ_SECONDS per harness;
 # not part of `make test`, which must not depend on time.  Findings are
 # written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS = $(filter-out src/main.c,$(SRCS)) $(GEN_C)
+FUZZ_SRCS = $(LIB_SRCS) $(GEN_C)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(GEN_H)
 	@mkdir -p $(BUILD)/fuzz
 	clang $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -Wno-unused-function -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
@@ -114,4 +135,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) rubric
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/asan/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/asan/*/*.d)

@@ -53,6 +53,7 @@ static band_rule *edges(parse_ctx *ctx, edge a, const edge *b);
 static edge make_edge(rb_op op, expr *limit, rb_loc loc);
 static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, decl_kind k2);
 static void after_error(parse_ctx *ctx, rb_loc loc);
+static void parse_add_decl(parse_ctx *ctx, decl *d);
 static expr *shallow(parse_ctx *ctx, expr *e);
 }
 
@@ -566,4 +567,17 @@ static expr *shallow(parse_ctx *ctx, expr *e)
         return e;
     diag_error(ctx->diag, e->loc, "this expression is nested %d levels deep; at most %d are allowed", e->depth, EXPR_MAX_DEPTH);
     return ast_na(ctx->arena, e->loc);
+}
+
+/* Appends a statement to the file's list; a new statement ends what the
+ * lines of a broken one owned. */
+static void parse_add_decl(parse_ctx *ctx, decl *d)
+{
+    if (ctx->last_decl)
+        ctx->last_decl->next = d;
+    else
+        ctx->decls = d;
+    ctx->last_decl = d;
+    ctx->owner_broken = false;
+    ctx->owner_none = false;
 }

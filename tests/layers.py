@@ -6,9 +6,9 @@ ones before it, and no files use each other in a circle.
 
 LAYER... is the order, first to last, as the Makefile writes it once
 (LAYERS); src/LAYER/ holds each layer's files.  Two kinds of use are read:
-  - includes: every #include "x.h" of src/LAYER/*.[chly] must name a header
-    of the same or an earlier layer (the generated parser.h and lexer.h
-    belong to the folder of grammar files that makes them);
+  - includes: every #include "x.h" of src/LAYER/*.[ch] must name a header
+    of the same or an earlier layer (grammar/'s files, and the parser.h
+    and lexer.h made from them, are of the language layer);
   - calls: from the objects in OBJDIR (nm), a file that calls a function
     or uses a variable another file defines uses that file, so a circle of
     calls is found even where no header says so.
@@ -46,7 +46,15 @@ def main():
                 home["parser.h"] = layer
             if name.endswith(".l"):
                 home["lexer.h"] = layer
-    stray = [n for n in sorted(os.listdir("src")) if os.path.isfile(os.path.join("src", n))]
+    # The grammar's files stay in grammar/, as SPEC lays out; what bison and
+    # flex make from them belongs to the language layer.
+    for name in ("parser.h", "lexer.h"):
+        home.setdefault(name, "lang")
+    for name in sorted(os.listdir("grammar")) if os.path.isdir("grammar") else []:
+        if name.endswith((".y", ".l")):
+            files.append(("lang", os.path.join("grammar", name)))
+    stray = [n for n in sorted(os.listdir("src"))
+             if os.path.isfile(os.path.join("src", n)) and n.endswith((".c", ".h"))]
     for n in stray:
         problems.append(f"src/{n} is in no layer: every file lives in the folder of its layer")
     for layer in sorted(os.listdir("src")):

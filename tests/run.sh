@@ -1,36 +1,18 @@
 #!/bin/sh
 # The whole test suite, as `make test` runs it:
-#   tests/run.sh RUBRIC RUBRIC_ASAN BUILD_DIR
+#   LAYERS="base lang ..." tests/run.sh RUBRIC RUBRIC_ASAN BUILD_DIR
 # Every stage prints "NAME: N passed, N failed"; the last line adds them up.
 set -u
 LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
-passed=0 failed=0
 # What the browser and reference stages run on (Chromium, Node.js, Python
 # 3): installed here as root, else named; a stage without them fails.
 sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
 
-stage() { # NAME COMMAND...: runs a stage and adds its counts
-    name=$1
-    shift
-    echo "== $name"
-    out=$("$@" 2>&1)
-    rc=$?
-    printf '%s\n' "$out" | grep -v '^ok ' | sed -n '1,200p'
-    counts=$(printf '%s\n' "$out" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' | tail -n 1)
-    if [ -z "$counts" ]; then
-        # A TAP-like stage: count its "ok -" and "not ok -" lines.
-        counts="$(printf '%s\n' "$out" | grep -c '^ok ') $(printf '%s\n' "$out" | grep -c '^not ok ')"
-    fi
-    set -- $counts
-    if [ $rc -ne 0 ] && [ "$2" -eq 0 ]; then
-        set -- "$1" 1 # it failed without saying which test: count one
-    fi
-    passed=$((passed + $1))
-    failed=$((failed + $2))
-}
+. tests/stage.sh
 
+stage layers python3 tests/layers.py "$build/obj" $LAYERS
 stage unit "$build/unit_tests"
 stage "unit (asan+ubsan)" "$build/unit_tests-asan"
 stage golden sh tests/golden/run.sh "$rubric" "$build/golden"

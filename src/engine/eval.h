@@ -2,7 +2,7 @@
 #ifndef RUBRIC_EVAL_H
 #define RUBRIC_EVAL_H
 
-#include "compile.h"
+#include "program.h"
 
 typedef struct text_block text_block;
 

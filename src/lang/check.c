@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "check.h"
 #include "value.h"
 #include "policy.h"
-#include "record.h"
+#include "names.h"
 #include "xalloc.h"
 
 const builtin_info builtin_table[BI_COUNT] = {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy.h"
+#include "names.h"
 #include "reader_internal.h"
 #include "xalloc.h"
 
@@ -165,7 +165,7 @@ static int next_fields(reader *r, field *out, int max, int *nout, record_pos *po
         long end;
         bool has_quote = true;
         while ((end = record_end(r, r->pos, &newlines, &has_quote)) == -1) {
-            if (reader_fill(r) < 0) {
+            if (inbuf_fill(r) < 0) {
                 snprintf(err, errlen, "line %ld: %s", r->line, r->cap >= (64 << 20) ? "a record longer than 64 MiB" : "read error");
                 return -2;
             }

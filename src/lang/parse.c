@@ -3,17 +3,6 @@
 #include "parser.h"
 #include "lexer.h"
 
-void parse_add_decl(parse_ctx *ctx, decl *d)
-{
-    if (ctx->last_decl)
-        ctx->last_decl->next = d;
-    else
-        ctx->decls = d;
-    ctx->last_decl = d;
-    ctx->owner_broken = false;
-    ctx->owner_none = false;
-}
-
 int parse_file(parse_ctx *ctx)
 {
     yyscan_t scanner;

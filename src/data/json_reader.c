@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy.h"
+#include "names.h"
 #include "reader_internal.h"
 #include "xalloc.h"
 
@@ -22,7 +22,7 @@ static bool need(reader *r, size_t off)
     while (r->pos + off >= r->len) {
         if (r->eof || r->failed)
             return false;
-        long n = reader_fill(r);
+        long n = inbuf_fill(r);
         if (n < 0)
             r->failed = true;
         if (n <= 0)

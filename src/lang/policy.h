@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "names.h"
 
 typedef enum sym_kind {
     SYM_INPUT, SYM_PARAM, SYM_LET, SYM_METRIC, SYM_MEASURE, SYM_GROUP,
@@ -76,19 +77,14 @@ symbol *policy_lookup(const policy *p, const char *name);
 scheme *policy_scheme(const policy *p, const char *name);
 int scheme_band_index(const scheme *s, const char *band);
 
-/* The name from candidates closest to a misspelt one, or NULL. */
-/* Edits between two names, a swap of two letters counting as one. */
-int edit_distance(const char *a, const char *b);
-const char *closest_name(const char *wrong, const char *const *candidates, int n);
-/* The same among the names of symbols (outputs, parameters...). */
+/* closest_name() among the names of symbols (outputs, parameters...). */
 const char *closest_symbol(const char *wrong, symbol *const *syms, int n);
 
 /* What a metric or definition that only names another (`metric alias =
  * usage`) stands for, through any chain of such names; s itself otherwise. */
 const symbol *symbol_named(const symbol *s);
 
-/* Internal to policy.c and check.c. */
-bool check_policy(policy *p, diag *d);
+/* Only the checker adds symbols. */
 symbol *policy_intern(policy *p, const char *name);
 
 #endif

@@ -8,11 +8,8 @@
 #include "compile.h"
 #include "policy.h"
 #include "reader.h"
+#include "status.h"
 
-/* Exit codes, as SPEC fixes them. */
-enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_USAGE = 2 };
-
-#define RUBRIC_VERSION "0.1.0"
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);

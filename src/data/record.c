@@ -176,18 +176,6 @@ static void quote_value(const char *s, uint32_t len, char *out, size_t cap)
     out[j] = '\0';
 }
 
-static inline unsigned char fold(unsigned char ch) { return (unsigned)(ch - 'A') < 26 ? ch + 32 : ch; }
-
-bool choice_same(const char *a, size_t alen, const char *b, size_t blen)
-{
-    if (alen != blen)
-        return false;
-    for (size_t i = 0; i < alen; i++)
-        if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
-            return false;
-    return true;
-}
-
 /* The declared choice a (trimmed) cell names: as written first, the usual
  * case, else without regard to case.  check.c refuses choices that differ
  * only by case, so at most one matches. */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "status.h"
 #include "report.h"
 #include "writer.h"
 #include "xalloc.h"

@@ -41,6 +41,4 @@ typedef struct parse_ctx {
 int parse_file(parse_ctx *ctx);
 
 /* Called by the grammar: append one declaration. */
-void parse_add_decl(parse_ctx *ctx, decl *d);
-
 #endif

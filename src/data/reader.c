@@ -9,7 +9,6 @@
 
 #include "xalloc.h"
 
-enum { READ_CHUNK = 1 << 20, MAX_RECORD = 64 << 20 };
 
 const char *format_name(data_format f)
 {
@@ -51,42 +50,6 @@ static data_format format_from_path(const char *path)
     if (dot && format_parse(dot + 1, &f))
         return f;
     return FMT_AUTO;
-}
-
-long reader_fill(reader *r)
-{
-    if (r->eof)
-        return 0;
-    if (r->pos > 0) {
-        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-        r->consumed += r->pos;
-        r->len -= r->pos;
-        r->pos = 0;
-    }
-    if (r->cap - r->len < READ_CHUNK / 2) {
-        if (r->cap >= MAX_RECORD) {
-            errno = EFBIG;
-            return -1;
-        }
-        r->cap *= 2;
-        r->buf = xrealloc(r->buf, r->cap + READ_SLACK);
-    }
-    for (;;) {
-        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            r->eof = true;
-        /* One memchr per chunk spares the CSV reader a look for NUL bytes
-         * in every record of the files (nearly all) that have none. */
-        if (!r->nul_seen && n > 0 && memchr(r->buf + r->len, 0, (size_t)n))
-            r->nul_seen = true;
-        r->len += (size_t)n;
-        memset(r->buf + r->len, 0, READ_SLACK);
-        return (long)n;
-    }
 }
 
 /* Text in UTF-16 reads as garbage with a NUL in every other byte: say what
@@ -142,7 +105,7 @@ reader *reader_open(const char *path, const read_opts *opts, const char *const *
     r->cap = READ_CHUNK;
     r->buf = xmalloc(r->cap + READ_SLACK);
     memset(r->buf, 0, READ_SLACK);
-    if (reader_fill(r) < 0) {
+    if (inbuf_fill(r) < 0) {
         snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         reader_close(r);
         return NULL;

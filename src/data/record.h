@@ -73,10 +73,6 @@ bool record_load(const policy *p, record_layout *l, const cell *cells, const rec
 bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
                         const rb_value *base_slots, char *err, size_t errlen);
 
-/* Whether two enumeration choices are the same once case is ignored (ASCII
- * letters): data matches them so, hence a policy cannot declare both. */
-bool choice_same(const char *a, size_t alen, const char *b, size_t blen);
-
 /* Finds the account `account` in a data file and fills slots[0..ninputs)
  * with its inputs.  Text values are copied into one block, *texts, that the
  * caller frees (the reader's buffer is gone when this returns).  Returns 1

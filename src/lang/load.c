@@ -1,4 +1,5 @@
-/* policy.c - loading a policy: files, imports, parsing, then checking. */
+/* load.c - loading a policy: files, imports (from the disk or a git
+ * revision), parsing, then checking. */
 #include "policy.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
 #include "git_source.h"
 #include "parse.h"
 #include "xalloc.h"
@@ -22,111 +24,6 @@ typedef struct loader {
 } loader;
 
 static decl *load_file(loader *ld, source *src, const char *key, int depth);
-
-static unsigned hash_name(const char *s)
-{
-    unsigned h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-symbol *policy_lookup(const policy *p, const char *name)
-{
-    if (!p->table)
-        return NULL;
-    for (symbol *s = p->table[hash_name(name) & (p->table_size - 1)]; s; s = s->hash_next)
-        if (strcmp(s->name, name) == 0)
-            return s;
-    return NULL;
-}
-
-symbol *policy_intern(policy *p, const char *name)
-{
-    if (!p->table) {
-        p->table_size = 256;
-        p->table = arena_alloc(&p->arena, p->table_size * sizeof *p->table);
-    }
-    symbol *s = arena_alloc(&p->arena, sizeof *s);
-    s->name = name;
-    unsigned h = hash_name(name) & (p->table_size - 1);
-    s->hash_next = p->table[h];
-    p->table[h] = s;
-    return s;
-}
-
-scheme *policy_scheme(const policy *p, const char *name)
-{
-    for (int i = 0; i < p->nschemes; i++)
-        if (strcmp(p->schemes[i]->name, name) == 0)
-            return p->schemes[i];
-    return NULL;
-}
-
-int scheme_band_index(const scheme *s, const char *band)
-{
-    for (int i = 0; i < s->nbands; i++)
-        if (strcmp(s->bands[i], band) == 0)
-            return i;
-    return -1;
-}
-
-/* Optimal string alignment distance: a transposition ("licnese") costs one
- * edit, as a person would count it. */
-int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    int d[65][65];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < best)
-                best = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[la][lb];
-}
-
-const char *closest_name(const char *wrong, const char *const *candidates, int n)
-{
-    const char *best = NULL;
-    int best_d = 0;
-    int limit = (int)strlen(wrong) / 3 + 1; /* about one edit in three letters */
-    if (limit > 4)
-        limit = 4;
-    for (int i = 0; i < n; i++)
-        if (strcasecmp(wrong, candidates[i]) == 0)
-            return candidates[i]; /* RED for red, whatever the length */
-    for (int i = 0; i < n; i++) {
-        int dist = edit_distance(wrong, candidates[i]);
-        if (dist <= limit && (!best || dist < best_d)) {
-            best = candidates[i];
-            best_d = dist;
-        }
-    }
-    return best;
-}
-
-const char *closest_symbol(const char *wrong, symbol *const *syms, int n)
-{
-    const char **names = xmalloc((size_t)(n + 1) * sizeof *names);
-    for (int i = 0; i < n; i++)
-        names[i] = syms[i]->name;
-    const char *best = closest_name(wrong, names, n);
-    free(names);
-    return best;
-}
 
 /* Imports resolve relative to the directory of the importing file. */
 static char *import_path(const char *importer, const char *target)
@@ -480,30 +377,4 @@ policy *policy_load_rev(const char *rev, const char *path, diag *d)
     free(joined);
     git_rev_close(&g);
     return p;
-}
-
-void policy_free(policy *p)
-{
-    if (!p)
-        return;
-    source *s = p->sources;
-    while (s) {
-        source *next = s->next;
-        source_free(s);
-        s = next;
-    }
-    arena_free(&p->arena);
-    free(p);
-}
-
-const symbol *symbol_named(const symbol *s)
-{
-    /* Cycles are refused by check; the bound only keeps a bug finite. */
-    for (int hops = 0; s && hops < 64; hops++) {
-        if ((s->kind != SYM_METRIC && s->kind != SYM_LET) || !s->decl || !s->decl->value || s->decl->value->kind != EX_NAME ||
-            !s->decl->value->u.name.sym)
-            return s;
-        s = s->decl->value->u.name.sym;
-    }
-    return s;
 }

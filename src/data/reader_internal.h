@@ -45,9 +45,13 @@ enum { JSON_OTHER_KEYS = 64 };
  * read a whole word at a time past the end of the data. */
 enum { READ_SLACK = 16 };
 
-/* Reads more input after buf[len], first moving buf[pos..len) to the front.
- * Returns the number of new bytes, 0 at end of input, -1 on error. */
-long reader_fill(reader *r);
+/* The buffer's first size, and how much each refill asks for. */
+enum { READ_CHUNK = 1 << 20 };
+
+/* Reads more input after buf[len], first moving buf[pos..len) to the front
+ * (inbuf.c).  Returns the number of new bytes, 0 at end of input, -1 on
+ * error. */
+long inbuf_fill(reader *r);
 
 bool csv_open(reader *r, const bool *required, char *err, size_t errlen);
 read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
+#include "status.h"
 #include "xalloc.h"
 
 static double now_seconds(void)

@@ -1,16 +1,16 @@
-/* compile.h - the evaluation tree: a checked policy turned into steps over
- * numbered slots, ready to score accounts.
+/* program.h - the evaluation tree, the format the compiler writes and the
+ * evaluator reads: steps over numbered slots.
  *
  * Names are gone: every input, definition and output is a slot number; a
  * parameter is a constant folded into the tree; an expression that appears
- * twice is one node evaluated once per account (its memo slot). */
-#ifndef RUBRIC_COMPILE_H
-#define RUBRIC_COMPILE_H
+ * twice is one node evaluated once per account (its memo slot).  The
+ * program owns everything in its arena; program_free() releases it. */
+#ifndef RUBRIC_PROGRAM_H
+#define RUBRIC_PROGRAM_H
 
 #include <stdint.h>
 
 #include "arena.h"
-#include "diag.h"
 #include "policy.h"
 #include "value.h"
 
@@ -105,33 +105,9 @@ typedef struct program {
     int ntests;
 } program;
 
-typedef struct param_setting {
-    const char *name;
-    const char *value;            /* text to read as the parameter's type */
-    const rb_value *given;        /* or a value already made (tests) */
-} param_setting;
-
-/* Applies parameter settings (as_of among them; NULL as_of means today) and
- * builds the tree.  Returns NULL after reporting bad settings to d. */
-program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d);
-void program_free(program *prog);
-
 /* The step that evaluates a definition, measure or group; NULL for inputs
  * and parameters. */
 const step *program_step(const program *prog, const symbol *s);
-
-/* Whether a measure's thresholds are written as percentages (25%): then its
- * values are shown to people that way too. */
-bool step_in_percent(const step *st);
-
-enum { MAX_THRESHOLDS = 2 * MAX_BANDS + 2 }; /* two edges per band line */
-
-/* A measure's constant thresholds, sorted, distinct and finite, into out
- * (at most cap); returns how many.  For charts that draw them. */
-int step_thresholds(const step *st, double *out, int cap);
-
-/* Converts text to a value of the given type, as the data readers and
- * --param do.  Returns false when it does not fit. */
-bool value_from_text(rb_type type, const char *s, size_t len, rb_value *out);
+void program_free(program *prog);
 
 #endif

@@ -576,22 +576,6 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
     return prog;
 }
 
-void program_free(program *prog)
-{
-    if (!prog)
-        return;
-    arena_free(&prog->arena);
-    free(prog);
-}
-
-const step *program_step(const program *prog, const symbol *s)
-{
-    for (int i = 0; i < prog->nsteps; i++)
-        if (prog->steps[i].sym == s)
-            return &prog->steps[i];
-    return NULL;
-}
-
 static bool ends_in_percent(const expr *e)
 {
     const rb_loc *l = &e->loc;

@@ -1,0 +1,92 @@
+/* policy.c - the symbol table of a loaded policy: names to symbols and
+ * schemes, and what a policy owns (policy_free).  Loading is load.c. */
+#include "policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static unsigned hash_name(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+symbol *policy_lookup(const policy *p, const char *name)
+{
+    if (!p->table)
+        return NULL;
+    for (symbol *s = p->table[hash_name(name) & (p->table_size - 1)]; s; s = s->hash_next)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+symbol *policy_intern(policy *p, const char *name)
+{
+    if (!p->table) {
+        p->table_size = 256;
+        p->table = arena_alloc(&p->arena, p->table_size * sizeof *p->table);
+    }
+    symbol *s = arena_alloc(&p->arena, sizeof *s);
+    s->name = name;
+    unsigned h = hash_name(name) & (p->table_size - 1);
+    s->hash_next = p->table[h];
+    p->table[h] = s;
+    return s;
+}
+
+scheme *policy_scheme(const policy *p, const char *name)
+{
+    for (int i = 0; i < p->nschemes; i++)
+        if (strcmp(p->schemes[i]->name, name) == 0)
+            return p->schemes[i];
+    return NULL;
+}
+
+int scheme_band_index(const scheme *s, const char *band)
+{
+    for (int i = 0; i < s->nbands; i++)
+        if (strcmp(s->bands[i], band) == 0)
+            return i;
+    return -1;
+}
+
+const char *closest_symbol(const char *wrong, symbol *const *syms, int n)
+{
+    const char **names = xmalloc((size_t)(n + 1) * sizeof *names);
+    for (int i = 0; i < n; i++)
+        names[i] = syms[i]->name;
+    const char *best = closest_name(wrong, names, n);
+    free(names);
+    return best;
+}
+
+void policy_free(policy *p)
+{
+    if (!p)
+        return;
+    source *s = p->sources;
+    while (s) {
+        source *next = s->next;
+        source_free(s);
+        s = next;
+    }
+    arena_free(&p->arena);
+    free(p);
+}
+
+const symbol *symbol_named(const symbol *s)
+{
+    /* Cycles are refused by check; the bound only keeps a bug finite. */
+    for (int hops = 0; s && hops < 64; hops++) {
+        if ((s->kind != SYM_METRIC && s->kind != SYM_LET) || !s->decl || !s->decl->value || s->decl->value->kind != EX_NAME ||
+            !s->decl->value->u.name.sym)
+            return s;
+        s = s->decl->value->u.name.sym;
+    }
+    return s;
+}
