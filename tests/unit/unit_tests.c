@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "reader.h"
 #include "record.h"
+#include "strbuf.h"
 #include "writer.h"
 
 static int passed, failed;
@@ -1195,8 +1196,70 @@ static void test_output(void)
 #undef PEOPLE
 }
 
+static void test_strbuf(void)
+{
+    /* A buffer that never allocated reads as "" and hands over "". */
+    strbuf b = {0};
+    CHECK(strcmp(strbuf_str(&b), "") == 0);
+    size_t len = 99;
+    char *s = strbuf_take(&b, &len);
+    CHECK(s && strcmp(s, "") == 0 && len == 0);
+    free(s);
+    strbuf_addf(&b, "%s", "");
+    CHECK(b.len == 0 && strcmp(strbuf_str(&b), "") == 0);
+    strbuf_setlen(&b, 5);
+    CHECK(b.len == 0);
+
+    /* Bytes (a NUL among them), strings, padding and printf, in order. */
+    strbuf_init(&b);
+    strbuf_add(&b, "a\0b", 3);
+    strbuf_adds(&b, "cd");
+    strbuf_addchars(&b, '-', 3);
+    strbuf_addchars(&b, '!', 0);
+    strbuf_addf(&b, "%d:%s", 42, "x");
+    CHECK(b.len == 12 && memcmp(b.s, "a\0bcd---42:x", 13) == 0);
+
+    /* Cutting back keeps the text a C string. */
+    strbuf_setlen(&b, 5);
+    CHECK(b.len == 5 && b.s[5] == '\0' && memcmp(b.s, "a\0bcd", 5) == 0);
+    strbuf_setlen(&b, 0);
+    CHECK(b.len == 0 && strcmp(b.s, "") == 0);
+
+    /* printf text longer than the room left, and growth over many
+     * doublings, lose nothing. */
+    strbuf_addf(&b, "[%0300d]", 7);
+    CHECK(b.len == 302 && b.s[0] == '[' && b.s[1] == '0' && b.s[300] == '7' && b.s[301] == ']' && b.s[302] == '\0');
+    strbuf_setlen(&b, 0);
+    for (int i = 0; i < 10000; i++)
+        strbuf_addf(&b, "%d,", i % 10);
+    CHECK(b.len == 20000 && b.cap > b.len && strncmp(b.s, "0,1,2,", 6) == 0 &&
+          strcmp(b.s + 19994, "7,8,9,") == 0);
+
+    /* Room made for a writer that is not the buffer's (a read()). */
+    strbuf_setlen(&b, 0);
+    strbuf_grow(&b, 4096);
+    CHECK(b.cap - b.len >= 4097);
+    memcpy(b.s, "chunk", 5);
+    strbuf_setlen(&b, 5);
+    CHECK(b.len == 5 && strcmp(b.s, "chunk") == 0);
+
+    /* Taking hands over the text and leaves an empty buffer to reuse. */
+    s = strbuf_take(&b, &len);
+    CHECK(len == 5 && strcmp(s, "chunk") == 0);
+    CHECK(b.s == NULL && b.len == 0 && b.cap == 0);
+    free(s);
+    strbuf_adds(&b, "again");
+    s = strbuf_take(&b, NULL);
+    CHECK(strcmp(s, "again") == 0);
+    free(s);
+    strbuf_adds(&b, "freed");
+    strbuf_free(&b);
+    CHECK(b.s == NULL && b.len == 0 && strcmp(strbuf_str(&b), "") == 0);
+}
+
 int main(void)
 {
+    test_strbuf();
     test_idset();
     test_numbers();
     test_dates();
