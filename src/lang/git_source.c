@@ -13,34 +13,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "strbuf.h"
 #include "xalloc.h"
 
 extern char **environ;
 
-typedef struct buffer {
-    char *s;
-    size_t len, cap;
-} buffer;
-
 /* Reads one chunk from fd into b; false at end of file or on an error. */
-static bool read_some(int fd, buffer *b)
+static bool read_some(int fd, strbuf *b)
 {
-    if (b->cap - b->len < 4096)
-        b->s = xrealloc(b->s, b->cap = b->cap ? b->cap * 2 : 8192);
+    strbuf_grow(b, 4096);
     ssize_t n = read(fd, b->s + b->len, b->cap - b->len - 1);
     if (n < 0 && errno == EINTR)
         return true;
     if (n <= 0)
         return false;
-    b->len += (size_t)n;
+    strbuf_setlen(b, b->len + (size_t)n);
     return true;
 }
 
 /* Both of git's outputs, read as they come: either may fill its pipe. */
-static void drain_both(int out_fd, buffer *out, int err_fd, buffer *complaint)
+static void drain_both(int out_fd, strbuf *out, int err_fd, strbuf *complaint)
 {
     struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-    buffer *bufs[2] = {out, complaint};
+    strbuf *bufs[2] = {out, complaint};
     int open_fds = 2;
     while (open_fds > 0) {
         if (poll(fds, 2, -1) < 0) {
@@ -54,15 +49,13 @@ static void drain_both(int out_fd, buffer *out, int err_fd, buffer *complaint)
                 open_fds--;
             }
     }
-    for (int i = 0; i < 2; i++) {
-        if (!bufs[i]->s)
-            bufs[i]->s = xmalloc(1);
-        bufs[i]->s[bufs[i]->len] = '\0';
-    }
 }
 
-static bool spawn_git(char *const argv[], buffer *out, char *err, size_t errlen)
+/* git's standard output goes to out, which starts empty and is left empty
+ * when git fails. */
+static bool spawn_git(char *const argv[], strbuf *out, char *err, size_t errlen)
 {
+    strbuf_init(out);
     int outp[2], errp[2];
     if (pipe(outp) != 0)
         goto no_spawn;
@@ -97,8 +90,7 @@ static bool spawn_git(char *const argv[], buffer *out, char *err, size_t errlen)
         errno = rc;
         goto no_spawn;
     }
-    memset(out, 0, sizeof *out);
-    buffer complaint = {0};
+    strbuf complaint = {0};
     drain_both(outp[0], out, errp[0], &complaint);
     close(outp[0]);
     close(errp[0]);
@@ -110,17 +102,20 @@ static bool spawn_git(char *const argv[], buffer *out, char *err, size_t errlen)
     bool ok = waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok) {
         /* git's reason is its fatal: line, whatever warnings came first. */
-        char *line = strstr(complaint.s, "fatal: ");
-        if (line && (line == complaint.s || line[-1] == '\n'))
+        const char *all = strbuf_str(&complaint);
+        const char *line = strstr(all, "fatal: ");
+        if (line && (line == all || line[-1] == '\n'))
             line += 7;
         else
-            line = complaint.s;
-        line[strcspn(line, "\n")] = '\0';
-        snprintf(err, errlen, "%s", *line ? line : "git failed");
-        free(out->s);
-        out->s = NULL;
+            line = all;
+        int n = (int)strcspn(line, "\n");
+        if (n > 0)
+            snprintf(err, errlen, "%.*s", n, line);
+        else
+            snprintf(err, errlen, "git failed");
+        strbuf_free(out);
     }
-    free(complaint.s);
+    strbuf_free(&complaint);
     return ok;
 no_spawn:
     snprintf(err, errlen, "cannot run git: %s", strerror(errno));
@@ -129,7 +124,7 @@ no_spawn:
 
 /* Runs git with args; its standard output in out (caller frees).  False
  * with git's first line of complaint in err when it fails. */
-static bool run_git(const char *const args[], buffer *out, char *err, size_t errlen)
+static bool run_git(const char *const args[], strbuf *out, char *err, size_t errlen)
 {
     /* posix_spawn wants writable strings; literals are not. */
     char *argv[8];
@@ -167,28 +162,29 @@ bool git_rev_spec(const char *arg, char **rev, char **path)
     return true;
 }
 
-static char *trimmed(buffer *b)
+/* git's one line of output without its line end; the caller frees it. */
+static char *trimmed(strbuf *b)
 {
     while (b->len && (b->s[b->len - 1] == '\n' || b->s[b->len - 1] == '\r'))
-        b->s[--b->len] = '\0';
-    return b->s;
+        strbuf_setlen(b, b->len - 1);
+    return strbuf_take(b, NULL);
 }
 
 bool git_rev_open(git_rev *g, const char *rev, char *err, size_t errlen)
 {
     memset(g, 0, sizeof *g);
     /* A tree is all that is read: a commit, a tag or a tree will do. */
-    char *spec = xmalloc(strlen(rev) + 10);
-    sprintf(spec, "%s^{tree}", rev);
-    const char *resolve[] = {"git", "rev-parse", "--verify", "--quiet", "--end-of-options", spec, NULL};
+    strbuf spec = {0};
+    strbuf_addf(&spec, "%s^{tree}", rev);
+    const char *resolve[] = {"git", "rev-parse", "--verify", "--quiet", "--end-of-options", spec.s, NULL};
     const char *where[] = {"git", "rev-parse", "--show-prefix", NULL};
-    buffer commit, prefix;
+    strbuf commit, prefix;
     char why[400];
     bool ok = run_git(where, &prefix, why, sizeof why);
     if (!ok) {
         snprintf(err, errlen, "%s (needed to read revision '%s')", why, rev);
     } else if (!run_git(resolve, &commit, why, sizeof why)) {
-        free(prefix.s);
+        strbuf_free(&prefix);
         snprintf(err, errlen, "'%s' names no commit or tree in this repository", rev);
         ok = false;
     } else {
@@ -196,7 +192,7 @@ bool git_rev_open(git_rev *g, const char *rev, char *err, size_t errlen)
         g->commit = trimmed(&commit);
         g->prefix = trimmed(&prefix);
     }
-    free(spec);
+    strbuf_free(&spec);
     return ok;
 }
 
@@ -249,11 +245,11 @@ static bool entry_mode(const git_rev *g, const char *top_path, char mode[8], cha
     }
     /* Literal: a path such as ":odd.rules" is a name, not pathspec magic. */
     const char *list[] = {"git", "--literal-pathspecs", "ls-tree", "--full-tree", g->commit, "--", top_path, NULL};
-    buffer out;
+    strbuf out;
     if (!run_git(list, &out, err, errlen))
         return false;
-    snprintf(mode, 8, "%.6s", out.s);
-    free(out.s);
+    snprintf(mode, 8, "%.6s", strbuf_str(&out));
+    strbuf_free(&out);
     return true;
 }
 
@@ -276,21 +272,21 @@ source *git_source_load(const git_rev *g, const char *top_path, char *err, size_
         snprintf(err, errlen, "'%s' is a folder at revision '%s'", top_path, g->rev);
         return NULL;
     }
-    char *object = xmalloc(strlen(g->commit) + strlen(top_path) + 2);
-    sprintf(object, "%s:%s", g->commit, top_path);
-    const char *show[] = {"git", "cat-file", "blob", object, NULL};
-    buffer text;
+    strbuf object = {0};
+    strbuf_addf(&object, "%s:%s", g->commit, top_path);
+    const char *show[] = {"git", "cat-file", "blob", object.s, NULL};
+    strbuf text;
     char why[400];
     source *s = NULL;
     if (!run_git(show, &text, why, sizeof why)) {
         snprintf(err, errlen, "no file '%s' at revision '%s'", top_path, g->rev);
     } else {
-        char *name = xmalloc(strlen(g->rev) + strlen(top_path) + 2);
-        sprintf(name, "%s:%s", g->rev, top_path);
-        s = source_from_string(name, text.s, text.len);
-        free(name);
-        free(text.s);
+        strbuf name = {0};
+        strbuf_addf(&name, "%s:%s", g->rev, top_path);
+        s = source_from_string(name.s, strbuf_str(&text), text.len);
+        strbuf_free(&name);
+        strbuf_free(&text);
     }
-    free(object);
+    strbuf_free(&object);
     return s;
 }
