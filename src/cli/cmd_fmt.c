@@ -1,5 +1,5 @@
 /* cmd_fmt.c - `rubric fmt POLICY...`: rewrites policies in the canonical
- * layout (src/format.c), in place and atomically; `--check` for CI. */
+ * layout (src/fmt/), in place and atomically; `--check` for CI. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "format.h"
+#include "fmt.h"
 #include "outfile.h"
 #include "xalloc.h"
 

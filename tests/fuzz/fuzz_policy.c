@@ -9,7 +9,7 @@
 
 #include "compile.h"
 #include "eval.h"
-#include "format.h"
+#include "fmt.h"
 #include "lint.h"
 #include "policy.h"
 
