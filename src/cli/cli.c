@@ -67,7 +67,7 @@ int read_opt(const char *verb, int c, const char *arg, read_opts *o)
 {
     switch (c) {
     case OPT_INPUT_FORMAT:
-        if (!format_parse(arg, &o->format))
+        if (!data_format_parse(arg, &o->format))
             return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
         return 1;
     case OPT_DELIMITER:

@@ -645,7 +645,7 @@ static bool finish_document(reader *r, char *err, size_t errlen)
 bool json_open(reader *r, char *err, size_t errlen)
 {
     r->json_mode = MODE_SEQUENCE;
-    if (r->fmt == FMT_JSON) {
+    if (r->fmt == DATA_JSON) {
         if (!skip_space(r)) {
             snprintf(err, errlen, "%s: the file is empty", r->path);
             return false;

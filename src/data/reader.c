@@ -10,21 +10,21 @@
 #include "xalloc.h"
 
 
-const char *format_name(data_format f)
+const char *data_format_name(data_format f)
 {
     static const char *const names[] = {"auto", "csv", "json", "ndjson"};
     return names[f];
 }
 
-bool format_parse(const char *name, data_format *out)
+bool data_format_parse(const char *name, data_format *out)
 {
-    for (int f = FMT_CSV; f <= FMT_NDJSON; f++)
-        if (strcmp(name, format_name((data_format)f)) == 0) {
+    for (int f = DATA_CSV; f <= DATA_NDJSON; f++)
+        if (strcmp(name, data_format_name((data_format)f)) == 0) {
             *out = (data_format)f;
             return true;
         }
     if (strcmp(name, "jsonl") == 0) {
-        *out = FMT_NDJSON;
+        *out = DATA_NDJSON;
         return true;
     }
     return false;
@@ -47,9 +47,9 @@ static data_format format_from_path(const char *path)
 {
     const char *dot = strrchr(path, '.');
     data_format f;
-    if (dot && format_parse(dot + 1, &f))
+    if (dot && data_format_parse(dot + 1, &f))
         return f;
-    return FMT_AUTO;
+    return DATA_AUTO;
 }
 
 /* Text in UTF-16 reads as garbage with a NUL in every other byte: say what
@@ -78,7 +78,7 @@ static const char *utf16_kind(const unsigned char *b, size_t len, const char **w
 reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
                     const bool *required, int nfields, char *err, size_t errlen)
 {
-    data_format fmt = opts ? opts->format : FMT_AUTO;
+    data_format fmt = opts ? opts->format : DATA_AUTO;
     reader *r = xcalloc(1, sizeof *r);
     r->delim = opts && opts->delimiter ? opts->delimiter : ',';
     size_t plen = strlen(path);
@@ -99,7 +99,7 @@ reader *reader_open(const char *path, const read_opts *opts, const char *const *
             return NULL;
         }
         r->close_fd = true;
-        if (fmt == FMT_AUTO)
+        if (fmt == DATA_AUTO)
             fmt = format_from_path(path);
     }
     r->cap = READ_CHUNK;
@@ -129,14 +129,14 @@ reader *reader_open(const char *path, const read_opts *opts, const char *const *
     /* A UTF-8 byte order mark says nothing about the data: skip it. */
     if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
         r->pos = 3;
-    if (fmt == FMT_AUTO) {
+    if (fmt == DATA_AUTO) {
         size_t i = r->pos;
         while (i < r->len && (r->buf[i] == ' ' || r->buf[i] == '\t' || r->buf[i] == '\r' || r->buf[i] == '\n'))
             i++;
-        fmt = i < r->len && r->buf[i] == '[' ? FMT_JSON : i < r->len && r->buf[i] == '{' ? FMT_NDJSON : FMT_CSV;
+        fmt = i < r->len && r->buf[i] == '[' ? DATA_JSON : i < r->len && r->buf[i] == '{' ? DATA_NDJSON : DATA_CSV;
     }
     r->fmt = fmt;
-    bool ok = fmt == FMT_CSV ? csv_open(r, required, err, errlen) : json_open(r, err, errlen);
+    bool ok = fmt == DATA_CSV ? csv_open(r, required, err, errlen) : json_open(r, err, errlen);
     if (!ok) {
         reader_close(r);
         return NULL;
@@ -148,7 +148,7 @@ read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size
 {
     for (int i = 0; i < r->nfields; i++)
         cells[i].state = CELL_MISSING;
-    if (r->fmt == FMT_CSV)
+    if (r->fmt == DATA_CSV)
         return csv_next(r, cells, pos, err, errlen);
     return json_next(r, cells, pos, err, errlen);
 }
@@ -159,14 +159,14 @@ uint64_t reader_bytes(const reader *r) { return r->consumed + r->pos; }
 bool reader_missing_key(const reader *r, char *err, size_t errlen)
 {
     /* A CSV header lacking a column was refused when the file was opened. */
-    return r->fmt != FMT_CSV && json_missing_key(r, err, errlen);
+    return r->fmt != DATA_CSV && json_missing_key(r, err, errlen);
 }
 
 void reader_close(reader *r)
 {
     if (!r)
         return;
-    if (r->fmt != FMT_CSV)
+    if (r->fmt != DATA_CSV)
         json_close(r);
     if (r->close_fd)
         close(r->fd);

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum data_format { FMT_AUTO, FMT_CSV, FMT_JSON, FMT_NDJSON } data_format;
+typedef enum data_format { DATA_AUTO, DATA_CSV, DATA_JSON, DATA_NDJSON } data_format;
 
 typedef enum cell_state {
     CELL_MISSING,   /* empty CSV cell, absent or null JSON key */
@@ -67,8 +67,8 @@ reader *reader_open(const char *path, const read_opts *opts, const char *const *
                     const bool *required, int nfields, char *err, size_t errlen);
 read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void reader_close(reader *r);
-const char *format_name(data_format f);
-bool format_parse(const char *name, data_format *out);
+const char *data_format_name(data_format f);
+bool data_format_parse(const char *name, data_format *out);
 /* Once the records are read: true, with a message naming the file, when a
  * wanted field is a key that no JSON record had (the CSV header's missing
  * column, found at the end; a key missing from some records is only na

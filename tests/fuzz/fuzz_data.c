@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size == 0)
         return 0;
-    static const data_format formats[] = {FMT_CSV, FMT_JSON, FMT_NDJSON, FMT_AUTO};
+    static const data_format formats[] = {DATA_CSV, DATA_JSON, DATA_NDJSON, DATA_AUTO};
     read_opts opts = {.format = formats[data[0] % 4], .delimiter = ",;|\t"[data[0] / 4 % 4]};
     FILE *f = fopen(path, "wb");
     fwrite(data + 1, 1, size - 1, f);
