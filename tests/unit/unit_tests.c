@@ -744,6 +744,37 @@ static void test_compiler(void)
     policy_free(p);
 }
 
+/* The builtin table is the one home of the functions: the checker resolves
+ * a call by name once, and the compiler reads the id it recorded. */
+static void test_builtins(void)
+{
+    for (int i = 0; i < BI_COUNT; i++)
+        CHECK(builtin_find(builtin_table[i].name) == i);
+    CHECK(builtin_find("nosuch") == -1);
+    CHECK(builtin_table[BI_LOWER].gives == TY_TEXT && builtin_table[BI_ROUND].gives == TY_NUMBER);
+    CHECK(builtin_table[BI_SCORE].takes == BA_MEASURE && builtin_table[BI_SCORE].gives == TY_NUMBER);
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\nmetric x = round(a / b, 2)\n", msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    expr *call = policy_lookup(p, "x")->decl->value;
+    CHECK(call->kind == EX_CALL && call->u.call.id == BI_ROUND);
+    /* The name is no longer consulted after checking. */
+    call->u.call.fn = "renamed";
+    param_setting as_of = {"as_of", "2026-03-31", NULL};
+    FILE *null = fopen("/dev/null", "w");
+    diag d;
+    diag_init(&d, null);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    fclose(null);
+    CHECK(prog != NULL);
+    const step *x = prog ? program_step(prog, policy_lookup(p, "x")) : NULL;
+    CHECK(x && x->value->op == N_CALL && x->value->fn == BI_ROUND);
+    program_free(prog);
+    policy_free(p);
+}
+
 /* Paths at a git revision: what an import resolves to. */
 static void test_git_paths(void)
 {
@@ -1207,6 +1238,7 @@ int main(void)
     test_json_conformance();
     test_data_options();
     test_compiler();
+    test_builtins();
     test_git_paths();
     test_histogram();
     test_text_functions();
