@@ -331,13 +331,13 @@ static void explain_step(explainer *ex, const step *s)
     if (!explain_clauses(ex, s, js))
         return;
     if (s->kind == STEP_MEASURE) {
-        rb_value mv = eval_node(s->value, ex->f);
-        if (mv.kind == VK_NA) {
+        /* The value scoring banded, not one worked out again. */
+        if (v->kind != VK_BANDED) {
             if (!ex->json)
                 printf("    the value is na (a value it needs is missing, or a ratio over zero): no band\n");
             return;
         }
-        explain_bands(ex, s, mv.u.num, js);
+        explain_bands(ex, s, v->u.num, js);
         return;
     }
     explain_group(ex, s, js);
