@@ -142,43 +142,44 @@ static bool explain_clauses(explainer *ex, const step *s, cJSON *js)
     return applies;
 }
 
+/* Prints the decision eval_band_trace() reports: every band line scoring
+ * tried, each edge with what it compared, up to the line that caught the
+ * value (or the threshold that was na). */
 static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
 {
     char text[256], loc[256], num[40], lim[128];
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
     bool pct = step_in_percent(s);
     step_value_format(s, ex->f, value, num, sizeof num);
-    for (int t = 0; t < s->ntests; t++) {
+    band_trace tr = {xcalloc((size_t)s->ntests + 1, sizeof *tr.lines), 0};
+    int matched = eval_band_trace(s, ex->f, value, &tr);
+    static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
+    for (int t = 0; t < tr.ntried; t++) {
         const band_test *bt = &s->tests[t];
-        bool holds = true, unknown = false;
+        const line_trace *lt = &tr.lines[t];
+        bool holds = t == matched;
         char why[256] = "";
-        for (int e = 0; e < bt->nedges && holds; e++) {
-            rb_value l = eval_node(bt->limit[e], ex->f);
-            if (l.kind == VK_NA) {
-                unknown = true;
-                holds = false;
+        for (int e = 0; e < lt->nedges; e++) {
+            const edge_trace *et = &lt->edges[e];
+            if (et->na) {
                 snprintf(why, sizeof why, "the threshold is na");
                 break;
             }
-            int c = num_cmp(value, l.u.num);
-            static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
-            bool ok = op_holds(bt->op[e], c);
             /* The threshold as written (25%, or a parameter's name); the
              * value as step_value_format shows it, on its side of each. */
-            source_text(&bt->rule->edges[e].limit->loc, lim, sizeof lim);
             const expr *le = bt->rule->edges[e].limit;
+            source_text(&le->loc, lim, sizeof lim);
             if (le->kind != EX_NUM) {
                 /* A parameter or an expression: show what it came to, in
                  * full (compared with itself, no digit may go). */
                 char val[40];
-                format_for_people(l.u.num, pct, &l.u.num, 1, val, sizeof val);
+                format_for_people(et->limit, pct, &et->limit, 1, val, sizeof val);
                 size_t used = strlen(lim);
                 snprintf(lim + used, sizeof lim - used, " (%s)", val);
             }
             size_t used = strlen(why);
             snprintf(why + used, sizeof why - used, "%s%s %s %s %s", used ? " and " : "", num,
-                     ok ? "is" : "is not", words[bt->op[e]], lim);
-            holds = ok;
+                     et->holds ? "is" : "is not", words[bt->op[e]], lim);
         }
         if (bt->nedges == 0)
             snprintf(why, sizeof why, "otherwise");
@@ -193,10 +194,9 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
         } else {
             printf("    %-3s %-34s %s   [%s]\n", holds ? "->" : "", text, why, where(&bt->rule->loc, loc, sizeof loc));
         }
-        if (holds || unknown)
-            return;
     }
-    if (!ex->json)
+    free(tr.lines);
+    if (matched == -1 && !ex->json)
         printf("        no band line catches %s: the measure has no band\n", num);
 }
 
@@ -331,13 +331,13 @@ static void explain_step(explainer *ex, const step *s)
     if (!explain_clauses(ex, s, js))
         return;
     if (s->kind == STEP_MEASURE) {
-        rb_value mv = eval_node(s->value, ex->f);
-        if (mv.kind == VK_NA) {
+        /* The value scoring banded, not one worked out again. */
+        if (v->kind != VK_BANDED) {
             if (!ex->json)
                 printf("    the value is na (a value it needs is missing, or a ratio over zero): no band\n");
             return;
         }
-        explain_bands(ex, s, mv.u.num, js);
+        explain_bands(ex, s, v->u.num, js);
         return;
     }
     explain_group(ex, s, js);

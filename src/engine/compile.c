@@ -289,7 +289,7 @@ static enode *compile_expr(compiler *c, const expr *e)
         return finish(c, n);
     case EX_CALL: {
         n = new_node(c, N_CALL);
-        n->fn = (uint8_t)builtin_find(e->u.call.fn);
+        n->fn = (uint8_t)e->u.call.id;
         n->nargs = e->u.call.nargs;
         n->args = arena_alloc(&c->prog->arena, (size_t)n->nargs * sizeof *n->args);
         int i = 0;

@@ -457,13 +457,44 @@ static inline bool is_true(const enode *n, frame *f)
     return v->kind == VK_BOOL && v->u.b;
 }
 
+/* The band matcher, written once for scoring and for the trace explain
+ * prints.  Scoring passes no trace: the functions are forced inline so that
+ * a NULL trace removes every trace store and the loops are the ones that
+ * run per account. */
+#define MATCH_INLINE inline __attribute__((always_inline))
+
+/* Starts line T in the trace, if there is one. */
+static MATCH_INLINE line_trace *line_start(band_trace *tr, int t)
+{
+    if (!tr)
+        return NULL;
+    tr->ntried = t + 1;
+    tr->lines[t].nedges = 0;
+    return &tr->lines[t];
+}
+
+/* Records an edge compared (or a threshold that was na) in the trace, if
+ * there is one; gives whether the edge holds. */
+static MATCH_INLINE bool edge_seen(line_trace *lt, rb_num limit, bool na, bool holds)
+{
+    if (lt) {
+        edge_trace *et = &lt->edges[lt->nedges++];
+        et->limit = limit;
+        et->na = na;
+        et->holds = holds;
+    }
+    return holds;
+}
+
 /* Constant thresholds (the usual case): one tight loop, no evaluation. */
-static inline int matching_fixed(const step *s, rb_num v)
+static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
 {
     const band_test *bt = s->tests, *end = bt + s->ntests;
     for (; bt < end; bt++) {
+        line_trace *lt = line_start(tr, (int)(bt - s->tests));
         int e = 0;
-        while (e < bt->nedges && ((bt->accepts[e] >> (num_cmp(v, bt->fixed_limit[e]) + 1)) & 1))
+        while (e < bt->nedges &&
+               edge_seen(lt, bt->fixed_limit[e], false, (bt->accepts[e] >> (num_cmp(v, bt->fixed_limit[e]) + 1)) & 1))
             e++;
         if (e == bt->nedges)
             return (int)(bt - s->tests);
@@ -475,34 +506,45 @@ int eval_fixed_band(const step *s, rb_num v)
 {
     if (!s->all_fixed)
         return -2;
-    int t = matching_fixed(s, v);
+    int t = matching_fixed(s, v, NULL);
     return t >= 0 ? s->tests[t].band : BAND_NONE;
 }
 
-static int matching_test(const step *s, frame *f, rb_num v)
+/* The line that catches v: its index, -1 when none does, -2 when a
+ * threshold it needed was na. */
+static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_trace *tr)
 {
     if (s->all_fixed)
-        return matching_fixed(s, v);
+        return matching_fixed(s, v, tr);
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
+        line_trace *lt = line_start(tr, t);
         bool holds = true;
         for (int e = 0; e < bt->nedges && holds; e++) {
             if (bt->fixed[e]) {
-                holds = op_holds(bt->op[e], num_cmp(v, bt->fixed_limit[e]));
+                holds = edge_seen(lt, bt->fixed_limit[e], false, op_holds(bt->op[e], num_cmp(v, bt->fixed_limit[e])));
                 continue;
             }
             rb_value tmp;
             const rb_value *lim = ev(bt->limit[e], f, &tmp);
             /* An unknown threshold leaves the band unknown, rather than
              * letting the value fall through to the next line. */
-            if (lim->kind == VK_NA)
+            if (lim->kind == VK_NA) {
+                edge_seen(lt, v, true, false);
                 return -2;
-            holds = op_holds(bt->op[e], num_cmp(v, lim->u.num));
+            }
+            holds = edge_seen(lt, lim->u.num, false, op_holds(bt->op[e], num_cmp(v, lim->u.num)));
         }
         if (holds)
             return t;
     }
     return -1;
+}
+
+int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out)
+{
+    out->ntried = 0;
+    return matching_test(s, f, v, out);
 }
 
 /* Writes a banded result: the value, the band its tests pick, no score yet. */
@@ -511,7 +553,7 @@ static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
     out->kind = VK_BANDED;
     num_store(&out->u.num, value);
     out->has_score = false;
-    int t = matching_test(s, f, value);
+    int t = matching_test(s, f, value, NULL);
     out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
     f->unbanded += t < 0;
 }

@@ -46,6 +46,31 @@ rb_value eval_builtin(int fn, const rb_value *args, int nargs, frame *f);
  * depends on the account.  For charts that draw the bands. */
 int eval_fixed_band(const step *s, rb_num v);
 
+/* How the band of a value was decided, line by line: what `rubric explain`
+ * prints.  eval_band_trace() runs the matcher that scoring runs, so the
+ * trace cannot disagree with the band an account got. */
+typedef struct edge_trace {
+    rb_num limit;         /* the threshold as it came out; meaningless when na */
+    bool na;              /* the threshold was na: the band is unknown */
+    bool holds;
+} edge_trace;
+
+typedef struct line_trace {
+    int nedges;           /* edges compared; the first that fails ends the line */
+    edge_trace edges[2];
+} line_trace;
+
+typedef struct band_trace {
+    line_trace *lines;    /* the caller's, one per band line (s->ntests) */
+    int ntried;           /* lines 0 .. ntried-1 were tried, in order */
+} band_trace;
+
+/* After eval_account: the band line of step s (a measure, or a group's
+ * score ranges) that catches v, as scoring chose it: its index in
+ * s->tests, -1 when no line does, -2 when a threshold it needed was na.
+ * Fills out->lines for every line tried. */
+int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out);
+
 /* After eval_account: where a symbol's value is (a parameter, an input or
  * a definition's slot), for the verbs that show values by name. */
 const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s);

@@ -121,6 +121,7 @@ expr *ast_call(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *a
     e->u.call.fn = fn;
     e->u.call.fn_loc = fn_loc;
     e->u.call.args = args;
+    e->u.call.id = -1;
     for (expr_list *l = args; l; l = l->next) {
         e->u.call.nargs++;
         e->depth = deeper(e->depth, l->e->depth + 1);

@@ -92,7 +92,9 @@ struct expr {
         struct { const char *name; struct symbol *sym; } name;
         struct { expr *l, *r; } bin;            /* unary: l only */
         struct { expr *cond, *then, *els; } cond;
-        struct { const char *fn; rb_loc fn_loc; expr_list *args; int nargs; } call;
+        /* id: the builtin_id, set by the checker; -1 until then, or when
+         * no function has that name. */
+        struct { const char *fn; rb_loc fn_loc; expr_list *args; int nargs; int id; } call;
         struct { expr *e; const char *band; rb_loc band_loc; } is; /* band NULL: is na */
         struct { const char *band; rb_loc band_loc; name_ref *members; } count;
     } u;

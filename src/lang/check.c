@@ -11,20 +11,6 @@
 #include "names.h"
 #include "xalloc.h"
 
-const builtin_info builtin_table[BI_COUNT] = {
-#define X(id, name, lo, hi, m) {name, lo, hi, m},
-    RB_BUILTINS(X)
-#undef X
-};
-
-int builtin_find(const char *name)
-{
-    for (int i = 0; i < BI_COUNT; i++)
-        if (strcmp(builtin_table[i].name, name) == 0)
-            return i;
-    return -1;
-}
-
 typedef struct checker {
     policy *p;
     diag *d;
@@ -162,7 +148,7 @@ static void check_text_shape(checker *c, expr *a, expr *b)
     int fcase = -1;
     bool trimmed = false;
     for (const expr *x = a; x->kind == EX_CALL && x->u.call.nargs == 1; x = x->u.call.args->e) {
-        int fn = builtin_find(x->u.call.fn);
+        int fn = x->u.call.id;
         if (fn == BI_TRIM)
             trimmed = true;
         else if (fn != BI_LOWER && fn != BI_UPPER)
@@ -266,6 +252,7 @@ static rb_type check_binary(checker *c, expr *e)
 static rb_type check_call(checker *c, expr *e)
 {
     int id = builtin_find(e->u.call.fn);
+    e->u.call.id = id;
     if (id < 0) {
         const char *names[BI_COUNT];
         for (int i = 0; i < BI_COUNT; i++)
@@ -300,7 +287,7 @@ static rb_type check_call(checker *c, expr *e)
             break;
         }
     }
-    return bi->takes == BA_TEXT ? TY_TEXT : TY_NUMBER;
+    return bi->gives;
 }
 
 static symbol *resolve(checker *c, const char *name, rb_loc loc)

@@ -745,6 +745,99 @@ static void test_compiler(void)
     policy_free(p);
 }
 
+/* The builtin table is the one home of the functions: the checker resolves
+ * a call by name once, and the compiler reads the id it recorded. */
+static void test_builtins(void)
+{
+    for (int i = 0; i < BI_COUNT; i++)
+        CHECK(builtin_find(builtin_table[i].name) == i);
+    CHECK(builtin_find("nosuch") == -1);
+    CHECK(builtin_table[BI_LOWER].gives == TY_TEXT && builtin_table[BI_ROUND].gives == TY_NUMBER);
+    CHECK(builtin_table[BI_SCORE].takes == BA_MEASURE && builtin_table[BI_SCORE].gives == TY_NUMBER);
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\nmetric x = round(a / b, 2)\n", msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    expr *call = policy_lookup(p, "x")->decl->value;
+    CHECK(call->kind == EX_CALL && call->u.call.id == BI_ROUND);
+    /* The name is no longer consulted after checking. */
+    call->u.call.fn = "renamed";
+    param_setting as_of = {"as_of", "2026-03-31", NULL};
+    FILE *null = fopen("/dev/null", "w");
+    diag d;
+    diag_init(&d, null);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    fclose(null);
+    CHECK(prog != NULL);
+    const step *x = prog ? program_step(prog, policy_lookup(p, "x")) : NULL;
+    CHECK(x && x->value->op == N_CALL && x->value->fn == BI_ROUND);
+    program_free(prog);
+    policy_free(p);
+}
+
+/* The band trace explain prints is scoring's own decision: for each
+ * account, the line it reports is the band the account got. */
+static void test_band_trace(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n"
+                     "measure fixed = a\n  red < 25%\n  yellow >= 25% and < 50%\n  green >= 50%\n"
+                     "measure moving = a\n  red < b\n  yellow >= b and < b * 2\n  green otherwise\n"
+                     "measure gappy = a\n  red < 5%\n  green >= 10%\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-03-31", NULL};
+    FILE *null = fopen("/dev/null", "w");
+    diag d;
+    diag_init(&d, null);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    fclose(null);
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    const step *fixed = program_step(prog, policy_lookup(p, "fixed"));
+    const step *moving = program_step(prog, policy_lookup(p, "moving"));
+    CHECK(fixed->all_fixed && !moving->all_fixed);
+    frame f;
+    frame_init(&f, prog);
+    line_trace lines[3];
+    band_trace tr = {lines, 0};
+    /* a = 0.3: fixed fails red (0.3 < 25% no), then holds both edges of yellow. */
+    f.slots[0] = value_num(parse("0.3"));
+    f.slots[1] = value_num(parse("0.2"));
+    eval_account(prog, &f);
+    CHECK(eval_band_trace(fixed, &f, parse("0.3"), &tr) == 1 && tr.ntried == 2);
+    CHECK(lines[0].nedges == 1 && !lines[0].edges[0].holds && num_cmp(lines[0].edges[0].limit, parse("25%")) == 0);
+    CHECK(lines[1].nedges == 2 && lines[1].edges[0].holds && lines[1].edges[1].holds);
+    CHECK(f.slots[fixed->slot].band == fixed->tests[1].band);
+    /* moving, b = 0.2: 0.3 >= 0.2 and 0.3 < 0.4: yellow; the limits as computed. */
+    CHECK(eval_band_trace(moving, &f, parse("0.3"), &tr) == 1 && tr.ntried == 2);
+    CHECK(num_cmp(lines[1].edges[1].limit, parse("0.4")) == 0 && !lines[1].edges[1].na);
+    CHECK(f.slots[moving->slot].band == moving->tests[1].band);
+    /* The first edge that fails ends the line: green's otherwise is reached. */
+    CHECK(eval_band_trace(moving, &f, parse("0.5"), &tr) == 2 && tr.ntried == 3);
+    CHECK(lines[1].nedges == 2 && lines[1].edges[0].holds && !lines[1].edges[1].holds && lines[2].nedges == 0);
+    /* An na threshold stops at that line: the band is unknown, as scored. */
+    f.slots[1] = value_na();
+    eval_account(prog, &f);
+    CHECK(eval_band_trace(moving, &f, parse("0.3"), &tr) == -2 && tr.ntried == 1);
+    CHECK(lines[0].nedges == 1 && lines[0].edges[0].na);
+    CHECK(f.slots[moving->slot].band == BAND_NONE);
+    /* No line catches: every line is tried. */
+    const step *gappy = program_step(prog, policy_lookup(p, "gappy"));
+    CHECK(eval_band_trace(gappy, &f, parse("0.07"), &tr) == -1 && tr.ntried == 2);
+    CHECK(!lines[0].edges[0].holds && !lines[1].edges[0].holds);
+    frame_free(&f);
+    program_free(prog);
+    policy_free(p);
+}
+
 /* Paths at a git revision: what an import resolves to. */
 static void test_git_paths(void)
 {
@@ -1270,6 +1363,8 @@ int main(void)
     test_json_conformance();
     test_data_options();
     test_compiler();
+    test_builtins();
+    test_band_trace();
     test_git_paths();
     test_histogram();
     test_text_functions();
