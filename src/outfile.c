@@ -354,7 +354,11 @@ const char *outfile_clobbers(const char *path, const char *const *inputs, int n)
     }
     for (int i = 0; i < n; i++) {
         struct stat in;
-        if (!inputs[i] || strcmp(inputs[i], "-") == 0 || stat(inputs[i], &in) != 0)
+        if (!inputs[i])
+            continue;
+        /* Standard input may be a file too (`< accounts.csv`). */
+        if (strcmp(inputs[i], "-") == 0 ? fstat(STDIN_FILENO, &in) != 0 || !S_ISREG(in.st_mode)
+                                        : stat(inputs[i], &in) != 0)
             continue;
         if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
             return inputs[i];

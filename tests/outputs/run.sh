@@ -99,6 +99,12 @@ done
 check "-o an imported policy: exit 2" [ $? = 2 ]
 "$rubric" run p.rules d.csv -f csv >>d.csv 2>err
 check ">> the data: exit 2" [ $? = 2 ]
+"$rubric" run p.rules - -f csv -o d.csv <d.csv 2>err
+check "-o the file on standard input: exit 2" [ $? = 2 ]
+"$rubric" run p.rules - -f csv <d.csv >>d.csv 2>err
+check ">> the file on standard input: exit 2" [ $? = 2 ]
+"$rubric" calibrate p.rules - --measure usage -o hard.csv <d.csv 2>err
+check "calibrate -o a link to the file on standard input: exit 2" [ $? = 2 ]
 check "the data is untouched" same d.csv keep.csv
 check "the policy is untouched" same p.rules "$here/tests/golden/fixtures/versions/new.rules"
 
