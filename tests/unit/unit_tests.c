@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "git_source.h"
 #include "idset.h"
+#include "utf8.h"
 #include "report.h"
 #include "num.h"
 #include "policy.h"
@@ -1195,9 +1196,23 @@ static void test_output(void)
 #undef PEOPLE
 }
 
+static void test_utf8(void)
+{
+    CHECK(utf8_ascii("plain text, long enough", 23));
+    CHECK(!utf8_ascii("caf\xc3\xa9", 5));
+    CHECK(utf8_invalid("caf\xc3\xa9 au lait", 13) == 13);
+    CHECK(utf8_invalid("caf\xe9", 4) == 3);               /* Windows-1252 */
+    CHECK(utf8_invalid("\xc0\xaf", 2) == 0);              /* overlong */
+    CHECK(utf8_invalid("\xed\xa0\x80", 3) == 0);          /* a surrogate */
+    CHECK(utf8_invalid("\xf4\x90\x80\x80", 4) == 0);      /* past U+10FFFF */
+    CHECK(utf8_invalid("abcdefgh\xe6\xa0", 10) == 8);     /* cut short */
+    CHECK(utf8_invalid("\xf0\x9f\x98\x80", 4) == 4);      /* an emoji */
+}
+
 int main(void)
 {
     test_idset();
+    test_utf8();
     test_numbers();
     test_dates();
     test_names();
