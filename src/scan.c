@@ -142,6 +142,14 @@ static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
         snprintf(msg, cap, "no account id ('%s' is empty)", s->id_field);
         return false;
     }
+    /* Ids are compared exactly as written, so spaces alone are no id. */
+    uint32_t i = 0;
+    while (i < id->len && (id->s[i] == ' ' || id->s[i] == '\t'))
+        i++;
+    if (i == id->len) {
+        snprintf(msg, cap, "no account id ('%s' is only spaces)", s->id_field);
+        return false;
+    }
     return true;
 }
 
