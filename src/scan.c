@@ -72,7 +72,11 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
         char whose[64] = "";
         if (nprogs > 1)
             blame_header(s, whose, sizeof whose);
-        fprintf(stderr, "rubric: %s%s\n", err, whose);
+        /* `run p.rules p.rules`: the data argument is a policy. */
+        size_t n = strlen(data_path);
+        bool is_policy = n > 6 && strcmp(data_path + n - 6, ".rules") == 0;
+        fprintf(stderr, "rubric: %s%s%s\n", err, whose,
+                is_policy ? " (the data is a .rules file: a policy comes first, then the data)" : "");
         return false;
     }
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
