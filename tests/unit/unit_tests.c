@@ -1196,6 +1196,20 @@ static void test_output(void)
 #undef PEOPLE
 }
 
+/* Subnormals print in their shortest round-trip form too. */
+static void test_subnormal_text(void)
+{
+    char buf[32];
+    num_format(num_inexact(1e-310), buf);
+    CHECK(strcmp(buf, "1e-310") == 0);
+    num_format(num_inexact(5e-324), buf);
+    CHECK(strcmp(buf, "5e-324") == 0);
+    num_format(num_inexact(-2.5e-320), buf);
+    CHECK(strcmp(buf, "-2.5e-320") == 0);
+    num_format(num_inexact(0.1 + 0.2), buf);
+    CHECK(strcmp(buf, "0.30000000000000004") == 0);
+}
+
 static void test_utf8(void)
 {
     CHECK(utf8_ascii("plain text, long enough", 23));
@@ -1213,6 +1227,7 @@ int main(void)
 {
     test_idset();
     test_utf8();
+    test_subnormal_text();
     test_numbers();
     test_dates();
     test_names();
