@@ -1,5 +1,6 @@
 #include "num.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,7 +301,11 @@ int num_format(rb_num a, char *buf)
         return snprintf(buf, 32, d > 0 ? "inf" : "-inf");
     if (d == floor(d) && fabs(d) < 1e15)
         return snprintf(buf, 32, "%.0f", d);
-    for (int prec = 15; prec <= 17; prec++) {
+    /* 15 digits is the shortest text of nearly every double (%g drops the
+     * zeros after it); a subnormal has fewer bits than its 15 digits
+     * claim, so shorter texts read back too (1e-310, not
+     * 9.99999999999997e-311) and are tried from one digit up. */
+    for (int prec = fabs(d) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         int n = snprintf(buf, 32, "%.*g", prec, d);
         if (prec == 17 || strtod(buf, NULL) == d)
             return n;

@@ -52,13 +52,8 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* An unlinked file in TMPDIR (or /tmp): gone with the process, whatever
- * ends it. */
-static int spill_file(void)
+static int spill_file_in(const char *dir)
 {
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
     size_t n = strlen(dir);
     char *name = xmalloc(n + 24);
     memcpy(name, dir, n);
@@ -68,6 +63,15 @@ static int spill_file(void)
         unlink(name);
     free(name);
     return fd;
+}
+
+/* An unlinked file in TMPDIR, else /tmp: gone with the process, whatever
+ * ends it. */
+static int spill_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    int fd = dir && *dir ? spill_file_in(dir) : -1;
+    return fd >= 0 ? fd : spill_file_in("/tmp");
 }
 
 static ssize_t held_write(void *cookie, const char *buf, size_t size)
@@ -354,7 +358,11 @@ const char *outfile_clobbers(const char *path, const char *const *inputs, int n)
     }
     for (int i = 0; i < n; i++) {
         struct stat in;
-        if (!inputs[i] || strcmp(inputs[i], "-") == 0 || stat(inputs[i], &in) != 0)
+        if (!inputs[i])
+            continue;
+        /* Standard input may be a file too (`< accounts.csv`). */
+        if (strcmp(inputs[i], "-") == 0 ? fstat(STDIN_FILENO, &in) != 0 || !S_ISREG(in.st_mode)
+                                        : stat(inputs[i], &in) != 0)
             continue;
         if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
             return inputs[i];

@@ -40,7 +40,7 @@ void outfile_abort(outfile *o);
 /* The input among inputs[0..n) that writing path would overwrite (the same
  * file by device and inode, whatever links lead to it), else NULL.  path
  * NULL or "-" asks about standard output, which the shell may have pointed
- * at an input.  Inputs named "-" (standard input) are skipped. */
+ * at an input; an input "-" is standard input, which may be a file too. */
 const char *outfile_clobbers(const char *path, const char *const *inputs, int n);
 
 #endif

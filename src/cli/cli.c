@@ -144,9 +144,15 @@ int refuse_clobber(const char *verb, const char *output, const char *const *inpu
         all[k++] = src->path;
     const char *hit = outfile_clobbers(output, all, k);
     int status = EXIT_OK;
+    const char *named = hit && strcmp(hit, "-") == 0 ? "the file on standard input" : hit;
     if (hit && (!output || strcmp(output, "-") == 0)) {
-        fprintf(stderr, "rubric %s: standard output is redirected to '%s', which this command reads; "
-                        "nothing was written (write the output to another file)\n", verb, hit);
+        fprintf(stderr, "rubric %s: standard output is redirected to %s%s%s, which this command reads; "
+                        "nothing was written (write the output to another file)\n",
+                verb, named == hit ? "'" : "", named, named == hit ? "'" : "");
+        status = EXIT_USAGE;
+    } else if (hit && strcmp(hit, "-") == 0) {
+        fprintf(stderr, "rubric %s: -o '%s' is the file on standard input, which this command reads; rubric never "
+                        "writes over its input, and nothing was written\n", verb, output);
         status = EXIT_USAGE;
     } else if (hit && strcmp(hit, output) == 0) {
         fprintf(stderr, "rubric %s: -o '%s' is a file this command reads; rubric never writes over its input, "

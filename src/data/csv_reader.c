@@ -11,6 +11,7 @@
 
 #include "names.h"
 #include "reader_internal.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum { MAX_COLUMNS = 4096 };
@@ -382,15 +383,28 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
             snprintf(err, errlen, "%d field%s, but the header has %d", n, n == 1 ? "" : "s", r->ncols);
             st = READ_BAD_RECORD;
         } else {
+            st = READ_OK;
+            /* Text in another encoding (Windows-1252 from Excel) would go
+             * out as bytes no JSON or spreadsheet reads back.  Most records
+             * are ASCII: one look at the whole record spares the cells. */
+            bool ascii = n == 0 || utf8_ascii(fields[0].s, (size_t)(fields[n - 1].s + fields[n - 1].len - fields[0].s));
             for (int c = 0; c < n; c++) {
                 int f = r->col_field[c];
                 if (f < 0 || fields[c].len == 0)
                     continue;
+                size_t bad = ascii ? fields[c].len : utf8_invalid(fields[c].s, fields[c].len);
+                if (bad < fields[c].len) {
+                    snprintf(err, errlen,
+                             "column '%.100s': byte 0x%02X is not UTF-8; data must be UTF-8: convert it first, e.g. "
+                             "iconv -f WINDOWS-1252 -t UTF-8 %.200s > converted.csv (with the file's real encoding)",
+                             column_name(r, c), (unsigned char)fields[c].s[bad], r->path);
+                    st = READ_BAD_RECORD;
+                    break;
+                }
                 cells[f].s = fields[c].s;
                 cells[f].len = fields[c].len;
                 cells[f].state = CELL_TEXT;
             }
-            st = READ_OK;
         }
     }
     if (fields != stack)

@@ -11,6 +11,7 @@
 
 #include "names.h"
 #include "reader_internal.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum { MODE_SEQUENCE, MODE_ARRAY, MODE_OBJECT_ARRAY, MODE_DONE };
@@ -179,37 +180,6 @@ static long jc_hex4(json_check *c)
         v = v * 16 + h;
     }
     return v;
-}
-
-/* Bytes of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing past U+10FFFF), or 0. */
-static int utf8_length(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char b = p[0];
-    int n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF)
-        n = 2;
-    else if (b >= 0xE0 && b <= 0xEF) {
-        n = 3;
-        if (b == 0xE0)
-            lo = 0xA0;
-        else if (b == 0xED)
-            hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        n = 4;
-        if (b == 0xF0)
-            lo = 0x90;
-        else if (b == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (end - p < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (int i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return n;
 }
 
 static bool jc_string(json_check *c)

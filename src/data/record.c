@@ -264,8 +264,24 @@ static bool check_style(record_layout *l, const symbol *s, int i, uint8_t style,
     return false;
 }
 
+static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
+                        rb_value *slots, const rb_value *base_slots, char *err, size_t errlen);
+
 bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
                         const rb_value *base_slots, char *err, size_t errlen)
+{
+    if (load_values(p, l, cells, pos, slots, base_slots, err, errlen))
+        return true;
+    /* A rejected record sets no column's style: the records after it are
+     * held to what the records kept say. */
+    for (int i = 0; i < p->ninputs; i++)
+        if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
+            l->style[i] = NUM_UNSEEN;
+    return false;
+}
+
+static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
+                        rb_value *slots, const rb_value *base_slots, char *err, size_t errlen)
 {
     /* In locals: the stores into slots could alias them for the compiler. */
     const uint8_t *style = l->style;

@@ -72,7 +72,11 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
         char whose[64] = "";
         if (nprogs > 1)
             blame_header(s, whose, sizeof whose);
-        fprintf(stderr, "rubric: %s%s\n", err, whose);
+        /* `run p.rules p.rules`: the data argument is a policy. */
+        size_t n = strlen(data_path);
+        bool is_policy = n > 6 && strcmp(data_path + n - 6, ".rules") == 0;
+        fprintf(stderr, "rubric: %s%s%s\n", err, whose,
+                is_policy ? " (the data is a .rules file: a policy comes first, then the data)" : "");
         return false;
     }
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
@@ -142,6 +146,14 @@ static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
         snprintf(msg, cap, "no account id ('%s' is empty)", s->id_field);
         return false;
     }
+    /* Ids are compared exactly as written, so spaces alone are no id. */
+    uint32_t i = 0;
+    while (i < id->len && (id->s[i] == ' ' || id->s[i] == '\t'))
+        i++;
+    if (i == id->len) {
+        snprintf(msg, cap, "no account id ('%s' is only spaces)", s->id_field);
+        return false;
+    }
     return true;
 }
 
@@ -190,12 +202,10 @@ static void tally_unbanded(scan *s)
 /* A JSON key no record had is a misspelt or renamed input, as a CSV
  * header's missing column is: an error for the file, whatever --on-error
  * says, found once the whole file has been read. */
-static int check_keys(const scan *s, int status)
+static int check_keys(scan *s, int status)
 {
-    char msg[512];
-    if (status < 0 || !reader_missing_key(s->rd, msg, sizeof msg))
+    if (status < 0 || !reader_missing_key(s->rd, s->missing_key, sizeof s->missing_key))
         return status;
-    fprintf(stderr, "rubric: %s\n", msg);
     return SCAN_MISSING_KEY;
 }
 
@@ -238,7 +248,9 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
     status = check_keys(s, status);
     if (status == EXIT_OK && s->rejected)
         status = EXIT_REJECTED;
-    if (status == EXIT_OK && s->scored == 0)
+    /* Nothing scored, whatever the reason: no file of scores at all is
+     * better than one that looks like a month without accounts. */
+    if (status >= 0 && s->scored == 0)
         status = SCAN_EMPTY;
     return status;
 }
@@ -268,6 +280,9 @@ static void report_unbanded(const scan *s)
 
 int scan_conclude(const scan *s, int status, bool wrote_file)
 {
+    /* Rows already on a terminal come first: the verdict must be the last
+     * thing on the screen, not lost among them. */
+    fflush(stdout);
     report_unbanded(s);
     const char *nothing = wrote_file ? "; no output written" : "";
     if (status == SCAN_BROKEN) {
@@ -276,11 +291,17 @@ int scan_conclude(const scan *s, int status, bool wrote_file)
         fprintf(stderr, "rubric: the data could not be read to the end%s\n", nothing);
         return EXIT_REJECTED;
     }
+    if (status == SCAN_EMPTY && s->rejected) {
+        fprintf(stderr, "rubric: no account could be scored: %ld record%s rejected%s\n", s->rejected,
+                s->rejected == 1 ? "" : "s", nothing);
+        return EXIT_REJECTED;
+    }
     if (status == SCAN_EMPTY) {
         fprintf(stderr, "rubric: %s holds no accounts%s\n", s->data_path, nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_MISSING_KEY) {
+        fprintf(stderr, "rubric: %s\n", s->missing_key);
         if (wrote_file)
             fprintf(stderr, "rubric: no output written\n");
         return EXIT_REJECTED;

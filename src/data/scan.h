@@ -41,6 +41,7 @@ typedef struct scan {
     reader *rd;
     cell *cells;
     idset ids;                             /* every id scored so far */
+    char missing_key[512];                 /* a declared key no record had */
     unbanded *unbanded[SCAN_MAX_PROGRAMS]; /* per program, per banded output */
     int nunbanded[SCAN_MAX_PROGRAMS];
     long scored, rejected;

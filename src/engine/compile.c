@@ -394,6 +394,25 @@ static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *r
     }
 }
 
+/* `--param green_at=60` for a parameter whose default is `50%` sets 6000%:
+ * every account quietly stops being green.  A plain number above 1 given
+ * to a parameter written as a percentage is almost surely that slip. */
+static void warn_percent_units(compiler *c, const symbol *s, const char *text, const rb_value *v)
+{
+    if (!text || !s->decl || !s->decl->value || v->kind != VK_NUM || strchr(text, '%'))
+        return;
+    const rb_loc *at = &s->decl->value->loc;
+    if (at->end <= at->begin || at->src->text[at->end - 1] != '%')
+        return;
+    if (num_cmp(v->u.num, num_from_int(1)) != 1)
+        return;
+    char shown[32];
+    num_format(num_mul(v->u.num, num_from_int(100)), shown);
+    diag_warning(c->d, *at,
+                 "--param %s=%s sets %s%%: the default is written as a percentage, so %s%% is probably meant",
+                 s->name, text, shown, text);
+}
+
 static bool apply_settings(compiler *c, const param_setting *set, int nset)
 {
     const policy *p = c->pol;
@@ -429,6 +448,7 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
             ok = false;
             continue;
         }
+        warn_percent_units(c, s, set[i].value, &v);
         prog->params[s->index] = v;
         given[s->index] = true;
     }

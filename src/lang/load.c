@@ -300,8 +300,8 @@ static source *load_root(const char *path, diag *d)
         return NULL;
     }
     if (looks_like_data(path, src) && !parses_quietly(src)) {
-        diag_plain_error(d, "policy '%s' looks like data, not a policy: the policy comes first, then the data "
-                            "(rubric run POLICY DATA)", path);
+        diag_plain_error(d, "policy '%s' looks like data, not a policy: the policy comes first, then the data",
+                         path);
         source_free(src);
         return NULL;
     }

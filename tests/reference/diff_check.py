@@ -625,7 +625,13 @@ def main():
     empty = os.path.join(work, "header-only.csv")
     with open(empty, "w") as f:
         f.write(EDGE_HEADER + "\n")
-    check_diff("a header and no accounts, v1 -> health", rubric, V1, HEALTH, empty, extra=asof)
+    # No accounts is an error in every format (docs/cli.md): diff says so,
+    # exits 1 and prints nothing, like run.
+    for fmt in ("csv", "json", "table"):
+        rc, out, err = run([rubric, "diff", V1, HEALTH, empty, "--format", fmt] + asof, None)
+        report("a header and no accounts, v1 -> health, %s: exit 1, nothing written, said" % fmt,
+               rc == 1 and out == "" and "holds no accounts" in err,
+               ["exit %d" % rc, out[:200]] + err.splitlines()[:4])
 
     kinds = []
     for name, text in (("kinds_old.rules", KINDS_OLD), ("kinds_new.rules", KINDS_NEW)):

@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "git_source.h"
 #include "idset.h"
+#include "utf8.h"
 #include "report.h"
 #include "num.h"
 #include "policy.h"
@@ -1350,10 +1351,39 @@ static void test_strbuf(void)
     CHECK(b.s == NULL && b.len == 0 && strcmp(strbuf_str(&b), "") == 0);
 }
 
+/* Subnormals print in their shortest round-trip form too. */
+static void test_subnormal_text(void)
+{
+    char buf[32];
+    num_format(num_inexact(1e-310), buf);
+    CHECK(strcmp(buf, "1e-310") == 0);
+    num_format(num_inexact(5e-324), buf);
+    CHECK(strcmp(buf, "5e-324") == 0);
+    num_format(num_inexact(-2.5e-320), buf);
+    CHECK(strcmp(buf, "-2.5e-320") == 0);
+    num_format(num_inexact(0.1 + 0.2), buf);
+    CHECK(strcmp(buf, "0.30000000000000004") == 0);
+}
+
+static void test_utf8(void)
+{
+    CHECK(utf8_ascii("plain text, long enough", 23));
+    CHECK(!utf8_ascii("caf\xc3\xa9", 5));
+    CHECK(utf8_invalid("caf\xc3\xa9 au lait", 13) == 13);
+    CHECK(utf8_invalid("caf\xe9", 4) == 3);               /* Windows-1252 */
+    CHECK(utf8_invalid("\xc0\xaf", 2) == 0);              /* overlong */
+    CHECK(utf8_invalid("\xed\xa0\x80", 3) == 0);          /* a surrogate */
+    CHECK(utf8_invalid("\xf4\x90\x80\x80", 4) == 0);      /* past U+10FFFF */
+    CHECK(utf8_invalid("abcdefgh\xe6\xa0", 10) == 8);     /* cut short */
+    CHECK(utf8_invalid("\xf0\x9f\x98\x80", 4) == 4);      /* an emoji */
+}
+
 int main(void)
 {
     test_strbuf();
     test_idset();
+    test_utf8();
+    test_subnormal_text();
     test_numbers();
     test_dates();
     test_names();
