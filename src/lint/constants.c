@@ -92,36 +92,6 @@ bool lint_fold(const expr *e, rb_num *out, int depth)
     return out->q != 0 || isfinite(out->d);
 }
 
-bool lint_literal_pct(const expr *e)
-{
-    return e->kind == EX_NUM && e->loc.src && e->loc.end > e->loc.begin &&
-           e->loc.src->text[e->loc.end - 1] == '%';
-}
-
-/* Whether a constant was written as a percentage, so it prints as one. */
-bool lint_written_pct(const expr *e, int depth)
-{
-    if (!e || depth > 64)
-        return false;
-    switch (e->kind) {
-    case EX_NUM:
-        return lint_literal_pct(e);
-    case EX_NAME:
-        return foldable_name(e->u.name.sym) && lint_written_pct(e->u.name.sym->decl->value, depth + 1);
-    case EX_UNARY:
-        return lint_written_pct(e->u.bin.l, depth + 1);
-    case EX_BINARY:
-        return lint_written_pct(e->u.bin.l, depth + 1) || lint_written_pct(e->u.bin.r, depth + 1);
-    case EX_CALL:
-        for (const expr_list *a = e->u.call.args; a; a = a->next)
-            if (lint_written_pct(a->e, depth + 1))
-                return true;
-        return false;
-    default:
-        return false;
-    }
-}
-
 void lint_num_text(rb_num v, bool pct, char *buf, size_t n)
 {
     char tmp[40];
@@ -138,7 +108,7 @@ void lint_const_text(const expr *e, rb_num v, char *buf, size_t n)
         snprintf(buf, n, "%.*s", (int)(e->loc.end - e->loc.begin), e->loc.src->text + e->loc.begin);
         return;
     }
-    lint_num_text(v, e && lint_written_pct(e, 0), val, sizeof val);
+    lint_num_text(v, e && expr_written_in_percent(e), val, sizeof val);
     if (e && e->kind == EX_NAME)
         snprintf(buf, n, "%s (%s)", e->u.name.name, val);
     else

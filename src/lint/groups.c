@@ -95,7 +95,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
         for (int i = 0; i < nb; i++) {
             if (sch->rules[i]->nedges == 0 && !sch->rules[i]->otherwise)
                 continue;
-            lint_num_text(score[i], lint_written_pct(sch->rules[i]->score, 0), t, sizeof t);
+            lint_num_text(score[i], expr_written_in_percent(sch->rules[i]->score), t, sizeof t);
             sb_add(&listing, "%s%s %s", listing.len ? ", " : "", sch->bands[i], t);
             int s = prev < 0 ? 0 : lint_cmp(score[i], score[prev]);
             prev = i;
@@ -170,7 +170,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
                     if (!ival_has(&bl[k].caught.v[j], score[own]) || bl[k].rank == own || bl[k].rank < 0)
                         continue;
                     char t[64];
-                    lint_num_text(score[own], lint_written_pct(sch->rules[own]->score, 0), t, sizeof t);
+                    lint_num_text(score[own], expr_written_in_percent(sch->rules[own]->score), t, sizeof t);
                     const char *other = sch->bands[bl[k].rank];
                     lint_warn(L, sch->rules[own]->score->loc, L_ORDER,
                          "'%s' scores %s, but a score of %s is '%s' by this scheme's ranges (line %u): "
@@ -222,7 +222,7 @@ void lint_group(linter *L, const decl *d)
             all_weighted = all_pct = false;
             continue;
         }
-        bool pct = lint_literal_pct(m->weight);
+        bool pct = m->weight->kind == EX_NUM && expr_written_in_percent(m->weight);
         any_pct = any_pct || pct;
         all_pct = all_pct && pct;
         rb_num w;

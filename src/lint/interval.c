@@ -181,7 +181,7 @@ static void bound_text(const bnd *b, char *buf, size_t n)
         if (text[k] == '\n' || text[k] == '\r')
             plain = false;
     char val[64];
-    lint_num_text(b->v, lint_written_pct(e, 0), val, sizeof val);
+    lint_num_text(b->v, expr_written_in_percent(e), val, sizeof val);
     if (plain)
         snprintf(buf, n, "%.*s (%s)", (int)(end - i), text + i, val);
     else

@@ -75,10 +75,6 @@ void lint_num_text(rb_num v, bool pct, char *buf, size_t n);
 /* A constant as the analyst wrote it: the literal itself, a parameter's
  * name with its value, or the value of an expression. */
 void lint_const_text(const expr *e, rb_num v, char *buf, size_t n);
-/* Whether e is a number literal written with a percent sign. */
-bool lint_literal_pct(const expr *e);
-/* Whether a constant was written as a percentage, so it prints as one. */
-bool lint_written_pct(const expr *e, int depth);
 
 /* ---- interval.c: intervals of values ------------------------------------ */
 
