@@ -21,7 +21,7 @@ void bline_init(bline *b, const band_rule *r, const scheme *sch)
     for (int i = 0; i < r->nedges; i++) {
         const edge *e = &r->edges[i];
         rb_num v;
-        if (!e->limit || !lint_fold(e->limit, &v, 0)) {
+        if (!e->limit || !lint_fold(e->limit, &v)) {
             b->constant = false;
             continue;
         }

@@ -14,82 +14,137 @@
 #include "eval.h"
 #include "lint_internal.h"
 
-static bool foldable_name(const symbol *s)
+/* The evaluator's own code applied to one node whose operands are the
+ * constants ops[0..nops), as the compiler folds a node whose operands all
+ * folded: lint keeps no arithmetic of its own. */
+static rb_value eval_on(node_op op, const rb_value *ops, int nops, frame *f)
 {
-    return s && s->decl && s->type == TY_NUMBER &&
-           (s->kind == SYM_PARAM || s->kind == SYM_LET || s->kind == SYM_METRIC);
+    enode k[3], n;
+    memset(&n, 0, sizeof n);
+    n.op = (uint8_t)op;
+    n.memo = -1;
+    for (int i = 0; i < nops; i++) {
+        memset(&k[i], 0, sizeof k[i]);
+        k[i].op = N_CONST;
+        k[i].memo = -1;
+        k[i].k = ops[i];
+    }
+    n.a = nops > 0 ? &k[0] : NULL;
+    n.b = nops > 1 ? &k[1] : NULL;
+    n.c = nops > 2 ? &k[2] : NULL;
+    return eval_node(&n, f);
 }
 
+static bool fold(const expr *e, frame *f, int depth, rb_value *out);
 
-/* A builtin on number arguments that fold, computed as the compiler folds
- * it: by the evaluator's own code, so `red < min(25%, 26%)` is checked as
+/* A builtin on arguments that fold, so `red < min(25%, 26%)` is checked as
  * the 25% it scores with. */
-static bool fold_call(const expr *e, rb_num *out, int depth)
+static bool fold_call(const expr *e, frame *f, int depth, rb_value *out)
 {
     enum { MOST = 64 };
     int fn = builtin_find(e->u.call.fn);
-    if (fn < 0 || builtin_table[fn].takes != BA_NUMBER || e->u.call.nargs > MOST)
+    if (fn < 0 || e->u.call.nargs > MOST)
         return false;
     rb_value args[MOST];
     int n = 0;
-    for (const expr_list *a = e->u.call.args; a; a = a->next) {
-        rb_num v;
-        if (!lint_fold(a->e, &v, depth + 1))
+    for (const expr_list *a = e->u.call.args; a; a = a->next)
+        if (!fold(a->e, f, depth + 1, &args[n++]))
             return false;
-        args[n++] = value_num(v);
-    }
-    frame none;
-    memset(&none, 0, sizeof none);
-    rb_value r = eval_builtin(fn, args, n, &none);
-    frame_free(&none);
-    if (r.kind != VK_NUM)
-        return false;
-    *out = r.u.num;
+    *out = eval_builtin(fn, args, n, f);
     return true;
 }
 
-bool lint_fold(const expr *e, rb_num *out, int depth)
+/* The node the compiler evaluates for a binary operator; dates and
+ * durations are left to the account (N_CONST: none). */
+static node_op binary_node(const expr *e)
 {
-    rb_num a, b;
+    static const node_op nodes[] = {
+        [OP_ADD] = N_ADD, [OP_SUB] = N_SUB, [OP_MUL] = N_MUL, [OP_DIV] = N_DIV,
+        [OP_LT] = N_LT, [OP_LE] = N_LE, [OP_GT] = N_GT, [OP_GE] = N_GE,
+        [OP_EQ] = N_EQ, [OP_NE] = N_NE, [OP_AND] = N_AND, [OP_OR] = N_OR,
+        [OP_DEFAULT] = N_DEFAULT, [OP_NEG] = N_CONST, [OP_NOT] = N_CONST,
+    };
+    rb_type l = e->u.bin.l->type, r = e->u.bin.r->type;
+    if (l == TY_DATE || l == TY_DURATION || r == TY_DATE || r == TY_DURATION)
+        return N_CONST;
+    return nodes[e->op];
+}
+
+/* The value of an expression that does not depend on the account: what the
+ * compiler folds it to with the parameters' defaults.  Text a function
+ * makes lives in f. */
+static bool fold(const expr *e, frame *f, int depth, rb_value *out)
+{
+    rb_value ops[3];
     if (!e || depth > 64)
         return false;
     switch (e->kind) {
-    case EX_CALL:
-        if (!fold_call(e, out, depth))
-            return false;
-        break;
     case EX_NUM:
-        *out = e->u.num;
-        break;
-    case EX_NAME:
-        if (!foldable_name(e->u.name.sym))
+        *out = value_num(e->u.num);
+        return true;
+    case EX_BOOL:
+        *out = value_bool(e->u.b);
+        return true;
+    case EX_TEXT:
+        *out = value_text(e->u.text.s, e->u.text.len);
+        return true;
+    case EX_NA:
+        *out = value_na();
+        return true;
+    case EX_NAME: {
+        /* A parameter's default (as_of, which has none, is the run's own),
+         * or a definition built only from constants. */
+        const symbol *s = e->u.name.sym;
+        if (!s || !s->decl || !s->decl->value ||
+            (s->kind != SYM_PARAM && s->kind != SYM_LET && s->kind != SYM_METRIC))
             return false;
-        return lint_fold(e->u.name.sym->decl->value, out, depth + 1);
+        return fold(s->decl->value, f, depth + 1, out);
+    }
     case EX_UNARY:
-        if (e->op != OP_NEG || !lint_fold(e->u.bin.l, &a, depth + 1))
+        if (!fold(e->u.bin.l, f, depth + 1, &ops[0]))
             return false;
-        *out = num_neg(a);
-        break;
-    case EX_BINARY:
-        if (e->type != TY_NUMBER || !lint_fold(e->u.bin.l, &a, depth + 1) || !lint_fold(e->u.bin.r, &b, depth + 1))
+        *out = eval_on(e->op == OP_NOT ? N_NOT : N_NEG, ops, 1, f);
+        return true;
+    case EX_BINARY: {
+        node_op op = binary_node(e);
+        if (op == N_CONST || !fold(e->u.bin.l, f, depth + 1, &ops[0]) || !fold(e->u.bin.r, f, depth + 1, &ops[1]))
             return false;
-        switch (e->op) {
-        case OP_ADD: *out = num_add(a, b); break;
-        case OP_SUB: *out = num_sub(a, b); break;
-        case OP_MUL: *out = num_mul(a, b); break;
-        case OP_DIV:
-            if (num_is_zero(b))
-                return false;
-            *out = num_div(a, b);
-            break;
-        default:
+        *out = eval_on(op, ops, 2, f);
+        return true;
+    }
+    case EX_IF:
+        /* As the compiler does: a known condition picks its branch, whether
+         * or not the other one is constant. */
+        if (!fold(e->u.cond.cond, f, depth + 1, &ops[0]))
             return false;
-        }
-        break;
+        if (ops[0].kind == VK_BOOL)
+            return fold(ops[0].u.b ? e->u.cond.then : e->u.cond.els, f, depth + 1, out);
+        if (!fold(e->u.cond.then, f, depth + 1, &ops[1]) || !fold(e->u.cond.els, f, depth + 1, &ops[2]))
+            return false;
+        *out = eval_on(N_IF, ops, 3, f);
+        return true;
+    case EX_CALL:
+        return fold_call(e, f, depth, out);
+    case EX_IS:
+        if (e->u.is.band || !fold(e->u.is.e, f, depth + 1, &ops[0]))
+            return false;
+        *out = eval_on(N_IS_NA, ops, 1, f);
+        return true;
     default:
         return false;
     }
-    return out->q != 0 || isfinite(out->d);
+}
+
+bool lint_fold(const expr *e, rb_num *out)
+{
+    frame scratch;
+    memset(&scratch, 0, sizeof scratch);
+    rb_value v;
+    bool ok = fold(e, &scratch, 0, &v) && v.kind == VK_NUM && (v.u.num.q != 0 || isfinite(v.u.num.d));
+    frame_free(&scratch);
+    if (ok)
+        *out = v.u.num;
+    return ok;
 }
 
 void lint_num_text(rb_num v, bool pct, char *buf, size_t n)

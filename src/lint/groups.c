@@ -40,7 +40,7 @@ span score_span(span_memo *sm, const symbol *s)
         const scheme *sch = s->scheme;
         for (int i = 0; sch && i < sch->nbands; i++) {
             rb_num v;
-            if (!sch->rules[i]->score || !lint_fold(sch->rules[i]->score, &v, 0))
+            if (!sch->rules[i]->score || !lint_fold(sch->rules[i]->score, &v))
                 return (span){0};
             span one = {true, false, v, v};
             span_join(&r, &one);
@@ -79,7 +79,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
     rb_num *score = xmalloc((size_t)nb * sizeof *score);
     bool scores_known = true;
     for (int i = 0; i < nb; i++)
-        if (!sch->rules[i]->score || !lint_fold(sch->rules[i]->score, &score[i], 0))
+        if (!sch->rules[i]->score || !lint_fold(sch->rules[i]->score, &score[i]))
             scores_known = false;
 
     /* Scores are judged among the bands with a score range: a band such as
@@ -226,7 +226,7 @@ void lint_group(linter *L, const decl *d)
         any_pct = any_pct || pct;
         all_pct = all_pct && pct;
         rb_num w;
-        if (!lint_fold(m->weight, &w, 0)) {
+        if (!lint_fold(m->weight, &w)) {
             sum_known = false;
             continue;
         }

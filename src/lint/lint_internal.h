@@ -65,11 +65,12 @@ void sb_add(sbuf *b, const char *fmt, ...) RB_PRINTF(2, 3);
 
 /* ---- constants.c: values that do not depend on the account -------------- */
 
-/* The value of a number expression that does not depend on the account:
- * literals, parameter defaults, definitions built only from them, and
- * arithmetic and builtins on them.  False when it depends on the account
- * or comes to no number. */
-bool lint_fold(const expr *e, rb_num *out, int depth);
+/* The value of a number expression that does not depend on the account,
+ * as the compiler folds it with the parameters' defaults: literals,
+ * parameters, definitions built only from them, and operators, choices and
+ * builtins on them, each computed by the evaluator.  False when it depends
+ * on the account or the run (as_of), or comes to no number. */
+bool lint_fold(const expr *e, rb_num *out);
 /* A number as text, as a percentage when pct. */
 void lint_num_text(rb_num v, bool pct, char *buf, size_t n);
 /* A constant as the analyst wrote it: the literal itself, a parameter's
