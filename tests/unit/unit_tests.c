@@ -744,6 +744,38 @@ static void test_compiler(void)
     policy_free(p);
 }
 
+/* Whether a number is written as a percentage: what explain, report and
+ * the lints show as one. */
+static void test_written_in_percent(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\n"
+                     "param green_at = 50%\n"
+                     "let alias = green_at\n"
+                     "let chain = alias\n"
+                     "let twice = 25% * 2\n"
+                     "let fn = min(25%, 26%)\n"
+                     "let neg = -5%\n"
+                     "let pick = if a > 1 then 5 else 10%\n"
+                     "let plain = 0.25\n"
+                     "let ratio = a / 4\n"
+                     "let of_input = a\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    static const struct { const char *name; bool pct; } cases[] = {
+        {"green_at", true}, {"alias", true}, {"chain", true}, {"twice", true}, {"fn", true},
+        {"neg", true}, {"pick", true}, {"plain", false}, {"ratio", false}, {"of_input", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const symbol *s = policy_lookup(p, cases[i].name);
+        CHECK(s && s->decl && expr_written_in_percent(s->decl->value) == cases[i].pct);
+    }
+    CHECK(!expr_written_in_percent(NULL));
+    policy_free(p);
+}
+
 /* Paths at a git revision: what an import resolves to. */
 static void test_git_paths(void)
 {
@@ -1207,6 +1239,7 @@ int main(void)
     test_json_conformance();
     test_data_options();
     test_compiler();
+    test_written_in_percent();
     test_git_paths();
     test_histogram();
     test_text_functions();
