@@ -1,11 +1,13 @@
 /* constants.c - the thresholds, scores and weights a lint can judge: those
  * that do not depend on the account.
  *
- * A threshold, score or weight is "constant" when it folds from number
- * literals, parameter defaults and definitions built only from them; a
- * band line with a threshold that depends on the account is left out of
- * every judgement that would need to know what it catches, so a lint never
- * guesses.  Constants are shown in messages as the analyst wrote them. */
+ * A threshold, score or weight is "constant" when it folds, as the
+ * compiler folds it, from literals, parameter defaults and definitions
+ * built only from them; a band line with a threshold that depends on the
+ * account is left out of every judgement that would need to know what it
+ * catches, so a lint never guesses.  Each operation is computed by the
+ * evaluator, so `check` judges the value `run` scores with.  Constants are
+ * shown in messages as the analyst wrote them. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
