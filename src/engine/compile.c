@@ -596,31 +596,12 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
     return prog;
 }
 
-static bool ends_in_percent(const expr *e)
-{
-    const rb_loc *l = &e->loc;
-    return l->end > l->begin && l->src->text[l->end - 1] == '%';
-}
-
-/* Whether a limit is written as a percentage: `25%`, or the name of a
- * parameter or definition that is (`param green_at = 50%`), through any
- * chain of names. */
-static bool written_in_percent(const expr *limit)
-{
-    if (ends_in_percent(limit))
-        return true;
-    if (limit->kind != EX_NAME || !limit->u.name.sym)
-        return false;
-    const symbol *named = symbol_named(limit->u.name.sym);
-    return named->decl && named->decl->value && ends_in_percent(named->decl->value);
-}
-
 bool step_in_percent(const step *st)
 {
     for (int i = 0; st && i < st->ntests; i++) {
         const band_rule *r = st->tests[i].rule;
         for (int e = 0; r && e < r->nedges; e++)
-            if (written_in_percent(r->edges[e].limit))
+            if (expr_written_in_percent(r->edges[e].limit))
                 return true;
     }
     return false;

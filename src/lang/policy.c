@@ -90,3 +90,38 @@ const symbol *symbol_named(const symbol *s)
     }
     return s;
 }
+
+static bool in_percent(const expr *e, int depth)
+{
+    /* Cycles are refused by check; the bound only keeps a bug finite. */
+    if (!e || depth > 64)
+        return false;
+    switch (e->kind) {
+    case EX_NUM:
+        return e->loc.src && e->loc.end > e->loc.begin && e->loc.src->text[e->loc.end - 1] == '%';
+    case EX_NAME: {
+        const symbol *s = e->u.name.sym;
+        return s && s->decl && s->decl->value && s->type == TY_NUMBER &&
+               (s->kind == SYM_PARAM || s->kind == SYM_LET || s->kind == SYM_METRIC) &&
+               in_percent(s->decl->value, depth + 1);
+    }
+    case EX_UNARY:
+        return in_percent(e->u.bin.l, depth + 1);
+    case EX_BINARY:
+        return in_percent(e->u.bin.l, depth + 1) || in_percent(e->u.bin.r, depth + 1);
+    case EX_IF:
+        return in_percent(e->u.cond.then, depth + 1) || in_percent(e->u.cond.els, depth + 1);
+    case EX_CALL:
+        for (const expr_list *a = e->u.call.args; a; a = a->next)
+            if (in_percent(a->e, depth + 1))
+                return true;
+        return false;
+    default:
+        return false;
+    }
+}
+
+bool expr_written_in_percent(const expr *e)
+{
+    return in_percent(e, 0);
+}

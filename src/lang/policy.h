@@ -84,6 +84,13 @@ const char *closest_symbol(const char *wrong, symbol *const *syms, int n);
  * usage`) stands for, through any chain of such names; s itself otherwise. */
 const symbol *symbol_named(const symbol *s);
 
+/* Whether a number is written as a percentage, so that it and the values
+ * compared with it are shown as one: a literal such as `25%`, a parameter
+ * or definition whose value is (`param green_at = 50%`, through any chain
+ * of names), or arithmetic, a choice or a function with such an operand
+ * (`25% * 2`, `if x then 5% else 10%`, `min(25%, 26%)`). */
+bool expr_written_in_percent(const expr *e);
+
 /* Only the checker adds symbols. */
 symbol *policy_intern(policy *p, const char *name);
 

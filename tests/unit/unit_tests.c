@@ -1378,6 +1378,38 @@ static void test_utf8(void)
     CHECK(utf8_invalid("\xf0\x9f\x98\x80", 4) == 4);      /* an emoji */
 }
 
+/* Whether a number is written as a percentage: what explain, report and
+ * the lints show as one. */
+static void test_written_in_percent(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\n"
+                     "param green_at = 50%\n"
+                     "let alias = green_at\n"
+                     "let chain = alias\n"
+                     "let twice = 25% * 2\n"
+                     "let fn = min(25%, 26%)\n"
+                     "let neg = -5%\n"
+                     "let pick = if a > 1 then 5 else 10%\n"
+                     "let plain = 0.25\n"
+                     "let ratio = a / 4\n"
+                     "let of_input = a\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    static const struct { const char *name; bool pct; } cases[] = {
+        {"green_at", true}, {"alias", true}, {"chain", true}, {"twice", true}, {"fn", true},
+        {"neg", true}, {"pick", true}, {"plain", false}, {"ratio", false}, {"of_input", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const symbol *s = policy_lookup(p, cases[i].name);
+        CHECK(s && s->decl && expr_written_in_percent(s->decl->value) == cases[i].pct);
+    }
+    CHECK(!expr_written_in_percent(NULL));
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1395,6 +1427,7 @@ int main(void)
     test_compiler();
     test_builtins();
     test_band_trace();
+    test_written_in_percent();
     test_git_paths();
     test_histogram();
     test_text_functions();
