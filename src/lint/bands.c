@@ -227,25 +227,25 @@ static bool lint_effective_order(linter *L, const subject *S, const bline *bl, c
     }
     if (bad < 0)
         return false;
-    sbuf seq = {0}, order = {0};
+    strbuf seq = {0}, order = {0};
     int last = -1;
     for (int j = 0; j < m; j++) {
         int r = bl[sg[j].line].rank;
         if (r != last)
-            sb_add(&seq, "%s%s", seq.len ? ", " : "", band_of(S, r));
+            strbuf_addf(&seq, "%s%s", seq.len ? ", " : "", band_of(S, r));
         last = r;
     }
     for (int r = 0; r < S->sch->nbands; r++)
-        sb_add(&order, "%s%s", r ? ", " : "", S->sch->bands[r]);
+        strbuf_addf(&order, "%s%s", r ? ", " : "", S->sch->bands[r]);
     const bline *b = &bl[sg[bad].line];
     if (S->is_scheme && S->dir != 0)
         lint_warn(L, b->r->loc, L_ORDER, "score ranges out of order: as scores rise the bands go %s, but the bands score %s",
-             seq.s, S->scores);
+             strbuf_str(&seq), S->scores);
     else
         lint_warn(L, b->r->loc, L_ORDER, "thresholds out of order: as %s rise the bands go %s, but scheme '%s' orders them %s",
-             S->noun, seq.s, S->sch->name, order.s);
-    free(seq.s);
-    free(order.s);
+             S->noun, strbuf_str(&seq), S->sch->name, strbuf_str(&order));
+    strbuf_free(&seq);
+    strbuf_free(&order);
     return true;
 }
 

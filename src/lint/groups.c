@@ -87,7 +87,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
     int nranges = 0;
     for (int i = 0; i < nb; i++)
         nranges += sch->rules[i]->nedges > 0 || sch->rules[i]->otherwise;
-    sbuf listing = {0};
+    strbuf listing = {0};
     int score_dir = 0;
     if (scores_known && nranges > 0) {
         char t[64];
@@ -96,7 +96,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
             if (sch->rules[i]->nedges == 0 && !sch->rules[i]->otherwise)
                 continue;
             lint_num_text(score[i], expr_written_in_percent(sch->rules[i]->score), t, sizeof t);
-            sb_add(&listing, "%s%s %s", listing.len ? ", " : "", sch->bands[i], t);
+            strbuf_addf(&listing, "%s%s %s", listing.len ? ", " : "", sch->bands[i], t);
             int s = prev < 0 ? 0 : lint_cmp(score[i], score[prev]);
             prev = i;
             if (s == 0)
@@ -110,7 +110,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
             lint_warn(L, sch->rules[bad]->score->loc, L_ORDER,
                  "scores out of order: the bands of scheme '%s' score %s; scores should rise (or fall) from "
                  "one band to the next",
-                 sch->name, listing.s);
+                 sch->name, strbuf_str(&listing));
             score_dir = 0;
         }
     }
@@ -138,7 +138,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
         S.name_loc = d->name_loc;
         S.sch = sch;
         S.dir = score_dir;
-        S.scores = listing.s ? listing.s : "";
+        S.scores = strbuf_str(&listing) ? strbuf_str(&listing) : "";
         if (!use->domain_unknown && use->domain.known) {
             /* Only the scores the groups can have need a band. */
             S.has_domain = true;
@@ -200,7 +200,7 @@ void lint_scheme(linter *L, const scheme *sch, const scheme_use *use)
             lint_warn(L, r->band_loc, L_NEVER, "band '%s' is never given: %s", r->band, group_reason);
     }
     free(range_given);
-    free(listing.s);
+    strbuf_free(&listing);
     free(score);
 }
 

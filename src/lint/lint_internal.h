@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "num.h"
 #include "policy.h"
+#include "strbuf.h"
 
 /* The lints, by the names their messages end with and docs/lints.md uses. */
 #define L_GAP "band-gap"
@@ -55,13 +56,6 @@ int lint_flush(linter *L, diag *d);
 /* The line number of loc, for messages that name another line. */
 unsigned lint_line(rb_loc loc);
 
-/* A growing string for lists of band names. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-} sbuf;
-
-void sb_add(sbuf *b, const char *fmt, ...) RB_PRINTF(2, 3);
 
 /* ---- constants.c: values that do not depend on the account -------------- */
 

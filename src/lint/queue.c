@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lint_internal.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 static const char *const lint_names[] = {
@@ -41,19 +42,13 @@ static bool wanted(const linter *L, const char *tag)
     return L->only == NULL;
 }
 
+/* A message of its own, for the queue to keep. */
 static char *vformat(const char *fmt, va_list ap) RB_PRINTF(1, 0);
 static char *vformat(const char *fmt, va_list ap)
 {
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        n = 0;
-    char *s = xmalloc((size_t)n + 1);
-    s[0] = '\0';
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
+    strbuf b = {0};
+    strbuf_vaddf(&b, fmt, ap);
+    return strbuf_take(&b, NULL);
 }
 
 static int file_index(const policy *p, const source *src)
@@ -206,20 +201,4 @@ int lint_flush(linter *L, diag *d)
     L->w = NULL;
     L->n = L->cap = 0;
     return shown;
-}
-
-void sb_add(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *t = vformat(fmt, ap);
-    va_end(ap);
-    size_t n = strlen(t);
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, t, n + 1);
-    b->len += n;
-    free(t);
 }
