@@ -46,11 +46,12 @@ static void blame_header(const scan *s, char *whose, size_t cap)
         snprintf(whose + used, cap - used, ")");
 }
 
-bool scan_open(scan *s, const char *data_path, const read_opts *read, const char *id_field,
+bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
 {
     memset(s, 0, sizeof *s);
+    s->diag = d;
     /* What messages call it, as the readers do. */
     s->data_path = strcmp(data_path, "-") == 0 ? "standard input" : data_path;
     s->read = read;
@@ -72,7 +73,7 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
         char whose[64] = "";
         if (nprogs > 1)
             blame_header(s, whose, sizeof whose);
-        fprintf(stderr, "rubric: %s%s\n", err, whose);
+        diag_fail(d, "%s%s", err, whose);
         return false;
     }
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
@@ -95,10 +96,7 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
 static void report_bad(scan *s, const record_pos *pos, const char *msg)
 {
     s->rejected++;
-    if (s->rejected <= 100)
-        fprintf(stderr, "rubric: %s: record %ld (line %ld): %s\n", s->data_path, pos->record, pos->line, msg);
-    else if (s->rejected == 101)
-        fprintf(stderr, "rubric: %s: more bad records; only the count is reported from here\n", s->data_path);
+    diag_record(s->diag, s->data_path, pos->record, pos->line, "%s", msg);
 }
 
 static void show_progress(scan *s, bool final)
@@ -107,14 +105,14 @@ static void show_progress(scan *s, bool final)
         return;
     if (final) {
         if (s->last_progress > 0)
-            fprintf(stderr, "\r\033[K");
+            diag_progress(s->diag, NULL);
         return;
     }
     double t = now_seconds();
     if (t - s->start < 1.0 || t - s->last_progress < 0.25)
         return;
     s->last_progress = t;
-    fprintf(stderr, "\r\033[Krubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
+    diag_progress(s->diag, "rubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
 }
 
 /* Every program's inputs from one record; the message names the policy
@@ -195,7 +193,7 @@ static int check_keys(const scan *s, int status)
     char msg[512];
     if (status < 0 || !reader_missing_key(s->rd, msg, sizeof msg))
         return status;
-    fprintf(stderr, "rubric: %s\n", msg);
+    diag_fail(s->diag, "%s", msg);
     return SCAN_MISSING_KEY;
 }
 
@@ -209,7 +207,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
         if (rs == READ_EOF)
             break;
         if (rs == READ_FATAL) {
-            fprintf(stderr, "rubric: %s: %s\n", s->data_path, msg);
+            diag_fail(s->diag, "%s: %s", s->data_path, msg);
             status = SCAN_BROKEN;
             break;
         }
@@ -255,14 +253,17 @@ static void report_unbanded(const scan *s)
             char label[32] = "";
             if (s->nprogs > 1 && s->labels[k])
                 snprintf(label, sizeof label, "%s: ", s->labels[k]);
-            fprintf(stderr, "rubric: %s%s: %ld account%s in no band, a value none of its band lines catches (", label, name,
-                    u->count, u->count == 1 ? "" : "s");
+            /* The ids are short (shown_id), so the list always fits. */
+            char ids[UNBANDED_SHOWN * 84 + 8];
+            size_t used = 0;
             for (int j = 0; j < UNBANDED_SHOWN && j < u->count; j++) {
                 char shown[80];
                 shown_id(u->first[j], strlen(u->first[j]), shown, sizeof shown);
-                fprintf(stderr, "%s'%s'", j ? ", " : "", shown);
+                used += (size_t)snprintf(ids + used, sizeof ids - used, "%s'%s'", j ? ", " : "", shown);
             }
-            fprintf(stderr, "%s)\n", u->count > UNBANDED_SHOWN ? ", ..." : "");
+            snprintf(ids + used, sizeof ids - used, "%s", u->count > UNBANDED_SHOWN ? ", ..." : "");
+            diag_say(s->diag, "%s%s: %ld account%s in no band, a value none of its band lines catches (%s)", label, name,
+                     u->count, u->count == 1 ? "" : "s", ids);
         }
 }
 
@@ -272,33 +273,33 @@ int scan_conclude(const scan *s, int status, bool wrote_file)
     const char *nothing = wrote_file ? "; no output written" : "";
     if (status == SCAN_BROKEN) {
         if (s->rejected)
-            fprintf(stderr, "rubric: %ld record%s rejected before that\n", s->rejected, s->rejected == 1 ? "" : "s");
-        fprintf(stderr, "rubric: the data could not be read to the end%s\n", nothing);
+            diag_say(s->diag, "%ld record%s rejected before that", s->rejected, s->rejected == 1 ? "" : "s");
+        diag_fail(s->diag, "the data could not be read to the end%s", nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_EMPTY) {
-        fprintf(stderr, "rubric: %s holds no accounts%s\n", s->data_path, nothing);
+        diag_fail(s->diag, "%s holds no accounts%s", s->data_path, nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_MISSING_KEY) {
         if (wrote_file)
-            fprintf(stderr, "rubric: no output written\n");
+            diag_say(s->diag, "no output written");
         return EXIT_REJECTED;
     }
     if (status == SCAN_STOPPED) {
-        fprintf(stderr, "rubric: stopped at the first bad record (--on-error skip scores the rest)%s\n", nothing);
+        diag_fail(s->diag, "stopped at the first bad record (--on-error skip scores the rest)%s", nothing);
         return EXIT_REJECTED;
     }
     if (s->rejected)
-        fprintf(stderr, "rubric: %ld record%s rejected, %ld scored\n", s->rejected, s->rejected == 1 ? "" : "s", s->scored);
+        diag_say(s->diag, "%ld record%s rejected, %ld scored", s->rejected, s->rejected == 1 ? "" : "s", s->scored);
     return status;
 }
 
-bool scan_output_open(outfile *out, const char *path)
+bool scan_output_open(outfile *out, const char *path, diag *d)
 {
     if (outfile_open(out, path))
         return true;
-    fprintf(stderr, "rubric: cannot write '%s': %s\n", path, strerror(errno));
+    diag_fail(d, "cannot write '%s': %s", path, strerror(errno));
     return false;
 }
 
@@ -312,7 +313,7 @@ int scan_output_close(const scan *s, outfile *out, const char *path, int status,
     } else if (!written || !outfile_commit(out)) {
         int saved = errno;
         outfile_abort(out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", path ? path : "standard output", strerror(saved));
+        diag_fail(s->diag, "writing %s failed: %s", path ? path : "standard output", strerror(saved));
         return EXIT_REJECTED;
     }
     return scan_conclude(s, status, held);
