@@ -7,6 +7,7 @@
 #include "reader.h"
 
 struct reader {
+    diag *diag;              /* where its messages are said */
     int fd;
     bool close_fd;
     data_format fmt;
@@ -49,6 +50,9 @@ enum { READ_SLACK = 16 };
 
 /* The buffer's first size, and how much each refill asks for. */
 enum { READ_CHUNK = 1 << 20 };
+
+/* The format readers build each message in err[0..errlen) from its parts
+ * (a field's fault, then its line); reader.c says it on the diag, once. */
 
 /* Reads more input after buf[len], first moving buf[pos..len) to the front
  * (inbuf.c).  Returns the number of new bytes, 0 at end of input, -1 on

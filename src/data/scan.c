@@ -29,8 +29,9 @@ static void blame_header(const scan *s, char *whose, size_t cap)
     for (int k = 0; k < s->nprogs; k++) {
         record_layout one;
         record_layout_init(&one, s->progs[k]->pol, s->id_field, s->read);
-        char err[512];
-        reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, err, sizeof err);
+        diag quiet;
+        diag_init(&quiet, NULL);
+        reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, &quiet);
         if (rd)
             reader_close(rd);
         else if (s->labels[k])
@@ -65,17 +66,25 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
             record_layout_init(&s->layouts[0], progs[0]->pol, id_field, read);
         else
             record_layout_share(&s->layouts[0], progs[0]->pol, &s->layouts[k], progs[k]->pol);
+        /* The policy is named when there are several: their declarations
+         * may differ. */
+        record_layout_report(&s->layouts[k], d, s->data_path, nprogs > 1 ? s->labels[k] : NULL);
     }
     const record_layout *all = &s->layouts[0];
-    char err[512];
-    s->rd = reader_open(data_path, read, all->fields, all->required, all->nfields, err, sizeof err);
+    /* With several policies, a header's fault is said once it is known
+     * which of them it concerns. */
+    diag first;
+    diag_init(&first, NULL);
+    s->rd = reader_open(data_path, read, all->fields, all->required, all->nfields, nprogs > 1 ? &first : d);
     if (!s->rd) {
         char whose[64] = "";
-        if (nprogs > 1)
+        if (nprogs > 1) {
             blame_header(s, whose, sizeof whose);
-        diag_fail(d, "%s%s", err, whose);
+            diag_fail(d, "%s%s", first.kept, whose);
+        }
         return false;
     }
+    reader_report_to(s->rd, d);
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
     for (int k = 0; k < nprogs; k++) {
         frame_init(&s->frames[k], progs[k]);
@@ -91,12 +100,6 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
     s->progress = progress;
     s->start = now_seconds();
     return true;
-}
-
-static void report_bad(scan *s, const record_pos *pos, const char *msg)
-{
-    s->rejected++;
-    diag_record(s->diag, s->data_path, pos->record, pos->line, "%s", msg);
 }
 
 static void show_progress(scan *s, bool final)
@@ -115,29 +118,23 @@ static void show_progress(scan *s, bool final)
     diag_progress(s->diag, "rubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
 }
 
-/* Every program's inputs from one record; the message names the policy
- * when there are several, since their declarations may differ. */
-static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
+/* Every program's inputs from one record; false having said why. */
+static bool load_inputs(scan *s, const record_pos *pos)
 {
     for (int k = 0; k < s->nprogs; k++) {
-        char why[480];
         const rb_value *base = k ? s->frames[0].slots : NULL;
-        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base, why, sizeof why)) {
-            if (s->nprogs > 1 && s->labels[k])
-                snprintf(msg, cap, "%s (for %s)", why, s->labels[k]);
-            else
-                snprintf(msg, cap, "%s", why);
+        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base))
             return false;
-        }
     }
     const cell *id = &s->cells[0];
     if (id->state == CELL_NESTED) {
         /* A nested cell's text says what it is: "a list", "an object". */
-        snprintf(msg, cap, "no account id ('%s' is %.*s, not text)", s->id_field, (int)id->len, id->s);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is %.*s, not text)", s->id_field,
+                    (int)id->len, id->s);
         return false;
     }
     if (id->state != CELL_TEXT || id->len == 0) {
-        snprintf(msg, cap, "no account id ('%s' is empty)", s->id_field);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is empty)", s->id_field);
         return false;
     }
     return true;
@@ -156,7 +153,7 @@ static void shown_id(const char *id, size_t len, char *out, size_t cap)
 
 /* An id given twice would be scored and counted twice: the second record
  * is rejected, naming the first. */
-static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos, char *msg, size_t cap)
+static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos)
 {
     const cell *id = &s->cells[0];
     long first = idset_add(&s->ids, id->s, id->len, id_hash, pos->record);
@@ -164,7 +161,8 @@ static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos, char *m
         return true;
     char shown[80];
     shown_id(id->s, id->len, shown, sizeof shown);
-    snprintf(msg, cap, "account id '%s' was already given at record %ld; each account must appear once", shown, first);
+    diag_record(s->diag, s->data_path, pos->record, pos->line,
+                "account id '%s' was already given at record %ld; each account must appear once", shown, first);
     return false;
 }
 
@@ -190,24 +188,20 @@ static void tally_unbanded(scan *s)
  * says, found once the whole file has been read. */
 static int check_keys(const scan *s, int status)
 {
-    char msg[512];
-    if (status < 0 || !reader_missing_key(s->rd, msg, sizeof msg))
+    if (status < 0 || !reader_missing_key(s->rd))
         return status;
-    diag_fail(s->diag, "%s", msg);
     return SCAN_MISSING_KEY;
 }
 
 int scan_all(scan *s, scan_visit visit, void *ctx)
 {
-    char msg[512];
     record_pos pos;
     int status = EXIT_OK;
     for (;;) {
-        read_status rs = reader_next(s->rd, s->cells, &pos, msg, sizeof msg);
+        read_status rs = reader_next(s->rd, s->cells, &pos);
         if (rs == READ_EOF)
             break;
         if (rs == READ_FATAL) {
-            diag_fail(s->diag, "%s: %s", s->data_path, msg);
             status = SCAN_BROKEN;
             break;
         }
@@ -216,8 +210,9 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             id_hash = idset_hash(s->cells[0].s, s->cells[0].len);
             idset_prefetch(&s->ids, id_hash);
         }
-        if (rs != READ_OK || !load_inputs(s, &pos, msg, sizeof msg) || !first_time(s, id_hash, &pos, msg, sizeof msg)) {
-            report_bad(s, &pos, msg);
+        /* Each step says why it refuses the record. */
+        if (rs != READ_OK || !load_inputs(s, &pos) || !first_time(s, id_hash, &pos)) {
+            s->rejected++;
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;
                 break;

@@ -417,11 +417,12 @@ static int read_bytes(const char *name, const read_opts *opts, const char *text,
     fclose(f);
     const char *fields[] = {"account_id", "a", "b"};
     bool req[] = {true, true, true};
-    char err[256];
+    diag quiet;
+    diag_init(&quiet, NULL);
     out[0] = '\0';
-    reader *r = reader_open(path, opts, fields, req, 3, err, sizeof err);
+    reader *r = reader_open(path, opts, fields, req, 3, &quiet);
     if (!r) {
-        snprintf(out, cap, "OPEN: %s", err);
+        snprintf(out, cap, "OPEN: %s", quiet.kept);
         unlink(path);
         return -1;
     }
@@ -429,10 +430,21 @@ static int read_bytes(const char *name, const read_opts *opts, const char *text,
     record_pos pos;
     int n = 0;
     read_status st;
-    while ((st = reader_next(r, cells, &pos, err, sizeof err)) != READ_EOF) {
+    while ((st = reader_next(r, cells, &pos)) != READ_EOF) {
         size_t len = strlen(out);
         if (st != READ_OK) {
-            snprintf(out + len, cap - len, "[%ld:%s]", pos.record, err);
+            /* What the reader said, less "PATH: " and "record N (line L): ". */
+            const char *said = quiet.kept;
+            size_t plen = strlen(path);
+            CHECK(strncmp(said, path, plen) == 0 && said[plen] == ':');
+            said += plen + 2;
+            if (st == READ_BAD_RECORD) {
+                char where[64];
+                snprintf(where, sizeof where, "record %ld (line %ld): ", pos.record, pos.line);
+                CHECK(strncmp(said, where, strlen(where)) == 0);
+                said += strlen(where);
+            }
+            snprintf(out + len, cap - len, "[%ld:%s]", pos.record, said);
             if (st == READ_FATAL)
                 break;
             continue;
@@ -448,9 +460,9 @@ static int read_bytes(const char *name, const read_opts *opts, const char *text,
         len = strlen(out);
         snprintf(out + len, cap - len, ";");
     }
-    if (st == READ_EOF && reader_missing_key(r, err, sizeof err)) {
+    if (st == READ_EOF && reader_missing_key(r)) {
         size_t len = strlen(out);
-        snprintf(out + len, cap - len, "[missing:%s]", err);
+        snprintf(out + len, cap - len, "[missing:%s]", quiet.kept);
     }
     reader_close(r);
     unlink(path);
