@@ -55,7 +55,7 @@ void diag_record(diag *d, const char *path, long record, long line, const char *
  * diag's FILE; fmt NULL clears it. */
 void diag_progress(diag *d, const char *fmt, ...) RB_PRINTF(2, 3);
 
-/* Whether stderr should get color: a terminal, and NO_COLOR unset. */
+/* Whether messages on f should get color: a terminal, and NO_COLOR unset. */
 bool diag_want_color(FILE *f);
 
 #endif
