@@ -1,3 +1,4 @@
+/* diag.c - the one place rubric's messages are printed. */
 #include "diag.h"
 
 #include <stdarg.h>
@@ -19,11 +20,82 @@ bool diag_want_color(FILE *f)
 void diag_init(diag *d, FILE *out)
 {
     d->out = out;
-    d->color = diag_want_color(out);
+    d->color = out && diag_want_color(out);
     d->errors = d->warnings = 0;
     d->max_errors = 50;
     d->warnings_are_errors = false;
     d->last_plain[0] = '\0';
+    d->records = 0;
+    d->kept[0] = '\0';
+}
+
+/* One "rubric: " line, or kept when the diag has no FILE. */
+static void vsay(diag *d, const char *fmt, va_list ap)
+{
+    if (!d->out) {
+        vsnprintf(d->kept, sizeof d->kept, fmt, ap);
+        return;
+    }
+    fputs("rubric: ", d->out);
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+}
+
+void diag_fail(diag *d, const char *fmt, ...)
+{
+    d->errors++;
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(d, fmt, ap);
+    va_end(ap);
+}
+
+void diag_say(diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(d, fmt, ap);
+    va_end(ap);
+}
+
+static void say(diag *d, const char *fmt, ...) RB_PRINTF(2, 3);
+
+static void say(diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(d, fmt, ap);
+    va_end(ap);
+}
+
+void diag_record(diag *d, const char *path, long record, long line, const char *fmt, ...)
+{
+    d->records++;
+    if (d->records > DIAG_MAX_RECORDS) {
+        if (d->records == DIAG_MAX_RECORDS + 1)
+            say(d, "%s: more bad records; only the count is reported from here", path);
+        return;
+    }
+    char msg[sizeof d->kept];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    say(d, "%s: record %ld (line %ld): %s", path, record, line, msg);
+}
+
+void diag_progress(diag *d, const char *fmt, ...)
+{
+    if (!d->out)
+        return;
+    fputs("\r\033[K", d->out);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(d->out, fmt, ap);
+        va_end(ap);
+    }
+    fflush(d->out);
 }
 
 static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_list ap)
@@ -43,6 +115,10 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
     if (d->errors > d->max_errors)
         return;
 
+    if (!d->out) {
+        vsnprintf(d->kept, sizeof d->kept, fmt, ap);
+        return;
+    }
     unsigned line = 0, col = 0;
     if (!loc.src)
         fprintf(d->out, "rubric: ");

@@ -1,8 +1,12 @@
+/* xalloc.c - allocation that cannot fail: out of memory ends the run. */
 #include "xalloc.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The one message library code prints outside diag.c: no diag reaches
+ * every allocation, the run ends here, and calling into diag (which reads
+ * sources, which allocate) would close a circle. */
 static void out_of_memory(size_t n)
 {
     fprintf(stderr, "rubric: out of memory (asked for %zu bytes)\n", n);

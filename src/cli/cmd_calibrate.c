@@ -750,10 +750,10 @@ int cmd_calibrate(int argc, char **argv)
 
     const program *progs[] = {prog};
     status = EXIT_REJECTED;
-    if (!scan_open(&sc, o.data_path, &o.data.read, data_id_field(&o.data, pol), progs, NULL, 1,
+    if (!scan_open(&sc, &d, o.data_path, &o.data.read, data_id_field(&o.data, pol), progs, NULL, 1,
                    o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    if (!scan_output_open(&out, o.output)) {
+    if (!scan_output_open(&out, o.output, &d)) {
         status = EXIT_USAGE;
         goto done;
     }

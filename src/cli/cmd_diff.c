@@ -637,9 +637,9 @@ int cmd_diff(int argc, char **argv)
     const program *progs[] = {oldprog, newprog};
     const char *labels[] = {"OLD", "NEW"};
     status = EXIT_REJECTED;
-    if (!scan_open(&sc, o.data_path, &o.data.read, id, progs, labels, 2, o.data.skip_errors, data_progress(&o.data)))
+    if (!scan_open(&sc, &d, o.data_path, &o.data.read, id, progs, labels, 2, o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    if (!scan_output_open(&out, o.output)) {
+    if (!scan_output_open(&out, o.output, &d)) {
         status = EXIT_USAGE;
         goto done;
     }

@@ -469,16 +469,14 @@ int cmd_explain(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *id = id_opt ? id_opt : pol->id_field ? pol->id_field : "account_id";
-    char err[600];
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, &read, id, account, f.slots, &texts, err, sizeof err);
+    int found = record_find(pol, data_path, &read, id, account, f.slots, &texts, &d);
     if (found == 1) {
         eval_account(prog, &f);
         status = explain_account(prog, &f, account, json);
     } else {
-        fprintf(stderr, "rubric: %s\n", err);
         status = EXIT_REJECTED;
     }
     free(texts);

@@ -172,9 +172,9 @@ int cmd_run(int argc, char **argv)
     outfile out = {0};
     scan sc;
     const program *progs[] = {prog};
-    if (!scan_open(&sc, o.data_path, &o.data.read, id, progs, NULL, 1, o.data.skip_errors, data_progress(&o.data)))
+    if (!scan_open(&sc, &d, o.data_path, &o.data.read, id, progs, NULL, 1, o.data.skip_errors, data_progress(&o.data)))
         goto done;
-    if (!scan_output_open(&out, o.output)) {
+    if (!scan_output_open(&out, o.output, &d)) {
         status = EXIT_USAGE;
         goto done;
     }

@@ -75,8 +75,8 @@ static const char *utf16_kind(const unsigned char *b, size_t len, const char **w
     return NULL;
 }
 
-reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
-                    const bool *required, int nfields, char *err, size_t errlen)
+static reader *open_format(const char *path, const read_opts *opts, const char *const *fields,
+                           const bool *required, int nfields, char *err, size_t errlen)
 {
     data_format fmt = opts ? opts->format : DATA_AUTO;
     reader *r = xcalloc(1, sizeof *r);
@@ -144,22 +144,44 @@ reader *reader_open(const char *path, const read_opts *opts, const char *const *
     return r;
 }
 
-read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
+reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
+                    const bool *required, int nfields, diag *d)
+{
+    char err[512];
+    reader *r = open_format(path, opts, fields, required, nfields, err, sizeof err);
+    if (!r)
+        diag_fail(d, "%s", err);
+    else
+        r->diag = d;
+    return r;
+}
+
+void reader_report_to(reader *r, diag *d) { r->diag = d; }
+
+read_status reader_next(reader *r, cell *cells, record_pos *pos)
 {
     for (int i = 0; i < r->nfields; i++)
         cells[i].state = CELL_MISSING;
-    if (r->fmt == DATA_CSV)
-        return csv_next(r, cells, pos, err, errlen);
-    return json_next(r, cells, pos, err, errlen);
+    char msg[512];
+    read_status st = r->fmt == DATA_CSV ? csv_next(r, cells, pos, msg, sizeof msg) : json_next(r, cells, pos, msg, sizeof msg);
+    if (st == READ_BAD_RECORD)
+        diag_record(r->diag, r->path, pos->record, pos->line, "%s", msg);
+    else if (st == READ_FATAL)
+        diag_fail(r->diag, "%s: %s", r->path, msg);
+    return st;
 }
 
 
 uint64_t reader_bytes(const reader *r) { return r->consumed + r->pos; }
 
-bool reader_missing_key(const reader *r, char *err, size_t errlen)
+bool reader_missing_key(const reader *r)
 {
     /* A CSV header lacking a column was refused when the file was opened. */
-    return r->fmt != DATA_CSV && json_missing_key(r, err, errlen);
+    char msg[512];
+    if (r->fmt == DATA_CSV || !json_missing_key(r, msg, sizeof msg))
+        return false;
+    diag_fail(r->diag, "%s", msg);
+    return true;
 }
 
 void reader_close(reader *r)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
+
 typedef enum data_format { DATA_AUTO, DATA_CSV, DATA_JSON, DATA_NDJSON } data_format;
 
 typedef enum cell_state {
@@ -60,20 +62,25 @@ typedef struct read_opts {
 bool delimiter_parse(const char *arg, char *out);
 
 /* fields[0..nfields-1]: the names wanted.  required[i]: a CSV header
- * without that column is an error (JSON keys may be absent: na).  NULL and
- * a message in err when the file cannot be opened or its header is wrong.
- * opts may be NULL (the defaults). */
+ * without that column is an error (JSON keys may be absent: na).  NULL,
+ * having said why on d, when the file cannot be opened or its header is
+ * wrong.  opts may be NULL (the defaults).  d gets the reader's every
+ * message (reader_report_to changes that); it must outlive the reader. */
 reader *reader_open(const char *path, const read_opts *opts, const char *const *fields,
-                    const bool *required, int nfields, char *err, size_t errlen);
-read_status reader_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
+                    const bool *required, int nfields, diag *d);
+/* Where the reader's messages go from now on. */
+void reader_report_to(reader *r, diag *d);
+/* A malformed record is said on the reader's diag with its number and line
+ * (READ_BAD_RECORD), and so is what stops the reading (READ_FATAL). */
+read_status reader_next(reader *r, cell *cells, record_pos *pos);
 void reader_close(reader *r);
 const char *data_format_name(data_format f);
 bool data_format_parse(const char *name, data_format *out);
-/* Once the records are read: true, with a message naming the file, when a
+/* Once the records are read: true, having said so naming the file, when a
  * wanted field is a key that no JSON record had (the CSV header's missing
  * column, found at the end; a key missing from some records is only na
  * there).  The did-you-mean comes from the keys the records did have. */
-bool reader_missing_key(const reader *r, char *err, size_t errlen);
+bool reader_missing_key(const reader *r);
 /* Total bytes consumed so far (for progress lines). */
 uint64_t reader_bytes(const reader *r);
 

@@ -1,10 +1,13 @@
-/* reader_internal.h - the buffer the CSV and JSON readers share. */
+/* reader_internal.h - what the data readers share: the reader and its
+ * input buffer (reader.c, inbuf.c), the CSV reader, the JSON reader and its
+ * strict check (json_reader.c, json_check.c). */
 #ifndef RUBRIC_READER_INTERNAL_H
 #define RUBRIC_READER_INTERNAL_H
 
 #include "reader.h"
 
 struct reader {
+    diag *diag;              /* where its messages are said */
     int fd;
     bool close_fd;
     data_format fmt;
@@ -48,6 +51,9 @@ enum { READ_SLACK = 16 };
 /* The buffer's first size, and how much each refill asks for. */
 enum { READ_CHUNK = 1 << 20 };
 
+/* The format readers build each message in err[0..errlen) from its parts
+ * (a field's fault, then its line); reader.c says it on the diag, once. */
+
 /* Reads more input after buf[len], first moving buf[pos..len) to the front
  * (inbuf.c).  Returns the number of new bytes, 0 at end of input, -1 on
  * error. */
@@ -58,6 +64,31 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
 bool json_open(reader *r, char *err, size_t errlen);
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void json_close(reader *r);
+
+/* Where one member of the JSON record being read lies, as the strict check
+ * found it, so that numbers are read from their text and NULs found per key
+ * without another pass. */
+typedef struct json_member {
+    uint32_t key, key_len; /* offsets in the record; the key with its quotes */
+    uint32_t val, val_len;
+    bool key_nul, val_nul; /* a \u0000 escape in the key, in the value */
+} json_member;
+
+/* The first fault the strict check found in a value. */
+typedef struct json_fault {
+    size_t at;          /* its offset in the value */
+    const char *why;    /* what is wrong */
+    char found[32];     /* what is there: "the end", "'x'", "byte 0x01" */
+} json_fault;
+
+/* The RFC 8259 check every JSON value of a data file passes before cJSON
+ * reads it (json_check.c).  members: the reader whose members array
+ * receives the value's members, if it is an object; NULL for a value that
+ * is no record. */
+bool json_check_value(const char *s, size_t n, reader *members, json_fault *f);
+/* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an
+ * escaped backslash and the letters u0000). */
+bool holds_nul_escape(const char *s, size_t n);
 /* After the last record: a wanted field whose key no record had.  False
  * when none is missing, or when no record was an object at all. */
 bool json_missing_key(const reader *r, char *err, size_t errlen);

@@ -210,11 +210,6 @@ static void choice_error(const decl *d, const char *shown, char *err, size_t err
     free(names);
 }
 
-bool record_load(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
-                 char *err, size_t errlen)
-{
-    return record_load_shared(p, l, cells, pos, slots, NULL, err, errlen);
-}
 
 /* Whether a value that fits no type is likely an export's way of saying
  * "no value": punctuation alone ("-", "?", "--"), or a usual spelling in
@@ -267,8 +262,9 @@ static bool check_style(record_layout *l, const symbol *s, int i, uint8_t style,
 static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
                         rb_value *slots, const rb_value *base_slots, char *err, size_t errlen);
 
-bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
-                        const rb_value *base_slots, char *err, size_t errlen)
+/* record_load_shared, the fault's message built in err from its parts. */
+static bool load_cells(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
+                       const rb_value *base_slots, char *err, size_t errlen)
 {
     if (load_values(p, l, cells, pos, slots, base_slots, err, errlen))
         return true;
@@ -422,16 +418,45 @@ static char *keep_texts(const policy *p, rb_value *slots)
     return block;
 }
 
+bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
+                        const rb_value *base_slots)
+{
+    char err[480];
+    if (load_cells(p, l, cells, pos, slots, base_slots, err, sizeof err))
+        return true;
+    if (l->label)
+        diag_record(l->diag, l->path, pos->record, pos->line, "%s (for %s)", err, l->label);
+    else
+        diag_record(l->diag, l->path, pos->record, pos->line, "%s", err);
+    return false;
+}
+
+bool record_load(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots)
+{
+    return record_load_shared(p, l, cells, pos, slots, NULL);
+}
+
+void record_layout_report(record_layout *l, diag *d, const char *path, const char *label)
+{
+    l->diag = d;
+    l->path = path;
+    l->label = label;
+}
+
 int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
-                const char *account, rb_value *slots, char **texts, char *err, size_t errlen)
+                const char *account, rb_value *slots, char **texts, diag *d)
 {
     record_layout layout;
     record_layout_init(&layout, p, id_field, opts);
-    char msg[512];
+    record_layout_report(&layout, d, path, NULL);
     *texts = NULL;
-    reader *r = reader_open(path, opts, layout.fields, layout.required, layout.nfields, msg, sizeof msg);
+    /* Other accounts' bad records are no concern of this one: the reader
+     * says nothing, and what ends the search is said here. */
+    diag quiet;
+    diag_init(&quiet, NULL);
+    reader *r = reader_open(path, opts, layout.fields, layout.required, layout.nfields, &quiet);
     if (!r) {
-        snprintf(err, errlen, "%s", msg);
+        diag_fail(d, "%s", quiet.kept);
         record_layout_free(&layout);
         return -1;
     }
@@ -440,9 +465,9 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
     read_status st;
     size_t want = strlen(account);
     int found = 0;
-    while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF) {
+    while ((st = reader_next(r, cells, &pos)) != READ_EOF) {
         if (st == READ_FATAL) {
-            snprintf(err, errlen, "%.200s: %.300s", path, msg);
+            diag_fail(d, "%s", quiet.kept);
             found = -1;
             break;
         }
@@ -452,8 +477,7 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
             note_styles(p, &layout, cells, &pos);
             continue;
         }
-        if (!record_load(p, &layout, cells, &pos, slots, msg, sizeof msg)) {
-            snprintf(err, errlen, "%.200s: record %ld (line %ld): %.300s", path, pos.record, pos.line, msg);
+        if (!record_load(p, &layout, cells, &pos, slots)) {
             found = -1;
             break;
         }
@@ -468,19 +492,19 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
      * refuses too. */
     if (found == 1) {
         long first = pos.record;
-        while ((st = reader_next(r, cells, &pos, msg, sizeof msg)) != READ_EOF && st != READ_FATAL) {
+        while ((st = reader_next(r, cells, &pos)) != READ_EOF && st != READ_FATAL) {
             if (st != READ_OK || cells[0].state != CELL_TEXT || cells[0].len != want ||
                 memcmp(cells[0].s, account, want) != 0)
                 continue;
-            snprintf(err, errlen,
-                     "%.200s: record %ld (line %ld): account id '%.200s' was already given at record %ld; each account "
-                     "must appear once",
-                     path, pos.record, pos.line, account, first);
+            diag_fail(d,
+                      "%.200s: record %ld (line %ld): account id '%.200s' was already given at record %ld; each account "
+                      "must appear once",
+                      path, pos.record, pos.line, account, first);
             found = -1;
             break;
         }
-        if (found == 1 && reader_missing_key(r, msg, sizeof msg)) {
-            snprintf(err, errlen, "%.500s", msg);
+        if (found == 1 && reader_missing_key(r)) {
+            diag_fail(d, "%.500s", quiet.kept);
             found = -1;
         }
         if (found == -1) {
@@ -489,7 +513,7 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
         }
     }
     if (found == 0)
-        snprintf(err, errlen, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
+        diag_fail(d, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
     free(cells);
     reader_close(r);
     record_layout_free(&layout);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "policy.h"
 #include "reader.h"
 #include "value.h"
@@ -47,6 +48,8 @@ typedef struct record_layout {
     na_set na;
     uint8_t *style;   /* per input: NUM_UNSEEN, NUM_PLAIN or NUM_PERCENT */
     num_style *style_at;
+    diag *diag;       /* where a record's fault is said (record_layout_report) */
+    const char *path, *label;
 } record_layout;
 
 enum { NUM_UNSEEN, NUM_PLAIN, NUM_PERCENT };
@@ -58,27 +61,31 @@ void record_layout_init(record_layout *l, const policy *p, const char *id_field,
  * field list; base must outlive it. */
 void record_layout_share(record_layout *base, const policy *base_policy, record_layout *other, const policy *p);
 void record_layout_free(record_layout *l);
+/* Where record_load says a record's fault: "PATH: record N (line L):
+ * MESSAGE" on d, and " (for LABEL)" after it when label is not NULL (one of
+ * several policies reading the same records).  Required before loading. */
+void record_layout_report(record_layout *l, diag *d, const char *path, const char *label);
 
-/* Fills slots[0..ninputs) from the cells of the record at pos.  False with
- * a message naming the column when a value does not fit its declaration,
- * or when a number breaks its column's style (see num_style).  A cell that
+/* Fills slots[0..ninputs) from the cells of the record at pos.  False,
+ * having said so naming the column, when a value does not fit its
+ * declaration, or when a number breaks its column's style (see num_style).  A cell that
  * is a missing-value spelling is na, except in an enumeration that
  * declares that spelling as a choice.  An enumeration's value is stored as
  * declared, whatever its case and surrounding spaces in the data. */
-bool record_load(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
-                 char *err, size_t errlen);
+bool record_load(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots);
 /* The same for a policy whose layout is shared with a base policy already
  * loaded into base_slots: an input declared alike in both is copied, not
  * converted twice. */
 bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
-                        const rb_value *base_slots, char *err, size_t errlen);
+                        const rb_value *base_slots);
 
 /* Finds the account `account` in a data file and fills slots[0..ninputs)
  * with its inputs.  Text values are copied into one block, *texts, that the
  * caller frees (the reader's buffer is gone when this returns).  Returns 1
- * when found, 0 when the file has no such account, -1 on an error (a
- * message in err naming the file, and the record when it is malformed). */
+ * when found, 0 when the file has no such account, -1 on an error; for 0
+ * and -1 one message on d names the file, and the record when it is
+ * malformed.  Other accounts' malformed records are passed over unsaid. */
 int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
-                const char *account, rb_value *slots, char **texts, char *err, size_t errlen);
+                const char *account, rb_value *slots, char **texts, diag *d);
 
 #endif

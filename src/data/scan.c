@@ -29,8 +29,9 @@ static void blame_header(const scan *s, char *whose, size_t cap)
     for (int k = 0; k < s->nprogs; k++) {
         record_layout one;
         record_layout_init(&one, s->progs[k]->pol, s->id_field, s->read);
-        char err[512];
-        reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, err, sizeof err);
+        diag quiet;
+        diag_init(&quiet, NULL);
+        reader *rd = reader_open(s->data_path, s->read, one.fields, one.required, one.nfields, &quiet);
         if (rd)
             reader_close(rd);
         else if (s->labels[k])
@@ -46,11 +47,12 @@ static void blame_header(const scan *s, char *whose, size_t cap)
         snprintf(whose + used, cap - used, ")");
 }
 
-bool scan_open(scan *s, const char *data_path, const read_opts *read, const char *id_field,
+bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
 {
     memset(s, 0, sizeof *s);
+    s->diag = d;
     /* What messages call it, as the readers do. */
     s->data_path = strcmp(data_path, "-") == 0 ? "standard input" : data_path;
     s->read = read;
@@ -64,21 +66,29 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
             record_layout_init(&s->layouts[0], progs[0]->pol, id_field, read);
         else
             record_layout_share(&s->layouts[0], progs[0]->pol, &s->layouts[k], progs[k]->pol);
+        /* The policy is named when there are several: their declarations
+         * may differ. */
+        record_layout_report(&s->layouts[k], d, s->data_path, nprogs > 1 ? s->labels[k] : NULL);
     }
     const record_layout *all = &s->layouts[0];
-    char err[512];
-    s->rd = reader_open(data_path, read, all->fields, all->required, all->nfields, err, sizeof err);
+    /* With several policies, a header's fault is said once it is known
+     * which of them it concerns. */
+    diag first;
+    diag_init(&first, NULL);
+    s->rd = reader_open(data_path, read, all->fields, all->required, all->nfields, &first);
     if (!s->rd) {
         char whose[64] = "";
-        if (nprogs > 1)
+        if (nprogs > 1) {
             blame_header(s, whose, sizeof whose);
+        }
         /* `run p.rules p.rules`: the data argument is a policy. */
         size_t n = strlen(data_path);
         bool is_policy = n > 6 && strcmp(data_path + n - 6, ".rules") == 0;
-        fprintf(stderr, "rubric: %s%s%s\n", err, whose,
-                is_policy ? " (the data is a .rules file: a policy comes first, then the data)" : "");
+        diag_fail(d, "%s%s%s", first.kept, whose,
+                  is_policy ? " (the data is a .rules file: a policy comes first, then the data)" : "");
         return false;
     }
+    reader_report_to(s->rd, d);
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
     for (int k = 0; k < nprogs; k++) {
         frame_init(&s->frames[k], progs[k]);
@@ -96,54 +106,39 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
     return true;
 }
 
-static void report_bad(scan *s, const record_pos *pos, const char *msg)
-{
-    s->rejected++;
-    if (s->rejected <= 100)
-        fprintf(stderr, "rubric: %s: record %ld (line %ld): %s\n", s->data_path, pos->record, pos->line, msg);
-    else if (s->rejected == 101)
-        fprintf(stderr, "rubric: %s: more bad records; only the count is reported from here\n", s->data_path);
-}
-
 static void show_progress(scan *s, bool final)
 {
     if (!s->progress)
         return;
     if (final) {
         if (s->last_progress > 0)
-            fprintf(stderr, "\r\033[K");
+            diag_progress(s->diag, NULL);
         return;
     }
     double t = now_seconds();
     if (t - s->start < 1.0 || t - s->last_progress < 0.25)
         return;
     s->last_progress = t;
-    fprintf(stderr, "\r\033[Krubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
+    diag_progress(s->diag, "rubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
 }
 
-/* Every program's inputs from one record; the message names the policy
- * when there are several, since their declarations may differ. */
-static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
+/* Every program's inputs from one record; false having said why. */
+static bool load_inputs(scan *s, const record_pos *pos)
 {
     for (int k = 0; k < s->nprogs; k++) {
-        char why[480];
         const rb_value *base = k ? s->frames[0].slots : NULL;
-        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base, why, sizeof why)) {
-            if (s->nprogs > 1 && s->labels[k])
-                snprintf(msg, cap, "%s (for %s)", why, s->labels[k]);
-            else
-                snprintf(msg, cap, "%s", why);
+        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base))
             return false;
-        }
     }
     const cell *id = &s->cells[0];
     if (id->state == CELL_NESTED) {
         /* A nested cell's text says what it is: "a list", "an object". */
-        snprintf(msg, cap, "no account id ('%s' is %.*s, not text)", s->id_field, (int)id->len, id->s);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is %.*s, not text)", s->id_field,
+                    (int)id->len, id->s);
         return false;
     }
     if (id->state != CELL_TEXT || id->len == 0) {
-        snprintf(msg, cap, "no account id ('%s' is empty)", s->id_field);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is empty)", s->id_field);
         return false;
     }
     /* Ids are compared exactly as written, so spaces alone are no id. */
@@ -151,7 +146,7 @@ static bool load_inputs(scan *s, const record_pos *pos, char *msg, size_t cap)
     while (i < id->len && (id->s[i] == ' ' || id->s[i] == '\t'))
         i++;
     if (i == id->len) {
-        snprintf(msg, cap, "no account id ('%s' is only spaces)", s->id_field);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is only spaces)", s->id_field);
         return false;
     }
     return true;
@@ -170,7 +165,7 @@ static void shown_id(const char *id, size_t len, char *out, size_t cap)
 
 /* An id given twice would be scored and counted twice: the second record
  * is rejected, naming the first. */
-static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos, char *msg, size_t cap)
+static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos)
 {
     const cell *id = &s->cells[0];
     long first = idset_add(&s->ids, id->s, id->len, id_hash, pos->record);
@@ -178,7 +173,8 @@ static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos, char *m
         return true;
     char shown[80];
     shown_id(id->s, id->len, shown, sizeof shown);
-    snprintf(msg, cap, "account id '%s' was already given at record %ld; each account must appear once", shown, first);
+    diag_record(s->diag, s->data_path, pos->record, pos->line,
+                "account id '%s' was already given at record %ld; each account must appear once", shown, first);
     return false;
 }
 
@@ -204,22 +200,27 @@ static void tally_unbanded(scan *s)
  * says, found once the whole file has been read. */
 static int check_keys(scan *s, int status)
 {
-    if (status < 0 || !reader_missing_key(s->rd, s->missing_key, sizeof s->missing_key))
+    /* Said when the pass is concluded, after the rows a terminal shows. */
+    diag kept;
+    diag_init(&kept, NULL);
+    reader_report_to(s->rd, &kept);
+    bool missing = status >= 0 && reader_missing_key(s->rd);
+    reader_report_to(s->rd, s->diag);
+    if (!missing)
         return status;
+    snprintf(s->missing_key, sizeof s->missing_key, "%.500s", kept.kept);
     return SCAN_MISSING_KEY;
 }
 
 int scan_all(scan *s, scan_visit visit, void *ctx)
 {
-    char msg[512];
     record_pos pos;
     int status = EXIT_OK;
     for (;;) {
-        read_status rs = reader_next(s->rd, s->cells, &pos, msg, sizeof msg);
+        read_status rs = reader_next(s->rd, s->cells, &pos);
         if (rs == READ_EOF)
             break;
         if (rs == READ_FATAL) {
-            fprintf(stderr, "rubric: %s: %s\n", s->data_path, msg);
             status = SCAN_BROKEN;
             break;
         }
@@ -228,8 +229,9 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             id_hash = idset_hash(s->cells[0].s, s->cells[0].len);
             idset_prefetch(&s->ids, id_hash);
         }
-        if (rs != READ_OK || !load_inputs(s, &pos, msg, sizeof msg) || !first_time(s, id_hash, &pos, msg, sizeof msg)) {
-            report_bad(s, &pos, msg);
+        /* Each step says why it refuses the record. */
+        if (rs != READ_OK || !load_inputs(s, &pos) || !first_time(s, id_hash, &pos)) {
+            s->rejected++;
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;
                 break;
@@ -267,59 +269,59 @@ static void report_unbanded(const scan *s)
             char label[32] = "";
             if (s->nprogs > 1 && s->labels[k])
                 snprintf(label, sizeof label, "%s: ", s->labels[k]);
-            fprintf(stderr, "rubric: %s%s: %ld account%s in no band, a value none of its band lines catches (", label, name,
-                    u->count, u->count == 1 ? "" : "s");
+            /* The ids are short (shown_id), so the list always fits. */
+            char ids[UNBANDED_SHOWN * 84 + 8];
+            size_t used = 0;
             for (int j = 0; j < UNBANDED_SHOWN && j < u->count; j++) {
                 char shown[80];
                 shown_id(u->first[j], strlen(u->first[j]), shown, sizeof shown);
-                fprintf(stderr, "%s'%s'", j ? ", " : "", shown);
+                used += (size_t)snprintf(ids + used, sizeof ids - used, "%s'%s'", j ? ", " : "", shown);
             }
-            fprintf(stderr, "%s)\n", u->count > UNBANDED_SHOWN ? ", ..." : "");
+            snprintf(ids + used, sizeof ids - used, "%s", u->count > UNBANDED_SHOWN ? ", ..." : "");
+            diag_say(s->diag, "%s%s: %ld account%s in no band, a value none of its band lines catches (%s)", label, name,
+                     u->count, u->count == 1 ? "" : "s", ids);
         }
 }
 
 int scan_conclude(const scan *s, int status, bool wrote_file)
 {
-    /* Rows already on a terminal come first: the verdict must be the last
-     * thing on the screen, not lost among them. */
-    fflush(stdout);
     report_unbanded(s);
     const char *nothing = wrote_file ? "; no output written" : "";
     if (status == SCAN_BROKEN) {
         if (s->rejected)
-            fprintf(stderr, "rubric: %ld record%s rejected before that\n", s->rejected, s->rejected == 1 ? "" : "s");
-        fprintf(stderr, "rubric: the data could not be read to the end%s\n", nothing);
+            diag_say(s->diag, "%ld record%s rejected before that", s->rejected, s->rejected == 1 ? "" : "s");
+        diag_fail(s->diag, "the data could not be read to the end%s", nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_EMPTY && s->rejected) {
-        fprintf(stderr, "rubric: no account could be scored: %ld record%s rejected%s\n", s->rejected,
-                s->rejected == 1 ? "" : "s", nothing);
+        diag_fail(s->diag, "no account could be scored: %ld record%s rejected%s", s->rejected,
+                  s->rejected == 1 ? "" : "s", nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_EMPTY) {
-        fprintf(stderr, "rubric: %s holds no accounts%s\n", s->data_path, nothing);
+        diag_fail(s->diag, "%s holds no accounts%s", s->data_path, nothing);
         return EXIT_REJECTED;
     }
     if (status == SCAN_MISSING_KEY) {
-        fprintf(stderr, "rubric: %s\n", s->missing_key);
+        diag_fail(s->diag, "%s", s->missing_key);
         if (wrote_file)
-            fprintf(stderr, "rubric: no output written\n");
+            diag_say(s->diag, "no output written");
         return EXIT_REJECTED;
     }
     if (status == SCAN_STOPPED) {
-        fprintf(stderr, "rubric: stopped at the first bad record (--on-error skip scores the rest)%s\n", nothing);
+        diag_fail(s->diag, "stopped at the first bad record (--on-error skip scores the rest)%s", nothing);
         return EXIT_REJECTED;
     }
     if (s->rejected)
-        fprintf(stderr, "rubric: %ld record%s rejected, %ld scored\n", s->rejected, s->rejected == 1 ? "" : "s", s->scored);
+        diag_say(s->diag, "%ld record%s rejected, %ld scored", s->rejected, s->rejected == 1 ? "" : "s", s->scored);
     return status;
 }
 
-bool scan_output_open(outfile *out, const char *path)
+bool scan_output_open(outfile *out, const char *path, diag *d)
 {
     if (outfile_open(out, path))
         return true;
-    fprintf(stderr, "rubric: cannot write '%s': %s\n", path, strerror(errno));
+    diag_fail(d, "cannot write '%s': %s", path, strerror(errno));
     return false;
 }
 
@@ -333,7 +335,7 @@ int scan_output_close(const scan *s, outfile *out, const char *path, int status,
     } else if (!written || !outfile_commit(out)) {
         int saved = errno;
         outfile_abort(out);
-        fprintf(stderr, "rubric: writing %s failed: %s\n", path ? path : "standard output", strerror(saved));
+        diag_fail(s->diag, "writing %s failed: %s", path ? path : "standard output", strerror(saved));
         return EXIT_REJECTED;
     }
     return scan_conclude(s, status, held);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "diag.h"
 #include "eval.h"
 #include "idset.h"
 #include "outfile.h"
@@ -29,6 +30,7 @@ typedef struct unbanded {
 } unbanded;
 
 typedef struct scan {
+    diag *diag;                            /* where every message goes */
     const char *data_path;
     const read_opts *read;
     bool skip_errors;
@@ -52,8 +54,9 @@ typedef struct scan {
 /* Called once per scored account, after every program has evaluated it. */
 typedef void (*scan_visit)(void *ctx, const scan *s, const char *id, size_t idlen);
 
-/* Opens DATA for the inputs of every program.  False after printing why. */
-bool scan_open(scan *s, const char *data_path, const read_opts *read, const char *id_field,
+/* Opens DATA for the inputs of every program.  False after saying why on d,
+ * which gets every message of the pass. */
+bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const char *id_field,
                const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress);
 
@@ -62,11 +65,11 @@ bool scan_open(scan *s, const char *data_path, const read_opts *read, const char
  * not be read to its end), SCAN_EMPTY (the data holds no record at all:
  * an export that came out empty stops a scheduled run rather than give an
  * empty score file) or SCAN_MISSING_KEY (a declared input is a key no JSON
- * record had, said on stderr). */
+ * record had, said on the diag). */
 enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2, SCAN_EMPTY = -3, SCAN_MISSING_KEY = -4 };
 int scan_all(scan *s, scan_visit visit, void *ctx);
 
-/* The closing messages on stderr for a status from scan_all; returns the
+/* The closing messages on the scan's diag for a status from scan_all; returns the
  * verb's exit status.  wrote_file: whether -o names an output that was
  * held back. */
 int scan_conclude(const scan *s, int status, bool wrote_file);
@@ -74,7 +77,7 @@ int scan_conclude(const scan *s, int status, bool wrote_file);
 /* Where a scoring verb writes: path (-o, written atomically) or standard
  * output for NULL or "-".  False after saying why it cannot be written;
  * opened before the data is read, so that fails at once. */
-bool scan_output_open(outfile *out, const char *path);
+bool scan_output_open(outfile *out, const char *path, diag *d);
 
 /* Ends a verb's output for a status from scan_all: dropped when the pass
  * failed, else committed if written (and flushed) without error.  Returns

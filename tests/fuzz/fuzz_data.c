@@ -41,8 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     record_layout layout;
     record_layout_init(&layout, p, "account_id", &opts);
-    char err[512];
-    reader *r = reader_open(path, &opts, layout.fields, layout.required, layout.nfields, err, sizeof err);
+    diag quiet;
+    diag_init(&quiet, NULL);
+    record_layout_report(&layout, &quiet, path, NULL);
+    reader *r = reader_open(path, &opts, layout.fields, layout.required, layout.nfields, &quiet);
     if (r) {
         cell *cells = calloc((size_t)layout.nfields, sizeof *cells);
         frame fr;
@@ -50,11 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         record_pos pos;
         read_status st;
         long records = 0;
-        while ((st = reader_next(r, cells, &pos, err, sizeof err)) != READ_EOF && st != READ_FATAL) {
+        while ((st = reader_next(r, cells, &pos)) != READ_EOF && st != READ_FATAL) {
             /* Every record is numbered, scored or reported: never skipped. */
             if (pos.record != ++records)
                 abort();
-            if (st == READ_OK && record_load(p, &layout, cells, &pos, fr.slots, err, sizeof err))
+            if (st == READ_OK && record_load(p, &layout, cells, &pos, fr.slots))
                 eval_account(prog, &fr);
         }
         frame_free(&fr);

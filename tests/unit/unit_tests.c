@@ -312,6 +312,40 @@ static bool has(const char *msgs, const char *needle)
     return false;
 }
 
+/* The run's messages: plain lines, bad records (only the count past the
+ * limit), the progress line, and a diag that keeps rather than prints. */
+static void test_run_messages(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    diag d;
+    diag_init(&d, f);
+    diag_fail(&d, "cannot read '%s': %s", "x.csv", "No such file");
+    diag_say(&d, "%d records rejected", 2);
+    for (long i = 1; i <= DIAG_MAX_RECORDS + 2; i++)
+        diag_record(&d, "a.csv", i, i + 1, "column '%s': bad", "n");
+    diag_progress(&d, "rubric: %d accounts", 5);
+    diag_progress(&d, NULL);
+    fclose(f);
+    CHECK(strncmp(buf, "rubric: cannot read 'x.csv': No such file\nrubric: 2 records rejected\n"
+                       "rubric: a.csv: record 1 (line 2): column 'n': bad\n", 119) == 0);
+    CHECK(has(buf, "rubric: a.csv: record 100 (line 101): column 'n': bad\n"
+                   "rubric: a.csv: more bad records; only the count is reported from here\n"
+                   "\r\033[Krubric: 5 accounts\r\033[K"));
+    CHECK(!strstr(buf, "record 101 "));
+    CHECK(d.errors == 1 && d.records == DIAG_MAX_RECORDS + 2);
+    free(buf);
+
+    diag quiet;
+    diag_init(&quiet, NULL);
+    diag_record(&quiet, "a.csv", 3, 4, "too %s", "short");
+    CHECK(strcmp(quiet.kept, "a.csv: record 3 (line 4): too short") == 0);
+    diag_fail(&quiet, "no account \"%s\"", "A1");
+    CHECK(strcmp(quiet.kept, "no account \"A1\"") == 0 && quiet.errors == 1);
+    diag_progress(&quiet, "rubric: %d accounts", 5);
+}
+
 static void test_diagnostics(void)
 {
     char msgs[8192];
@@ -385,11 +419,12 @@ static int read_bytes(const char *name, const read_opts *opts, const char *text,
     fclose(f);
     const char *fields[] = {"account_id", "a", "b"};
     bool req[] = {true, true, true};
-    char err[256];
+    diag quiet;
+    diag_init(&quiet, NULL);
     out[0] = '\0';
-    reader *r = reader_open(path, opts, fields, req, 3, err, sizeof err);
+    reader *r = reader_open(path, opts, fields, req, 3, &quiet);
     if (!r) {
-        snprintf(out, cap, "OPEN: %s", err);
+        snprintf(out, cap, "OPEN: %s", quiet.kept);
         unlink(path);
         return -1;
     }
@@ -397,10 +432,21 @@ static int read_bytes(const char *name, const read_opts *opts, const char *text,
     record_pos pos;
     int n = 0;
     read_status st;
-    while ((st = reader_next(r, cells, &pos, err, sizeof err)) != READ_EOF) {
+    while ((st = reader_next(r, cells, &pos)) != READ_EOF) {
         size_t len = strlen(out);
         if (st != READ_OK) {
-            snprintf(out + len, cap - len, "[%ld:%s]", pos.record, err);
+            /* What the reader said, less "PATH: " and "record N (line L): ". */
+            const char *said = quiet.kept;
+            size_t plen = strlen(path);
+            CHECK(strncmp(said, path, plen) == 0 && said[plen] == ':');
+            said += plen + 2;
+            if (st == READ_BAD_RECORD) {
+                char where[64];
+                snprintf(where, sizeof where, "record %ld (line %ld): ", pos.record, pos.line);
+                CHECK(strncmp(said, where, strlen(where)) == 0);
+                said += strlen(where);
+            }
+            snprintf(out + len, cap - len, "[%ld:%s]", pos.record, said);
             if (st == READ_FATAL)
                 break;
             continue;
@@ -416,9 +462,9 @@ static int read_bytes(const char *name, const read_opts *opts, const char *text,
         len = strlen(out);
         snprintf(out + len, cap - len, ";");
     }
-    if (st == READ_EOF && reader_missing_key(r, err, sizeof err)) {
+    if (st == READ_EOF && reader_missing_key(r)) {
         size_t len = strlen(out);
-        snprintf(out + len, cap - len, "[missing:%s]", err);
+        snprintf(out + len, cap - len, "[missing:%s]", quiet.kept);
     }
     reader_close(r);
     unlink(path);
@@ -1421,6 +1467,7 @@ int main(void)
     test_names();
     test_evaluation();
     test_diagnostics();
+    test_run_messages();
     test_readers();
     test_json_conformance();
     test_data_options();

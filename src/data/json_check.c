@@ -1,0 +1,300 @@
+/* json_check.c - the strict RFC 8259 check every JSON value of a data file
+ * passes before cJSON reads it (json_reader.c): each record, and each value
+ * of the document around the records. */
+#include <stdio.h>
+#include <string.h>
+
+#include "reader_internal.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+/* The strict check every record (and every other value of the file) passes
+ * before cJSON reads it: cJSON accepts what RFC 8259 refuses (01, 1., "\x",
+ * control characters, form feeds as spaces) and would read some of it
+ * silently wrong.  One pass over the bytes, by recursive descent, with the
+ * place and the reason of the first fault.  While at it, it notes where each
+ * member of the record's own object lies, so that numbers are read from
+ * their text and NULs found per key without another pass. */
+enum { JSON_MAX_DEPTH = 512 }; /* below cJSON's own limit, so cJSON never refuses first */
+
+typedef struct json_check {
+    const char *s, *p, *end;
+    const char *why;    /* the first fault, at p */
+    bool nul;           /* the last string held a \u0000 escape */
+    reader *r;          /* members of the top-level object go to r->members */
+} json_check;
+
+static bool jc_fail(json_check *c, const char *why)
+{
+    if (!c->why)
+        c->why = why;
+    return false;
+}
+
+static void jc_space(json_check *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\t' || *c->p == '\r'))
+        c->p++;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* The code unit of the \uXXXX at p, or -1 (p stays at the fault). */
+static long jc_hex4(json_check *c)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++, c->p++) {
+        int h = c->p < c->end ? hex_value(*c->p) : -1;
+        if (h < 0)
+            return jc_fail(c, "expected 4 hex digits after \\u"), -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static bool jc_string(json_check *c)
+{
+    c->p++; /* '"' */
+    c->nul = false;
+    for (;;) {
+        /* Plain ASCII is most of every string: one test per byte. */
+        while (c->p < c->end && (unsigned char)*c->p >= 0x20 && (unsigned char)*c->p < 0x80 && *c->p != '"' &&
+               *c->p != '\\')
+            c->p++;
+        if (c->p >= c->end)
+            return jc_fail(c, "a string is not closed");
+        unsigned char ch = (unsigned char)*c->p;
+        if (ch == '"') {
+            c->p++;
+            return true;
+        }
+        if (ch < 0x20)
+            return jc_fail(c, "a control character inside a string (write it as an escape such as \\n or \\u001f)");
+        if (ch >= 0x80) {
+            int n = utf8_length((const unsigned char *)c->p, (const unsigned char *)c->end);
+            if (n == 0)
+                return jc_fail(c, "a string that is not valid UTF-8");
+            c->p += n;
+            continue;
+        }
+        c->p++; /* '\\' */
+        if (c->p >= c->end)
+            return jc_fail(c, "a string is not closed");
+        char e = *c->p;
+        if (e != 'u') {
+            if (!strchr("\"\\/bfnrt", e) || e == '\0')
+                return jc_fail(c, "an unknown escape (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+            c->p++;
+            continue;
+        }
+        c->p++;
+        long u = jc_hex4(c);
+        if (u < 0)
+            return false;
+        if (u == 0)
+            c->nul = true;
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+            c->p -= 6;
+            return jc_fail(c, "a \\u escape is the second half of a surrogate pair without the first");
+        }
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u')
+                return jc_fail(c, "a \\u escape is the first half of a surrogate pair without the second");
+            c->p += 2;
+            long lo = jc_hex4(c);
+            if (lo < 0)
+                return false;
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                c->p -= 6;
+                return jc_fail(c, "a \\u escape is the first half of a surrogate pair without the second");
+            }
+        }
+    }
+}
+
+static bool jc_digits(json_check *c, const char *why)
+{
+    if (c->p >= c->end || *c->p < '0' || *c->p > '9')
+        return jc_fail(c, why);
+    while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+        c->p++;
+    return true;
+}
+
+/* number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ] */
+static bool jc_number(json_check *c)
+{
+    if (*c->p == '-')
+        c->p++;
+    if (c->p < c->end && *c->p == '0') {
+        c->p++;
+        if (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+            return jc_fail(c, "a number with a leading zero");
+    } else if (!jc_digits(c, "expected a digit after '-'"))
+        return false;
+    if (c->p < c->end && *c->p == '.') {
+        c->p++;
+        if (!jc_digits(c, "expected a digit after the decimal point"))
+            return false;
+    }
+    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+        c->p++;
+        if (c->p < c->end && (*c->p == '-' || *c->p == '+'))
+            c->p++;
+        if (!jc_digits(c, "expected a digit in the exponent"))
+            return false;
+    }
+    return true;
+}
+
+static bool jc_value(json_check *c, int depth);
+
+static bool jc_object(json_check *c, int depth)
+{
+    bool record = depth == 1 && c->r; /* the record's own members */
+    int n = 0;
+    c->p++; /* '{' */
+    jc_space(c);
+    if (c->p < c->end && *c->p == '}') {
+        c->p++;
+        return true;
+    }
+    for (;; n++) {
+        if (c->p >= c->end || *c->p != '"')
+            return jc_fail(c, "expected a key in double quotes");
+        const char *key = c->p;
+        if (!jc_string(c))
+            return false;
+        json_member m = {.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul};
+        jc_space(c);
+        if (c->p >= c->end || *c->p != ':')
+            return jc_fail(c, "expected ':' after a key");
+        c->p++;
+        jc_space(c);
+        const char *val = c->p;
+        c->nul = false;
+        if (!jc_value(c, depth))
+            return false;
+        if (record) {
+            reader *r = c->r;
+            if (n >= r->members_cap) {
+                r->members_cap = n * 2 + 16;
+                r->members = xrealloc(r->members, (size_t)r->members_cap * sizeof *r->members);
+            }
+            m.val = (uint32_t)(val - c->s);
+            m.val_len = (uint32_t)(c->p - val);
+            m.val_nul = *val == '"' && c->nul;
+            r->members[n] = m;
+        }
+        jc_space(c);
+        if (c->p < c->end && *c->p == '}') {
+            c->p++;
+            return true;
+        }
+        if (c->p >= c->end || *c->p != ',')
+            return jc_fail(c, "expected ',' or '}'");
+        c->p++;
+        jc_space(c);
+    }
+}
+
+static bool jc_array(json_check *c, int depth)
+{
+    c->p++; /* '[' */
+    jc_space(c);
+    if (c->p < c->end && *c->p == ']') {
+        c->p++;
+        return true;
+    }
+    for (;;) {
+        if (!jc_value(c, depth))
+            return false;
+        jc_space(c);
+        if (c->p < c->end && *c->p == ']') {
+            c->p++;
+            return true;
+        }
+        if (c->p >= c->end || *c->p != ',')
+            return jc_fail(c, "expected ',' or ']'");
+        c->p++;
+        jc_space(c);
+    }
+}
+
+static bool jc_word(json_check *c, const char *w, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
+        return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
+    c->p += n;
+    return true;
+}
+
+static bool jc_value(json_check *c, int depth)
+{
+    if (c->p >= c->end)
+        return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
+    switch (*c->p) {
+    case '{':
+    case '[':
+        if (depth >= JSON_MAX_DEPTH)
+            return jc_fail(c, "nested more than 512 levels deep");
+        return *c->p == '{' ? jc_object(c, depth + 1) : jc_array(c, depth + 1);
+    case '"':
+        return jc_string(c);
+    case 't':
+        return jc_word(c, "true", 4);
+    case 'f':
+        return jc_word(c, "false", 5);
+    case 'n':
+        return jc_word(c, "null", 4);
+    default:
+        if (*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
+            return jc_number(c);
+        return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
+    }
+}
+
+/* Checks that s[0..n) is one JSON value between optional spaces; false
+ * with the place and the reason of the first fault in *f.  members: the
+ * reader whose members array receives the value's members, if it is an
+ * object. */
+bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
+{
+    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .r = members};
+    jc_space(&c);
+    if (jc_value(&c, 0)) {
+        jc_space(&c);
+        if (c.p == c.end)
+            return true;
+        c.why = members ? "more after the end of the record" : "more after the end of the value";
+    }
+    f->at = (size_t)(c.p - s);
+    f->why = c.why;
+    if (c.p >= c.end)
+        snprintf(f->found, sizeof f->found, "the end");
+    else if ((unsigned char)*c.p > 0x20 && (unsigned char)*c.p < 0x7f)
+        snprintf(f->found, sizeof f->found, "'%c'", *c.p);
+    else
+        snprintf(f->found, sizeof f->found, "byte 0x%02X", (unsigned char)*c.p);
+    return false;
+}
+
+bool holds_nul_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '\\') {
+            if (s[i + 1] == 'u' && i + 6 <= n && memcmp(s + i + 2, "0000", 4) == 0)
+                return true;
+            i++; /* the escaped character is not the start of another escape */
+        }
+    return false;
+}
