@@ -6,7 +6,6 @@
  * across a cohort known to be healthy; this verb gives those figures
  * exactly.  Quantiles are R's type 7 (numpy's "linear"), computed on the
  * exact values, so any other tool computing type 7 agrees with them. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,32 +15,6 @@
 #include "scan.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char calibrate_help[] =
-    "Usage: rubric calibrate POLICY DATA --measure M [options]\n"
-    "\n"
-    "Shows the distribution of M (a measure, group or numeric definition) over\n"
-    "the accounts in DATA: count, na, min, quartiles, median, max and mean,\n"
-    "and how many accounts each band gets with the policy's thresholds.\n"
-    "\n"
-    "Options:\n"
-    "  -m, --measure M          what to calibrate (required)\n"
-    "  -w, --where EXPR         only accounts where EXPR, written in the policy's\n"
-    "                           language, is true: --where 'licenses_sold >= 100'\n"
-    "  -t, --target B=P%,...    the thresholds that would give each band B that\n"
-    "                           share (30% or 0.3) of the accounts with a value;\n"
-    "                           one band may be left out and takes the rest\n"
-    "  -f, --format FORMAT      table (default) or json\n"
-    "  -o, --output FILE        write to FILE, atomically\n"
-    "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
-    DATA_OPTS_HELP
-    "  -h, --help               this help\n"
-    "\n"
-    "Quantiles interpolate linearly between order statistics (R's type 7,\n"
-    "numpy's default).  Exit status: 0 done, 1 records rejected, 2 usage or\n"
-    "policy errors.\n";
-
-enum { OPT_WHERE = OPT_VERB_OWN };
 
 typedef struct calibrate_opts {
     const char *policy_path, *data_path, *output, *measure, *where, *target;
@@ -70,53 +43,40 @@ typedef struct calibrator {
     long *band_counts;
 } calibrator;
 
-static int parse_args(int argc, char **argv, calibrate_opts *o)
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"measure", required_argument, NULL, 'm'},
-        {"where", required_argument, NULL, 'w'},
-        {"target", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        DATA_LONGOPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "m:w:t:f:o:qh", longopts, NULL)) != -1) {
-        int taken = data_opt("calibrate", c, optarg, &o->data);
-        if (taken == EXIT_USAGE)
-            return EXIT_USAGE;
-        if (taken)
-            continue;
-        switch (c) {
-        case 'm': o->measure = optarg; break;
-        case 'w': o->where = optarg; break;
-        case 't': o->target = optarg; break;
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                o->json = true;
-            else if (strcmp(optarg, "table") == 0)
-                o->json = false;
-            else
-                return usage_error("calibrate", "unknown format '%s' (table or json)", optarg);
-            break;
-        case 'o': o->output = optarg; break;
-        case 'h':
-            fputs(calibrate_help, stdout);
-            return -1;
-        default:
-            return unknown_option("calibrate", argv);
-        }
+    calibrate_opts *o = ctx;
+    int taken = data_opt("calibrate", id, arg, &o->data);
+    if (taken)
+        return taken == 1 ? EXIT_OK : taken;
+    switch (id) {
+    case 'm': o->measure = arg; return EXIT_OK;
+    case 'w': o->where = arg; return EXIT_OK;
+    case 't': o->target = arg; return EXIT_OK;
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            o->json = true;
+        else if (strcmp(arg, "table") == 0)
+            o->json = false;
+        else
+            return usage_error("calibrate", "unknown format '%s' (table or json)", arg);
+        return EXIT_OK;
+    case 'o': o->output = arg; return EXIT_OK;
+    default: return EXIT_USAGE; /* not in the spec */
     }
-    if (argc - optind != 2)
-        return usage_error("calibrate", "expected POLICY and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
+}
+
+static int parse_args(const verb_def *v, int argc, char **argv, calibrate_opts *o)
+{
+    int first, status = cli_parse(v, argc, argv, take, o, &first);
+    if (status != EXIT_OK)
+        return status;
+    if (argc - first != 2)
+        return usage_error("calibrate", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
     if (!o->measure)
         return usage_error("calibrate", "--measure is required");
-    o->policy_path = argv[optind];
-    o->data_path = argv[optind + 1];
+    o->policy_path = argv[first];
+    o->data_path = argv[first + 1];
     return 0;
 }
 
@@ -695,11 +655,11 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
     fputs("\n  ]\n}\n", f);
 }
 
-int cmd_calibrate(int argc, char **argv)
+int cmd_calibrate(const verb_def *v, int argc, char **argv)
 {
     calibrate_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(argc, argv, &o);
+    int rc = parse_args(v, argc, argv, &o);
     if (rc != 0) {
         data_opts_free(&o.data);
         return rc < 0 ? EXIT_OK : rc;
