@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "scan.h"
+#include "session.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -83,15 +84,22 @@ static int parse_args(const verb_def *v, int argc, char **argv, calibrate_opts *
 /* With --where, the condition joins the policy as one more definition: it
  * is checked, typed, compiled and evaluated like any other, and its errors
  * point into the text as typed. */
-static policy *load_with_cohort(const calibrate_opts *o, const char **cohort, diag *d)
+typedef struct cohort_loader {
+    const calibrate_opts *o;
+    const char *cohort;       /* the definition's name, once loaded */
+} cohort_loader;
+
+static policy *load_with_cohort(void *ctx, const char *path, diag *d)
 {
-    if (!o->where)
-        return policy_load(o->policy_path, d);
-    if (strpbrk(o->where, "\r\n")) {
+    cohort_loader *cl = ctx;
+    const char *where = cl->o->where;
+    if (!where)
+        return policy_load(path, d);
+    if (strpbrk(where, "\r\n")) {
         usage_error("calibrate", "--where is one condition on one line");
         return NULL;
     }
-    return policy_load_with_expr(o->policy_path, "--where", o->where, "calibrate_cohort", cohort, d);
+    return policy_load_with_expr(path, "--where", where, "calibrate_cohort", &cl->cohort, d);
 }
 
 static const char *const kind_names[] = {
@@ -655,100 +663,90 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
     fputs("\n  ]\n}\n", f);
 }
 
+/* What is to be calibrated, checked before any data is read: the
+ * measure, the cohort's condition and the --target shares. */
+static int setup(calibrator *cal, const calibrate_opts *o, const policy *pol, const program *prog, const char *cohort,
+                 rb_num *share, bool *wanted)
+{
+    if (!(cal->measure = find_measure(pol, o->measure, cohort)))
+        return EXIT_USAGE;
+    cal->prog = prog;
+    cal->sch = cal->measure->scheme;
+    cal->st = program_step(prog, cal->measure);
+    if (o->where) {
+        cal->cohort = policy_lookup(pol, cohort);
+        if (cal->cohort->type != TY_BOOL) {
+            fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not a value of type %s\n",
+                    type_name(cal->cohort->type));
+            return EXIT_USAGE;
+        }
+    }
+    if (o->target) {
+        if (!cal->sch) {
+            fprintf(stderr, "rubric calibrate: --target needs bands, and '%s' has none\n", o->measure);
+            return EXIT_USAGE;
+        }
+        if (!parse_target(o->target, cal->sch, cal->st, share, wanted))
+            return EXIT_USAGE;
+    }
+    cal->band_counts = xcalloc(cal->sch ? (size_t)cal->sch->nbands : 1, sizeof *cal->band_counts);
+    return EXIT_OK;
+}
+
+/* After the pass: the figures, the suggestion, and their printing. */
+static void conclude(calibrator *cal, const calibrate_opts *o, FILE *f, const rb_num *share, const bool *wanted)
+{
+    if (cal->nvalues)
+        qsort(cal->values, (size_t)cal->nvalues, sizeof *cal->values, by_value);
+    rb_num stats[5];
+    double mean = 0;
+    if (cal->nvalues) {
+        for (int i = 0; i < 5; i++)
+            stats[i] = quantile(cal->values, cal->nvalues, num_from_frac(i, 4));
+        mean = mean_of(cal->values, cal->nvalues);
+    }
+    suggestion sug[MAX_BANDS];
+    int nsug = 0;
+    if (o->target && cal->nvalues)
+        nsug = suggest(cal, share, wanted, bands_ascend(cal->st), sug);
+    else if (o->target)
+        fprintf(stderr, "rubric calibrate: no account has a value for %s: nothing to suggest\n", o->measure);
+    if (o->json)
+        print_json(f, o, cal, stats, mean, sug, nsug);
+    else
+        print_table(f, o, cal, stats, mean, sug, nsug);
+}
+
 int cmd_calibrate(const verb_def *v, int argc, char **argv)
 {
     calibrate_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(v, argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.policy_path, o.data_path};
-    if (refuse_clobber("calibrate", o.output, inputs, 2, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
+    session s;
+    const char *paths[] = {o.policy_path};
     calibrator cal;
     memset(&cal, 0, sizeof cal);
-    scan sc;
-    memset(&sc, 0, sizeof sc);
-    outfile out = {0};
-    int status = EXIT_USAGE;
     rb_num share[MAX_BANDS];
     bool wanted[MAX_BANDS];
-    const char *cohort = NULL;
-    policy *pol = load_with_cohort(&o, &cohort, &d);
-    program *prog = NULL;
-    if (pol && refuse_clobber("calibrate", o.output, NULL, 0, pol) != EXIT_OK)
-        goto done;
-    prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
-    if (!prog || !(cal.measure = find_measure(pol, o.measure, cohort)))
-        goto done;
-    cal.prog = prog;
-    cal.sch = cal.measure->scheme;
-    cal.st = program_step(prog, cal.measure);
-    if (o.where) {
-        cal.cohort = policy_lookup(pol, cohort);
-        if (cal.cohort->type != TY_BOOL) {
-            fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not a value of type %s\n",
-                    type_name(cal.cohort->type));
-            goto done;
-        }
+    cohort_loader cl = {&o, NULL};
+    status = session_open(&s, "calibrate", paths, NULL, 1, load_with_cohort, &cl, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK)
+        status = setup(&cal, &o, s.pols[0], s.progs[0], cl.cohort, share, wanted);
+    if (status == EXIT_OK)
+        status = session_start(&s);
+    if (status == EXIT_OK) {
+        status = session_scan(&s, observe, &cal);
+        if (status >= 0)
+            conclude(&cal, &o, s.out.f, share, wanted);
+        status = session_finish(&s, status, status >= 0);
     }
-    if (o.target) {
-        if (!cal.sch) {
-            fprintf(stderr, "rubric calibrate: --target needs bands, and '%s' has none\n", o.measure);
-            goto done;
-        }
-        if (!parse_target(o.target, cal.sch, cal.st, share, wanted))
-            goto done;
-    }
-    cal.band_counts = xcalloc(cal.sch ? (size_t)cal.sch->nbands : 1, sizeof *cal.band_counts);
-
-    const program *progs[] = {prog};
-    status = EXIT_REJECTED;
-    if (!scan_open(&sc, o.data_path, &o.data.read, data_id_field(&o.data, pol), progs, NULL, 1,
-                   o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output)) {
-        status = EXIT_USAGE;
-        goto done;
-    }
-    status = scan_all(&sc, observe, &cal);
-    if (status < 0) {
-        status = scan_output_close(&sc, &out, o.output, status, false);
-        goto done;
-    }
-    if (cal.nvalues)
-        qsort(cal.values, (size_t)cal.nvalues, sizeof *cal.values, by_value);
-    rb_num stats[5];
-    double mean = 0;
-    if (cal.nvalues) {
-        for (int i = 0; i < 5; i++)
-            stats[i] = quantile(cal.values, cal.nvalues, num_from_frac(i, 4));
-        mean = mean_of(cal.values, cal.nvalues);
-    }
-    suggestion sug[MAX_BANDS];
-    int nsug = 0;
-    if (o.target && cal.nvalues)
-        nsug = suggest(&cal, share, wanted, bands_ascend(cal.st), sug);
-    else if (o.target)
-        fprintf(stderr, "rubric calibrate: no account has a value for %s: nothing to suggest\n", o.measure);
-
-    if (o.json)
-        print_json(out.f, &o, &cal, stats, mean, sug, nsug);
-    else
-        print_table(out.f, &o, &cal, stats, mean, sug, nsug);
-    status = scan_output_close(&sc, &out, o.output, status, true);
-done:
-    scan_close(&sc);
+    session_close(&s);
     free(cal.values);
     free(cal.band_counts);
-    program_free(prog);
-    policy_free(pol);
     data_opts_free(&o.data);
     return status;
 }

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "git_source.h"
 #include "scan.h"
+#include "session.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -96,8 +97,9 @@ static int parse_args(const verb_def *v, int argc, char **argv, diff_opts *o)
     return 0;
 }
 
-static policy *load_version(const char *arg, diag *d)
+static policy *load_version(void *ctx, const char *arg, diag *d)
 {
+    (void)ctx;
     char *rev, *path;
     if (!git_rev_spec(arg, &rev, &path))
         return policy_load(arg, d);
@@ -566,63 +568,37 @@ int cmd_diff(const verb_def *v, int argc, char **argv)
 {
     diff_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(v, argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.old_path, o.new_path, o.data_path};
-    if (refuse_clobber("diff", o.output, inputs, 3, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
-    policy *oldp = load_version(o.old_path, &d);
-    policy *newp = load_version(o.new_path, &d);
-    bool clobbers = (oldp && refuse_clobber("diff", o.output, NULL, 0, oldp) != EXIT_OK) ||
-                    (newp && refuse_clobber("diff", o.output, NULL, 0, newp) != EXIT_OK);
-    program *oldprog = oldp && !clobbers ? compile_with(oldp, &o.data, false, &d) : NULL;
-    program *newprog = newp && !clobbers ? compile_with(newp, &o.data, true, &d) : NULL;
-    int status = EXIT_USAGE;
+    session s;
+    const char *paths[] = {o.old_path, o.new_path}, *labels[] = {"OLD", "NEW"};
     differ df = {&o, NULL, 0, NULL};
-    scan sc;
-    memset(&sc, 0, sizeof sc);
-    outfile out = {0};
-    if (!oldprog || !newprog)
-        goto done;
-    const char *old_id = data_id_field(&o.data, oldp), *id = data_id_field(&o.data, newp);
-    if (strcmp(old_id, id) != 0) {
-        fprintf(stderr, "rubric diff: OLD reads account ids from '%s', NEW from '%s'; say which with --id\n", old_id, id);
-        goto done;
+    status = session_open(&s, "diff", paths, labels, 2, load_version, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK) {
+        setup_outputs(&df, s.pols[0], s.progs[0], s.pols[1], s.progs[1]);
+        status = session_start(&s);
     }
-    setup_outputs(&df, oldp, oldprog, newp, newprog);
-    const program *progs[] = {oldprog, newprog};
-    const char *labels[] = {"OLD", "NEW"};
-    status = EXIT_REJECTED;
-    if (!scan_open(&sc, o.data_path, &o.data.read, id, progs, labels, 2, o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output)) {
-        status = EXIT_USAGE;
-        goto done;
+    if (status == EXIT_OK) {
+        df.f = s.out.f;
+        if (o.format == DIFF_CSV) {
+            csv_cell_fwrite(df.f, s.id, strlen(s.id), true, !o.raw);
+            fputs(",output,old,new\n", df.f);
+        }
+        status = session_scan(&s, tally, &df);
+        for (int k = 0; k < df.nouts; k++)
+            sort_values(&df.outs[k]);
+        if (status >= 0) {
+            if (o.format == DIFF_TABLE)
+                print_table(df.f, &df, &s.sc, s.pols[0], s.pols[1]);
+            else if (o.format == DIFF_JSON)
+                print_json(df.f, &df, &s.sc, s.pols[0], s.pols[1]);
+        }
+        status = session_finish(&s, status, true);
     }
-    df.f = out.f;
-    if (o.format == DIFF_CSV) {
-        csv_cell_fwrite(df.f, id, strlen(id), true, !o.raw);
-        fputs(",output,old,new\n", df.f);
-    }
-    status = scan_all(&sc, tally, &df);
-    for (int k = 0; k < df.nouts; k++)
-        sort_values(&df.outs[k]);
-    if (status >= 0) {
-        if (o.format == DIFF_TABLE)
-            print_table(df.f, &df, &sc, oldp, newp);
-        else if (o.format == DIFF_JSON)
-            print_json(df.f, &df, &sc, oldp, newp);
-    }
-    status = scan_output_close(&sc, &out, o.output, status, true);
-done:
-    scan_close(&sc);
+    session_close(&s);
     for (int k = 0; k < df.nouts; k++) {
         free_side(&df.outs[k].old);
         free_side(&df.outs[k].new);
@@ -630,10 +606,6 @@ done:
         free(df.outs[k].counts);
     }
     free(df.outs);
-    program_free(oldprog);
-    program_free(newprog);
-    policy_free(oldp);
-    policy_free(newp);
     data_opts_free(&o.data);
     return status;
 }

@@ -12,6 +12,7 @@
 #include "eval.h"
 #include "report.h"
 #include "scan.h"
+#include "session.h"
 #include "xalloc.h"
 
 typedef struct report_opts {
@@ -182,60 +183,33 @@ int cmd_report(const verb_def *v, int argc, char **argv)
 {
     report_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(v, argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.policy_path, o.data_path};
-    if (refuse_clobber("report", o.output, inputs, 2, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
+    session s;
+    const char *paths[] = {o.policy_path};
     report r;
     memset(&r, 0, sizeof r);
-    scan sc;
-    memset(&sc, 0, sizeof sc);
-    outfile out = {0};
-    int status = EXIT_USAGE;
-    policy *pol = policy_load(o.policy_path, &d);
-    program *prog = NULL;
-    if (pol && refuse_clobber("report", o.output, NULL, 0, pol) != EXIT_OK)
-        goto done;
-    prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
-    if (!prog)
-        goto done;
-    r.pol = pol;
-    r.prog = prog;
-    r.policy_path = o.policy_path;
-    r.data_path = o.data_path;
-    date_format(prog->params[0].u.date, r.as_of);
-    setup(&r);
-
-    const program *progs[] = {prog};
-    status = EXIT_REJECTED;
-    if (!scan_open(&sc, o.data_path, &o.data.read, data_id_field(&o.data, pol), progs, NULL, 1,
-                   o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output)) {
-        status = EXIT_USAGE;
-        goto done;
+    status = session_open(&s, "report", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK) {
+        r.pol = s.pols[0];
+        r.prog = s.progs[0];
+        r.policy_path = o.policy_path;
+        r.data_path = o.data_path;
+        date_format(r.prog->params[0].u.date, r.as_of);
+        setup(&r);
+        status = session_start(&s);
     }
-    status = scan_all(&sc, gather, &r);
-    if (status < 0) {
-        status = scan_output_close(&sc, &out, o.output, status, false);
-        goto done;
+    if (status == EXIT_OK) {
+        status = session_scan(&s, gather, &r);
+        r.scored = s.sc.scored;
+        r.rejected = s.sc.rejected;
+        status = session_finish(&s, status, status >= 0 && report_write_html(s.out.f, &r));
     }
-    r.scored = sc.scored;
-    r.rejected = sc.rejected;
-    status = scan_output_close(&sc, &out, o.output, status, report_write_html(out.f, &r));
-done:
-    scan_close(&sc);
+    session_close(&s);
     free_report(&r);
-    program_free(prog);
-    policy_free(pol);
     data_opts_free(&o.data);
     return status;
 }

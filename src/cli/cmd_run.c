@@ -7,6 +7,7 @@
 #include "eval.h"
 #include "reader.h"
 #include "scan.h"
+#include "session.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -105,58 +106,31 @@ int cmd_run(const verb_def *v, int argc, char **argv)
 {
     run_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(v, argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.policy_path, o.data_path};
-    if (refuse_clobber("run", o.output, inputs, 2, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
-    policy *pol = policy_load(o.policy_path, &d);
-    if (!pol || refuse_clobber("run", o.output, NULL, 0, pol) != EXIT_OK) {
-        policy_free(pol);
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    program *prog = compile_with(pol, &o.data, true, &d);
+    session s;
+    const char *paths[] = {o.policy_path};
     int ncols = 0;
-    int *cols = prog ? pick_columns(pol, o.select, &ncols) : NULL;
-    if (!prog || !cols) {
-        program_free(prog);
-        policy_free(pol);
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-
-    const char *id = data_id_field(&o.data, pol);
-    int status = EXIT_REJECTED;
-    outfile out = {0};
-    scan sc;
-    const program *progs[] = {prog};
-    if (!scan_open(&sc, o.data_path, &o.data.read, id, progs, NULL, 1, o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output)) {
+    int *cols = NULL;
+    status = session_open(&s, "run", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK && !(cols = pick_columns(s.pols[0], o.select, &ncols)))
         status = EXIT_USAGE;
-        goto done;
+    if (status == EXIT_OK)
+        status = session_start(&s);
+    if (status == EXIT_OK) {
+        bool to_terminal = !o.output && isatty(STDOUT_FILENO);
+        out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
+        writer *w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
+        writer_set_raw(w, o.raw);
+        status = session_scan(&s, write_scores, w);
+        bool written = writer_close(w);
+        status = session_finish(&s, status, written);
     }
-    bool to_terminal = !o.output && isatty(STDOUT_FILENO);
-    out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
-    writer *w = writer_open(out.f, fmt, prog, id, cols, ncols, to_terminal && diag_want_color(stdout));
-    writer_set_raw(w, o.raw);
-
-    status = scan_all(&sc, write_scores, w);
-    bool written = writer_close(w);
-    status = scan_output_close(&sc, &out, o.output, status, written);
-done:
-    scan_close(&sc);
+    session_close(&s);
     free(cols);
-    program_free(prog);
-    policy_free(pol);
     data_opts_free(&o.data);
     return status;
 }
