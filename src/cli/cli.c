@@ -157,18 +157,18 @@ int data_opt(const char *verb, int id, const char *arg, data_opts *o)
     case OPT_INPUT_FORMAT:
         if (!format_parse(arg, &o->read.format))
             return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
-        return 1;
+        return EXIT_OK;
     case OPT_DELIMITER:
         if (!delimiter_parse(arg, &o->read.delimiter))
             return usage_error(verb, "--delimiter takes ',', ';', '|' or tab, not '%s'", arg);
-        return 1;
-    case OPT_NA_VALUES: o->read.na_values = arg; return 1;
+        return EXIT_OK;
+    case OPT_NA_VALUES: o->read.na_values = arg; return EXIT_OK;
     case OPT_PARAM:
         if (!settings_add_param(&o->params, arg))
             return usage_error(verb, "--param wants NAME=VALUE, not '%s'", arg);
-        return 1;
-    case OPT_AS_OF: o->as_of = arg; return 1;
-    case OPT_ID: o->id = arg; return 1;
+        return EXIT_OK;
+    case OPT_AS_OF: o->as_of = arg; return EXIT_OK;
+    case OPT_ID: o->id = arg; return EXIT_OK;
     case OPT_ON_ERROR:
         if (strcmp(arg, "skip") == 0)
             o->skip_errors = true;
@@ -176,9 +176,9 @@ int data_opt(const char *verb, int id, const char *arg, data_opts *o)
             o->skip_errors = false;
         else
             return usage_error(verb, "--on-error takes skip or fail, not '%s'", arg);
-        return 1;
-    case 'q': o->quiet = true; return 1;
-    default: return 0;
+        return EXIT_OK;
+    case 'q': o->quiet = true; return EXIT_OK;
+    default: return CLI_NOT_MINE;
     }
 }
 

@@ -101,8 +101,9 @@ enum {
      "record, score\nthe rest, exit 1", OPT_ON_ERROR},                                              \
     {"quiet", 'q', NULL, "no progress line", 0}
 
-/* Takes an option of the groups above: 1 taken, 0 not one of them,
- * EXIT_USAGE after reporting a bad value. */
+/* Takes an option of the groups above: EXIT_OK, EXIT_USAGE after
+ * reporting a bad value, or CLI_NOT_MINE for an option of the verb's own. */
+enum { CLI_NOT_MINE = -2 };
 int data_opt(const char *verb, int id, const char *arg, data_opts *o);
 /* Compiles with --as-of, and with the --param settings when with_params;
  * first repeats the policy's [band-gap], [threshold-order] and

@@ -32,8 +32,8 @@ static int take(void *ctx, int id, const char *arg)
 {
     calibrate_opts *o = ctx;
     int taken = data_opt("calibrate", id, arg, &o->data);
-    if (taken)
-        return taken == 1 ? EXIT_OK : taken;
+    if (taken != CLI_NOT_MINE)
+        return taken;
     switch (id) {
     case 'm': o->measure = arg; return EXIT_OK;
     case 'w': o->where = arg; return EXIT_OK;

@@ -65,8 +65,8 @@ static int take(void *ctx, int id, const char *arg)
 {
     diff_opts *o = ctx;
     int taken = data_opt("diff", id, arg, &o->data);
-    if (taken)
-        return taken == 1 ? EXIT_OK : taken;
+    if (taken != CLI_NOT_MINE)
+        return taken;
     switch (id) {
     case 'f':
         if (strcmp(arg, "table") == 0)

@@ -385,8 +385,8 @@ static int take(void *ctx, int id, const char *arg)
 {
     explain_opts *o = ctx;
     int taken = data_opt("explain", id, arg, &o->data);
-    if (taken)
-        return taken == 1 ? EXIT_OK : taken;
+    if (taken != CLI_NOT_MINE)
+        return taken;
     switch (id) {
     case 'a': o->account = arg; return EXIT_OK;
     case 'f':

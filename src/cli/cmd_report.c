@@ -24,8 +24,8 @@ static int take(void *ctx, int id, const char *arg)
 {
     report_opts *o = ctx;
     int taken = data_opt("report", id, arg, &o->data);
-    if (taken)
-        return taken == 1 ? EXIT_OK : taken;
+    if (taken != CLI_NOT_MINE)
+        return taken;
     switch (id) {
     case 'o': o->output = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */

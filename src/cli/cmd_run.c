@@ -23,8 +23,8 @@ static int take(void *ctx, int id, const char *arg)
 {
     run_opts *o = ctx;
     int taken = data_opt("run", id, arg, &o->data);
-    if (taken)
-        return taken == 1 ? EXIT_OK : taken;
+    if (taken != CLI_NOT_MINE)
+        return taken;
     switch (id) {
     case 'f':
         if (!out_format_parse(arg, &o->format))
