@@ -66,24 +66,32 @@ static int spec_count(const verb_def *v)
 
 static int spec_id(const opt_spec *o) { return o->id ? o->id : o->letter; }
 
+/* Whether id is one of v's flags, --help among them. */
+static bool is_flag(const verb_def *v, int id)
+{
+    for (int i = 0; v->opts && v->opts[i].name; i++)
+        if (spec_id(&v->opts[i]) == id)
+            return !v->opts[i].value;
+    return id == 'h';
+}
+
 /* What getopt_long could not take (opterr is 0), worded one way for every
  * verb: an option it does not know, one missing its value, a flag given
- * one.  typed is the argument as given, where the option was long. */
-static int bad_option(const verb_def *v, int c, char **argv)
+ * one.  A missing value can only be the last argument, so that is the one
+ * typed; an unknown letter may sit inside "-qx", so it is named alone. */
+static int bad_option(const verb_def *v, int c, int argc, char **argv)
 {
-    const char *typed = optind > 0 ? argv[optind - 1] : "";
+    const char *typed = optind > 0 && optind <= argc ? argv[optind - 1] : "";
     bool is_long = strncmp(typed, "--", 2) == 0;
-    if (c == ':') {
-        if (is_long)
-            return usage_error(v->name, "option '%s' needs a value", typed);
-        return usage_error(v->name, "option '-%c' needs a value", optopt);
-    }
-    if (is_long) {
-        const char *eq = strchr(typed, '=');
-        if (optopt && eq)
-            return usage_error(v->name, "option '%.*s' takes no value", (int)(eq - typed), typed);
-        return usage_error(v->name, "unknown option '%s'", typed);
-    }
+    if (c == ':')
+        return is_long ? usage_error(v->name, "option '%s' needs a value", typed)
+                       : usage_error(v->name, "option '-%c' needs a value", optopt);
+    const char *eq = strchr(typed, '=');
+    int len = eq ? (int)(eq - typed) : (int)strlen(typed);
+    if (optopt == 0) /* a long option getopt_long does not know */
+        return usage_error(v->name, "unknown option '%.*s'", len, typed);
+    if (is_long && eq && is_flag(v, optopt))
+        return usage_error(v->name, "option '%.*s' takes no value", len, typed);
     return usage_error(v->name, "unknown option '-%c'", optopt);
 }
 
@@ -114,7 +122,7 @@ int cli_parse(const verb_def *v, int argc, char **argv, opt_taker take, void *ct
             cli_help(stdout, v);
             status = CLI_DONE;
         } else if (c == '?' || c == ':') {
-            status = bad_option(v, c, argv);
+            status = bad_option(v, c, argc, argv);
         } else {
             status = take(ctx, c, optarg);
         }
