@@ -1,4 +1,5 @@
-/* cli.c - what the verbs share: parameter settings and usage errors. */
+/* cli.c - what the verbs share: the option parser and --help made from a
+ * verb's spec, the data options, parameter settings and usage errors. */
 #include "cli.h"
 
 #include <dirent.h>
@@ -54,43 +55,128 @@ void settings_free(settings *s)
     s->n = 0;
 }
 
-int unknown_option(const char *verb, char **argv)
+/* One long option for getopt_long per spec line, and "h" for --help. */
+static int spec_count(const verb_def *v)
 {
-    /* For `--format` with no value getopt reports 'f': name what was typed. */
-    const char *typed = optind > 0 ? argv[optind - 1] : "";
-    if (optopt && optopt < 256 && strncmp(typed, "--", 2) != 0)
-        return usage_error(verb, "unknown option '-%c' or missing value", optopt);
-    return usage_error(verb, "unknown option or missing value: '%s'", typed);
+    int n = 0;
+    while (v->opts && v->opts[n].name)
+        n++;
+    return n;
 }
 
-int read_opt(const char *verb, int c, const char *arg, read_opts *o)
+static int spec_id(const opt_spec *o) { return o->id ? o->id : o->letter; }
+
+/* Whether id is one of v's flags, --help among them. */
+static bool is_flag(const verb_def *v, int id)
 {
-    switch (c) {
-    case OPT_INPUT_FORMAT:
-        if (!data_format_parse(arg, &o->format))
-            return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
-        return 1;
-    case OPT_DELIMITER:
-        if (!delimiter_parse(arg, &o->delimiter))
-            return usage_error(verb, "--delimiter takes ',', ';', '|' or tab, not '%s'", arg);
-        return 1;
-    case OPT_NA_VALUES: o->na_values = arg; return 1;
-    default: return 0;
+    for (int i = 0; v->opts && v->opts[i].name; i++)
+        if (spec_id(&v->opts[i]) == id)
+            return !v->opts[i].value;
+    return id == 'h';
+}
+
+/* What getopt_long could not take (opterr is 0), worded one way for every
+ * verb: an option it does not know, one missing its value, a flag given
+ * one.  A missing value can only be the last argument, so that is the one
+ * typed; an unknown letter may sit inside "-qx", so it is named alone. */
+static int bad_option(const verb_def *v, int c, int argc, char **argv)
+{
+    const char *typed = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    bool is_long = strncmp(typed, "--", 2) == 0;
+    if (c == ':')
+        return is_long ? usage_error(v->name, "option '%s' needs a value", typed)
+                       : usage_error(v->name, "option '-%c' needs a value", optopt);
+    const char *eq = strchr(typed, '=');
+    int len = eq ? (int)(eq - typed) : (int)strlen(typed);
+    if (optopt == 0) /* a long option getopt_long does not know */
+        return usage_error(v->name, "unknown option '%.*s'", len, typed);
+    if (is_long && eq && is_flag(v, optopt))
+        return usage_error(v->name, "option '%.*s' takes no value", len, typed);
+    return usage_error(v->name, "unknown option '-%c'", optopt);
+}
+
+int cli_parse(const verb_def *v, int argc, char **argv, opt_taker take, void *ctx, int *first)
+{
+    int n = spec_count(v);
+    struct option *longopts = xcalloc((size_t)n + 2, sizeof *longopts);
+    char *shortopts = xmalloc(2 * (size_t)n + 3);
+    size_t k = 0;
+    shortopts[k++] = ':'; /* a missing value returns ':', told apart from '?' */
+    for (int i = 0; i < n; i++) {
+        const opt_spec *o = &v->opts[i];
+        longopts[i] = (struct option){o->name, o->value ? required_argument : no_argument, NULL, spec_id(o)};
+        if (o->letter) {
+            shortopts[k++] = o->letter;
+            if (o->value)
+                shortopts[k++] = ':';
+        }
+    }
+    longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
+    shortopts[k++] = 'h';
+    shortopts[k] = '\0';
+    int c, status = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (status == EXIT_OK && (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            cli_help(stdout, v);
+            status = CLI_DONE;
+        } else if (c == '?' || c == ':') {
+            status = bad_option(v, c, argc, argv);
+        } else {
+            status = take(ctx, c, optarg);
+        }
+    }
+    free(longopts);
+    free(shortopts);
+    *first = optind;
+    return status;
+}
+
+/* An option's lines: "  -f, --format FORMAT", its help from help_col, each
+ * further line of the help indented to it. */
+static void help_line(FILE *out, const verb_def *v, char letter, const char *name, const char *value, const char *help)
+{
+    int w = fprintf(out, "  %c%c%s--%s%s%s", letter ? '-' : ' ', letter ? letter : ' ', letter ? ", " : "  ", name,
+                    value ? " " : "", value ? value : "");
+    for (const char *s = help; *s;) {
+        const char *nl = strchr(s, '\n');
+        int len = nl ? (int)(nl - s) : (int)strlen(s);
+        fprintf(out, "%*s%.*s\n", w < v->help_col ? v->help_col - w : 1, "", len, s);
+        w = 0;
+        s += len + (nl != NULL);
     }
 }
 
-int data_opt(const char *verb, int c, const char *arg, data_opts *o)
+void cli_help(FILE *out, const verb_def *v)
 {
-    int taken = read_opt(verb, c, arg, &o->read);
-    if (taken)
-        return taken;
-    switch (c) {
+    fputs(v->usage, out);
+    for (int i = 0; v->opts && v->opts[i].name; i++) {
+        const opt_spec *o = &v->opts[i];
+        help_line(out, v, o->letter, o->name, o->value, o->help);
+    }
+    help_line(out, v, 'h', "help", NULL, "this help");
+    fputs(v->epilogue, out);
+}
+
+int data_opt(const char *verb, int id, const char *arg, data_opts *o)
+{
+    switch (id) {
+    case OPT_INPUT_FORMAT:
+        if (!data_format_parse(arg, &o->read.format))
+            return usage_error(verb, "unknown input format '%s' (csv, json or ndjson)", arg);
+        return EXIT_OK;
+    case OPT_DELIMITER:
+        if (!delimiter_parse(arg, &o->read.delimiter))
+            return usage_error(verb, "--delimiter takes ',', ';', '|' or tab, not '%s'", arg);
+        return EXIT_OK;
+    case OPT_NA_VALUES: o->read.na_values = arg; return EXIT_OK;
     case OPT_PARAM:
         if (!settings_add_param(&o->params, arg))
             return usage_error(verb, "--param wants NAME=VALUE, not '%s'", arg);
-        return 1;
-    case OPT_AS_OF: o->as_of = arg; return 1;
-    case OPT_ID: o->id = arg; return 1;
+        return EXIT_OK;
+    case OPT_AS_OF: o->as_of = arg; return EXIT_OK;
+    case OPT_ID: o->id = arg; return EXIT_OK;
     case OPT_ON_ERROR:
         if (strcmp(arg, "skip") == 0)
             o->skip_errors = true;
@@ -98,9 +184,9 @@ int data_opt(const char *verb, int c, const char *arg, data_opts *o)
             o->skip_errors = false;
         else
             return usage_error(verb, "--on-error takes skip or fail, not '%s'", arg);
-        return 1;
-    case 'q': o->quiet = true; return 1;
-    default: return 0;
+        return EXIT_OK;
+    case 'q': o->quiet = true; return EXIT_OK;
+    default: return CLI_NOT_MINE;
     }
 }
 
@@ -111,6 +197,11 @@ program *compile_with(const policy *p, const data_opts *o, bool with_params, dia
      * a month with a policy that cannot say green. */
     static const char *const unscorable[] = {"band-gap", "threshold-order", "unreachable-band"};
     lint_policy_only(p, d, unscorable, 3);
+    return compile_settings(p, o, with_params, d);
+}
+
+program *compile_settings(const policy *p, const data_opts *o, bool with_params, diag *d)
+{
     settings all = {0};
     if (with_params)
         for (int i = 0; i < o->params.n; i++)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "compile.h"
 #include "policy.h"
@@ -11,16 +12,49 @@
 #include "status.h"
 
 
-int cmd_run(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_test(int argc, char **argv);
-int cmd_fmt(int argc, char **argv);
-int cmd_explain(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_calibrate(int argc, char **argv);
-int cmd_report(int argc, char **argv);
+/* A verb's options, written once: the parser (cli_parse), the unknown-option
+ * messages and the option lines of --help are all made from this. */
+typedef struct opt_spec {
+    const char *name;   /* the long name, without "--"; NULL ends a list */
+    char letter;        /* the short letter, or 0 */
+    const char *value;  /* the value's name in --help; NULL for a flag */
+    const char *help;   /* what --help says; '\n' continues on the next line */
+    int id;             /* what the verb's taker sees; 0: the letter */
+} opt_spec;
 
+typedef struct verb_def verb_def;
+struct verb_def {
+    const char *name;
+    int (*run)(const verb_def *v, int argc, char **argv);
+    const char *summary;   /* its line in `rubric --help` */
+    const char *usage;     /* --help before the option lines */
+    const opt_spec *opts;  /* in --help's order; -h, --help comes last */
+    int help_col;          /* the column where the options' help begins */
+    const char *epilogue;  /* --help after the option lines */
+};
 
+int cmd_run(const verb_def *v, int argc, char **argv);
+int cmd_check(const verb_def *v, int argc, char **argv);
+int cmd_test(const verb_def *v, int argc, char **argv);
+int cmd_fmt(const verb_def *v, int argc, char **argv);
+int cmd_explain(const verb_def *v, int argc, char **argv);
+int cmd_diff(const verb_def *v, int argc, char **argv);
+int cmd_calibrate(const verb_def *v, int argc, char **argv);
+int cmd_report(const verb_def *v, int argc, char **argv);
+
+/* Takes one option the parser found: EXIT_OK, or EXIT_USAGE after
+ * reporting a bad value. */
+typedef int (*opt_taker)(void *ctx, int id, const char *arg);
+
+/* The one option parser: every option of v's spec goes to take, in the
+ * order given, and *first is set to the index of the first operand in
+ * argv.  Returns EXIT_OK; CLI_DONE after printing --help (the verb exits
+ * 0); EXIT_USAGE after reporting an unknown option, a missing value or a
+ * value take refused. */
+enum { CLI_DONE = -1 };
+int cli_parse(const verb_def *v, int argc, char **argv, opt_taker take, void *ctx, int *first);
+/* The verb's --help, made from its spec. */
+void cli_help(FILE *out, const verb_def *v);
 
 /* --param k=v and --as-of, gathered for compile_policy(). */
 typedef struct settings {
@@ -42,52 +76,41 @@ typedef struct data_opts {
     bool skip_errors, quiet;
 } data_opts;
 
-enum { OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES, OPT_VERB_OWN };
+/* The ids of the options that have no short letter. */
+enum {
+    OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES,
+    OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER,
+};
 
-/* How data is read: also taken by explain, which has no --on-error. */
-#define READ_LONGOPTS                                              \
-    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},   \
-    {"delimiter", required_argument, NULL, OPT_DELIMITER},         \
-    {"na-values", required_argument, NULL, OPT_NA_VALUES}
+/* The option groups the verbs that read account data share, for their
+ * specs: --param (its help says what it sets in this verb), then the data
+ * options (--as-of, --id and how data is read), then those of a pass over
+ * every account (--on-error, --quiet), which explain has not. */
+#define PARAM_OPT(help) {"param", 0, "NAME=VALUE", help, OPT_PARAM}
+#define DATA_OPTS                                                                                   \
+    {"as-of", 0, "DATE", "the evaluation date, YYYY-MM-DD (default: today, UTC)", OPT_AS_OF},       \
+    {"id", 0, "FIELD", "the account id column/key (default: the policy's\n'id', else account_id)", OPT_ID}, \
+    {"input-format", 0, "FMT", "csv, json or ndjson, when DATA's name does not say", OPT_INPUT_FORMAT}, \
+    {"delimiter", 0, "SEP", "the CSV separator: ',' (default), ';', '|' or tab", OPT_DELIMITER},   \
+    {"na-values", 0, "LIST",                                                                        \
+     "the texts that mean no value, comma-separated\n(default: " NA_VALUES_DEFAULT ";\n"            \
+     "'' for empty cells only)", OPT_NA_VALUES}
+#define SCAN_OPTS                                                                                   \
+    {"on-error", 0, "MODE",                                                                         \
+     "fail (default): stop at the first bad record, exit 1,\nwrite nothing; skip: report each bad "  \
+     "record, score\nthe rest, exit 1", OPT_ON_ERROR},                                              \
+    {"quiet", 'q', NULL, "no progress line", 0}
 
-#define DATA_LONGOPTS                                              \
-    {"param", required_argument, NULL, OPT_PARAM},                 \
-    {"as-of", required_argument, NULL, OPT_AS_OF},                 \
-    {"id", required_argument, NULL, OPT_ID},                       \
-    READ_LONGOPTS,                                                 \
-    {"on-error", required_argument, NULL, OPT_ON_ERROR},           \
-    {"quiet", no_argument, NULL, 'q'}
-
-#define READ_OPTS_HELP                                                               \
-    "      --input-format FMT   csv, json or ndjson, when DATA's name does not say\n"  \
-    "      --delimiter SEP      the CSV separator: ',' (default), ';', '|' or tab\n"  \
-    "      --na-values LIST     the texts that mean no value, comma-separated\n"     \
-    "                           (default: " NA_VALUES_DEFAULT ";\n"             \
-    "                           '' for empty cells only)\n"
-
-#define DATA_OPTS_HELP                                                               \
-    "      --as-of DATE         the evaluation date, YYYY-MM-DD (default: today, UTC)\n" \
-    "      --id FIELD           the account id column/key (default: the policy's\n"    \
-    "                           'id', else account_id)\n"                              \
-    READ_OPTS_HELP                                                                 \
-    "      --on-error MODE      fail (default): stop at the first bad record, exit 1,\n" \
-    "                           write nothing; skip: report each bad record, score\n"  \
-    "                           the rest, exit 1\n"                                    \
-    "  -q, --quiet              no progress line\n"
-
-/* What getopt_long could not take (opterr is 0): an unknown option or one
- * missing its value.  Reports it; returns EXIT_USAGE. */
-int unknown_option(const char *verb, char **argv);
-
-/* Takes getopt's c if it is a data option: 1 taken, 0 not one of them,
- * EXIT_USAGE after reporting a bad value.  read_opt: the same for the
- * options of READ_LONGOPTS alone. */
-int data_opt(const char *verb, int c, const char *arg, data_opts *o);
-int read_opt(const char *verb, int c, const char *arg, read_opts *o);
+/* Takes an option of the groups above: EXIT_OK, EXIT_USAGE after
+ * reporting a bad value, or CLI_NOT_MINE for an option of the verb's own. */
+enum { CLI_NOT_MINE = -2 };
+int data_opt(const char *verb, int id, const char *arg, data_opts *o);
 /* Compiles with --as-of, and with the --param settings when with_params;
  * first repeats the policy's [band-gap], [threshold-order] and
  * [unreachable-band] warnings. */
 program *compile_with(const policy *p, const data_opts *o, bool with_params, diag *d);
+/* The same without those warnings: explain shows one account, not a month. */
+program *compile_settings(const policy *p, const data_opts *o, bool with_params, diag *d);
 /* The id field: --id, else the policy's `id`, else account_id. */
 const char *data_id_field(const data_opts *o, const policy *p);
 /* A progress line is shown on a terminal unless --quiet. */

@@ -1,47 +1,18 @@
 /* cmd_calibrate.c - `rubric calibrate POLICY DATA --measure M`: the
  * distribution of a measure over the accounts, how many land in each band,
- * and the thresholds that would give a target share per band.
- *
- * Seed 002 sets thresholds from quartiles and medians across customers and
- * across a cohort known to be healthy; this verb gives those figures
- * exactly.  Quantiles are R's type 7 (numpy's "linear"), computed on the
- * exact values, so any other tool computing type 7 agrees with them. */
-#include <getopt.h>
-#include <math.h>
+ * and the thresholds that would give a target share per band.  The
+ * figures are src/report/calstats.c's; here are the options, the measure
+ * and cohort, --target's shares, and the printing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calstats.h"
 #include "cli.h"
 #include "scan.h"
+#include "session.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char calibrate_help[] =
-    "Usage: rubric calibrate POLICY DATA --measure M [options]\n"
-    "\n"
-    "Shows the distribution of M (a measure, group or numeric definition) over\n"
-    "the accounts in DATA: count, na, min, quartiles, median, max and mean,\n"
-    "and how many accounts each band gets with the policy's thresholds.\n"
-    "\n"
-    "Options:\n"
-    "  -m, --measure M          what to calibrate (required)\n"
-    "  -w, --where EXPR         only accounts where EXPR, written in the policy's\n"
-    "                           language, is true: --where 'licenses_sold >= 100'\n"
-    "  -t, --target B=P%,...    the thresholds that would give each band B that\n"
-    "                           share (30% or 0.3) of the accounts with a value;\n"
-    "                           one band may be left out and takes the rest\n"
-    "  -f, --format FORMAT      table (default) or json\n"
-    "  -o, --output FILE        write to FILE, atomically\n"
-    "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
-    DATA_OPTS_HELP
-    "  -h, --help               this help\n"
-    "\n"
-    "Quantiles interpolate linearly between order statistics (R's type 7,\n"
-    "numpy's default).  Exit status: 0 done, 1 records rejected, 2 usage or\n"
-    "policy errors.\n";
-
-enum { OPT_WHERE = OPT_VERB_OWN };
 
 typedef struct calibrate_opts {
     const char *policy_path, *data_path, *output, *measure, *where, *target;
@@ -49,89 +20,70 @@ typedef struct calibrate_opts {
     data_opts data;
 } calibrate_opts;
 
-/* One band line of a suggestion: accounts with value OP limit. */
-typedef struct suggestion {
-    int band;
-    rb_op op;
-    rb_num limit;
-    long accounts;
-} suggestion;
-
 typedef struct calibrator {
     const program *prog;
     const symbol *measure, *cohort;
     const scheme *sch;
     const step *st;
-    rb_num *values;
-    long nvalues, cap;
-    long accounts, na, no_band;
-    long overflowed;          /* banded as run bands them, but no number to place */
-    long overflowed_low, overflowed_high;  /* of those, -inf and inf: below and above every cut */
-    long *band_counts;
+    calstats stats;
 } calibrator;
 
-static int parse_args(int argc, char **argv, calibrate_opts *o)
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"measure", required_argument, NULL, 'm'},
-        {"where", required_argument, NULL, 'w'},
-        {"target", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        DATA_LONGOPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "m:w:t:f:o:qh", longopts, NULL)) != -1) {
-        int taken = data_opt("calibrate", c, optarg, &o->data);
-        if (taken == EXIT_USAGE)
-            return EXIT_USAGE;
-        if (taken)
-            continue;
-        switch (c) {
-        case 'm': o->measure = optarg; break;
-        case 'w': o->where = optarg; break;
-        case 't': o->target = optarg; break;
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                o->json = true;
-            else if (strcmp(optarg, "table") == 0)
-                o->json = false;
-            else
-                return usage_error("calibrate", "unknown format '%s' (table or json)", optarg);
-            break;
-        case 'o': o->output = optarg; break;
-        case 'h':
-            fputs(calibrate_help, stdout);
-            return -1;
-        default:
-            return unknown_option("calibrate", argv);
-        }
+    calibrate_opts *o = ctx;
+    int taken = data_opt("calibrate", id, arg, &o->data);
+    if (taken != CLI_NOT_MINE)
+        return taken;
+    switch (id) {
+    case 'm': o->measure = arg; return EXIT_OK;
+    case 'w': o->where = arg; return EXIT_OK;
+    case 't': o->target = arg; return EXIT_OK;
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            o->json = true;
+        else if (strcmp(arg, "table") == 0)
+            o->json = false;
+        else
+            return usage_error("calibrate", "unknown format '%s' (table or json)", arg);
+        return EXIT_OK;
+    case 'o': o->output = arg; return EXIT_OK;
+    default: return EXIT_USAGE; /* not in the spec */
     }
-    if (argc - optind != 2)
-        return usage_error("calibrate", "expected POLICY and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
+}
+
+static int parse_args(const verb_def *v, int argc, char **argv, calibrate_opts *o)
+{
+    int first, status = cli_parse(v, argc, argv, take, o, &first);
+    if (status != EXIT_OK)
+        return status;
+    if (argc - first != 2)
+        return usage_error("calibrate", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
     if (!o->measure)
         return usage_error("calibrate", "--measure is required");
-    o->policy_path = argv[optind];
-    o->data_path = argv[optind + 1];
+    o->policy_path = argv[first];
+    o->data_path = argv[first + 1];
     return 0;
 }
 
 /* With --where, the condition joins the policy as one more definition: it
  * is checked, typed, compiled and evaluated like any other, and its errors
  * point into the text as typed. */
-static policy *load_with_cohort(const calibrate_opts *o, const char **cohort, diag *d)
+typedef struct cohort_loader {
+    const calibrate_opts *o;
+    const char *cohort;       /* the definition's name, once loaded */
+} cohort_loader;
+
+static policy *load_with_cohort(void *ctx, const char *path, diag *d)
 {
-    if (!o->where)
-        return policy_load(o->policy_path, d);
-    if (strpbrk(o->where, "\r\n")) {
+    cohort_loader *cl = ctx;
+    const char *where = cl->o->where;
+    if (!where)
+        return policy_load(path, d);
+    if (strpbrk(where, "\r\n")) {
         usage_error("calibrate", "--where is one condition on one line");
         return NULL;
     }
-    return policy_load_with_expr(o->policy_path, "--where", o->where, "calibrate_cohort", cohort, d);
+    return policy_load_with_expr(path, "--where", where, "calibrate_cohort", &cl->cohort, d);
 }
 
 static const char *const kind_names[] = {
@@ -172,172 +124,7 @@ static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
         if (in->kind != VK_BOOL || !in->u.b)
             return; /* false or na: not in the cohort */
     }
-    cal->accounts++;
-    rb_value v = *eval_symbol_value(cal->prog, f, cal->measure);
-    if (v.kind == VK_NA) {
-        cal->na++;
-        return;
-    }
-    if (cal->sch) {
-        if (v.band == BAND_NONE)
-            cal->no_band++;
-        else
-            cal->band_counts[v.band]++;
-    }
-    /* A number past what a double holds (an overflow) keeps the band run
-     * gives it, but has no place in a distribution. */
-    if (v.u.num.q == 0 && !isfinite(v.u.num.d)) {
-        cal->overflowed++;
-        cal->overflowed_low += v.u.num.d < 0;
-        cal->overflowed_high += v.u.num.d > 0;
-        return;
-    }
-    if (cal->nvalues == cal->cap)
-        cal->values = xrealloc(cal->values, (size_t)(cal->cap = cal->cap ? cal->cap * 2 : 1024) * sizeof *cal->values);
-    num_store(&cal->values[cal->nvalues++], v.u.num);
-}
-
-static int by_value(const void *a, const void *b)
-{
-    rb_num x, y;
-    memcpy(&x, a, sizeof x);
-    memcpy(&y, b, sizeof y);
-    return num_cmp(x, y);
-}
-
-/* a + f(b - a); where b - a overflows a double, (1 - f)a + fb. */
-static rb_num between(rb_num a, rb_num b, rb_num f)
-{
-    rb_num v = num_add(a, num_mul(f, num_sub(b, a)));
-    if (v.q || isfinite(v.d))
-        return v;
-    double fd = num_to_double(f);
-    return num_inexact((1 - fd) * num_to_double(a) + fd * num_to_double(b));
-}
-
-/* Type 7: h = (n-1)p; x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
- * p is a fraction, so the interpolation stays exact (a share that is not
- * one, from a parameter's double, interpolates in doubles). */
-static rb_num quantile(const rb_num *x, long n, rb_num p)
-{
-    long lo;
-    rb_num frac;
-    if (p.q) {
-        __int128 h = (__int128)(n - 1) * p.p;
-        lo = (long)(h / p.q);
-        int64_t rem = (int64_t)(h % p.q);
-        if (rem == 0 || lo + 1 >= n)
-            return x[lo];
-        frac = num_from_frac(rem, p.q);
-    } else {
-        double h = (double)(n - 1) * p.d;
-        lo = (long)floor(h);
-        if (lo + 1 >= n || h == floor(h))
-            return x[lo < n ? lo : n - 1];
-        frac = num_inexact(h - floor(h));
-    }
-    return between(x[lo], x[lo + 1], frac);
-}
-
-/* Exact while the sum fits in a fraction; otherwise a compensated sum of
- * doubles, good to more digits than the 12 printed. */
-static double mean_of(const rb_num *x, long n)
-{
-    rb_num sum = num_from_int(0);
-    bool exact = true;
-    double s = 0, comp = 0;
-    for (long i = 0; i < n; i++) {
-        if (exact) {
-            sum = num_add(sum, x[i]);
-            exact = sum.q != 0;
-        }
-        double v = num_to_double(x[i]) / (double)n, t = s + v; /* divided first: no overflow */
-        comp += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
-        s = t;
-    }
-    if (exact) {
-        rb_num mean = num_div(sum, num_from_int(n));
-        if (mean.q)
-            return num_to_double(mean);
-    }
-    return s + comp;
-}
-
-/* Where a band line sits on the value axis, when its limits are
- * constants: between its two edges, or just below its one upper edge
- * (side -1), or just above its one lower edge (side 1).  `red < 50` sits
- * below `yellow < 100`, however far apart the edges are. */
-typedef struct position {
-    double at;
-    int side;
-} position;
-
-static bool line_position(const band_test *t, position *pos)
-{
-    double lo = -INFINITY, hi = INFINITY;
-    for (int e = 0; e < t->nedges; e++) {
-        if (!t->fixed[e])
-            return false;
-        double v = num_to_double(t->fixed_limit[e]);
-        if (t->op[e] == OP_LT || t->op[e] == OP_LE)
-            hi = fmin(hi, v);
-        else if (t->op[e] == OP_GT || t->op[e] == OP_GE)
-            lo = fmax(lo, v);
-        else
-            lo = hi = v;
-    }
-    if (t->nedges == 0 || (isinf(lo) && isinf(hi)))
-        return false;
-    *pos = isinf(lo) ? (position){hi, -1} : isinf(hi) ? (position){lo, 1} : (position){lo * 0.5 + hi * 0.5, 0};
-    return true;
-}
-
-static bool below(position a, position b)
-{
-    return a.at < b.at || (a.at == b.at && a.side < b.side);
-}
-
-/* Whether the scheme's bands, in their declared order, come in order of
- * rising values: the lines of the first and last bands placed on the
- * axis say, whether a line has one edge or two; with only one such line,
- * its edge and whether its band is the worst or the best. */
-static bool bands_ascend(const step *st)
-{
-    int first = -1, last = -1;
-    position first_at = {0, 0}, last_at = {0, 0}, at;
-    for (int i = 0; st && i < st->ntests; i++) {
-        const band_test *t = &st->tests[i];
-        if (!line_position(t, &at))
-            continue;
-        if (first < 0 || t->band < first) {
-            first = t->band;
-            first_at = at;
-        }
-        if (last < 0 || t->band > last) {
-            last = t->band;
-            last_at = at;
-        }
-    }
-    if (first >= 0 && first != last)
-        return below(first_at, last_at);
-    for (int i = 0; st && i < st->ntests; i++) {
-        const band_test *t = &st->tests[i];
-        bool worst = t->band == 0, best = t->band == st->scheme->nbands - 1;
-        if (t->nedges != 1 || worst == best)
-            continue;
-        bool upper = t->op[0] == OP_LT || t->op[0] == OP_LE;
-        return upper == worst;
-    }
-    return true;
-}
-
-/* Bands a measure can give: those with a line of their own. */
-static void bands_in_play(const step *st, int nbands, bool *in_play)
-{
-    for (int b = 0; b < nbands; b++)
-        in_play[b] = false;
-    for (int i = 0; st && i < st->ntests; i++)
-        in_play[st->tests[i].band] = true;
+    calstats_add(&cal->stats, eval_symbol_value(cal->prog, f, cal->measure));
 }
 
 static void trim_span(const char **s, const char **end)
@@ -398,7 +185,7 @@ static bool parse_target(const char *spec, const scheme *sch, const step *st, rb
         s = *comma ? comma + 1 : comma;
     }
     bool in_play[MAX_BANDS];
-    bands_in_play(st, sch->nbands, in_play);
+    calstats_bands_in_play(st, sch->nbands, in_play);
     int left = -1, nleft = 0;
     for (int b = 0; b < sch->nbands; b++) {
         wanted[b] = named[b] || in_play[b];
@@ -428,138 +215,6 @@ static bool parse_target(const char *spec, const scheme *sch, const step *st, rb
     if (left >= 0)
         share[left] = num_sub(one, total);
     return true;
-}
-
-/* How many of the sorted values are below cut (or at most cut). */
-static long count_below(const rb_num *x, long n, rb_num cut, bool or_equal)
-{
-    long lo = 0, hi = n;
-    while (lo < hi) {
-        long mid = lo + (hi - lo) / 2;
-        int c = num_cmp(x[mid], cut);
-        if (c < 0 || (or_equal && c == 0))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static void exact_number(rb_num n, bool percent, char *buf, size_t cap);
-
-/* Whether the text printed for n reads back as n exactly: 1/3 does not. */
-static bool prints_exactly(rb_num n, bool percent)
-{
-    char buf[64];
-    rb_num back;
-    exact_number(n, percent, buf, sizeof buf);
-    return num_parse(buf, strlen(buf), true, &back) && back.q && num_cmp(back, n) == 0;
-}
-
-/* The decimal with the fewest digits after the point in (lo, hi]; false
- * when lo or hi is not a fraction or none has 18 digits or fewer. */
-static bool shortest_decimal(rb_num lo, rb_num hi, rb_num *out)
-{
-    if (!lo.q || !hi.q)
-        return false;
-    __int128 scale = 1;
-    for (int k = 0; k <= 18; k++, scale *= 10) {
-        __int128 num = (__int128)lo.p * scale, floor_of = num / lo.q;
-        if (num % lo.q != 0 && num < 0)
-            floor_of--;
-        __int128 c = floor_of + 1;
-        if (c > INT64_MAX || c < -INT64_MAX)
-            return false;
-        if (c * hi.q <= (__int128)hi.p * scale) {
-            *out = num_from_wide(c, scale);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* A cut pasted into a policy is read as a decimal.  Where the quantile is
- * not one (1/3), the same accounts are cut by `<` at the shortest decimal
- * near it: above every value the band takes, below every value it leaves,
- * and within a tenth of the way to either, so that it stays by the data
- * (1/3 with the next value at 0.9 gives `< 0.34`, not `< 0.4`). */
-static void printable_cut(const rb_num *x, long n, long upto, bool percent, suggestion *s)
-{
-    if (prints_exactly(s->limit, percent))
-        return;
-    rb_num one = num_from_int(1), tenth = num_from_frac(1, 10), cut = s->limit;
-    rb_num lo = upto > 0 ? x[upto - 1] : num_sub(cut, one);
-    rb_num hi = upto < n ? x[upto] : num_add(cut, one);
-    rb_num from = num_sub(cut, num_mul(num_sub(cut, lo), tenth));
-    rb_num to = num_add(cut, num_mul(num_sub(hi, cut), tenth));
-    rb_num c;
-    if (shortest_decimal(from, to, &c) && num_cmp(c, lo) > 0 && num_cmp(c, hi) <= 0 && prints_exactly(c, percent)) {
-        s->limit = c;
-        s->op = OP_LT;
-    }
-}
-
-/* The cut between consecutive bands (in value order) is the quantile at
- * the share of accounts below it.  Where values tie at the cut, `<` or
- * `<=` decides which band they fall in: the one whose count comes nearer
- * the target is taken (`<` on a tie), the next band's line its complement. */
-static int suggest(const calibrator *cal, const rb_num *share, const bool *wanted, bool ascend, suggestion *out)
-{
-    int order[MAX_BANDS], nb = 0;
-    for (int k = 0; k < cal->sch->nbands; k++) {
-        int b = ascend ? k : cal->sch->nbands - 1 - k;
-        if (wanted[b])
-            order[nb++] = b;
-    }
-    long n = cal->nvalues, from = 0;
-    rb_num below = num_from_int(0);
-    for (int k = 0; k < nb; k++) {
-        out[k].band = order[k];
-        if (k == nb - 1) {
-            out[k].op = k == 0 ? OP_GE : out[k - 1].op == OP_LT ? OP_GE : OP_GT;
-            out[k].limit = k ? out[k - 1].limit : cal->values[0];
-            out[k].accounts = n - from;
-            break;
-        }
-        below = num_add(below, share[out[k].band]);
-        rb_num cut = quantile(cal->values, n, below);
-        long lt = count_below(cal->values, n, cut, false), le = count_below(cal->values, n, cut, true);
-        double want = (double)n * num_to_double(below);
-        bool take_le = fabs((double)le - want) < fabs((double)lt - want);
-        long upto = take_le ? le : lt;
-        out[k].op = take_le ? OP_LE : OP_LT;
-        out[k].limit = cut;
-        printable_cut(cal->values, n, upto, step_in_percent(cal->st), &out[k]);
-        out[k].accounts = upto > from ? upto - from : 0;
-        if (upto > from)
-            from = upto;
-    }
-    /* Pasted, the lines put an overflowed value where run does: -inf under
-     * the first, inf under the last. */
-    if (nb > 0) {
-        out[0].accounts += cal->overflowed_low;
-        out[nb - 1].accounts += cal->overflowed_high;
-    }
-    return nb;
-}
-
-/* A number for JSON: null where it is not finite (it cannot be, but a JSON
- * reader must never see nan). */
-static void number_text(rb_num n, char *buf)
-{
-    if (n.q == 0 && !isfinite(n.d))
-        strcpy(buf, "null");
-    else
-        num_format(n, buf);
-}
-
-/* A suggested threshold in full, ready to paste into the policy: as a
- * percentage where the policy writes its thresholds that way. */
-static void exact_number(rb_num n, bool percent, char *buf, size_t cap)
-{
-    char digits[40]; /* num_format writes at most 32 */
-    number_text(percent ? num_mul(n, num_from_int(100)) : n, digits);
-    snprintf(buf, cap, "%s%s", digits, percent ? "%" : "");
 }
 
 /* For people: six significant digits, as a percentage where the policy
@@ -597,7 +252,7 @@ static void print_share(FILE *f, long n, long of)
 }
 
 static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal, const rb_num *stats, double mean,
-                        const suggestion *sug, int nsug)
+                        const cal_cut *sug, int nsug)
 {
     bool pct = step_in_percent(cal->st);
     const rb_loc *where = &cal->measure->decl->loc;
@@ -606,11 +261,11 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
     fprintf(f, "%s (%s:%u) on %s\n", cal->measure->name, where->src->path, line, o->data_path);
     if (o->where)
         fprintf(f, "cohort: %s\n", o->where);
-    fprintf(f, "%ld account%s: %ld with a value, %ld na", cal->accounts, cal->accounts == 1 ? "" : "s", cal->nvalues, cal->na);
-    if (cal->overflowed)
-        fprintf(f, ", %ld overflowed (in the bands, not in the figures)", cal->overflowed);
+    fprintf(f, "%ld account%s: %ld with a value, %ld na", cal->stats.accounts, cal->stats.accounts == 1 ? "" : "s", cal->stats.nvalues, cal->stats.na);
+    if (cal->stats.overflowed)
+        fprintf(f, ", %ld overflowed (in the bands, not in the figures)", cal->stats.overflowed);
     fputs("\n\n", f);
-    if (cal->nvalues > 0) {
+    if (cal->stats.nvalues > 0) {
         static const char *const names[] = {"min", "q1", "median", "q3", "max"};
         char buf[64];
         for (int i = 0; i < 5; i++) {
@@ -630,27 +285,27 @@ static void print_table(FILE *f, const calibrate_opts *o, const calibrator *cal,
     for (int b = 0; b < cal->sch->nbands; b++) {
         char rule[256];
         rule_text(rule_of_band(cal->st, b), rule, sizeof rule);
-        fprintf(f, "  %-*s  %8ld", w, cal->sch->bands[b], cal->band_counts[b]);
-        print_share(f, cal->band_counts[b], cal->nvalues + cal->overflowed);
+        fprintf(f, "  %-*s  %8ld", w, cal->sch->bands[b], cal->stats.band_counts[b]);
+        print_share(f, cal->stats.band_counts[b], cal->stats.nvalues + cal->stats.overflowed);
         fprintf(f, "  %s\n", rule);
     }
-    if (cal->no_band)
-        fprintf(f, "  %-*s  %8ld\n", w, "no band", cal->no_band);
-    fprintf(f, "  %-*s  %8ld\n", w, "na", cal->na);
+    if (cal->stats.no_band)
+        fprintf(f, "  %-*s  %8ld\n", w, "no band", cal->stats.no_band);
+    fprintf(f, "  %-*s  %8ld\n", w, "na", cal->stats.na);
     if (!nsug)
         return;
     fprintf(f, "\nsuggested for %s:\n", o->target);
     for (int k = 0; k < nsug; k++) {
         char buf[64];
-        exact_number(sug[k].limit, pct, buf, sizeof buf);
+        calstats_exact_text(sug[k].limit, pct, buf, sizeof buf);
         fprintf(f, "  %-*s  %8ld", w, cal->sch->bands[sug[k].band], sug[k].accounts);
-        print_share(f, sug[k].accounts, cal->nvalues + cal->overflowed_low + cal->overflowed_high);
+        print_share(f, sug[k].accounts, cal->stats.nvalues + cal->stats.overflowed_low + cal->stats.overflowed_high);
         fprintf(f, "  %-2s %s\n", op_text(sug[k].op), buf);
     }
 }
 
 static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, const rb_num *stats, double mean,
-                       const suggestion *sug, int nsug)
+                       const cal_cut *sug, int nsug)
 {
     static const char *const names[] = {"min", "q1", "median", "q3", "max"};
     char buf[64];
@@ -661,14 +316,14 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
         json_write_string(f, o->where);
     else
         fputs("null", f);
-    fprintf(f, ",\n  \"accounts\": %ld,\n  \"count\": %ld,\n  \"na\": %ld,\n  \"overflowed\": %ld", cal->accounts, cal->nvalues,
-            cal->na, cal->overflowed);
+    fprintf(f, ",\n  \"accounts\": %ld,\n  \"count\": %ld,\n  \"na\": %ld,\n  \"overflowed\": %ld", cal->stats.accounts, cal->stats.nvalues,
+            cal->stats.na, cal->stats.overflowed);
     for (int i = 0; i < 5; i++) {
-        if (cal->nvalues)
-            number_text(stats[i], buf);
-        fprintf(f, ",\n  \"%s\": %s", names[i], cal->nvalues ? buf : "null");
+        if (cal->stats.nvalues)
+            calstats_number_text(stats[i], buf);
+        fprintf(f, ",\n  \"%s\": %s", names[i], cal->stats.nvalues ? buf : "null");
     }
-    if (!cal->nvalues)
+    if (!cal->stats.nvalues)
         snprintf(buf, sizeof buf, "null");
     else
         snprintf(buf, sizeof buf, "%.12g", mean);
@@ -676,18 +331,18 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
     for (int b = 0; cal->sch && b < cal->sch->nbands; b++) {
         fputs(b ? ", " : "", f);
         json_write_string(f, cal->sch->bands[b]);
-        fprintf(f, ": %ld", cal->band_counts[b]);
+        fprintf(f, ": %ld", cal->stats.band_counts[b]);
     }
-    if (cal->no_band)
-        fprintf(f, ", \"no band\": %ld", cal->no_band);
-    fprintf(f, "%s\"na\": %ld},\n  \"suggested\": ", cal->sch ? ", " : "", cal->na);
+    if (cal->stats.no_band)
+        fprintf(f, ", \"no band\": %ld", cal->stats.no_band);
+    fprintf(f, "%s\"na\": %ld},\n  \"suggested\": ", cal->sch ? ", " : "", cal->stats.na);
     if (!nsug) {
         fputs("null\n}\n", f);
         return;
     }
     fputc('[', f);
     for (int k = 0; k < nsug; k++) {
-        number_text(sug[k].limit, buf);
+        calstats_number_text(sug[k].limit, buf);
         fputs(k ? ",\n    {\"band\": " : "\n    {\"band\": ", f);
         json_write_string(f, cal->sch->bands[sug[k].band]);
         fprintf(f, ", \"op\": \"%s\", \"value\": %s, \"accounts\": %ld}", op_text(sug[k].op), buf, sug[k].accounts);
@@ -695,100 +350,85 @@ static void print_json(FILE *f, const calibrate_opts *o, const calibrator *cal, 
     fputs("\n  ]\n}\n", f);
 }
 
-int cmd_calibrate(int argc, char **argv)
+/* What is to be calibrated, checked before any data is read: the
+ * measure, the cohort's condition and the --target shares. */
+static int setup(calibrator *cal, const calibrate_opts *o, const policy *pol, const program *prog, const char *cohort,
+                 rb_num *share, bool *wanted)
+{
+    if (!(cal->measure = find_measure(pol, o->measure, cohort)))
+        return EXIT_USAGE;
+    cal->prog = prog;
+    cal->sch = cal->measure->scheme;
+    cal->st = program_step(prog, cal->measure);
+    if (o->where) {
+        cal->cohort = policy_lookup(pol, cohort);
+        if (cal->cohort->type != TY_BOOL) {
+            fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not a value of type %s\n",
+                    type_name(cal->cohort->type));
+            return EXIT_USAGE;
+        }
+    }
+    if (o->target) {
+        if (!cal->sch) {
+            fprintf(stderr, "rubric calibrate: --target needs bands, and '%s' has none\n", o->measure);
+            return EXIT_USAGE;
+        }
+        if (!parse_target(o->target, cal->sch, cal->st, share, wanted))
+            return EXIT_USAGE;
+    }
+    calstats_init(&cal->stats, cal->sch ? cal->sch->nbands : 0);
+    return EXIT_OK;
+}
+
+/* After the pass: the figures, the suggestion, and their printing. */
+static void conclude(calibrator *cal, const calibrate_opts *o, FILE *f, const rb_num *share, const bool *wanted)
+{
+    calstats_sort(&cal->stats);
+    rb_num stats[5];
+    double mean = 0;
+    if (cal->stats.nvalues)
+        calstats_summary(&cal->stats, stats, &mean);
+    cal_cut sug[MAX_BANDS];
+    int nsug = 0;
+    if (o->target && cal->stats.nvalues)
+        nsug = calstats_suggest(&cal->stats, cal->st, share, wanted, sug);
+    else if (o->target)
+        fprintf(stderr, "rubric calibrate: no account has a value for %s: nothing to suggest\n", o->measure);
+    if (o->json)
+        print_json(f, o, cal, stats, mean, sug, nsug);
+    else
+        print_table(f, o, cal, stats, mean, sug, nsug);
+}
+
+int cmd_calibrate(const verb_def *v, int argc, char **argv)
 {
     calibrate_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.policy_path, o.data_path};
-    if (refuse_clobber("calibrate", o.output, inputs, 2, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
+    session s;
+    const char *paths[] = {o.policy_path};
     calibrator cal;
     memset(&cal, 0, sizeof cal);
-    scan sc;
-    memset(&sc, 0, sizeof sc);
-    outfile out = {0};
-    int status = EXIT_USAGE;
     rb_num share[MAX_BANDS];
     bool wanted[MAX_BANDS];
-    const char *cohort = NULL;
-    policy *pol = load_with_cohort(&o, &cohort, &d);
-    program *prog = NULL;
-    if (pol && refuse_clobber("calibrate", o.output, NULL, 0, pol) != EXIT_OK)
-        goto done;
-    prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
-    if (!prog || !(cal.measure = find_measure(pol, o.measure, cohort)))
-        goto done;
-    cal.prog = prog;
-    cal.sch = cal.measure->scheme;
-    cal.st = program_step(prog, cal.measure);
-    if (o.where) {
-        cal.cohort = policy_lookup(pol, cohort);
-        if (cal.cohort->type != TY_BOOL) {
-            fprintf(stderr, "rubric calibrate: --where wants a condition (true or false), not a value of type %s\n",
-                    type_name(cal.cohort->type));
-            goto done;
-        }
+    cohort_loader cl = {&o, NULL};
+    status = session_open(&s, "calibrate", paths, NULL, 1, load_with_cohort, &cl, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK)
+        status = setup(&cal, &o, s.pols[0], s.progs[0], cl.cohort, share, wanted);
+    if (status == EXIT_OK)
+        status = session_start(&s);
+    if (status == EXIT_OK) {
+        status = session_scan(&s, observe, &cal);
+        if (status >= 0)
+            conclude(&cal, &o, s.out.f, share, wanted);
+        status = session_finish(&s, status, status >= 0);
     }
-    if (o.target) {
-        if (!cal.sch) {
-            fprintf(stderr, "rubric calibrate: --target needs bands, and '%s' has none\n", o.measure);
-            goto done;
-        }
-        if (!parse_target(o.target, cal.sch, cal.st, share, wanted))
-            goto done;
-    }
-    cal.band_counts = xcalloc(cal.sch ? (size_t)cal.sch->nbands : 1, sizeof *cal.band_counts);
-
-    const program *progs[] = {prog};
-    status = EXIT_REJECTED;
-    if (!scan_open(&sc, &d, o.data_path, &o.data.read, data_id_field(&o.data, pol), progs, NULL, 1,
-                   o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output, &d)) {
-        status = EXIT_USAGE;
-        goto done;
-    }
-    status = scan_all(&sc, observe, &cal);
-    if (status < 0) {
-        status = scan_output_close(&sc, &out, o.output, status, false);
-        goto done;
-    }
-    if (cal.nvalues)
-        qsort(cal.values, (size_t)cal.nvalues, sizeof *cal.values, by_value);
-    rb_num stats[5];
-    double mean = 0;
-    if (cal.nvalues) {
-        for (int i = 0; i < 5; i++)
-            stats[i] = quantile(cal.values, cal.nvalues, num_from_frac(i, 4));
-        mean = mean_of(cal.values, cal.nvalues);
-    }
-    suggestion sug[MAX_BANDS];
-    int nsug = 0;
-    if (o.target && cal.nvalues)
-        nsug = suggest(&cal, share, wanted, bands_ascend(cal.st), sug);
-    else if (o.target)
-        fprintf(stderr, "rubric calibrate: no account has a value for %s: nothing to suggest\n", o.measure);
-
-    if (o.json)
-        print_json(out.f, &o, &cal, stats, mean, sug, nsug);
-    else
-        print_table(out.f, &o, &cal, stats, mean, sug, nsug);
-    status = scan_output_close(&sc, &out, o.output, status, true);
-done:
-    scan_close(&sc);
-    free(cal.values);
-    free(cal.band_counts);
-    program_free(prog);
-    policy_free(pol);
+    session_close(&s);
+    calstats_free(&cal.stats);
     data_opts_free(&o.data);
     return status;
 }

@@ -1,63 +1,31 @@
 /* cmd_check.c - `rubric check POLICY...`: parse, type-check and lint, no
  * data. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "lint.h"
 
-static const char check_help[] =
-    "Usage: rubric check POLICY... [options]\n"
-    "\n"
-    "Parses and checks each policy (a folder stands for the .rules files\n"
-    "under it) without reading any data: syntax, names,\n"
-    "types, cycles between definitions, imports.  Every error is reported as\n"
-    "file:line:col with the source line and a caret.\n"
-    "\n"
-    "A policy without errors is then linted for likely mistakes, reported as\n"
-    "warnings: values that fall in no band, band lines that overlap or never\n"
-    "match, thresholds or scores out of order, weights that are zero or do not\n"
-    "add up to 100%, unused inputs, parameters and definitions, use cases with\n"
-    "fewer than 3 metrics, bands nothing can give.  A comment\n"
-    "'# rubric: allow NAME' on the line (or alone on the line above) silences\n"
-    "the lint NAME shown in brackets there; see docs/lints.md.\n"
-    "\n"
-    "Options:\n"
-    "      --strict   treat warnings as errors\n"
-    "  -h, --help     this help\n"
-    "\n"
-    "Exit status: 0 when every policy is correct (warnings allowed unless\n"
-    "--strict), 2 otherwise.\n";
-
-int cmd_check(int argc, char **argv)
+/* check's one option is --strict. */
+static int take_strict(void *ctx, int id, const char *arg)
 {
-    enum { OPT_STRICT = 256 };
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {NULL, 0, NULL, 0},
-    };
+    (void)id;
+    (void)arg;
+    *(bool *)ctx = true;
+    return EXIT_OK;
+}
+
+int cmd_check(const verb_def *v, int argc, char **argv)
+{
     bool strict = false;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(check_help, stdout);
-            return EXIT_OK;
-        }
-        if (c == OPT_STRICT) {
-            strict = true;
-            continue;
-        }
-        return usage_error("check", "unknown option '%s'", argv[optind - 1]);
-    }
-    if (optind == argc)
+    int first, status = cli_parse(v, argc, argv, take_strict, &strict, &first);
+    if (status != EXIT_OK)
+        return status == CLI_DONE ? EXIT_OK : status;
+    if (first == argc)
         return usage_error("check", "expected at least one POLICY");
     int failed = 0;
     path_list files;
-    if (!expand_policy_args("check", argv + optind, argc - optind, &files))
+    if (!expand_policy_args("check", argv + first, argc - first, &files))
         failed++;
     for (size_t f = 0; f < files.n; f++) {
         const char *path = files.v[f];

@@ -5,7 +5,6 @@
  * output present in both, a transition matrix counts accounts by their old
  * and new value: band names for banded outputs, the value itself for the
  * others while there are few enough distinct values to tabulate. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,39 +12,15 @@
 #include "cli.h"
 #include "git_source.h"
 #include "scan.h"
+#include "session.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char diff_help[] =
-    "Usage: rubric diff OLD NEW DATA [options]\n"
-    "\n"
-    "Scores every account in DATA with two versions of a policy and shows, for\n"
-    "each output the two have in common, how many accounts moved from each\n"
-    "band to each band.  OLD and NEW are policy files, or REV:PATH for a file\n"
-    "as it was at a git revision (HEAD~1:rules/p.rules; PATH relative to the\n"
-    "current directory; imports are read at the same revision).\n"
-    "\n"
-    "Options:\n"
-    "  -f, --format FORMAT      table (default): a matrix and a summary per output;\n"
-    "                           csv: one row per account and output that changed,\n"
-    "                           ID,output,old,new; json: the matrices\n"
-    "      --raw                CSV for programs: text that begins with = + - @\n"
-    "                           is written as it is, not escaped for spreadsheets\n"
-    "  -o, --output FILE        write to FILE, atomically\n"
-    "      --param NAME=VALUE   set a parameter of NEW only (repeatable): with\n"
-    "                           OLD and NEW the same file, a what-if\n"
-    DATA_OPTS_HELP
-    "  -h, --help               this help\n"
-    "\n"
-    "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
 
 /* Distinct values of an unbanded output to tabulate; a side with a scheme
  * has a row per band and one for na, as many as a scheme may have. */
 enum { MAX_VALUES = 10, MAX_ROWS = MAX_BANDS + 1 };
 
 typedef enum diff_format { DIFF_TABLE, DIFF_CSV, DIFF_JSON } diff_format;
-
-enum { OPT_RAW = OPT_VERB_OWN };
 
 typedef struct diff_opts {
     const char *old_path, *new_path, *data_path, *output;
@@ -86,55 +61,45 @@ typedef struct differ {
     FILE *f;
 } differ;
 
-static int parse_args(int argc, char **argv, diff_opts *o)
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"raw", no_argument, NULL, OPT_RAW},
-        DATA_LONGOPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
-        int taken = data_opt("diff", c, optarg, &o->data);
-        if (taken == EXIT_USAGE)
-            return EXIT_USAGE;
-        if (taken)
-            continue;
-        switch (c) {
-        case 'f':
-            if (strcmp(optarg, "table") == 0)
-                o->format = DIFF_TABLE;
-            else if (strcmp(optarg, "csv") == 0)
-                o->format = DIFF_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                o->format = DIFF_JSON;
-            else
-                return usage_error("diff", "unknown format '%s' (table, csv or json)", optarg);
-            break;
-        case 'o': o->output = optarg; break;
-        case OPT_RAW: o->raw = true; break;
-        case 'h':
-            fputs(diff_help, stdout);
-            return -1;
-        default:
-            return unknown_option("diff", argv);
-        }
+    diff_opts *o = ctx;
+    int taken = data_opt("diff", id, arg, &o->data);
+    if (taken != CLI_NOT_MINE)
+        return taken;
+    switch (id) {
+    case 'f':
+        if (strcmp(arg, "table") == 0)
+            o->format = DIFF_TABLE;
+        else if (strcmp(arg, "csv") == 0)
+            o->format = DIFF_CSV;
+        else if (strcmp(arg, "json") == 0)
+            o->format = DIFF_JSON;
+        else
+            return usage_error("diff", "unknown format '%s' (table, csv or json)", arg);
+        return EXIT_OK;
+    case 'o': o->output = arg; return EXIT_OK;
+    case OPT_RAW: o->raw = true; return EXIT_OK;
+    default: return EXIT_USAGE; /* not in the spec */
     }
-    if (argc - optind != 3)
-        return usage_error("diff", "expected OLD, NEW and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
-    o->old_path = argv[optind];
-    o->new_path = argv[optind + 1];
-    o->data_path = argv[optind + 2];
+}
+
+static int parse_args(const verb_def *v, int argc, char **argv, diff_opts *o)
+{
+    int first, status = cli_parse(v, argc, argv, take, o, &first);
+    if (status != EXIT_OK)
+        return status;
+    if (argc - first != 3)
+        return usage_error("diff", "expected OLD, NEW and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
+    o->old_path = argv[first];
+    o->new_path = argv[first + 1];
+    o->data_path = argv[first + 2];
     return 0;
 }
 
-static policy *load_version(const char *arg, diag *d)
+static policy *load_version(void *ctx, const char *arg, diag *d)
 {
+    (void)ctx;
     char *rev, *path;
     if (!git_rev_spec(arg, &rev, &path))
         return policy_load(arg, d);
@@ -599,67 +564,41 @@ static void free_side(side *s)
     }
 }
 
-int cmd_diff(int argc, char **argv)
+int cmd_diff(const verb_def *v, int argc, char **argv)
 {
     diff_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.old_path, o.new_path, o.data_path};
-    if (refuse_clobber("diff", o.output, inputs, 3, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
-    policy *oldp = load_version(o.old_path, &d);
-    policy *newp = load_version(o.new_path, &d);
-    bool clobbers = (oldp && refuse_clobber("diff", o.output, NULL, 0, oldp) != EXIT_OK) ||
-                    (newp && refuse_clobber("diff", o.output, NULL, 0, newp) != EXIT_OK);
-    program *oldprog = oldp && !clobbers ? compile_with(oldp, &o.data, false, &d) : NULL;
-    program *newprog = newp && !clobbers ? compile_with(newp, &o.data, true, &d) : NULL;
-    int status = EXIT_USAGE;
+    session s;
+    const char *paths[] = {o.old_path, o.new_path}, *labels[] = {"OLD", "NEW"};
     differ df = {&o, NULL, 0, NULL};
-    scan sc;
-    memset(&sc, 0, sizeof sc);
-    outfile out = {0};
-    if (!oldprog || !newprog)
-        goto done;
-    const char *old_id = data_id_field(&o.data, oldp), *id = data_id_field(&o.data, newp);
-    if (strcmp(old_id, id) != 0) {
-        fprintf(stderr, "rubric diff: OLD reads account ids from '%s', NEW from '%s'; say which with --id\n", old_id, id);
-        goto done;
+    status = session_open(&s, "diff", paths, labels, 2, load_version, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK) {
+        setup_outputs(&df, s.pols[0], s.progs[0], s.pols[1], s.progs[1]);
+        status = session_start(&s);
     }
-    setup_outputs(&df, oldp, oldprog, newp, newprog);
-    const program *progs[] = {oldprog, newprog};
-    const char *labels[] = {"OLD", "NEW"};
-    status = EXIT_REJECTED;
-    if (!scan_open(&sc, &d, o.data_path, &o.data.read, id, progs, labels, 2, o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output, &d)) {
-        status = EXIT_USAGE;
-        goto done;
+    if (status == EXIT_OK) {
+        df.f = s.out.f;
+        if (o.format == DIFF_CSV) {
+            csv_cell_fwrite(df.f, s.id, strlen(s.id), true, !o.raw);
+            fputs(",output,old,new\n", df.f);
+        }
+        status = session_scan(&s, tally, &df);
+        for (int k = 0; k < df.nouts; k++)
+            sort_values(&df.outs[k]);
+        if (status >= 0) {
+            if (o.format == DIFF_TABLE)
+                print_table(df.f, &df, &s.sc, s.pols[0], s.pols[1]);
+            else if (o.format == DIFF_JSON)
+                print_json(df.f, &df, &s.sc, s.pols[0], s.pols[1]);
+        }
+        status = session_finish(&s, status, true);
     }
-    df.f = out.f;
-    if (o.format == DIFF_CSV) {
-        csv_cell_fwrite(df.f, id, strlen(id), true, !o.raw);
-        fputs(",output,old,new\n", df.f);
-    }
-    status = scan_all(&sc, tally, &df);
-    for (int k = 0; k < df.nouts; k++)
-        sort_values(&df.outs[k]);
-    if (status >= 0) {
-        if (o.format == DIFF_TABLE)
-            print_table(df.f, &df, &sc, oldp, newp);
-        else if (o.format == DIFF_JSON)
-            print_json(df.f, &df, &sc, oldp, newp);
-    }
-    status = scan_output_close(&sc, &out, o.output, status, true);
-done:
-    scan_close(&sc);
+    session_close(&s);
     for (int k = 0; k < df.nouts; k++) {
         free_side(&df.outs[k].old);
         free_side(&df.outs[k].new);
@@ -667,10 +606,6 @@ done:
         free(df.outs[k].counts);
     }
     free(df.outs);
-    program_free(oldprog);
-    program_free(newprog);
-    policy_free(oldp);
-    policy_free(newp);
     data_opts_free(&o.data);
     return status;
 }

@@ -8,7 +8,6 @@
  * (a mean) or not (a sum).
  * Every line points at the policy's file:line. */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,29 +17,6 @@
 #include "record.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char explain_help[] =
-    "Usage: rubric explain POLICY DATA --account ID [options]\n"
-    "\n"
-    "Shows how one account was scored: every input, every definition and\n"
-    "measure with its value, the band line that decided it, and for each\n"
-    "roll-up which members counted and which were na and left out (a mean\n"
-    "renormalises the remaining weights; a sum adds nothing for them).\n"
-    "\n"
-    "Options:\n"
-    "  -a, --account ID         the account to explain (required)\n"
-    "  -f, --format FORMAT      text (default) or json\n"
-    "      --param NAME=VALUE   override a parameter (repeatable)\n"
-    "      --as-of DATE         the evaluation date (default: today, UTC)\n"
-    "      --id FIELD           the account id column/key\n"
-    READ_OPTS_HELP
-    "  -h, --help               this help\n"
-    "\n"
-    "Exit status: 0 explained, 1 no such account or a bad record, 2 usage or\n"
-    "policy errors.\n";
-
-/* The data options' numbers, so that READ_LONGOPTS fits beside them. */
-enum { EXPLAIN_PARAM = OPT_PARAM, EXPLAIN_AS_OF = OPT_AS_OF, EXPLAIN_ID = OPT_ID };
 
 typedef struct explainer {
     const program *prog;
@@ -142,44 +118,43 @@ static bool explain_clauses(explainer *ex, const step *s, cJSON *js)
     return applies;
 }
 
-/* Prints the decision eval_band_trace() reports: every band line scoring
- * tried, each edge with what it compared, up to the line that caught the
- * value (or the threshold that was na). */
 static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
 {
     char text[256], loc[256], num[40], lim[128];
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
     bool pct = step_in_percent(s);
     step_value_format(s, ex->f, value, num, sizeof num);
-    band_trace tr = {xcalloc((size_t)s->ntests + 1, sizeof *tr.lines), 0};
-    int matched = eval_band_trace(s, ex->f, value, &tr);
-    static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
-    for (int t = 0; t < tr.ntried; t++) {
+    for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
-        const line_trace *lt = &tr.lines[t];
-        bool holds = t == matched;
+        bool holds = true, unknown = false;
         char why[256] = "";
-        for (int e = 0; e < lt->nedges; e++) {
-            const edge_trace *et = &lt->edges[e];
-            if (et->na) {
+        for (int e = 0; e < bt->nedges && holds; e++) {
+            rb_value l = eval_node(bt->limit[e], ex->f);
+            if (l.kind == VK_NA) {
+                unknown = true;
+                holds = false;
                 snprintf(why, sizeof why, "the threshold is na");
                 break;
             }
+            int c = num_cmp(value, l.u.num);
+            static const char *const words[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
+            bool ok = op_holds(bt->op[e], c);
             /* The threshold as written (25%, or a parameter's name); the
              * value as step_value_format shows it, on its side of each. */
+            source_text(&bt->rule->edges[e].limit->loc, lim, sizeof lim);
             const expr *le = bt->rule->edges[e].limit;
-            source_text(&le->loc, lim, sizeof lim);
             if (le->kind != EX_NUM) {
                 /* A parameter or an expression: show what it came to, in
                  * full (compared with itself, no digit may go). */
                 char val[40];
-                format_for_people(et->limit, pct, &et->limit, 1, val, sizeof val);
+                format_for_people(l.u.num, pct, &l.u.num, 1, val, sizeof val);
                 size_t used = strlen(lim);
                 snprintf(lim + used, sizeof lim - used, " (%s)", val);
             }
             size_t used = strlen(why);
             snprintf(why + used, sizeof why - used, "%s%s %s %s %s", used ? " and " : "", num,
-                     et->holds ? "is" : "is not", words[bt->op[e]], lim);
+                     ok ? "is" : "is not", words[bt->op[e]], lim);
+            holds = ok;
         }
         if (bt->nedges == 0)
             snprintf(why, sizeof why, "otherwise");
@@ -194,9 +169,10 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
         } else {
             printf("    %-3s %-34s %s   [%s]\n", holds ? "->" : "", text, why, where(&bt->rule->loc, loc, sizeof loc));
         }
+        if (holds || unknown)
+            return;
     }
-    free(tr.lines);
-    if (matched == -1 && !ex->json)
+    if (!ex->json)
         printf("        no band line catches %s: the measure has no band\n", num);
 }
 
@@ -331,13 +307,13 @@ static void explain_step(explainer *ex, const step *s)
     if (!explain_clauses(ex, s, js))
         return;
     if (s->kind == STEP_MEASURE) {
-        /* The value scoring banded, not one worked out again. */
-        if (v->kind != VK_BANDED) {
+        rb_value mv = eval_node(s->value, ex->f);
+        if (mv.kind == VK_NA) {
             if (!ex->json)
                 printf("    the value is na (a value it needs is missing, or a ratio over zero): no band\n");
             return;
         }
-        explain_bands(ex, s, v->u.num, js);
+        explain_bands(ex, s, mv.u.num, js);
         return;
     }
     explain_group(ex, s, js);
@@ -399,83 +375,59 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
     return EXIT_OK;
 }
 
-int cmd_explain(int argc, char **argv)
+typedef struct explain_opts {
+    const char *account;
+    bool json;
+    data_opts data;
+} explain_opts;
+
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"account", required_argument, NULL, 'a'},
-        {"format", required_argument, NULL, 'f'},
-        {"param", required_argument, NULL, EXPLAIN_PARAM},
-        {"as-of", required_argument, NULL, EXPLAIN_AS_OF},
-        {"id", required_argument, NULL, EXPLAIN_ID},
-        READ_LONGOPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *account = NULL, *id_opt = NULL;
-    bool json = false;
-    read_opts read = {0};
-    settings params = {NULL, NULL, 0};
-    int c, status = EXIT_USAGE;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "a:f:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'a': account = optarg; break;
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                json = true;
-            else if (strcmp(optarg, "text") != 0) {
-                settings_free(&params);
-                return usage_error("explain", "unknown format '%s' (text or json)", optarg);
-            }
-            break;
-        case EXPLAIN_PARAM:
-            if (!settings_add_param(&params, optarg)) {
-                settings_free(&params);
-                return usage_error("explain", "--param wants NAME=VALUE, not '%s'", optarg);
-            }
-            break;
-        case EXPLAIN_AS_OF: settings_add(&params, "as_of", optarg); break;
-        case EXPLAIN_ID: id_opt = optarg; break;
-        case OPT_INPUT_FORMAT:
-        case OPT_DELIMITER:
-        case OPT_NA_VALUES:
-            if (read_opt("explain", c, optarg, &read) != 1) {
-                settings_free(&params);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h':
-            fputs(explain_help, stdout);
-            settings_free(&params);
-            return EXIT_OK;
-        default:
-            settings_free(&params);
-            return usage_error("explain", "unknown option or missing value: '%s'", argv[optind - 1]);
-        }
+    explain_opts *o = ctx;
+    int taken = data_opt("explain", id, arg, &o->data);
+    if (taken != CLI_NOT_MINE)
+        return taken;
+    switch (id) {
+    case 'a': o->account = arg; return EXIT_OK;
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            o->json = true;
+        else if (strcmp(arg, "text") != 0)
+            return usage_error("explain", "unknown format '%s' (text or json)", arg);
+        return EXIT_OK;
+    default: return EXIT_USAGE; /* not in the spec */
     }
-    if (argc - optind != 2 || !account) {
-        settings_free(&params);
-        return usage_error("explain", argc - optind != 2 ? "expected POLICY and DATA" : "--account ID is required");
+}
+
+int cmd_explain(const verb_def *v, int argc, char **argv)
+{
+    explain_opts o;
+    memset(&o, 0, sizeof o);
+    int first, status = cli_parse(v, argc, argv, take, &o, &first);
+    if (status == EXIT_OK && (argc - first != 2 || !o.account))
+        status = usage_error("explain", argc - first != 2 ? "expected POLICY and DATA" : "--account ID is required");
+    if (status != EXIT_OK) {
+        data_opts_free(&o.data);
+        return status == CLI_DONE ? EXIT_OK : status;
     }
-    const char *policy_path = argv[optind], *data_path = argv[optind + 1];
+    const char *policy_path = argv[first], *data_path = argv[first + 1];
     diag d;
     diag_init(&d, stderr);
     policy *pol = policy_load(policy_path, &d);
-    program *prog = pol ? compile_policy(pol, params.items, params.n, &d) : NULL;
+    program *prog = pol ? compile_settings(pol, &o.data, true, &d) : NULL;
     if (!prog) {
         policy_free(pol);
-        settings_free(&params);
+        data_opts_free(&o.data);
         return EXIT_USAGE;
     }
-    const char *id = id_opt ? id_opt : pol->id_field ? pol->id_field : "account_id";
+    const char *id = data_id_field(&o.data, pol);
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, &read, id, account, f.slots, &texts, &d);
+    int found = record_find(pol, data_path, &o.data.read, id, o.account, f.slots, &texts, &d);
     if (found == 1) {
         eval_account(prog, &f);
-        status = explain_account(prog, &f, account, json);
+        status = explain_account(prog, &f, o.account, o.json);
     } else {
         status = EXIT_REJECTED;
     }
@@ -483,6 +435,6 @@ int cmd_explain(int argc, char **argv)
     frame_free(&f);
     program_free(prog);
     policy_free(pol);
-    settings_free(&params);
+    data_opts_free(&o.data);
     return status;
 }

@@ -2,7 +2,6 @@
  * layout (src/fmt/), in place and atomically; `--check` for CI. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,25 +11,6 @@
 #include "fmt.h"
 #include "outfile.h"
 #include "xalloc.h"
-
-static const char fmt_help[] =
-    "Usage: rubric fmt [--check] POLICY...\n"
-    "\n"
-    "Rewrites each policy file in place in the one canonical layout: one\n"
-    "statement a line, owned lines indented two spaces, band names and\n"
-    "operators in columns, a blank line around each block, single spaces\n"
-    "in expressions, every comment kept where it was.  A directory stands\n"
-    "for the .rules files under it; '-' reads standard input and writes\n"
-    "standard output.  A file with errors is reported and left untouched.\n"
-    "The layout is described in docs/fmt.md.\n"
-    "\n"
-    "Options:\n"
-    "  --check      write nothing; list the files that would change\n"
-    "  -h, --help   this help\n"
-    "\n"
-    "Exit status: 0 when done (with --check: when nothing would change),\n"
-    "1 with --check when some file would change, 2 when a file has errors\n"
-    "or cannot be read or written.\n";
 
 static source *read_stdin(void)
 {
@@ -116,34 +96,26 @@ static int format_one(const char *path, bool check, bool *changed)
     return status;
 }
 
-int cmd_fmt(int argc, char **argv)
+/* fmt's one option is --check. */
+static int take_check(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"check", no_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    (void)id;
+    (void)arg;
+    *(bool *)ctx = true;
+    return EXIT_OK;
+}
+
+int cmd_fmt(const verb_def *v, int argc, char **argv)
+{
     bool check = false;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(fmt_help, stdout);
-            return EXIT_OK;
-        }
-        if (c == 'c') {
-            check = true;
-            continue;
-        }
-        return usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
-    }
-    if (optind == argc)
+    int first, status = cli_parse(v, argc, argv, take_check, &check, &first);
+    if (status != EXIT_OK)
+        return status == CLI_DONE ? EXIT_OK : status;
+    if (first == argc)
         return usage_error("fmt", "expected at least one POLICY (or '-' for standard input)");
 
-    int status = EXIT_OK;
     path_list files;
-    if (!expand_policy_args("fmt", argv + optind, argc - optind, &files))
+    if (!expand_policy_args("fmt", argv + first, argc - first, &files))
         status = EXIT_USAGE;
     size_t would_change = 0;
     for (size_t i = 0; i < files.n; i++) {

@@ -1,7 +1,6 @@
 /* cmd_report.c - `rubric report POLICY DATA -o report.html`: one pass over
  * the data gathering band counts, adoption counts and value histograms,
  * then one self-contained HTML page (src/report_html.c). */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,61 +12,35 @@
 #include "eval.h"
 #include "report.h"
 #include "scan.h"
+#include "session.h"
 #include "xalloc.h"
-
-static const char report_help[] =
-    "Usage: rubric report POLICY DATA -o report.html [options]\n"
-    "\n"
-    "Scores every account in DATA and writes one self-contained HTML page for\n"
-    "a CSM manager: the bands of every measure and group as stacked bars, the\n"
-    "use case adoption count chart (accounts by how many use cases are green),\n"
-    "and a histogram of each measure's values with its thresholds drawn on it.\n"
-    "The page fetches nothing: no script, font or image from anywhere.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE        the page to write, atomically (required unless\n"
-    "                           standard output is not a terminal)\n"
-    "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
-    DATA_OPTS_HELP
-    "  -h, --help               this help\n"
-    "\n"
-    "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
 
 typedef struct report_opts {
     const char *policy_path, *data_path, *output;
     data_opts data;
 } report_opts;
 
-static int parse_args(int argc, char **argv, report_opts *o)
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        DATA_LONGOPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-        int taken = data_opt("report", c, optarg, &o->data);
-        if (taken == EXIT_USAGE)
-            return EXIT_USAGE;
-        if (taken)
-            continue;
-        switch (c) {
-        case 'o': o->output = optarg; break;
-        case 'h':
-            fputs(report_help, stdout);
-            return -1;
-        default:
-            return unknown_option("report", argv);
-        }
+    report_opts *o = ctx;
+    int taken = data_opt("report", id, arg, &o->data);
+    if (taken != CLI_NOT_MINE)
+        return taken;
+    switch (id) {
+    case 'o': o->output = arg; return EXIT_OK;
+    default: return EXIT_USAGE; /* not in the spec */
     }
-    if (argc - optind != 2)
-        return usage_error("report", "expected POLICY and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
-    o->policy_path = argv[optind];
-    o->data_path = argv[optind + 1];
+}
+
+static int parse_args(const verb_def *v, int argc, char **argv, report_opts *o)
+{
+    int first, status = cli_parse(v, argc, argv, take, o, &first);
+    if (status != EXIT_OK)
+        return status;
+    if (argc - first != 2)
+        return usage_error("report", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
+    o->policy_path = argv[first];
+    o->data_path = argv[first + 1];
     if (!o->output && isatty(STDOUT_FILENO))
         return usage_error("report", "say where the page goes: -o report.html");
     return 0;
@@ -206,64 +179,37 @@ static void free_report(report *r)
     free(r->counts);
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(const verb_def *v, int argc, char **argv)
 {
     report_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.policy_path, o.data_path};
-    if (refuse_clobber("report", o.output, inputs, 2, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
+    session s;
+    const char *paths[] = {o.policy_path};
     report r;
     memset(&r, 0, sizeof r);
-    scan sc;
-    memset(&sc, 0, sizeof sc);
-    outfile out = {0};
-    int status = EXIT_USAGE;
-    policy *pol = policy_load(o.policy_path, &d);
-    program *prog = NULL;
-    if (pol && refuse_clobber("report", o.output, NULL, 0, pol) != EXIT_OK)
-        goto done;
-    prog = pol ? compile_with(pol, &o.data, true, &d) : NULL;
-    if (!prog)
-        goto done;
-    r.pol = pol;
-    r.prog = prog;
-    r.policy_path = o.policy_path;
-    r.data_path = o.data_path;
-    date_format(prog->params[0].u.date, r.as_of);
-    setup(&r);
-
-    const program *progs[] = {prog};
-    status = EXIT_REJECTED;
-    if (!scan_open(&sc, &d, o.data_path, &o.data.read, data_id_field(&o.data, pol), progs, NULL, 1,
-                   o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output, &d)) {
-        status = EXIT_USAGE;
-        goto done;
+    status = session_open(&s, "report", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK) {
+        r.pol = s.pols[0];
+        r.prog = s.progs[0];
+        r.policy_path = o.policy_path;
+        r.data_path = o.data_path;
+        date_format(r.prog->params[0].u.date, r.as_of);
+        setup(&r);
+        status = session_start(&s);
     }
-    status = scan_all(&sc, gather, &r);
-    if (status < 0) {
-        status = scan_output_close(&sc, &out, o.output, status, false);
-        goto done;
+    if (status == EXIT_OK) {
+        status = session_scan(&s, gather, &r);
+        r.scored = s.sc.scored;
+        r.rejected = s.sc.rejected;
+        status = session_finish(&s, status, status >= 0 && report_write_html(s.out.f, &r));
     }
-    r.scored = sc.scored;
-    r.rejected = sc.rejected;
-    status = scan_output_close(&sc, &out, o.output, status, report_write_html(out.f, &r));
-done:
-    scan_close(&sc);
+    session_close(&s);
     free_report(&r);
-    program_free(prog);
-    policy_free(pol);
     data_opts_free(&o.data);
     return status;
 }

@@ -1,5 +1,4 @@
 /* cmd_run.c - `rubric run POLICY DATA`: score every account. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,29 +7,9 @@
 #include "eval.h"
 #include "reader.h"
 #include "scan.h"
+#include "session.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char run_help[] =
-    "Usage: rubric run POLICY DATA [options]\n"
-    "\n"
-    "Scores every account in DATA (CSV, JSON or NDJSON; - for standard input)\n"
-    "with POLICY and writes one row per account.\n"
-    "\n"
-    "Options:\n"
-    "  -f, --format FORMAT      table, csv, json or ndjson (default: table on a\n"
-    "                           terminal, csv otherwise)\n"
-    "  -o, --output FILE        write to FILE, atomically (no partial file on failure)\n"
-    "      --select A,B         only these outputs, in this order\n"
-    "      --raw                CSV for programs: text that begins with = + - @\n"
-    "                           is written as it is, not escaped for spreadsheets\n"
-    "      --param NAME=VALUE   override a parameter's default (repeatable)\n"
-    DATA_OPTS_HELP
-    "  -h, --help               this help\n"
-    "\n"
-    "Exit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
-
-enum { OPT_SELECT = OPT_VERB_OWN, OPT_RAW };
 
 typedef struct run_opts {
     const char *policy_path, *data_path, *output, *select;
@@ -40,46 +19,34 @@ typedef struct run_opts {
     data_opts data;
 } run_opts;
 
-static int parse_args(int argc, char **argv, run_opts *o)
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"select", required_argument, NULL, OPT_SELECT},
-        {"raw", no_argument, NULL, OPT_RAW},
-        DATA_LONGOPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
-        int taken = data_opt("run", c, optarg, &o->data);
-        if (taken == EXIT_USAGE)
-            return EXIT_USAGE;
-        if (taken)
-            continue;
-        switch (c) {
-        case 'f':
-            if (!out_format_parse(optarg, &o->format))
-                return usage_error("run", "unknown format '%s' (table, csv, json or ndjson)", optarg);
-            o->format_given = true;
-            break;
-        case 'o': o->output = optarg; break;
-        case OPT_SELECT: o->select = optarg; break;
-        case OPT_RAW: o->raw = true; break;
-        case 'h':
-            fputs(run_help, stdout);
-            return -1;
-        default:
-            return unknown_option("run", argv);
-        }
+    run_opts *o = ctx;
+    int taken = data_opt("run", id, arg, &o->data);
+    if (taken != CLI_NOT_MINE)
+        return taken;
+    switch (id) {
+    case 'f':
+        if (!out_format_parse(arg, &o->format))
+            return usage_error("run", "unknown format '%s' (table, csv, json or ndjson)", arg);
+        o->format_given = true;
+        return EXIT_OK;
+    case 'o': o->output = arg; return EXIT_OK;
+    case OPT_SELECT: o->select = arg; return EXIT_OK;
+    case OPT_RAW: o->raw = true; return EXIT_OK;
+    default: return EXIT_USAGE; /* not in the spec */
     }
-    if (argc - optind != 2)
-        return usage_error("run", "expected POLICY and DATA, got %d argument%s", argc - optind, argc - optind == 1 ? "" : "s");
-    o->policy_path = argv[optind];
-    o->data_path = argv[optind + 1];
+}
+
+static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
+{
+    int first, status = cli_parse(v, argc, argv, take, o, &first);
+    if (status != EXIT_OK)
+        return status;
+    if (argc - first != 2)
+        return usage_error("run", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
+    o->policy_path = argv[first];
+    o->data_path = argv[first + 1];
     return 0;
 }
 
@@ -135,62 +102,35 @@ static void write_scores(void *ctx, const scan *s, const char *id, size_t idlen)
     writer_record(ctx, id, idlen, s->frames[0].slots);
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_run(const verb_def *v, int argc, char **argv)
 {
     run_opts o;
     memset(&o, 0, sizeof o);
-    int rc = parse_args(argc, argv, &o);
-    if (rc != 0) {
+    int status = parse_args(v, argc, argv, &o);
+    if (status != 0) {
         data_opts_free(&o.data);
-        return rc < 0 ? EXIT_OK : rc;
+        return status < 0 ? EXIT_OK : status;
     }
-    const char *inputs[] = {o.policy_path, o.data_path};
-    if (refuse_clobber("run", o.output, inputs, 2, NULL) != EXIT_OK) {
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    diag d;
-    diag_init(&d, stderr);
-    policy *pol = policy_load(o.policy_path, &d);
-    if (!pol || refuse_clobber("run", o.output, NULL, 0, pol) != EXIT_OK) {
-        policy_free(pol);
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-    program *prog = compile_with(pol, &o.data, true, &d);
+    session s;
+    const char *paths[] = {o.policy_path};
     int ncols = 0;
-    int *cols = prog ? pick_columns(pol, o.select, &ncols) : NULL;
-    if (!prog || !cols) {
-        program_free(prog);
-        policy_free(pol);
-        data_opts_free(&o.data);
-        return EXIT_USAGE;
-    }
-
-    const char *id = data_id_field(&o.data, pol);
-    int status = EXIT_REJECTED;
-    outfile out = {0};
-    scan sc;
-    const program *progs[] = {prog};
-    if (!scan_open(&sc, &d, o.data_path, &o.data.read, id, progs, NULL, 1, o.data.skip_errors, data_progress(&o.data)))
-        goto done;
-    if (!scan_output_open(&out, o.output, &d)) {
+    int *cols = NULL;
+    status = session_open(&s, "run", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK && !(cols = pick_columns(s.pols[0], o.select, &ncols)))
         status = EXIT_USAGE;
-        goto done;
+    if (status == EXIT_OK)
+        status = session_start(&s);
+    if (status == EXIT_OK) {
+        bool to_terminal = !o.output && isatty(STDOUT_FILENO);
+        out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
+        writer *w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
+        writer_set_raw(w, o.raw);
+        status = session_scan(&s, write_scores, w);
+        bool written = writer_close(w);
+        status = session_finish(&s, status, written);
     }
-    bool to_terminal = !o.output && isatty(STDOUT_FILENO);
-    out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
-    writer *w = writer_open(out.f, fmt, prog, id, cols, ncols, to_terminal && diag_want_color(stdout));
-    writer_set_raw(w, o.raw);
-
-    status = scan_all(&sc, write_scores, w);
-    bool written = writer_close(w);
-    status = scan_output_close(&sc, &out, o.output, status, written);
-done:
-    scan_close(&sc);
+    session_close(&s);
     free(cols);
-    program_free(prog);
-    policy_free(pol);
     data_opts_free(&o.data);
     return status;
 }

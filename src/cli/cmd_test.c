@@ -6,7 +6,6 @@
  * names actually was, and the inputs that led there. */
 #include <dirent.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,27 +16,6 @@
 #include "record.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char test_help[] =
-    "Usage: rubric test PATH... [options]\n"
-    "\n"
-    "Runs the tests in each policy file, or in every .rules file under each\n"
-    "folder.  A test looks like:\n"
-    "\n"
-    "  test \"25 of 100 seats is yellow\"\n"
-    "    given licenses_sold = 100, git_ops_users_l28d = 25, as_of = 2026-11-01\n"
-    "    expect scm_git_ops is yellow\n"
-    "\n"
-    "Each failure is shown with the test's file:line, the expectation, the\n"
-    "actual values and the inputs.  The last line is 'N passed, N failed'.\n"
-    "\n"
-    "Options:\n"
-    "      --filter PATTERN  only tests whose name contains PATTERN (or matches\n"
-    "                        it, when it has * ? or [)\n"
-    "  -v, --verbose         name every test, not only the failures\n"
-    "  -h, --help            this help\n"
-    "\n"
-    "Exit status: 0 all passed, 1 a test failed, 2 a policy has errors.\n";
 
 typedef struct test_run {
     const char *filter;
@@ -230,33 +208,26 @@ static int run_file(test_run *tr, const char *path)
     return 0;
 }
 
-int cmd_test(int argc, char **argv)
+static int take(void *ctx, int id, const char *arg)
 {
-    static const struct option longopts[] = {
-        {"filter", required_argument, NULL, 'F'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    test_run *tr = ctx;
+    if (id == OPT_FILTER)
+        tr->filter = arg;
+    else
+        tr->verbose = true;
+    return EXIT_OK;
+}
+
+int cmd_test(const verb_def *v, int argc, char **argv)
+{
     test_run tr = {NULL, false, 0, 0, 0};
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'F': tr.filter = optarg; break;
-        case 'v': tr.verbose = true; break;
-        case 'h':
-            fputs(test_help, stdout);
-            return EXIT_OK;
-        default:
-            return usage_error("test", "unknown option or missing value: '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind == argc)
+    int first, status = cli_parse(v, argc, argv, take, &tr, &first);
+    if (status != EXIT_OK)
+        return status == CLI_DONE ? EXIT_OK : status;
+    if (first == argc)
         return usage_error("test", "expected at least one policy file or folder");
     path_list files;
-    if (!expand_policy_args("test", argv + optind, argc - optind, &files))
+    if (!expand_policy_args("test", argv + first, argc - first, &files))
         tr.broken_files++;
     for (size_t i = 0; i < files.n; i++)
         run_file(&tr, files.v[i]);

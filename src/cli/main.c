@@ -1,22 +1,195 @@
-/* main.c - `rubric VERB ...`: finds the verb and hands it the arguments. */
+/* main.c - `rubric VERB ...`: the verbs, each with its options and help,
+ * written once here; cli_parse and cli_help make the parser and --help's
+ * option lines from them. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-static const struct verb {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} verbs[] = {
-    {"run", cmd_run, "score every account in a data file"},
-    {"check", cmd_check, "parse and type-check policies, without data"},
-    {"test", cmd_test, "run the tests written beside a policy"},
-    {"explain", cmd_explain, "show how one account was scored, step by step"},
-    {"diff", cmd_diff, "compare two versions of a policy on the same accounts"},
-    {"calibrate", cmd_calibrate, "a measure's distribution, and thresholds for a target"},
-    {"report", cmd_report, "one self-contained HTML page of charts for CSM managers"},
-    {"fmt", cmd_fmt, "rewrite policies in the one canonical layout"},
+static const opt_spec run_opts[] = {
+    {"format", 'f', "FORMAT", "table, csv, json or ndjson (default: table on a\nterminal, csv otherwise)", 0},
+    {"output", 'o', "FILE", "write to FILE, atomically (no partial file on failure)", 0},
+    {"select", 0, "A,B", "only these outputs, in this order", OPT_SELECT},
+    {"raw", 0, NULL, "CSV for programs: text that begins with = + - @\nis written as it is, not escaped for spreadsheets",
+     OPT_RAW},
+    PARAM_OPT("override a parameter's default (repeatable)"),
+    DATA_OPTS,
+    SCAN_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec check_opts[] = {
+    {"strict", 0, NULL, "treat warnings as errors", OPT_STRICT},
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec test_opts[] = {
+    {"filter", 0, "PATTERN", "only tests whose name contains PATTERN (or matches\nit, when it has * ? or [)", OPT_FILTER},
+    {"verbose", 'v', NULL, "name every test, not only the failures", 0},
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec explain_opts[] = {
+    {"account", 'a', "ID", "the account to explain (required)", 0},
+    {"format", 'f', "FORMAT", "text (default) or json", 0},
+    PARAM_OPT("override a parameter (repeatable)"),
+    DATA_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec diff_opts[] = {
+    {"format", 'f', "FORMAT",
+     "table (default): a matrix and a summary per output;\ncsv: one row per account and output that changed,\n"
+     "ID,output,old,new; json: the matrices", 0},
+    {"raw", 0, NULL, "CSV for programs: text that begins with = + - @\nis written as it is, not escaped for spreadsheets",
+     OPT_RAW},
+    {"output", 'o', "FILE", "write to FILE, atomically", 0},
+    PARAM_OPT("set a parameter of NEW only (repeatable): with\nOLD and NEW the same file, a what-if"),
+    DATA_OPTS,
+    SCAN_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec calibrate_opts[] = {
+    {"measure", 'm', "M", "what to calibrate (required)", 0},
+    {"where", 'w', "EXPR", "only accounts where EXPR, written in the policy's\nlanguage, is true: --where 'licenses_sold >= 100'",
+     0},
+    {"target", 't', "B=P%,...",
+     "the thresholds that would give each band B that\nshare (30% or 0.3) of the accounts with a value;\n"
+     "one band may be left out and takes the rest", 0},
+    {"format", 'f', "FORMAT", "table (default) or json", 0},
+    {"output", 'o', "FILE", "write to FILE, atomically", 0},
+    PARAM_OPT("override a parameter's default (repeatable)"),
+    DATA_OPTS,
+    SCAN_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec report_opts[] = {
+    {"output", 'o', "FILE", "the page to write, atomically (required unless\nstandard output is not a terminal)", 0},
+    PARAM_OPT("override a parameter's default (repeatable)"),
+    DATA_OPTS,
+    SCAN_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec fmt_opts[] = {
+    {"check", 0, NULL, "write nothing; list the files that would change", OPT_CHECK},
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const char scoring_exit[] = "\nExit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
+
+static const verb_def verbs[] = {
+    {"run", cmd_run, "score every account in a data file",
+     "Usage: rubric run POLICY DATA [options]\n"
+     "\n"
+     "Scores every account in DATA (CSV, JSON or NDJSON; - for standard input)\n"
+     "with POLICY and writes one row per account.\n"
+     "\n"
+     "Options:\n",
+     run_opts, 27, scoring_exit},
+    {"check", cmd_check, "parse and type-check policies, without data",
+     "Usage: rubric check POLICY... [options]\n"
+     "\n"
+     "Parses and checks each policy (a folder stands for the .rules files\n"
+     "under it) without reading any data: syntax, names,\n"
+     "types, cycles between definitions, imports.  Every error is reported as\n"
+     "file:line:col with the source line and a caret.\n"
+     "\n"
+     "A policy without errors is then linted for likely mistakes, reported as\n"
+     "warnings: values that fall in no band, band lines that overlap or never\n"
+     "match, thresholds or scores out of order, weights that are zero or do not\n"
+     "add up to 100%, unused inputs, parameters and definitions, use cases with\n"
+     "fewer than 3 metrics, bands nothing can give.  A comment\n"
+     "'# rubric: allow NAME' on the line (or alone on the line above) silences\n"
+     "the lint NAME shown in brackets there; see docs/lints.md.\n"
+     "\n"
+     "Options:\n",
+     check_opts, 17,
+     "\n"
+     "Exit status: 0 when every policy is correct (warnings allowed unless\n"
+     "--strict), 2 otherwise.\n"},
+    {"test", cmd_test, "run the tests written beside a policy",
+     "Usage: rubric test PATH... [options]\n"
+     "\n"
+     "Runs the tests in each policy file, or in every .rules file under each\n"
+     "folder.  A test looks like:\n"
+     "\n"
+     "  test \"25 of 100 seats is yellow\"\n"
+     "    given licenses_sold = 100, git_ops_users_l28d = 25, as_of = 2026-11-01\n"
+     "    expect scm_git_ops is yellow\n"
+     "\n"
+     "Each failure is shown with the test's file:line, the expectation, the\n"
+     "actual values and the inputs.  The last line is 'N passed, N failed'.\n"
+     "\n"
+     "Options:\n",
+     test_opts, 24, "\nExit status: 0 all passed, 1 a test failed, 2 a policy has errors.\n"},
+    {"explain", cmd_explain, "show how one account was scored, step by step",
+     "Usage: rubric explain POLICY DATA --account ID [options]\n"
+     "\n"
+     "Shows how one account was scored: every input, every definition and\n"
+     "measure with its value, the band line that decided it, and for each\n"
+     "roll-up which members counted and which were na and left out (a mean\n"
+     "renormalises the remaining weights; a sum adds nothing for them).\n"
+     "\n"
+     "Options:\n",
+     explain_opts, 27,
+     "\n"
+     "Exit status: 0 explained, 1 no such account or a bad record, 2 usage or\n"
+     "policy errors.\n"},
+    {"diff", cmd_diff, "compare two versions of a policy on the same accounts",
+     "Usage: rubric diff OLD NEW DATA [options]\n"
+     "\n"
+     "Scores every account in DATA with two versions of a policy and shows, for\n"
+     "each output the two have in common, how many accounts moved from each\n"
+     "band to each band.  OLD and NEW are policy files, or REV:PATH for a file\n"
+     "as it was at a git revision (HEAD~1:rules/p.rules; PATH relative to the\n"
+     "current directory; imports are read at the same revision).\n"
+     "\n"
+     "Options:\n",
+     diff_opts, 27, scoring_exit},
+    {"calibrate", cmd_calibrate, "a measure's distribution, and thresholds for a target",
+     "Usage: rubric calibrate POLICY DATA --measure M [options]\n"
+     "\n"
+     "Shows the distribution of M (a measure, group or numeric definition) over\n"
+     "the accounts in DATA: count, na, min, quartiles, median, max and mean,\n"
+     "and how many accounts each band gets with the policy's thresholds.\n"
+     "\n"
+     "Options:\n",
+     calibrate_opts, 27,
+     "\n"
+     "Quantiles interpolate linearly between order statistics (R's type 7,\n"
+     "numpy's default).  Exit status: 0 done, 1 records rejected, 2 usage or\n"
+     "policy errors.\n"},
+    {"report", cmd_report, "one self-contained HTML page of charts for CSM managers",
+     "Usage: rubric report POLICY DATA -o report.html [options]\n"
+     "\n"
+     "Scores every account in DATA and writes one self-contained HTML page for\n"
+     "a CSM manager: the bands of every measure and group as stacked bars, the\n"
+     "use case adoption count chart (accounts by how many use cases are green),\n"
+     "and a histogram of each measure's values with its thresholds drawn on it.\n"
+     "The page fetches nothing: no script, font or image from anywhere.\n"
+     "\n"
+     "Options:\n",
+     report_opts, 27, scoring_exit},
+    {"fmt", cmd_fmt, "rewrite policies in the one canonical layout",
+     "Usage: rubric fmt [--check] POLICY...\n"
+     "\n"
+     "Rewrites each policy file in place in the one canonical layout: one\n"
+     "statement a line, owned lines indented two spaces, band names and\n"
+     "operators in columns, a blank line around each block, single spaces\n"
+     "in expressions, every comment kept where it was.  A directory stands\n"
+     "for the .rules files under it; '-' reads standard input and writes\n"
+     "standard output.  A file with errors is reported and left untouched.\n"
+     "The layout is described in docs/fmt.md.\n"
+     "\n"
+     "Options:\n",
+     fmt_opts, 15,
+     "\n"
+     "Exit status: 0 when done (with --check: when nothing would change),\n"
+     "1 with --check when some file would change, 2 when a file has errors\n"
+     "or cannot be read or written.\n"},
 };
 
 static void help(FILE *out)
@@ -57,7 +230,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcmp(verb, verbs[i].name) == 0)
-            return verbs[i].run(argc - 1, argv + 1);
+            return verbs[i].run(&verbs[i], argc - 1, argv + 1);
     fprintf(stderr, "rubric: unknown verb '%s'\nTry 'rubric --help'.\n", verb);
     return EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "builtins.h"
+#include "calstats.h"
 #include "compile.h"
 #include "date.h"
 #include "eval.h"
@@ -1456,6 +1457,94 @@ static void test_written_in_percent(void)
     policy_free(p);
 }
 
+/* calibrate's figures: exact type 7 quantiles, the mean, what each band
+ * gets, and the cuts that give a target share. */
+static void test_calstats(void)
+{
+    rb_num x[4] = {num_from_int(1), num_from_int(2), num_from_int(3), num_from_int(4)};
+    CHECK(num_cmp(calstats_quantile(x, 4, num_from_frac(1, 4)), parse("1.75")) == 0);
+    CHECK(num_cmp(calstats_quantile(x, 4, num_from_frac(1, 2)), parse("2.5")) == 0);
+    CHECK(num_cmp(calstats_quantile(x, 4, num_from_int(0)), x[0]) == 0);
+    CHECK(num_cmp(calstats_quantile(x, 4, num_from_int(1)), x[3]) == 0);
+    CHECK(num_cmp(calstats_quantile(x, 1, num_from_frac(1, 2)), x[0]) == 0);
+    /* 0.1, 0.2, 0.3: the exact answers, where doubles give 0.15000000000000002. */
+    rb_num t[3] = {parse("0.1"), parse("0.2"), parse("0.3")};
+    CHECK(num_cmp(calstats_quantile(t, 3, num_from_frac(1, 4)), parse("0.15")) == 0);
+    CHECK(calstats_mean(t, 3) == 0.2);
+
+    /* Gathering: na, bands, an overflow below every cut; sorted after. */
+    calstats c;
+    calstats_init(&c, 3);
+    rb_value v = value_na();
+    calstats_add(&c, &v);
+    int bands[] = {2, 0, 1, 0};
+    const char *nums[] = {"0.9", "0.05", "0.3", "0.1"};
+    for (int i = 0; i < 4; i++) {
+        v = value_num(parse(nums[i]));
+        v.kind = VK_BANDED;
+        v.band = bands[i];
+        calstats_add(&c, &v);
+    }
+    v = value_num(num_inexact(-INFINITY));
+    v.kind = VK_BANDED;
+    v.band = 0;
+    calstats_add(&c, &v);
+    CHECK(c.accounts == 6 && c.na == 1 && c.nvalues == 4 && c.overflowed == 1 && c.overflowed_low == 1);
+    CHECK(c.band_counts[0] == 3 && c.band_counts[1] == 1 && c.band_counts[2] == 1 && c.no_band == 0);
+    calstats_sort(&c);
+    rb_num q[5];
+    double mean;
+    calstats_summary(&c, q, &mean);
+    CHECK(num_cmp(q[0], parse("0.05")) == 0 && num_cmp(q[4], parse("0.9")) == 0);
+    CHECK(num_cmp(q[2], parse("0.2")) == 0 && mean == 0.3375);
+    calstats_free(&c);
+
+    /* red < 25%, yellow < 50%, green >= 50% over 0.01 .. 1.00: 30% red and
+     * 30% yellow cut at the type 7 quantiles, green takes the rest. */
+    char msgs[2048] = "";
+    policy *p = load("input a: number\n"
+                     "scheme rag\n  red scores 0\n  yellow scores 50\n  green scores 100\n"
+                     "measure m = a scheme rag\n  red < 25%\n  yellow < 50%\n  green >= 50%\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p) {
+        printf("  %s\n", msgs);
+        return;
+    }
+    param_setting as_of = {"as_of", "2026-11-01", NULL};
+    diag d;
+    FILE *null = fopen("/dev/null", "w");
+    diag_init(&d, null);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    fclose(null);
+    const step *st = program_step(prog, policy_lookup(p, "m"));
+    CHECK(st && calstats_bands_ascend(st));
+    calstats_init(&c, 3);
+    for (int i = 1; i <= 100; i++) {
+        v = value_num(num_from_frac(i, 100));
+        v.kind = VK_BANDED;
+        v.band = i < 25 ? 0 : i < 50 ? 1 : 2;
+        calstats_add(&c, &v);
+    }
+    calstats_sort(&c);
+    rb_num share[3] = {num_from_frac(3, 10), num_from_frac(3, 10), num_from_frac(4, 10)};
+    bool wanted[3] = {true, true, true};
+    cal_cut cut[3];
+    int n = calstats_suggest(&c, st, share, wanted, cut);
+    CHECK(n == 3);
+    CHECK(cut[0].band == 0 && cut[0].op == OP_LT && num_cmp(cut[0].limit, parse("0.307")) == 0 && cut[0].accounts == 30);
+    CHECK(cut[1].band == 1 && cut[1].op == OP_LT && num_cmp(cut[1].limit, parse("0.604")) == 0 && cut[1].accounts == 30);
+    CHECK(cut[2].band == 2 && cut[2].op == OP_GE && num_cmp(cut[2].limit, parse("0.604")) == 0 && cut[2].accounts == 40);
+    char buf[64];
+    calstats_exact_text(cut[0].limit, true, buf, sizeof buf);
+    CHECK(strcmp(buf, "30.7%") == 0);
+    calstats_number_text(num_inexact(INFINITY), buf);
+    CHECK(strcmp(buf, "null") == 0);
+    calstats_free(&c);
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1477,6 +1566,7 @@ int main(void)
     test_written_in_percent();
     test_git_paths();
     test_histogram();
+    test_calstats();
     test_text_functions();
     test_output();
     printf("unit: %d passed, %d failed\n", passed, failed);

@@ -1,0 +1,80 @@
+/* session.c - load, compile, open, one pass, close: the skeleton of run,
+ * diff, calibrate and report (see session.h). */
+#include "session.h"
+
+#include <string.h>
+
+int session_open(session *s, const char *verb, const char *const *paths, const char *const *labels, int n,
+                 policy_loader load, void *load_ctx, const char *data_path, const char *output, const data_opts *o)
+{
+    memset(s, 0, sizeof *s);
+    s->verb = verb;
+    s->data = o;
+    s->data_path = data_path;
+    s->output = output;
+    s->n = n;
+    diag_init(&s->d, stderr);
+    /* Refused before anything is read, and again for the imports once
+     * they are known. */
+    const char *inputs[SCAN_MAX_PROGRAMS + 1];
+    for (int i = 0; i < n; i++) {
+        inputs[i] = paths[i];
+        s->labels[i] = labels ? labels[i] : NULL;
+    }
+    inputs[n] = data_path;
+    if (refuse_clobber(verb, output, inputs, n + 1, NULL) != EXIT_OK)
+        return EXIT_USAGE;
+    for (int i = 0; i < n; i++)
+        s->pols[i] = load ? load(load_ctx, paths[i], &s->d) : policy_load(paths[i], &s->d);
+    bool clobbers = false;
+    for (int i = 0; i < n && !clobbers; i++)
+        clobbers = s->pols[i] && refuse_clobber(verb, output, NULL, 0, s->pols[i]) != EXIT_OK;
+    if (clobbers)
+        return EXIT_USAGE;
+    /* Every policy that loaded is compiled, so that all their errors are
+     * told at once. */
+    for (int i = 0; i < n; i++)
+        s->progs[i] = s->pols[i] ? compile_with(s->pols[i], o, i == n - 1, &s->d) : NULL;
+    for (int i = 0; i < n; i++)
+        if (!s->progs[i])
+            return EXIT_USAGE;
+    s->id = data_id_field(o, s->pols[n - 1]);
+    for (int i = 0; i < n - 1; i++) {
+        const char *other = data_id_field(o, s->pols[i]);
+        if (strcmp(other, s->id) != 0) {
+            fprintf(stderr, "rubric %s: %s reads account ids from '%s', %s from '%s'; say which with --id\n", verb,
+                    s->labels[i], other, s->labels[n - 1], s->id);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+int session_start(session *s)
+{
+    const program *progs[SCAN_MAX_PROGRAMS];
+    for (int i = 0; i < s->n; i++)
+        progs[i] = s->progs[i];
+    if (!scan_open(&s->sc, &s->d, s->data_path, &s->data->read, s->id, progs, s->n > 1 ? s->labels : NULL, s->n,
+                   s->data->skip_errors, data_progress(s->data)))
+        return EXIT_REJECTED;
+    if (!scan_output_open(&s->out, s->output, &s->d))
+        return EXIT_USAGE;
+    return EXIT_OK;
+}
+
+int session_scan(session *s, scan_visit visit, void *ctx) { return scan_all(&s->sc, visit, ctx); }
+
+int session_finish(session *s, int status, bool written)
+{
+    return scan_output_close(&s->sc, &s->out, s->output, status, written);
+}
+
+void session_close(session *s)
+{
+    scan_close(&s->sc);
+    for (int i = 0; i < s->n; i++) {
+        program_free(s->progs[i]);
+        policy_free(s->pols[i]);
+    }
+}
