@@ -81,9 +81,9 @@ def parse(path):
     except UnicodeDecodeError as e:
         raise FormatError("%s: not UTF-8 (%s)" % (path, e))
     lines = text.split("\n")
-    # A final newline ends the last line; it does not start an empty one.
-    at_end_newline = lines and lines[-1] == ""
-    if at_end_newline:
+    # A final newline ends the last line; it does not start an empty one
+    # (and a file whose last line has none reads as if it had one).
+    if lines[-1] == "":
         lines.pop()
     preamble, cases = [], []
     case = None
@@ -118,7 +118,6 @@ def parse(path):
         else:
             case.bodies[kind] = target
 
-    n = 0
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -187,12 +186,11 @@ def parse(path):
         if section is None:
             raise FormatError("%s:%d: a line before the command of case %s" % (path, n, case.name))
         section[3].append(line)
-    if case is not None:
-        close(False)
-        if case.cmd is None:
-            raise FormatError("%s:%d: case %s has no '$ rubric' line" % (path, case.line, case.name))
-    elif not at_end_newline and lines:
+    if case is None:
         raise FormatError("%s: no case" % path)
+    close(False)
+    if case.cmd is None:
+        raise FormatError("%s:%d: case %s has no '$ rubric' line" % (path, case.line, case.name))
     return "\n".join(preamble), cases
 
 
