@@ -3,7 +3,8 @@
 README.md): a policy, accounts and the values it must give them, or the
 exact diagnostics `rubric check` must print for it.
 
-    lang.py RUBRIC WORKDIR [FILE.test...]"""
+    lang.py RUBRIC WORKDIR [FILE.test...]     UPDATE=1 rewrites the expect
+                                              and error sections that differ"""
 
 import json
 import os
@@ -26,6 +27,7 @@ class Case:
         self.name, self.path, self.line = name, path, line
         self.sections = {}  # policy, accounts, expect, error -> text
         self.outputs = None  # the outputs `expect` names
+        self.span = None  # where the expect or error lines are: (first, count)
 
 
 def parse(path):
@@ -34,7 +36,7 @@ def parse(path):
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     prelude, cases = None, []
-    case, section, body = None, None, None
+    case, section, body, start = None, None, None, 0
 
     def close():
         nonlocal prelude
@@ -50,6 +52,8 @@ def parse(path):
             prelude = text
         else:
             case.sections[kind] = text
+            if kind in ("expect", "error"):
+                case.span = (start, len(body))
 
     for n, line in enumerate(lines, 1):
         if line.startswith("### "):
@@ -72,7 +76,7 @@ def parse(path):
                 raise FormatError("%s:%d: unknown section %r (prelude before the cases; policy, accounts, expect OUTPUTS or error in one)" % (path, n, line))
             if case is not None and head in case.sections:
                 raise FormatError("%s:%d: two %s sections" % (path, n, head))
-            section, body = (head, no_nl), []
+            section, body, start = (head, no_nl), [], n
             continue
         if section is None:
             # Words about the case, before its first section; comments
@@ -114,8 +118,8 @@ def run_case(c, prelude, rubric, work):
         p = subprocess.run([rubric, "check", "t.rules"], cwd=out, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         got, want = p.stderr.decode("utf-8", "replace"), c.sections["error"]
         if p.returncode == 0:
-            return ["the policy is accepted; it should fail with:"] + want.splitlines()
-        return [] if got == want else diff_lines(want, got)
+            return ["the policy is accepted; it should fail with:"] + want.splitlines(), None
+        return ([], None) if got == want else (diff_lines(want, got), got)
     rows = c.sections["accounts"].splitlines()
     if not rows or "account_id" not in rows[0].split(","):
         rows = ["account_id," + rows[0]] + ["%d,%s" % (i, r) for i, r in enumerate(rows[1:], 1)]
@@ -124,14 +128,14 @@ def run_case(c, prelude, rubric, work):
     p = subprocess.run([rubric, "run", "t.rules", "accounts.csv", "-f", "ndjson", "--as-of", AS_OF, "--select", c.outputs],
                        cwd=out, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
-        return ["rubric run exits %d:" % p.returncode] + p.stderr.decode("utf-8", "replace").splitlines()
+        return ["rubric run exits %d:" % p.returncode] + p.stderr.decode("utf-8", "replace").splitlines(), None
     names = c.outputs.split(",")
     got = ""
     for line in p.stdout.decode("utf-8").splitlines():
         rec = json.loads(line, parse_float=str, parse_int=str)
         got += ", ".join(render(rec[n]) for n in names) + "\n"
     want = c.sections["expect"]
-    return [] if got == want else diff_lines(want, got)
+    return ([], None) if got == want else (diff_lines(want, got), got)
 
 
 def diff_lines(want, got):
@@ -146,6 +150,7 @@ def main(argv):
     rubric, work = os.path.abspath(argv[1]), os.path.abspath(argv[2])
     paths = argv[3:] or sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".test"))
     os.makedirs(work, exist_ok=True)
+    update = os.environ.get("UPDATE") == "1"
     passed = failed = 0
     for path in paths:
         rel = os.path.relpath(path)
@@ -155,8 +160,11 @@ def main(argv):
             print("not ok - %s: %s" % (rel, e))
             failed += 1
             continue
+        fixes = []
         for c in cases:
-            msgs = run_case(c, prelude, rubric, work)
+            msgs, got = run_case(c, prelude, rubric, work)
+            if got is not None and update:
+                fixes.append((c.span, got))
             head = "%s:%d: %s" % (rel, c.line, c.name)
             if msgs:
                 print("not ok - " + head)
@@ -165,6 +173,13 @@ def main(argv):
             else:
                 print("ok - " + head)
                 passed += 1
+        if fixes:
+            with open(rel, encoding="utf-8") as f:
+                lines = f.read().split("\n")
+            for (first, count), got in sorted(fixes, reverse=True):
+                lines[first:first + count] = got.splitlines()
+            with open(rel, "w", encoding="utf-8") as f:
+                f.write("\n".join(lines))
     print("lang: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 
