@@ -1,7 +1,7 @@
 #!/bin/sh
 # The edit loop's tests, as `make check` runs them, in seconds: the layers,
-# the unit tests, the golden cases of every verb and the shipped policies'
-# own tests.  `make test` (tests/run.sh) is the whole suite.
+# the unit tests, the golden cases of every verb, the language cases and
+# the shipped policies' own tests.  `make test` (tests/run.sh) is the whole suite.
 #   tests/check.sh RUBRIC BUILD_DIR LAYER...
 set -u
 LC_ALL=C
@@ -13,6 +13,7 @@ shift 2
 stage layers python3 tests/layers.py "$build/obj" "$@"
 stage unit "$build/unit_tests"
 stage golden sh tests/golden/run.sh "$rubric" "$build/golden"
+stage lang sh tests/lang/run.sh "$rubric" "$build/lang"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/

@@ -17,6 +17,8 @@ stage unit "$build/unit_tests"
 stage "unit (asan+ubsan)" "$build/unit_tests-asan"
 stage golden sh tests/golden/run.sh "$rubric" "$build/golden"
 stage "golden (asan+ubsan)" sh tests/golden/run.sh "$asan" "$build/golden-asan"
+stage lang sh tests/lang/run.sh "$rubric" "$build/lang"
+stage "lang (asan+ubsan)" sh tests/lang/run.sh "$asan" "$build/lang-asan"
 # Valgrind, where the machine has it: the same golden suite through a
 # wrapper, so any leak or memory error changes an output and fails a case.
 if command -v valgrind >/dev/null 2>&1; then

@@ -189,122 +189,6 @@ static policy *load(const char *text, char *msgs, size_t cap)
     return p;
 }
 
-static const char base[] =
-    "input a: number\ninput b: number\ninput t: one of \"x\", \"y\"\ninput start: date\n"
-    "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n";
-
-/* Scores one account of numbers a and b; returns output `out` as text. */
-static void score(const char *extra, const char *a, const char *b, const char *out, char *result)
-{
-    char text[4096], msgs[4096] = "";
-    snprintf(text, sizeof text, "%s%s", base, extra);
-    policy *p = load(text, msgs, sizeof msgs);
-    if (!p) {
-        snprintf(result, 64, "ERROR %.50s", msgs);
-        return;
-    }
-    param_setting as_of = {"as_of", "2026-11-01", NULL};
-    FILE *null = fopen("/dev/null", "w");
-    diag d;
-    diag_init(&d, null);
-    program *prog = compile_policy(p, &as_of, 1, &d);
-    fclose(null);
-    frame f;
-    frame_init(&f, prog);
-    rb_value *s = f.slots;
-    s[0].kind = s[1].kind = s[2].kind = s[3].kind = VK_NA;
-    if (a)
-        value_from_text(TY_NUMBER, a, strlen(a), &s[0]);
-    if (b)
-        value_from_text(TY_NUMBER, b, strlen(b), &s[1]);
-    eval_account(prog, &f);
-    const symbol *sym = policy_lookup(p, out);
-    rb_value v = f.slots[prog->output_slot[sym->index]];
-    value_format(v, sym->scheme, result, 64);
-    if (v.kind == VK_BANDED && v.has_score) {
-        char sc[32];
-        num_format(v.score, sc);
-        strcat(result, "/");
-        strcat(result, sc);
-    }
-    frame_free(&f);
-    program_free(prog);
-    policy_free(p);
-}
-
-#define SCORE(extra, a, b, out, want)                                   \
-    do {                                                                \
-        char got_[128];                                                 \
-        score(extra, a, b, out, got_);                                  \
-        if (strcmp(got_, want) == 0)                                    \
-            passed++;                                                   \
-        else {                                                          \
-            failed++;                                                   \
-            printf("not ok - %s:%d: %s gives '%s', want '%s'\n", __FILE__, __LINE__, out, got_, want); \
-        }                                                               \
-    } while (0)
-
-static void test_evaluation(void)
-{
-    const char *m = "measure r = a / b\n  red < 25%\n  yellow >= 25% and < 50%\n  green >= 50%\n";
-    SCORE(m, "25", "100", "r", "yellow/50");
-    SCORE(m, "24.99", "100", "r", "red/0");
-    SCORE(m, "50", "100", "r", "green/100");
-    SCORE(m, "1", "0", "r", "na");          /* ratio over zero */
-    SCORE(m, NULL, "10", "r", "na");
-    SCORE(m, "-5", "-10", "r", "green/100"); /* ordinary arithmetic */
-    SCORE(m, "300", "100", "r", "green/100");
-    const char *le = "measure r = a / b\n  red <= 5%\n  yellow < 20%\n  green >= 20%\n";
-    SCORE(le, "0.35", "7", "r", "red/0");
-    SCORE(le, "15", "300", "r", "red/0");
-    SCORE(le, "16", "300", "r", "yellow/50");
-    /* A gap: 9.5% is caught by no line. */
-    const char *gap = "measure r = a / b\n  red < 5%\n  yellow >= 5% and <= 9%\n  green >= 10%\n";
-    SCORE(gap, "9.5", "100", "r", "no band");
-    /* Roll-ups leave na members out and renormalise the weights. */
-    const char *g = "measure m1 = a\n  red < 1\n  green otherwise\nmeasure m2 = b\n  red < 1\n  green otherwise\n"
-                    "group g = mean(m1 weight 3, m2 weight 1)\n";
-    SCORE(g, "0", "5", "g", "red/25"); /* (3*0 + 1*100) / 4 = 25, below 40 */
-    SCORE(g, NULL, "5", "g", "green/100");
-    SCORE(g, NULL, NULL, "g", "na");
-    const char *sum = "measure m1 = a\n  red < 1\n  green otherwise\nmeasure m2 = b\n  red < 1\n  green otherwise\n"
-                      "group g = sum(m1, m2)\n";
-    SCORE(sum, "1", "1", "g", "green/200");
-    /* na propagation and defaults. */
-    SCORE("metric x = a + b\n", "1", NULL, "x", "na");
-    SCORE("metric x = (a ?? 0) + b\n", NULL, "2", "x", "2");
-    SCORE("metric x = a > 1 and b > 1\n", "0", NULL, "x", "false");
-    SCORE("metric x = a > 1 or b > 1\n", "2", NULL, "x", "true");
-    SCORE("metric x = a > 1 or b > 1\n", "0", NULL, "x", "na");
-    SCORE("metric x = a is na\n", NULL, "1", "x", "true");
-    SCORE("metric x = if a > 1 then 10 else 20\n", NULL, "1", "x", "na");
-    SCORE("metric x = round(a / b, 2)\n", "2", "3", "x", "0.67");
-    SCORE("metric x = round(a)\n", "-2.5", "1", "x", "-3");
-    SCORE("metric x = min(a, b, 7)\n", "9", "8", "x", "7");
-    SCORE("metric x = as_of - 1 month\n", "1", "1", "x", "2026-10-01");
-    SCORE("metric x = 2024-03-31 - 1 month\n", "1", "1", "x", "2024-02-29");
-    SCORE("metric x = 2026-03-01 - 2026-02-01\n", "1", "1", "x", "28");
-    /* Applicability: `na when` needs a true condition; `applies when` too. */
-    const char *na = "measure r = a\n  na when b > 1\n  red < 1\n  green otherwise\n";
-    SCORE(na, "5", NULL, "r", "green/100");
-    SCORE(na, "5", "2", "r", "na");
-    const char *ap = "measure r = a\n  applies when b > 1\n  red < 1\n  green otherwise\n";
-    SCORE(ap, "5", NULL, "r", "na");
-    SCORE(ap, "5", "2", "r", "green/100");
-    /* Thresholds may be expressions; an unknown threshold leaves no band. */
-    const char *thr = "measure r = a\n  red < b\n  green otherwise\n";
-    SCORE(thr, "5", "6", "r", "red/0");
-    SCORE(thr, "5", "4", "r", "green/100");
-    SCORE(thr, "5", NULL, "r", "no band");
-    const char *cnt = "measure m1 = a\n  red < 1\n  green otherwise\nmeasure m2 = b\n  red < 1\n  green otherwise\n"
-                      "metric c = count green of (m1, m2)\n";
-    SCORE(cnt, "1", "0", "c", "1");
-    SCORE(cnt, NULL, NULL, "c", "na");
-    SCORE(cnt, NULL, "1", "c", "1");
-    /* Parameters fold into constants. */
-    SCORE("param p = 10%\nmeasure r = a\n  red < p * 2\n  green otherwise\n", "0.19", "1", "r", "red/0");
-}
-
 static bool has(const char *msgs, const char *needle)
 {
     if (strstr(msgs, needle))
@@ -347,53 +231,12 @@ static void test_run_messages(void)
     diag_progress(&quiet, "rubric: %d accounts", 5);
 }
 
+
+/* What the loader gives back; the diagnostics themselves are cases of
+ * tests/lang/diagnostics.test, evaluation those of tests/lang/evaluation.test. */
 static void test_diagnostics(void)
 {
     char msgs[8192];
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("input a: number\nlet x = aa + 1\nlet y = x +\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "t.rules:3:12: error: unexpected end of line"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("input a: number\nlet x = aa + 1\nlet z = \"t\" * 2\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "t.rules:2:9: error: unknown name 'aa' (did you mean 'a'?)"));
-    CHECK(has(msgs, "t.rules:3:9: error: cannot use '*' on a text and a number"));
-    CHECK(has(msgs, "    2 | let x = aa + 1\n      |         ^~"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("let a = b\nlet b = c\nlet c = a\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "definition cycle: a -> b -> c -> a"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("input a: number\ninput a: text\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "t.rules:2:7: error: 'a' is already defined"));
-    CHECK(has(msgs, "t.rules:1:7: note: 'a' was first defined here"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("input a: numbr\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "unknown input type 'numbr' (did you mean 'number'?)"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("input a: number\nmeasure m = a\n  red < 1\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "'m' needs a scheme"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("input a: number\nparam p = a\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "the default of parameter 'p' must not depend on input 'a'"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("let as_of = 1\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "'as_of' is built in"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("let x = 1 @ 2\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "t.rules:1:11: error: unexpected invalid character"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("let x = 2026-02-30\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "unexpected invalid date"));
-    memset(msgs, 0, sizeof msgs);
-    /* An empty policy, one of comments or a policy line only, declares
-     * nothing: an error, not a policy that scores nothing. */
-    CHECK(!load("", msgs, sizeof msgs));
-    CHECK(has(msgs, "t.rules:1:1: error: the policy declares nothing"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("# only a comment", msgs, sizeof msgs));
-    CHECK(has(msgs, "the policy declares nothing"));
-    memset(msgs, 0, sizeof msgs);
-    CHECK(!load("policy \"x\" version \"1\"\n# to do\n", msgs, sizeof msgs));
-    CHECK(has(msgs, "the policy declares nothing"));
     memset(msgs, 0, sizeof msgs);
     /* A file of schemes alone is one to import: it declares something. */
     policy *p = load("scheme rag\n  red scores 0\n  green scores 100\n", msgs, sizeof msgs);
@@ -1554,7 +1397,6 @@ int main(void)
     test_numbers();
     test_dates();
     test_names();
-    test_evaluation();
     test_diagnostics();
     test_run_messages();
     test_readers();
