@@ -170,7 +170,7 @@ static char *trimmed(strbuf *b)
     return strbuf_take(b, NULL);
 }
 
-bool git_rev_open(git_rev *g, const char *rev, char *err, size_t errlen)
+static bool rev_open(git_rev *g, const char *rev, char *err, size_t errlen)
 {
     memset(g, 0, sizeof *g);
     /* A tree is all that is read: a commit, a tag or a tree will do. */
@@ -259,7 +259,7 @@ bool git_has_file(const git_rev *g, const char *top_path)
     return entry_mode(g, top_path, mode, err, sizeof err) && strncmp(mode, "100", 3) == 0;
 }
 
-source *git_source_load(const git_rev *g, const char *top_path, char *err, size_t errlen)
+static source *source_at(const git_rev *g, const char *top_path, char *err, size_t errlen)
 {
     char mode[8];
     if (!entry_mode(g, top_path, mode, err, errlen))
@@ -288,5 +288,25 @@ source *git_source_load(const git_rev *g, const char *top_path, char *err, size_
         strbuf_free(&text);
     }
     strbuf_free(&object);
+    return s;
+}
+
+/* The public face speaks through a diag, as every library module does;
+ * the steps above pass one message up in a buffer. */
+bool git_rev_open(git_rev *g, const char *rev, diag *d)
+{
+    char err[512];
+    if (rev_open(g, rev, err, sizeof err))
+        return true;
+    diag_fail(d, "%s", err);
+    return false;
+}
+
+source *git_source_load(const git_rev *g, const char *top_path, diag *d)
+{
+    char err[512];
+    source *s = source_at(g, top_path, err, sizeof err);
+    if (!s)
+        diag_fail(d, "%s", err);
     return s;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diag.h"
 #include "source.h"
 
 typedef struct git_rev {
@@ -21,9 +22,9 @@ typedef struct git_rev {
  * unless arg names an existing file (a file name may hold a colon). */
 bool git_rev_spec(const char *arg, char **rev, char **path);
 
-/* Resolves rev in the repository of the current directory.  False with a
- * message in err when there is no repository or no such revision. */
-bool git_rev_open(git_rev *g, const char *rev, char *err, size_t errlen);
+/* Resolves rev in the repository of the current directory.  False, having
+ * said why on d, when there is no repository or no such revision. */
+bool git_rev_open(git_rev *g, const char *rev, diag *d);
 void git_rev_close(git_rev *g);
 
 /* dir/../x/./y as x/y; NULL when it climbs above the top.  Caller frees. */
@@ -33,7 +34,7 @@ char *git_path_normalize(const char *path);
 bool git_has_file(const git_rev *g, const char *top_path);
 
 /* The file at top_path (relative to the repository's top) at the revision,
- * named "REV:top_path".  NULL with a message in err. */
-source *git_source_load(const git_rev *g, const char *top_path, char *err, size_t errlen);
+ * named "REV:top_path".  NULL, having said why on d. */
+source *git_source_load(const git_rev *g, const char *top_path, diag *d);
 
 #endif

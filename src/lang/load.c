@@ -87,9 +87,10 @@ static source *read_import(loader *ld, const decl *d, const char *key)
 {
     source *src;
     if (ld->git) {
-        char err[512];
-        if (!(src = git_source_load(ld->git, key, err, sizeof err)))
-            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, err);
+        diag why;
+        diag_init(&why, NULL); /* kept, to be said at the import */
+        if (!(src = git_source_load(ld->git, key, &why)))
+            diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, why.kept);
         return src;
     }
     char *path = import_path(d->loc.src->path, d->name);
@@ -354,9 +355,10 @@ static void top_relative_hint(const git_rev *g, const char *path, char *hint, si
 policy *policy_load_rev(const char *rev, const char *path, diag *d)
 {
     git_rev g;
-    char err[512];
-    if (!git_rev_open(&g, rev, err, sizeof err)) {
-        diag_plain_error(d, "cannot read policy '%s:%s': %s", rev, path, err);
+    diag why;
+    diag_init(&why, NULL); /* kept, to be said with the policy it concerns */
+    if (!git_rev_open(&g, rev, &why)) {
+        diag_plain_error(d, "cannot read policy '%s:%s': %s", rev, path, why.kept);
         return NULL;
     }
     policy *p = NULL;
@@ -367,10 +369,10 @@ policy *policy_load_rev(const char *rev, const char *path, diag *d)
     source *src = NULL;
     if (!top)
         diag_plain_error(d, "cannot read policy '%s:%s': give a path inside the repository, relative to the current directory", rev, path);
-    else if (!(src = git_source_load(&g, top, err, sizeof err))) {
+    else if (!(src = git_source_load(&g, top, &why))) {
         char hint[600];
         top_relative_hint(&g, path, hint, sizeof hint);
-        diag_plain_error(d, "cannot read policy '%s:%s': %s%s", rev, path, err, hint);
+        diag_plain_error(d, "cannot read policy '%s:%s': %s%s", rev, path, why.kept, hint);
     } else
         p = load(src, top, &g, NULL, d);
     free(top);
