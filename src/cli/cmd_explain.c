@@ -173,7 +173,7 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
             return;
     }
     if (!ex->json)
-        printf("        no band line catches %s: the measure has no band\n", num);
+        printf("        no band line catches %s: the %s has no band\n", num, s->kind == STEP_GROUP ? "group" : "measure");
 }
 
 static void explain_group(explainer *ex, const step *s, cJSON *js)

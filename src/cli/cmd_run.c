@@ -79,9 +79,18 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
                 fprintf(stderr, "rubric run: --select: no output '%s'\n", name);
             ok = false;
         } else {
-            if (n == cap)
-                cols = xrealloc(cols, (size_t)(cap *= 2) * sizeof *cols);
-            cols[n++] = sym->index;
+            /* A column twice is a typo more often than a wish. */
+            bool again = false;
+            for (int k = 0; k < n; k++)
+                again |= cols[k] == sym->index;
+            if (again) {
+                fprintf(stderr, "rubric run: --select: '%s' is named twice\n", name);
+                ok = false;
+            } else {
+                if (n == cap)
+                    cols = xrealloc(cols, (size_t)(cap *= 2) * sizeof *cols);
+                cols[n++] = sym->index;
+            }
         }
         s += len;
         if (*s == ',')
