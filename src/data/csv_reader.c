@@ -278,6 +278,19 @@ static const char *column_name(const reader *r, int c)
     return name;
 }
 
+/* Whether the first line break of b[0..n) is a carriage return alone, the
+ * line end of old Mac files, which read as one long header line. */
+static bool lone_cr(const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] == '\n')
+            return false;
+        if (b[i] == '\r')
+            return i + 1 < n && b[i + 1] != '\n';
+    }
+    return false;
+}
+
 bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
 {
     field *cols = xmalloc(MAX_COLUMNS * sizeof *cols);
@@ -291,7 +304,9 @@ bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
         return false;
     }
     if (rc < 0) {
-        snprintf(err, errlen, "%s: header: %s", r->path, msg);
+        snprintf(err, errlen, "%s: header: %s%s", r->path, msg,
+                 lone_cr(r->buf, r->len) ? " (the lines end with a carriage return alone, as in an old Mac file: "
+                                           "convert it first, e.g. with tr '\\r' '\\n')" : "");
         free(cols);
         return false;
     }
@@ -328,6 +343,14 @@ bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
         if (sep) {
             snprintf(err, errlen, "%s: line %ld: header: no column '%s', and the header looks separated by %s (use --delimiter %s)",
                      r->path, pos.line, r->fields[f], separator_name(sep, false), separator_name(sep, true));
+            ok = false;
+            break;
+        }
+        /* Old Mac files end their lines with CR alone: the whole file is
+         * then one header line with the records' cells in it. */
+        if (lone_cr(r->buf, r->len)) {
+            snprintf(err, errlen, "%s: header: no column '%s', and the lines end with a carriage return alone (an old "
+                     "Mac file); convert it first, e.g. tr '\\r' '\\n' < %s > converted.csv", r->path, r->fields[f], r->path);
             ok = false;
             break;
         }

@@ -57,6 +57,12 @@ static data_format format_from_path(const char *path)
  * when the start of the file does not look like UTF-16. */
 static const char *utf16_kind(const unsigned char *b, size_t len, const char **why)
 {
+    /* UTF-32 starts like UTF-16 (FF FE), so it is told apart first. */
+    if (len >= 4 && ((b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0) ||
+                     (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF))) {
+        *why = "it starts with a UTF-32 byte order mark";
+        return "UTF-32";
+    }
     if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
         *why = "it starts with a UTF-16 byte order mark";
         return "UTF-16";
@@ -116,13 +122,13 @@ static reader *open_format(const char *path, const read_opts *opts, const char *
         const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
         int stem = dot && dot > (slash ? slash : path) ? (int)(dot - path) : (int)strlen(path);
         if (r->close_fd)
-            snprintf(err, errlen, "%s: line 1: this looks like UTF-16 text (%s), but data must be UTF-8; "
+            snprintf(err, errlen, "%s: line 1: this looks like %.6s text (%s), but data must be UTF-8; "
                      "convert it first, e.g. iconv -f %s -t UTF-8 %s > %.*s-utf8%s",
-                     path, why, utf16, path, stem, path, path + stem);
+                     path, utf16, why, utf16, path, stem, path, path + stem);
         else
-            snprintf(err, errlen, "%s: line 1: this looks like UTF-16 text (%s), but data must be UTF-8; "
+            snprintf(err, errlen, "%s: line 1: this looks like %.6s text (%s), but data must be UTF-8; "
                      "convert it first, e.g. through iconv -f %s -t UTF-8",
-                     r->path, why, utf16);
+                     r->path, utf16, why, utf16);
         reader_close(r);
         return NULL;
     }
