@@ -11,6 +11,7 @@
 #include "check.h"
 #include "git_source.h"
 #include "parse.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 typedef struct loader {
@@ -250,6 +251,17 @@ static bool looks_like_data(const char *path, const source *src)
         t += 3;
     while (t < end && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n'))
         t++;
+    /* Data is text: random or binary bytes get the parser's own located
+     * errors, not a guess about what they are. */
+    const char *eol = memchr(t, '\n', (size_t)(end - t));
+    size_t line = (size_t)((eol ? eol : end) - t);
+    if (line > 4096)
+        line = 4096;
+    for (size_t i = 0; i < line; i++)
+        if ((unsigned char)t[i] < 0x20 && t[i] != '\t' && t[i] != '\r')
+            return false;
+    if (utf8_invalid(t, line) < line)
+        return false;
     if (t < end && (*t == '{' || *t == '['))
         return true;
     const char *field = t;
