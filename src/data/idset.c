@@ -98,52 +98,57 @@ static long table_add(idset *s, uint64_t h, uint32_t record)
     return 0;
 }
 
-/* The ids listed so far into the table.  Written in list order, each
+/* One chunk of the list into the table.  Written in list order, each id
  * would land in a random slot of a table bigger than the cache; grouped
  * by part first (in place, by the top byte of the hash, which names the
- * part), each part is filled while it sits in cache, and sized once. */
-static void move_to_table(idset *s)
+ * part), each part takes its run of ids while it sits in cache. */
+static void move_chunk(idset *s, idset_chunk *c)
 {
-    size_t count[IDSET_PARTS] = {0}, next[IDSET_PARTS], end[IDSET_PARTS];
-    for (size_t i = 0; i < s->nlisted; i++)
-        count[s->listed[i] >> 56]++;
-    size_t at = 0;
+    uint32_t count[IDSET_PARTS] = {0}, next[IDSET_PARTS], end[IDSET_PARTS];
+    for (uint32_t i = 0; i < c->n; i++)
+        count[c->hashes[i] >> 56]++;
+    uint32_t at = 0;
     for (int b = 0; b < IDSET_PARTS; b++) {
         next[b] = at;
         at += count[b];
         end[b] = at;
-        idset_part *p = &s->parts[b];
-        p->cap = (uint32_t)(count[b] + count[b] / 2 + 64);
-        p->hashes = xcalloc(p->cap, sizeof *p->hashes);
-        p->records = xmalloc((size_t)p->cap * sizeof *p->records);
     }
-    /* Each entry is swapped straight to the next free place of its part:
+    /* Each id is swapped straight to the next free place of its part:
      * 256 places that move forward, so memory is walked in order. */
     for (int b = 0; b < IDSET_PARTS; b++)
         while (next[b] < end[b]) {
-            uint64_t h = s->listed[next[b]];
-            uint32_t r = s->listed_records[next[b]];
+            uint64_t h = c->hashes[next[b]];
+            uint32_t r = c->records[next[b]];
             int home_part = (int)(h >> 56);
             while (home_part != b) {
-                size_t j = next[home_part]++;
-                uint64_t h2 = s->listed[j];
-                uint32_t r2 = s->listed_records[j];
-                s->listed[j] = h;
-                s->listed_records[j] = r;
+                uint32_t j = next[home_part]++;
+                uint64_t h2 = c->hashes[j];
+                uint32_t r2 = c->records[j];
+                c->hashes[j] = h;
+                c->records[j] = r;
                 h = h2;
                 r = r2;
                 home_part = (int)(h >> 56);
             }
-            s->listed[next[b]] = h;
-            s->listed_records[next[b]++] = r;
+            c->hashes[next[b]] = h;
+            c->records[next[b]++] = r;
         }
-    for (size_t i = 0; i < s->nlisted; i++)
-        place(&s->parts[s->listed[i] >> 56], s->listed[i], s->listed_records[i]);
-    free(s->listed);
-    free(s->listed_records);
-    s->listed = NULL;
-    s->listed_records = NULL;
+    for (uint32_t i = 0; i < c->n; i++)
+        table_add(s, c->hashes[i], c->records[i]);
+}
+
+/* The whole list into the table, a chunk at a time, each chunk freed once
+ * moved: the list and the table it becomes are never both whole in
+ * memory. */
+static void move_to_table(idset *s)
+{
     s->unordered = true;
+    for (idset_chunk *c = s->listed, *next; c; c = next) {
+        next = c->next;
+        move_chunk(s, c);
+        free(c);
+    }
+    s->listed = s->listed_tail = NULL;
 }
 
 /* Negative, zero or positive as id sorts before, equal to or after the
@@ -160,7 +165,7 @@ long idset_add(idset *s, const char *id, size_t len, uint64_t h, long record)
     uint32_t rec = record_number(record);
     if (s->unordered)
         return table_add(s, h, rec);
-    int order = s->nlisted ? versus_last(s, id, len) : 1;
+    int order = s->listed ? versus_last(s, id, len) : 1;
     if (order == 0)
         return s->last_record;
     if (order < 0) {
@@ -168,13 +173,19 @@ long idset_add(idset *s, const char *id, size_t len, uint64_t h, long record)
         move_to_table(s);
         return table_add(s, h, rec);
     }
-    if (s->nlisted == s->listed_cap) {
-        s->listed_cap = s->listed_cap ? s->listed_cap * 2 : 1024;
-        s->listed = xrealloc(s->listed, s->listed_cap * sizeof *s->listed);
-        s->listed_records = xrealloc(s->listed_records, s->listed_cap * sizeof *s->listed_records);
+    idset_chunk *c = s->listed_tail;
+    if (!c || c->n == IDSET_CHUNK) {
+        c = xmalloc(sizeof *c);
+        c->n = 0;
+        c->next = NULL;
+        if (s->listed_tail)
+            s->listed_tail->next = c;
+        else
+            s->listed = c;
+        s->listed_tail = c;
     }
-    s->listed[s->nlisted] = h;
-    s->listed_records[s->nlisted++] = rec;
+    c->hashes[c->n] = h;
+    c->records[c->n++] = rec;
     if (len + 1 > s->last_cap) {
         s->last_cap = len + 64;
         s->last = xrealloc(s->last, s->last_cap);
@@ -192,7 +203,9 @@ void idset_free(idset *s)
         free(s->parts[i].records);
     }
     free(s->last);
-    free(s->listed);
-    free(s->listed_records);
+    for (idset_chunk *c = s->listed, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     memset(s, 0, sizeof *s);
 }

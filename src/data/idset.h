@@ -30,14 +30,22 @@ typedef struct idset_part {
     uint32_t cap, n;
 } idset_part;
 
+/* While in order: every id's hash and record so far, in chunks, so that
+ * moving them to the table can free them as it goes. */
+enum { IDSET_CHUNK = 1 << 16 };
+typedef struct idset_chunk {
+    struct idset_chunk *next;
+    uint32_t n;
+    uint32_t records[IDSET_CHUNK];
+    uint64_t hashes[IDSET_CHUNK];
+} idset_chunk;
+
 typedef struct idset {
     bool unordered;           /* an id came out of order: the table is in use */
     char *last;               /* in order: the last id, and its record */
     size_t last_len, last_cap;
     uint32_t last_record;
-    uint64_t *listed;         /* in order: every id's hash and record so far */
-    uint32_t *listed_records;
-    size_t nlisted, listed_cap;
+    idset_chunk *listed, *listed_tail;
     idset_part parts[IDSET_PARTS];
 } idset;
 
