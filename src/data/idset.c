@@ -152,12 +152,72 @@ static void move_to_table(idset *s)
 }
 
 /* Negative, zero or positive as id sorts before, equal to or after the
- * last id (bytes compared as unsigned, the shorter first on a tie). */
+ * last id, runs of digits compared as numbers (ACC-999 before ACC-1000,
+ * as exports number accounts) and the bytes breaking any tie, so that
+ * only the same id compares equal.  Any such strict order proves ids in
+ * it distinct; this one holds for more exports than bytes alone. */
 static int versus_last(const idset *s, const char *id, size_t len)
 {
-    size_t n = len < s->last_len ? len : s->last_len;
-    int c = memcmp(id, s->last, n);
-    return c ? c : (len > s->last_len) - (len < s->last_len);
+    const unsigned char *a = (const unsigned char *)id, *b = (const unsigned char *)s->last;
+    size_t alen = len, blen = s->last_len, n = alen < blen ? alen : blen;
+    /* Ids in order share most of their text: skip it, eight bytes at a
+     * time, and look only where they part. */
+    size_t p = 0;
+    while (p + 8 <= n) {
+        uint64_t x, y;
+        memcpy(&x, a + p, 8);
+        memcpy(&y, b + p, 8);
+        if (x != y)
+            break;
+        p += 8;
+    }
+    while (p < n && a[p] == b[p])
+        p++;
+    if (p == alen && p == blen)
+        return 0;
+    /* Inside or at the start of a run of digits, the runs are compared as
+     * numbers from where they begin. */
+    size_t i = p;
+    while (i > 0 && (unsigned)(a[i - 1] - '0') < 10u)
+        i--;
+    bool da = p < alen && (unsigned)(a[p] - '0') < 10u, db = p < blen && (unsigned)(b[p] - '0') < 10u;
+    if (i == p && !(da && db)) {
+        if (p == alen || p == blen)
+            return p == alen ? -1 : 1;
+        return a[p] < b[p] ? -1 : 1;
+    }
+    size_t j = i;
+    while (i < alen && j < blen) {
+        bool xa = (unsigned)(a[i] - '0') < 10u, xb = (unsigned)(b[j] - '0') < 10u;
+        if (!xa || !xb) {
+            if (a[i] != b[j])
+                return a[i] < b[j] ? -1 : 1;
+            i++, j++;
+            continue;
+        }
+        /* Two numbers: the one with more digits (past leading zeros) is
+         * larger, else the first digit that differs decides. */
+        size_t si = i, sj = j;
+        while (si < alen && a[si] == '0')
+            si++;
+        while (sj < blen && b[sj] == '0')
+            sj++;
+        size_t ei = si, ej = sj;
+        while (ei < alen && (unsigned)(a[ei] - '0') < 10u)
+            ei++;
+        while (ej < blen && (unsigned)(b[ej] - '0') < 10u)
+            ej++;
+        if (ei - si != ej - sj)
+            return ei - si < ej - sj ? -1 : 1;
+        int c = memcmp(a + si, b + sj, ei - si);
+        if (c)
+            return c;
+        i = ei, j = ej;
+    }
+    if (i < alen || j < blen)
+        return i < alen ? 1 : -1;
+    /* Equal as numbers and text (ACC-01, ACC-1): the bytes decide. */
+    return a[p] < b[p] ? -1 : 1;
 }
 
 long idset_add(idset *s, const char *id, size_t len, uint64_t h, long record)

@@ -1044,6 +1044,18 @@ static void test_idset(void)
     }
     CHECK(missing == 0);
     idset_free(&s);
+    /* Digits are compared as numbers: ids past their padding stay in
+     * order, and ids equal as numbers but not as text stay apart. */
+    memset(&s, 0, sizeof s);
+    CHECK(add_id(&s, "ACC-999", 1) == 0);
+    CHECK(add_id(&s, "ACC-1000", 2) == 0);
+    CHECK(add_id(&s, "ACC-1000a", 3) == 0);
+    CHECK(add_id(&s, "ACC-1001", 4) == 0);
+    CHECK(!s.unordered);
+    CHECK(add_id(&s, "ACC-01001", 5) == 0); /* 1001 again as a number, another id */
+    CHECK(add_id(&s, "ACC-1001", 6) == 4);
+    CHECK(add_id(&s, "ACC-999", 7) == 1);
+    idset_free(&s);
     /* Out of order from the start. */
     memset(&s, 0, sizeof s);
     CHECK(add_id(&s, "b", 1) == 0);
