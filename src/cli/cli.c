@@ -130,6 +130,9 @@ int cli_parse(const verb_def *v, int argc, char **argv, opt_taker take, void *ct
     free(longopts);
     free(shortopts);
     *first = optind;
+    int given = argc - optind;
+    if (status == EXIT_OK && v->noperands > 0 && given != v->noperands)
+        status = usage_error(v->name, "expected %s, got %d argument%s", v->operands, given, given == 1 ? "" : "s");
     return status;
 }
 

@@ -31,6 +31,10 @@ struct verb_def {
     const opt_spec *opts;  /* in --help's order; -h, --help comes last */
     int help_col;          /* the column where the options' help begins */
     const char *epilogue;  /* --help after the option lines */
+    /* The operands the verb takes, in words ("POLICY and DATA"), and how
+     * many: cli_parse refuses another count; 0 when the verb checks them. */
+    const char *operands;
+    int noperands;
 };
 
 int cmd_run(const verb_def *v, int argc, char **argv);

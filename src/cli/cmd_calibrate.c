@@ -56,8 +56,6 @@ static int parse_args(const verb_def *v, int argc, char **argv, calibrate_opts *
     int first, status = cli_parse(v, argc, argv, take, o, &first);
     if (status != EXIT_OK)
         return status;
-    if (argc - first != 2)
-        return usage_error("calibrate", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
     if (!o->measure)
         return usage_error("calibrate", "--measure is required");
     o->policy_path = argv[first];

@@ -89,8 +89,6 @@ static int parse_args(const verb_def *v, int argc, char **argv, diff_opts *o)
     int first, status = cli_parse(v, argc, argv, take, o, &first);
     if (status != EXIT_OK)
         return status;
-    if (argc - first != 3)
-        return usage_error("diff", "expected OLD, NEW and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
     o->old_path = argv[first];
     o->new_path = argv[first + 1];
     o->data_path = argv[first + 2];

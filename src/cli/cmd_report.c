@@ -37,8 +37,6 @@ static int parse_args(const verb_def *v, int argc, char **argv, report_opts *o)
     int first, status = cli_parse(v, argc, argv, take, o, &first);
     if (status != EXIT_OK)
         return status;
-    if (argc - first != 2)
-        return usage_error("report", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
     o->policy_path = argv[first];
     o->data_path = argv[first + 1];
     if (!o->output && isatty(STDOUT_FILENO))

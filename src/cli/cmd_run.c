@@ -43,8 +43,6 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     int first, status = cli_parse(v, argc, argv, take, o, &first);
     if (status != EXIT_OK)
         return status;
-    if (argc - first != 2)
-        return usage_error("run", "expected POLICY and DATA, got %d argument%s", argc - first, argc - first == 1 ? "" : "s");
     o->policy_path = argv[first];
     o->data_path = argv[first + 1];
     return 0;

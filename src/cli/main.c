@@ -88,7 +88,7 @@ static const verb_def verbs[] = {
      "with POLICY and writes one row per account.\n"
      "\n"
      "Options:\n",
-     run_opts, 27, scoring_exit},
+     run_opts, 27, scoring_exit, "POLICY and DATA", 2},
     {"check", cmd_check, "parse and type-check policies, without data",
      "Usage: rubric check POLICY... [options]\n"
      "\n"
@@ -109,7 +109,7 @@ static const verb_def verbs[] = {
      check_opts, 17,
      "\n"
      "Exit status: 0 when every policy is correct (warnings allowed unless\n"
-     "--strict), 2 otherwise.\n"},
+     "--strict), 2 otherwise.\n", NULL, 0},
     {"test", cmd_test, "run the tests written beside a policy",
      "Usage: rubric test PATH... [options]\n"
      "\n"
@@ -124,7 +124,7 @@ static const verb_def verbs[] = {
      "actual values and the inputs.  The last line is 'N passed, N failed'.\n"
      "\n"
      "Options:\n",
-     test_opts, 24, "\nExit status: 0 all passed, 1 a test failed, 2 a policy has errors.\n"},
+     test_opts, 24, "\nExit status: 0 all passed, 1 a test failed, 2 a policy has errors.\n", NULL, 0},
     {"explain", cmd_explain, "show how one account was scored, step by step",
      "Usage: rubric explain POLICY DATA --account ID [options]\n"
      "\n"
@@ -137,7 +137,7 @@ static const verb_def verbs[] = {
      explain_opts, 27,
      "\n"
      "Exit status: 0 explained, 1 no such account or a bad record, 2 usage or\n"
-     "policy errors.\n"},
+     "policy errors.\n", NULL, 0},
     {"diff", cmd_diff, "compare two versions of a policy on the same accounts",
      "Usage: rubric diff OLD NEW DATA [options]\n"
      "\n"
@@ -148,7 +148,7 @@ static const verb_def verbs[] = {
      "current directory; imports are read at the same revision).\n"
      "\n"
      "Options:\n",
-     diff_opts, 27, scoring_exit},
+     diff_opts, 27, scoring_exit, "OLD, NEW and DATA", 3},
     {"calibrate", cmd_calibrate, "a measure's distribution, and thresholds for a target",
      "Usage: rubric calibrate POLICY DATA --measure M [options]\n"
      "\n"
@@ -161,7 +161,8 @@ static const verb_def verbs[] = {
      "\n"
      "Quantiles interpolate linearly between order statistics (R's type 7,\n"
      "numpy's default).  Exit status: 0 done, 1 records rejected, 2 usage or\n"
-     "policy errors.\n"},
+     "policy errors.\n",
+     "POLICY and DATA", 2},
     {"report", cmd_report, "one self-contained HTML page of charts for CSM managers",
      "Usage: rubric report POLICY DATA -o report.html [options]\n"
      "\n"
@@ -172,7 +173,7 @@ static const verb_def verbs[] = {
      "The page fetches nothing: no script, font or image from anywhere.\n"
      "\n"
      "Options:\n",
-     report_opts, 27, scoring_exit},
+     report_opts, 27, scoring_exit, "POLICY and DATA", 2},
     {"fmt", cmd_fmt, "rewrite policies in the one canonical layout",
      "Usage: rubric fmt [--check] POLICY...\n"
      "\n"
@@ -189,7 +190,7 @@ static const verb_def verbs[] = {
      "\n"
      "Exit status: 0 when done (with --check: when nothing would change),\n"
      "1 with --check when some file would change, 2 when a file has errors\n"
-     "or cannot be read or written.\n"},
+     "or cannot be read or written.\n", NULL, 0},
 };
 
 static void help(FILE *out)
