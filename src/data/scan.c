@@ -138,7 +138,7 @@ static bool load_inputs(scan *s, const record_pos *pos)
         return false;
     }
     if (id->state != CELL_TEXT || id->len == 0) {
-        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is empty)", s->id_field);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is empty or missing)", s->id_field);
         return false;
     }
     /* Ids are compared exactly as written, so spaces alone are no id. */
