@@ -233,7 +233,11 @@ class Session:
             raise SystemExit("docs: cannot make the scratch copy a git repository:\n" + out)
 
     def run(self, command, cwd=None, block=None, keep_cwd=True):
-        command = re.sub(r"(?<![\w.~/-])/tmp/", self.scratch + "/tmp/", command)
+        # /tmp/ of the doc is the private folder; the scratch folder's own
+        # paths (which may lie under /tmp: a clone there) stay as they are.
+        held = "\0scratch\0"
+        command = command.replace(self.scratch, held)
+        command = re.sub(r"(?<![\w.~/-])/tmp/", held + "/tmp/", command).replace(held, self.scratch)
         env = dict(self.env)
         if block is not None:
             env["DOC_BLOCK"] = "\n".join(block.body) + "\n"
