@@ -95,6 +95,9 @@ static int bad_option(const verb_def *v, int c, int argc, char **argv)
     return usage_error(v->name, "unknown option '-%c'", optopt);
 }
 
+/* The verb's --help, made from its spec (below). */
+static void cli_help(FILE *out, const verb_def *v);
+
 int cli_parse(const verb_def *v, int argc, char **argv, opt_taker take, void *ctx, int *first)
 {
     int n = spec_count(v);
@@ -151,7 +154,7 @@ static void help_line(FILE *out, const verb_def *v, char letter, const char *nam
     }
 }
 
-void cli_help(FILE *out, const verb_def *v)
+static void cli_help(FILE *out, const verb_def *v)
 {
     fputs(v->usage, out);
     for (int i = 0; v->opts && v->opts[i].name; i++) {

@@ -57,8 +57,6 @@ typedef int (*opt_taker)(void *ctx, int id, const char *arg);
  * value take refused. */
 enum { CLI_DONE = -1 };
 int cli_parse(const verb_def *v, int argc, char **argv, opt_taker take, void *ctx, int *first);
-/* The verb's --help, made from its spec. */
-void cli_help(FILE *out, const verb_def *v);
 
 /* --param k=v and --as-of, gathered for compile_policy(). */
 typedef struct settings {

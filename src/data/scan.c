@@ -283,7 +283,10 @@ static void report_unbanded(const scan *s)
         }
 }
 
-int scan_conclude(const scan *s, int status, bool wrote_file)
+/* The closing messages on the scan's diag for a status from scan_all;
+ * returns the verb's exit status.  wrote_file: whether the output was held
+ * back (a file, or standard output that is not a terminal). */
+static int scan_conclude(const scan *s, int status, bool wrote_file)
 {
     report_unbanded(s);
     const char *nothing = wrote_file ? "; no output written" : "";

@@ -69,10 +69,6 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
 enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2, SCAN_EMPTY = -3, SCAN_MISSING_KEY = -4 };
 int scan_all(scan *s, scan_visit visit, void *ctx);
 
-/* The closing messages on the scan's diag for a status from scan_all; returns the
- * verb's exit status.  wrote_file: whether -o names an output that was
- * held back. */
-int scan_conclude(const scan *s, int status, bool wrote_file);
 
 /* Where a scoring verb writes: path (-o, written atomically) or standard
  * output for NULL or "-".  False after saying why it cannot be written;

@@ -87,7 +87,7 @@ static bnd flip(bnd b)
     return b;
 }
 
-void iset_push(iset *s, ival x)
+static void iset_push(iset *s, ival x)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 8;

@@ -105,7 +105,6 @@ bool ival_empty(const ival *x);
 bool ival_has(const ival *x, rb_num v);
 /* The intersection; on equal ends a's are kept. */
 ival ival_meet(const ival *a, const ival *b);
-void iset_push(iset *s, ival x);
 void iset_free(iset *s);
 /* Adds x to the union s, merging what it overlaps or touches. */
 void iset_add(iset *s, const ival *x);
