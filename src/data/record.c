@@ -560,21 +560,55 @@ static void note_styles(const policy *p, record_layout *l, const cell *cells, co
     }
 }
 
-/* Moves the text values out of the reader's buffer into one block. */
+/* Room for a text value's bytes in the block being filled. */
+static void keep_text(rb_value *v, char **at)
+{
+    memcpy(*at, v->u.text, v->len);
+    (*at)[v->len] = '\0';
+    v->u.text = *at;
+    *at += v->len + 1;
+}
+
+/* Moves the values out of the reader's buffer and the layout (which the
+ * caller frees) into one block: the lists' headers and elements first,
+ * aligned as the block is, then every text. */
 static char *keep_texts(const policy *p, rb_value *slots)
 {
-    size_t total = 1;
-    for (int i = 0; i < p->ninputs; i++)
+    size_t lists = 0, texts = 1;
+    for (int i = 0; i < p->ninputs; i++) {
         if (slots[i].kind == VK_TEXT)
-            total += slots[i].len + 1;
-    char *block = xmalloc(total), *at = block;
-    for (int i = 0; i < p->ninputs; i++)
-        if (slots[i].kind == VK_TEXT) {
-            memcpy(at, slots[i].u.text, slots[i].len);
-            at[slots[i].len] = '\0';
-            slots[i].u.text = at;
-            at += slots[i].len + 1;
-        }
+            texts += slots[i].len + 1;
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *l = slots[i].u.list;
+        lists += sizeof(rb_value) + (size_t)l->n * l->nfields * sizeof(rb_value);
+        for (size_t k = 0; k < (size_t)l->n * l->nfields; k++)
+            if (l->base[k].kind == VK_TEXT)
+                texts += l->base[k].len + 1;
+    }
+    /* rb_value's size is a multiple of its alignment: a header padded to
+     * one rb_value keeps the elements after it aligned. */
+    _Static_assert(sizeof(rb_list) <= sizeof(rb_value), "a list header fits in one value's room");
+    char *block = xmalloc(lists + texts), *at = block + lists;
+    rb_value *room = (rb_value *)(void *)block;
+    for (int i = 0; i < p->ninputs; i++) {
+        if (slots[i].kind == VK_TEXT)
+            keep_text(&slots[i], &at);
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *from = slots[i].u.list;
+        rb_list *l = (rb_list *)(void *)room++;
+        rb_value *values = room;
+        size_t n = (size_t)from->n * from->nfields;
+        memcpy(values, from->base, n * sizeof *values);
+        room += n;
+        for (size_t k = 0; k < n; k++)
+            if (values[k].kind == VK_TEXT)
+                keep_text(&values[k], &at);
+        *l = *from;
+        l->base = values;
+        slots[i].u.list = l;
+    }
     return block;
 }
 
