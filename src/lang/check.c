@@ -750,20 +750,7 @@ static void check_test(checker *c, decl *t)
             check_choice(c->d, &name, g->weight);
         }
     }
-    for (name_ref *g = t->tables; g; g = g->next) {
-        symbol *s = policy_lookup(c->p, g->name);
-        g->sym = s;
-        for (name_ref *o = t->tables; o != g; o = o->next)
-            if (strcmp(o->name, g->name) == 0)
-                diag_error(c->d, g->loc, "the rows of '%s' are given twice in this test", g->name);
-        if (!s || s->kind != SYM_INPUT || s->type != TY_LIST)
-            diag_error(c->d, g->loc, "'%s' is not a list input: 'given NAME from \"FILE\"' gives a list's rows", g->name);
-        else if (!t->fixture_path)
-            diag_error(c->d, g->loc, "the rows of '%s' need the account they belong to: add a line "
-                                     "'given \"ID\" from \"ACCOUNTS.csv\"'", g->name);
-        else
-            s->used = true;
-    }
+    check_test_tables(c->p, c->d, t);
     int expects = 0;
     for (clause *cl = t->clauses; cl; cl = cl->next) {
         expect(c, cl->cond, TY_BOOL, "an expectation");
