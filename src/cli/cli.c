@@ -228,7 +228,8 @@ bool data_progress(const data_opts *o) { return !o->quiet && isatty(STDERR_FILEN
 
 void data_opts_free(data_opts *o) { settings_free(&o->params); }
 
-int refuse_clobber(const char *verb, const char *output, const char *const *inputs, int n, const policy *p)
+int refuse_clobber(const char *verb, const char *option, const char *output, const char *const *inputs, int n,
+                   const policy *p)
 {
     int nsources = 0;
     for (const source *src = p ? p->sources : NULL; src; src = src->next)
@@ -248,16 +249,16 @@ int refuse_clobber(const char *verb, const char *output, const char *const *inpu
                 verb, named == hit ? "'" : "", named, named == hit ? "'" : "");
         status = EXIT_USAGE;
     } else if (hit && strcmp(hit, "-") == 0) {
-        fprintf(stderr, "rubric %s: -o '%s' is the file on standard input, which this command reads; rubric never "
-                        "writes over its input, and nothing was written\n", verb, output);
+        fprintf(stderr, "rubric %s: %s '%s' is the file on standard input, which this command reads; rubric never "
+                        "writes over its input, and nothing was written\n", verb, option, output);
         status = EXIT_USAGE;
     } else if (hit && strcmp(hit, output) == 0) {
-        fprintf(stderr, "rubric %s: -o '%s' is a file this command reads; rubric never writes over its input, "
-                        "and nothing was written\n", verb, output);
+        fprintf(stderr, "rubric %s: %s '%s' is a file this command reads; rubric never writes over its input, "
+                        "and nothing was written\n", verb, option, output);
         status = EXIT_USAGE;
     } else if (hit) {
-        fprintf(stderr, "rubric %s: -o '%s' is the same file as '%s', which this command reads; rubric never "
-                        "writes over its input, and nothing was written\n", verb, output, hit);
+        fprintf(stderr, "rubric %s: %s '%s' is the same file as '%s', which this command reads; rubric never "
+                        "writes over its input, and nothing was written\n", verb, option, output, hit);
         status = EXIT_USAGE;
     }
     free(all);

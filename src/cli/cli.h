@@ -81,7 +81,7 @@ typedef struct data_opts {
 /* The ids of the options that have no short letter. */
 enum {
     OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES,
-    OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER,
+    OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER, OPT_ACTIONS,
 };
 
 /* The option groups the verbs that read account data share, for their
@@ -135,7 +135,8 @@ void path_list_free(path_list *l);
  * file of the policy p (its imports too; p may be NULL).  Checked before
  * any data is read.  Returns EXIT_OK, or EXIT_USAGE after saying which
  * file. */
-int refuse_clobber(const char *verb, const char *output, const char *const *inputs, int n, const policy *p);
+int refuse_clobber(const char *verb, const char *option, const char *output, const char *const *inputs, int n,
+                   const policy *p);
 
 /* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
 int usage_error(const char *verb, const char *fmt, ...);

@@ -112,7 +112,7 @@ static const symbol *find_measure(const policy *p, const char *name, const char 
     return NULL;
 }
 
-static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
+static void observe(void *ctx, scan *s, const char *id, size_t idlen)
 {
     (void)id;
     (void)idlen;

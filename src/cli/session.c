@@ -22,13 +22,13 @@ int session_open(session *s, const char *verb, const char *const *paths, const c
         s->labels[i] = labels ? labels[i] : NULL;
     }
     inputs[n] = data_path;
-    if (refuse_clobber(verb, output, inputs, n + 1, NULL) != EXIT_OK)
+    if (refuse_clobber(verb, "-o", output, inputs, n + 1, NULL) != EXIT_OK)
         return EXIT_USAGE;
     for (int i = 0; i < n; i++)
         s->pols[i] = load ? load(load_ctx, paths[i], &s->d) : policy_load(paths[i], &s->d);
     bool clobbers = false;
     for (int i = 0; i < n && !clobbers; i++)
-        clobbers = s->pols[i] && refuse_clobber(verb, output, NULL, 0, s->pols[i]) != EXIT_OK;
+        clobbers = s->pols[i] && refuse_clobber(verb, "-o", output, NULL, 0, s->pols[i]) != EXIT_OK;
     if (clobbers)
         return EXIT_USAGE;
     /* Every policy that loaded is compiled, so that all their errors are

@@ -52,7 +52,7 @@ typedef struct scan {
 } scan;
 
 /* Called once per scored account, after every program has evaluated it. */
-typedef void (*scan_visit)(void *ctx, const scan *s, const char *id, size_t idlen);
+typedef void (*scan_visit)(void *ctx, scan *s, const char *id, size_t idlen);
 
 /* Opens DATA for the inputs of every program.  False after saying why on d,
  * which gets every message of the pass. */

@@ -260,8 +260,8 @@ void check_test_tables(const policy *p, diag *d, decl *t)
     }
 }
 
-/* The {name} holes of a reason text, each handed to fn with its place in
- * the text; `{{` and `}}` are braces.  False at a brace that opens no hole
+/* The {name} holes of a reason text ({name%}: shown as a percentage),
+ * each handed to fn with its place in the text; `{{` and `}}` are braces.  False at a brace that opens no hole
  * or a hole that is not a name, with the offset in *bad. */
 bool reason_holes(const char *text, void (*fn)(void *ctx, const char *name, size_t len, size_t at), void *ctx,
                   size_t *bad)
@@ -281,13 +281,14 @@ bool reason_holes(const char *text, void (*fn)(void *ctx, const char *name, size
         while ((text[end] >= 'a' && text[end] <= 'z') || (text[end] >= 'A' && text[end] <= 'Z') ||
                (text[end] >= '0' && text[end] <= '9') || text[end] == '_')
             end++;
-        if (end == start || text[end] != '}') {
+        size_t close = text[end] == '%' ? end + 1 : end; /* {x%}: as a percentage */
+        if (end == start || text[close] != '}') {
             *bad = i;
             return false;
         }
         if (fn)
             fn(ctx, text + start, end - start, start);
-        i = end;
+        i = close;
     }
     return true;
 }
