@@ -18,6 +18,12 @@
 
 typedef struct table_src table_src;
 
+/* A --table NAME=FILE as the command line gives it. */
+typedef struct table_arg {
+    char *name;         /* owned by whoever fills it (the command line) */
+    const char *path;
+} table_arg;
+
 /* Opens path for the list input `list`, whose record has the fields
  * fields[0..nfields) (each a required column, as an input's is; so is the
  * id column id_field).  A malformed row, or one without an id, is an error
