@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "names.h"
 #include "status.h"
 #include "xalloc.h"
 
@@ -48,50 +47,6 @@ static void blame_header(const scan *s, char *whose, size_t cap)
         snprintf(whose + used, cap - used, ")");
 }
 
-/* Each --table names a list input of a policy read, and is not the data
- * itself; false having said why. */
-static bool check_table_names(const scan *s, const char *data_path, const table_arg *tables, int ntables)
-{
-    for (int t = 0; t < ntables; t++) {
-        const char *name = tables[t].name;
-        if (strcmp(tables[t].path, "-") == 0 && strcmp(data_path, "-") == 0) {
-            diag_fail(s->diag, "--table %s=-: standard input is the data already; give the table as a file", name);
-            return false;
-        }
-        const symbol *in = NULL;
-        for (int k = 0; k < s->nprogs && !in; k++) {
-            const symbol *sym = policy_lookup(s->progs[k]->pol, name);
-            if (sym && sym->kind == SYM_INPUT)
-                in = sym;
-        }
-        if (in && in->type == TY_LIST)
-            continue;
-        if (in) {
-            diag_fail(s->diag, "--table %s: input '%s' is not a list (a table gives the elements of a list input)", name,
-                      name);
-            return false;
-        }
-        const char *lists[64];
-        int n = 0;
-        for (int k = 0; k < s->nprogs; k++) {
-            const policy *p = s->progs[k]->pol;
-            for (int i = 0; i < p->ninputs && n < 64; i++)
-                if (p->inputs[i]->type == TY_LIST)
-                    lists[n++] = p->inputs[i]->name;
-        }
-        const char *best = closest_name(name, lists, n);
-        if (best)
-            diag_fail(s->diag, "--table %s: no list input '%s' (did you mean '%s'?)", name, name, best);
-        else if (n)
-            diag_fail(s->diag, "--table %s: no list input '%s' (the list inputs: '%s'%s)", name, name, lists[0],
-                      n > 1 ? ", ..." : "");
-        else
-            diag_fail(s->diag, "--table %s: the policy has no list input", name);
-        return false;
-    }
-    return true;
-}
-
 /* Every list input's source: a --table, or for JSON data the account's key.
  * False having said why (s->usage when the command line is at fault). */
 static bool open_tables(scan *s, const table_arg *tables, int ntables)
@@ -104,32 +59,25 @@ static bool open_tables(scan *s, const table_arg *tables, int ntables)
             /* A list declared alike in the base policy is copied from it. */
             if (in->type != TY_LIST || (k > 0 && l->same_as[i] >= 0))
                 continue;
-            int t = 0;
-            while (t < ntables && strcmp(tables[t].name, in->name) != 0)
-                t++;
-            if (t == ntables) {
+            const table_arg *arg = table_arg_of(in, tables, ntables);
+            if (!arg) {
                 if (s->json)
                     continue; /* the account's key holds it */
-                diag_fail(s->diag, "input '%s' is a list: give its rows with --table %s=FILE", in->name, in->name);
+                table_say_needed(in, s->diag);
                 s->usage = true;
                 return false;
             }
             int field = l->field_of_input[i];
             if (s->json)
                 reader_key_optional(s->rd, field);
-            const record_type *r = in->rec;
-            const char **names = xmalloc((size_t)(r->nfields + 1) * sizeof *names);
-            for (int f = 0; f < r->nfields; f++)
-                names[f] = r->fields[f]->name;
-            table_src *src = table_open(in->name, tables[t].path, s->read, s->id_field, names, r->nfields, s->diag);
-            free(names);
+            table_src *src = table_open_input(in, arg, s->read, s->id_field, s->diag);
             if (!src)
                 return false;
             bool first = true;
             for (int j = 0; j < s->ntables; j++)
                 first = first && strcmp(s->tables[j].name, in->name) != 0;
             s->tables = xrealloc(s->tables, (size_t)(s->ntables + 1) * sizeof *s->tables);
-            s->tables[s->ntables++] = (scan_table){src, k, l->list_of_input[i], field, in->name, tables[t].path, first};
+            s->tables[s->ntables++] = (scan_table){src, k, l->list_of_input[i], field, in->name, arg->path, first};
         }
     }
     return true;
@@ -158,7 +106,10 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
          * may differ. */
         record_layout_report(&s->layouts[k], d, s->data_path, nprogs > 1 ? s->labels[k] : NULL);
     }
-    if (!check_table_names(s, data_path, tables, ntables)) {
+    const policy *pols[SCAN_MAX_PROGRAMS];
+    for (int k = 0; k < nprogs; k++)
+        pols[k] = progs[k]->pol;
+    if (!table_args_check(pols, nprogs, tables, ntables, data_path, d)) {
         s->usage = true;
         return false;
     }

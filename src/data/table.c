@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "idset.h"
+#include "names.h"
 #include "xalloc.h"
 
 typedef struct held_row {
@@ -468,6 +469,71 @@ long table_finish(table_src *t, const char *data_path)
 }
 
 const char *table_list(const table_src *t) { return t->list; }
+
+bool table_args_check(const policy *const *pols, int npols, const table_arg *tables, int ntables,
+                      const char *data_path, diag *d)
+{
+    for (int t = 0; t < ntables; t++) {
+        const char *name = tables[t].name;
+        if (strcmp(tables[t].path, "-") == 0 && strcmp(data_path, "-") == 0) {
+            diag_fail(d, "--table %s=-: standard input is the data already; give the table as a file", name);
+            return false;
+        }
+        const symbol *in = NULL;
+        for (int k = 0; k < npols && !in; k++) {
+            const symbol *sym = policy_lookup(pols[k], name);
+            if (sym && sym->kind == SYM_INPUT)
+                in = sym;
+        }
+        if (in && in->type == TY_LIST)
+            continue;
+        if (in) {
+            diag_fail(d, "--table %s: input '%s' is not a list (a table gives the elements of a list input)", name, name);
+            return false;
+        }
+        const char *lists[64];
+        int n = 0;
+        for (int k = 0; k < npols; k++)
+            for (int i = 0; i < pols[k]->ninputs && n < 64; i++)
+                if (pols[k]->inputs[i]->type == TY_LIST)
+                    lists[n++] = pols[k]->inputs[i]->name;
+        const char *best = closest_name(name, lists, n);
+        if (best)
+            diag_fail(d, "--table %s: no list input '%s' (did you mean '%s'?)", name, name, best);
+        else if (n)
+            diag_fail(d, "--table %s: no list input '%s' (the list inputs: '%s'%s)", name, name, lists[0],
+                      n > 1 ? ", ..." : "");
+        else
+            diag_fail(d, "--table %s: the policy has no list input", name);
+        return false;
+    }
+    return true;
+}
+
+const table_arg *table_arg_of(const symbol *in, const table_arg *tables, int ntables)
+{
+    for (int t = 0; t < ntables; t++)
+        if (strcmp(tables[t].name, in->name) == 0)
+            return &tables[t];
+    return NULL;
+}
+
+void table_say_needed(const symbol *in, diag *d)
+{
+    diag_fail(d, "input '%s' is a list: give its rows with --table %s=FILE", in->name, in->name);
+}
+
+table_src *table_open_input(const symbol *in, const table_arg *arg, const read_opts *opts, const char *id_field,
+                            diag *d)
+{
+    const record_type *r = in->rec;
+    const char **names = xmalloc((size_t)(r->nfields + 1) * sizeof *names);
+    for (int f = 0; f < r->nfields; f++)
+        names[f] = r->fields[f]->name;
+    table_src *t = table_open(in->name, arg->path, opts, id_field, names, r->nfields, d);
+    free(names);
+    return t;
+}
 
 void table_close(table_src *t)
 {

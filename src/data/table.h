@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "policy.h"
 #include "reader.h"
 
 typedef struct table_src table_src;
@@ -23,6 +24,23 @@ typedef struct table_arg {
     char *name;         /* owned by whoever fills it (the command line) */
     const char *path;
 } table_arg;
+
+/* Checks the --table arguments against the inputs of pols[0..npols) before
+ * any data is read: each NAME must be a list input of one of them (a
+ * did-you-mean among the list inputs otherwise), and a table cannot be
+ * standard input when the data is.  False having said why on d: the
+ * command line's fault. */
+bool table_args_check(const policy *const *pols, int npols, const table_arg *tables, int ntables,
+                      const char *data_path, diag *d);
+/* The --table given for the list input `in`, or NULL. */
+const table_arg *table_arg_of(const symbol *in, const table_arg *tables, int ntables);
+/* Says that the list input `in` of CSV data has no --table: the command
+ * line's fault. */
+void table_say_needed(const symbol *in, diag *d);
+/* table_open for the list input `in` (of type TY_LIST), with its record's
+ * fields. */
+table_src *table_open_input(const symbol *in, const table_arg *arg, const read_opts *opts, const char *id_field,
+                            diag *d);
 
 /* Opens path for the list input `list`, whose record has the fields
  * fields[0..nfields) (each a required column, as an input's is; so is the
