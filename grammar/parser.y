@@ -225,6 +225,12 @@ statement
               ctx->last_decl->fixture_loc = loc_span(@2, @4);
           }
       }
+    /* given instances from "instances.csv": a list's rows for the
+     * fixture's account, as --table gives them to run. */
+    | GIVEN IDENT FROM STRING NEWLINE {
+          if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST))
+              ctx->last_decl->tables = ast_name_ref(A, ctx->last_decl->tables, $2, @2, ast_text(A, @4, $4.s, $4.len));
+      }
     | EXPECT expr NEWLINE {
           if (owned(ctx, @1, "'expect' lines", D_TEST, D_TEST))
               ctx->last_decl->clauses = ast_clause(A, ctx->last_decl->clauses, CL_EXPECT, shallow(ctx, $2), loc_span(@1, @2));

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "eval.h"
+#include "explain_list.h"
 #include "reader.h"
 #include "record.h"
 #include "writer.h"
@@ -302,8 +303,10 @@ static void explain_step(explainer *ex, const step *s)
                 printf("      where %s\n", feeds);
         }
     }
-    if (s->kind == STEP_VALUE)
+    if (s->kind == STEP_VALUE) {
+        explain_list_step(ex->prog, ex->f, s, js);
         return;
+    }
     if (!explain_clauses(ex, s, js))
         return;
     if (s->kind == STEP_MEASURE) {
@@ -335,7 +338,9 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         cJSON_AddStringToObject(root, "as_of", asof);
         cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
         for (int i = 0; i < p->ninputs; i++)
-            cJSON_AddItemToObject(inputs, p->inputs[i]->name, json_value(&f->slots[i], NULL));
+            cJSON_AddItemToObject(inputs, p->inputs[i]->name,
+                                  p->inputs[i]->rec ? explain_list_json(&f->slots[i], p->inputs[i]->rec)
+                                                    : json_value(&f->slots[i], NULL));
         cJSON *params = cJSON_AddObjectToObject(root, "parameters");
         for (int i = 0; i < p->nparams; i++)
             cJSON_AddItemToObject(params, p->params[i]->name, json_value(&prog->params[i], NULL));
@@ -346,6 +351,7 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         for (int i = 0; i < p->ninputs; i++) {
             fmt_value(&f->slots[i], NULL, buf, sizeof buf);
             printf("  %-32s %s\n", p->inputs[i]->name, buf);
+            explain_list_table(&f->slots[i], p->inputs[i]->rec);
         }
         printf("parameters\n");
         for (int i = 0; i < p->nparams; i++) {

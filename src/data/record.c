@@ -561,7 +561,7 @@ static void note_styles(const policy *p, record_layout *l, const cell *cells, co
     }
 }
 
-/* A text value moved to *at. */
+/* Room for a text value's bytes in the block being filled. */
 static void keep_text(rb_value *v, char **at)
 {
     memcpy(*at, v->u.text, v->len);
@@ -570,42 +570,46 @@ static void keep_text(rb_value *v, char **at)
     *at += v->len + 1;
 }
 
-/* Moves the values that point into the reader's buffer, the layout's lists
- * or a table's rows (texts, and lists with their elements) into one
- * block: lists first, their values aligned, then the texts. */
+/* Moves the values out of the reader's buffer and the layout (which the
+ * caller frees) into one block: the lists' headers and elements first,
+ * aligned as the block is, then every text. */
 static char *keep_texts(const policy *p, rb_value *slots)
 {
-    size_t values = 0, nlists = 0, total = 1;
-    for (int i = 0; i < p->ninputs; i++)
+    size_t lists = 0, texts = 1;
+    for (int i = 0; i < p->ninputs; i++) {
         if (slots[i].kind == VK_TEXT)
-            total += slots[i].len + 1;
-        else if (slots[i].kind == VK_LIST) {
-            const rb_list *l = slots[i].u.list;
-            nlists++;
-            values += (size_t)l->n * l->nfields;
-            for (size_t e = 0; e < (size_t)l->n * l->nfields; e++)
-                if (l->base[e].kind == VK_TEXT)
-                    total += l->base[e].len + 1;
-        }
-    char *block = xmalloc(values * sizeof(rb_value) + nlists * sizeof(rb_list) + total);
-    rb_value *v = (rb_value *)(void *)block;
-    rb_list *lists = (rb_list *)(void *)(block + values * sizeof(rb_value));
-    char *at = (char *)(lists + nlists);
-    for (int i = 0; i < p->ninputs; i++)
+            texts += slots[i].len + 1;
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *l = slots[i].u.list;
+        lists += sizeof(rb_value) + (size_t)l->n * l->nfields * sizeof(rb_value);
+        for (size_t k = 0; k < (size_t)l->n * l->nfields; k++)
+            if (l->base[k].kind == VK_TEXT)
+                texts += l->base[k].len + 1;
+    }
+    /* rb_value's size is a multiple of its alignment: a header padded to
+     * one rb_value keeps the elements after it aligned. */
+    _Static_assert(sizeof(rb_list) <= sizeof(rb_value), "a list header fits in one value's room");
+    char *block = xmalloc(lists + texts), *at = block + lists;
+    rb_value *room = (rb_value *)(void *)block;
+    for (int i = 0; i < p->ninputs; i++) {
         if (slots[i].kind == VK_TEXT)
             keep_text(&slots[i], &at);
-        else if (slots[i].kind == VK_LIST) {
-            /* A list as loaded holds every element: no positions to copy. */
-            const rb_list *l = slots[i].u.list;
-            size_t n = (size_t)l->n * l->nfields;
-            memcpy(v, l->base, n * sizeof *v);
-            for (size_t e = 0; e < n; e++)
-                if (v[e].kind == VK_TEXT)
-                    keep_text(&v[e], &at);
-            *lists = (rb_list){.base = v, .idx = NULL, .n = l->n, .nfields = l->nfields};
-            slots[i].u.list = lists++;
-            v += n;
-        }
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *from = slots[i].u.list;
+        rb_list *l = (rb_list *)(void *)room++;
+        rb_value *values = room;
+        size_t n = (size_t)from->n * from->nfields;
+        memcpy(values, from->base, n * sizeof *values);
+        room += n;
+        for (size_t k = 0; k < n; k++)
+            if (values[k].kind == VK_TEXT)
+                keep_text(&values[k], &at);
+        *l = *from;
+        l->base = values;
+        slots[i].u.list = l;
+    }
     return block;
 }
 

@@ -261,7 +261,7 @@ static void put_padded(strbuf *b, const char *s, size_t width)
 }
 
 /* Owned lines of a block, to be printed in the order they were written. */
-typedef enum { O_CLAUSE, O_BAND, O_GIVEN, O_FIXTURE } owned_kind;
+typedef enum { O_CLAUSE, O_BAND, O_GIVEN, O_FIXTURE, O_TABLE } owned_kind;
 typedef struct owned_line {
     unsigned first;
     owned_kind kind;
@@ -335,6 +335,8 @@ static void owned_lines(fmt *f, const decl *d)
         cap++;
     for (const name_ref *g = d->givens; g; g = g->next)
         cap++;
+    for (const name_ref *g = d->tables; g; g = g->next)
+        cap++;
     owned_line *v = xmalloc(cap * sizeof *v);
     size_t band_w = 0, score_w = 0;
     for (const clause *c = d->clauses; c; c = c->next)
@@ -353,6 +355,8 @@ static void owned_lines(fmt *f, const decl *d)
         n = collect_givens(f, d, v, n);
         if (d->fixture_path)
             v[n++] = (owned_line){given_keyword(f, d->fixture_loc.begin), O_FIXTURE, d};
+        for (const name_ref *g = d->tables; g; g = g->next)
+            v[n++] = (owned_line){given_keyword(f, g->loc.begin), O_TABLE, g};
     }
     qsort(v, n, sizeof *v, by_first);
     for (size_t i = 0; i < n; i++) {
@@ -363,6 +367,14 @@ static void owned_lines(fmt *f, const decl *d)
         case O_GIVEN:
             given_line(f, v[i].node);
             break;
+        case O_TABLE: {
+            const name_ref *g = v[i].node;
+            strbuf_adds(&f->line, "given ");
+            strbuf_adds(&f->line, g->name);
+            strbuf_adds(&f->line, " from ");
+            put_quoted(&f->line, g->weight->u.text.s, g->weight->u.text.len);
+            break;
+        }
         case O_FIXTURE:
             strbuf_adds(&f->line, "given ");
             put_quoted(&f->line, d->fixture_id, strlen(d->fixture_id));

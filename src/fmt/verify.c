@@ -89,7 +89,8 @@ static bool same_decl(pair t, const decl *x, const decl *y)
         !same_str(x->type_name, y->type_name) || !same_str(x->scheme, y->scheme) || x->agg != y->agg ||
         !same_str(x->fixture_id, y->fixture_id) || !same_str(x->fixture_path, y->fixture_path) ||
         !same_expr(t, x->value, y->value) || !same_names(t, x->members, y->members) ||
-        !same_names(t, x->givens, y->givens) || !same_str(x->elem_name, y->elem_name))
+        !same_names(t, x->givens, y->givens) || !same_names(t, x->tables, y->tables) ||
+        !same_str(x->elem_name, y->elem_name))
         return false;
     const decl *fa = x->fields, *fb = y->fields;
     for (; fa && fb; fa = fa->next, fb = fb->next)

@@ -180,6 +180,7 @@ typedef struct decl {
     /* test: `given NAME = VALUE, ...` (value in name_ref.weight), an
      * account of a fixture file, and `expect CONDITION` (clauses) */
     name_ref *givens;
+    name_ref *tables;        /* `given LIST from "FILE"`: the path, an EX_TEXT, in weight */
     const char *fixture_id, *fixture_path;
     rb_loc fixture_loc;
     struct decl *next;

@@ -750,6 +750,7 @@ static void check_test(checker *c, decl *t)
             check_choice(c->d, &name, g->weight);
         }
     }
+    check_test_tables(c->p, c->d, t);
     int expects = 0;
     for (clause *cl = t->clauses; cl; cl = cl->next) {
         expect(c, cl->cond, TY_BOOL, "an expectation");

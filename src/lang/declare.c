@@ -234,3 +234,21 @@ symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
         check_record(p, d, p->records[i]);
     return as_of;
 }
+
+void check_test_tables(const policy *p, diag *d, decl *t)
+{
+    for (name_ref *g = t->tables; g; g = g->next) {
+        symbol *s = policy_lookup(p, g->name);
+        g->sym = s;
+        for (name_ref *o = t->tables; o != g; o = o->next)
+            if (strcmp(o->name, g->name) == 0)
+                diag_error(d, g->loc, "the rows of '%s' are given twice in this test", g->name);
+        if (!s || s->kind != SYM_INPUT || s->type != TY_LIST)
+            diag_error(d, g->loc, "'%s' is not a list input: 'given NAME from \"FILE\"' gives a list's rows", g->name);
+        else if (!t->fixture_path)
+            diag_error(d, g->loc, "the rows of '%s' need the account they belong to: add a line "
+                                     "'given \"ID\" from \"ACCOUNTS.csv\"'", g->name);
+        else
+            s->used = true;
+    }
+}

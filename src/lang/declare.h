@@ -23,4 +23,8 @@ rb_type value_type_named(const policy *p, diag *d, const decl *x, const char *wh
 /* Choices of an enumeration that data could not tell apart. */
 void check_choices(diag *d, const decl *x);
 
+/* A test's `given LIST from "FILE"` lines: list inputs, with the fixture
+ * account they belong to. */
+void check_test_tables(const policy *p, diag *d, decl *t);
+
 #endif
