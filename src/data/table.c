@@ -52,6 +52,7 @@ struct table_src {
     record_pos head_pos;
     bool head_valid;            /* streaming: rcells hold the next row not yet placed */
     bool streaming, failed;
+    int (*order)(const char *, size_t, const char *, size_t);  /* the stream's */
     /* held rows */
     arena rows;
     group *groups;
@@ -275,19 +276,30 @@ static bool open_reader(table_src *t)
     return t->rd != NULL;
 }
 
-/* The first pass over a regular file: whether its ids never go back.
- * 1 in order, 0 not, -1 when it cannot be read (said). */
+/* Byte order, as `LC_ALL=C sort` leaves a file. */
+static int bytes_compare(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c ? c : alen < blen ? -1 : alen > blen;
+}
+
+/* The first pass over a regular file: whether its ids never go back, in
+ * the order of idset_compare or else in byte order; sets t->order.  1 in
+ * one of them, 0 in neither, -1 when it cannot be read (said). */
 static int in_order(table_src *t)
 {
     char *last = NULL;
     size_t last_len = 0, last_cap = 0;
-    int rc, order = 1;
+    int rc;
+    bool natural = true, bytes = true;
     while ((rc = next_row(t)) > 0) {
         const cell *id = &t->rcells[0];
-        if (last && idset_compare(id->s, id->len, last, last_len) < 0) {
-            order = 0;
+        if (last && natural && idset_compare(id->s, id->len, last, last_len) < 0)
+            natural = false;
+        if (last && bytes && bytes_compare(id->s, id->len, last, last_len) < 0)
+            bytes = false;
+        if (!natural && !bytes)
             break;
-        }
         if (id->len > last_cap) {
             last_cap = id->len + 64;
             last = xrealloc(last, last_cap);
@@ -296,7 +308,8 @@ static int in_order(table_src *t)
         last_len = id->len;
     }
     free(last);
-    return rc < 0 ? -1 : order;
+    t->order = natural ? idset_compare : bytes_compare;
+    return rc < 0 ? -1 : natural || bytes;
 }
 
 table_src *table_open(const char *list, const char *path, const read_opts *opts, const char *id_field,
@@ -377,7 +390,7 @@ long table_rows(table_src *t, const char *id, size_t idlen, const cell **cells, 
         return 0;
     while (t->head_valid) {
         const cell *h = &t->rcells[0];
-        int c = idset_compare(h->s, h->len, id, idlen);
+        int c = t->order(h->s, h->len, id, idlen);
         if (c > 0)
             break;
         if (c < 0)

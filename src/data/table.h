@@ -2,7 +2,8 @@
  * `--table NAME=FILE`: one row per element, the account id in the id
  * column, one column per field of the list's record, rows in any order.
  *
- * A table whose ids come in the order of idset_compare (idset.h) streams:
+ * A table whose ids come in the order of idset_compare (idset.h), or in
+ * byte order (as `LC_ALL=C sort` leaves it), streams:
  * it is merged with the accounts as they are read, and only the rows of
  * ids the accounts have not asked for yet are held (orphans, or accounts
  * that come later in an unsorted data file).  Any other table, and one

@@ -1562,6 +1562,9 @@ static void test_table(void)
     const char *sorted = "account_id,n,kind\nA1,1,prod\nA1,2,\nA2,3,stage\nA10,4,prod\n";
     table_run("t1.csv", sorted, "A1 A2 A3 A10", out, sizeof out);
     CHECK(strcmp(out, "A1:prod,1@1;-,2@2;|A2:stage,3@3;|A3:|A10:prod,4@4;|orphans 0") == 0);
+    /* In byte order (LC_ALL=C sort), asked in natural order: streamed too. */
+    table_run("t1b.csv", "account_id,n,kind\nA1,1,prod\nA10,4,prod\nA2,3,stage\nA3,5,x\n", "A1 A2 A10", out, sizeof out);
+    CHECK(strcmp(out, "A1:prod,1@1;|A2:stage,3@3;|A10:prod,4@2;|orphans 1: 1 row names an account not in data.csv ('A3')") == 0);
     /* The accounts out of order: the rows passed are held until asked. */
     table_run("t2.csv", sorted, "A10 A2 A1", out, sizeof out);
     CHECK(strcmp(out, "A10:prod,4@4;|A2:stage,3@3;|A1:prod,1@1;-,2@2;|orphans 0") == 0);
