@@ -134,8 +134,17 @@ static int check_actions(const run_opts *o, const policy *p)
         fprintf(stderr, "rubric run: -o and --actions name the same file '%s'; nothing was written\n", o->actions);
         return EXIT_USAGE;
     }
-    const char *inputs[] = {o->policy_path, o->data_path, o->output ? o->output : "-"};
-    return refuse_clobber("run", "--actions", o->actions, inputs, o->output ? 3 : 2, p);
+    const char **inputs = xmalloc((size_t)(o->data.ntables + 3) * sizeof *inputs);
+    int n = 0;
+    inputs[n++] = o->policy_path;
+    inputs[n++] = o->data_path;
+    if (o->output)
+        inputs[n++] = o->output;
+    for (int t = 0; t < o->data.ntables; t++)
+        inputs[n++] = o->data.tables[t].path;
+    int status = refuse_clobber("run", "--actions", o->actions, inputs, n, p);
+    free(inputs);
+    return status;
 }
 
 int cmd_run(const verb_def *v, int argc, char **argv)

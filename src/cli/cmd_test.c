@@ -124,7 +124,7 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
         snprintf(path, sizeof path, "%.*s/%s", (int)(slash - importer), importer, d->fixture_path);
     diag quiet; /* the message goes in the test's FAIL line */
     diag_init(&quiet, NULL);
-    if (record_find(p, path, NULL, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots, texts, &quiet) == 1)
+    if (record_find(p, path, NULL, NULL, 0, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots, texts, &quiet) == 1)
         return true;
     snprintf(err, errlen, "%.500s", quiet.kept);
     return false;
