@@ -430,12 +430,13 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, &o.data.read, id, o.account, f.slots, &texts, &d);
+    int found = record_find(pol, data_path, &o.data.read, o.data.tables, o.data.ntables, id, o.account, f.slots,
+                            &texts, &d);
     if (found == 1) {
         eval_account(prog, &f);
         status = explain_account(prog, &f, o.account, o.json);
     } else {
-        status = EXIT_REJECTED;
+        status = found == -2 ? EXIT_USAGE : EXIT_REJECTED;
     }
     free(texts);
     frame_free(&f);

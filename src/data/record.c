@@ -8,6 +8,7 @@
 
 #include "compile.h"
 #include "json_list.h"
+#include "table.h"
 #include "xalloc.h"
 
 /* A list input's elements as loaded for the current account: reused from
@@ -612,6 +613,36 @@ static char *keep_texts(const policy *p, rb_value *slots)
     return block;
 }
 
+/* The account's rows of each list input given a --table, into l->lists;
+ * tables[k] keeps them (closed by the caller).  1; -1 when a table cannot
+ * be read; -2 when CSV data has a list input without its table. */
+static int find_lists(const policy *p, record_layout *l, reader *r, const read_opts *opts, const table_arg *args,
+                      int nargs, const char *id_field, const char *account, table_src **tables, diag *d)
+{
+    bool json = reader_format(r) != DATA_CSV;
+    for (int i = 0; i < p->ninputs; i++) {
+        const symbol *in = p->inputs[i];
+        const table_arg *arg = in->type == TY_LIST ? table_arg_of(in, args, nargs) : NULL;
+        if (in->type != TY_LIST || (!arg && json))
+            continue;
+        if (!arg) {
+            table_say_needed(in, d);
+            return -2;
+        }
+        if (json)
+            reader_key_optional(r, l->field_of_input[i]);
+        int k = l->list_of_input[i];
+        tables[k] = table_open_input(in, arg, opts, id_field, d);
+        const cell *cells = NULL;
+        const record_pos *pos = NULL;
+        long n = tables[k] ? table_rows(tables[k], account, strlen(account), &cells, &pos) : -1;
+        if (n < 0)
+            return -1;
+        l->lists[k] = (list_rows){cells, pos, n, arg->path};
+    }
+    return 1;
+}
+
 bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
                         const rb_value *base_slots)
 {
@@ -637,13 +668,15 @@ void record_layout_report(record_layout *l, diag *d, const char *path, const cha
     l->label = label;
 }
 
-int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
-                const char *account, rb_value *slots, char **texts, diag *d)
+int record_find(const policy *p, const char *path, const read_opts *opts, const table_arg *args, int nargs,
+                const char *id_field, const char *account, rb_value *slots, char **texts, diag *d)
 {
+    *texts = NULL;
+    if (!table_args_check(&p, 1, args, nargs, path, d))
+        return -2;
     record_layout layout;
     record_layout_init(&layout, p, id_field, opts);
     record_layout_report(&layout, d, path, NULL);
-    *texts = NULL;
     /* Other accounts' bad records are no concern of this one: the reader
      * says nothing, and what ends the search is said here. */
     diag quiet;
@@ -655,11 +688,13 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
         return -1;
     }
     cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
+    table_src **tables = xcalloc((size_t)layout.nlists + 1, sizeof *tables);
     record_pos pos;
-    read_status st;
+    read_status st = READ_EOF;
     size_t want = strlen(account);
-    int found = 0;
-    while ((st = reader_next(r, cells, &pos)) != READ_EOF) {
+    int found = find_lists(p, &layout, r, opts, args, nargs, id_field, account, tables, d);
+    found = found < 0 ? found : 0;
+    while (found == 0 && (st = reader_next(r, cells, &pos)) != READ_EOF) {
         if (st == READ_FATAL) {
             diag_fail(d, "%s", quiet.kept);
             found = -1;
@@ -671,7 +706,16 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
             note_styles(p, &layout, cells, &pos);
             continue;
         }
-        if (!record_load(p, &layout, cells, &pos, slots)) {
+        for (int i = 0; i < p->ninputs; i++) {
+            int k = layout.list_of_input[i];
+            if (k >= 0 && tables[k] && cells[layout.field_of_input[i]].state != CELL_MISSING) {
+                /* As in a run: two sources for one list, neither wins. */
+                diag_fail(d, "%.200s: record %ld (line %ld): --table %s: the data is JSON; its '%s' key holds the list",
+                          path, pos.record, pos.line, p->inputs[i]->name, p->inputs[i]->name);
+                found = -1;
+            }
+        }
+        if (found < 0 || !record_load(p, &layout, cells, &pos, slots)) {
             found = -1;
             break;
         }
@@ -708,6 +752,9 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
     }
     if (found == 0)
         diag_fail(d, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
+    for (int k = 0; k < layout.nlists; k++)
+        table_close(tables[k]);
+    free(tables);
     free(cells);
     reader_close(r);
     record_layout_free(&layout);
