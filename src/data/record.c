@@ -337,7 +337,9 @@ static bool convert_cell(const record_layout *l, rb_type type, const decl *d, co
     }
     if (c->state == CELL_NESTED) {
         place_text(at, where, sizeof where);
-        snprintf(err, errlen, "%s: expected a %s, found %.*s", where, type_name(type), NESTED_SHOWN(c));
+        snprintf(err, errlen, "%s: expected %s, found %.*s", where,
+                 type == TY_TEXT ? "text" : type == TY_BOOL ? "true or false" : type == TY_DATE ? "a date" : "a number",
+                 NESTED_SHOWN(c));
         return false;
     }
     const char *text = c->s;
@@ -447,8 +449,13 @@ static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, c
         snprintf(err, errlen, "key '%s': expected a list of records (a JSON array of objects), found an object", s->name);
         return false;
     } else if (c->state == CELL_TEXT) {
-        snprintf(err, errlen, "column '%s' is a list of records: give its rows in a file of their own with "
-                              "--table %s=FILE (or read JSON, where the key holds an array)", s->name, s->name);
+        /* The loader does not know the format: JSON gives a number, text
+         * or bool here, a CSV file a column of the list's name. */
+        char shown[64];
+        quote_value(c->s, c->len, shown, sizeof shown);
+        snprintf(err, errlen, "'%s' holds \"%s\", not a list of records: in JSON its key holds an array of "
+                              "objects; from CSV its rows come in a file of their own (--table %s=FILE)",
+                 s->name, shown, s->name);
         return false;
     } else if (table) {
         cells = table->cells;
