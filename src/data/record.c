@@ -568,19 +568,51 @@ static void note_styles(const policy *p, record_layout *l, const cell *cells, co
 }
 
 /* Moves the text values out of the reader's buffer into one block. */
+/* What a found account's values point into lives in the reader's buffer
+ * and the layout's list stores, both gone when record_find returns: its
+ * texts, and its lists with their elements and their texts, are copied
+ * into one block (the elements first, for their alignment). */
 static char *keep_texts(const policy *p, rb_value *slots)
 {
-    size_t total = 1;
-    for (int i = 0; i < p->ninputs; i++)
+    size_t total = 1, nvalues = 0, nlists = 0;
+    for (int i = 0; i < p->ninputs; i++) {
         if (slots[i].kind == VK_TEXT)
             total += slots[i].len + 1;
-    char *block = xmalloc(total), *at = block;
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *in = slots[i].u.list;
+        nlists++;
+        nvalues += (size_t)in->n * in->nfields;
+        for (uint32_t e = 0; e < in->n; e++)
+            for (uint32_t f = 0; f < in->nfields; f++)
+                if (list_element(in, e)[f].kind == VK_TEXT)
+                    total += list_element(in, e)[f].len + 1;
+    }
+    size_t head = nvalues * sizeof(rb_value) + nlists * sizeof(rb_list);
+    char *block = xmalloc(head + total), *at = block + head;
+    rb_value *values = (rb_value *)(void *)block;
+    rb_list *lists = (rb_list *)(void *)(block + nvalues * sizeof(rb_value));
     for (int i = 0; i < p->ninputs; i++)
         if (slots[i].kind == VK_TEXT) {
             memcpy(at, slots[i].u.text, slots[i].len);
             at[slots[i].len] = '\0';
             slots[i].u.text = at;
             at += slots[i].len + 1;
+        } else if (slots[i].kind == VK_LIST) {
+            const rb_list *in = slots[i].u.list;
+            rb_list *copy = lists++;
+            *copy = (rb_list){values, NULL, in->n, in->nfields};
+            for (uint32_t e = 0; e < in->n; e++)
+                for (uint32_t f = 0; f < in->nfields; f++, values++) {
+                    *values = list_element(in, e)[f];
+                    if (values->kind != VK_TEXT)
+                        continue;
+                    memcpy(at, values->u.text, values->len);
+                    at[values->len] = '\0';
+                    values->u.text = at;
+                    at += values->len + 1;
+                }
+            slots[i].u.list = copy;
         }
     return block;
 }
