@@ -499,6 +499,8 @@ static rb_type check_expr_at(checker *c, expr *e)
     case EX_IS: {
         rb_type o = check_expr(c, e->u.is.e);
         t = TY_BOOL;
+        if (!e->u.is.band && o == TY_LIST)
+            diag_error(c->d, e->loc, "a list is never na: with no elements it is empty (write count(...) = 0)");
         if (!e->u.is.band)
             break;
         if (o != TY_BANDED && !unknown(o)) {
