@@ -183,6 +183,11 @@ static rb_type check_call(checker *c, expr *e)
     }
     const builtin_info *bi = &builtin_table[id];
     int n = e->u.call.nargs;
+    if (bi->takes == BA_LIST) { /* given no list at all: any argument goes to check_list_call */
+        diag_error(c->d, e->loc, "%s() takes %s, not 0 arguments", bi->name,
+                   bi->min_args == 1 ? "one list" : "a list and what to compute for each element");
+        return TY_ERROR;
+    }
     if (n < bi->min_args || n > bi->max_args) {
         if (bi->min_args == bi->max_args)
             diag_error(c->d, e->loc, "%s() takes %d argument%s, not %d", bi->name, bi->min_args, bi->min_args == 1 ? "" : "s", n);
