@@ -18,6 +18,9 @@ struct list_store {
     size_t cap;
     rb_list list;
     json_list_buf json;
+    uint8_t *style;          /* per field, as an account's number column */
+    num_style *style_at;
+    long *style_elem;        /* the element that set it */
 };
 
 void na_set_init(na_set *na, const char *list)
@@ -107,6 +110,14 @@ static void lists_init(record_layout *l, const policy *p)
         l->list_of_input[i] = p->inputs[i]->type == TY_LIST ? l->nlists++ : -1;
     l->lists = xcalloc((size_t)l->nlists + 1, sizeof *l->lists);
     l->stores = xcalloc((size_t)l->nlists + 1, sizeof *l->stores);
+    for (int i = 0; i < p->ninputs; i++)
+        if (l->list_of_input[i] >= 0) {
+            struct list_store *st = &l->stores[l->list_of_input[i]];
+            size_t n = (size_t)p->inputs[i]->rec->nfields + 1;
+            st->style = xcalloc(n, sizeof *st->style);
+            st->style_at = xcalloc(n, sizeof *st->style_at);
+            st->style_elem = xcalloc(n, sizeof *st->style_elem);
+        }
 }
 
 void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts)
@@ -194,6 +205,9 @@ void record_layout_free(record_layout *l)
     for (int k = 0; k < l->nlists; k++) {
         free(l->stores[k].values);
         json_list_buf_free(&l->stores[k].json);
+        free(l->stores[k].style);
+        free(l->stores[k].style_at);
+        free(l->stores[k].style_elem);
     }
     free(l->stores);
     free(l->lists);
@@ -412,9 +426,46 @@ static bool load_cells(const policy *p, record_layout *l, const cell *cells, con
         return true;
     /* A rejected record sets no column's style: the records after it are
      * held to what the records kept say. */
-    for (int i = 0; i < p->ninputs; i++)
+    for (int i = 0; i < p->ninputs; i++) {
         if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
             l->style[i] = NUM_UNSEEN;
+        const struct list_store *st = l->list_of_input[i] >= 0 ? &l->stores[l->list_of_input[i]] : NULL;
+        for (int f = 0; st && f < p->inputs[i]->rec->nfields; f++)
+            if (st->style[f] != NUM_UNSEEN && st->style_at[f].record == pos->record)
+                st->style[f] = NUM_UNSEEN;
+    }
+    return false;
+}
+
+/* check_style for a number field of a list's elements: all the elements
+ * of the data, in every account, are one column. */
+static bool check_field_style(struct list_store *st, int f, const cell *c, const cell_place *at, const record_pos *pos,
+                              char *err, size_t errlen)
+{
+    const char *text = c->s;
+    uint32_t len = c->len;
+    trim(&text, &len);
+    uint8_t style = style_of(text, len);
+    num_style *first = &st->style_at[f];
+    if (st->style[f] == NUM_UNSEEN) {
+        st->style[f] = style;
+        first->record = pos->record;
+        first->line = pos->line;
+        st->style_elem[f] = at->elem;
+        quote_value(text, len, first->shown, sizeof first->shown);
+        return true;
+    }
+    if (st->style[f] == style)
+        return true;
+    char where[200], shown[64];
+    place_text(at, where, sizeof where);
+    quote_value(text, len, shown, sizeof shown);
+    snprintf(err, errlen,
+             "%s: \"%s\" is %s, but %s[%ld].%s of record %ld (line %ld) is %s (\"%s\"); write every value of a "
+             "field the same way (45%% or 0.45)",
+             where, shown, style == NUM_PERCENT ? "a percentage" : "a plain number", at->name, st->style_elem[f],
+             at->field, first->record, first->line, style == NUM_PERCENT ? "a plain number" : "a percentage",
+             first->shown);
     return false;
 }
 
@@ -424,7 +475,6 @@ static bool load_cells(const policy *p, record_layout *l, const cell *cells, con
 static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
                       char *err, size_t errlen)
 {
-    (void)pos;
     const record_type *r = s->rec;
     struct list_store *st = &l->stores[k];
     const list_rows *table = l->lists[k].path ? &l->lists[k] : NULL;
@@ -473,6 +523,9 @@ static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, c
             size_t i = (size_t)e * (size_t)r->nfields + (size_t)f;
             st->values[i] = value_na();
             if (!convert_cell(l, r->types[f], r->fields[f], &cells[i], &at, &st->values[i], err, errlen))
+                return false;
+            if (r->types[f] == TY_NUMBER && st->values[i].kind == VK_NUM &&
+                !check_field_style(st, f, &cells[i], &at, pos, err, errlen))
                 return false;
         }
     st->list.base = st->values;
