@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "eval.h"
+#include "explain_list.h"
 #include "reader.h"
 #include "record.h"
 #include "writer.h"
@@ -302,8 +303,10 @@ static void explain_step(explainer *ex, const step *s)
                 printf("      where %s\n", feeds);
         }
     }
-    if (s->kind == STEP_VALUE)
+    if (s->kind == STEP_VALUE) {
+        explain_list_step(ex->prog, ex->f, s, js);
         return;
+    }
     if (!explain_clauses(ex, s, js))
         return;
     if (s->kind == STEP_MEASURE) {
@@ -335,7 +338,9 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         cJSON_AddStringToObject(root, "as_of", asof);
         cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
         for (int i = 0; i < p->ninputs; i++)
-            cJSON_AddItemToObject(inputs, p->inputs[i]->name, json_value(&f->slots[i], NULL));
+            cJSON_AddItemToObject(inputs, p->inputs[i]->name,
+                                  p->inputs[i]->rec ? explain_list_json(&f->slots[i], p->inputs[i]->rec)
+                                                    : json_value(&f->slots[i], NULL));
         cJSON *params = cJSON_AddObjectToObject(root, "parameters");
         for (int i = 0; i < p->nparams; i++)
             cJSON_AddItemToObject(params, p->params[i]->name, json_value(&prog->params[i], NULL));
@@ -346,6 +351,7 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         for (int i = 0; i < p->ninputs; i++) {
             fmt_value(&f->slots[i], NULL, buf, sizeof buf);
             printf("  %-32s %s\n", p->inputs[i]->name, buf);
+            explain_list_table(&f->slots[i], p->inputs[i]->rec);
         }
         printf("parameters\n");
         for (int i = 0; i < p->nparams; i++) {
@@ -424,12 +430,13 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, &o.data.read, id, o.account, f.slots, &texts, &d);
+    int found = record_find(pol, data_path, &o.data.read, o.data.tables, o.data.ntables, id, o.account, f.slots,
+                            &texts, &d);
     if (found == 1) {
         eval_account(prog, &f);
         status = explain_account(prog, &f, o.account, o.json);
     } else {
-        status = EXIT_REJECTED;
+        status = found == -2 ? EXIT_USAGE : EXIT_REJECTED;
     }
     free(texts);
     frame_free(&f);

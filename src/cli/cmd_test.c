@@ -124,7 +124,7 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
         snprintf(path, sizeof path, "%.*s/%s", (int)(slash - importer), importer, d->fixture_path);
     diag quiet; /* the message goes in the test's FAIL line */
     diag_init(&quiet, NULL);
-    if (record_find(p, path, NULL, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots, texts, &quiet) == 1)
+    if (record_find(p, path, NULL, NULL, 0, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots, texts, &quiet) == 1)
         return true;
     snprintf(err, errlen, "%.500s", quiet.kept);
     return false;
@@ -154,7 +154,7 @@ static int run_file(test_run *tr, const char *path)
         param_setting *set = xcalloc((size_t)bt->ngivens + 1, sizeof *set);
         int nset = 0;
         for (int g = 0; g < bt->ngivens; g++)
-            if (bt->given_sym[g]->kind == SYM_PARAM) {
+            if (bt->given_slot[g] < 0 && bt->given_sym[g]->kind == SYM_PARAM) {
                 set[nset].name = bt->given_sym[g]->name;
                 set[nset].given = &bt->given_value[g];
                 nset++;
@@ -176,9 +176,8 @@ static int run_file(test_run *tr, const char *path)
         }
         if (ok) {
             for (int g = 0; g < t->ngivens; g++)
-                if (t->given_sym[g]->kind == SYM_INPUT) {
-                    f.slots[t->given_sym[g]->index] = t->given_value[g];
-                }
+                if (t->given_slot[g] >= 0)
+                    f.slots[t->given_slot[g]] = t->given_value[g];
             eval_account(prog, &f);
             const clause *cl = t->decl->clauses;
             for (int e = 0; e < t->nexpects; e++, cl = cl->next) {

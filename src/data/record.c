@@ -8,6 +8,7 @@
 
 #include "compile.h"
 #include "json_list.h"
+#include "table.h"
 #include "xalloc.h"
 
 /* A list input's elements as loaded for the current account: reused from
@@ -620,54 +621,86 @@ static void note_styles(const policy *p, record_layout *l, const cell *cells, co
     }
 }
 
-/* Moves the text values out of the reader's buffer into one block. */
-/* What a found account's values point into lives in the reader's buffer
- * and the layout's list stores, both gone when record_find returns: its
- * texts, and its lists with their elements and their texts, are copied
- * into one block (the elements first, for their alignment). */
+/* Room for a text value's bytes in the block being filled. */
+static void keep_text(rb_value *v, char **at)
+{
+    memcpy(*at, v->u.text, v->len);
+    (*at)[v->len] = '\0';
+    v->u.text = *at;
+    *at += v->len + 1;
+}
+
+/* Moves the values out of the reader's buffer and the layout (which the
+ * caller frees) into one block: the lists' headers and elements first,
+ * aligned as the block is, then every text. */
 static char *keep_texts(const policy *p, rb_value *slots)
 {
-    size_t total = 1, nvalues = 0, nlists = 0;
+    size_t lists = 0, texts = 1;
     for (int i = 0; i < p->ninputs; i++) {
         if (slots[i].kind == VK_TEXT)
-            total += slots[i].len + 1;
+            texts += slots[i].len + 1;
         if (slots[i].kind != VK_LIST)
             continue;
-        const rb_list *in = slots[i].u.list;
-        nlists++;
-        nvalues += (size_t)in->n * in->nfields;
-        for (uint32_t e = 0; e < in->n; e++)
-            for (uint32_t f = 0; f < in->nfields; f++)
-                if (list_element(in, e)[f].kind == VK_TEXT)
-                    total += list_element(in, e)[f].len + 1;
+        const rb_list *l = slots[i].u.list;
+        lists += sizeof(rb_value) + (size_t)l->n * l->nfields * sizeof(rb_value);
+        for (size_t k = 0; k < (size_t)l->n * l->nfields; k++)
+            if (l->base[k].kind == VK_TEXT)
+                texts += l->base[k].len + 1;
     }
-    size_t head = nvalues * sizeof(rb_value) + nlists * sizeof(rb_list);
-    char *block = xmalloc(head + total), *at = block + head;
-    rb_value *values = (rb_value *)(void *)block;
-    rb_list *lists = (rb_list *)(void *)(block + nvalues * sizeof(rb_value));
-    for (int i = 0; i < p->ninputs; i++)
-        if (slots[i].kind == VK_TEXT) {
-            memcpy(at, slots[i].u.text, slots[i].len);
-            at[slots[i].len] = '\0';
-            slots[i].u.text = at;
-            at += slots[i].len + 1;
-        } else if (slots[i].kind == VK_LIST) {
-            const rb_list *in = slots[i].u.list;
-            rb_list *copy = lists++;
-            *copy = (rb_list){values, NULL, in->n, in->nfields};
-            for (uint32_t e = 0; e < in->n; e++)
-                for (uint32_t f = 0; f < in->nfields; f++, values++) {
-                    *values = list_element(in, e)[f];
-                    if (values->kind != VK_TEXT)
-                        continue;
-                    memcpy(at, values->u.text, values->len);
-                    at[values->len] = '\0';
-                    values->u.text = at;
-                    at += values->len + 1;
-                }
-            slots[i].u.list = copy;
-        }
+    /* rb_value's size is a multiple of its alignment: a header padded to
+     * one rb_value keeps the elements after it aligned. */
+    _Static_assert(sizeof(rb_list) <= sizeof(rb_value), "a list header fits in one value's room");
+    char *block = xmalloc(lists + texts), *at = block + lists;
+    rb_value *room = (rb_value *)(void *)block;
+    for (int i = 0; i < p->ninputs; i++) {
+        if (slots[i].kind == VK_TEXT)
+            keep_text(&slots[i], &at);
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *from = slots[i].u.list;
+        rb_list *l = (rb_list *)(void *)room++;
+        rb_value *values = room;
+        size_t n = (size_t)from->n * from->nfields;
+        memcpy(values, from->base, n * sizeof *values);
+        room += n;
+        for (size_t k = 0; k < n; k++)
+            if (values[k].kind == VK_TEXT)
+                keep_text(&values[k], &at);
+        *l = *from;
+        l->base = values;
+        slots[i].u.list = l;
+    }
     return block;
+}
+
+/* The account's rows of each list input given a --table, into l->lists;
+ * tables[k] keeps them (closed by the caller).  1; -1 when a table cannot
+ * be read; -2 when CSV data has a list input without its table. */
+static int find_lists(const policy *p, record_layout *l, reader *r, const read_opts *opts, const table_arg *args,
+                      int nargs, const char *id_field, const char *account, table_src **tables, diag *d)
+{
+    bool json = reader_format(r) != DATA_CSV;
+    for (int i = 0; i < p->ninputs; i++) {
+        const symbol *in = p->inputs[i];
+        const table_arg *arg = in->type == TY_LIST ? table_arg_of(in, args, nargs) : NULL;
+        if (in->type != TY_LIST || (!arg && json))
+            continue;
+        if (!arg) {
+            table_say_needed(in, d);
+            return -2;
+        }
+        if (json)
+            reader_key_optional(r, l->field_of_input[i]);
+        int k = l->list_of_input[i];
+        tables[k] = table_open_input(in, arg, opts, id_field, d);
+        const cell *cells = NULL;
+        const record_pos *pos = NULL;
+        long n = tables[k] ? table_rows(tables[k], account, strlen(account), &cells, &pos) : -1;
+        if (n < 0)
+            return -1;
+        l->lists[k] = (list_rows){cells, pos, n, arg->path};
+    }
+    return 1;
 }
 
 bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
@@ -695,13 +728,15 @@ void record_layout_report(record_layout *l, diag *d, const char *path, const cha
     l->label = label;
 }
 
-int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
-                const char *account, rb_value *slots, char **texts, diag *d)
+int record_find(const policy *p, const char *path, const read_opts *opts, const table_arg *args, int nargs,
+                const char *id_field, const char *account, rb_value *slots, char **texts, diag *d)
 {
+    *texts = NULL;
+    if (!table_args_check(&p, 1, args, nargs, path, d))
+        return -2;
     record_layout layout;
     record_layout_init(&layout, p, id_field, opts);
     record_layout_report(&layout, d, path, NULL);
-    *texts = NULL;
     /* Other accounts' bad records are no concern of this one: the reader
      * says nothing, and what ends the search is said here. */
     diag quiet;
@@ -713,11 +748,13 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
         return -1;
     }
     cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
+    table_src **tables = xcalloc((size_t)layout.nlists + 1, sizeof *tables);
     record_pos pos;
-    read_status st;
+    read_status st = READ_EOF;
     size_t want = strlen(account);
-    int found = 0;
-    while ((st = reader_next(r, cells, &pos)) != READ_EOF) {
+    int found = find_lists(p, &layout, r, opts, args, nargs, id_field, account, tables, d);
+    found = found < 0 ? found : 0;
+    while (found == 0 && (st = reader_next(r, cells, &pos)) != READ_EOF) {
         if (st == READ_FATAL) {
             diag_fail(d, "%s", quiet.kept);
             found = -1;
@@ -729,7 +766,16 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
             note_styles(p, &layout, cells, &pos);
             continue;
         }
-        if (!record_load(p, &layout, cells, &pos, slots)) {
+        for (int i = 0; i < p->ninputs; i++) {
+            int k = layout.list_of_input[i];
+            if (k >= 0 && tables[k] && cells[layout.field_of_input[i]].state != CELL_MISSING) {
+                /* As in a run: two sources for one list, neither wins. */
+                diag_fail(d, "%.200s: record %ld (line %ld): --table %s: the data is JSON; its '%s' key holds the list",
+                          path, pos.record, pos.line, p->inputs[i]->name, p->inputs[i]->name);
+                found = -1;
+            }
+        }
+        if (found < 0 || !record_load(p, &layout, cells, &pos, slots)) {
             found = -1;
             break;
         }
@@ -766,6 +812,9 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
     }
     if (found == 0)
         diag_fail(d, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
+    for (int k = 0; k < layout.nlists; k++)
+        table_close(tables[k]);
+    free(tables);
     free(cells);
     reader_close(r);
     record_layout_free(&layout);
