@@ -661,7 +661,8 @@ static char *keep_texts(const policy *p, rb_value *slots)
         rb_list *l = (rb_list *)(void *)room++;
         rb_value *values = room;
         size_t n = (size_t)from->n * from->nfields;
-        memcpy(values, from->base, n * sizeof *values);
+        if (n)
+            memcpy(values, from->base, n * sizeof *values);
         room += n;
         for (size_t k = 0; k < n; k++)
             if (values[k].kind == VK_TEXT)

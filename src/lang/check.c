@@ -650,7 +650,7 @@ static void visit(checker *c, symbol *s)
         /* Only a bare name is banded: the definition is another name for
          * that measure or group, with its scheme. */
         if (s->type == TY_BANDED)
-            s->scheme = d->value->u.name.sym->scheme;
+            s->scheme = expr_scheme(d->value);
         break;
     case SYM_MEASURE:
         s->type = TY_BANDED;
