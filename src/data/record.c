@@ -19,9 +19,8 @@ struct list_store {
     size_t cap;
     rb_list list;
     json_list_buf json;
-    uint8_t *style;          /* per field, as an account's number column */
+    uint8_t *style;          /* per field: as an account's number column */
     num_style *style_at;
-    long *style_elem;        /* the element that set it */
 };
 
 void na_set_init(na_set *na, const char *list)
@@ -117,7 +116,6 @@ static void lists_init(record_layout *l, const policy *p)
             size_t n = (size_t)p->inputs[i]->rec->nfields + 1;
             st->style = xcalloc(n, sizeof *st->style);
             st->style_at = xcalloc(n, sizeof *st->style_at);
-            st->style_elem = xcalloc(n, sizeof *st->style_elem);
         }
 }
 
@@ -208,7 +206,6 @@ void record_layout_free(record_layout *l)
         json_list_buf_free(&l->stores[k].json);
         free(l->stores[k].style);
         free(l->stores[k].style_at);
-        free(l->stores[k].style_elem);
     }
     free(l->stores);
     free(l->lists);
@@ -295,31 +292,6 @@ static inline uint8_t style_of(const char *text, uint32_t len)
     return len && text[len - 1] == '%' ? NUM_PERCENT : NUM_PLAIN;
 }
 
-/* The first number of a column sets its style; a later one of the other
- * style is an error, since 45% and 45 side by side are 0.45 and 45, which
- * is seldom what the file meant. */
-static bool check_style(record_layout *l, const symbol *s, int i, uint8_t style, const char *text, uint32_t len,
-                        const record_pos *pos, char *err, size_t errlen)
-{
-    num_style *at = &l->style_at[i];
-    if (l->style[i] == NUM_UNSEEN) {
-        l->style[i] = style;
-        at->record = pos->record;
-        at->line = pos->line;
-        quote_value(text, len, at->shown, sizeof at->shown);
-        return true;
-    }
-    char shown[64];
-    quote_value(text, len, shown, sizeof shown);
-    const char *mine = style == NUM_PERCENT ? "a percentage" : "a plain number";
-    const char *theirs = style == NUM_PERCENT ? "a plain number" : "a percentage";
-    snprintf(err, errlen,
-             "column '%s': \"%s\" is %s, but record %ld (line %ld) has %s (\"%s\") in this column; "
-             "write every value of a column the same way (45%% or 0.45)",
-             s->name, shown, mine, at->record, at->line, theirs, at->shown);
-    return false;
-}
-
 /* Where a cell came from, for the message when it does not fit: an
  * account's column, or a field of one element of a list. */
 typedef struct cell_place {
@@ -338,6 +310,33 @@ static void place_text(const cell_place *at, char *buf, size_t cap)
                  at->table->pos[at->elem - 1].record, at->table->pos[at->elem - 1].line);
     else
         snprintf(buf, cap, "%s[%ld].%s", at->name, at->elem, at->field);
+}
+
+/* The first number of a column sets its style; a later one of the other
+ * style is an error, since 45% and 45 side by side are 0.45 and 45, which
+ * is seldom what the file meant.  A number field of a list's elements is
+ * one column over all of them.  *style, *at: the column's. */
+static bool check_style(uint8_t *style, num_style *at, const cell_place *place, uint8_t kind, const char *text,
+                        uint32_t len, const record_pos *pos, char *err, size_t errlen)
+{
+    if (*style == NUM_UNSEEN) {
+        *style = kind;
+        at->record = pos->record;
+        at->line = pos->line;
+        quote_value(text, len, at->shown, sizeof at->shown);
+        return true;
+    }
+    char shown[64], where[200];
+    quote_value(text, len, shown, sizeof shown);
+    place_text(place, where, sizeof where);
+    const char *mine = kind == NUM_PERCENT ? "a percentage" : "a plain number";
+    const char *theirs = kind == NUM_PERCENT ? "a plain number" : "a percentage";
+    const char *what = place->field ? "field" : "column";
+    snprintf(err, errlen,
+             "%s: \"%s\" is %s, but record %ld (line %ld) has %s (\"%s\") in this %s; "
+             "write every value of a %s the same way (45%% or 0.45)",
+             where, shown, mine, at->record, at->line, theirs, at->shown, what, what);
+    return false;
 }
 
 /* One cell as a value of its declaration (type, choices): na for a missing
@@ -438,38 +437,6 @@ static bool load_cells(const policy *p, record_layout *l, const cell *cells, con
     return false;
 }
 
-/* check_style for a number field of a list's elements: all the elements
- * of the data, in every account, are one column. */
-static bool check_field_style(struct list_store *st, int f, const cell *c, const cell_place *at, const record_pos *pos,
-                              char *err, size_t errlen)
-{
-    const char *text = c->s;
-    uint32_t len = c->len;
-    trim(&text, &len);
-    uint8_t style = style_of(text, len);
-    num_style *first = &st->style_at[f];
-    if (st->style[f] == NUM_UNSEEN) {
-        st->style[f] = style;
-        first->record = pos->record;
-        first->line = pos->line;
-        st->style_elem[f] = at->elem;
-        quote_value(text, len, first->shown, sizeof first->shown);
-        return true;
-    }
-    if (st->style[f] == style)
-        return true;
-    char where[200], shown[64];
-    place_text(at, where, sizeof where);
-    quote_value(text, len, shown, sizeof shown);
-    snprintf(err, errlen,
-             "%s: \"%s\" is %s, but %s[%ld].%s of record %ld (line %ld) is %s (\"%s\"); write every value of a "
-             "field the same way (45%% or 0.45)",
-             where, shown, style == NUM_PERCENT ? "a percentage" : "a plain number", at->name, st->style_elem[f],
-             at->field, first->record, first->line, style == NUM_PERCENT ? "a plain number" : "a percentage",
-             first->shown);
-    return false;
-}
-
 /* A list input of the account: the JSON array its key holds, or its rows
  * in the table file (l->lists[k], set by the scan).  No key, null, or no
  * rows: an empty list. */
@@ -525,8 +492,14 @@ static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, c
             st->values[i] = value_na();
             if (!convert_cell(l, r->types[f], r->fields[f], &cells[i], &at, &st->values[i], err, errlen))
                 return false;
-            if (r->types[f] == TY_NUMBER && st->values[i].kind == VK_NUM &&
-                !check_field_style(st, f, &cells[i], &at, pos, err, errlen))
+            if (st->values[i].kind != VK_NUM)
+                continue;
+            const char *text = cells[i].s;
+            uint32_t len = cells[i].len;
+            trim(&text, &len);
+            uint8_t kind = style_of(text, len);
+            if (st->style[f] != kind &&
+                !check_style(&st->style[f], &st->style_at[f], &at, kind, text, len, pos, err, errlen))
                 return false;
         }
     st->list.base = st->values;
@@ -566,6 +539,7 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         }
         const char *text = c->s;
         uint32_t len = c->len;
+        const cell_place at = {s->name, NULL, 0, NULL};
         /* Most cells are plain whole numbers: read them here, without the
          * general parser (this loop runs for every cell of every record).
          * A missing-value spelling made of digits (9999) is looked for
@@ -579,12 +553,12 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
-                if (style[i] != NUM_PLAIN && !check_style(l, s, i, NUM_PLAIN, text, len, pos, err, errlen))
+                if (style[i] != NUM_PLAIN &&
+                    !check_style(&l->style[i], &l->style_at[i], &at, NUM_PLAIN, text, len, pos, err, errlen))
                     return false;
                 continue;
             }
         }
-        const cell_place at = {s->name, NULL, 0, NULL};
         if (!convert_cell(l, s->type, s->decl, c, &at, &slots[i], err, errlen))
             return false;
         if (slots[i].kind != VK_NUM)
@@ -594,7 +568,7 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         trim(&text, &len);
         if (s->type == TY_NUMBER) {
             uint8_t kind = style_of(text, len);
-            if (style[i] != kind && !check_style(l, s, i, kind, text, len, pos, err, errlen))
+            if (style[i] != kind && !check_style(&l->style[i], &l->style_at[i], &at, kind, text, len, pos, err, errlen))
                 return false;
         }
     }
@@ -617,7 +591,8 @@ static void note_styles(const policy *p, record_layout *l, const cell *cells, co
         rb_value v;
         if (len == 0 || na_set_has(&l->na, text, len) || !value_from_text(TY_NUMBER, text, len, &v))
             continue;
-        check_style(l, s, i, style_of(text, len), text, len, pos, NULL, 0);
+        const cell_place at = {s->name, NULL, 0, NULL};
+        check_style(&l->style[i], &l->style_at[i], &at, style_of(text, len), text, len, pos, NULL, 0);
     }
 }
 
