@@ -173,7 +173,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         run_out out = {writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout)),
                        NULL};
         writer_set_raw(out.w, o.raw);
-        if (o.actions && !(out.actions = actions_open(o.actions, s.progs[0])))
+        if (o.actions && !(out.actions = actions_open(o.actions, s.progs[0], o.raw)))
             status = EXIT_USAGE;
         if (status == EXIT_OK)
             status = session_scan(&s, write_scores, &out);

@@ -86,6 +86,13 @@ static void report_failure(const program *prog, frame *f, const test_case *t, co
         print_value(stdout, prog, f, names[i], v);
         putchar('\n');
     }
+    n = 0;
+    expr_prev_names(cl->cond, names, &n, 32);
+    for (int i = 0; i < n; i++) {
+        printf("    given: prev(%s) = ", names[i]->name);
+        print_value(stdout, prog, f, names[i], &f->slots[prog->prev_slot0 + names[i]->prev_index]);
+        putchar('\n');
+    }
 }
 
 

@@ -17,6 +17,7 @@ struct action_writer {
     const char *path;
     const program *prog;
     act_format format;
+    bool escape;
     char as_of[16];
     long fired;
 };
@@ -27,9 +28,10 @@ static bool ends_with(const char *s, const char *end)
     return n >= m && strcmp(s + n - m, end) == 0;
 }
 
-action_writer *actions_open(const char *path, const program *prog)
+action_writer *actions_open(const char *path, const program *prog, bool raw)
 {
     action_writer *w = xcalloc(1, sizeof *w);
+    w->escape = !raw;
     w->path = path;
     w->prog = prog;
     w->format = ends_with(path, ".json") ? ACT_JSON : ends_with(path, ".ndjson") || ends_with(path, ".jsonl") ? ACT_NDJSON : ACT_CSV;
@@ -122,9 +124,9 @@ void actions_record(action_writer *w, const char *id, size_t idlen, frame *f)
         num_format(a->decl->priority->u.num, priority);
         FILE *out = w->out.f;
         if (w->format == ACT_CSV) {
-            csv_cell_fwrite(out, id, idlen, true, false);
+            csv_cell_fwrite(out, id, idlen, true, w->escape);
             fprintf(out, ",%s,%s,%s,", w->as_of, a->name, priority);
-            csv_cell_fwrite(out, reason, strlen(reason), true, false);
+            csv_cell_fwrite(out, reason, strlen(reason), true, w->escape);
             fputc('\n', out);
         } else {
             if (w->format == ACT_JSON)

@@ -13,8 +13,9 @@
 
 typedef struct action_writer action_writer;
 
-/* NULL after saying why on stderr (the file cannot be written). */
-action_writer *actions_open(const char *path, const program *prog);
+/* NULL after saying why on stderr (the file cannot be written).  raw: CSV
+ * for programs, text not escaped for spreadsheets (writer.h). */
+action_writer *actions_open(const char *path, const program *prog, bool raw);
 /* After eval_account: a row for each of the account's actions that fired. */
 void actions_record(action_writer *w, const char *id, size_t idlen, frame *f);
 /* Commits the file when commit, else drops it; false when writing failed

@@ -230,6 +230,8 @@ enum { EXPR_MAX_DEPTH = 256 };
  * (count members included): what `test` and `explain` show the values of.
  * Appends to seen[*n..cap). */
 void expr_names(const expr *e, const struct symbol **seen, int *n, int cap);
+/* The same for the outputs an expression reads with prev(). */
+void expr_prev_names(const expr *e, const struct symbol **seen, int *n, int cap);
 
 /* The source span from the start of a to the end of b. */
 rb_loc loc_span(rb_loc a, rb_loc b);
