@@ -79,8 +79,8 @@ static rb_type check_binary(checker *c, expr *e)
         return TY_ERROR;
     rb_op op = e->op;
     if (op >= OP_LT && op <= OP_NE) {
-        check_choice(c->d, e->u.bin.l, e->u.bin.r);
-        check_choice(c->d, e->u.bin.r, e->u.bin.l);
+        check_choice(c->d, enumeration_of(e->u.bin.l, c->elem), e->u.bin.r);
+        check_choice(c->d, enumeration_of(e->u.bin.r, c->elem), e->u.bin.l);
         if (op == OP_EQ || op == OP_NE) {
             check_text_shape(c->d, e->u.bin.l, e->u.bin.r);
             check_text_shape(c->d, e->u.bin.r, e->u.bin.l);
@@ -168,6 +168,11 @@ static rb_type check_call(checker *c, expr *e)
     }
     const builtin_info *bi = &builtin_table[id];
     int n = e->u.call.nargs;
+    if (bi->takes == BA_LIST) { /* given no list at all: any argument goes to check_list_call */
+        diag_error(c->d, e->loc, "%s() takes %s, not 0 arguments", bi->name,
+                   bi->min_args == 1 ? "one list" : "a list and what to compute for each element");
+        return TY_ERROR;
+    }
     if (n < bi->min_args || n > bi->max_args) {
         if (bi->min_args == bi->max_args)
             diag_error(c->d, e->loc, "%s() takes %d argument%s, not %d", bi->name, bi->min_args, bi->min_args == 1 ? "" : "s", n);
@@ -213,7 +218,7 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
                        bi->name, n, n == 1 ? "" : "s");
     }
     if (list_type != TY_LIST && !unknown(list_type)) {
-        diag_error(c->d, list->loc, "%s() takes a list here, not a %s", bi->name, type_name(list_type));
+        diag_error(c->d, list->loc, "%s() takes a list as its first argument, not a %s", bi->name, type_name(list_type));
         list_type = TY_ERROR;
     }
     if (n < 2 || !e->u.call.args->next) {
@@ -225,8 +230,8 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
     for (expr_list *a = e->u.call.args->next->next; a; a = a->next)
         check_expr(c, a->e);
     if (c->elem) {
-        diag_error(c->d, e->loc, "%s() over a list inside a condition on another list's elements: "
-                                 "define the inner list with 'let' outside the condition", bi->name);
+        diag_error(c->d, e->loc, "%s() cannot be used inside a condition on a list's elements: "
+                                 "define it with 'let' outside the condition, and use that name", bi->name);
         return TY_ERROR;
     }
     rb_type t = TY_ERROR;
@@ -255,8 +260,8 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
     case BI_LIST_SUM:
     case BI_LIST_MEAN:
         if (!numeric(t)) {
-            diag_error(c->d, each->loc, "%s() adds up numbers%s, not a %s", bi->name,
-                       e->u.call.id == BI_LIST_MIN || e->u.call.id == BI_LIST_MAX ? " or dates" : "", type_name(t));
+            diag_error(c->d, each->loc, "%s() %s, not a %s", bi->name, e->u.call.id == BI_LIST_MIN ||
+                       e->u.call.id == BI_LIST_MAX ? "compares numbers or dates" : "adds up numbers", type_name(t));
             return TY_ERROR;
         }
         return TY_NUMBER;
@@ -286,6 +291,9 @@ static bool resolve_field(checker *c, expr *e)
     if (other && other->decl)
         diag_error(c->d, e->loc, "'%s' is both a field of record '%s' and %s of the policy: rename one of them",
                    name, c->elem->name, a_kind(other->kind));
+    else if (other)
+        diag_error(c->d, e->loc, "'%s' is both a field of record '%s' and the built-in evaluation date: "
+                   "rename the field", name, c->elem->name);
     rb_loc loc = e->loc;
     e->kind = EX_FIELD;
     e->u.field.rec = NULL;
@@ -313,13 +321,7 @@ static rb_type check_field(checker *c, expr *e)
     }
     e->u.field.index = record_field_index(r, e->u.field.name);
     if (e->u.field.index < 0) {
-        const char **names = xmalloc((size_t)r->nfields * sizeof *names);
-        for (int i = 0; i < r->nfields; i++)
-            names[i] = r->fields[i]->name;
-        char what[128];
-        snprintf(what, sizeof what, "field of record '%s'", r->name);
-        unknown_name(c->p, c->d, e->u.field.name_loc, what, e->u.field.name, names, r->nfields);
-        free(names);
+        unknown_field(c->d, e->u.field.name_loc, r, e->u.field.name);
         return TY_ERROR;
     }
     return r->types[e->u.field.index];
@@ -330,8 +332,8 @@ static rb_type check_where(checker *c, expr *e)
     expr *list = e->u.bin.l;
     rb_type t = check_expr(c, list);
     if (c->elem) {
-        diag_error(c->d, e->loc, "'where' inside a condition on another list's elements: define the inner list "
-                                 "with 'let' outside the condition");
+        diag_error(c->d, e->loc, "'where' cannot be used inside a condition on a list's elements: define the "
+                                 "inner list with 'let' outside the condition, and use that name");
         return TY_ERROR;
     }
     if (t != TY_LIST) {
@@ -355,7 +357,7 @@ static symbol *resolve(checker *c, const char *name, rb_loc loc)
 {
     symbol *s = policy_lookup(c->p, name);
     if (!s) {
-        unknown_name(c->p, c->d, loc, "name", name, NULL, 0);
+        unknown_bare_name(c->p, c->d, loc, name, c->elem);
         return NULL;
     }
     if (s->state == 1) {
@@ -488,6 +490,8 @@ static rb_type check_expr_at(checker *c, expr *e)
     case EX_IS: {
         rb_type o = check_expr(c, e->u.is.e);
         t = TY_BOOL;
+        if (!e->u.is.band && o == TY_LIST)
+            diag_error(c->d, e->loc, "a list is never na: with no elements it is empty (write count(...) = 0)");
         if (!e->u.is.band)
             break;
         if (o != TY_BANDED && !unknown(o)) {
@@ -738,12 +742,8 @@ static void check_test(checker *c, decl *t)
         bool fits = unknown(vt) || vt == s->type || (s->type == TY_NUMBER && vt == TY_BANDED);
         if (!fits)
             diag_error(c->d, g->weight->loc, "'%s' is a %s, not a %s", g->name, type_name(s->type), type_name(vt));
-        else if (s->decl && s->decl->choices && g->weight->kind == EX_TEXT) {
-            expr name = {0};
-            name.kind = EX_NAME;
-            name.u.name.sym = s;
-            check_choice(c->d, &name, g->weight);
-        }
+        else
+            check_choice(c->d, s->decl, g->weight);
     }
     check_test_tables(c->p, c->d, t);
     int expects = 0;

@@ -51,6 +51,49 @@ void unknown_name(const policy *p, diag *d, rb_loc loc, const char *what, const 
         diag_error(d, loc, "unknown %s '%s'", what, name);
 }
 
+/* The names of r's fields, for a did-you-mean; the caller frees it. */
+static const char **field_names(const record_type *r)
+{
+    const char **names = xmalloc((size_t)(r->nfields + 1) * sizeof *names);
+    for (int i = 0; i < r->nfields; i++)
+        names[i] = r->fields[i]->name;
+    return names;
+}
+
+void unknown_field(diag *d, rb_loc loc, const record_type *r, const char *name)
+{
+    const char **names = field_names(r);
+    const char *best = closest_name(name, names, r->nfields);
+    if (best)
+        diag_error(d, loc, "record '%s' has no field '%s' (did you mean '%s'?)", r->name, name, best);
+    else
+        diag_error(d, loc, "record '%s' has no field '%s'", r->name, name);
+    free(names);
+}
+
+void unknown_bare_name(const policy *p, diag *d, rb_loc loc, const char *name, const record_type *elem)
+{
+    /* Inside a condition, a misspelt field is likelier than a misspelt
+     * account-level name. */
+    if (elem) {
+        const char **names = field_names(elem);
+        const char *best = closest_name(name, names, elem->nfields);
+        free(names);
+        if (best) {
+            diag_error(d, loc, "unknown name '%s' (did you mean '%s', a field of record '%s'?)", name, best, elem->name);
+            return;
+        }
+    }
+    /* A field is a name only where the element is known. */
+    for (int i = 0; i < p->nrecords; i++)
+        if (record_field_index(p->records[i], name) >= 0 && p->records[i] != elem) {
+            diag_error(d, loc, "'%s' is a field of record '%s': use it in a condition after 'where', in a list "
+                               "function (sum(L, %s)), or on one element (chosen.%s)", name, p->records[i]->name, name, name);
+            return;
+        }
+    unknown_name(p, d, loc, "name", name, NULL, 0);
+}
+
 /* The type a field or a plain input declares: number, text, date, bool. */
 rb_type value_type_named(const policy *p, diag *d, const decl *x, const char *what)
 {

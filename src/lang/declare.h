@@ -17,6 +17,12 @@ const char *kind_word(sym_kind k);
  * cands is NULL) as a did-you-mean. */
 void unknown_name(const policy *p, diag *d, rb_loc loc, const char *what, const char *name, const char *const *cands,
                   int n);
+/* "record 'r' has no field 'name'", with a did-you-mean among its fields. */
+void unknown_field(diag *d, rb_loc loc, const record_type *r, const char *name);
+/* A bare name that is nothing: elem is the record of the element a
+ * condition looks at (NULL outside one), whose fields are suggested first;
+ * a field of another record is said to be one. */
+void unknown_bare_name(const policy *p, diag *d, rb_loc loc, const char *name, const record_type *elem);
 /* number, text, date or bool as an input or field x declares it (what:
  * "input", "field"); TY_ERROR once said why. */
 rb_type value_type_named(const policy *p, diag *d, const decl *x, const char *what);
