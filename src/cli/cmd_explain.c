@@ -75,11 +75,27 @@ static void fed_by(const explainer *ex, const expr *e, char *buf, size_t cap)
         const rb_value *v = i < current ? eval_symbol_value(ex->prog, ex->f, seen[i])
                                         : &ex->f->slots[ex->prog->prev_slot0 + seen[i]->prev_index];
         char val[96];
-        if (!v)
-            continue;
+        if (!v || v->kind == VK_RECORD)
+            continue; /* its fields are shown below */
         fmt_value(v, seen[i]->scheme, val, sizeof val);
         size_t used = strlen(buf);
         snprintf(buf + used, cap - used, i < current ? "%s%s = %s" : "%sprev(%s) = %s", used ? ", " : "", seen[i]->name,
+                 val);
+    }
+    /* chosen.users = 85: the field of the element, not "element 2". */
+    const expr *fields[32];
+    int nf = 0;
+    expr_fields(e, fields, &nf, 32);
+    for (int i = 0; i < nf; i++) {
+        const symbol *rs = fields[i]->u.field.rec->u.name.sym;
+        const rb_value *r = rs ? eval_symbol_value(ex->prog, ex->f, rs) : NULL;
+        char val[96];
+        if (r && r->kind == VK_RECORD)
+            fmt_value(&r->u.fields[fields[i]->u.field.index], NULL, val, sizeof val);
+        else
+            snprintf(val, sizeof val, "na (no element)");
+        size_t used = strlen(buf);
+        snprintf(buf + used, cap - used, "%s%s.%s = %s", used ? ", " : "", rs ? rs->name : "?", fields[i]->u.field.name,
                  val);
     }
 }

@@ -141,6 +141,22 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
     *texts = NULL;
     if (!d->fixture_path)
         return true;
+    /* From CSV, a list's rows come from a table line of the test, which
+     * is what the message must point to (not run's --table). */
+    const char *dot = strrchr(d->fixture_path, '.');
+    bool json = dot && (strcmp(dot, ".json") == 0 || strcmp(dot, ".ndjson") == 0 || strcmp(dot, ".jsonl") == 0);
+    for (int i = 0; i < p->ninputs && !json; i++) {
+        const symbol *in = p->inputs[i];
+        const name_ref *g = d->tables;
+        while (g && strcmp(g->name, in->name) != 0)
+            g = g->next;
+        if (in->type == TY_LIST && !g) {
+            snprintf(err, errlen, "input '%s' is a list: give its rows in the test with 'given %s from \"FILE\"' "
+                                  "(a table with the account id column), or take the account from JSON",
+                     in->name, in->name);
+            return false;
+        }
+    }
     char *path = beside(d, d->fixture_path);
     int ntables = 0;
     for (const name_ref *g = d->tables; g; g = g->next)

@@ -305,3 +305,60 @@ void expr_prev_names(const expr *e, const struct symbol **seen, int *n, int cap)
 {
     names_in(e, seen, n, cap, true);
 }
+
+static void fields_in(const expr *e, const expr **seen, int *n, int cap)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case EX_NAME:
+        return;
+    case EX_UNARY:
+        fields_in(e->u.bin.l, seen, n, cap);
+        return;
+    case EX_BINARY:
+        fields_in(e->u.bin.l, seen, n, cap);
+        fields_in(e->u.bin.r, seen, n, cap);
+        return;
+    case EX_IF:
+        fields_in(e->u.cond.cond, seen, n, cap);
+        fields_in(e->u.cond.then, seen, n, cap);
+        fields_in(e->u.cond.els, seen, n, cap);
+        return;
+    case EX_CALL:
+        /* prev(x) is read from the history, not from x. */
+        if (e->u.call.id == BI_PREV)
+            return;
+        for (const expr_list *a = e->u.call.args; a; a = a->next)
+            fields_in(a->e, seen, n, cap);
+        return;
+    case EX_IS:
+        fields_in(e->u.is.e, seen, n, cap);
+        return;
+    case EX_COUNT:
+        return;
+    case EX_WHERE:
+        fields_in(e->u.bin.l, seen, n, cap);
+        fields_in(e->u.bin.r, seen, n, cap);
+        return;
+    case EX_FIELD:
+        if (e->u.field.rec && e->u.field.rec->kind == EX_NAME) {
+            for (int i = 0; i < *n; i++)
+                if (seen[i]->u.field.rec->u.name.sym == e->u.field.rec->u.name.sym && seen[i]->u.field.index == e->u.field.index)
+                    return;
+            if (*n < cap)
+                seen[(*n)++] = e;
+            return;
+        }
+        if (e->u.field.rec)
+            fields_in(e->u.field.rec, seen, n, cap);
+        return;
+    default:
+        return;
+    }
+}
+
+void expr_fields(const expr *e, const expr **seen, int *n, int cap)
+{
+    fields_in(e, seen, n, cap);
+}

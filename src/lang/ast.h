@@ -230,7 +230,10 @@ enum { EXPR_MAX_DEPTH = 256 };
  * (count members included): what `test` and `explain` show the values of.
  * Appends to seen[*n..cap). */
 void expr_names(const expr *e, const struct symbol **seen, int *n, int cap);
-/* The same for the outputs an expression reads with prev(). */
+/* The fields of a named record an expression reads (chosen.users), each
+ * once: EX_FIELD nodes whose record is a name. */
+void expr_fields(const expr *e, const expr **seen, int *n, int cap);
+/* The same as expr_names for the outputs an expression reads with prev(). */
 void expr_prev_names(const expr *e, const struct symbol **seen, int *n, int cap);
 
 /* The source span from the start of a to the end of b. */
