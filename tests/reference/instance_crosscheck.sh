@@ -124,6 +124,29 @@ for date in $dates; do
 done
 [ "$ref_ok" = 1 ] || exit 1
 
+# The hand-checked accounts: each id says what it tests; the expected file
+# was written by hand (see README.md), not by running anything.
+edge=$here/instance_edge.ndjson
+edge_date=2026-11-01
+if $ref --as-of "$edge_date" "$edge" > "$work/edge.ref" 2> "$work/edge.ref.err"; then
+    compare "reference: instance_edge.ndjson gives instance_edge.expected.csv" \
+        "$here/instance_edge.expected.csv" "$work/edge.ref"
+else
+    not_ok "reference on instance_edge.ndjson failed" "$work/edge.ref.err"
+fi
+if $gen --from-ndjson "$edge" --accounts "$work/edge.csv" --table "$work/edge.instances.csv" \
+        2> "$work/edge.gen.err"; then
+    if $ref --as-of "$edge_date" "$work/edge.csv" --table "instances=$work/edge.instances.csv" \
+            > "$work/edge.table.ref" 2> "$work/edge.table.ref.err"; then
+        compare "reference: instance_edge as CSV + table gives instance_edge.expected.csv" \
+            "$here/instance_edge.expected.csv" "$work/edge.table.ref"
+    else
+        not_ok "reference on instance_edge as CSV + table failed" "$work/edge.table.ref.err"
+    fi
+else
+    not_ok "instance_gen.py --from-ndjson instance_edge.ndjson failed" "$work/edge.gen.err"
+fi
+
 if [ ! -f "$policy" ]; then
     skip "rubric vs the reference on $count accounts" "$policy not found"
     skip "malformed instances" "$policy not found"
@@ -132,6 +155,19 @@ if [ ! -f "$policy" ]; then
 fi
 
 # --- rubric vs the reference -----------------------------------------------------
+if rubric_run "$work/edge.rubric" "$policy" "$edge" --format csv --as-of "$edge_date"; then
+    compare "instance_edge.ndjson, every column = instance_edge.expected.csv" \
+        "$here/instance_edge.expected.csv" "$work/edge.rubric"
+else
+    not_ok "rubric on instance_edge.ndjson failed" "$work/edge.rubric.err"
+fi
+if rubric_run "$work/edge.table.rubric" "$policy" "$work/edge.csv" \
+        --table "instances=$work/edge.instances.csv" --format csv --as-of "$edge_date" --select "$outputs"; then
+    compare "instance_edge as CSV + --table = instance_edge.expected.csv" \
+        "$here/instance_edge.expected.csv" "$work/edge.table.rubric"
+else
+    not_ok "rubric on instance_edge as CSV + --table failed" "$work/edge.table.rubric.err"
+fi
 for date in $dates; do
     r=$work/ref-$date
     o=$work/rubric-$date

@@ -7,6 +7,7 @@ instance choice on seed 000's measures).
                   [--as-of D]... [--ndjson FILE] [--accounts FILE]
                   [--table FILE] [--table-order account|shuffled]
                   [--orphans N]
+  instance_gen.py --from-ndjson FILE --accounts FILE --table FILE
 
 One seed gives one population, written in either form or both:
   --ndjson FILE    one account object a line, its instances in the
@@ -39,6 +40,10 @@ ids holding a comma, a quote, a semicolon, UTF-8, or starting with `-`,
 `=`, `@`.  Numbers are written as digits, sometimes with decimals, an
 exponent (`1e2`), a JSON string (`"12"`) or spaces around them in CSV.
 Never a percentage (a column keeps one style, and these are counts).
+
+--from-ndjson FILE writes an NDJSON file's accounts in the CSV form (null
+and an absent key are empty cells, numbers keep their text), for the
+hand-made accounts of instance_edge.ndjson.
 
 Python 3 standard library only; output depends on nothing but the
 options (random.Random(seed), no clock, no hash order).
@@ -355,6 +360,22 @@ def csv_row(fields, rec):
     return ",".join(csv_cell(rec[f]) for f in fields) + "\n"
 
 
+def from_ndjson(path, accounts, table):
+    """The CSV form of an NDJSON file of accounts."""
+    with open(path, encoding="utf-8") as f, \
+            open(accounts, "w", encoding="utf-8", newline="") as fa, \
+            open(table, "w", encoding="utf-8", newline="") as ft:
+        fa.write(",".join(ACCOUNT_FIELDS) + "\n")
+        ft.write(",".join(["account_id"] + INSTANCE_FIELDS) + "\n")
+        for line in f:
+            rec = json.loads(line, parse_int=str, parse_float=str)
+            cells = lambda obj, fields: {k: NULL if obj.get(k) is None else obj[k] for k in fields}
+            fa.write(csv_row(ACCOUNT_FIELDS, cells(rec, ACCOUNT_FIELDS)))
+            for x in rec.get("instances") or []:
+                ft.write(csv_cell(rec["account_id"]) + "," + csv_row(INSTANCE_FIELDS, cells(x, INSTANCE_FIELDS)))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--count", type=int, default=1000)
@@ -366,7 +387,12 @@ def main():
     ap.add_argument("--table")
     ap.add_argument("--table-order", choices=["account", "shuffled"], default="account")
     ap.add_argument("--orphans", type=int, default=0)
+    ap.add_argument("--from-ndjson", dest="from_ndjson")
     args = ap.parse_args()
+    if args.from_ndjson:
+        if not (args.accounts and args.table):
+            ap.error("--from-ndjson needs --accounts and --table")
+        return from_ndjson(args.from_ndjson, args.accounts, args.table)
     as_ofs = [datetime.date.fromisoformat(d) for d in (args.as_of or ["2026-11-01", "2026-03-31"])]
     if not (args.ndjson or args.accounts or args.table):
         ap.error("give --ndjson, --accounts or --table")
