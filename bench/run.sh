@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # make bench: time `rubric run` on the GitLab use-case health policy over 1,000,000 generated
 # accounts, as CSV and as NDJSON, against bench/baseline.c, a hand-written C program doing the
-# same scoring. SPEC's bars: within 2x of the baseline, peak memory under 32 MiB.  Then the
-# instance policy on as many accounts with about 1.3 instances each, as NDJSON and as CSV
-# accounts plus an instances table (--table): peak memory under 32 MiB in both.
+# same scoring. SPEC's bars: within 2x of the baseline, peak memory under 32 MiB.
 #
 #   bench/run.sh BUILD_DIR RUBRIC_BINARY
 #
 # Environment: BENCH_COUNT (accounts, default 1000000), BENCH_RUNS (runs per program, best
-# time kept, default 3), CC, BENCH_INSTANCE_POLICY (default rules/gitlab/instance_health.rules).
+# time kept, default 3), CC.
 # Exit status: 0 when every run succeeded and rubric's output equals the baseline's, else 1.
 set -eu
 export LC_ALL=C
@@ -82,11 +80,8 @@ measure() {      # COMMAND...
     done
 }
 
-report() {       # PROGRAM FORMAT INPUT_FILE [SECOND_INPUT_FILE]
-    local bytes
-    bytes=$(wc -c < "$3")
-    [ $# -lt 4 ] || bytes=$((bytes + $(wc -c < "$4")))
-    awk -v prog="$1" -v fmt="$2" -v n="$count" -v bytes="$bytes" \
+report() {       # PROGRAM FORMAT INPUT_FILE
+    awk -v prog="$1" -v fmt="$2" -v n="$count" -v bytes="$(wc -c < "$3")" \
         -v s="$best_s" -v kib="$peak_kib" 'BEGIN {
         t = s > 0 ? s : 1e-6
         printf "%-9s %-7s %9d %9.1f %9.3f %12.0f %9.1f %13.1f\n",
@@ -184,64 +179,5 @@ if [ -n "$diff_s" ] && [ -n "${rubric_csv_s:-}" ]; then
     awk -v d="$diff_s" -v r="$rubric_csv_s" 'BEGIN {
         if (r > 0) printf "diff/run time on csv: %.2fx (target: less than 2x)\n", d / r
     }'
-fi
-
-# Accounts made of several instances (rules/gitlab/instance_health.rules):
-# the same number of accounts with about 1.3 instances each, as NDJSON (an
-# "instances" array per account) and as CSV accounts plus an instances
-# table in account-id order (the order that streams).  Bar: peak memory
-# under 32 MiB in both forms.  The two forms must score alike.
-# BENCH_INSTANCE_POLICY names another policy over the same data.
-ipolicy=${BENCH_INSTANCE_POLICY:-rules/gitlab/instance_health.rules}
-igen=tests/reference/instance_gen.py
-generate_instances() {
-    local base="$build/bench-instances-$count"
-    local want="count=$count seed=$seed gen=$(cksum < "$igen" | cut -d' ' -f1)"
-    if [ -f "$base.ndjson" ] && [ -f "$base.stamp" ] &&
-       [ "$(cat "$base.stamp")" = "$want size=$(cat "$base.ndjson" "$base.csv" "$base.instances.csv" | wc -c)" ]; then
-        return
-    fi
-    echo "generating $count accounts with instances as ndjson and csv + table ..." >&2
-    python3 "$igen" --count "$count" --seed "$seed" --instances typical \
-        --ndjson "$base.ndjson" --accounts "$base.csv" --table "$base.instances.csv"
-    echo "$want size=$(cat "$base.ndjson" "$base.csv" "$base.instances.csv" | wc -c)" > "$base.stamp"
-}
-if [ ! -f "$ipolicy" ]; then
-    echo "bench: policy $ipolicy not found; the runs on accounts with instances were skipped." >&2
-else
-    generate_instances
-    ibase="$build/bench-instances-$count"
-    imeasured=
-    if measure "$rubric" run "$ipolicy" "$ibase.ndjson" --as-of "$as_of" --format csv \
-            -o "$build/out-instances-ndjson.csv"; then
-        report instances ndjson "$ibase.ndjson"
-        imeasured="$imeasured ndjson:$peak_kib"
-    else
-        status=1
-    fi
-    if measure "$rubric" run "$ipolicy" "$ibase.csv" --table "instances=$ibase.instances.csv" \
-            --as-of "$as_of" --format csv -o "$build/out-instances-csv.csv"; then
-        report instances csv+tbl "$ibase.csv" "$ibase.instances.csv"
-        imeasured="$imeasured csv+table:$peak_kib"
-    else
-        status=1
-    fi
-    for m in $imeasured; do
-        kib=${m#*:}
-        awk -v form="${m%%:*}" -v kib="$kib" 'BEGIN {
-            printf "instances, %s: peak memory %.1f MiB, under 32 MiB: %s\n", form, kib / 1024,
-                   kib < 32 * 1024 ? "yes" : "NO"
-        }'
-    done
-    case $imeasured in
-        *ndjson*csv+table*)
-            if cmp -s "$build/out-instances-ndjson.csv" "$build/out-instances-csv.csv"; then
-                echo "outputs agree (instances: ndjson, csv + table): yes"
-            else
-                echo "outputs agree (instances: ndjson, csv + table): NO"
-                cmp "$build/out-instances-ndjson.csv" "$build/out-instances-csv.csv" 2>&1 | sed 's/^/  /' || true
-                status=1
-            fi ;;
-    esac
 fi
 exit $status
