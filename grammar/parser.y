@@ -55,6 +55,7 @@ static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, de
 static void after_error(parse_ctx *ctx, rb_loc loc);
 static void parse_add_decl(parse_ctx *ctx, decl *d);
 static expr *shallow(parse_ctx *ctx, expr *e);
+static void add_field(parse_ctx *ctx, decl *f);
 }
 
 %union {
@@ -88,12 +89,13 @@ static expr *shallow(parse_ctx *ctx, expr *e);
 %token IF "if" THEN "then" ELSE "else" IS "is" COUNT "count" OF "of"
 %token ONE "one" TRUE "true" FALSE "false" WEIGHT "weight"
 %token TEST "test" GIVEN "given" EXPECT "expect" FROM "from"
+%token RECORD "record" WHERE "where" LIST_OF "list of"
 %token LE "<=" GE ">=" NE "!=" DEFAULT "??"
 %token BAD_CHAR "invalid character" BAD_DATE "invalid date"
 %token BAD_NUMBER "malformed number" UNTERMINATED_STRING "unterminated text"
 %token BAD_ESCAPE "unknown escape in text (use \\\" \\\\ \\n or \\t)"
 
-%type <e> expr or_expr and_expr not_expr cmp_expr arith sum product unary primary
+%type <e> expr where_expr or_expr and_expr not_expr cmp_expr arith sum product unary primary
 %type <el> args arg_list
 %type <refs> members member names givens
 %type <texts> choices
@@ -130,6 +132,35 @@ statement
           d->type_name = $4;
           d->type_loc = @4;
           parse_add_decl(ctx, d);
+      }
+    /* input instances: list of instance */
+    | INPUT IDENT ':' LIST_OF IDENT NEWLINE {
+          decl *d = ast_decl(A, D_INPUT, @$, $2, @2);
+          d->type_name = "list";
+          d->type_loc = @4;
+          d->elem_name = $5;
+          d->elem_loc = @5;
+          parse_add_decl(ctx, d);
+      }
+    /* record instance
+     *   instance_id: text
+     *   tier: one of "free", "premium" */
+    | RECORD IDENT NEWLINE              { parse_add_decl(ctx, ast_decl(A, D_RECORD, @$, $2, @2)); }
+    | IDENT ':' IDENT NEWLINE {
+          if (owned(ctx, @1, "field lines ('name: type')", D_RECORD, D_RECORD)) {
+              decl *f = ast_decl(A, D_FIELD, @$, $1, @1);
+              f->type_name = $3;
+              f->type_loc = @3;
+              add_field(ctx, f);
+          }
+      }
+    | IDENT ':' ONE OF choices NEWLINE {
+          if (owned(ctx, @1, "field lines ('name: type')", D_RECORD, D_RECORD)) {
+              decl *f = ast_decl(A, D_FIELD, @$, $1, @1);
+              f->choices = $5;
+              f->type_loc = loc_span(@3, @5);
+              add_field(ctx, f);
+          }
       }
     | INPUT IDENT ':' ONE OF choices NEWLINE {
           decl *d = ast_decl(A, D_INPUT, @$, $2, @2);
@@ -318,8 +349,14 @@ scheme_line
 
 /* Expressions, loosest binding first. */
 expr
-    : or_expr
+    : where_expr
     | IF expr THEN expr ELSE expr       { $$ = ast_if(A, @1, $2, $4, $6); }
+    ;
+/* instances where instance_type = "production": the loosest of all, so the
+ * whole condition after `where` belongs to it. */
+where_expr
+    : or_expr
+    | where_expr WHERE or_expr          { $$ = ast_where(A, @2, $1, $3); }
     ;
 
 or_expr
@@ -385,6 +422,8 @@ primary
     | IDENT                             { $$ = ast_name(A, @1, $1); }
     | IDENT '(' args ')'                { $$ = ast_call(A, @$, $1, @1, $3); }
     | COUNT IDENT OF '(' names ')'      { $$ = ast_count(A, @$, $2, @2, $5); }
+    | COUNT '(' args ')'                { $$ = ast_call(A, @$, "count", @1, $3); }
+    | primary '.' IDENT                 { $$ = ast_field(A, @$, $1, $3, @3); }
     | '(' expr ')'                      { $$ = $2; }
     ;
 
@@ -412,11 +451,11 @@ names
 
 /* The words a statement starts with (and a test's own lines). */
 static const char *const statement_words[] = {
-    "measure", "group", "scheme", "test", "let", "metric", "param", "input",
+    "measure", "group", "scheme", "test", "record", "let", "metric", "param", "input",
     "policy", "import", "id", "given", "expect"};
 /* The first N_OWNERS own the lines below them; the first N_HEADS head a
  * declaration. */
-enum { N_STATEMENT_WORDS = sizeof statement_words / sizeof statement_words[0], N_OWNERS = 4, N_HEADS = 8 };
+enum { N_STATEMENT_WORDS = sizeof statement_words / sizeof statement_words[0], N_OWNERS = 5, N_HEADS = 9 };
 
 /* The statement word a misspelt one was meant to be: one edit away
  * (`mesure`, `imput`, `groop`, `schme`, a swap in `ipmort`), or the same in
@@ -526,7 +565,8 @@ static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, de
     if (d && (d->kind == k1 || d->kind == k2) && d->loc.src == loc.src)
         return true;
     static const char *const owner_names[] = {
-        [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test"};
+        [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test",
+        [D_RECORD] = "record"};
     if (k1 == k2)
         diag_error(ctx->diag, loc, "%s belong under a %s", what, owner_names[k1]);
     else
@@ -580,4 +620,15 @@ static void parse_add_decl(parse_ctx *ctx, decl *d)
     ctx->last_decl = d;
     ctx->owner_broken = false;
     ctx->owner_none = false;
+}
+
+/* A record's fields hang off it rather than the policy's declarations:
+ * they are names inside the record, not definitions of the policy. */
+static void add_field(parse_ctx *ctx, decl *f)
+{
+    decl *r = ctx->last_decl;
+    decl **at = &r->fields;
+    while (*at)
+        at = &(*at)->next;
+    *at = f;
 }

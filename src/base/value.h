@@ -20,7 +20,21 @@ typedef enum vkind {
     VK_DATE,
     VK_DUR,
     VK_BANDED, /* a measure or group: num, band, score */
+    VK_LIST,   /* the elements of a list input, or some of them */
+    VK_RECORD, /* one element: its fields; len is its position (1-based) */
 } vkind;
+
+/* A list's elements, each nfields values in its record's field order.
+ * A list read from data holds all of base; one that `where` made is a
+ * subset, kept as the positions in base (so that explain can say which
+ * were kept).  Memory is owned by whoever made it: the record loader for an
+ * input, the frame for a subset, valid until the next account. */
+typedef struct rb_list {
+    const struct rb_value *base;
+    const uint32_t *idx;       /* positions in base, in order; NULL: all */
+    uint32_t n;                /* elements in this list */
+    uint32_t nfields;
+} rb_list;
 
 enum { BAND_NONE = -1 }; /* a banded value no band line caught */
 enum { MAX_BANDS = 100 };    /* bands in one scheme: a band index fits int8_t */
@@ -36,6 +50,8 @@ typedef struct rb_value {
         rb_date date;
         struct { int32_t months, days; } dur;
         const char *text;
+        const rb_list *list;
+        const struct rb_value *fields; /* VK_RECORD */
     } u;
     rb_num score;         /* VK_BANDED with has_score */
 } rb_value;
@@ -77,6 +93,17 @@ static inline rb_value value_text(const char *s, uint32_t len)
     v.u.text = s;
     v.len = len;
     return v;
+}
+
+/* The position (0-based) in the list's base of its element i. */
+static inline uint32_t list_position(const rb_list *l, uint32_t i)
+{
+    return l->idx ? l->idx[i] : i;
+}
+
+static inline const rb_value *list_element(const rb_list *l, uint32_t i)
+{
+    return l->base + (size_t)list_position(l, i) * l->nfields;
 }
 
 #endif

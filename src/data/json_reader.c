@@ -511,8 +511,13 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
         } else if (cJSON_IsBool(item)) {
             c->s = cJSON_IsTrue(item) ? "true" : "false";
             c->len = (uint32_t)strlen(c->s);
+        } else if (cJSON_IsArray(item)) {
+            /* The array as written: a list input's elements (json_list.h). */
+            c->s = start + m->val;
+            c->len = m->val_len;
+            c->state = CELL_NESTED;
         } else {
-            c->s = cJSON_IsArray(item) ? "a list" : "an object";
+            c->s = "an object";
             c->len = (uint32_t)strlen(c->s);
             c->state = CELL_NESTED;
         }

@@ -20,7 +20,7 @@ typedef enum data_format { DATA_AUTO, DATA_CSV, DATA_JSON, DATA_NDJSON } data_fo
 typedef enum cell_state {
     CELL_MISSING,   /* empty CSV cell, absent or null JSON key */
     CELL_TEXT,
-    CELL_NESTED,    /* a JSON object or array: kept for records/lists */
+    CELL_NESTED,    /* a JSON object, or an array (its text, for a list input) */
 } cell_state;
 
 typedef struct cell {
@@ -28,6 +28,12 @@ typedef struct cell {
     uint32_t len;
     uint8_t state;
 } cell;
+
+/* A CELL_NESTED as a message names it, for "%.*s": a JSON array's cell
+ * holds the array's text (a list input's elements), said as "a list";
+ * other nested cells hold what to say ("an object"). */
+#define NESTED_SHOWN(c) \
+    ((c)->len && (c)->s[0] == '[' ? 6 : (int)(c)->len), ((c)->len && (c)->s[0] == '[' ? "a list" : (c)->s)
 
 typedef struct record_pos {
     long record;    /* 1-based data record number */

@@ -7,7 +7,18 @@
 #include <string.h>
 
 #include "compile.h"
+#include "json_list.h"
 #include "xalloc.h"
+
+/* A list input's elements as loaded for the current account: reused from
+ * one account to the next, so that loading allocates only while the
+ * largest list so far grows. */
+struct list_store {
+    rb_value *values;
+    size_t cap;
+    rb_list list;
+    json_list_buf json;
+};
 
 void na_set_init(na_set *na, const char *list)
 {
@@ -88,6 +99,16 @@ static void styles_init(record_layout *l, const policy *p)
     l->style_at = xcalloc((size_t)p->ninputs + 1, sizeof *l->style_at);
 }
 
+static void lists_init(record_layout *l, const policy *p)
+{
+    l->list_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->list_of_input);
+    l->nlists = 0;
+    for (int i = 0; i < p->ninputs; i++)
+        l->list_of_input[i] = p->inputs[i]->type == TY_LIST ? l->nlists++ : -1;
+    l->lists = xcalloc((size_t)l->nlists + 1, sizeof *l->lists);
+    l->stores = xcalloc((size_t)l->nlists + 1, sizeof *l->stores);
+}
+
 void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts)
 {
     l->fields = xmalloc((size_t)(p->ninputs + 1) * sizeof *l->fields);
@@ -106,21 +127,38 @@ void record_layout_init(record_layout *l, const policy *p, const char *id_field,
             continue;
         }
         l->field_of_input[i] = l->nfields;
-        l->required[l->nfields] = true;
+        /* A list is a JSON key, or a table file beside a CSV: never a
+         * column the header must have. */
+        l->required[l->nfields] = p->inputs[i]->type != TY_LIST;
         l->fields[l->nfields++] = name;
     }
+    lists_init(l, p);
 }
 
 /* Declared alike: a cell converts to the same value under both. */
-static bool same_declaration(const symbol *a, const symbol *b)
+static bool same_choices(const decl *a, const decl *b)
 {
-    if (a->type != b->type)
-        return false;
-    const text_list *x = a->decl->choices, *y = b->decl->choices;
+    const text_list *x = a->choices, *y = b->choices;
     for (; x && y; x = x->next, y = y->next)
         if (x->len != y->len || memcmp(x->s, y->s, x->len) != 0)
             return false;
     return !x && !y;
+}
+
+static bool same_declaration(const symbol *a, const symbol *b)
+{
+    if (a->type != b->type || !same_choices(a->decl, b->decl))
+        return false;
+    if (a->type != TY_LIST)
+        return true;
+    const record_type *x = a->rec, *y = b->rec;
+    if (x->nfields != y->nfields)
+        return false;
+    for (int f = 0; f < x->nfields; f++)
+        if (strcmp(x->fields[f]->name, y->fields[f]->name) != 0 || x->types[f] != y->types[f] ||
+            !same_choices(x->fields[f], y->fields[f]))
+            return false;
+    return true;
 }
 
 void record_layout_share(record_layout *base, const policy *base_policy, record_layout *other, const policy *p)
@@ -130,6 +168,7 @@ void record_layout_share(record_layout *base, const policy *base_policy, record_
     styles_init(other, p);
     other->field_of_input = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->field_of_input);
     other->same_as = xmalloc((size_t)(p->ninputs + 1) * sizeof *other->same_as);
+    lists_init(other, p);
     for (int i = 0; i < p->ninputs; i++) {
         const symbol *mine = p->inputs[i], *theirs = policy_lookup(base_policy, mine->name);
         bool alike = theirs && theirs->kind == SYM_INPUT && same_declaration(mine, theirs);
@@ -143,7 +182,7 @@ void record_layout_share(record_layout *base, const policy *base_policy, record_
         while (f < base->nfields && strcmp(base->fields[f], name) != 0)
             f++;
         if (f == base->nfields) {
-            base->required[f] = true;
+            base->required[f] = p->inputs[i]->type != TY_LIST;
             base->fields[base->nfields++] = name;
         }
         other->field_of_input[i] = f;
@@ -152,6 +191,13 @@ void record_layout_share(record_layout *base, const policy *base_policy, record_
 
 void record_layout_free(record_layout *l)
 {
+    for (int k = 0; k < l->nlists; k++) {
+        free(l->stores[k].values);
+        json_list_buf_free(&l->stores[k].json);
+    }
+    free(l->stores);
+    free(l->lists);
+    free(l->list_of_input);
     free(l->fields);
     free(l->required);
     free(l->field_of_input);
@@ -190,7 +236,7 @@ static const text_list *match_choice(const decl *d, const char *s, uint32_t len)
     return NULL;
 }
 
-static void choice_error(const decl *d, const char *shown, char *err, size_t errlen)
+static void choice_error(const decl *d, const char *where, const char *shown, char *err, size_t errlen)
 {
     int n = 0;
     size_t used = 0;
@@ -204,9 +250,9 @@ static void choice_error(const decl *d, const char *shown, char *err, size_t err
         names[n++] = t->s;
     const char *best = closest_name(shown, names, n);
     if (best)
-        snprintf(err, errlen, "column '%s': \"%s\" is not one of %s (did you mean \"%s\"?)", d->name, shown, list, best);
+        snprintf(err, errlen, "%s: \"%s\" is not one of %s (did you mean \"%s\"?)", where, shown, list, best);
     else
-        snprintf(err, errlen, "column '%s': \"%s\" is not one of %s", d->name, shown, list);
+        snprintf(err, errlen, "%s: \"%s\" is not one of %s", where, shown, list);
     free(names);
 }
 
@@ -259,6 +305,100 @@ static bool check_style(record_layout *l, const symbol *s, int i, uint8_t style,
     return false;
 }
 
+/* Where a cell came from, for the message when it does not fit: an
+ * account's column, or a field of one element of a list. */
+typedef struct cell_place {
+    const char *name;        /* the column, or the list */
+    const char *field;       /* the element's field; NULL for a column */
+    long elem;               /* 1-based */
+    const list_rows *table;  /* the element's row is in a table file */
+} cell_place;
+
+static void place_text(const cell_place *at, char *buf, size_t cap)
+{
+    if (!at->field)
+        snprintf(buf, cap, "column '%s'", at->name);
+    else if (at->table)
+        snprintf(buf, cap, "%s[%ld].%s (%s record %ld, line %ld)", at->name, at->elem, at->field, at->table->path,
+                 at->table->pos[at->elem - 1].record, at->table->pos[at->elem - 1].line);
+    else
+        snprintf(buf, cap, "%s[%ld].%s", at->name, at->elem, at->field);
+}
+
+/* One cell as a value of its declaration (type, choices): na for a missing
+ * or na-spelled cell, else the value, else false with why in err. */
+static bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
+                         rb_value *out, char *err, size_t errlen)
+{
+    char where[200], shown[64];
+    if (c->state == CELL_MISSING) {
+        out->kind = VK_NA;
+        return true;
+    }
+    if (c->state == CELL_NESTED) {
+        place_text(at, where, sizeof where);
+        snprintf(err, errlen, "%s: expected a %s, found %.*s", where, type_name(type), NESTED_SHOWN(c));
+        return false;
+    }
+    const char *text = c->s;
+    uint32_t len = c->len;
+    if (d && d->choices) {
+        /* A declared choice wins over a missing-value spelling: an
+         * enumeration may list "NA" or "-" as a real value. */
+        trim(&text, &len);
+        const text_list *t = match_choice(d, text, len);
+        if (t) {
+            *out = value_text(t->s, t->len);
+            return true;
+        }
+        if (len == 0 || na_set_has(&l->na, text, len)) {
+            out->kind = VK_NA;
+            return true;
+        }
+        quote_value(text, len, shown, sizeof shown);
+        place_text(at, where, sizeof where);
+        choice_error(d, where, shown, err, errlen);
+        size_t used = strlen(err);
+        if (looks_missing(text, len) && used < errlen)
+            snprintf(err + used, errlen - used, " (if it means no value, list it in --na-values)");
+        return false;
+    }
+    if (na_maybe(&l->na, text, len) && na_set_has(&l->na, text, len)) {
+        out->kind = VK_NA;
+        return true;
+    }
+    if (type != TY_TEXT)
+        trim(&text, &len);
+    if (len == 0) {
+        out->kind = VK_NA;
+        return true;
+    }
+    if (value_from_text(type, text, len, out))
+        return true;
+    quote_value(c->s, c->len, shown, sizeof shown);
+    place_text(at, where, sizeof where);
+    rb_num unused;
+    num_status range = type == TY_NUMBER ? num_read(text, len, true, &unused) : NUM_BAD;
+    if (range == NUM_TOO_LARGE || range == NUM_TOO_SMALL) {
+        snprintf(err, errlen, "%s: \"%s\" is a number too %s to hold", where, shown,
+                 range == NUM_TOO_LARGE ? "large" : "small");
+        return false;
+    }
+    static const char *const hints[] = {
+        [TY_NUMBER] = "a number", [TY_DATE] = "a date (YYYY-MM-DD)",
+        [TY_BOOL] = "true or false", [TY_TEXT] = "text"};
+    /* A ';'-separated export often has decimal commas too. */
+    const char *why = looks_missing(text, len) ? " (if it means no value, list it in --na-values)"
+                      : type == TY_NUMBER && memchr(text, ',', len)
+                          ? " (numbers are read with '.' as the decimal point and no thousands separator)"
+                          : "";
+    snprintf(err, errlen, "%s: \"%s\" is not %s%s", where, shown, hints[type], why);
+    return false;
+}
+
+static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
+                      char *err, size_t errlen);
+
 static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
                         rb_value *slots, const rb_value *base_slots, char *err, size_t errlen);
 
@@ -276,6 +416,67 @@ static bool load_cells(const policy *p, record_layout *l, const cell *cells, con
     return false;
 }
 
+/* A list input of the account: the JSON array its key holds, or its rows
+ * in the table file (l->lists[k], set by the scan).  No key, null, or no
+ * rows: an empty list. */
+static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
+                      char *err, size_t errlen)
+{
+    (void)pos;
+    const record_type *r = s->rec;
+    struct list_store *st = &l->stores[k];
+    const list_rows *table = l->lists[k].path ? &l->lists[k] : NULL;
+    const cell *cells = NULL;
+    long n = 0;
+    if (c->state == CELL_NESTED && c->len > 0 && c->s[0] == '[') {
+        const char *names[256];
+        const char **fields = r->nfields <= 256 ? names : xmalloc((size_t)r->nfields * sizeof *fields);
+        for (int f = 0; f < r->nfields; f++)
+            fields[f] = r->fields[f]->name;
+        char why[300];
+        n = json_list_cells(c->s, c->len, fields, r->nfields, &st->json, why, sizeof why);
+        if (fields != names)
+            free(fields);
+        if (n < 0) {
+            snprintf(err, errlen, "%s%s", s->name, why);
+            return false;
+        }
+        cells = st->json.cells;
+        table = NULL;
+    } else if (c->state == CELL_NESTED) {
+        snprintf(err, errlen, "key '%s': expected a list of records (a JSON array of objects), found an object", s->name);
+        return false;
+    } else if (c->state == CELL_TEXT) {
+        snprintf(err, errlen, "column '%s' is a list of records: give its rows in a file of their own with "
+                              "--table %s=FILE (or read JSON, where the key holds an array)", s->name, s->name);
+        return false;
+    } else if (table) {
+        cells = table->cells;
+        n = table->nrows;
+    }
+    size_t need = (size_t)n * (size_t)r->nfields;
+    if (need > st->cap) {
+        st->cap = need > 2 * st->cap ? need : 2 * st->cap;
+        free(st->values);
+        st->values = xmalloc(st->cap * sizeof *st->values);
+    }
+    for (long e = 0; e < n; e++)
+        for (int f = 0; f < r->nfields; f++) {
+            const cell_place at = {s->name, r->fields[f]->name, e + 1, table};
+            size_t i = (size_t)e * (size_t)r->nfields + (size_t)f;
+            st->values[i] = value_na();
+            if (!convert_cell(l, r->types[f], r->fields[f], &cells[i], &at, &st->values[i], err, errlen))
+                return false;
+        }
+    st->list.base = st->values;
+    st->list.idx = NULL;
+    st->list.n = (uint32_t)n;
+    st->list.nfields = (uint32_t)r->nfields;
+    out->kind = VK_LIST;
+    out->u.list = &st->list;
+    return true;
+}
+
 static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
                         rb_value *slots, const rb_value *base_slots, char *err, size_t errlen)
 {
@@ -289,13 +490,17 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         }
         const symbol *s = p->inputs[i];
         const cell *c = &cells[l->field_of_input[i]];
-        char shown[64];
+        if (s->type == TY_LIST) {
+            if (!load_list(l, s, l->list_of_input[i], c, pos, &slots[i], err, errlen))
+                return false;
+            continue;
+        }
         if (c->state == CELL_MISSING) {
             slots[i].kind = VK_NA;
             continue;
         }
         if (c->state == CELL_NESTED) {
-            snprintf(err, errlen, "column '%s': expected a %s, found %.*s", s->name, type_name(s->type), (int)c->len, c->s);
+            snprintf(err, errlen, "column '%s': expected a %s, found %.*s", s->name, type_name(s->type), NESTED_SHOWN(c));
             return false;
         }
         const char *text = c->s;
@@ -318,59 +523,14 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
                 continue;
             }
         }
-        const decl *d = s->decl;
-        if (d->choices) {
-            /* A declared choice wins over a missing-value spelling: an
-             * enumeration may list "NA" or "-" as a real value. */
-            trim(&text, &len);
-            const text_list *t = match_choice(d, text, len);
-            if (t) {
-                slots[i].kind = VK_TEXT;
-                slots[i].u.text = t->s;
-                slots[i].len = t->len;
-                continue;
-            }
-            if (len == 0 || na_set_has(&l->na, text, len)) {
-                slots[i].kind = VK_NA;
-                continue;
-            }
-            quote_value(text, len, shown, sizeof shown);
-            choice_error(d, shown, err, errlen);
-            size_t used = strlen(err);
-            if (looks_missing(text, len) && used < errlen)
-                snprintf(err + used, errlen - used, " (if it means no value, list it in --na-values)");
+        const cell_place at = {s->name, NULL, 0, NULL};
+        if (!convert_cell(l, s->type, s->decl, c, &at, &slots[i], err, errlen))
             return false;
-        }
-        if (na_maybe(&l->na, text, len) && na_set_has(&l->na, text, len)) {
-            slots[i].kind = VK_NA;
+        if (slots[i].kind != VK_NUM)
             continue;
-        }
-        if (s->type != TY_TEXT)
-            trim(&text, &len);
-        if (len == 0) {
-            slots[i].kind = VK_NA;
-            continue;
-        }
-        if (!value_from_text(s->type, text, len, &slots[i])) {
-            quote_value(c->s, c->len, shown, sizeof shown);
-            rb_num unused;
-            num_status range = s->type == TY_NUMBER ? num_read(text, len, true, &unused) : NUM_BAD;
-            if (range == NUM_TOO_LARGE || range == NUM_TOO_SMALL) {
-                snprintf(err, errlen, "column '%s': \"%s\" is a number too %s to hold", s->name, shown,
-                         range == NUM_TOO_LARGE ? "large" : "small");
-                return false;
-            }
-            static const char *const hints[] = {
-                [TY_NUMBER] = "a number", [TY_DATE] = "a date (YYYY-MM-DD)",
-                [TY_BOOL] = "true or false", [TY_TEXT] = "text"};
-            /* A ';'-separated export often has decimal commas too. */
-            const char *why = looks_missing(text, len) ? " (if it means no value, list it in --na-values)"
-                              : s->type == TY_NUMBER && memchr(text, ',', len)
-                                  ? " (numbers are read with '.' as the decimal point and no thousands separator)"
-                                  : "";
-            snprintf(err, errlen, "column '%s': \"%s\" is not %s%s", s->name, shown, hints[s->type], why);
-            return false;
-        }
+        text = c->s;
+        len = c->len;
+        trim(&text, &len);
         if (s->type == TY_NUMBER) {
             uint8_t kind = style_of(text, len);
             if (style[i] != kind && !check_style(l, s, i, kind, text, len, pos, err, errlen))

@@ -34,6 +34,19 @@ typedef struct num_style {
     char shown[24];          /* the value that set it */
 } num_style;
 
+/* A list input's elements from a table file (--table NAME=FILE), one row
+ * of cells per element, the record's fields in declaration order: what the
+ * scan gives record_load for the account being loaded.  JSON data needs
+ * none: the account's key holds the list. */
+typedef struct list_rows {
+    const cell *cells;        /* nrows * the record's nfields */
+    const record_pos *pos;    /* per row: its record and line in path */
+    long nrows;
+    const char *path;         /* the table file; NULL: no table given */
+} list_rows;
+
+struct list_store;
+
 /* The fields a reader must provide for a policy: the account id first, then
  * each input (an input named like the id shares its column).  field_of_input
  * maps input index -> field index.  A layout serves one reading of one
@@ -49,6 +62,10 @@ typedef struct record_layout {
     uint8_t *style;   /* per input: NUM_UNSEEN, NUM_PLAIN or NUM_PERCENT */
     num_style *style_at;
     diag *diag;       /* where a record's fault is said (record_layout_report) */
+    list_rows *lists;         /* per list input, in input order; set before record_load */
+    int nlists;
+    int *list_of_input;       /* input index -> index in lists, or -1 */
+    struct list_store *stores; /* per list input: the elements loaded */
     const char *path, *label;
 } record_layout;
 

@@ -132,9 +132,8 @@ static bool load_inputs(scan *s, const record_pos *pos)
     }
     const cell *id = &s->cells[0];
     if (id->state == CELL_NESTED) {
-        /* A nested cell's text says what it is: "a list", "an object". */
         diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is %.*s, not text)", s->id_field,
-                    (int)id->len, id->s);
+                    NESTED_SHOWN(id));
         return false;
     }
     if (id->state != CELL_TEXT || id->len == 0) {

@@ -107,6 +107,11 @@ int value_format(rb_value v, const scheme *sch, char *buf, size_t cap)
         if (v.band == BAND_NONE || !sch)
             return snprintf(buf, cap, "no band");
         return snprintf(buf, cap, "%s", sch->bands[v.band]);
+    case VK_LIST:
+        /* Lets only (a metric is one value): shown by explain and test. */
+        return snprintf(buf, cap, "a list of %u", v.u.list->n);
+    case VK_RECORD:
+        return snprintf(buf, cap, "element %u", v.len);
     }
     return 0;
 }

@@ -143,10 +143,22 @@ static bool is_const(const enode *n) { return !n || n->op == N_CONST; }
  * node already built for the same expression, marking it shared. */
 static enode *finish(compiler *c, enode *n)
 {
+    /* What reads the element of a list's condition has a value per element,
+     * not per account: it is neither folded nor shared.  A where or a list
+     * function binds the element, so it is per account again. */
+    if (n->op == N_FIELD && !n->a)
+        n->elem = true;
+    else if (n->op != N_WHERE && n->op != N_LIST) {
+        n->elem = (n->a && n->a->elem) || (n->b && n->b->elem) || (n->c && n->c->elem);
+        for (int i = 0; i < n->nargs; i++)
+            n->elem = n->elem || n->args[i]->elem;
+    }
+    if (n->elem)
+        return n;
     bool all_const = is_const(n->a) && is_const(n->b) && is_const(n->c);
     for (int i = 0; i < n->nargs; i++)
         all_const = all_const && is_const(n->args[i]);
-    if (n->op == N_SLOT)
+    if (n->op == N_SLOT || n->op == N_FIELD || n->op == N_WHERE || n->op == N_LIST)
         all_const = false;
     if (all_const) {
         rb_value v = eval_node(n, &c->scratch);
@@ -287,7 +299,24 @@ static enode *compile_expr(compiler *c, const expr *e)
         if (n->a->op == N_CONST && n->a->k.kind == VK_BOOL)
             return n->a->k.u.b ? n->b : n->c;
         return finish(c, n);
+    case EX_WHERE:
+        n = new_node(c, N_WHERE);
+        n->a = compile_expr(c, e->u.bin.l);
+        n->b = compile_expr(c, e->u.bin.r);
+        return finish(c, n);
+    case EX_FIELD:
+        n = new_node(c, N_FIELD);
+        n->slot = e->u.field.index;
+        n->a = e->u.field.rec ? compile_expr(c, e->u.field.rec) : NULL;
+        return finish(c, n);
     case EX_CALL: {
+        if (builtin_table[e->u.call.id].takes == BA_LIST) {
+            n = new_node(c, N_LIST);
+            n->fn = (uint8_t)e->u.call.id;
+            n->a = compile_expr(c, e->u.call.args->e);
+            n->b = e->u.call.args->next ? numeric(c, e->u.call.args->next->e) : NULL;
+            return finish(c, n);
+        }
         n = new_node(c, N_CALL);
         n->fn = (uint8_t)e->u.call.id;
         n->nargs = e->u.call.nargs;

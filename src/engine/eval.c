@@ -4,132 +4,18 @@
  * zero is na, and `and`/`or` follow three-valued logic (false and na is
  * false).  Nothing here allocates, but for the text lower() and upper()
  * make, kept in the frame (see eval.h). */
-#include "eval.h"
+#include "eval_internal.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "builtins.h"
 #include "xalloc.h"
 
-void frame_init(frame *f, const program *prog)
-{
-    f->slots = xcalloc((size_t)prog->nslots + 1, sizeof *f->slots);
-    f->memo = xcalloc((size_t)prog->nmemo + 1, sizeof *f->memo);
-    f->memo_gen = xcalloc((size_t)prog->nmemo + 1, sizeof *f->memo_gen);
-    f->gen = 1;
-    f->text = NULL;
-}
-
-struct text_block {
-    text_block *next;
-    size_t used, size;
-    char data[];
-};
-
-enum { TEXT_BLOCK = 4096 };
-
-void frame_free(frame *f)
-{
-    free(f->slots);
-    free(f->memo);
-    free(f->memo_gen);
-    for (text_block *b = f->text, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-    f->text = NULL;
-}
-
-/* Room for len bytes of text made for this account (see frame in eval.h). */
-static char *text_space(frame *f, size_t len)
-{
-    text_block *b = f->text;
-    if (!b || b->size - b->used < len) {
-        size_t size = b ? b->size * 2 : TEXT_BLOCK;
-        if (size < len)
-            size = len;
-        text_block *nb = xmalloc(sizeof *nb + size);
-        nb->next = b;
-        nb->used = 0;
-        nb->size = size;
-        f->text = b = nb;
-    }
-    char *p = b->data + b->used;
-    b->used += len;
-    return p;
-}
-
-/* A new account: no value points into the blocks any more. */
-static void text_reset(frame *f)
-{
-    text_block *keep = f->text;
-    for (text_block *b = keep->next, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-    keep->next = NULL;
-    keep->used = 0;
-}
-
-/* Spaces as exports pad cells with: ASCII white space and the no-break
- * space (U+00A0, which spreadsheets write).  Its length, 0 when none. */
-static uint32_t space_at(const char *s, uint32_t len, uint32_t i)
-{
-    unsigned char c = (unsigned char)s[i];
-    if (c == ' ' || (c >= '\t' && c <= '\r'))
-        return 1;
-    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0)
-        return 2;
-    return 0;
-}
-
-static uint32_t space_before(const char *s, uint32_t end)
-{
-    unsigned char c = (unsigned char)s[end - 1];
-    if (c == ' ' || (c >= '\t' && c <= '\r'))
-        return 1;
-    if (c == 0xA0 && end >= 2 && (unsigned char)s[end - 2] == 0xC2)
-        return 2;
-    return 0;
-}
-
-/* trim(), lower(), upper() on a text value.  trim() gives a part of its
- * argument and needs no memory; lower() and upper() give the argument
- * itself when no letter changes (the usual case) and copy it otherwise.
- * Only the letters A-Z and a-z change: other characters, é among them, are
- * kept as they are, so a UTF-8 text stays valid UTF-8. */
-static const rb_value *text_builtin(builtin_id fn, const rb_value *a, frame *f, rb_value *tmp)
-{
-    const char *s = a->u.text;
-    uint32_t len = a->len;
-    if (fn == BI_TRIM) {
-        uint32_t b = 0, e = len, k;
-        while (b < e && (k = space_at(s, e, b)) > 0)
-            b += k;
-        while (e > b && (k = space_before(s + b, e - b)) > 0)
-            e -= k;
-        *tmp = value_text(s + b, e - b);
-        return tmp;
-    }
-    char from = fn == BI_LOWER ? 'A' : 'a', shift = fn == BI_LOWER ? 'a' - 'A' : 'A' - 'a';
-    uint32_t i = 0;
-    while (i < len && (unsigned char)(s[i] - from) >= 26)
-        i++;
-    if (i == len) {
-        *tmp = *a;
-        return tmp;
-    }
-    char *out = text_space(f, len);
-    memcpy(out, s, i);
-    for (; i < len; i++)
-        out[i] = (char)((unsigned char)(s[i] - from) < 26 ? s[i] + shift : s[i]);
-    *tmp = value_text(out, len);
-    return tmp;
-}
-
 /* -1, 0, 1, or 2 when the two cannot be ordered. */
-static int compare(const rb_value *a, const rb_value *b)
+static int eval_compare(const rb_value *a, const rb_value *b)
 {
     switch (a->kind) {
     case VK_NUM:
@@ -192,6 +78,7 @@ static rb_num num_round(rb_num x, int digits, int mode /* 0 round, -1 floor, 1 c
  * just the fields their kind uses.  Copying whole values up the tree cost
  * more than the arithmetic. */
 static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp);
+static const rb_value *eval_list(const enode *n, frame *f, rb_value *tmp);
 
 /* Leaves are most operands: fetch them without a call. */
 static inline const rb_value *ev(const enode *n, frame *f, rb_value *tmp)
@@ -262,7 +149,7 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
     case BI_UPPER:
     case BI_TRIM:
         a = ev(n->args[0], f, &ta);
-        return a->kind == VK_TEXT ? text_builtin((builtin_id)n->fn, a, f, tmp) : set_na(tmp);
+        return a->kind == VK_TEXT ? eval_text_builtin(n->fn, a, f, tmp) : set_na(tmp);
     default:
         break;
     }
@@ -360,7 +247,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
             return set_na(tmp);
         static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
                                     [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
-        int c = compare(a, b);
+        int c = eval_compare(a, b);
         if (c == 2 && n->op != N_EQ && n->op != N_NE)
             return set_na(tmp);
         return set_bool(tmp, op_holds(ops[n->op], c));
@@ -403,6 +290,17 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
     case N_IS_NA:
         a = ev(n->a, f, &ta);
         return set_bool(tmp, a->kind == VK_NA);
+    case N_FIELD:
+        if (!n->a)
+            return &f->elem[n->slot];
+        a = ev(n->a, f, &ta);
+        if (a->kind != VK_RECORD)
+            return set_na(tmp);
+        *tmp = a->u.fields[n->slot];
+        return tmp;
+    case N_WHERE:
+    case N_LIST:
+        return eval_list(n, f, tmp);
     case N_COUNT: {
         int64_t count = 0;
         bool any = false;
@@ -420,6 +318,140 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
 }
 
 
+/* ---- lists inside an account ----------------------------------------
+ * Each operation is one pass over the elements with the element's fields
+ * in frame.elem, so scoring stays linear in the data.  A value that is na
+ * for an element is left out of what adds up; a condition that is na
+ * neither keeps the element nor decides any() and all(). */
+
+/* A list is never na: an input with no elements is an empty list. */
+static const rb_list *list_of(const rb_value *v)
+{
+    static const rb_list empty = {0};
+    return v->kind == VK_LIST ? v->u.list : &empty;
+}
+
+static const rb_value *where(const enode *n, frame *f, const rb_list *in, rb_value *tmp)
+{
+    rb_list *out = frame_scratch(f, sizeof *out);
+    uint32_t *idx = frame_scratch(f, (size_t)(in->n ? in->n : 1) * sizeof *idx);
+    *out = *in;
+    out->idx = idx;
+    out->n = 0;
+    const rb_value *saved = f->elem;
+    for (uint32_t i = 0; i < in->n; i++) {
+        rb_value t;
+        f->elem = list_element(in, i);
+        const rb_value *c = ev(n->b, f, &t);
+        if (c->kind == VK_BOOL && c->u.b)
+            idx[out->n++] = list_position(in, i);
+    }
+    f->elem = saved;
+    tmp->kind = VK_LIST;
+    tmp->u.list = out;
+    return tmp;
+}
+
+/* max_by and min_by: the first element with the greatest (least) value;
+ * an element with no value only when none has one. */
+static const rb_value *choose(const enode *n, frame *f, const rb_list *in, rb_value *tmp)
+{
+    int want = n->fn == BI_LIST_MAX_BY ? 1 : -1;
+    const rb_value *saved = f->elem;
+    rb_value best = value_na();
+    long chosen = in->n ? 0 : -1;
+    for (uint32_t i = 0; i < in->n; i++) {
+        rb_value t;
+        f->elem = list_element(in, i);
+        const rb_value *v = ev(n->b, f, &t);
+        if (v->kind == VK_NA)
+            continue;
+        if (best.kind == VK_NA || eval_compare(v, &best) == want) {
+            best = *v;
+            chosen = i;
+        }
+    }
+    f->elem = saved;
+    if (chosen < 0)
+        return set_na(tmp);
+    tmp->kind = VK_RECORD;
+    tmp->u.fields = list_element(in, (uint32_t)chosen);
+    tmp->len = list_position(in, (uint32_t)chosen) + 1;
+    return tmp;
+}
+
+static const rb_value *eval_list(const enode *n, frame *f, rb_value *tmp)
+{
+    rb_value tl;
+    const rb_list *in = list_of(ev(n->a, f, &tl));
+    if (n->op == N_WHERE)
+        return where(n, f, in, tmp);
+    switch ((builtin_id)n->fn) {
+    case BI_LIST_COUNT:
+        tmp->kind = VK_NUM;
+        tmp->u.num = num_from_int(in->n);
+        return tmp;
+    case BI_LIST_MAX_BY:
+    case BI_LIST_MIN_BY:
+        return choose(n, f, in, tmp);
+    default:
+        break;
+    }
+    const rb_value *saved = f->elem;
+    bool any_na = false, decided = false;
+    bool decisive = n->fn == BI_LIST_ANY; /* true decides any(), false all() */
+    rb_num total = num_from_int(0);
+    rb_value best = value_na();
+    int64_t counted = 0;
+    for (uint32_t i = 0; i < in->n && !decided; i++) {
+        rb_value t;
+        f->elem = list_element(in, i);
+        const rb_value *v = ev(n->b, f, &t);
+        if (v->kind == VK_NA) {
+            any_na = true;
+            continue;
+        }
+        switch ((builtin_id)n->fn) {
+        case BI_LIST_ANY:
+        case BI_LIST_ALL:
+            decided = v->u.b == decisive;
+            break;
+        case BI_LIST_SUM:
+        case BI_LIST_MEAN:
+            total = num_add(total, v->u.num);
+            counted++;
+            break;
+        default: /* min, max */
+            if (best.kind == VK_NA || eval_compare(v, &best) == (n->fn == BI_LIST_MAX ? 1 : -1)) {
+                best = *v;
+                if (best.kind == VK_BANDED)
+                    best.kind = VK_NUM;
+            }
+            break;
+        }
+    }
+    f->elem = saved;
+    switch ((builtin_id)n->fn) {
+    case BI_LIST_ANY:
+    case BI_LIST_ALL:
+        if (!decided && any_na)
+            return set_na(tmp);
+        tmp->kind = VK_BOOL;
+        tmp->u.b = decided ? decisive : !decisive;
+        return tmp;
+    case BI_LIST_SUM:
+    case BI_LIST_MEAN:
+        if (counted == 0)
+            return set_na(tmp);
+        tmp->kind = VK_NUM;
+        tmp->u.num = n->fn == BI_LIST_SUM ? total : num_div(total, num_from_int(counted));
+        return tmp;
+    default:
+        *tmp = best;
+        return tmp;
+    }
+}
+
 rb_value eval_node(const enode *n, frame *f)
 {
     rb_value tmp = value_na();
@@ -429,7 +461,7 @@ rb_value eval_node(const enode *n, frame *f)
 rb_value eval_builtin(int fn, const rb_value *args, int nargs, frame *f)
 {
     enum { MOST = 64 }; /* the most arguments builtins.h allows */
-    if (fn < 0 || fn >= BI_COUNT || nargs < 1 || nargs > MOST)
+    if (fn < 0 || fn >= BI_COUNT || nargs < 1 || nargs > MOST || builtin_table[fn].takes == BA_LIST)
         return value_na();
     enode k[MOST], *ptr[MOST], call;
     memset(&call, 0, sizeof call);
@@ -651,8 +683,7 @@ void eval_account(const program *prog, frame *f)
 {
     f->unbanded = 0;
     f->gen++;
-    if (f->text)
-        text_reset(f);
+    frame_reset(f);
     if (f->gen == 0) { /* wrapped: forget every memo */
         memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
         f->gen = 1;

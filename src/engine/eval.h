@@ -24,6 +24,7 @@ typedef struct frame {
     uint32_t *memo_gen;
     uint32_t gen;
     uint32_t unbanded;        /* values of this account no band line caught */
+    const rb_value *elem;     /* the element a list's condition is looking at */
     text_block *text;         /* newest first; NULL until text is made */
 } frame;
 

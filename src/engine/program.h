@@ -22,11 +22,15 @@ typedef enum node_op {
     N_LT, N_LE, N_GT, N_GE, N_EQ, N_NE,
     N_AND, N_OR, N_DEFAULT, N_IF,
     N_CALL, N_IS_BAND, N_IS_NA, N_COUNT,
+    N_FIELD,    /* slot: the field's index; a: the record, NULL for the element */
+    N_WHERE,    /* a: the list, b: the condition per element */
+    N_LIST,     /* fn: a BA_LIST builtin; a: the list, b: per element (or NULL) */
 } node_op;
 
 typedef struct enode {
     uint8_t op;
-    uint8_t fn;           /* N_CALL: builtin_id */
+    uint8_t fn;           /* N_CALL, N_LIST: builtin_id */
+    bool elem;            /* depends on the element a condition looks at: never shared */
     int16_t band;         /* N_IS_BAND, N_COUNT */
     int32_t slot;         /* N_SLOT */
     int32_t memo;         /* >= 0: shared, evaluated once per account */

@@ -27,7 +27,7 @@
 
 /* Binding strength, loosest first, as grammar/parser.y's rules nest. */
 enum {
-    P_IF, P_OR, P_AND, P_NOT, P_CMP, P_DEFAULT, P_SUM, P_PRODUCT, P_NEG, P_PRIMARY,
+    P_IF, P_WHERE, P_OR, P_AND, P_NOT, P_CMP, P_DEFAULT, P_SUM, P_PRODUCT, P_NEG, P_PRIMARY,
 };
 
 static int prec(const expr *e)
@@ -35,6 +35,8 @@ static int prec(const expr *e)
     switch (e->kind) {
     case EX_IF:
         return P_IF;
+    case EX_WHERE:
+        return P_WHERE;
     case EX_IS:
         return P_CMP;
     case EX_UNARY:
@@ -182,6 +184,18 @@ static void put_expr(fmt *f, strbuf *b, const expr *e, int min)
         put_expr(f, b, e->u.is.e, P_DEFAULT);
         strbuf_adds(b, " is ");
         strbuf_adds(b, e->u.is.band ? e->u.is.band : "na");
+        break;
+    case EX_WHERE:
+        put_expr(f, b, e->u.bin.l, P_WHERE);
+        strbuf_adds(b, " where ");
+        put_expr(f, b, e->u.bin.r, P_OR);
+        break;
+    case EX_FIELD:
+        if (e->u.field.rec) {
+            put_expr(f, b, e->u.field.rec, P_PRIMARY);
+            strbuf_adds(b, ".");
+        }
+        strbuf_adds(b, e->u.field.name);
         break;
     case EX_COUNT:
         strbuf_adds(b, "count ");
@@ -460,12 +474,33 @@ static void group_lines(fmt *f, const decl *d)
         clause_line(f, c);
 }
 
+/* `name: number`, `name: one of "a", "b"`, `name: list of record`. */
+static void put_typed_name(strbuf *b, const decl *d)
+{
+    strbuf_adds(b, d->name);
+    strbuf_adds(b, ": ");
+    if (d->choices) {
+        strbuf_adds(b, "one of ");
+        for (const text_list *t = d->choices; t; t = t->next) {
+            put_quoted(b, t->s, t->len);
+            if (t->next)
+                strbuf_adds(b, ", ");
+        }
+        return;
+    }
+    strbuf_adds(b, d->type_name);
+    if (d->elem_name) {
+        strbuf_adds(b, " of ");
+        strbuf_adds(b, d->elem_name);
+    }
+}
+
 static void decl_lines(fmt *f, const decl *d)
 {
     static const char *const keywords[] = {
         [D_POLICY] = "policy", [D_IMPORT] = "import", [D_ID] = "id", [D_INPUT] = "input",
         [D_PARAM] = "param", [D_LET] = "let", [D_METRIC] = "metric", [D_MEASURE] = "measure",
-        [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test"};
+        [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test", [D_RECORD] = "record"};
     strbuf *b = &f->line;
     if (d->kind == D_GROUP) {
         group_lines(f, d);
@@ -486,18 +521,7 @@ static void decl_lines(fmt *f, const decl *d)
         put_quoted(b, d->name, strlen(d->name));
         break;
     case D_INPUT:
-        strbuf_adds(b, d->name);
-        strbuf_adds(b, ": ");
-        if (d->choices) {
-            strbuf_adds(b, "one of ");
-            for (const text_list *t = d->choices; t; t = t->next) {
-                put_quoted(b, t->s, t->len);
-                if (t->next)
-                    strbuf_adds(b, ", ");
-            }
-        } else {
-            strbuf_adds(b, d->type_name);
-        }
+        put_typed_name(b, d);
         break;
     case D_PARAM:
     case D_LET:
@@ -518,6 +542,11 @@ static void decl_lines(fmt *f, const decl *d)
     end_line(f, d->loc.begin, 0, L_HEAD);
     if (d->kind == D_MEASURE || d->kind == D_SCHEME || d->kind == D_TEST)
         owned_lines(f, d);
+    /* A record's fields, in the order declared: it is their index. */
+    for (const decl *field = d->kind == D_RECORD ? d->fields : NULL; field; field = field->next) {
+        put_typed_name(b, field);
+        end_line(f, field->loc.begin, OWNED_INDENT, L_OWNED);
+    }
 }
 
 /* ---- the three passes ---------------------------------------------------- */

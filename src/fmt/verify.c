@@ -75,6 +75,10 @@ static bool same_expr(pair t, const expr *x, const expr *y)
         return same_str(x->u.is.band, y->u.is.band) && same_expr(t, x->u.is.e, y->u.is.e);
     case EX_COUNT:
         return same_str(x->u.count.band, y->u.count.band) && same_names(t, x->u.count.members, y->u.count.members);
+    case EX_WHERE:
+        return same_expr(t, x->u.bin.l, y->u.bin.l) && same_expr(t, x->u.bin.r, y->u.bin.r);
+    case EX_FIELD:
+        return same_str(x->u.field.name, y->u.field.name) && same_expr(t, x->u.field.rec, y->u.field.rec);
     }
     return false;
 }
@@ -85,7 +89,13 @@ static bool same_decl(pair t, const decl *x, const decl *y)
         !same_str(x->type_name, y->type_name) || !same_str(x->scheme, y->scheme) || x->agg != y->agg ||
         !same_str(x->fixture_id, y->fixture_id) || !same_str(x->fixture_path, y->fixture_path) ||
         !same_expr(t, x->value, y->value) || !same_names(t, x->members, y->members) ||
-        !same_names(t, x->givens, y->givens))
+        !same_names(t, x->givens, y->givens) || !same_str(x->elem_name, y->elem_name))
+        return false;
+    const decl *fa = x->fields, *fb = y->fields;
+    for (; fa && fb; fa = fa->next, fb = fb->next)
+        if (!same_decl(t, fa, fb))
+            return false;
+    if (fa || fb)
         return false;
     const text_list *ca = x->choices, *cb = y->choices;
     for (; ca && cb; ca = ca->next, cb = cb->next)

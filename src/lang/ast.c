@@ -148,6 +148,28 @@ expr *ast_count(arena *a, rb_loc loc, const char *band, rb_loc band_loc, name_re
     return e;
 }
 
+expr *ast_where(arena *a, rb_loc loc, expr *list, expr *cond)
+{
+    (void)loc;
+    expr *e = new_expr(a, EX_WHERE, loc_span(list->loc, cond->loc));
+    e->u.bin.l = list;
+    e->u.bin.r = cond;
+    e->depth = deeper(list->depth, cond->depth) + 1;
+    return e;
+}
+
+expr *ast_field(arena *a, rb_loc loc, expr *rec, const char *name, rb_loc name_loc)
+{
+    expr *e = new_expr(a, EX_FIELD, rec ? loc_span(rec->loc, name_loc) : loc);
+    e->u.field.rec = rec;
+    e->u.field.name = name;
+    e->u.field.name_loc = name_loc;
+    e->u.field.index = -1;
+    if (rec)
+        e->depth = rec->depth + 1;
+    return e;
+}
+
 /* Lists keep the written order; the first node remembers the tail, so a
  * generated group of 60,000 members is built in linear time. */
 #define APPEND(type, list, node)             \
@@ -251,6 +273,14 @@ void expr_names(const expr *e, const struct symbol **seen, int *n, int cap)
     case EX_COUNT:
         for (const name_ref *m = e->u.count.members; m; m = m->next)
             note_name(m->sym, seen, n, cap);
+        return;
+    case EX_WHERE:
+        expr_names(e->u.bin.l, seen, n, cap);
+        expr_names(e->u.bin.r, seen, n, cap);
+        return;
+    case EX_FIELD:
+        if (e->u.field.rec)
+            expr_names(e->u.field.rec, seen, n, cap);
         return;
     default:
         return;

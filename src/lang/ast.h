@@ -13,9 +13,9 @@
 #include "num.h"
 #include "source.h"
 
-/* Types of values.  TY_LIST and TY_RECORD are reserved for records and lists
- * inside an account (several instances per account); nothing produces them
- * yet. */
+/* Types of values.  TY_LIST and TY_RECORD are the elements inside an
+ * account (several instances per account): an expression of either type
+ * says which record declaration in expr.rec. */
 typedef enum rb_type {
     TY_ERROR,    /* already reported; suppresses follow-on errors */
     TY_NA,       /* the literal na: fits anywhere */
@@ -38,6 +38,8 @@ typedef enum ex_kind {
     EX_CALL,     /* builtin function */
     EX_IS,       /* x is BAND, x is na */
     EX_COUNT,    /* count BAND of (a, b, ...) */
+    EX_WHERE,    /* LIST where CONDITION: u.bin, the condition per element */
+    EX_FIELD,    /* RECORD.field, or a bare field name inside a condition */
 } ex_kind;
 
 /* Operators, listed once; the names are how they are written. */
@@ -58,6 +60,7 @@ const char *op_text(rb_op op);
 typedef enum dur_unit { DUR_DAYS, DUR_WEEKS, DUR_MONTHS, DUR_YEARS } dur_unit;
 
 struct symbol;
+struct record_type;
 typedef struct expr expr;
 typedef struct name_ref name_ref;
 
@@ -82,6 +85,7 @@ struct expr {
     rb_op op;
     rb_loc loc;
     rb_type type;                /* set by the checker */
+    const struct record_type *rec; /* TY_LIST, TY_RECORD: of which record */
     int depth;                   /* levels of nesting, 1 for a leaf */
     union {
         rb_num num;
@@ -97,6 +101,9 @@ struct expr {
         struct { const char *fn; rb_loc fn_loc; expr_list *args; int nargs; int id; } call;
         struct { expr *e; const char *band; rb_loc band_loc; } is; /* band NULL: is na */
         struct { const char *band; rb_loc band_loc; name_ref *members; } count;
+        /* rec NULL: the element a condition is looking at.  index: the
+         * field's position in its record, set by the checker. */
+        struct { expr *rec; const char *name; rb_loc name_loc; int index; } field;
     } u;
 };
 
@@ -133,6 +140,8 @@ typedef struct clause {
 typedef enum decl_kind {
     D_POLICY, D_IMPORT, D_ID, D_INPUT, D_PARAM, D_LET, D_METRIC,
     D_MEASURE, D_GROUP, D_SCHEME, D_TEST,
+    D_RECORD,    /* record NAME, its fields (D_FIELD) in decl.fields */
+    D_FIELD,
 } decl_kind;
 
 typedef enum agg_kind { AGG_MEAN, AGG_SUM } agg_kind;
@@ -151,10 +160,13 @@ typedef struct decl {
     const char *name;        /* defined name; policy title; import path */
     rb_loc name_loc;
     const char *version;     /* policy */
-    /* input */
-    const char *type_name;   /* number, text, date, bool; NULL for one of */
+    /* input, field */
+    const char *type_name;   /* number, text, date, bool, list; NULL for one of */
     rb_loc type_loc;
     text_list *choices;      /* `one of "a", "b"` */
+    const char *elem_name;   /* `list of RECORD` */
+    rb_loc elem_loc;
+    struct decl *fields;     /* record: its fields, linked by next */
     /* param, let, metric, measure */
     expr *value;
     /* measure, group */
@@ -193,6 +205,8 @@ expr *ast_if(arena *a, rb_loc loc, expr *c, expr *t, expr *e);
 expr *ast_call(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *args);
 expr *ast_is(arena *a, rb_loc loc, expr *e, const char *band, rb_loc band_loc);
 expr *ast_count(arena *a, rb_loc loc, const char *band, rb_loc band_loc, name_ref *members);
+expr *ast_where(arena *a, rb_loc loc, expr *list, expr *cond);
+expr *ast_field(arena *a, rb_loc loc, expr *rec, const char *name, rb_loc name_loc);
 expr_list *ast_expr_list(arena *a, expr_list *list, expr *e);   /* appends */
 name_ref *ast_name_ref(arena *a, name_ref *list, const char *name, rb_loc loc, expr *weight);
 text_list *ast_text_list(arena *a, text_list *list, const char *s, unsigned len, rb_loc loc);

@@ -16,3 +16,11 @@ int builtin_find(const char *name)
             return i;
     return -1;
 }
+
+int builtin_find_list(const char *name)
+{
+    for (int i = 0; i < BI_COUNT; i++)
+        if (builtin_table[i].takes == BA_LIST && strcmp(builtin_table[i].name, name) == 0)
+            return i;
+    return -1;
+}

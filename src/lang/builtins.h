@@ -1,7 +1,9 @@
 /* builtins.h - the functions a policy can call, listed once.
  * X(id, name, min_args, max_args, takes, gives): what every argument must be
  * (BA_MEASURE: a measure or group, read as its number) and the type of what
- * the function gives.  The checker resolves each call by name once and
+ * the function gives.  BA_LIST: the first argument is a list, and the
+ * second is computed for each of its elements (min and max are listed
+ * twice: over numbers, and over a list).  The checker resolves each call by name once and
  * writes the id into the call node; the compiler and the evaluator use the
  * id. */
 #ifndef RUBRIC_BUILTINS_H
@@ -20,10 +22,19 @@
     X(BI_VALUE, "value", 1, 1, BA_MEASURE, TY_NUMBER)     \
     X(BI_LOWER, "lower", 1, 1, BA_TEXT, TY_TEXT)          \
     X(BI_UPPER, "upper", 1, 1, BA_TEXT, TY_TEXT)          \
-    X(BI_TRIM, "trim", 1, 1, BA_TEXT, TY_TEXT)
+    X(BI_TRIM, "trim", 1, 1, BA_TEXT, TY_TEXT)                 \
+    X(BI_LIST_COUNT, "count", 1, 1, BA_LIST, TY_NUMBER)        \
+    X(BI_LIST_SUM, "sum", 2, 2, BA_LIST, TY_NUMBER)            \
+    X(BI_LIST_MEAN, "mean", 2, 2, BA_LIST, TY_NUMBER)          \
+    X(BI_LIST_MIN, "min", 2, 2, BA_LIST, TY_NUMBER)            \
+    X(BI_LIST_MAX, "max", 2, 2, BA_LIST, TY_NUMBER)            \
+    X(BI_LIST_ANY, "any", 2, 2, BA_LIST, TY_BOOL)              \
+    X(BI_LIST_ALL, "all", 2, 2, BA_LIST, TY_BOOL)              \
+    X(BI_LIST_MAX_BY, "max_by", 2, 2, BA_LIST, TY_RECORD)      \
+    X(BI_LIST_MIN_BY, "min_by", 2, 2, BA_LIST, TY_RECORD)
 
 /* What a builtin's arguments are. */
-typedef enum builtin_args { BA_NUMBER, BA_MEASURE, BA_TEXT } builtin_args;
+typedef enum builtin_args { BA_NUMBER, BA_MEASURE, BA_TEXT, BA_LIST } builtin_args;
 
 typedef enum builtin_id {
 #define X(id, name, lo, hi, takes, gives) id,
@@ -44,5 +55,7 @@ extern const builtin_info builtin_table[BI_COUNT];
 /* The id of the function called NAME; -1 when there is none.  For the
  * checker, which resolves calls, and for names that may hide a builtin. */
 int builtin_find(const char *name);
+/* The function of that name over a list (count, sum, min...); -1 if none. */
+int builtin_find_list(const char *name);
 
 #endif

@@ -6,6 +6,8 @@
 
 #include "builtins.h"
 #include "check.h"
+#include "check_text.h"
+#include "declare.h"
 #include "value.h"
 #include "policy.h"
 #include "names.h"
@@ -22,6 +24,7 @@ typedef struct checker {
     int nesting;         /* check_expr calls under way */
     bool nesting_reported;
     scheme *scheme_ctx;  /* typing a scheme score */
+    const record_type *elem; /* typing a condition on each element of a list */
 } checker;
 
 static rb_type check_expr(checker *c, expr *e);
@@ -30,45 +33,6 @@ static void visit(checker *c, symbol *s);
 
 static bool numeric(rb_type t) { return t == TY_NUMBER || t == TY_BANDED || t == TY_NA || t == TY_ERROR; }
 static bool unknown(rb_type t) { return t == TY_NA || t == TY_ERROR; }
-
-/* "an input", "a measure": the word with its article. */
-static const char *a_kind(sym_kind k)
-{
-    static const char *const words[] = {"an input", "a parameter", "a definition", "a metric", "a measure", "a group"};
-    return words[k];
-}
-
-static const char *kind_word(sym_kind k)
-{
-    static const char *const words[] = {"input", "parameter", "definition", "metric", "measure", "group"};
-    return words[k];
-}
-
-/* All names a misspelling could have meant. */
-static const char *suggest_symbol(checker *c, const char *wrong)
-{
-    int n = 0;
-    for (unsigned i = 0; i < c->p->table_size; i++)
-        for (symbol *s = c->p->table[i]; s; s = s->hash_next)
-            n++;
-    const char **names = xmalloc((size_t)(n + BI_COUNT) * sizeof *names);
-    n = 0;
-    for (unsigned i = 0; i < c->p->table_size; i++)
-        for (symbol *s = c->p->table[i]; s; s = s->hash_next)
-            names[n++] = s->name;
-    const char *best = closest_name(wrong, names, n);
-    free(names);
-    return best;
-}
-
-static void unknown_name(checker *c, rb_loc loc, const char *what, const char *name, const char *const *cands, int n)
-{
-    const char *best = cands ? closest_name(name, cands, n) : suggest_symbol(c, name);
-    if (best)
-        diag_error(c->d, loc, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
-    else
-        diag_error(c->d, loc, "unknown %s '%s'", what, name);
-}
 
 static void report_cycle(checker *c, symbol *s, rb_loc loc)
 {
@@ -110,79 +74,6 @@ static void check_band_name(checker *c, scheme *s, const char *band, rb_loc loc)
 
 /* A text literal compared with an input declared `one of ...` must be one
  * of its choices: a typo there would silently never match. */
-static void check_choice(checker *c, expr *a, expr *b)
-{
-    if (a->kind != EX_NAME || !a->u.name.sym || b->kind != EX_TEXT)
-        return;
-    decl *d = a->u.name.sym->decl;
-    if (!d || d->kind != D_INPUT || !d->choices)
-        return;
-    int n = 0;
-    for (text_list *t = d->choices; t; t = t->next) {
-        if (t->len == b->u.text.len && memcmp(t->s, b->u.text.s, t->len) == 0)
-            return;
-        n++;
-    }
-    const char **names = xmalloc((size_t)n * sizeof *names);
-    n = 0;
-    for (text_list *t = d->choices; t; t = t->next)
-        names[n++] = t->s;
-    const char *best = closest_name(b->u.text.s, names, n);
-    if (best)
-        diag_error(c->d, b->loc, "\"%s\" is not one of the values of '%s' (did you mean \"%s\"?)", b->u.text.s, d->name, best);
-    else
-        diag_error(c->d, b->loc, "\"%s\" is not one of the values of '%s'", b->u.text.s, d->name);
-    free(names);
-}
-
-static bool end_space(char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); }
-
-/* Text compared with what lower(), upper() or trim() give must be text
- * they can give: lower(x) = "Self-Managed" is never true, however the data
- * is written.  The outermost of lower and upper decides the case; a trim
- * anywhere in the chain takes the spaces off the ends. */
-static void check_text_shape(checker *c, expr *a, expr *b)
-{
-    if (a->kind != EX_CALL || b->kind != EX_TEXT)
-        return;
-    int fcase = -1;
-    bool trimmed = false;
-    for (const expr *x = a; x->kind == EX_CALL && x->u.call.nargs == 1; x = x->u.call.args->e) {
-        int fn = x->u.call.id;
-        if (fn == BI_TRIM)
-            trimmed = true;
-        else if (fn != BI_LOWER && fn != BI_UPPER)
-            break;
-        else if (fcase < 0)
-            fcase = fn;
-    }
-    const char *t = b->u.text.s;
-    size_t from = 0, to = b->u.text.len;
-    while (trimmed && from < to && end_space(t[from]))
-        from++;
-    while (trimmed && to > from && end_space(t[to - 1]))
-        to--;
-    bool spaced = from > 0 || to < b->u.text.len, wrong_case = false;
-    char *fixed = xmalloc(to - from + 1);
-    for (size_t i = from; i < to; i++) {
-        char ch = t[i];
-        if (fcase == BI_LOWER && ch >= 'A' && ch <= 'Z')
-            ch = (char)(ch - 'A' + 'a');
-        else if (fcase == BI_UPPER && ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        wrong_case |= ch != t[i];
-        fixed[i - from] = ch;
-    }
-    fixed[to - from] = '\0';
-    if (wrong_case)
-        diag_error(c->d, b->loc, "%s() never gives \"%s\", which has %s letters: the two are never equal (did you mean \"%s\"?)",
-                   builtin_table[fcase].name, t, fcase == BI_LOWER ? "capital" : "small", fixed);
-    else if (spaced)
-        diag_error(c->d, b->loc, "trim() never gives \"%s\", which has spaces at an end: the two are never equal (did you mean \"%s\"?)",
-                   t, fixed);
-    free(fixed);
-}
-
 static rb_type expect(checker *c, expr *e, rb_type want, const char *role)
 {
     rb_type t = check_expr(c, e);
@@ -198,6 +89,18 @@ static rb_type check_binary(checker *c, expr *e)
     if (l == TY_ERROR || r == TY_ERROR)
         return TY_ERROR;
     rb_op op = e->op;
+    if (l == TY_LIST || r == TY_LIST || l == TY_RECORD || r == TY_RECORD) {
+        /* One chosen element or another: `max_by(a, x) ?? max_by(b, x)`. */
+        if (op == OP_DEFAULT && l == TY_RECORD && (r == TY_NA || (r == TY_RECORD && e->u.bin.l->rec == e->u.bin.r->rec))) {
+            e->rec = e->u.bin.l->rec;
+            return TY_RECORD;
+        }
+        const char *hint = l == TY_LIST || r == TY_LIST ? " (count(), sum(), any() and the other list functions "
+                                                           "turn a list into a value)"
+                                                         : " (take one of its fields: chosen.field)";
+        diag_error(c->d, e->loc, "cannot use '%s' on a %s and a %s%s", op_text(op), type_name(l), type_name(r), hint);
+        return TY_ERROR;
+    }
     switch (op) {
     case OP_ADD:
     case OP_SUB:
@@ -218,11 +121,11 @@ static rb_type check_binary(checker *c, expr *e)
             return TY_NUMBER;
         break;
     case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
-        check_choice(c, e->u.bin.l, e->u.bin.r);
-        check_choice(c, e->u.bin.r, e->u.bin.l);
+        check_choice(c->d, e->u.bin.l, e->u.bin.r);
+        check_choice(c->d, e->u.bin.r, e->u.bin.l);
         if (op == OP_EQ || op == OP_NE) {
-            check_text_shape(c, e->u.bin.l, e->u.bin.r);
-            check_text_shape(c, e->u.bin.r, e->u.bin.l);
+            check_text_shape(c->d, e->u.bin.l, e->u.bin.r);
+            check_text_shape(c->d, e->u.bin.r, e->u.bin.l);
         }
         if ((numeric(l) && numeric(r)) || l == TY_NA || r == TY_NA || l == r) {
             if ((l == TY_BOOL || l == TY_DURATION) && op != OP_EQ && op != OP_NE)
@@ -249,15 +152,31 @@ static rb_type check_binary(checker *c, expr *e)
     return TY_ERROR;
 }
 
+static rb_type check_list_call(checker *c, expr *e, rb_type list_type);
+
 static rb_type check_call(checker *c, expr *e)
 {
     int id = builtin_find(e->u.call.fn);
+    /* min and max over a list, count(list): decided by the first argument. */
+    int list_id = builtin_find_list(e->u.call.fn);
+    if (list_id >= 0 && e->u.call.args) {
+        rb_type first = check_expr(c, e->u.call.args->e);
+        if (first == TY_LIST || id == list_id) {
+            e->u.call.id = list_id;
+            return check_list_call(c, e, first);
+        }
+        if (first == TY_ERROR) {
+            for (expr_list *a = e->u.call.args->next; a; a = a->next)
+                check_expr(c, a->e);
+            return TY_ERROR;
+        }
+    }
     e->u.call.id = id;
     if (id < 0) {
         const char *names[BI_COUNT];
         for (int i = 0; i < BI_COUNT; i++)
             names[i] = builtin_table[i].name;
-        unknown_name(c, e->u.call.fn_loc, "function", e->u.call.fn, names, BI_COUNT);
+        unknown_name(c->p, c->d, e->u.call.fn_loc, "function", e->u.call.fn, names, BI_COUNT);
         for (expr_list *a = e->u.call.args; a; a = a->next)
             check_expr(c, a->e);
         return TY_ERROR;
@@ -271,8 +190,11 @@ static rb_type check_call(checker *c, expr *e)
             diag_error(c->d, e->loc, "%s() takes %d to %d arguments, not %d", bi->name, bi->min_args, bi->max_args, n);
     }
     for (expr_list *a = e->u.call.args; a; a = a->next) {
-        rb_type t = check_expr(c, a->e);
+        /* The first argument was typed above when the name has a list form. */
+        rb_type t = list_id >= 0 && a == e->u.call.args ? a->e->type : check_expr(c, a->e);
         switch (bi->takes) {
+        case BA_LIST:
+            break;
         case BA_MEASURE:
             if (t != TY_BANDED && !unknown(t))
                 diag_error(c->d, a->e->loc, "%s() takes a measure or group, not a %s", bi->name, type_name(t));
@@ -290,11 +212,164 @@ static rb_type check_call(checker *c, expr *e)
     return bi->gives;
 }
 
+/* count(L), sum(L, E), any(L, C), max_by(L, E)...: E typed once, for the
+ * element of L it will be computed for. */
+static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
+{
+    const builtin_info *bi = &builtin_table[e->u.call.id];
+    expr *list = e->u.call.args->e;
+    int n = e->u.call.nargs;
+    if (n != bi->min_args) {
+        if (bi->min_args == 1)
+            diag_error(c->d, e->loc, "%s() takes one list, not %d arguments", bi->name, n);
+        else
+            diag_error(c->d, e->loc, "%s() takes a list and what to compute for each element, not %d argument%s",
+                       bi->name, n, n == 1 ? "" : "s");
+    }
+    if (list_type != TY_LIST && !unknown(list_type)) {
+        diag_error(c->d, list->loc, "%s() takes a list here, not a %s", bi->name, type_name(list_type));
+        list_type = TY_ERROR;
+    }
+    if (n < 2 || !e->u.call.args->next) {
+        if (e->u.call.id != BI_LIST_COUNT)
+            return TY_ERROR;
+        return list_type == TY_ERROR ? TY_ERROR : TY_NUMBER;
+    }
+    expr *each = e->u.call.args->next->e;
+    for (expr_list *a = e->u.call.args->next->next; a; a = a->next)
+        check_expr(c, a->e);
+    if (c->elem) {
+        diag_error(c->d, e->loc, "%s() over a list inside a condition on another list's elements: "
+                                 "define the inner list with 'let' outside the condition", bi->name);
+        return TY_ERROR;
+    }
+    rb_type t = TY_ERROR;
+    if (list->rec && list_type == TY_LIST) {
+        c->elem = list->rec;
+        t = check_expr(c, each);
+        c->elem = NULL;
+    } else {
+        return TY_ERROR;
+    }
+    if (t == TY_ERROR)
+        return TY_ERROR;
+    switch ((builtin_id)e->u.call.id) {
+    case BI_LIST_ANY:
+    case BI_LIST_ALL:
+        if (t != TY_BOOL && t != TY_NA) {
+            diag_error(c->d, each->loc, "%s() takes a condition for each element (true or false), not a %s", bi->name, type_name(t));
+            return TY_ERROR;
+        }
+        return TY_BOOL;
+    case BI_LIST_MIN:
+    case BI_LIST_MAX:
+        if (t == TY_DATE)
+            return TY_DATE;
+        /* fall through */
+    case BI_LIST_SUM:
+    case BI_LIST_MEAN:
+        if (!numeric(t)) {
+            diag_error(c->d, each->loc, "%s() adds up numbers%s, not a %s", bi->name,
+                       e->u.call.id == BI_LIST_MIN || e->u.call.id == BI_LIST_MAX ? " or dates" : "", type_name(t));
+            return TY_ERROR;
+        }
+        return TY_NUMBER;
+    case BI_LIST_MAX_BY:
+    case BI_LIST_MIN_BY:
+        if (!numeric(t) && t != TY_DATE && t != TY_TEXT) {
+            diag_error(c->d, each->loc, "%s() ranks elements by a number, a date or text, not a %s", bi->name, type_name(t));
+            return TY_ERROR;
+        }
+        e->rec = list->rec;
+        return TY_RECORD;
+    default:
+        return TY_ERROR;
+    }
+}
+
+/* A bare name inside a condition on a list's elements: the element's
+ * field, unless the account has a definition of that name too, which
+ * would make the condition say something else than it seems to. */
+static bool resolve_field(checker *c, expr *e)
+{
+    int index = record_field_index(c->elem, e->u.name.name);
+    if (index < 0)
+        return false;
+    const char *name = e->u.name.name;
+    symbol *other = policy_lookup(c->p, name);
+    if (other && other->decl)
+        diag_error(c->d, e->loc, "'%s' is both a field of record '%s' and %s of the policy: rename one of them",
+                   name, c->elem->name, a_kind(other->kind));
+    rb_loc loc = e->loc;
+    e->kind = EX_FIELD;
+    e->u.field.rec = NULL;
+    e->u.field.name = name;
+    e->u.field.name_loc = loc;
+    e->u.field.index = index;
+    return true;
+}
+
+static rb_type check_field(checker *c, expr *e)
+{
+    if (!e->u.field.rec)
+        return c->elem->types[e->u.field.index];
+    rb_type t = check_expr(c, e->u.field.rec);
+    if (unknown(t))
+        return t;
+    const record_type *r = e->u.field.rec->rec;
+    if (t != TY_RECORD || !r) {
+        if (t == TY_LIST)
+            diag_error(c->d, e->u.field.name_loc, "'.%s' needs one element, and this is a list: choose one with "
+                                                  "max_by() or min_by(), or add them up with sum()", e->u.field.name);
+        else
+            diag_error(c->d, e->u.field.name_loc, "'.%s' needs a record, not a %s", e->u.field.name, type_name(t));
+        return TY_ERROR;
+    }
+    e->u.field.index = record_field_index(r, e->u.field.name);
+    if (e->u.field.index < 0) {
+        const char **names = xmalloc((size_t)r->nfields * sizeof *names);
+        for (int i = 0; i < r->nfields; i++)
+            names[i] = r->fields[i]->name;
+        char what[128];
+        snprintf(what, sizeof what, "field of record '%s'", r->name);
+        unknown_name(c->p, c->d, e->u.field.name_loc, what, e->u.field.name, names, r->nfields);
+        free(names);
+        return TY_ERROR;
+    }
+    return r->types[e->u.field.index];
+}
+
+static rb_type check_where(checker *c, expr *e)
+{
+    expr *list = e->u.bin.l;
+    rb_type t = check_expr(c, list);
+    if (c->elem) {
+        diag_error(c->d, e->loc, "'where' inside a condition on another list's elements: define the inner list "
+                                 "with 'let' outside the condition");
+        return TY_ERROR;
+    }
+    if (t != TY_LIST) {
+        if (!unknown(t))
+            diag_error(c->d, list->loc, "'where' picks elements of a list, not of a %s", type_name(t));
+        check_expr(c, e->u.bin.r);
+        return TY_ERROR;
+    }
+    c->elem = list->rec;
+    rb_type k = check_expr(c, e->u.bin.r);
+    c->elem = NULL;
+    if (k != TY_BOOL && !unknown(k)) {
+        diag_error(c->d, e->u.bin.r->loc, "the condition after 'where' must be true or false, not a %s", type_name(k));
+        return TY_ERROR;
+    }
+    e->rec = list->rec;
+    return TY_LIST;
+}
+
 static symbol *resolve(checker *c, const char *name, rb_loc loc)
 {
     symbol *s = policy_lookup(c->p, name);
     if (!s) {
-        unknown_name(c, loc, "name", name, NULL, 0);
+        unknown_name(c->p, c->d, loc, "name", name, NULL, 0);
         return NULL;
     }
     if (s->state == 1) {
@@ -371,11 +446,19 @@ static rb_type check_expr_at(checker *c, expr *e)
     case EX_DATE: t = TY_DATE; break;
     case EX_DURATION: t = TY_DURATION; break;
     case EX_NAME: {
+        if (c->elem && resolve_field(c, e)) {
+            t = check_field(c, e);
+            break;
+        }
         symbol *s = resolve(c, e->u.name.name, e->loc);
         e->u.name.sym = s;
         t = s ? s->type : TY_ERROR;
+        if (s)
+            e->rec = s->rec;
         break;
     }
+    case EX_WHERE: t = check_where(c, e); break;
+    case EX_FIELD: t = check_field(c, e); break;
     case EX_UNARY:
         if (e->op == OP_NOT)
             t = expect(c, e->u.bin.l, TY_BOOL, "the operand of 'not'") == TY_ERROR ? TY_ERROR : TY_BOOL;
@@ -402,7 +485,10 @@ static rb_type check_expr_at(checker *c, expr *e)
             b = TY_NUMBER;
         if (a == TY_ERROR || b == TY_ERROR)
             t = TY_ERROR;
-        else if (a == b || b == TY_NA)
+        else if ((a == TY_LIST || a == TY_RECORD) && a == b && e->u.cond.then->rec != e->u.cond.els->rec) {
+            diag_error(c->d, e->loc, "the two branches of 'if' give elements of different records");
+            t = TY_ERROR;
+        } else if (a == b || b == TY_NA)
             t = a;
         else if (a == TY_NA)
             t = b;
@@ -433,6 +519,8 @@ static rb_type check_expr_at(checker *c, expr *e)
         t = TY_NUMBER;
         break;
     }
+    if (e->kind == EX_IF && (t == TY_LIST || t == TY_RECORD))
+        e->rec = e->u.cond.then->rec ? e->u.cond.then->rec : e->u.cond.els->rec;
     e->type = t;
     return t;
 }
@@ -445,7 +533,7 @@ static scheme *pick_scheme(checker *c, decl *d)
             const char **names = xmalloc((size_t)(c->p->nschemes + 1) * sizeof *names);
             for (int i = 0; i < c->p->nschemes; i++)
                 names[i] = c->p->schemes[i]->name;
-            unknown_name(c, d->scheme_loc, "scheme", d->scheme, names, c->p->nschemes);
+            unknown_name(c->p, c->d, d->scheme_loc, "scheme", d->scheme, names, c->p->nschemes);
             free(names);
         }
         return s;
@@ -485,7 +573,7 @@ static void check_group(checker *c, symbol *s)
     decl *d = s->decl;
     if (strcmp(d->type_name, "mean") != 0 && strcmp(d->type_name, "sum") != 0) {
         const char *names[] = {"mean", "sum"};
-        unknown_name(c, d->agg_loc, "roll-up", d->type_name, names, 2);
+        unknown_name(c->p, c->d, d->agg_loc, "roll-up", d->type_name, names, 2);
     }
     s->scheme = pick_scheme(c, d);
     check_members(c, d->members, "group");
@@ -517,37 +605,35 @@ static void visit(checker *c, symbol *s)
     c->path[c->depth++] = s;
     symbol *saved_param = c->param_ctx;
     scheme *saved_scheme = c->scheme_ctx;
+    const record_type *saved_elem = c->elem;
     c->scheme_ctx = NULL;
     c->param_ctx = NULL;
+    c->elem = NULL;
     decl *d = s->decl;
     switch (s->kind) {
     case SYM_INPUT:
         if (d->choices) {
             s->type = TY_TEXT;
-            /* Data matches choices without regard to case, so two that
-             * differ only by it could not be told apart. */
-            for (text_list *t = d->choices; t; t = t->next)
-                for (text_list *o = d->choices; o != t; o = o->next)
-                    if (o->len == t->len && memcmp(o->s, t->s, t->len) == 0) {
-                        diag_error(c->d, t->loc, "\"%s\" is listed twice", t->s);
-                        break;
-                    } else if (choice_same(o->s, o->len, t->s, t->len)) {
-                        diag_error(c->d, t->loc, "\"%s\" and \"%s\" differ only by case, and data is matched "
-                                   "to a choice without regard to case", o->s, t->s);
-                        break;
-                    }
+            check_choices(c->d, d);
             break;
         }
-        {
-            static const char *const types[] = {"number", "text", "date", "bool"};
-            static const rb_type tys[] = {TY_NUMBER, TY_TEXT, TY_DATE, TY_BOOL};
+        if (d->elem_name) {
             s->type = TY_ERROR;
-            for (int i = 0; i < 4; i++)
-                if (strcmp(d->type_name, types[i]) == 0)
-                    s->type = tys[i];
-            if (s->type == TY_ERROR)
-                unknown_name(c, d->type_loc, "input type", d->type_name, types, 4);
+            record_type *r = policy_record(c->p, d->elem_name);
+            if (!r) {
+                const char **names = xmalloc((size_t)(c->p->nrecords + 1) * sizeof *names);
+                for (int i = 0; i < c->p->nrecords; i++)
+                    names[i] = c->p->records[i]->name;
+                unknown_name(c->p, c->d, d->elem_loc, "record", d->elem_name, names, c->p->nrecords);
+                free(names);
+                break;
+            }
+            r->used = true;
+            s->type = TY_LIST;
+            s->rec = r;
+            break;
         }
+        s->type = value_type_named(c->p, c->d, d, "input");
         break;
     case SYM_PARAM:
         if (!d) {
@@ -564,6 +650,13 @@ static void visit(checker *c, symbol *s)
     case SYM_LET:
     case SYM_METRIC:
         s->type = check_expr(c, d->value);
+        s->rec = d->value->rec;
+        if (s->kind == SYM_METRIC && (s->type == TY_LIST || s->type == TY_RECORD)) {
+            diag_error(c->d, d->value->loc, "metric '%s' is a %s, and an output is one value per account: "
+                       "use 'let' for it, and output %s", s->name, type_name(s->type),
+                       s->type == TY_LIST ? "count() or sum() of it" : "one of its fields (name.field)");
+            s->type = TY_ERROR;
+        }
         /* Only a bare name is banded: the definition is another name for
          * that measure or group, with its scheme. */
         if (s->type == TY_BANDED)
@@ -580,6 +673,7 @@ static void visit(checker *c, symbol *s)
     }
     c->param_ctx = saved_param;
     c->scheme_ctx = saved_scheme;
+    c->elem = saved_elem;
     c->depth--;
     s->state = 2;
     s->order = c->p->norder;
@@ -640,7 +734,7 @@ static void check_test(checker *c, decl *t)
             if (s)
                 diag_error(c->d, g->loc, "'%s' is %s: a test gives inputs and parameters only", g->name, a_kind(s->kind));
             else
-                unknown_name(c, g->loc, "input or parameter", g->name, names, n);
+                unknown_name(c->p, c->d, g->loc, "input or parameter", g->name, names, n);
             free(names);
             continue;
         }
@@ -653,7 +747,7 @@ static void check_test(checker *c, decl *t)
             expr name = {0};
             name.kind = EX_NAME;
             name.u.name.sym = s;
-            check_choice(c, &name, g->weight);
+            check_choice(c->d, &name, g->weight);
         }
     }
     int expects = 0;
@@ -665,118 +759,18 @@ static void check_test(checker *c, decl *t)
         diag_error(c->d, t->name_loc, "test \"%s\" expects nothing: add lines such as 'expect scm is green'", t->name);
 }
 
-static sym_kind kind_of(decl_kind k)
-{
-    switch (k) {
-    case D_INPUT: return SYM_INPUT;
-    case D_PARAM: return SYM_PARAM;
-    case D_METRIC: return SYM_METRIC;
-    case D_MEASURE: return SYM_MEASURE;
-    case D_GROUP: return SYM_GROUP;
-    default: return SYM_LET;
-    }
-}
-
 bool check_policy(policy *p, diag *d)
 {
     int before = d->errors;
-    checker c = {p, d, NULL, 0, 0, NULL, false, 0, 0, false, NULL};
-    int ndecls = 1;
-    for (decl *x = p->decls; x; x = x->next)
-        ndecls++;
-    p->order = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->order);
-    p->inputs = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->inputs);
-    p->params = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->params);
-    p->outputs = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->outputs);
-    p->schemes = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->schemes);
-
-    symbol *as_of = policy_intern(p, "as_of");
-    as_of->kind = SYM_PARAM;
-    as_of->used = true;
-    p->params[p->nparams++] = as_of;
-
-    /* An empty file, one of comments only, or a policy line alone would
-     * pass every check and score nothing: most likely the wrong file.
-     * Imports count by what they bring: a file of imports (and tests) is a
-     * policy, and a file of schemes is one to import. */
-    bool declares = false;
-    for (const decl *x = p->decls; x && !declares; x = x->next)
-        declares = x->kind != D_POLICY && x->kind != D_IMPORT && x->kind != D_TEST && x->kind != D_ID;
-    if (!declares) {
-        rb_loc top = {p->sources, 0, 0};
-        diag_error(d, top, "the policy declares nothing: no input, definition, measure, group or scheme");
-    }
-
+    checker c = {p, d, NULL, 0, 0, NULL, false, 0, 0, false, NULL, NULL};
     rb_loc id_loc = {0};
-    for (decl *x = p->decls; x; x = x->next) {
-        switch (x->kind) {
-        case D_POLICY:
-            if (!p->title) {
-                p->title = x->name;
-                p->version = x->version;
-            }
-            continue;
-        case D_IMPORT:
-        case D_TEST:
-            continue;
-        case D_ID:
-            /* The policy's own file decides; an imported file's id applies
-             * only when the importing file has none. */
-            if (p->id_field && x->loc.src == id_loc.src)
-                diag_error(d, x->loc, "the account id is already set to '%s'", p->id_field);
-            else if (!p->id_field || (x->loc.src == p->sources && id_loc.src != p->sources)) {
-                p->id_field = x->name;
-                id_loc = x->loc;
-            }
-            continue;
-        case D_SCHEME: {
-            if (policy_scheme(p, x->name)) {
-                diag_error(d, x->name_loc, "scheme '%s' is already defined", x->name);
-                diag_note(d, policy_scheme(p, x->name)->decl->name_loc, "'%s' was defined here", x->name);
-                continue;
-            }
-            scheme *s = arena_alloc(&p->arena, sizeof *s);
-            s->name = x->name;
-            s->decl = x;
-            p->schemes[p->nschemes++] = s;
-            continue;
-        }
-        default:
-            break;
-        }
-        symbol *old = policy_lookup(p, x->name);
-        if (old) {
-            if (!old->decl)
-                diag_error(d, x->name_loc, "'%s' is built in (the evaluation date, set with --as-of)", x->name);
-            else {
-                diag_error(d, x->name_loc, "'%s' is already defined", x->name);
-                diag_note(d, old->decl->name_loc, "'%s' was first defined here", x->name);
-            }
-            continue;
-        }
-        if (builtin_find(x->name) >= 0 && x->kind != D_INPUT)
-            diag_warning(d, x->name_loc, "'%s' hides the built-in function of the same name", x->name);
-        symbol *s = policy_intern(p, x->name);
-        s->kind = kind_of(x->kind);
-        s->decl = x;
-        if (s->kind == SYM_INPUT) {
-            s->index = p->ninputs;
-            p->inputs[p->ninputs++] = s;
-        } else if (s->kind == SYM_PARAM) {
-            s->index = p->nparams;
-            p->params[p->nparams++] = s;
-        }
-        if (s->kind == SYM_METRIC || s->kind == SYM_MEASURE || s->kind == SYM_GROUP) {
-            s->is_output = true;
-            s->index = p->noutputs;
-            p->outputs[p->noutputs++] = s;
-        }
-    }
+    symbol *as_of = declare_names(p, d, &id_loc);
     for (int i = 0; i < p->nschemes; i++)
         check_scheme(&c, p->schemes[i]);
     visit(&c, as_of);
     for (decl *x = p->decls; x; x = x->next) {
-        if (x->kind == D_POLICY || x->kind == D_IMPORT || x->kind == D_ID || x->kind == D_SCHEME || x->kind == D_TEST)
+        if (x->kind == D_POLICY || x->kind == D_IMPORT || x->kind == D_ID || x->kind == D_SCHEME || x->kind == D_TEST ||
+            x->kind == D_RECORD || x->kind == D_FIELD)
             continue;
         symbol *s = policy_lookup(p, x->name);
         if (s && s->decl == x)

@@ -47,6 +47,22 @@ scheme *policy_scheme(const policy *p, const char *name)
     return NULL;
 }
 
+record_type *policy_record(const policy *p, const char *name)
+{
+    for (int i = 0; i < p->nrecords; i++)
+        if (strcmp(p->records[i]->name, name) == 0)
+            return p->records[i];
+    return NULL;
+}
+
+int record_field_index(const record_type *r, const char *name)
+{
+    for (int i = 0; i < r->nfields; i++)
+        if (strcmp(r->fields[i]->name, name) == 0)
+            return i;
+    return -1;
+}
+
 int scheme_band_index(const scheme *s, const char *band)
 {
     for (int i = 0; i < s->nbands; i++)

@@ -27,12 +27,24 @@ typedef struct scheme {
     bool used;
 } scheme;
 
+/* A record declaration: the fields each element of a list input has, in
+ * the order declared (a field's index is its place in every element). */
+typedef struct record_type {
+    const char *name;
+    decl *decl;
+    int nfields;
+    decl **fields;
+    rb_type *types;            /* TY_NUMBER, TY_TEXT, TY_DATE, TY_BOOL */
+    bool used;
+} record_type;
+
 typedef struct symbol {
     const char *name;
     sym_kind kind;
     decl *decl;                /* NULL for the built-in as_of */
     rb_type type;
     scheme *scheme;            /* measures and groups */
+    const record_type *rec;    /* a list input, a definition of a list or record */
     int index;                 /* position among inputs / params / outputs */
     int state;                 /* cycle search: 0 new, 1 on the path, 2 done */
     int order;                 /* position in evaluation order */
@@ -55,6 +67,8 @@ typedef struct policy {
     int ninputs, nparams, noutputs, norder;
     scheme **schemes;
     int nschemes;
+    record_type **records;
+    int nrecords;
 } policy;
 
 /* Reads, parses and checks the policy at path with its imports.  Returns
@@ -76,6 +90,9 @@ void policy_free(policy *p);
 symbol *policy_lookup(const policy *p, const char *name);
 scheme *policy_scheme(const policy *p, const char *name);
 int scheme_band_index(const scheme *s, const char *band);
+record_type *policy_record(const policy *p, const char *name);
+/* The index of a field in a record, -1 when it has none of that name. */
+int record_field_index(const record_type *r, const char *name);
 
 /* closest_name() among the names of symbols (outputs, parameters...). */
 const char *closest_symbol(const char *wrong, symbol *const *syms, int n);

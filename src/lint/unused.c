@@ -64,6 +64,14 @@ static void mark_expr(marker *mk, const expr *e)
         for (const name_ref *m = e->u.count.members; m; m = m->next)
             mark(mk, m->sym);
         break;
+    case EX_WHERE:
+        mark_expr(mk, e->u.bin.l);
+        mark_expr(mk, e->u.bin.r);
+        break;
+    case EX_FIELD:
+        if (e->u.field.rec)
+            mark_expr(mk, e->u.field.rec);
+        break;
     default:
         break;
     }

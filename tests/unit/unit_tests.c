@@ -14,6 +14,7 @@
 #include "eval.h"
 #include "git_source.h"
 #include "idset.h"
+#include "json_list.h"
 #include "utf8.h"
 #include "report.h"
 #include "num.h"
@@ -348,8 +349,9 @@ static void test_readers(void)
     CHECK(strstr(out, "[2:not valid JSON") != NULL);
     CHECK(read_all("k.json", "[{\"account_id\": \"x\"}, {\"account_id\":", out, sizeof out) == 1);
     CHECK(strstr(out, "ends inside a record") != NULL);
+    /* An array is handed on as written: a list input's elements. */
     CHECK(read_all("l.json", "[{\"account_id\": \"x\", \"a\": [1, 2], \"b\": null}]", out, sizeof out) == 1);
-    CHECK(strcmp(out, "x,a list,-;") == 0);
+    CHECK(strcmp(out, "x,[1, 2],-;") == 0);
     /* An escaped backslash then u0000 is six characters of text, no NUL. */
     CHECK(read_all("m.json", "[{\"account_id\": \"x\", \"a\": \"\\\\u0000\", \"b\": 1}]", out, sizeof out) == 1);
     CHECK(strcmp(out, "x,\\u0000,1;") == 0);
@@ -640,8 +642,12 @@ static void test_compiler(void)
  * a call by name once, and the compiler reads the id it recorded. */
 static void test_builtins(void)
 {
+    /* One entry per name, but min and max also over a list. */
     for (int i = 0; i < BI_COUNT; i++)
-        CHECK(builtin_find(builtin_table[i].name) == i);
+        CHECK(builtin_find(builtin_table[i].name) == i ||
+              (builtin_table[i].takes == BA_LIST && builtin_find_list(builtin_table[i].name) == i));
+    CHECK(builtin_find("min") == BI_MIN && builtin_find_list("min") == BI_LIST_MIN);
+    CHECK(builtin_find_list("lower") == -1);
     CHECK(builtin_find("nosuch") == -1);
     CHECK(builtin_table[BI_LOWER].gives == TY_TEXT && builtin_table[BI_ROUND].gives == TY_NUMBER);
     CHECK(builtin_table[BI_SCORE].takes == BA_MEASURE && builtin_table[BI_SCORE].gives == TY_NUMBER);
@@ -1400,6 +1406,102 @@ static void test_calstats(void)
     policy_free(p);
 }
 
+/* The cells of a JSON list, each element "a,b,c;" ("-" missing, "<...>"
+ * nested), or "ERR:message". */
+static long list_cells(const char *text, json_list_buf *buf, char *out, size_t cap)
+{
+    static const char *const fields[] = {"id", "n", "d"};
+    char err[256];
+    out[0] = '\0';
+    long n = json_list_cells(text, strlen(text), fields, 3, buf, err, sizeof err);
+    if (n < 0) {
+        snprintf(out, cap, "ERR:%s", err);
+        return n;
+    }
+    for (long i = 0; i < n; i++)
+        for (int f = 0; f < 3; f++) {
+            const cell *c = &buf->cells[i * 3 + f];
+            size_t used = strlen(out);
+            const char *sep = f == 2 ? ";" : ",";
+            if (c->state == CELL_MISSING)
+                snprintf(out + used, cap - used, "-%s", sep);
+            else if (c->state == CELL_NESTED)
+                snprintf(out + used, cap - used, "<%.*s>%s", (int)c->len, c->s, sep);
+            else
+                snprintf(out + used, cap - used, "%.*s%s", (int)c->len, c->s, sep);
+        }
+    return n;
+}
+
+static void test_json_list(void)
+{
+    json_list_buf buf = {0};
+    char out[512];
+    /* Fields by key in any order, other keys ignored, null and absent keys
+     * missing, numbers and words as written. */
+    CHECK(list_cells("[{\"id\": \"i1\", \"x\": [1, {\"y\": \"]\"}], \"n\": 0.10000000000000001, \"d\": \"2026-01-02\"},\n"
+                     " {\"d\": null, \"id\": \"i2\"}, {\"n\": -1E-400, \"d\": true, \"id\": false}]",
+                     &buf, out, sizeof out) == 3);
+    CHECK(strcmp(out, "i1,0.10000000000000001,2026-01-02;i2,-,-;false,-1E-400,true;") == 0);
+    CHECK(list_cells("[]", &buf, out, sizeof out) == 0);
+    CHECK(list_cells(" [ \n ] ", &buf, out, sizeof out) == 0);
+    CHECK(list_cells("[{}]", &buf, out, sizeof out) == 1 && strcmp(out, "-,-,-;") == 0);
+    /* Escapes, surrogate pairs to UTF-8; an escaped key is its text. */
+    CHECK(list_cells("[{\"\\u0069d\": \"a\\\"b\\\\c\\/d\\n\\t\", \"n\": \"\\u00e9\\u20ac\\ud83d\\ude00\"}]", &buf, out,
+                     sizeof out) == 1);
+    CHECK(strcmp(out, "a\"b\\c/d\n\t,\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80,-;") == 0);
+    CHECK(list_cells("[{\"id\": \"a\"}, {\"id\": \"b\", \"d\": \"x\\u0000y\"}]", &buf, out, sizeof out) == -1);
+    CHECK(strcmp(out, "ERR:[2]: key 'd': a text value holds a NUL character (\\u0000)") == 0);
+    /* A key holding a NUL is no field; an escaped backslash before u0000 is text. */
+    CHECK(list_cells("[{\"i\\u0000d\": \"x\", \"id\": \"\\\\u0000\"}]", &buf, out, sizeof out) == 1);
+    CHECK(strcmp(out, "\\u0000,-,-;") == 0);
+    /* A field's key twice is an error; another key twice is not ours. */
+    CHECK(list_cells("[{\"id\": \"a\"}, {\"id\": \"b\", \"n\": 1, \"id\": \"c\"}]", &buf, out, sizeof out) == -1);
+    CHECK(strcmp(out, "ERR:[2]: key 'id' appears twice") == 0);
+    CHECK(list_cells("[{\"id\": null, \"id\": \"c\"}]", &buf, out, sizeof out) == -1);
+    CHECK(list_cells("[{\"x\": 1, \"x\": 2, \"id\": \"c\"}]", &buf, out, sizeof out) == 1);
+    /* Elements that are no record, named by their position. */
+    CHECK(list_cells("[{\"id\": \"a\"}, [1]]", &buf, out, sizeof out) == -1);
+    CHECK(strcmp(out, "ERR:[2]: expected a record (an object), found a list") == 0);
+    CHECK(list_cells("[5]", &buf, out, sizeof out) == -1 && strcmp(out, "ERR:[1]: expected a record (an object), found a number") == 0);
+    CHECK(list_cells("[{}, {}, \"x\"]", &buf, out, sizeof out) == -1 &&
+          strcmp(out, "ERR:[3]: expected a record (an object), found text") == 0);
+    CHECK(list_cells("[null]", &buf, out, sizeof out) == -1 && strstr(out, "found null") != NULL);
+    CHECK(list_cells("[true]", &buf, out, sizeof out) == -1 && strstr(out, "found true") != NULL);
+    CHECK(list_cells("{\"id\": 1}", &buf, out, sizeof out) == -1 && strcmp(out, "ERR:expected a list (a JSON array)") == 0);
+    /* A list or an object where a field belongs. */
+    CHECK(list_cells("[{\"id\": {\"a\": [1, \"}\"]}, \"n\": [1, {\"b\": 2}], \"d\": []}]", &buf, out, sizeof out) == 1);
+    CHECK(strcmp(out, "<an object>,<a list>,<a list>;") == 0);
+    /* Text that was never checked gives an error, not a read past its end. */
+    static const char *const cut[] = {"[", "[{", "[{\"id\"", "[{\"id\":", "[{\"id\": \"a", "[{\"id\": \"a\"",
+                                      "[{\"id\": \"a\\u12\"}]", "[{\"id\": \"\\ud800\"}]", "[{\"id\": [1, 2}", "[{}"};
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++)
+        CHECK(list_cells(cut[i], &buf, out, sizeof out) == -1);
+    /* 100,000 elements in one account; then a smaller list reuses the
+     * buffer without allocating. */
+    strbuf big = {0};
+    strbuf_add(&big, "[", 1);
+    for (int i = 0; i < 100000; i++) {
+        char el[64];
+        int n = snprintf(el, sizeof el, "%s{\"id\": \"e\\u0041%d\", \"n\": %d}", i ? "," : "", i, i);
+        strbuf_add(&big, el, (size_t)n);
+    }
+    strbuf_add(&big, "]", 1);
+    static const char *const fields[] = {"id", "n", "d"};
+    char err[128];
+    CHECK(json_list_cells(big.s, big.len, fields, 3, &buf, err, sizeof err) == 100000);
+    CHECK(buf.cells[99999 * 3].len == 7 && memcmp(buf.cells[99999 * 3].s, "eA99999", 7) == 0);
+    CHECK(buf.cells[99999 * 3 + 1].len == 5 && memcmp(buf.cells[99999 * 3 + 1].s, "99999", 5) == 0);
+    CHECK(buf.cells[99999 * 3 + 2].state == CELL_MISSING);
+    strbuf_free(&big);
+    cell *cells = buf.cells;
+    char *text = buf.text;
+    CHECK(list_cells("[{\"id\": \"\\u0041\"}, {\"id\": \"\\u0042\"}]", &buf, out, sizeof out) == 2);
+    CHECK(strcmp(out, "A,-,-;B,-,-;") == 0 && buf.cells == cells && buf.text == text);
+    json_list_buf_free(&buf);
+    CHECK(buf.cells == NULL && buf.cap == 0);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1413,6 +1515,7 @@ int main(void)
     test_run_messages();
     test_readers();
     test_json_conformance();
+    test_json_list();
     test_data_options();
     test_compiler();
     test_builtins();

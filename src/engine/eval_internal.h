@@ -1,0 +1,17 @@
+/* eval_internal.h - what the evaluator has in frame.c: the memory one
+ * account's values live in, and the text functions that make text there. */
+#ifndef RUBRIC_EVAL_INTERNAL_H
+#define RUBRIC_EVAL_INTERNAL_H
+
+#include "eval.h"
+
+/* len bytes of text, valid until the next account. */
+char *frame_text(frame *f, size_t len);
+/* size bytes, aligned for any value, valid until the next account. */
+void *frame_scratch(frame *f, size_t size);
+/* A new account: what the last one made is gone. */
+void frame_reset(frame *f);
+/* trim(), lower(), upper() (fn, a builtin_id) of a text value. */
+const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value *tmp);
+
+#endif
