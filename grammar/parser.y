@@ -56,6 +56,7 @@ static void after_error(parse_ctx *ctx, rb_loc loc);
 static void parse_add_decl(parse_ctx *ctx, decl *d);
 static expr *shallow(parse_ctx *ctx, expr *e);
 static void add_field(parse_ctx *ctx, decl *f);
+static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *value, const char *text, rb_loc vloc);
 }
 
 %union {
@@ -89,7 +90,7 @@ static void add_field(parse_ctx *ctx, decl *f);
 %token IF "if" THEN "then" ELSE "else" IS "is" COUNT "count" OF "of"
 %token ONE "one" TRUE "true" FALSE "false" WEIGHT "weight"
 %token TEST "test" GIVEN "given" EXPECT "expect" FROM "from"
-%token RECORD "record" WHERE "where" LIST_OF "list of"
+%token RECORD "record" WHERE "where" LIST_OF "list of" ACTION "action" PRIORITY "priority" REASON "reason"
 %token LE "<=" GE ">=" NE "!=" DEFAULT "??"
 %token BAD_CHAR "invalid character" BAD_DATE "invalid date"
 %token BAD_NUMBER "malformed number" UNTERMINATED_STRING "unterminated text"
@@ -146,6 +147,22 @@ statement
      *   instance_id: text
      *   tier: one of "free", "premium" */
     | RECORD IDENT NEWLINE              { parse_add_decl(ctx, ast_decl(A, D_RECORD, @$, $2, @2)); }
+    /* action seat_expansion when utilization >= 90%
+     *   priority 2
+     *   reason "{utilization} of licenses in use" */
+    | ACTION IDENT WHEN expr NEWLINE {
+          decl *d = ast_decl(A, D_ACTION, @$, $2, @2);
+          d->value = shallow(ctx, $4);
+          parse_add_decl(ctx, d);
+      }
+    | PRIORITY NUMBER NEWLINE {
+          if (owned(ctx, @1, "'priority' lines", D_ACTION, D_ACTION))
+              action_line(ctx, "priority", @1, ast_num(A, @2, $2), NULL, @2);
+      }
+    | REASON STRING NEWLINE {
+          if (owned(ctx, @1, "'reason' lines", D_ACTION, D_ACTION))
+              action_line(ctx, "reason", @1, NULL, $2.s, @2);
+      }
     | IDENT ':' IDENT NEWLINE {
           if (owned(ctx, @1, "field lines ('name: type')", D_RECORD, D_RECORD)) {
               decl *f = ast_decl(A, D_FIELD, @$, $1, @1);
@@ -216,6 +233,23 @@ statement
               }
           }
       }
+    | GIVEN IDENT '(' IDENT ')' '=' expr NEWLINE {
+          if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST)) {
+              if (strcmp($2, "prev") != 0)
+                  diag_error(ctx->diag, @2, "a test gives an input (given NAME = VALUE) or an output's previous "
+                                            "value (given prev(NAME) = VALUE), not %s(...)", $2);
+              /* At `prev`, the line's second token, as other givens are. */
+              name_ref *g = ast_name_ref(A, NULL, $4, @2, shallow(ctx, $7));
+              g->prev = true;
+              decl *t = ctx->last_decl;
+              if (t->givens) {
+                  t->givens->last->next = g;
+                  t->givens->last = g;
+              } else {
+                  t->givens = g;
+              }
+          }
+      }
     | GIVEN STRING FROM STRING NEWLINE {
           if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST)) {
               if (ctx->last_decl->fixture_path)
@@ -224,6 +258,12 @@ statement
               ctx->last_decl->fixture_path = $4.s;
               ctx->last_decl->fixture_loc = loc_span(@2, @4);
           }
+      }
+    /* given instances from "instances.csv": a list's rows for the
+     * fixture's account, as --table gives them to run. */
+    | GIVEN IDENT FROM STRING NEWLINE {
+          if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST))
+              ctx->last_decl->tables = ast_name_ref(A, ctx->last_decl->tables, $2, @2, ast_text(A, @4, $4.s, $4.len));
       }
     | EXPECT expr NEWLINE {
           if (owned(ctx, @1, "'expect' lines", D_TEST, D_TEST))
@@ -451,11 +491,11 @@ names
 
 /* The words a statement starts with (and a test's own lines). */
 static const char *const statement_words[] = {
-    "measure", "group", "scheme", "test", "record", "let", "metric", "param", "input",
+    "measure", "group", "scheme", "test", "record", "action", "let", "metric", "param", "input",
     "policy", "import", "id", "given", "expect"};
 /* The first N_OWNERS own the lines below them; the first N_HEADS head a
  * declaration. */
-enum { N_STATEMENT_WORDS = sizeof statement_words / sizeof statement_words[0], N_OWNERS = 5, N_HEADS = 9 };
+enum { N_STATEMENT_WORDS = sizeof statement_words / sizeof statement_words[0], N_OWNERS = 6, N_HEADS = 10 };
 
 /* The statement word a misspelt one was meant to be: one edit away
  * (`mesure`, `imput`, `groop`, `schme`, a swap in `ipmort`), or the same in
@@ -566,7 +606,7 @@ static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, de
         return true;
     static const char *const owner_names[] = {
         [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test",
-        [D_RECORD] = "record"};
+        [D_RECORD] = "record", [D_ACTION] = "action"};
     if (k1 == k2)
         diag_error(ctx->diag, loc, "%s belong under a %s", what, owner_names[k1]);
     else
@@ -631,4 +671,23 @@ static void add_field(parse_ctx *ctx, decl *f)
     while (*at)
         at = &(*at)->next;
     *at = f;
+}
+
+/* An action's `priority 2` and `reason "..."` lines, each once. */
+static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *value, const char *text, rb_loc vloc)
+{
+    decl *d = ctx->last_decl;
+    bool priority = strcmp(word, "priority") == 0, reason = !priority;
+    (void)vloc;
+    if ((priority && d->priority) || (reason && d->reason)) {
+        diag_error(ctx->diag, loc, "this action already has a %s line", word);
+        return;
+    }
+    if (priority) {
+        d->priority = value;
+        d->priority_loc = loc_span(loc, vloc);
+    } else {
+        d->reason = text;
+        d->reason_loc = vloc;
+    }
 }

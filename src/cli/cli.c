@@ -165,6 +165,23 @@ static void cli_help(FILE *out, const verb_def *v)
     fputs(v->epilogue, out);
 }
 
+/* --table NAME=FILE: each NAME once; the file is opened with the data. */
+static int table_opt(const char *verb, const char *arg, data_opts *o)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1])
+        return usage_error(verb, "--table wants NAME=FILE (NAME a list input), not '%s'", arg);
+    size_t n = (size_t)(eq - arg);
+    for (int i = 0; i < o->ntables; i++)
+        if (strlen(o->tables[i].name) == n && memcmp(o->tables[i].name, arg, n) == 0)
+            return usage_error(verb, "--table %.*s is given twice", (int)n, arg);
+    o->tables = xrealloc(o->tables, (size_t)(o->ntables + 1) * sizeof *o->tables);
+    o->tables[o->ntables].name = xstrndup(arg, n);
+    o->tables[o->ntables].path = eq + 1;
+    o->ntables++;
+    return EXIT_OK;
+}
+
 int data_opt(const char *verb, int id, const char *arg, data_opts *o)
 {
     switch (id) {
@@ -181,6 +198,7 @@ int data_opt(const char *verb, int id, const char *arg, data_opts *o)
         if (!settings_add_param(&o->params, arg))
             return usage_error(verb, "--param wants NAME=VALUE, not '%s'", arg);
         return EXIT_OK;
+    case OPT_TABLE: return table_opt(verb, arg, o);
     case OPT_AS_OF: o->as_of = arg; return EXIT_OK;
     case OPT_ID: o->id = arg; return EXIT_OK;
     case OPT_ON_ERROR:
@@ -226,9 +244,18 @@ const char *data_id_field(const data_opts *o, const policy *p)
 
 bool data_progress(const data_opts *o) { return !o->quiet && isatty(STDERR_FILENO); }
 
-void data_opts_free(data_opts *o) { settings_free(&o->params); }
+void data_opts_free(data_opts *o)
+{
+    settings_free(&o->params);
+    for (int i = 0; i < o->ntables; i++)
+        free(o->tables[i].name);
+    free(o->tables);
+    o->tables = NULL;
+    o->ntables = 0;
+}
 
-int refuse_clobber(const char *verb, const char *output, const char *const *inputs, int n, const policy *p)
+int refuse_clobber(const char *verb, const char *option, const char *output, const char *const *inputs, int n,
+                   const policy *p)
 {
     int nsources = 0;
     for (const source *src = p ? p->sources : NULL; src; src = src->next)
@@ -248,16 +275,16 @@ int refuse_clobber(const char *verb, const char *output, const char *const *inpu
                 verb, named == hit ? "'" : "", named, named == hit ? "'" : "");
         status = EXIT_USAGE;
     } else if (hit && strcmp(hit, "-") == 0) {
-        fprintf(stderr, "rubric %s: -o '%s' is the file on standard input, which this command reads; rubric never "
-                        "writes over its input, and nothing was written\n", verb, output);
+        fprintf(stderr, "rubric %s: %s '%s' is the file on standard input, which this command reads; rubric never "
+                        "writes over its input, and nothing was written\n", verb, option, output);
         status = EXIT_USAGE;
     } else if (hit && strcmp(hit, output) == 0) {
-        fprintf(stderr, "rubric %s: -o '%s' is a file this command reads; rubric never writes over its input, "
-                        "and nothing was written\n", verb, output);
+        fprintf(stderr, "rubric %s: %s '%s' is a file this command reads; rubric never writes over its input, "
+                        "and nothing was written\n", verb, option, output);
         status = EXIT_USAGE;
     } else if (hit) {
-        fprintf(stderr, "rubric %s: -o '%s' is the same file as '%s', which this command reads; rubric never "
-                        "writes over its input, and nothing was written\n", verb, output, hit);
+        fprintf(stderr, "rubric %s: %s '%s' is the same file as '%s', which this command reads; rubric never "
+                        "writes over its input, and nothing was written\n", verb, option, output, hit);
         status = EXIT_USAGE;
     }
     free(all);

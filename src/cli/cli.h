@@ -9,6 +9,7 @@
 #include "compile.h"
 #include "policy.h"
 #include "reader.h"
+#include "scan.h"
 #include "status.h"
 
 
@@ -76,12 +77,14 @@ typedef struct data_opts {
     const char *as_of, *id;
     read_opts read;           /* --input-format, --delimiter, --na-values */
     bool skip_errors, quiet;
+    table_arg *tables;        /* --table NAME=FILE, in the order given */
+    int ntables;
 } data_opts;
 
 /* The ids of the options that have no short letter. */
 enum {
     OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES,
-    OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER,
+    OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER, OPT_TABLE, OPT_ACTIONS,
 };
 
 /* The option groups the verbs that read account data share, for their
@@ -96,7 +99,10 @@ enum {
     {"delimiter", 0, "SEP", "the CSV separator: ',' (default), ';', '|' or tab", OPT_DELIMITER},   \
     {"na-values", 0, "LIST",                                                                        \
      "the texts that mean no value, comma-separated\n(default: " NA_VALUES_DEFAULT ";\n"            \
-     "'' for empty cells only)", OPT_NA_VALUES}
+     "'' for empty cells only)", OPT_NA_VALUES},                                                   \
+    {"table", 0, "NAME=FILE",                                                                      \
+     "the rows of the list input NAME: a CSV file with\nthe id column, one row per element "          \
+     "(repeatable)", OPT_TABLE}
 #define SCAN_OPTS                                                                                   \
     {"on-error", 0, "MODE",                                                                         \
      "fail (default): stop at the first bad record, exit 1,\nwrite nothing; skip: report each bad "  \
@@ -135,7 +141,8 @@ void path_list_free(path_list *l);
  * file of the policy p (its imports too; p may be NULL).  Checked before
  * any data is read.  Returns EXIT_OK, or EXIT_USAGE after saying which
  * file. */
-int refuse_clobber(const char *verb, const char *output, const char *const *inputs, int n, const policy *p);
+int refuse_clobber(const char *verb, const char *option, const char *output, const char *const *inputs, int n,
+                   const policy *p);
 
 /* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
 int usage_error(const char *verb, const char *fmt, ...);

@@ -86,7 +86,8 @@ static policy *load_with_cohort(void *ctx, const char *path, diag *d)
 
 static const char *const kind_names[] = {
     [SYM_INPUT] = "an input", [SYM_PARAM] = "a parameter", [SYM_LET] = "a definition",
-    [SYM_METRIC] = "a metric", [SYM_MEASURE] = "a measure", [SYM_GROUP] = "a group"};
+    [SYM_METRIC] = "a metric", [SYM_MEASURE] = "a measure", [SYM_GROUP] = "a group",
+    [SYM_ACTION] = "an action"};
 
 static const symbol *find_measure(const policy *p, const char *name, const char *cohort)
 {
@@ -111,7 +112,7 @@ static const symbol *find_measure(const policy *p, const char *name, const char 
     return NULL;
 }
 
-static void observe(void *ctx, const scan *s, const char *id, size_t idlen)
+static void observe(void *ctx, scan *s, const char *id, size_t idlen)
 {
     (void)id;
     (void)idlen;

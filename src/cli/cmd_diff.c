@@ -256,7 +256,7 @@ static void changed_row(differ *df, const char *id, size_t idlen, const char *ou
     putc('\n', df->f);
 }
 
-static void tally(void *ctx, const scan *s, const char *id, size_t idlen)
+static void tally(void *ctx, scan *s, const char *id, size_t idlen)
 {
     differ *df = ctx;
     const rb_value *old_slots = s->frames[0].slots, *new_slots = s->frames[1].slots;

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actions.h"
 #include "cli.h"
 #include "eval.h"
+#include "explain_list.h"
 #include "reader.h"
 #include "record.h"
 #include "writer.h"
@@ -40,30 +42,45 @@ static const char *where(const rb_loc *loc, char *buf, size_t cap)
     return buf;
 }
 
+/* An expression as written.  Its span ends at its last operand, so a
+ * closing parenthesis after it is taken in while any is open. */
 static void source_text(const rb_loc *loc, char *buf, size_t cap)
 {
-    size_t n = loc->end - loc->begin;
+    const char *text = loc->src->text;
+    size_t end = loc->end;
+    int open = 0;
+    for (size_t i = loc->begin; i < end; i++)
+        open += (text[i] == '(') - (text[i] == ')');
+    while (open > 0 && end < loc->src->len && (text[end] == ' ' || text[end] == ')'))
+        open -= text[end++] == ')';
+    size_t n = end - loc->begin;
     if (n >= cap)
         n = cap - 1;
-    memcpy(buf, loc->src->text + loc->begin, n);
+    memcpy(buf, text + loc->begin, n);
     buf[n] = '\0';
 }
 
-/* "active_users_l28d = 17860, billable_users = 23561": what fed a value. */
+/* "active_users_l28d = 17860, billable_users = 23561": what fed a value,
+ * then what it read of the previous period: "prev(ci) = yellow". */
 static void fed_by(const explainer *ex, const expr *e, char *buf, size_t cap)
 {
-    const symbol *seen[32];
-    int n = 0;
+    const symbol *seen[64];
+    int n = 0, before = 0;
     buf[0] = '\0';
     expr_names(e, seen, &n, 32);
+    int current = n;
+    expr_prev_names(e, seen + current, &before, 32);
+    n += before;
     for (int i = 0; i < n; i++) {
-        const rb_value *v = eval_symbol_value(ex->prog, ex->f, seen[i]);
+        const rb_value *v = i < current ? eval_symbol_value(ex->prog, ex->f, seen[i])
+                                        : &ex->f->slots[ex->prog->prev_slot0 + seen[i]->prev_index];
         char val[96];
         if (!v)
             continue;
         fmt_value(v, seen[i]->scheme, val, sizeof val);
         size_t used = strlen(buf);
-        snprintf(buf + used, cap - used, "%s%s = %s", used ? ", " : "", seen[i]->name, val);
+        snprintf(buf + used, cap - used, i < current ? "%s%s = %s" : "%sprev(%s) = %s", used ? ", " : "", seen[i]->name,
+                 val);
     }
 }
 
@@ -247,6 +264,25 @@ static void explain_group(explainer *ex, const step *s, cJSON *js)
     (void)num;
 }
 
+/* Whether an action fires, and the reason it would give. */
+static void explain_action(explainer *ex, const symbol *a, const rb_value *v, cJSON *js)
+{
+    char reason[1024], priority[32];
+    bool fires = v->kind == VK_BOOL && v->u.b;
+    action_reason(ex->prog, ex->f, a, reason, sizeof reason);
+    num_format(a->decl->priority->u.num, priority);
+    if (js) {
+        cJSON_AddBoolToObject(js, "fires", fires);
+        cJSON_AddStringToObject(js, "priority", priority);
+        cJSON_AddStringToObject(js, "reason", reason);
+        return;
+    }
+    if (fires)
+        printf("    fires, priority %s: %s\n", priority, reason);
+    else
+        printf("    does not fire: the condition is %s\n", v->kind == VK_NA ? "na (a value it needs is missing)" : "false");
+}
+
 static void explain_step(explainer *ex, const step *s)
 {
     const symbol *sym = s->sym;
@@ -254,7 +290,7 @@ static void explain_step(explainer *ex, const step *s)
     const rb_value *v = &ex->f->slots[s->slot];
     char val[128], loc[256], text[512], feeds[1024];
     fmt_value(v, sym->scheme, val, sizeof val);
-    static const char *const kinds[] = {"input", "parameter", "let", "metric", "measure", "group"};
+    static const char *const kinds[] = {"input", "parameter", "let", "metric", "measure", "group", "action"};
     cJSON *js = NULL;
     if (ex->json) {
         js = cJSON_CreateObject();
@@ -302,8 +338,12 @@ static void explain_step(explainer *ex, const step *s)
                 printf("      where %s\n", feeds);
         }
     }
-    if (s->kind == STEP_VALUE)
+    if (s->kind == STEP_VALUE) {
+        explain_list_step(ex->prog, ex->f, s, js);
+        if (sym->kind == SYM_ACTION)
+            explain_action(ex, sym, v, js);
         return;
+    }
     if (!explain_clauses(ex, s, js))
         return;
     if (s->kind == STEP_MEASURE) {
@@ -335,7 +375,9 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         cJSON_AddStringToObject(root, "as_of", asof);
         cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
         for (int i = 0; i < p->ninputs; i++)
-            cJSON_AddItemToObject(inputs, p->inputs[i]->name, json_value(&f->slots[i], NULL));
+            cJSON_AddItemToObject(inputs, p->inputs[i]->name,
+                                  p->inputs[i]->rec ? explain_list_json(&f->slots[i], p->inputs[i]->rec)
+                                                    : json_value(&f->slots[i], NULL));
         cJSON *params = cJSON_AddObjectToObject(root, "parameters");
         for (int i = 0; i < p->nparams; i++)
             cJSON_AddItemToObject(params, p->params[i]->name, json_value(&prog->params[i], NULL));
@@ -346,6 +388,7 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         for (int i = 0; i < p->ninputs; i++) {
             fmt_value(&f->slots[i], NULL, buf, sizeof buf);
             printf("  %-32s %s\n", p->inputs[i]->name, buf);
+            explain_list_table(&f->slots[i], p->inputs[i]->rec);
         }
         printf("parameters\n");
         for (int i = 0; i < p->nparams; i++) {
@@ -424,12 +467,13 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, &o.data.read, id, o.account, f.slots, &texts, &d);
+    int found = record_find(pol, data_path, &o.data.read, o.data.tables, o.data.ntables, id, o.account, f.slots,
+                            &texts, &d);
     if (found == 1) {
         eval_account(prog, &f);
         status = explain_account(prog, &f, o.account, o.json);
     } else {
-        status = EXIT_REJECTED;
+        status = found == -2 ? EXIT_USAGE : EXIT_REJECTED;
     }
     free(texts);
     frame_free(&f);

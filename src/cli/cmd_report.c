@@ -139,7 +139,7 @@ static void tally_band(band_tally *t, rb_value v, bool with_values)
         histogram_add(&t->hist, num_to_double(v.u.num), v.band == BAND_NONE ? HIST_NO_BAND : v.band);
 }
 
-static void gather(void *ctx, const scan *s, const char *id, size_t idlen)
+static void gather(void *ctx, scan *s, const char *id, size_t idlen)
 {
     (void)id;
     (void)idlen;

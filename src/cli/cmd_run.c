@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "cli.h"
 #include "eval.h"
 #include "reader.h"
@@ -12,7 +13,7 @@
 #include "xalloc.h"
 
 typedef struct run_opts {
-    const char *policy_path, *data_path, *output, *select;
+    const char *policy_path, *data_path, *output, *select, *actions;
     out_format format;
     bool format_given;
     bool raw;
@@ -34,6 +35,7 @@ static int take(void *ctx, int id, const char *arg)
     case 'o': o->output = arg; return EXIT_OK;
     case OPT_SELECT: o->select = arg; return EXIT_OK;
     case OPT_RAW: o->raw = true; return EXIT_OK;
+    case OPT_ACTIONS: o->actions = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -104,9 +106,45 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
     return cols;
 }
 
-static void write_scores(void *ctx, const scan *s, const char *id, size_t idlen)
+typedef struct run_out {
+    writer *w;
+    action_writer *actions;
+} run_out;
+
+static void write_scores(void *ctx, scan *s, const char *id, size_t idlen)
 {
-    writer_record(ctx, id, idlen, s->frames[0].slots);
+    run_out *out = ctx;
+    writer_record(out->w, id, idlen, s->frames[0].slots);
+    if (out->actions)
+        actions_record(out->actions, id, idlen, &s->frames[0]);
+}
+
+/* --actions: a policy that declares some, and a file that is none of the
+ * inputs nor the scores. */
+static int check_actions(const run_opts *o, const policy *p)
+{
+    if (!o->actions)
+        return EXIT_OK;
+    if (p->nactions == 0) {
+        fprintf(stderr, "rubric run: --actions: %s declares no action (lines such as 'action NAME when CONDITION')\n",
+                o->policy_path);
+        return EXIT_USAGE;
+    }
+    if (o->output && strcmp(o->output, o->actions) == 0) {
+        fprintf(stderr, "rubric run: -o and --actions name the same file '%s'; nothing was written\n", o->actions);
+        return EXIT_USAGE;
+    }
+    const char **inputs = xmalloc((size_t)(o->data.ntables + 3) * sizeof *inputs);
+    int n = 0;
+    inputs[n++] = o->policy_path;
+    inputs[n++] = o->data_path;
+    if (o->output)
+        inputs[n++] = o->output;
+    for (int t = 0; t < o->data.ntables; t++)
+        inputs[n++] = o->data.tables[t].path;
+    int status = refuse_clobber("run", "--actions", o->actions, inputs, n, p);
+    free(inputs);
+    return status;
 }
 
 int cmd_run(const verb_def *v, int argc, char **argv)
@@ -126,14 +164,24 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK && !(cols = pick_columns(s.pols[0], o.select, &ncols)))
         status = EXIT_USAGE;
     if (status == EXIT_OK)
+        status = check_actions(&o, s.pols[0]);
+    if (status == EXIT_OK)
         status = session_start(&s);
     if (status == EXIT_OK) {
         bool to_terminal = !o.output && isatty(STDOUT_FILENO);
         out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
-        writer *w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
-        writer_set_raw(w, o.raw);
-        status = session_scan(&s, write_scores, w);
-        bool written = writer_close(w);
+        run_out out = {writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout)),
+                       NULL};
+        writer_set_raw(out.w, o.raw);
+        if (o.actions && !(out.actions = actions_open(o.actions, s.progs[0], o.raw)))
+            status = EXIT_USAGE;
+        if (status == EXIT_OK)
+            status = session_scan(&s, write_scores, &out);
+        bool written = writer_close(out.w);
+        /* The actions go with the scores: both, or neither. */
+        bool scored = status >= 0 && written && o.actions;
+        if (out.actions && !actions_close(out.actions, scored))
+            written = false;
         status = session_finish(&s, status, written);
     }
     session_close(&s);

@@ -6,11 +6,13 @@
  * names actually was, and the inputs that led there. */
 #include <dirent.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "table.h"
 #include "eval.h"
 #include "reader.h"
 #include "record.h"
@@ -84,6 +86,13 @@ static void report_failure(const program *prog, frame *f, const test_case *t, co
         print_value(stdout, prog, f, names[i], v);
         putchar('\n');
     }
+    n = 0;
+    expr_prev_names(cl->cond, names, &n, 32);
+    for (int i = 0; i < n; i++) {
+        printf("    given: prev(%s) = ", names[i]->name);
+        print_value(stdout, prog, f, names[i], &f->slots[prog->prev_slot0 + names[i]->prev_index]);
+        putchar('\n');
+    }
 }
 
 
@@ -109,25 +118,52 @@ static void report_inputs(const program *prog, const frame *f)
 
 /* Fills the input slots from the test's fixture account, if it has one;
  * *texts receives the copies of its text values. */
+/* A fixture's path as written in the test: beside the file that holds
+ * the test, unless absolute. */
+static char *beside(const decl *d, const char *written)
+{
+    const char *importer = d->loc.src->path;
+    const char *slash = strrchr(importer, '/');
+    if (written[0] == '/' || !slash)
+        return xstrdup(written);
+    size_t n = (size_t)(slash - importer) + 1 + strlen(written) + 1;
+    char *path = xmalloc(n);
+    snprintf(path, n, "%.*s/%s", (int)(slash - importer), importer, written);
+    return path;
+}
+
+/* Fills the input slots from the test's fixture account, if it has one,
+ * and its lists from the tables it names; *texts receives the copies of
+ * its values. */
 static bool load_fixture(const policy *p, const test_case *t, frame *f, char **texts, char *err, size_t errlen)
 {
     const decl *d = t->decl;
     *texts = NULL;
     if (!d->fixture_path)
         return true;
-    const char *importer = d->loc.src->path;
-    const char *slash = strrchr(importer, '/');
-    char path[4096];
-    if (d->fixture_path[0] == '/' || !slash)
-        snprintf(path, sizeof path, "%s", d->fixture_path);
-    else
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - importer), importer, d->fixture_path);
+    char *path = beside(d, d->fixture_path);
+    int ntables = 0;
+    for (const name_ref *g = d->tables; g; g = g->next)
+        ntables++;
+    table_arg *tables = xcalloc((size_t)ntables + 1, sizeof *tables);
+    int k = 0;
+    for (const name_ref *g = d->tables; g; g = g->next, k++) {
+        tables[k].name = xstrdup(g->name);
+        tables[k].path = beside(d, g->weight->u.text.s);
+    }
     diag quiet; /* the message goes in the test's FAIL line */
     diag_init(&quiet, NULL);
-    if (record_find(p, path, NULL, p->id_field ? p->id_field : "account_id", d->fixture_id, f->slots, texts, &quiet) == 1)
-        return true;
-    snprintf(err, errlen, "%.500s", quiet.kept);
-    return false;
+    bool found = record_find(p, path, NULL, tables, ntables, p->id_field ? p->id_field : "account_id", d->fixture_id,
+                             f->slots, texts, &quiet) == 1;
+    if (!found)
+        snprintf(err, errlen, "%.500s", quiet.kept);
+    for (k = 0; k < ntables; k++) {
+        free(tables[k].name);
+        free((char *)(uintptr_t)tables[k].path);
+    }
+    free(tables);
+    free(path);
+    return found;
 }
 
 static int run_file(test_run *tr, const char *path)
@@ -154,7 +190,7 @@ static int run_file(test_run *tr, const char *path)
         param_setting *set = xcalloc((size_t)bt->ngivens + 1, sizeof *set);
         int nset = 0;
         for (int g = 0; g < bt->ngivens; g++)
-            if (bt->given_sym[g]->kind == SYM_PARAM) {
+            if (bt->given_slot[g] < 0 && bt->given_sym[g]->kind == SYM_PARAM) {
                 set[nset].name = bt->given_sym[g]->name;
                 set[nset].given = &bt->given_value[g];
                 nset++;
@@ -176,9 +212,8 @@ static int run_file(test_run *tr, const char *path)
         }
         if (ok) {
             for (int g = 0; g < t->ngivens; g++)
-                if (t->given_sym[g]->kind == SYM_INPUT) {
-                    f.slots[t->given_sym[g]->index] = t->given_value[g];
-                }
+                if (t->given_slot[g] >= 0)
+                    f.slots[t->given_slot[g]] = t->given_value[g];
             eval_account(prog, &f);
             const clause *cl = t->decl->clauses;
             for (int e = 0; e < t->nexpects; e++, cl = cl->next) {

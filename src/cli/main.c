@@ -12,6 +12,8 @@ static const opt_spec run_opts[] = {
     {"select", 0, "A,B", "only these outputs, in this order", OPT_SELECT},
     {"raw", 0, NULL, "CSV for programs: text that begins with = + - @\nis written as it is, not escaped for spreadsheets",
      OPT_RAW},
+    {"actions", 0, "FILE", "write the policy's actions that fire to FILE, one\nrow each (CSV; JSON or NDJSON by the file's ending)",
+     OPT_ACTIONS},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
     SCAN_OPTS,

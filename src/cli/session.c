@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "xalloc.h"
+
 int session_open(session *s, const char *verb, const char *const *paths, const char *const *labels, int n,
                  policy_loader load, void *load_ctx, const char *data_path, const char *output, const data_opts *o)
 {
@@ -16,19 +18,23 @@ int session_open(session *s, const char *verb, const char *const *paths, const c
     diag_init(&s->d, stderr);
     /* Refused before anything is read, and again for the imports once
      * they are known. */
-    const char *inputs[SCAN_MAX_PROGRAMS + 1];
+    const char **inputs = xmalloc((size_t)(n + 1 + o->ntables) * sizeof *inputs);
     for (int i = 0; i < n; i++) {
         inputs[i] = paths[i];
         s->labels[i] = labels ? labels[i] : NULL;
     }
     inputs[n] = data_path;
-    if (refuse_clobber(verb, output, inputs, n + 1, NULL) != EXIT_OK)
+    for (int t = 0; t < o->ntables; t++)
+        inputs[n + 1 + t] = o->tables[t].path;
+    int refused = refuse_clobber(verb, "-o", output, inputs, n + 1 + o->ntables, NULL);
+    free(inputs);
+    if (refused != EXIT_OK)
         return EXIT_USAGE;
     for (int i = 0; i < n; i++)
         s->pols[i] = load ? load(load_ctx, paths[i], &s->d) : policy_load(paths[i], &s->d);
     bool clobbers = false;
     for (int i = 0; i < n && !clobbers; i++)
-        clobbers = s->pols[i] && refuse_clobber(verb, output, NULL, 0, s->pols[i]) != EXIT_OK;
+        clobbers = s->pols[i] && refuse_clobber(verb, "-o", output, NULL, 0, s->pols[i]) != EXIT_OK;
     if (clobbers)
         return EXIT_USAGE;
     /* Every policy that loaded is compiled, so that all their errors are
@@ -55,9 +61,9 @@ int session_start(session *s)
     const program *progs[SCAN_MAX_PROGRAMS];
     for (int i = 0; i < s->n; i++)
         progs[i] = s->progs[i];
-    if (!scan_open(&s->sc, &s->d, s->data_path, &s->data->read, s->id, progs, s->n > 1 ? s->labels : NULL, s->n,
-                   s->data->skip_errors, data_progress(s->data)))
-        return EXIT_REJECTED;
+    if (!scan_open(&s->sc, &s->d, s->data_path, &s->data->read, s->data->tables, s->data->ntables, s->id, progs,
+                   s->n > 1 ? s->labels : NULL, s->n, s->data->skip_errors, data_progress(s->data)))
+        return s->sc.usage ? EXIT_USAGE : EXIT_REJECTED;
     if (!scan_output_open(&s->out, s->output, &s->d))
         return EXIT_USAGE;
     return EXIT_OK;

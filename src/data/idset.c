@@ -151,15 +151,12 @@ static void move_to_table(idset *s)
     s->listed = s->listed_tail = NULL;
 }
 
-/* Negative, zero or positive as id sorts before, equal to or after the
- * last id, runs of digits compared as numbers (ACC-999 before ACC-1000,
- * as exports number accounts) and the bytes breaking any tie, so that
- * only the same id compares equal.  Any such strict order proves ids in
- * it distinct; this one holds for more exports than bytes alone. */
-static int versus_last(const idset *s, const char *id, size_t len)
+/* Any strict order proves ids in it distinct; this one (idset.h) holds
+ * for more exports than bytes alone. */
+int idset_compare(const char *id, size_t len, const char *other, size_t other_len)
 {
-    const unsigned char *a = (const unsigned char *)id, *b = (const unsigned char *)s->last;
-    size_t alen = len, blen = s->last_len, n = alen < blen ? alen : blen;
+    const unsigned char *a = (const unsigned char *)id, *b = (const unsigned char *)other;
+    size_t alen = len, blen = other_len, n = alen < blen ? alen : blen;
     /* Ids in order share most of their text: skip it, eight bytes at a
      * time, and look only where they part. */
     size_t p = 0;
@@ -225,7 +222,7 @@ long idset_add(idset *s, const char *id, size_t len, uint64_t h, long record)
     uint32_t rec = record_number(record);
     if (s->unordered)
         return table_add(s, h, rec);
-    int order = s->listed ? versus_last(s, id, len) : 1;
+    int order = s->listed ? idset_compare(id, len, s->last, s->last_len) : 1;
     if (order == 0)
         return s->last_record;
     if (order < 0) {

@@ -50,6 +50,12 @@ typedef struct idset {
 } idset;
 
 uint64_t idset_hash(const char *id, size_t len);
+/* Negative, zero or positive as id sorts before, equal to or after other:
+ * runs of digits compared as numbers (ACC-999 before ACC-1000, as exports
+ * number accounts), the bytes breaking any tie, so that only the same id
+ * compares equal.  The order in which ids are "in order", here and for
+ * --table (table.h). */
+int idset_compare(const char *id, size_t len, const char *other, size_t other_len);
 /* Asks the processor for the table slot where h will be looked up, when
  * the table is in use: called as a record is read, the lookup after
  * scoring it finds the slot in cache instead of waiting on memory. */

@@ -530,7 +530,7 @@ bool json_missing_key(const reader *r, char *err, size_t errlen)
     if (r->objects == 0)
         return false;
     for (int f = 0; f < r->nfields; f++) {
-        if (f < r->nseen && r->seen[f] != 0)
+        if ((f < r->nseen && r->seen[f] != 0) || (r->optional && r->optional[f]))
             continue;
         const char *best = closest_name(r->fields[f], (const char *const *)r->other_keys, r->nother_keys);
         if (best)

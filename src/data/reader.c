@@ -180,6 +180,15 @@ read_status reader_next(reader *r, cell *cells, record_pos *pos)
 
 uint64_t reader_bytes(const reader *r) { return r->consumed + r->pos; }
 
+void reader_key_optional(reader *r, int field)
+{
+    if (!r->optional)
+        r->optional = xcalloc((size_t)r->nfields + 1, sizeof *r->optional);
+    r->optional[field] = true;
+}
+
+data_format reader_format(const reader *r) { return r->fmt; }
+
 bool reader_missing_key(const reader *r)
 {
     /* A CSV header lacking a column was refused when the file was opened. */
@@ -203,6 +212,7 @@ void reader_close(reader *r)
     free(r->header);
     free(r->key_cache);
     free(r->seen);
+    free(r->optional);
     free(r->members);
     for (int i = 0; i < r->nother_keys; i++)
         free(r->other_keys[i]);

@@ -87,6 +87,11 @@ bool data_format_parse(const char *name, data_format *out);
  * column, found at the end; a key missing from some records is only na
  * there).  The did-you-mean comes from the keys the records did have. */
 bool reader_missing_key(const reader *r);
+/* Leaves field out of reader_missing_key: a key the records need not have
+ * (a list input whose rows come from --table). */
+void reader_key_optional(reader *r, int field);
+/* The format being read: DATA_CSV, DATA_JSON or DATA_NDJSON. */
+data_format reader_format(const reader *r);
 /* Total bytes consumed so far (for progress lines). */
 uint64_t reader_bytes(const reader *r);
 

@@ -34,6 +34,7 @@ struct reader {
     int *key_cache;          /* json: field index seen at each key position */
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
+    bool *optional;          /* json: fields reader_missing_key passes over; NULL: none */
     int nkey_cache;
     long objects;            /* json: records that were objects */
     struct json_member *members; /* json: where each member of the record lies */

@@ -8,6 +8,7 @@
 
 #include "compile.h"
 #include "json_list.h"
+#include "table.h"
 #include "xalloc.h"
 
 /* A list input's elements as loaded for the current account: reused from
@@ -18,6 +19,8 @@ struct list_store {
     size_t cap;
     rb_list list;
     json_list_buf json;
+    uint8_t *style;          /* per field: as an account's number column */
+    num_style *style_at;
 };
 
 void na_set_init(na_set *na, const char *list)
@@ -107,6 +110,13 @@ static void lists_init(record_layout *l, const policy *p)
         l->list_of_input[i] = p->inputs[i]->type == TY_LIST ? l->nlists++ : -1;
     l->lists = xcalloc((size_t)l->nlists + 1, sizeof *l->lists);
     l->stores = xcalloc((size_t)l->nlists + 1, sizeof *l->stores);
+    for (int i = 0; i < p->ninputs; i++)
+        if (l->list_of_input[i] >= 0) {
+            struct list_store *st = &l->stores[l->list_of_input[i]];
+            size_t n = (size_t)p->inputs[i]->rec->nfields + 1;
+            st->style = xcalloc(n, sizeof *st->style);
+            st->style_at = xcalloc(n, sizeof *st->style_at);
+        }
 }
 
 void record_layout_init(record_layout *l, const policy *p, const char *id_field, const read_opts *opts)
@@ -194,6 +204,8 @@ void record_layout_free(record_layout *l)
     for (int k = 0; k < l->nlists; k++) {
         free(l->stores[k].values);
         json_list_buf_free(&l->stores[k].json);
+        free(l->stores[k].style);
+        free(l->stores[k].style_at);
     }
     free(l->stores);
     free(l->lists);
@@ -280,31 +292,6 @@ static inline uint8_t style_of(const char *text, uint32_t len)
     return len && text[len - 1] == '%' ? NUM_PERCENT : NUM_PLAIN;
 }
 
-/* The first number of a column sets its style; a later one of the other
- * style is an error, since 45% and 45 side by side are 0.45 and 45, which
- * is seldom what the file meant. */
-static bool check_style(record_layout *l, const symbol *s, int i, uint8_t style, const char *text, uint32_t len,
-                        const record_pos *pos, char *err, size_t errlen)
-{
-    num_style *at = &l->style_at[i];
-    if (l->style[i] == NUM_UNSEEN) {
-        l->style[i] = style;
-        at->record = pos->record;
-        at->line = pos->line;
-        quote_value(text, len, at->shown, sizeof at->shown);
-        return true;
-    }
-    char shown[64];
-    quote_value(text, len, shown, sizeof shown);
-    const char *mine = style == NUM_PERCENT ? "a percentage" : "a plain number";
-    const char *theirs = style == NUM_PERCENT ? "a plain number" : "a percentage";
-    snprintf(err, errlen,
-             "column '%s': \"%s\" is %s, but record %ld (line %ld) has %s (\"%s\") in this column; "
-             "write every value of a column the same way (45%% or 0.45)",
-             s->name, shown, mine, at->record, at->line, theirs, at->shown);
-    return false;
-}
-
 /* Where a cell came from, for the message when it does not fit: an
  * account's column, or a field of one element of a list. */
 typedef struct cell_place {
@@ -325,6 +312,33 @@ static void place_text(const cell_place *at, char *buf, size_t cap)
         snprintf(buf, cap, "%s[%ld].%s", at->name, at->elem, at->field);
 }
 
+/* The first number of a column sets its style; a later one of the other
+ * style is an error, since 45% and 45 side by side are 0.45 and 45, which
+ * is seldom what the file meant.  A number field of a list's elements is
+ * one column over all of them.  *style, *at: the column's. */
+static bool check_style(uint8_t *style, num_style *at, const cell_place *place, uint8_t kind, const char *text,
+                        uint32_t len, const record_pos *pos, char *err, size_t errlen)
+{
+    if (*style == NUM_UNSEEN) {
+        *style = kind;
+        at->record = pos->record;
+        at->line = pos->line;
+        quote_value(text, len, at->shown, sizeof at->shown);
+        return true;
+    }
+    char shown[64], where[200];
+    quote_value(text, len, shown, sizeof shown);
+    place_text(place, where, sizeof where);
+    const char *mine = kind == NUM_PERCENT ? "a percentage" : "a plain number";
+    const char *theirs = kind == NUM_PERCENT ? "a plain number" : "a percentage";
+    const char *what = place->field ? "field" : "column";
+    snprintf(err, errlen,
+             "%s: \"%s\" is %s, but record %ld (line %ld) has %s (\"%s\") in this %s; "
+             "write every value of a %s the same way (45%% or 0.45)",
+             where, shown, mine, at->record, at->line, theirs, at->shown, what, what);
+    return false;
+}
+
 /* One cell as a value of its declaration (type, choices): na for a missing
  * or na-spelled cell, else the value, else false with why in err. */
 static bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
@@ -337,7 +351,9 @@ static bool convert_cell(const record_layout *l, rb_type type, const decl *d, co
     }
     if (c->state == CELL_NESTED) {
         place_text(at, where, sizeof where);
-        snprintf(err, errlen, "%s: expected a %s, found %.*s", where, type_name(type), NESTED_SHOWN(c));
+        snprintf(err, errlen, "%s: expected %s, found %.*s", where,
+                 type == TY_TEXT ? "text" : type == TY_BOOL ? "true or false" : type == TY_DATE ? "a date" : "a number",
+                 NESTED_SHOWN(c));
         return false;
     }
     const char *text = c->s;
@@ -410,9 +426,14 @@ static bool load_cells(const policy *p, record_layout *l, const cell *cells, con
         return true;
     /* A rejected record sets no column's style: the records after it are
      * held to what the records kept say. */
-    for (int i = 0; i < p->ninputs; i++)
+    for (int i = 0; i < p->ninputs; i++) {
         if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
             l->style[i] = NUM_UNSEEN;
+        const struct list_store *st = l->list_of_input[i] >= 0 ? &l->stores[l->list_of_input[i]] : NULL;
+        for (int f = 0; st && f < p->inputs[i]->rec->nfields; f++)
+            if (st->style[f] != NUM_UNSEEN && st->style_at[f].record == pos->record)
+                st->style[f] = NUM_UNSEEN;
+    }
     return false;
 }
 
@@ -422,7 +443,6 @@ static bool load_cells(const policy *p, record_layout *l, const cell *cells, con
 static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
                       char *err, size_t errlen)
 {
-    (void)pos;
     const record_type *r = s->rec;
     struct list_store *st = &l->stores[k];
     const list_rows *table = l->lists[k].path ? &l->lists[k] : NULL;
@@ -447,8 +467,13 @@ static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, c
         snprintf(err, errlen, "key '%s': expected a list of records (a JSON array of objects), found an object", s->name);
         return false;
     } else if (c->state == CELL_TEXT) {
-        snprintf(err, errlen, "column '%s' is a list of records: give its rows in a file of their own with "
-                              "--table %s=FILE (or read JSON, where the key holds an array)", s->name, s->name);
+        /* The loader does not know the format: JSON gives a number, text
+         * or bool here, a CSV file a column of the list's name. */
+        char shown[64];
+        quote_value(c->s, c->len, shown, sizeof shown);
+        snprintf(err, errlen, "'%s' holds \"%s\", not a list of records: in JSON its key holds an array of "
+                              "objects; from CSV its rows come in a file of their own (--table %s=FILE)",
+                 s->name, shown, s->name);
         return false;
     } else if (table) {
         cells = table->cells;
@@ -466,6 +491,15 @@ static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, c
             size_t i = (size_t)e * (size_t)r->nfields + (size_t)f;
             st->values[i] = value_na();
             if (!convert_cell(l, r->types[f], r->fields[f], &cells[i], &at, &st->values[i], err, errlen))
+                return false;
+            if (st->values[i].kind != VK_NUM)
+                continue;
+            const char *text = cells[i].s;
+            uint32_t len = cells[i].len;
+            trim(&text, &len);
+            uint8_t kind = style_of(text, len);
+            if (st->style[f] != kind &&
+                !check_style(&st->style[f], &st->style_at[f], &at, kind, text, len, pos, err, errlen))
                 return false;
         }
     st->list.base = st->values;
@@ -505,6 +539,7 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         }
         const char *text = c->s;
         uint32_t len = c->len;
+        const cell_place at = {s->name, NULL, 0, NULL};
         /* Most cells are plain whole numbers: read them here, without the
          * general parser (this loop runs for every cell of every record).
          * A missing-value spelling made of digits (9999) is looked for
@@ -518,12 +553,12 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
-                if (style[i] != NUM_PLAIN && !check_style(l, s, i, NUM_PLAIN, text, len, pos, err, errlen))
+                if (style[i] != NUM_PLAIN &&
+                    !check_style(&l->style[i], &l->style_at[i], &at, NUM_PLAIN, text, len, pos, err, errlen))
                     return false;
                 continue;
             }
         }
-        const cell_place at = {s->name, NULL, 0, NULL};
         if (!convert_cell(l, s->type, s->decl, c, &at, &slots[i], err, errlen))
             return false;
         if (slots[i].kind != VK_NUM)
@@ -533,7 +568,7 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         trim(&text, &len);
         if (s->type == TY_NUMBER) {
             uint8_t kind = style_of(text, len);
-            if (style[i] != kind && !check_style(l, s, i, kind, text, len, pos, err, errlen))
+            if (style[i] != kind && !check_style(&l->style[i], &l->style_at[i], &at, kind, text, len, pos, err, errlen))
                 return false;
         }
     }
@@ -556,26 +591,92 @@ static void note_styles(const policy *p, record_layout *l, const cell *cells, co
         rb_value v;
         if (len == 0 || na_set_has(&l->na, text, len) || !value_from_text(TY_NUMBER, text, len, &v))
             continue;
-        check_style(l, s, i, style_of(text, len), text, len, pos, NULL, 0);
+        const cell_place at = {s->name, NULL, 0, NULL};
+        check_style(&l->style[i], &l->style_at[i], &at, style_of(text, len), text, len, pos, NULL, 0);
     }
 }
 
-/* Moves the text values out of the reader's buffer into one block. */
+/* Room for a text value's bytes in the block being filled. */
+static void keep_text(rb_value *v, char **at)
+{
+    memcpy(*at, v->u.text, v->len);
+    (*at)[v->len] = '\0';
+    v->u.text = *at;
+    *at += v->len + 1;
+}
+
+/* Moves the values out of the reader's buffer and the layout (which the
+ * caller frees) into one block: the lists' headers and elements first,
+ * aligned as the block is, then every text. */
 static char *keep_texts(const policy *p, rb_value *slots)
 {
-    size_t total = 1;
-    for (int i = 0; i < p->ninputs; i++)
+    size_t lists = 0, texts = 1;
+    for (int i = 0; i < p->ninputs; i++) {
         if (slots[i].kind == VK_TEXT)
-            total += slots[i].len + 1;
-    char *block = xmalloc(total), *at = block;
-    for (int i = 0; i < p->ninputs; i++)
-        if (slots[i].kind == VK_TEXT) {
-            memcpy(at, slots[i].u.text, slots[i].len);
-            at[slots[i].len] = '\0';
-            slots[i].u.text = at;
-            at += slots[i].len + 1;
-        }
+            texts += slots[i].len + 1;
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *l = slots[i].u.list;
+        lists += sizeof(rb_value) + (size_t)l->n * l->nfields * sizeof(rb_value);
+        for (size_t k = 0; k < (size_t)l->n * l->nfields; k++)
+            if (l->base[k].kind == VK_TEXT)
+                texts += l->base[k].len + 1;
+    }
+    /* rb_value's size is a multiple of its alignment: a header padded to
+     * one rb_value keeps the elements after it aligned. */
+    _Static_assert(sizeof(rb_list) <= sizeof(rb_value), "a list header fits in one value's room");
+    char *block = xmalloc(lists + texts), *at = block + lists;
+    rb_value *room = (rb_value *)(void *)block;
+    for (int i = 0; i < p->ninputs; i++) {
+        if (slots[i].kind == VK_TEXT)
+            keep_text(&slots[i], &at);
+        if (slots[i].kind != VK_LIST)
+            continue;
+        const rb_list *from = slots[i].u.list;
+        rb_list *l = (rb_list *)(void *)room++;
+        rb_value *values = room;
+        size_t n = (size_t)from->n * from->nfields;
+        if (n)
+            memcpy(values, from->base, n * sizeof *values);
+        room += n;
+        for (size_t k = 0; k < n; k++)
+            if (values[k].kind == VK_TEXT)
+                keep_text(&values[k], &at);
+        *l = *from;
+        l->base = values;
+        slots[i].u.list = l;
+    }
     return block;
+}
+
+/* The account's rows of each list input given a --table, into l->lists;
+ * tables[k] keeps them (closed by the caller).  1; -1 when a table cannot
+ * be read; -2 when CSV data has a list input without its table. */
+static int find_lists(const policy *p, record_layout *l, reader *r, const read_opts *opts, const table_arg *args,
+                      int nargs, const char *id_field, const char *account, table_src **tables, diag *d)
+{
+    bool json = reader_format(r) != DATA_CSV;
+    for (int i = 0; i < p->ninputs; i++) {
+        const symbol *in = p->inputs[i];
+        const table_arg *arg = in->type == TY_LIST ? table_arg_of(in, args, nargs) : NULL;
+        if (in->type != TY_LIST || (!arg && json))
+            continue;
+        if (!arg) {
+            table_say_needed(in, d);
+            return -2;
+        }
+        if (json)
+            reader_key_optional(r, l->field_of_input[i]);
+        int k = l->list_of_input[i];
+        tables[k] = table_open_input(in, arg, opts, id_field, d);
+        const cell *cells = NULL;
+        const record_pos *pos = NULL;
+        long n = tables[k] ? table_rows(tables[k], account, strlen(account), &cells, &pos) : -1;
+        if (n < 0)
+            return -1;
+        l->lists[k] = (list_rows){cells, pos, n, arg->path};
+    }
+    return 1;
 }
 
 bool record_load_shared(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
@@ -603,13 +704,15 @@ void record_layout_report(record_layout *l, diag *d, const char *path, const cha
     l->label = label;
 }
 
-int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
-                const char *account, rb_value *slots, char **texts, diag *d)
+int record_find(const policy *p, const char *path, const read_opts *opts, const table_arg *args, int nargs,
+                const char *id_field, const char *account, rb_value *slots, char **texts, diag *d)
 {
+    *texts = NULL;
+    if (!table_args_check(&p, 1, args, nargs, path, d))
+        return -2;
     record_layout layout;
     record_layout_init(&layout, p, id_field, opts);
     record_layout_report(&layout, d, path, NULL);
-    *texts = NULL;
     /* Other accounts' bad records are no concern of this one: the reader
      * says nothing, and what ends the search is said here. */
     diag quiet;
@@ -621,11 +724,13 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
         return -1;
     }
     cell *cells = xcalloc((size_t)layout.nfields, sizeof *cells);
+    table_src **tables = xcalloc((size_t)layout.nlists + 1, sizeof *tables);
     record_pos pos;
-    read_status st;
+    read_status st = READ_EOF;
     size_t want = strlen(account);
-    int found = 0;
-    while ((st = reader_next(r, cells, &pos)) != READ_EOF) {
+    int found = find_lists(p, &layout, r, opts, args, nargs, id_field, account, tables, d);
+    found = found < 0 ? found : 0;
+    while (found == 0 && (st = reader_next(r, cells, &pos)) != READ_EOF) {
         if (st == READ_FATAL) {
             diag_fail(d, "%s", quiet.kept);
             found = -1;
@@ -637,7 +742,16 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
             note_styles(p, &layout, cells, &pos);
             continue;
         }
-        if (!record_load(p, &layout, cells, &pos, slots)) {
+        for (int i = 0; i < p->ninputs; i++) {
+            int k = layout.list_of_input[i];
+            if (k >= 0 && tables[k] && cells[layout.field_of_input[i]].state != CELL_MISSING) {
+                /* As in a run: two sources for one list, neither wins. */
+                diag_fail(d, "%.200s: record %ld (line %ld): --table %s: the data is JSON; its '%s' key holds the list",
+                          path, pos.record, pos.line, p->inputs[i]->name, p->inputs[i]->name);
+                found = -1;
+            }
+        }
+        if (found < 0 || !record_load(p, &layout, cells, &pos, slots)) {
             found = -1;
             break;
         }
@@ -674,6 +788,9 @@ int record_find(const policy *p, const char *path, const read_opts *opts, const 
     }
     if (found == 0)
         diag_fail(d, "%.200s: no account \"%.200s\" (in column '%.100s')", path, account, id_field);
+    for (int k = 0; k < layout.nlists; k++)
+        table_close(tables[k]);
+    free(tables);
     free(cells);
     reader_close(r);
     record_layout_free(&layout);

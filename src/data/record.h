@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "policy.h"
 #include "reader.h"
+#include "table.h"
 #include "value.h"
 
 /* The missing-value spellings of a run (--na-values), ready to match.  A
@@ -97,12 +98,16 @@ bool record_load_shared(const policy *p, record_layout *l, const cell *cells, co
                         const rb_value *base_slots);
 
 /* Finds the account `account` in a data file and fills slots[0..ninputs)
- * with its inputs.  Text values are copied into one block, *texts, that the
- * caller frees (the reader's buffer is gone when this returns).  Returns 1
- * when found, 0 when the file has no such account, -1 on an error; for 0
- * and -1 one message on d names the file, and the record when it is
- * malformed.  Other accounts' malformed records are passed over unsaid. */
-int record_find(const policy *p, const char *path, const read_opts *opts, const char *id_field,
-                const char *account, rb_value *slots, char **texts, diag *d);
+ * with its inputs, a list input's elements from the account's rows of its
+ * --table in tables[0..ntables) (table.h) when it has one.  Text values
+ * and lists are copied into one block, *texts, that the caller frees (the
+ * reader's buffer and the tables are gone when this returns).  Returns 1
+ * when found, 0 when the file has no such account, -1 on an error, -2 when
+ * the command line is at fault (a --table that names no list input; a list
+ * input of CSV data without its --table); for 0, -1 and -2 one message on
+ * d names the file, and the record when it is malformed.  Other accounts'
+ * malformed records are passed over unsaid. */
+int record_find(const policy *p, const char *path, const read_opts *opts, const table_arg *tables, int ntables,
+                const char *id_field, const char *account, rb_value *slots, char **texts, diag *d);
 
 #endif

@@ -47,8 +47,44 @@ static void blame_header(const scan *s, char *whose, size_t cap)
         snprintf(whose + used, cap - used, ")");
 }
 
-bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const char *id_field,
-               const program *const *progs, const char *const *labels, int nprogs,
+/* Every list input's source: a --table, or for JSON data the account's key.
+ * False having said why (s->usage when the command line is at fault). */
+static bool open_tables(scan *s, const table_arg *tables, int ntables)
+{
+    for (int k = 0; k < s->nprogs; k++) {
+        const policy *p = s->progs[k]->pol;
+        const record_layout *l = &s->layouts[k];
+        for (int i = 0; i < p->ninputs; i++) {
+            const symbol *in = p->inputs[i];
+            /* A list declared alike in the base policy is copied from it. */
+            if (in->type != TY_LIST || (k > 0 && l->same_as[i] >= 0))
+                continue;
+            const table_arg *arg = table_arg_of(in, tables, ntables);
+            if (!arg) {
+                if (s->json)
+                    continue; /* the account's key holds it */
+                table_say_needed(in, s->diag);
+                s->usage = true;
+                return false;
+            }
+            int field = l->field_of_input[i];
+            if (s->json)
+                reader_key_optional(s->rd, field);
+            table_src *src = table_open_input(in, arg, s->read, s->id_field, s->diag);
+            if (!src)
+                return false;
+            bool first = true;
+            for (int j = 0; j < s->ntables; j++)
+                first = first && strcmp(s->tables[j].name, in->name) != 0;
+            s->tables = xrealloc(s->tables, (size_t)(s->ntables + 1) * sizeof *s->tables);
+            s->tables[s->ntables++] = (scan_table){src, k, l->list_of_input[i], field, in->name, arg->path, first};
+        }
+    }
+    return true;
+}
+
+bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const table_arg *tables, int ntables,
+               const char *id_field, const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
 {
     memset(s, 0, sizeof *s);
@@ -70,6 +106,13 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
          * may differ. */
         record_layout_report(&s->layouts[k], d, s->data_path, nprogs > 1 ? s->labels[k] : NULL);
     }
+    const policy *pols[SCAN_MAX_PROGRAMS];
+    for (int k = 0; k < nprogs; k++)
+        pols[k] = progs[k]->pol;
+    if (!table_args_check(pols, nprogs, tables, ntables, data_path, d)) {
+        s->usage = true;
+        return false;
+    }
     const record_layout *all = &s->layouts[0];
     /* With several policies, a header's fault is said once it is known
      * which of them it concerns. */
@@ -89,6 +132,9 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
         return false;
     }
     reader_report_to(s->rd, d);
+    s->json = reader_format(s->rd) != DATA_CSV;
+    if (!open_tables(s, tables, ntables))
+        return false;
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
     for (int k = 0; k < nprogs; k++) {
         frame_init(&s->frames[k], progs[k]);
@@ -120,6 +166,33 @@ static void show_progress(scan *s, bool final)
         return;
     s->last_progress = t;
     diag_progress(s->diag, "rubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
+}
+
+/* Each table's rows for the account of the record just read, into its
+ * list.  1; 0 when the record is refused (said); -1 when a table cannot be
+ * read on (said). */
+static int fetch_lists(scan *s, const record_pos *pos)
+{
+    const cell *id = &s->cells[0];
+    for (int t = 0; t < s->ntables; t++) {
+        const scan_table *st = &s->tables[t];
+        if (s->json && s->cells[st->field].state != CELL_MISSING) {
+            /* Two sources for one list: neither may win silently. */
+            diag_record(s->diag, s->data_path, pos->record, pos->line,
+                        "--table %s: the data is JSON; its '%s' key holds the list", st->name, st->name);
+            return 0;
+        }
+        const cell *cells = NULL;
+        const record_pos *rows = NULL;
+        long n = 0;
+        /* A record without an id is refused once loaded: its list is empty. */
+        if (id->state == CELL_TEXT && id->len)
+            n = table_rows(st->src, id->s, id->len, &cells, &rows);
+        if (n < 0)
+            return -1;
+        s->layouts[st->prog].lists[st->list] = (list_rows){cells, rows, n, st->path};
+    }
+    return 1;
 }
 
 /* Every program's inputs from one record; false having said why. */
@@ -228,8 +301,13 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             id_hash = idset_hash(s->cells[0].s, s->cells[0].len);
             idset_prefetch(&s->ids, id_hash);
         }
+        int lists = rs == READ_OK && s->ntables ? fetch_lists(s, &pos) : 1;
+        if (lists < 0) {
+            status = SCAN_BROKEN;
+            break;
+        }
         /* Each step says why it refuses the record. */
-        if (rs != READ_OK || !load_inputs(s, &pos) || !first_time(s, id_hash, &pos)) {
+        if (rs != READ_OK || !lists || !load_inputs(s, &pos) || !first_time(s, id_hash, &pos)) {
             s->rejected++;
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;
@@ -246,6 +324,10 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             show_progress(s, false);
     }
     show_progress(s, true);
+    /* Rows no account asked for are only known once every record is read. */
+    for (int t = 0; t < s->ntables && status >= 0; t++)
+        if (s->tables[t].orphans && table_finish(s->tables[t].src, s->data_path) < 0)
+            status = SCAN_BROKEN;
     status = check_keys(s, status);
     if (status == EXIT_OK && s->rejected)
         status = EXIT_REJECTED;
@@ -354,6 +436,9 @@ void scan_close(scan *s)
         free(s->unbanded[k]);
     }
     idset_free(&s->ids);
+    for (int t = 0; t < s->ntables; t++)
+        table_close(s->tables[t].src);
+    free(s->tables);
     free(s->cells);
     reader_close(s->rd);
 }

@@ -16,8 +16,10 @@
 #include "outfile.h"
 #include "reader.h"
 #include "record.h"
+#include "table.h"
 
 enum { SCAN_MAX_PROGRAMS = 2 };
+
 
 /* A banded output's values that no band line caught: counted, with the
  * first few accounts, and reported when the pass ends. */
@@ -28,6 +30,15 @@ typedef struct unbanded {
     long count;
     char *first[UNBANDED_SHOWN];   /* their ids */
 } unbanded;
+
+/* An open --table and the list it fills: layouts[prog].lists[list]. */
+typedef struct scan_table {
+    table_src *src;
+    int prog, list;
+    int field;            /* the list input's field among the reader's */
+    const char *name, *path;
+    bool orphans;         /* this one says the orphans (the first of its name) */
+} scan_table;
 
 typedef struct scan {
     diag *diag;                            /* where every message goes */
@@ -43,6 +54,10 @@ typedef struct scan {
     reader *rd;
     cell *cells;
     idset ids;                             /* every id scored so far */
+    scan_table *tables;                    /* per policy and list input given a --table */
+    int ntables;
+    bool json;                             /* the data is JSON or NDJSON */
+    bool usage;                            /* scan_open failed on the command line's fault */
     char missing_key[512];                 /* a declared key no record had */
     unbanded *unbanded[SCAN_MAX_PROGRAMS]; /* per program, per banded output */
     int nunbanded[SCAN_MAX_PROGRAMS];
@@ -52,14 +67,19 @@ typedef struct scan {
 } scan;
 
 /* Called once per scored account, after every program has evaluated it. */
-typedef void (*scan_visit)(void *ctx, const scan *s, const char *id, size_t idlen);
+typedef void (*scan_visit)(void *ctx, scan *s, const char *id, size_t idlen);
 
-/* Opens DATA for the inputs of every program.  False after saying why on d,
- * which gets every message of the pass. */
-bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const char *id_field,
-               const program *const *progs, const char *const *labels, int nprogs,
+/* Opens DATA for the inputs of every program, and each --table in
+ * tables[0..ntables) for the list input it names.  False after saying why
+ * on d, which gets every message of the pass; s->usage when the command
+ * line is at fault (a --table NAME that is no list input; a list input of
+ * CSV data without its --table), found before any record is read. */
+bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const table_arg *tables, int ntables,
+               const char *id_field, const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress);
 
+/* Once every record is read: the rows of the tables that no account
+ * asked for are said as a warning (table_finish). */
 /* Returns EXIT_OK, EXIT_REJECTED (bad records skipped), SCAN_STOPPED (the
  * first bad record under --on-error fail), SCAN_BROKEN (the data could
  * not be read to its end), SCAN_EMPTY (the data holds no record at all:

@@ -107,9 +107,17 @@ int value_format(rb_value v, const scheme *sch, char *buf, size_t cap)
         if (v.band == BAND_NONE || !sch)
             return snprintf(buf, cap, "no band");
         return snprintf(buf, cap, "%s", sch->bands[v.band]);
-    case VK_LIST:
-        /* Lets only (a metric is one value): shown by explain and test. */
-        return snprintf(buf, cap, "a list of %u", v.u.list->n);
+    case VK_LIST: {
+        /* Lets only (a metric is one value): shown by explain and test,
+         * with the elements a `where` kept. */
+        const rb_list *l = v.u.list;
+        int n = snprintf(buf, cap, "a list of %u", l->n);
+        for (uint32_t i = 0; l->idx && i < l->n && n > 0 && (size_t)n + 24 < cap; i++)
+            n += snprintf(buf + n, cap - (size_t)n, "%s%u", i ? ", " : " (elements ", l->idx[i] + 1);
+        if (l->idx && l->n && n > 0 && (size_t)n + 2 < cap)
+            n += snprintf(buf + n, cap - (size_t)n, "%s)", (size_t)n + 24 >= cap && l->n > 1 ? ", ..." : "");
+        return n;
+    }
     case VK_RECORD:
         return snprintf(buf, cap, "element %u", v.len);
     }

@@ -310,6 +310,11 @@ static enode *compile_expr(compiler *c, const expr *e)
         n->a = e->u.field.rec ? compile_expr(c, e->u.field.rec) : NULL;
         return finish(c, n);
     case EX_CALL: {
+        if (e->u.call.id == BI_PREV) {
+            n = new_node(c, N_SLOT);
+            n->slot = c->prog->prev_slot0 + e->u.call.args->e->u.name.sym->prev_index;
+            return finish(c, n);
+        }
         if (builtin_table[e->u.call.id].takes == BA_LIST) {
             n = new_node(c, N_LIST);
             n->fn = (uint8_t)e->u.call.id;
@@ -330,7 +335,7 @@ static enode *compile_expr(compiler *c, const expr *e)
         n = new_node(c, e->u.is.band ? N_IS_BAND : N_IS_NA);
         n->a = compile_expr(c, e->u.is.e);
         if (e->u.is.band) {
-            const scheme *s = e->u.is.e->u.name.sym->scheme;
+            const scheme *s = expr_scheme(e->u.is.e);
             n->band = (int16_t)scheme_band_index(s, e->u.is.band);
         }
         return finish(c, n);
@@ -517,6 +522,27 @@ static bool check_scores(compiler *c, const policy *p)
     return ok;
 }
 
+/* A previous period given by its band (`given prev(scm) = "yellow"`): the
+ * band, with the scheme's score for it as both score and value. */
+static rb_value given_band(compiler *c, const scheme *s, const rb_value *text)
+{
+    rb_value v = value_na();
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)text->len, text->u.text);
+    int band = scheme_band_index(s, name);
+    if (band < 0)
+        return v;
+    v.kind = VK_BANDED;
+    v.band = (int8_t)band;
+    enode *score = compile_expr(c, s->rules[band]->score);
+    if (score->op == N_CONST && score->k.kind == VK_NUM) {
+        v.has_score = true;
+        v.score = score->k.u.num;
+        v.u.num = score->k.u.num;
+    }
+    return v;
+}
+
 static void compile_tests_of(compiler *c, const policy *p)
 {
     program *prog = c->prog;
@@ -534,11 +560,18 @@ static void compile_tests_of(compiler *c, const policy *p)
             t->ngivens++;
         t->given_sym = arena_alloc(&prog->arena, (size_t)(t->ngivens + 1) * sizeof *t->given_sym);
         t->given_value = arena_alloc(&prog->arena, (size_t)(t->ngivens + 1) * sizeof *t->given_value);
+        t->given_slot = arena_alloc(&prog->arena, (size_t)(t->ngivens + 1) * sizeof *t->given_slot);
         int j = 0;
         for (const name_ref *g = x->givens; g; g = g->next, j++) {
             t->given_sym[j] = g->sym;
             enode *k = compile_expr(c, g->weight);
             t->given_value[j] = k->op == N_CONST ? k->k : value_na();
+            t->given_slot[j] = !g->sym                     ? -1
+                               : g->prev                   ? prog->prev_slot0 + g->sym->prev_index
+                               : g->sym->kind == SYM_INPUT ? g->sym->index
+                                                           : -1;
+            if (g->prev && g->sym && g->sym->type == TY_BANDED && t->given_value[j].kind == VK_TEXT)
+                t->given_value[j] = given_band(c, g->sym->scheme, &t->given_value[j]);
         }
         for (const clause *cl = x->clauses; cl; cl = cl->next)
             t->nexpects++;
@@ -577,6 +610,11 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         const symbol *s = p->order[i];
         c.slot_of[i] = s->kind == SYM_INPUT ? s->index : s->kind == SYM_PARAM ? -1 : prog->nslots++;
     }
+    /* What prev() reads: filled per account, like inputs, from the
+     * history (or a test's givens) before the steps run. */
+    prog->prev_slot0 = prog->nslots;
+    prog->nprevs = p->nprevs;
+    prog->nslots += p->nprevs;
     prog->steps = arena_alloc(&prog->arena, (size_t)(p->norder + 1) * sizeof *prog->steps);
     for (int i = 0; i < p->norder; i++) {
         const symbol *s = p->order[i];
@@ -586,7 +624,7 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         st->sym = s;
         st->slot = c.slot_of[i];
         const decl *dl = s->decl;
-        if (s->kind == SYM_LET || s->kind == SYM_METRIC) {
+        if (s->kind == SYM_LET || s->kind == SYM_METRIC || s->kind == SYM_ACTION) {
             st->kind = STEP_VALUE;
             st->value = compile_expr(&c, dl->value);
         } else {

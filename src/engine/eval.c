@@ -452,6 +452,23 @@ static const rb_value *eval_list(const enode *n, frame *f, rb_value *tmp)
     }
 }
 
+uint32_t eval_each(const enode *n, frame *f, rb_value *out, uint32_t *positions, uint32_t cap)
+{
+    if ((n->op != N_WHERE && n->op != N_LIST) || !n->b)
+        return 0;
+    rb_value tl;
+    const rb_list *in = list_of(ev(n->a, f, &tl));
+    const rb_value *saved = f->elem;
+    for (uint32_t i = 0; i < in->n && i < cap; i++) {
+        rb_value t;
+        f->elem = list_element(in, i);
+        out[i] = *ev(n->b, f, &t);
+        positions[i] = list_position(in, i) + 1;
+    }
+    f->elem = saved;
+    return in->n;
+}
+
 rb_value eval_node(const enode *n, frame *f)
 {
     rb_value tmp = value_na();

@@ -72,6 +72,13 @@ typedef struct band_trace {
  * Fills out->lines for every line tried. */
 int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out);
 
+/* After eval_account, for explain: what a list operation n (a `where`, or
+ * a list function with a per-element expression) computed for each element
+ * of its list, in order: out[k] the value, positions[k] the element's
+ * 1-based position in the list read from data.  Fills at most cap; returns
+ * how many elements the list has (0 for any other node). */
+uint32_t eval_each(const enode *n, frame *f, rb_value *out, uint32_t *positions, uint32_t cap);
+
 /* After eval_account: where a symbol's value is (a parameter, an input or
  * a definition's slot), for the verbs that show values by name. */
 const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s);

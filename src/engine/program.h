@@ -92,6 +92,7 @@ typedef struct test_case {
     int ngivens;
     const symbol **given_sym;
     rb_value *given_value;
+    int *given_slot;              /* the slot a given input or prev() fills; -1 for a parameter */
     enode **expects;
     int nexpects;
 } test_case;
@@ -101,6 +102,7 @@ typedef struct program {
     const policy *pol;
     int nslots, nmemo;
     int ninputs;                  /* inputs are slots 0 .. ninputs-1 */
+    int prev_slot0, nprevs;       /* prev() of policy.prevs[k] is slot prev_slot0 + k */
     step *steps;
     int nsteps;
     int *output_slot;             /* per policy output */

@@ -261,7 +261,7 @@ static void put_padded(strbuf *b, const char *s, size_t width)
 }
 
 /* Owned lines of a block, to be printed in the order they were written. */
-typedef enum { O_CLAUSE, O_BAND, O_GIVEN, O_FIXTURE } owned_kind;
+typedef enum { O_CLAUSE, O_BAND, O_GIVEN, O_FIXTURE, O_TABLE } owned_kind;
 typedef struct owned_line {
     unsigned first;
     owned_kind kind;
@@ -279,6 +279,18 @@ static unsigned given_keyword(fmt *f, unsigned offset)
 {
     size_t i = fmt_tok_at(&f->t, offset);
     if (i == 0 || i >= f->t.n || f->t.v[i].begin != offset || f->t.v[i - 1].kind != GIVEN) {
+        f->ok = false;
+        return offset;
+    }
+    return f->t.v[i - 1].begin;
+}
+
+/* Where the line holding the token at offset starts: the token before it
+ * (`reason` before its text). */
+static unsigned token_before(fmt *f, unsigned offset)
+{
+    size_t i = fmt_tok_at(&f->t, offset);
+    if (i == 0 || i >= f->t.n || f->t.v[i].begin != offset) {
         f->ok = false;
         return offset;
     }
@@ -311,8 +323,10 @@ static void given_line(fmt *f, const name_ref *g)
 {
     strbuf_adds(&f->line, "given ");
     for (;;) {
+        if (g->prev)
+            strbuf_adds(&f->line, "prev(");
         strbuf_adds(&f->line, g->name);
-        strbuf_adds(&f->line, " = ");
+        strbuf_adds(&f->line, g->prev ? ") = " : " = ");
         put_expr(f, &f->line, g->weight, P_IF);
         g = g->next;
         if (!g)
@@ -335,6 +349,8 @@ static void owned_lines(fmt *f, const decl *d)
         cap++;
     for (const name_ref *g = d->givens; g; g = g->next)
         cap++;
+    for (const name_ref *g = d->tables; g; g = g->next)
+        cap++;
     owned_line *v = xmalloc(cap * sizeof *v);
     size_t band_w = 0, score_w = 0;
     for (const clause *c = d->clauses; c; c = c->next)
@@ -353,6 +369,8 @@ static void owned_lines(fmt *f, const decl *d)
         n = collect_givens(f, d, v, n);
         if (d->fixture_path)
             v[n++] = (owned_line){given_keyword(f, d->fixture_loc.begin), O_FIXTURE, d};
+        for (const name_ref *g = d->tables; g; g = g->next)
+            v[n++] = (owned_line){given_keyword(f, g->loc.begin), O_TABLE, g};
     }
     qsort(v, n, sizeof *v, by_first);
     for (size_t i = 0; i < n; i++) {
@@ -363,6 +381,14 @@ static void owned_lines(fmt *f, const decl *d)
         case O_GIVEN:
             given_line(f, v[i].node);
             break;
+        case O_TABLE: {
+            const name_ref *g = v[i].node;
+            strbuf_adds(&f->line, "given ");
+            strbuf_adds(&f->line, g->name);
+            strbuf_adds(&f->line, " from ");
+            put_quoted(&f->line, g->weight->u.text.s, g->weight->u.text.len);
+            break;
+        }
         case O_FIXTURE:
             strbuf_adds(&f->line, "given ");
             put_quoted(&f->line, d->fixture_id, strlen(d->fixture_id));
@@ -500,7 +526,8 @@ static void decl_lines(fmt *f, const decl *d)
     static const char *const keywords[] = {
         [D_POLICY] = "policy", [D_IMPORT] = "import", [D_ID] = "id", [D_INPUT] = "input",
         [D_PARAM] = "param", [D_LET] = "let", [D_METRIC] = "metric", [D_MEASURE] = "measure",
-        [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test", [D_RECORD] = "record"};
+        [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test", [D_RECORD] = "record",
+        [D_ACTION] = "action"};
     strbuf *b = &f->line;
     if (d->kind == D_GROUP) {
         group_lines(f, d);
@@ -523,6 +550,11 @@ static void decl_lines(fmt *f, const decl *d)
     case D_INPUT:
         put_typed_name(b, d);
         break;
+    case D_ACTION:
+        strbuf_adds(b, d->name);
+        strbuf_adds(b, " when ");
+        put_expr(f, b, d->value, P_IF);
+        break;
     case D_PARAM:
     case D_LET:
     case D_METRIC:
@@ -542,6 +574,17 @@ static void decl_lines(fmt *f, const decl *d)
     end_line(f, d->loc.begin, 0, L_HEAD);
     if (d->kind == D_MEASURE || d->kind == D_SCHEME || d->kind == D_TEST)
         owned_lines(f, d);
+    /* An action's priority and reason, in that order. */
+    if (d->kind == D_ACTION && d->priority) {
+        strbuf_adds(b, "priority ");
+        put_source(f, b, d->priority->loc);
+        end_line(f, d->priority_loc.begin, OWNED_INDENT, L_OWNED);
+    }
+    if (d->kind == D_ACTION && d->reason) {
+        strbuf_adds(b, "reason ");
+        put_quoted(b, d->reason, strlen(d->reason));
+        end_line(f, token_before(f, d->reason_loc.begin), OWNED_INDENT, L_OWNED);
+    }
     /* A record's fields, in the order declared: it is their index. */
     for (const decl *field = d->kind == D_RECORD ? d->fields : NULL; field; field = field->next) {
         put_typed_name(b, field);

@@ -27,7 +27,7 @@ static bool same_expr(pair t, const expr *x, const expr *y);
 static bool same_names(pair t, const name_ref *x, const name_ref *y)
 {
     for (; x && y; x = x->next, y = y->next) {
-        if (!same_str(x->name, y->name) || !!x->weight != !!y->weight)
+        if (!same_str(x->name, y->name) || !!x->weight != !!y->weight || x->prev != y->prev)
             return false;
         if (x->weight && !same_expr(t, x->weight, y->weight))
             return false;
@@ -89,7 +89,9 @@ static bool same_decl(pair t, const decl *x, const decl *y)
         !same_str(x->type_name, y->type_name) || !same_str(x->scheme, y->scheme) || x->agg != y->agg ||
         !same_str(x->fixture_id, y->fixture_id) || !same_str(x->fixture_path, y->fixture_path) ||
         !same_expr(t, x->value, y->value) || !same_names(t, x->members, y->members) ||
-        !same_names(t, x->givens, y->givens) || !same_str(x->elem_name, y->elem_name))
+        !same_names(t, x->givens, y->givens) || !same_names(t, x->tables, y->tables) ||
+        !same_str(x->elem_name, y->elem_name) || !same_str(x->reason, y->reason) ||
+        !same_expr(t, x->priority, y->priority))
         return false;
     const decl *fa = x->fields, *fb = y->fields;
     for (; fa && fb; fa = fa->next, fb = fb->next)

@@ -1,5 +1,7 @@
 #include "ast.h"
 
+#include "builtins.h"
+
 #include <string.h>
 
 const char *type_name(rb_type t)
@@ -243,46 +245,63 @@ static void note_name(const struct symbol *s, const struct symbol **seen, int *n
         seen[(*n)++] = s;
 }
 
-void expr_names(const expr *e, const struct symbol **seen, int *n, int cap)
+static void names_in(const expr *e, const struct symbol **seen, int *n, int cap, bool prev)
 {
     if (!e)
         return;
     switch (e->kind) {
     case EX_NAME:
-        note_name(e->u.name.sym, seen, n, cap);
+        if (!prev)
+            note_name(e->u.name.sym, seen, n, cap);
         return;
     case EX_UNARY:
-        expr_names(e->u.bin.l, seen, n, cap);
+        names_in(e->u.bin.l, seen, n, cap, prev);
         return;
     case EX_BINARY:
-        expr_names(e->u.bin.l, seen, n, cap);
-        expr_names(e->u.bin.r, seen, n, cap);
+        names_in(e->u.bin.l, seen, n, cap, prev);
+        names_in(e->u.bin.r, seen, n, cap, prev);
         return;
     case EX_IF:
-        expr_names(e->u.cond.cond, seen, n, cap);
-        expr_names(e->u.cond.then, seen, n, cap);
-        expr_names(e->u.cond.els, seen, n, cap);
+        names_in(e->u.cond.cond, seen, n, cap, prev);
+        names_in(e->u.cond.then, seen, n, cap, prev);
+        names_in(e->u.cond.els, seen, n, cap, prev);
         return;
     case EX_CALL:
+        /* prev(x) is read from the history, not from x. */
+        if (e->u.call.id == BI_PREV) {
+            if (prev)
+                note_name(e->u.call.args->e->u.name.sym, seen, n, cap);
+            return;
+        }
         for (const expr_list *a = e->u.call.args; a; a = a->next)
-            expr_names(a->e, seen, n, cap);
+            names_in(a->e, seen, n, cap, prev);
         return;
     case EX_IS:
-        expr_names(e->u.is.e, seen, n, cap);
+        names_in(e->u.is.e, seen, n, cap, prev);
         return;
     case EX_COUNT:
-        for (const name_ref *m = e->u.count.members; m; m = m->next)
+        for (const name_ref *m = e->u.count.members; m && !prev; m = m->next)
             note_name(m->sym, seen, n, cap);
         return;
     case EX_WHERE:
-        expr_names(e->u.bin.l, seen, n, cap);
-        expr_names(e->u.bin.r, seen, n, cap);
+        names_in(e->u.bin.l, seen, n, cap, prev);
+        names_in(e->u.bin.r, seen, n, cap, prev);
         return;
     case EX_FIELD:
         if (e->u.field.rec)
-            expr_names(e->u.field.rec, seen, n, cap);
+            names_in(e->u.field.rec, seen, n, cap, prev);
         return;
     default:
         return;
     }
+}
+
+void expr_names(const expr *e, const struct symbol **seen, int *n, int cap)
+{
+    names_in(e, seen, n, cap, false);
+}
+
+void expr_prev_names(const expr *e, const struct symbol **seen, int *n, int cap)
+{
+    names_in(e, seen, n, cap, true);
 }

@@ -69,6 +69,7 @@ struct name_ref {
     const char *name;
     rb_loc loc;
     expr *weight;          /* group members only; NULL means weight 1 */
+    bool prev;             /* a test's `given prev(NAME) = VALUE` */
     struct symbol *sym;    /* set by the checker */
     name_ref *next;
     name_ref *last;        /* in the first node: the list's tail */
@@ -142,6 +143,7 @@ typedef enum decl_kind {
     D_MEASURE, D_GROUP, D_SCHEME, D_TEST,
     D_RECORD,    /* record NAME, its fields (D_FIELD) in decl.fields */
     D_FIELD,
+    D_ACTION,    /* action NAME when CONDITION, its priority and reason lines */
 } decl_kind;
 
 typedef enum agg_kind { AGG_MEAN, AGG_SUM } agg_kind;
@@ -177,9 +179,14 @@ typedef struct decl {
     agg_kind agg;
     rb_loc agg_loc;
     name_ref *members;       /* group */
+    /* action */
+    expr *priority;
+    const char *reason;
+    rb_loc priority_loc, reason_loc;
     /* test: `given NAME = VALUE, ...` (value in name_ref.weight), an
      * account of a fixture file, and `expect CONDITION` (clauses) */
     name_ref *givens;
+    name_ref *tables;        /* `given LIST from "FILE"`: the path, an EX_TEXT, in weight */
     const char *fixture_id, *fixture_path;
     rb_loc fixture_loc;
     struct decl *next;
@@ -223,6 +230,8 @@ enum { EXPR_MAX_DEPTH = 256 };
  * (count members included): what `test` and `explain` show the values of.
  * Appends to seen[*n..cap). */
 void expr_names(const expr *e, const struct symbol **seen, int *n, int cap);
+/* The same for the outputs an expression reads with prev(). */
+void expr_prev_names(const expr *e, const struct symbol **seen, int *n, int cap);
 
 /* The source span from the start of a to the end of b. */
 rb_loc loc_span(rb_loc a, rb_loc b);

@@ -31,10 +31,12 @@
     X(BI_LIST_ANY, "any", 2, 2, BA_LIST, TY_BOOL)              \
     X(BI_LIST_ALL, "all", 2, 2, BA_LIST, TY_BOOL)              \
     X(BI_LIST_MAX_BY, "max_by", 2, 2, BA_LIST, TY_RECORD)      \
-    X(BI_LIST_MIN_BY, "min_by", 2, 2, BA_LIST, TY_RECORD)
+    X(BI_LIST_MIN_BY, "min_by", 2, 2, BA_LIST, TY_RECORD)      \
+    X(BI_PREV, "prev", 1, 1, BA_OUTPUT, TY_NA)
 
 /* What a builtin's arguments are. */
-typedef enum builtin_args { BA_NUMBER, BA_MEASURE, BA_TEXT, BA_LIST } builtin_args;
+/* BA_OUTPUT: the name of an output; the call gives that output's type. */
+typedef enum builtin_args { BA_NUMBER, BA_MEASURE, BA_TEXT, BA_LIST, BA_OUTPUT } builtin_args;
 
 typedef enum builtin_id {
 #define X(id, name, lo, hi, takes, gives) id,

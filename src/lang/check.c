@@ -8,6 +8,7 @@
 #include "check.h"
 #include "check_text.h"
 #include "declare.h"
+#include "types.h"
 #include "value.h"
 #include "policy.h"
 #include "names.h"
@@ -31,7 +32,7 @@ static rb_type check_expr(checker *c, expr *e);
 static rb_type check_expr_at(checker *c, expr *e);
 static void visit(checker *c, symbol *s);
 
-static bool numeric(rb_type t) { return t == TY_NUMBER || t == TY_BANDED || t == TY_NA || t == TY_ERROR; }
+static bool numeric(rb_type t) { return type_numeric(t); }
 static bool unknown(rb_type t) { return t == TY_NA || t == TY_ERROR; }
 
 static void report_cycle(checker *c, symbol *s, rb_loc loc)
@@ -56,21 +57,9 @@ static void report_cycle(checker *c, symbol *s, rb_loc loc)
 static scheme *scheme_of_expr(checker *c, expr *e)
 {
     (void)c;
-    if (e->kind == EX_NAME && e->u.name.sym)
-        return e->u.name.sym->scheme;
-    return NULL;
+    return expr_scheme(e);
 }
 
-static void check_band_name(checker *c, scheme *s, const char *band, rb_loc loc)
-{
-    if (!s || scheme_band_index(s, band) >= 0)
-        return;
-    const char *best = closest_name(band, s->bands, s->nbands);
-    if (best)
-        diag_error(c->d, loc, "'%s' is not a band of scheme '%s' (did you mean '%s'?)", band, s->name, best);
-    else
-        diag_error(c->d, loc, "'%s' is not a band of scheme '%s'", band, s->name);
-}
 
 /* A text literal compared with an input declared `one of ...` must be one
  * of its choices: a typo there would silently never match. */
@@ -89,70 +78,64 @@ static rb_type check_binary(checker *c, expr *e)
     if (l == TY_ERROR || r == TY_ERROR)
         return TY_ERROR;
     rb_op op = e->op;
-    if (l == TY_LIST || r == TY_LIST || l == TY_RECORD || r == TY_RECORD) {
-        /* One chosen element or another: `max_by(a, x) ?? max_by(b, x)`. */
-        if (op == OP_DEFAULT && l == TY_RECORD && (r == TY_NA || (r == TY_RECORD && e->u.bin.l->rec == e->u.bin.r->rec))) {
-            e->rec = e->u.bin.l->rec;
-            return TY_RECORD;
-        }
-        const char *hint = l == TY_LIST || r == TY_LIST ? " (count(), sum(), any() and the other list functions "
-                                                           "turn a list into a value)"
-                                                         : " (take one of its fields: chosen.field)";
-        diag_error(c->d, e->loc, "cannot use '%s' on a %s and a %s%s", op_text(op), type_name(l), type_name(r), hint);
-        return TY_ERROR;
-    }
-    switch (op) {
-    case OP_ADD:
-    case OP_SUB:
-        if (numeric(l) && numeric(r))
-            return TY_NUMBER;
-        if (l == TY_DATE && (r == TY_DURATION || r == TY_NA))
-            return TY_DATE;
-        if (op == OP_ADD && l == TY_DURATION && r == TY_DATE)
-            return TY_DATE;
-        if (op == OP_SUB && l == TY_DATE && r == TY_DATE)
-            return TY_NUMBER; /* days between */
-        if (l == TY_NA && (r == TY_DATE || r == TY_DURATION))
-            return r;
-        break;
-    case OP_MUL:
-    case OP_DIV:
-        if (numeric(l) && numeric(r))
-            return TY_NUMBER;
-        break;
-    case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
-        check_choice(c->d, e->u.bin.l, e->u.bin.r);
-        check_choice(c->d, e->u.bin.r, e->u.bin.l);
+    if (op >= OP_LT && op <= OP_NE) {
+        check_choice(c->d, enumeration_of(e->u.bin.l, c->elem), e->u.bin.r);
+        check_choice(c->d, enumeration_of(e->u.bin.r, c->elem), e->u.bin.l);
         if (op == OP_EQ || op == OP_NE) {
             check_text_shape(c->d, e->u.bin.l, e->u.bin.r);
             check_text_shape(c->d, e->u.bin.r, e->u.bin.l);
         }
-        if ((numeric(l) && numeric(r)) || l == TY_NA || r == TY_NA || l == r) {
-            if ((l == TY_BOOL || l == TY_DURATION) && op != OP_EQ && op != OP_NE)
-                break;
-            return TY_BOOL;
-        }
-        break;
-    case OP_AND:
-    case OP_OR:
-        if ((l == TY_BOOL || l == TY_NA) && (r == TY_BOOL || r == TY_NA))
-            return TY_BOOL;
-        diag_error(c->d, e->loc, "'%s' joins conditions (bool), not a %s and a %s", op_text(op), type_name(l), type_name(r));
-        return TY_ERROR;
-    case OP_DEFAULT:
-        if (l == TY_NA)
-            return r;
-        if (r == TY_NA || l == r || (numeric(l) && numeric(r)))
-            return l == TY_BANDED ? TY_NUMBER : l;
-        break;
-    default:
-        break;
     }
-    diag_error(c->d, e->loc, "cannot use '%s' on a %s and a %s", op_text(op), type_name(l), type_name(r));
-    return TY_ERROR;
+    /* One chosen element or another: `max_by(a, x) ?? max_by(b, x)`. */
+    if (op == OP_DEFAULT && l == TY_RECORD && (r == TY_NA || (r == TY_RECORD && e->u.bin.l->rec == e->u.bin.r->rec))) {
+        e->rec = e->u.bin.l->rec;
+        return TY_RECORD;
+    }
+    char why[256];
+    rb_type t = binary_type(op, l, r, why, sizeof why);
+    if (t == TY_ERROR)
+        diag_error(c->d, e->loc, "%s", why);
+    return t;
 }
 
 static rb_type check_list_call(checker *c, expr *e, rb_type list_type);
+
+/* prev(x): x's value at the account's previous recorded period.  It reads
+ * history, not x's definition, so x may itself use prev(x) (a running
+ * count); only its type is needed. */
+static rb_type check_prev(checker *c, expr *e)
+{
+    expr *arg = e->u.call.nargs == 1 ? e->u.call.args->e : NULL;
+    if (!arg || arg->kind != EX_NAME) {
+        diag_error(c->d, arg ? arg->loc : e->loc, "prev() takes the name of an output (a measure, group or metric)");
+        return TY_ERROR;
+    }
+    symbol *s = policy_lookup(c->p, arg->u.name.name);
+    if (!s) {
+        unknown_name(c->p, c->d, arg->loc, "output", arg->u.name.name, NULL, 0);
+        return TY_ERROR;
+    }
+    if (!s->is_output) {
+        diag_error(c->d, arg->loc, "prev() reads what an earlier run recorded, its outputs; '%s' is %s", s->name,
+                   a_kind(s->kind));
+        return TY_ERROR;
+    }
+    if (s->state == 0)
+        visit(c, s);
+    if (s->state == 1 && s->kind == SYM_METRIC) {
+        diag_error(c->d, arg->loc, "metric '%s' uses prev(%s) in its own definition: its type is not known yet; "
+                                   "use prev() in another definition", s->name, s->name);
+        return TY_ERROR;
+    }
+    arg->u.name.sym = s;
+    arg->type = s->kind == SYM_METRIC ? s->type : TY_BANDED;
+    s->used = true;
+    if (s->prev_index < 0) {
+        s->prev_index = c->p->nprevs;
+        c->p->prevs[c->p->nprevs++] = s;
+    }
+    return arg->type;
+}
 
 static rb_type check_call(checker *c, expr *e)
 {
@@ -172,6 +155,8 @@ static rb_type check_call(checker *c, expr *e)
         }
     }
     e->u.call.id = id;
+    if (id == BI_PREV)
+        return check_prev(c, e);
     if (id < 0) {
         const char *names[BI_COUNT];
         for (int i = 0; i < BI_COUNT; i++)
@@ -183,6 +168,11 @@ static rb_type check_call(checker *c, expr *e)
     }
     const builtin_info *bi = &builtin_table[id];
     int n = e->u.call.nargs;
+    if (bi->takes == BA_LIST) { /* given no list at all: any argument goes to check_list_call */
+        diag_error(c->d, e->loc, "%s() takes %s, not 0 arguments", bi->name,
+                   bi->min_args == 1 ? "one list" : "a list and what to compute for each element");
+        return TY_ERROR;
+    }
     if (n < bi->min_args || n > bi->max_args) {
         if (bi->min_args == bi->max_args)
             diag_error(c->d, e->loc, "%s() takes %d argument%s, not %d", bi->name, bi->min_args, bi->min_args == 1 ? "" : "s", n);
@@ -194,6 +184,7 @@ static rb_type check_call(checker *c, expr *e)
         rb_type t = list_id >= 0 && a == e->u.call.args ? a->e->type : check_expr(c, a->e);
         switch (bi->takes) {
         case BA_LIST:
+        case BA_OUTPUT:
             break;
         case BA_MEASURE:
             if (t != TY_BANDED && !unknown(t))
@@ -227,7 +218,7 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
                        bi->name, n, n == 1 ? "" : "s");
     }
     if (list_type != TY_LIST && !unknown(list_type)) {
-        diag_error(c->d, list->loc, "%s() takes a list here, not a %s", bi->name, type_name(list_type));
+        diag_error(c->d, list->loc, "%s() takes a list as its first argument, not a %s", bi->name, type_name(list_type));
         list_type = TY_ERROR;
     }
     if (n < 2 || !e->u.call.args->next) {
@@ -239,8 +230,8 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
     for (expr_list *a = e->u.call.args->next->next; a; a = a->next)
         check_expr(c, a->e);
     if (c->elem) {
-        diag_error(c->d, e->loc, "%s() over a list inside a condition on another list's elements: "
-                                 "define the inner list with 'let' outside the condition", bi->name);
+        diag_error(c->d, e->loc, "%s() cannot be used inside a condition on a list's elements: "
+                                 "define it with 'let' outside the condition, and use that name", bi->name);
         return TY_ERROR;
     }
     rb_type t = TY_ERROR;
@@ -269,8 +260,8 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
     case BI_LIST_SUM:
     case BI_LIST_MEAN:
         if (!numeric(t)) {
-            diag_error(c->d, each->loc, "%s() adds up numbers%s, not a %s", bi->name,
-                       e->u.call.id == BI_LIST_MIN || e->u.call.id == BI_LIST_MAX ? " or dates" : "", type_name(t));
+            diag_error(c->d, each->loc, "%s() %s, not a %s", bi->name, e->u.call.id == BI_LIST_MIN ||
+                       e->u.call.id == BI_LIST_MAX ? "compares numbers or dates" : "adds up numbers", type_name(t));
             return TY_ERROR;
         }
         return TY_NUMBER;
@@ -300,6 +291,9 @@ static bool resolve_field(checker *c, expr *e)
     if (other && other->decl)
         diag_error(c->d, e->loc, "'%s' is both a field of record '%s' and %s of the policy: rename one of them",
                    name, c->elem->name, a_kind(other->kind));
+    else if (other)
+        diag_error(c->d, e->loc, "'%s' is both a field of record '%s' and the built-in evaluation date: "
+                   "rename the field", name, c->elem->name);
     rb_loc loc = e->loc;
     e->kind = EX_FIELD;
     e->u.field.rec = NULL;
@@ -327,13 +321,7 @@ static rb_type check_field(checker *c, expr *e)
     }
     e->u.field.index = record_field_index(r, e->u.field.name);
     if (e->u.field.index < 0) {
-        const char **names = xmalloc((size_t)r->nfields * sizeof *names);
-        for (int i = 0; i < r->nfields; i++)
-            names[i] = r->fields[i]->name;
-        char what[128];
-        snprintf(what, sizeof what, "field of record '%s'", r->name);
-        unknown_name(c->p, c->d, e->u.field.name_loc, what, e->u.field.name, names, r->nfields);
-        free(names);
+        unknown_field(c->d, e->u.field.name_loc, r, e->u.field.name);
         return TY_ERROR;
     }
     return r->types[e->u.field.index];
@@ -344,8 +332,8 @@ static rb_type check_where(checker *c, expr *e)
     expr *list = e->u.bin.l;
     rb_type t = check_expr(c, list);
     if (c->elem) {
-        diag_error(c->d, e->loc, "'where' inside a condition on another list's elements: define the inner list "
-                                 "with 'let' outside the condition");
+        diag_error(c->d, e->loc, "'where' cannot be used inside a condition on a list's elements: define the "
+                                 "inner list with 'let' outside the condition, and use that name");
         return TY_ERROR;
     }
     if (t != TY_LIST) {
@@ -369,7 +357,7 @@ static symbol *resolve(checker *c, const char *name, rb_loc loc)
 {
     symbol *s = policy_lookup(c->p, name);
     if (!s) {
-        unknown_name(c->p, c->d, loc, "name", name, NULL, 0);
+        unknown_bare_name(c->p, c->d, loc, name, c->elem);
         return NULL;
     }
     if (s->state == 1) {
@@ -502,20 +490,22 @@ static rb_type check_expr_at(checker *c, expr *e)
     case EX_IS: {
         rb_type o = check_expr(c, e->u.is.e);
         t = TY_BOOL;
+        if (!e->u.is.band && o == TY_LIST)
+            diag_error(c->d, e->loc, "a list is never na: with no elements it is empty (write count(...) = 0)");
         if (!e->u.is.band)
             break;
         if (o != TY_BANDED && !unknown(o)) {
             diag_error(c->d, e->u.is.e->loc, "'is %s' needs a measure or group, not a %s", e->u.is.band, type_name(o));
             break;
         }
-        check_band_name(c, scheme_of_expr(c, e->u.is.e), e->u.is.band, e->u.is.band_loc);
+        check_band_name(c->d, scheme_of_expr(c, e->u.is.e), e->u.is.band, e->u.is.band_loc);
         break;
     }
     case EX_COUNT:
         check_members(c, e->u.count.members, "count");
         for (name_ref *m = e->u.count.members; m; m = m->next)
             if (m->sym)
-                check_band_name(c, m->sym->scheme, e->u.count.band, e->u.count.band_loc);
+                check_band_name(c->d, m->sym->scheme, e->u.count.band, e->u.count.band_loc);
         t = TY_NUMBER;
         break;
     }
@@ -562,7 +552,7 @@ static void check_measure(checker *c, symbol *s)
     if (!d->bands)
         diag_error(c->d, d->name_loc, "measure '%s' has no band lines (such as 'red < 25%%')", d->name);
     for (band_rule *r = d->bands; r; r = r->next) {
-        check_band_name(c, s->scheme, r->band, r->band_loc);
+        check_band_name(c->d, s->scheme, r->band, r->band_loc);
         for (int i = 0; i < r->nedges; i++)
             expect(c, r->edges[i].limit, TY_NUMBER, "a threshold");
     }
@@ -660,11 +650,15 @@ static void visit(checker *c, symbol *s)
         /* Only a bare name is banded: the definition is another name for
          * that measure or group, with its scheme. */
         if (s->type == TY_BANDED)
-            s->scheme = d->value->u.name.sym->scheme;
+            s->scheme = expr_scheme(d->value);
         break;
     case SYM_MEASURE:
         s->type = TY_BANDED;
         check_measure(c, s);
+        break;
+    case SYM_ACTION:
+        s->type = expect(c, d->value, TY_BOOL, "an action's condition") == TY_ERROR ? TY_ERROR : TY_BOOL;
+        check_action(c->p, c->d, d);
         break;
     case SYM_GROUP:
         s->type = TY_BANDED;
@@ -709,6 +703,7 @@ static void check_scheme(checker *c, scheme *s)
 
 /* A test: given names are inputs or parameters, given values constants of
  * their type, expectations conditions. */
+
 static void check_test(checker *c, decl *t)
 {
     for (decl *o = c->p->decls; o != t; o = o->next)
@@ -718,12 +713,16 @@ static void check_test(checker *c, decl *t)
         }
     for (name_ref *g = t->givens; g; g = g->next) {
         for (name_ref *o = t->givens; o != g; o = o->next)
-            if (strcmp(o->name, g->name) == 0)
-                diag_error(c->d, g->loc, "'%s' is given twice in this test", g->name);
+            if (strcmp(o->name, g->name) == 0 && o->prev == g->prev)
+                diag_error(c->d, g->loc, "'%s%s' is given twice in this test", g->prev ? "prev of " : "", g->name);
         symbol *s = policy_lookup(c->p, g->name);
         c->given_ctx = true;
         rb_type vt = check_expr(c, g->weight);
         c->given_ctx = false;
+        if (g->prev) {
+            check_given_prev(c->d, g, s, vt);
+            continue;
+        }
         if (!s || (s->kind != SYM_INPUT && s->kind != SYM_PARAM)) {
             int n = 0;
             const char **names = xmalloc((size_t)(c->p->ninputs + c->p->nparams + 1) * sizeof *names);
@@ -743,13 +742,10 @@ static void check_test(checker *c, decl *t)
         bool fits = unknown(vt) || vt == s->type || (s->type == TY_NUMBER && vt == TY_BANDED);
         if (!fits)
             diag_error(c->d, g->weight->loc, "'%s' is a %s, not a %s", g->name, type_name(s->type), type_name(vt));
-        else if (s->decl && s->decl->choices && g->weight->kind == EX_TEXT) {
-            expr name = {0};
-            name.kind = EX_NAME;
-            name.u.name.sym = s;
-            check_choice(c->d, &name, g->weight);
-        }
+        else
+            check_choice(c->d, s->decl, g->weight);
     }
+    check_test_tables(c->p, c->d, t);
     int expects = 0;
     for (clause *cl = t->clauses; cl; cl = cl->next) {
         expect(c, cl->cond, TY_BOOL, "an expectation");

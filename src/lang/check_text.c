@@ -10,12 +10,22 @@
 #include "policy.h"
 #include "xalloc.h"
 
-void check_choice(diag *d, const expr *a, const expr *b)
+const decl *enumeration_of(const expr *e, const record_type *elem)
 {
-    if (a->kind != EX_NAME || !a->u.name.sym || b->kind != EX_TEXT)
-        return;
-    const decl *in = a->u.name.sym->decl;
-    if (!in || in->kind != D_INPUT || !in->choices)
+    const decl *x = NULL;
+    if (e->kind == EX_NAME && e->u.name.sym && e->u.name.sym->decl && e->u.name.sym->decl->kind == D_INPUT)
+        x = e->u.name.sym->decl;
+    if (e->kind == EX_FIELD && e->u.field.index >= 0) {
+        const record_type *r = e->u.field.rec ? e->u.field.rec->rec : elem;
+        if (r && e->u.field.index < r->nfields)
+            x = r->fields[e->u.field.index];
+    }
+    return x && x->choices ? x : NULL;
+}
+
+void check_choice(diag *d, const decl *in, const expr *b)
+{
+    if (!in || !in->choices || b->kind != EX_TEXT)
         return;
     int n = 0;
     for (const text_list *t = in->choices; t; t = t->next) {

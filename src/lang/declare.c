@@ -14,13 +14,14 @@
 /* "an input", "a measure": the word with its article. */
 const char *a_kind(sym_kind k)
 {
-    static const char *const words[] = {"an input", "a parameter", "a definition", "a metric", "a measure", "a group"};
+    static const char *const words[] = {"an input", "a parameter", "a definition", "a metric", "a measure", "a group",
+                                        "an action"};
     return words[k];
 }
 
 const char *kind_word(sym_kind k)
 {
-    static const char *const words[] = {"input", "parameter", "definition", "metric", "measure", "group"};
+    static const char *const words[] = {"input", "parameter", "definition", "metric", "measure", "group", "action"};
     return words[k];
 }
 
@@ -48,6 +49,49 @@ void unknown_name(const policy *p, diag *d, rb_loc loc, const char *what, const 
         diag_error(d, loc, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
     else
         diag_error(d, loc, "unknown %s '%s'", what, name);
+}
+
+/* The names of r's fields, for a did-you-mean; the caller frees it. */
+static const char **field_names(const record_type *r)
+{
+    const char **names = xmalloc((size_t)(r->nfields + 1) * sizeof *names);
+    for (int i = 0; i < r->nfields; i++)
+        names[i] = r->fields[i]->name;
+    return names;
+}
+
+void unknown_field(diag *d, rb_loc loc, const record_type *r, const char *name)
+{
+    const char **names = field_names(r);
+    const char *best = closest_name(name, names, r->nfields);
+    if (best)
+        diag_error(d, loc, "record '%s' has no field '%s' (did you mean '%s'?)", r->name, name, best);
+    else
+        diag_error(d, loc, "record '%s' has no field '%s'", r->name, name);
+    free(names);
+}
+
+void unknown_bare_name(const policy *p, diag *d, rb_loc loc, const char *name, const record_type *elem)
+{
+    /* Inside a condition, a misspelt field is likelier than a misspelt
+     * account-level name. */
+    if (elem) {
+        const char **names = field_names(elem);
+        const char *best = closest_name(name, names, elem->nfields);
+        free(names);
+        if (best) {
+            diag_error(d, loc, "unknown name '%s' (did you mean '%s', a field of record '%s'?)", name, best, elem->name);
+            return;
+        }
+    }
+    /* A field is a name only where the element is known. */
+    for (int i = 0; i < p->nrecords; i++)
+        if (record_field_index(p->records[i], name) >= 0 && p->records[i] != elem) {
+            diag_error(d, loc, "'%s' is a field of record '%s': use it in a condition after 'where', in a list "
+                               "function (sum(L, %s)), or on one element (chosen.%s)", name, p->records[i]->name, name, name);
+            return;
+        }
+    unknown_name(p, d, loc, "name", name, NULL, 0);
 }
 
 /* The type a field or a plain input declares: number, text, date, bool. */
@@ -118,6 +162,7 @@ static sym_kind kind_of(decl_kind k)
     case D_METRIC: return SYM_METRIC;
     case D_MEASURE: return SYM_MEASURE;
     case D_GROUP: return SYM_GROUP;
+    case D_ACTION: return SYM_ACTION;
     default: return SYM_LET;
     }
 }
@@ -133,6 +178,8 @@ symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
     p->outputs = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->outputs);
     p->schemes = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->schemes);
     p->records = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->records);
+    p->actions = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->actions);
+    p->prevs = arena_alloc(&p->arena, (size_t)ndecls * sizeof *p->prevs);
 
     symbol *as_of = policy_intern(p, "as_of");
     as_of->kind = SYM_PARAM;
@@ -224,6 +271,9 @@ symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
             s->index = p->nparams;
             p->params[p->nparams++] = s;
         }
+        s->prev_index = -1;
+        if (s->kind == SYM_ACTION)
+            p->actions[p->nactions++] = s;
         if (s->kind == SYM_METRIC || s->kind == SYM_MEASURE || s->kind == SYM_GROUP) {
             s->is_output = true;
             s->index = p->noutputs;
@@ -233,4 +283,138 @@ symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
     for (int i = 0; i < p->nrecords; i++)
         check_record(p, d, p->records[i]);
     return as_of;
+}
+
+void check_test_tables(const policy *p, diag *d, decl *t)
+{
+    for (name_ref *g = t->tables; g; g = g->next) {
+        symbol *s = policy_lookup(p, g->name);
+        g->sym = s;
+        for (name_ref *o = t->tables; o != g; o = o->next)
+            if (strcmp(o->name, g->name) == 0)
+                diag_error(d, g->loc, "the rows of '%s' are given twice in this test", g->name);
+        if (!s || s->kind != SYM_INPUT || s->type != TY_LIST)
+            diag_error(d, g->loc, "'%s' is not a list input: 'given NAME from \"FILE\"' gives a list's rows", g->name);
+        else if (!t->fixture_path)
+            diag_error(d, g->loc, "the rows of '%s' need the account they belong to: add a line "
+                                     "'given \"ID\" from \"ACCOUNTS.csv\"'", g->name);
+        else
+            s->used = true;
+    }
+}
+
+/* The {name} holes of a reason text ({name%}: shown as a percentage),
+ * each handed to fn with its place in the text; `{{` and `}}` are braces.  False at a brace that opens no hole
+ * or a hole that is not a name, with the offset in *bad. */
+bool reason_holes(const char *text, void (*fn)(void *ctx, const char *name, size_t len, size_t at), void *ctx,
+                  size_t *bad)
+{
+    for (size_t i = 0; text[i]; i++) {
+        if ((text[i] == '{' && text[i + 1] == '{') || (text[i] == '}' && text[i + 1] == '}')) {
+            i++;
+            continue;
+        }
+        if (text[i] == '}') {
+            *bad = i;
+            return false;
+        }
+        if (text[i] != '{')
+            continue;
+        size_t start = i + 1, end = start;
+        while ((text[end] >= 'a' && text[end] <= 'z') || (text[end] >= 'A' && text[end] <= 'Z') ||
+               (text[end] >= '0' && text[end] <= '9') || text[end] == '_')
+            end++;
+        size_t close = text[end] == '%' ? end + 1 : end; /* {x%}: as a percentage */
+        if (end == start || text[close] != '}') {
+            *bad = i;
+            return false;
+        }
+        if (fn)
+            fn(ctx, text + start, end - start, start);
+        i = close;
+    }
+    return true;
+}
+
+typedef struct hole_check {
+    const policy *p;
+    diag *d;
+    const decl *action;
+} hole_check;
+
+static void check_hole(void *ctx, const char *name, size_t len, size_t at)
+{
+    hole_check *h = ctx;
+    char word[128];
+    snprintf(word, sizeof word, "%.*s", (int)len, name);
+    rb_loc loc = h->action->reason_loc;
+    loc.begin += (unsigned)at + 1; /* past the opening quote */
+    loc.end = loc.begin + (unsigned)len;
+    symbol *s = policy_lookup(h->p, word);
+    if (!s || !s->decl) {
+        if (s) /* as_of */
+            return;
+        unknown_name(h->p, h->d, loc, "name", word, NULL, 0);
+        return;
+    }
+    if (s->kind == SYM_ACTION || s->type == TY_LIST || s->type == TY_RECORD)
+        diag_error(h->d, loc, "a reason quotes one value; '%s' is %s", word,
+                   s->kind == SYM_ACTION ? "an action" : s->type == TY_LIST ? "a list" : "a record");
+    s->used = true;
+}
+
+void check_action(const policy *p, diag *d, const decl *a)
+{
+    if (!a->priority)
+        diag_error(d, a->name_loc, "action '%s' needs a 'priority' line (a whole number, 1 comes first)", a->name);
+    else {
+        rb_num n = a->priority->u.num;
+        if (n.q != 1 || n.p < 0 || n.p > 1000000)
+            diag_error(d, a->priority->loc, "a priority is a whole number from 0 to 1000000");
+    }
+    if (!a->reason) {
+        diag_error(d, a->name_loc, "action '%s' needs a 'reason' line: the text a CSM reads, which can quote "
+                                   "values as {name}", a->name);
+        return;
+    }
+    hole_check h = {p, d, a};
+    size_t bad = 0;
+    if (!reason_holes(a->reason, check_hole, &h, &bad)) {
+        rb_loc loc = a->reason_loc;
+        loc.begin += (unsigned)bad + 1;
+        loc.end = loc.begin + 1;
+        diag_error(d, loc, "a reason quotes a value as {name}; write {{ and }} for braces themselves");
+    }
+}
+
+void check_band_name(diag *d, const scheme *s, const char *band, rb_loc loc)
+{
+    if (!s || scheme_band_index(s, band) >= 0)
+        return;
+    const char *best = closest_name(band, s->bands, s->nbands);
+    if (best)
+        diag_error(d, loc, "'%s' is not a band of scheme '%s' (did you mean '%s'?)", band, s->name, best);
+    else
+        diag_error(d, loc, "'%s' is not a band of scheme '%s'", band, s->name);
+}
+
+/* given prev(x) = VALUE: x is an output the policy reads with prev(); a
+ * banded one is given by its band's name. */
+void check_given_prev(diag *d, name_ref *g, symbol *s, rb_type vt)
+{
+    if (!s || s->prev_index < 0) {
+        diag_error(d, g->loc, "the policy never reads prev(%s): a test gives previous values only of outputs "
+                                 "that prev() reads", g->name);
+        return;
+    }
+    g->sym = s;
+    if (s->type == TY_BANDED) {
+        if (vt == TY_TEXT && g->weight->kind == EX_TEXT)
+            check_band_name(d, s->scheme, g->weight->u.text.s, g->weight->loc);
+        else if (vt != TY_NA && vt != TY_ERROR)
+            diag_error(d, g->weight->loc, "prev(%s) is given by its band, in quotes (\"green\"), or na", g->name);
+        return;
+    }
+    if (vt != TY_NA && vt != TY_ERROR && vt != s->type && !(s->type == TY_NUMBER && vt == TY_BANDED))
+        diag_error(d, g->weight->loc, "'%s' is a %s, not a %s", g->name, type_name(s->type), type_name(vt));
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "xalloc.h"
 
 static unsigned hash_name(const char *s)
@@ -45,6 +46,13 @@ scheme *policy_scheme(const policy *p, const char *name)
         if (strcmp(p->schemes[i]->name, name) == 0)
             return p->schemes[i];
     return NULL;
+}
+
+scheme *expr_scheme(const expr *e)
+{
+    if (e->kind == EX_CALL && e->u.call.id == BI_PREV)
+        e = e->u.call.args->e;
+    return e->kind == EX_NAME && e->u.name.sym ? e->u.name.sym->scheme : NULL;
 }
 
 record_type *policy_record(const policy *p, const char *name)

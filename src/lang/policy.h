@@ -15,7 +15,7 @@
 #include "names.h"
 
 typedef enum sym_kind {
-    SYM_INPUT, SYM_PARAM, SYM_LET, SYM_METRIC, SYM_MEASURE, SYM_GROUP,
+    SYM_INPUT, SYM_PARAM, SYM_LET, SYM_METRIC, SYM_MEASURE, SYM_GROUP, SYM_ACTION,
 } sym_kind;
 
 typedef struct scheme {
@@ -51,6 +51,7 @@ typedef struct symbol {
     bool used;
     bool is_output;
     int list_stamp;            /* the checker's duplicate detection */
+    int prev_index;            /* an output prev() reads: its place in policy.prevs; else -1 */
     struct symbol *hash_next;
 } symbol;
 
@@ -69,6 +70,10 @@ typedef struct policy {
     int nschemes;
     record_type **records;
     int nrecords;
+    symbol **actions;          /* in the order declared */
+    int nactions;
+    symbol **prevs;            /* the outputs prev() reads, each once */
+    int nprevs;
 } policy;
 
 /* Reads, parses and checks the policy at path with its imports.  Returns
@@ -91,6 +96,9 @@ symbol *policy_lookup(const policy *p, const char *name);
 scheme *policy_scheme(const policy *p, const char *name);
 int scheme_band_index(const scheme *s, const char *band);
 record_type *policy_record(const policy *p, const char *name);
+/* The scheme of a measure or group as an expression names it: x, or
+ * prev(x); NULL for anything else. */
+scheme *expr_scheme(const expr *e);
 /* The index of a field in a record, -1 when it has none of that name. */
 int record_field_index(const record_type *r, const char *name);
 

@@ -171,6 +171,8 @@ void lint_unused(linter *L)
                  p->order[user[i]]->name);
         else if (by_tests[i])
             lint_warn(L, at, L_UNUSED, "%s'%s' is used only by tests: no definition refers to it", what, s->name);
+        else if (s->kind == SYM_INPUT && s->type == TY_LIST)
+            lint_warn(L, at, L_UNUSED, "input '%s' is never used; its elements are still read and checked", s->name);
         else if (s->kind == SYM_INPUT)
             lint_warn(L, at, L_UNUSED, "input '%s' is never used; CSV data must still have this column", s->name);
         else if (s->kind == SYM_PARAM)
@@ -178,6 +180,10 @@ void lint_unused(linter *L)
         else
             lint_warn(L, at, L_UNUSED, "'%s' is never used: no output or definition refers to it", s->name);
     }
+    for (int i = 0; i < p->nrecords; i++)
+        if (!p->records[i]->used)
+            lint_warn(L, p->records[i]->decl->name_loc, L_UNUSED, "record '%s' is never used: no input is a list of it",
+                      p->records[i]->name);
     free(by_defs);
     free(by_tests);
     free(live);

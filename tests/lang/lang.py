@@ -9,6 +9,7 @@ exact diagnostics `rubric check` must print for it.
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 AS_OF = "2026-11-01"
 NO_NEWLINE = " (no newline at end)"
+SECTIONS = ("policy", "accounts", "accounts.ndjson", "options", "expect", "error")
 
 
 class FormatError(Exception):
@@ -72,8 +74,9 @@ def parse(path):
             if m and case is not None:
                 case.outputs = m.group(1)
                 head = "expect"
-            if case is None and head != "prelude" or case is not None and head not in ("policy", "accounts", "expect", "error"):
-                raise FormatError("%s:%d: unknown section %r (prelude before the cases; policy, accounts, expect OUTPUTS or error in one)" % (path, n, line))
+            if case is None and head != "prelude" or case is not None and head not in SECTIONS:
+                raise FormatError("%s:%d: unknown section %r (prelude before the cases; policy, accounts or accounts.ndjson, "
+                                  "options, expect OUTPUTS or error in one)" % (path, n, line))
             if case is not None and head in case.sections:
                 raise FormatError("%s:%d: two %s sections" % (path, n, head))
             section, body, start = (head, no_nl), [], n
@@ -88,8 +91,11 @@ def parse(path):
     close()
     for c in cases:
         s = c.sections
-        if "policy" not in s or ("expect" in s) == ("error" in s) or ("expect" in s) != ("accounts" in s):
-            raise FormatError("%s:%d: case %s needs a policy, and accounts with expect, or an error" % (path, c.line, c.name))
+        data = ("accounts" in s) + ("accounts.ndjson" in s)
+        if "policy" not in s or ("expect" in s) == ("error" in s) or ("expect" in s) != (data == 1) or data > 1:
+            raise FormatError("%s:%d: case %s needs a policy, and accounts (CSV or NDJSON) with expect, or an error" % (path, c.line, c.name))
+        if "options" in s and "expect" not in s:
+            raise FormatError("%s:%d: case %s: options are for the run of its accounts" % (path, c.line, c.name))
     return prelude or "", cases
 
 
@@ -120,12 +126,18 @@ def run_case(c, prelude, rubric, work):
         if p.returncode == 0:
             return ["the policy is accepted; it should fail with:"] + want.splitlines(), None
         return ([], None) if got == want else (diff_lines(want, got), got)
-    rows = c.sections["accounts"].splitlines()
-    if not rows or "account_id" not in rows[0].split(","):
-        rows = ["account_id," + rows[0]] + ["%d,%s" % (i, r) for i, r in enumerate(rows[1:], 1)]
-    with open(os.path.join(out, "accounts.csv"), "w", encoding="utf-8") as f:
+    if "accounts.ndjson" in c.sections:
+        data = "accounts.ndjson"
+        rows = ndjson_rows(c.sections[data])
+    else:
+        data = "accounts.csv"
+        rows = c.sections["accounts"].splitlines()
+        if not rows or "account_id" not in rows[0].split(","):
+            rows = ["account_id," + rows[0]] + ["%d,%s" % (i, r) for i, r in enumerate(rows[1:], 1)]
+    with open(os.path.join(out, data), "w", encoding="utf-8") as f:
         f.write("".join(r + "\n" for r in rows))
-    p = subprocess.run([rubric, "run", "t.rules", "accounts.csv", "-f", "ndjson", "--as-of", AS_OF, "--select", c.outputs],
+    options = shlex.split(c.sections.get("options", ""))
+    p = subprocess.run([rubric, "run", "t.rules", data, "-f", "ndjson", "--as-of", AS_OF, "--select", c.outputs] + options,
                        cwd=out, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
         return ["rubric run exits %d:" % p.returncode] + p.stderr.decode("utf-8", "replace").splitlines(), None
@@ -136,6 +148,21 @@ def run_case(c, prelude, rubric, work):
         got += ", ".join(render(rec[n]) for n in names) + "\n"
     want = c.sections["expect"]
     return ([], None) if got == want else (diff_lines(want, got), got)
+
+
+def ndjson_rows(text):
+    """The accounts, one JSON object a line, each given an "account_id"
+    numbering it when it has none.  The line itself is kept as written
+    (after the id), so that a case can hold what a parser would change:
+    a key twice, numbers as spelled."""
+    rows = []
+    for i, line in enumerate(text.splitlines(), 1):
+        body = line.strip()
+        if body.startswith("{") and '"account_id"' not in body:
+            rest = body[1:].lstrip()
+            body = '{"account_id":"%d"' % i + ("" if rest.startswith("}") else ",") + rest
+        rows.append(body)
+    return rows
 
 
 def diff_lines(want, got):

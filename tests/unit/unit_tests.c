@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "builtins.h"
@@ -22,6 +24,7 @@
 #include "reader.h"
 #include "record.h"
 #include "strbuf.h"
+#include "table.h"
 #include "writer.h"
 
 static int passed, failed;
@@ -1502,6 +1505,141 @@ static void test_json_list(void)
     CHECK(buf.cells == NULL && buf.cap == 0);
 }
 
+/* A --table file's rows for the accounts asked, in order (ids separated
+ * by spaces): "ID:kind,n@record;...|" per account, then "orphans N" and
+ * the warning.  "OPEN: message" when it cannot be opened. */
+static void table_run(const char *name, const char *text, const char *asked, char *out, size_t cap)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/rubric-unit-%d-%s", (int)getpid(), name);
+    FILE *f = fopen(path, "wb");
+    fputs(text, f);
+    fclose(f);
+    static const char *const fields[] = {"kind", "n"};
+    diag quiet;
+    diag_init(&quiet, NULL);
+    out[0] = '\0';
+    table_src *t = table_open("instances", path, NULL, "account_id", fields, 2, &quiet);
+    if (!t) {
+        snprintf(out, cap, "OPEN: %s", quiet.kept + strlen(path));
+        unlink(path);
+        return;
+    }
+    CHECK(strcmp(table_list(t), "instances") == 0);
+    char ids[256];
+    snprintf(ids, sizeof ids, "%s", asked);
+    for (char *id = strtok(ids, " "); id; id = strtok(NULL, " ")) {
+        const cell *cells;
+        const record_pos *pos;
+        long n = table_rows(t, id, strlen(id), &cells, &pos);
+        size_t used = strlen(out);
+        used += (size_t)snprintf(out + used, cap - used, "%s:", id);
+        for (long r = 0; r < n; r++)
+            for (int k = 0; k < 2; k++) {
+                const cell *c = &cells[r * 2 + k];
+                if (c->state == CELL_MISSING)
+                    used += (size_t)snprintf(out + used, cap - used, "-");
+                else
+                    used += (size_t)snprintf(out + used, cap - used, "%.*s", (int)c->len, c->s);
+                used += (size_t)(k ? snprintf(out + used, cap - used, "@%ld;", pos[r].record)
+                                   : snprintf(out + used, cap - used, ","));
+            }
+        snprintf(out + used, cap - used, "|");
+    }
+    quiet.kept[0] = '\0';
+    long orphans = table_finish(t, "data.csv");
+    size_t used = strlen(out);
+    const char *said = strstr(quiet.kept, ": ");
+    snprintf(out + used, cap - used, "orphans %ld%s", orphans, said && orphans ? said : "");
+    table_close(t);
+    unlink(path);
+}
+
+static void test_table(void)
+{
+    char out[1024];
+    /* In id order (runs of digits as numbers): streamed. */
+    const char *sorted = "account_id,n,kind\nA1,1,prod\nA1,2,\nA2,3,stage\nA10,4,prod\n";
+    table_run("t1.csv", sorted, "A1 A2 A3 A10", out, sizeof out);
+    CHECK(strcmp(out, "A1:prod,1@1;-,2@2;|A2:stage,3@3;|A3:|A10:prod,4@4;|orphans 0") == 0);
+    /* In byte order (LC_ALL=C sort), asked in natural order: streamed too. */
+    table_run("t1b.csv", "account_id,n,kind\nA1,1,prod\nA10,4,prod\nA2,3,stage\nA3,5,x\n", "A1 A2 A10", out, sizeof out);
+    CHECK(strcmp(out, "A1:prod,1@1;|A2:stage,3@3;|A10:prod,4@2;|orphans 1: 1 row names an account not in data.csv ('A3')") == 0);
+    /* The accounts out of order: the rows passed are held until asked. */
+    table_run("t2.csv", sorted, "A10 A2 A1", out, sizeof out);
+    CHECK(strcmp(out, "A10:prod,4@4;|A2:stage,3@3;|A1:prod,1@1;-,2@2;|orphans 0") == 0);
+    /* Shuffled: held whole, each id's rows in the table's order. */
+    const char *shuffled = "account_id,n,kind\nA10,4,prod\nA1,1,prod\nA2,3,stage\nA1,2,\n";
+    table_run("t3.csv", shuffled, "A1 A2 A3 A10", out, sizeof out);
+    CHECK(strcmp(out, "A1:prod,1@2;-,2@4;|A2:stage,3@3;|A3:|A10:prod,4@1;|orphans 0") == 0);
+    /* An account asked twice gets its rows once, in both ways. */
+    table_run("t4.csv", sorted, "A1 A1 A2", out, sizeof out);
+    CHECK(strncmp(out, "A1:prod,1@1;-,2@2;|A1:|A2:stage,3@3;|orphans 1", 46) == 0);
+    table_run("t5.csv", shuffled, "A2 A2", out, sizeof out);
+    CHECK(strncmp(out, "A2:stage,3@3;|A2:|orphans 3", 27) == 0);
+    /* Rows no account asked for: counted, the first ids named in the
+     * table's order, whether held or left in the stream. */
+    const char *orphans = "account_id,kind,n\nA0,x,1\nA1,p,2\nA3,x,3\nA3,x,4\nA4,p,5\nA7,x,6\nA9,x,7\n";
+    table_run("t6.csv", orphans, "A1 A4", out, sizeof out);
+    CHECK(strcmp(out, "A1:p,2@2;|A4:p,5@5;|orphans 5: 5 rows name accounts not in data.csv (first: 'A0', 'A3', 'A7')") == 0);
+    const char *orphans2 = "account_id,kind,n\nA9,x,7\nA1,p,2\nA3,x,3\nA0,x,1\nA4,p,5\nA3,x,4\n";
+    table_run("t7.csv", orphans2, "A1 A4 A5", out, sizeof out);
+    CHECK(strcmp(out, "A1:p,2@2;|A4:p,5@5;|A5:|orphans 4: 4 rows name accounts not in data.csv (first: 'A9', 'A3', 'A0')") == 0);
+    table_run("t8.csv", orphans, "A0 A1 A3 A4 A7", out, sizeof out);
+    CHECK(strstr(out, "orphans 1: 1 row names an account not in data.csv ('A9')") != NULL);
+    /* Empty, header only, a missing column. */
+    table_run("t9.csv", "", "A1", out, sizeof out);
+    CHECK(strstr(out, "OPEN: : no header line") != NULL);
+    table_run("t10.csv", "account_id,kind,n\n", "A1 A2", out, sizeof out);
+    CHECK(strcmp(out, "A1:|A2:|orphans 0") == 0);
+    table_run("t11.csv", "account_id,kind,nn\nA1,x,1\n", "A1", out, sizeof out);
+    CHECK(strcmp(out, "OPEN: : header: no column 'n' (did you mean 'nn'?)") == 0);
+    table_run("t12.csv", "id,kind,n\nA1,x,1\n", "A1", out, sizeof out);
+    CHECK(strstr(out, "no column 'account_id'") != NULL);
+    /* A byte order mark and CRLF line ends. */
+    table_run("t13.csv", "\xEF\xBB\xBF" "account_id,kind,n\r\nA1,x,1\r\nA2,y,\r\n", "A1 A2", out, sizeof out);
+    CHECK(strcmp(out, "A1:x,1@1;|A2:y,-@2;|orphans 0") == 0);
+    /* Ids that look alike are different accounts, compared exactly. */
+    const char *alike = "account_id,kind,n\nA01,a,1\nA1,b,2\nA1 ,c,3\na1,d,4\n";
+    table_run("t14.csv", alike, "A1 a1 A01 A1\x20", out, sizeof out);
+    CHECK(strcmp(out, "A1:b,2@2;|a1:d,4@4;|A01:a,1@1;|A1:|orphans 1: 1 row names an account not in data.csv ('A1 ')") == 0);
+    /* A malformed row, or one without an id, is the whole table's error. */
+    table_run("t15.csv", "account_id,kind,n\nA1,x,1\nA2,x\n", "A1", out, sizeof out);
+    CHECK(strstr(out, "OPEN: : record 2 (line 3): 2 fields, but the header has 3") != NULL);
+    table_run("t16.csv", "account_id,kind,n\n,x,1\n", "A1", out, sizeof out);
+    CHECK(strstr(out, "record 1 (line 2): no account id ('account_id' is empty); each row of --table instances") != NULL);
+    table_run("t17.csv", "account_id,kind,n\nA2,x,1\nA1,x,\"2\n", "A1", out, sizeof out);
+    CHECK(strstr(out, "OPEN: : line 3: a quoted field is not closed") != NULL);
+
+    /* A pipe cannot be read twice: held whole, whatever its order. */
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "/tmp/rubric-unit-%d-fifo.csv", (int)getpid());
+    unlink(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        FILE *w = fopen(fifo, "w");
+        fputs(sorted, w);
+        fclose(w);
+        _exit(0);
+    }
+    static const char *const fields[] = {"kind", "n"};
+    diag quiet;
+    diag_init(&quiet, NULL);
+    table_src *t = table_open("instances", fifo, NULL, "account_id", fields, 2, &quiet);
+    CHECK(t != NULL);
+    waitpid(child, NULL, 0);
+    if (t) {
+        const cell *cells;
+        const record_pos *pos;
+        CHECK(table_rows(t, "A2", 2, &cells, &pos) == 1 && pos[0].record == 3 && cells[0].len == 5);
+        CHECK(table_rows(t, "A1", 2, &cells, &pos) == 2 && pos[1].record == 2 && cells[2].state == CELL_MISSING);
+        CHECK(table_finish(t, "data.csv") == 1);
+        table_close(t);
+    }
+    unlink(fifo);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1516,6 +1654,7 @@ int main(void)
     test_readers();
     test_json_conformance();
     test_json_list();
+    test_table();
     test_data_options();
     test_compiler();
     test_builtins();
