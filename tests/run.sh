@@ -54,6 +54,7 @@ fi
 stage "reference: diff equals two runs" python3 tests/reference/diff_check.py "$rubric" "$build/diffcheck"
 stage "reference: calibrate against exact quantiles" python3 tests/reference/calibrate_check.py "$rubric" "$build/calcheck"
 stage "reference: report against run" python3 tests/reference/report_check.py "$rubric" "$build/reportcheck"
+stage "reference: instance_health against exact fractions" python3 tests/reference/instance_check.py "$rubric" "$build/instcheck"
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.

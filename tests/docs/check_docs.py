@@ -4,8 +4,9 @@
     python3 tests/docs/check_docs.py RUBRIC SCRATCH [DOC.md...]
     UPDATE=1 python3 tests/docs/check_docs.py RUBRIC SCRATCH   # rewrite shown outputs
 
-Every fenced block of README.md and docs/*.md says what it is in its info
-string (the words after the opening ```), and each kind is checked:
+Every fenced block of README.md, docs/*.md and rules/*/*.md (the pages of
+the shipped policies) says what it is in its info string (the words after
+the opening ```), and each kind is checked:
 
   ```console      `$ COMMAND` lines, each followed by what it prints on a
                   terminal (stdout and stderr, as a reader sees them),
@@ -520,6 +521,16 @@ def self_test(c):
                                                               "stale.expected.md", "updated", lineterm="")))
 
 
+def policy_pages():
+    """The pages beside the shipped policies (rules/*/*.md): their examples
+    run from the repository's top, as the pages say."""
+    pages, top = [], os.path.join(ROOT, "rules")
+    for d in sorted(os.listdir(top)):
+        if os.path.isdir(os.path.join(top, d)):
+            pages += sorted(os.path.join(top, d, f) for f in os.listdir(os.path.join(top, d)) if f.endswith(".md"))
+    return pages
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit("usage: check_docs.py RUBRIC SCRATCH [DOC.md...]")
@@ -527,7 +538,8 @@ def main():
     scratch = os.path.abspath(sys.argv[2])
     docs = [os.path.abspath(d) for d in sys.argv[3:]] or \
         [os.path.join(ROOT, "README.md")] + sorted(
-            os.path.join(ROOT, "docs", d) for d in os.listdir(os.path.join(ROOT, "docs")) if d.endswith(".md"))
+            os.path.join(ROOT, "docs", d) for d in os.listdir(os.path.join(ROOT, "docs")) if d.endswith(".md")) + \
+        policy_pages()
     c = Checker(rubric, scratch)
     c.load_table()
     for d in docs:
