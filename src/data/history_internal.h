@@ -1,0 +1,31 @@
+/* history_internal.h - what history.c (opening, recording) and
+ * history_read.c (prev, one account's periods) share. */
+#ifndef RUBRIC_HISTORY_INTERNAL_H
+#define RUBRIC_HISTORY_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "history.h"
+#include "strbuf.h"
+
+struct history {
+    sqlite3 *db;
+    char *path;
+};
+
+/* The columns an output of kind k has in scores: its cell, the number
+ * behind it (banded and number), a banded output's score. */
+static inline int history_ncolumns(history_kind k) { return k == HK_BANDED ? 3 : k == HK_NUMBER ? 2 : 1; }
+extern const char *const history_column_suffix[3];
+
+history_kind history_kind_parse(const char *s);
+/* "NAME" + suffix quoted as an SQL identifier, added to b. */
+void history_quote_ident(strbuf *b, const char *name, const char *suffix);
+/* Says on d what went wrong with the last call on h (rc), naming the file;
+ * a busy file as another run writing it. */
+/* (Re)makes the view `scores`: every period's table united, with the
+ * columns of all of them (NULL where a period has not the output). */
+int history_make_view(history *h);
+void history_fail_sql(const history *h, diag *d, int rc, const char *doing);
+
+#endif
