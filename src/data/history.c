@@ -255,14 +255,16 @@ struct history_rec {
     history *h;
     sqlite3_stmt *insert;
     rec_output *outs;
+    int *slots;           /* per output: its slot in a frame */
     int nouts;
     long long period_id;
-    long count;
-    int failed_rc;        /* the first failure of a put, or SQLITE_OK */
+    history_queue *queue; /* the writer thread, or NULL: rows go in here */
+    long put, count;      /* accounts given; rows inserted */
+    int failed_rc;        /* the first failure of an insert, or SQLITE_OK */
     char failed_msg[256];
 };
 
-long history_record_count(const history_rec *r) { return r->count; }
+long history_record_count(const history_rec *r) { return r->put; }
 
 /* Outputs whose columns SQLite could not tell apart (it ignores case in
  * names), or a name the table already uses for something else. */
@@ -381,10 +383,11 @@ static int create_table(history_rec *r, const program *prog)
     strbuf_addf(&insert, "INSERT INTO scores_%lld VALUES (?1", r->period_id);
     int col = 2;
     r->outs = xcalloc((size_t)p->noutputs + 1, sizeof *r->outs);
+    r->slots = xcalloc((size_t)p->noutputs + 1, sizeof *r->slots);
     r->nouts = p->noutputs;
     for (int i = 0; i < p->noutputs; i++) {
         rec_output *o = &r->outs[i];
-        o->slot = prog->output_slot[i];
+        o->slot = r->slots[i] = prog->output_slot[i];
         o->kind = kind_of_type(p->outputs[i]->type);
         o->sch = p->outputs[i]->scheme;
         o->col = col;
@@ -508,6 +511,8 @@ int history_make_view(history *h)
     return rc;
 }
 
+static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *vals);
+
 history_rec *history_record_begin(history *h, const program *prog, const char *as_of, diag *d)
 {
     const policy *p = prog->pol;
@@ -532,6 +537,9 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
         history_record_abort(r);
         return NULL;
     }
+    /* From here until the commit only the writer thread uses the
+     * connection. */
+    r->queue = history_queue_start(r->nouts, r->slots, queued_row, r);
     return r;
 }
 
@@ -588,14 +596,15 @@ static void bind_output(sqlite3_stmt *st, rec_output *o, const rb_value *v)
     }
 }
 
-void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_value *slots)
+/* One account's row; value k of the outputs is vals[map ? map[k] : k]. */
+static void insert_row(history_rec *r, const char *id, size_t idlen, const rb_value *vals, const int *map)
 {
     if (r->failed_rc != SQLITE_OK)
         return;
     sqlite3_stmt *st = r->insert;
     sqlite3_bind_text(st, 1, id, (int)idlen, SQLITE_STATIC);
     for (int i = 0; i < r->nouts; i++)
-        bind_output(st, &r->outs[i], &slots[r->outs[i].slot]);
+        bind_output(st, &r->outs[i], &vals[map ? map[i] : i]);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
@@ -606,9 +615,25 @@ void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_v
     snprintf(r->failed_msg, sizeof r->failed_msg, "%s", sqlite3_errmsg(r->h->db));
 }
 
+static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *vals)
+{
+    insert_row(ctx, id, idlen, vals, NULL);
+}
+
+void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_value *slots)
+{
+    r->put++;
+    if (r->queue)
+        history_queue_put(r->queue, id, idlen, slots);
+    else
+        insert_row(r, id, idlen, slots, r->slots);
+}
+
 static void rec_free(history_rec *r)
 {
+    history_queue_finish(r->queue, true);
     sqlite3_finalize(r->insert);
+    free(r->slots);
     free(r->outs);
     free(r);
 }
@@ -616,6 +641,8 @@ static void rec_free(history_rec *r)
 bool history_record_commit(history_rec *r, long rejected, diag *d)
 {
     history *h = r->h;
+    history_queue_finish(r->queue, false);
+    r->queue = NULL;
     int rc = r->failed_rc;
     if (rc != SQLITE_OK) {
         if ((rc & 0xff) == SQLITE_FULL)
@@ -666,6 +693,8 @@ void history_record_abort(history_rec *r)
 {
     if (!r)
         return;
+    history_queue_finish(r->queue, true);
+    r->queue = NULL;
     sqlite3_finalize(r->insert);
     r->insert = NULL;
     if (!sqlite3_get_autocommit(r->h->db))

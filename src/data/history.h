@@ -8,19 +8,23 @@
  *
  *   periods(period_id INTEGER PRIMARY KEY, policy TEXT, as_of TEXT,
  *           version TEXT, source_sha256 TEXT, recorded_at TEXT,
- *           accounts INTEGER, rejected INTEGER, UNIQUE (policy, as_of))
+ *           accounts INTEGER, rejected INTEGER, scores_table TEXT,
+ *           UNIQUE (policy, as_of))
  *   outputs(period_id, position, name, kind, PRIMARY KEY (period_id, position))
- *   scores(period_id, account_id, then per output NAME recorded so far:
- *          "NAME" the cell exactly as `run --format csv` prints it (NULL
- *          for na, i.e. an empty cell), "NAME__value" REAL the number
- *          where there is one, "NAME__score" REAL a banded output's score;
- *          PRIMARY KEY (period_id, account_id)) WITHOUT ROWID
- *   index scores_account ON scores(account_id)
+ *   scores_N, one table per period N (periods.scores_table names it): one
+ *          row per account, account_id then per output NAME of the period:
+ *          "NAME" the cell exactly as `run --format csv` prints it, before
+ *          CSV quoting (NULL for an empty cell: na, or no band), then
+ *          "NAME__value" REAL the number behind it (banded and number
+ *          outputs), then "NAME__score" REAL (banded outputs); a unique
+ *          index scores_N_account on account_id
+ *   scores, a view: every period's table united, period_id first, with
+ *          the columns of all of them (NULL where a period has not one)
  *
- * One row per account and period, the outputs as columns: fifteen outputs
- * are one b-tree insert, not fifteen (docs/history.md has the figures).
- * A column is added the first time an output of that name is recorded;
- * rows of periods that did not have it hold NULL there.
+ * A table per period, rows appended in the data's order and indexed once
+ * at the commit: the fastest shape measured for a million accounts in any
+ * order, and replacing a period drops its table rather than deleting a
+ * million rows (docs/history.md has the figures).
  *
  * Ownership: the caller owns what an _open or _begin returns and frees it
  * with the matching _close / _commit / _abort; everything handed to a

@@ -26,6 +26,21 @@ void history_quote_ident(strbuf *b, const char *name, const char *suffix);
 /* (Re)makes the view `scores`: every period's table united, with the
  * columns of all of them (NULL where a period has not the output). */
 int history_make_view(history *h);
+/* ---- The writer thread (history_queue.c) ---- */
+typedef struct history_queue history_queue;
+/* One account's values, in the queue's order, on the writer thread. */
+typedef void (*history_sink)(void *ctx, const char *id, size_t idlen, const rb_value *vals);
+/* Starts the thread; nvals values per account, value k taken from a
+ * frame's slots[slots[k]].  NULL when no thread could be made (then the
+ * caller writes in its own thread). */
+history_queue *history_queue_start(int nvals, const int *slots, history_sink sink, void *ctx);
+/* Copies one account into the queue; no allocation once the batches
+ * have grown to fit. */
+void history_queue_put(history_queue *q, const char *id, size_t idlen, const rb_value *slots);
+/* Hands over what is left (or drops it) and waits for the thread to end;
+ * frees q.  After it, everything the sink did is visible. */
+void history_queue_finish(history_queue *q, bool drop);
+
 void history_fail_sql(const history *h, diag *d, int rc, const char *doing);
 
 #endif
