@@ -539,8 +539,10 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
         return NULL;
     }
     /* From here until the commit only the writer thread uses the
-     * connection. */
-    r->queue = history_queue_start(r->nouts, r->slots, queued_row, r);
+     * connection, unless a reader of the previous period shares it. */
+    if (!h->nprev)
+        r->queue = history_queue_start(r->nouts, r->slots, queued_row, r);
+    h->rec = r;
     return r;
 }
 
@@ -630,8 +632,16 @@ void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_v
         insert_row(r, id, idlen, slots, r->slots);
 }
 
+void history_record_unthread(history_rec *r)
+{
+    history_queue_finish(r->queue, false);
+    r->queue = NULL;
+}
+
 static void rec_free(history_rec *r)
 {
+    if (r->h->rec == r)
+        r->h->rec = NULL;
     history_queue_finish(r->queue, true);
     sqlite3_finalize(r->insert);
     free(r->slots);

@@ -31,6 +31,12 @@
  * callback or returned through a pointer is the history's and valid until
  * the next call on the same object.
  *
+ * Threads: recording a period inserts its rows on a second thread while
+ * the caller scores the next accounts.  A history_prev opened on the same
+ * history (before or during the recording) shares the connection, so it
+ * ends that thread and the rows go in on the caller's thread: correct, a
+ * little slower.  Use one history from one thread.
+ *
  * Concurrency: one writer at a time.  A run that finds another one writing
  * waits up to HISTORY_BUSY_MS, then gives up with "the history FILE is
  * being written by another run; try again when it has finished" and

@@ -11,7 +11,17 @@
 struct history {
     sqlite3 *db;
     char *path;
+    /* The connection is opened without SQLite's own mutex: while a period
+     * is recorded on the writer thread, nothing else may use it.  So a
+     * previous-period reader open on the same history keeps the recording
+     * on the caller's thread (history_record_unthread). */
+    int nprev;             /* history_prev objects open */
+    history_rec *rec;      /* the period being recorded, or NULL */
 };
+
+/* Ends the writer thread of r, its queued rows inserted: from now on rows
+ * go in on the caller's thread. */
+void history_record_unthread(history_rec *r);
 
 /* The columns an output of kind k has in scores: its cell, the number
  * behind it (banded and number), a banded output's score. */

@@ -102,6 +102,11 @@ const char *history_prev_as_of(const history_prev *p) { return p->has_period ? p
 history_prev *history_prev_open(history *h, const char *policy_name, const char *as_of, const char *const *outputs, int n,
                                 diag *d)
 {
+    /* The recording's writer thread and this reader would share the
+     * connection: the rows go in on the caller's thread from here on. */
+    if (h->rec)
+        history_record_unthread(h->rec);
+    h->nprev++;
     history_prev *p = xcalloc(1, sizeof *p);
     p->h = h;
     p->n = n;
@@ -223,6 +228,7 @@ void history_prev_close(history_prev *p)
 {
     if (!p)
         return;
+    p->h->nprev--;
     sqlite3_finalize(p->seek);
     free(p->col);
     free(p->kind);

@@ -1504,6 +1504,31 @@ static void test_history(void)
     pv = history_prev_open(h, name, "2027-01-01", want, 3, &d);
     CHECK(pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-10-01") == 0);
     history_prev_close(pv);
+    /* A run that reads the previous period while it records its own, as
+     * prev() does: the reader opened after the recording began. */
+    history_rec *r = history_record_begin(h, prog, "2026-11-01", &d);
+    pv = history_prev_open(h, name, "2026-11-01", want, 3, &d);
+    CHECK(r && pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-10-01") == 0);
+    frame f;
+    frame_init(&f, prog);
+    for (int i = 0; r && pv && i < 3000; i++) {
+        char id[16];
+        int len = snprintf(id, sizeof id, "%c", "ABCD"[i % 4]);
+        if (i >= 4)
+            len = snprintf(id, sizeof id, "N%d", i);
+        CHECK(history_prev_find(pv, id, (size_t)len, &v, &d) == (i < 2 ? 1 : 0)); /* October had A and B */
+        f.slots[0] = value_num(num_from_int(100));
+        f.slots[1] = value_num(num_from_int(i));
+        eval_account(prog, &f);
+        history_record_put(r, id, (size_t)len, f.slots);
+    }
+    frame_free(&f);
+    history_prev_close(pv);
+    CHECK(r && history_record_commit(r, 0, &d));
+    pv = history_prev_open(h, name, "2026-12-01", want, 3, &d);
+    CHECK(pv && history_prev_find(pv, "N2999", 5, &v, &d) == 1 && strcmp(v[0].cell, "2999") == 0);
+    CHECK(pv && history_prev_find(pv, "C", 1, &v, &d) == 1 && strcmp(v[0].cell, "2") == 0);
+    history_prev_close(pv);
     history_close(h);
     unlink(path);
     program_free(prog);
