@@ -220,13 +220,18 @@ void history_close(history *h)
 
 const char *history_path(const history *h) { return h->path; }
 
-const char *history_policy_name(const policy *p)
+const char *history_policy_name(const policy *p, char *buf, size_t cap)
 {
     if (p->title)
         return p->title;
     const char *path = p->sources ? p->sources->path : "policy";
     const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    const char *base = slash ? slash + 1 : path;
+    size_t n = strlen(base);
+    if (n > 6 && strcmp(base + n - 6, ".rules") == 0)
+        n -= 6;
+    snprintf(buf, cap, "%.*s", (int)n, base);
+    return buf;
 }
 
 void history_policy_hash(const policy *p, char hex[65])
@@ -248,6 +253,7 @@ typedef struct rec_output {
     int slot;
     history_kind kind;
     const scheme *sch;
+    int *band_len;        /* per band of sch: its name's length, found once */
     int col;              /* its first parameter in the insert */
     char text[64];        /* a number, date or duration, printed */
 } rec_output;
@@ -337,7 +343,8 @@ static int insert_period(history_rec *r, const policy *p, const char *as_of)
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
         return rc;
-    sqlite3_bind_text(st, 1, history_policy_name(p), -1, SQLITE_STATIC);
+    char name[256];
+    sqlite3_bind_text(st, 1, history_policy_name(p, name, sizeof name), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, as_of, -1, SQLITE_STATIC);
     if (p->version)
         sqlite3_bind_text(st, 3, p->version, -1, SQLITE_STATIC);
@@ -391,6 +398,11 @@ static int create_table(history_rec *r, const program *prog)
         o->slot = r->slots[i] = prog->output_slot[i];
         o->kind = kind_of_type(p->outputs[i]->type);
         o->sch = p->outputs[i]->scheme;
+        if (o->sch) {
+            o->band_len = xcalloc((size_t)o->sch->nbands + 1, sizeof *o->band_len);
+            for (int b = 0; b < o->sch->nbands; b++)
+                o->band_len[b] = (int)strlen(o->sch->bands[b]);
+        }
         o->col = col;
         for (int c = 0; c < history_ncolumns(o->kind); c++, col++) {
             strbuf_adds(&create, ", ");
@@ -528,7 +540,8 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
     }
     history_rec *r = xcalloc(1, sizeof *r);
     r->h = h;
-    rc = delete_period(h, history_policy_name(p), as_of);
+    char name[256];
+    rc = delete_period(h, history_policy_name(p, name, sizeof name), as_of);
     if (rc == SQLITE_OK)
         rc = insert_period(r, p, as_of);
     if (rc == SQLITE_OK)
@@ -557,7 +570,7 @@ static void bind_output(sqlite3_stmt *st, rec_output *o, const rb_value *v)
     case VK_BANDED: {
         /* The cell is the band's name, as the CSV prints it. */
         if (v->band != BAND_NONE && o->sch)
-            sqlite3_bind_text(st, c, o->sch->bands[v->band], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, c, o->sch->bands[v->band], o->band_len[v->band], SQLITE_STATIC);
         else
             sqlite3_bind_null(st, c);
         if (o->kind == HK_TEXT) /* declared otherwise: only the cell */
@@ -645,6 +658,8 @@ static void rec_free(history_rec *r)
     history_queue_finish(r->queue, true);
     sqlite3_finalize(r->insert);
     free(r->slots);
+    for (int i = 0; r->outs && i < r->nouts; i++)
+        free(r->outs[i].band_len);
     free(r->outs);
     free(r);
 }

@@ -77,8 +77,8 @@ void history_close(history *h);
 const char *history_path(const history *h);
 
 /* The policy's name as periods record it: its `policy "..."` title, else
- * the root file's name without .rules. */
-const char *history_policy_name(const policy *p);
+ * the root file's name without .rules (written into buf). */
+const char *history_policy_name(const policy *p, char *buf, size_t cap);
 /* The SHA-256 of the policy's source text: every file it loaded (the
  * root, then its imports in load order), each as its length in decimal,
  * a newline, then its bytes. */

@@ -1473,7 +1473,9 @@ static void test_history(void)
     long sep[] = {10, 60, -1, 30}, oct[] = {70, 70, 70, 70};
     record_period(h, prog, "2026-09-01", ids, sep, 4);
     record_period(h, prog, "2026-10-01", ids, oct, 4);
-    const char *name = history_policy_name(p);
+    char namebuf[256];
+    const char *name = history_policy_name(p, namebuf, sizeof namebuf);
+    CHECK(strcmp(name, "t") == 0); /* t.rules has no `policy "..."` line */
     const char *want[] = {"n", "gone", "use"};
     history_prev *pv = history_prev_open(h, name, "2026-10-01", want, 3, &d);
     CHECK(pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-09-01") == 0);
