@@ -117,7 +117,15 @@ typedef struct history_period {
  * --format csv` printed, before CSV quoting and spreadsheet escaping
  * (NULL for an empty cell: na, or a value no band caught).  band: the band
  * name of a banded output (NULL when na or no band).  value: the number
- * of a banded or number output; score: a banded output's score. */
+ * of a banded or number output; score: a banded output's score.
+ *
+ * To make an rb_value of it again (prev()): banded: the band's index in
+ * the output's scheme by name (resolved once per output, not per
+ * account), num_from_double(value), score; number: num_parse of the cell
+ * (the text run printed, exact for integers and short decimals); text:
+ * the cell; bool: "true" / "false"; date: date_parse of the cell; no cell
+ * and no value: na.  A band name the current scheme lacks (the policy
+ * changed its bands) is the caller's to report. */
 typedef struct history_value {
     bool present;
     history_kind kind;
