@@ -249,13 +249,15 @@ void history_policy_hash(const policy *p, char hex[65])
 
 /* ---- Recording ---------------------------------------------------------*/
 
+enum { HISTORY_ROWS = 32, TEXT_CAP = 64 };
+
 typedef struct rec_output {
     int slot;
     history_kind kind;
     const scheme *sch;
     int *band_len;        /* per band of sch: its name's length, found once */
     int col;              /* its first parameter in the insert */
-    char text[64];        /* a number, date or duration, printed */
+    char text[TEXT_CAP];  /* a number, date or duration, printed */
 } rec_output;
 
 struct history_rec {
@@ -266,6 +268,16 @@ struct history_rec {
     int nouts;
     long long period_id;
     history_queue *queue; /* the writer thread, or NULL: rows go in here */
+    /* On the writer thread rows go in HISTORY_ROWS at a time, through one
+     * statement of that many rows: the batch they point into stays put
+     * until the queue's flush. */
+    sqlite3_stmt *multi;
+    int nparams;          /* parameters a row */
+    int pending;
+    const char *pid[HISTORY_ROWS];
+    size_t plen[HISTORY_ROWS];
+    const rb_value *pvals[HISTORY_ROWS];
+    char *texts;          /* HISTORY_ROWS * nouts printed values */
     long put, count;      /* accounts given; rows inserted */
     int failed_rc;        /* the first failure of an insert, or SQLITE_OK */
     char failed_msg[256];
@@ -413,9 +425,21 @@ static int create_table(history_rec *r, const program *prog)
     }
     strbuf_adds(&create, ")");
     strbuf_adds(&insert, ")");
+    r->nparams = col - 1;
     int rc = exec(r->h, strbuf_str(&create));
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v3(r->h->db, strbuf_str(&insert), -1, SQLITE_PREPARE_PERSISTENT, &r->insert, NULL);
+    strbuf_setlen(&insert, 0);
+    strbuf_addf(&insert, "INSERT INTO scores_%lld VALUES ", r->period_id);
+    for (int row = 0; row < HISTORY_ROWS; row++) {
+        strbuf_adds(&insert, row ? ", (?" : "(?");
+        for (int k = 1; k < r->nparams; k++)
+            strbuf_adds(&insert, ", ?");
+        strbuf_adds(&insert, ")");
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(r->h->db, strbuf_str(&insert), -1, SQLITE_PREPARE_PERSISTENT, &r->multi, NULL);
+    r->texts = xmalloc((size_t)HISTORY_ROWS * (size_t)(r->nouts + 1) * TEXT_CAP);
     strbuf_free(&create);
     strbuf_free(&insert);
     return rc;
@@ -559,9 +583,11 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
     return r;
 }
 
-static void bind_output(sqlite3_stmt *st, rec_output *o, const rb_value *v)
+/* Binds output o's value v at its columns, base parameters on (0 for a
+ * one-row statement), printing into text (TEXT_CAP bytes) what needs it. */
+static void bind_output(sqlite3_stmt *st, rec_output *o, const rb_value *v, int base, char *text)
 {
-    int c = o->col;
+    int c = base + o->col;
     switch ((vkind)v->kind) {
     case VK_NA:
         for (int k = 0; k < history_ncolumns(o->kind); k++)
@@ -594,8 +620,8 @@ static void bind_output(sqlite3_stmt *st, rec_output *o, const rb_value *v)
             sqlite3_bind_null(st, c + k);
         return;
     default: {
-        int n = value_format(*v, NULL, o->text, sizeof o->text);
-        sqlite3_bind_text(st, c, o->text, n < (int)sizeof o->text ? n : (int)sizeof o->text - 1, SQLITE_STATIC);
+        int n = value_format(*v, NULL, text, TEXT_CAP);
+        sqlite3_bind_text(st, c, text, n < TEXT_CAP ? n : TEXT_CAP - 1, SQLITE_STATIC);
         int k = 1;
         if (k < history_ncolumns(o->kind)) {
             double x = v->kind == VK_NUM ? num_to_double(v->u.num) : 0;
@@ -620,7 +646,7 @@ static void insert_row(history_rec *r, const char *id, size_t idlen, const rb_va
     sqlite3_stmt *st = r->insert;
     sqlite3_bind_text(st, 1, id, (int)idlen, SQLITE_STATIC);
     for (int i = 0; i < r->nouts; i++)
-        bind_output(st, &r->outs[i], &vals[map ? map[i] : i]);
+        bind_output(st, &r->outs[i], &vals[map ? map[i] : i], 0, r->outs[i].text);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
@@ -631,9 +657,39 @@ static void insert_row(history_rec *r, const char *id, size_t idlen, const rb_va
     snprintf(r->failed_msg, sizeof r->failed_msg, "%s", sqlite3_errmsg(r->h->db));
 }
 
+/* On the writer thread: rows are kept (pointers into the queue's batch)
+ * until HISTORY_ROWS of them go in with one statement; the queue's flush
+ * (id NULL), at the end of each batch, puts the rest in one by one. */
 static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *vals)
 {
-    insert_row(ctx, id, idlen, vals, NULL);
+    history_rec *r = ctx;
+    if (!id) {
+        for (int k = 0; k < r->pending; k++)
+            insert_row(r, r->pid[k], r->plen[k], r->pvals[k], NULL);
+        r->pending = 0;
+        return;
+    }
+    r->pid[r->pending] = id;
+    r->plen[r->pending] = idlen;
+    r->pvals[r->pending] = vals;
+    if (++r->pending < HISTORY_ROWS || r->failed_rc != SQLITE_OK)
+        return;
+    sqlite3_stmt *st = r->multi;
+    for (int k = 0; k < HISTORY_ROWS; k++) {
+        int base = k * r->nparams;
+        sqlite3_bind_text(st, base + 1, r->pid[k], (int)r->plen[k], SQLITE_STATIC);
+        for (int i = 0; i < r->nouts; i++)
+            bind_output(st, &r->outs[i], &r->pvals[k][i], base, r->texts + ((size_t)k * (size_t)r->nouts + (size_t)i) * TEXT_CAP);
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    r->pending = 0;
+    if (rc == SQLITE_DONE) {
+        r->count += HISTORY_ROWS;
+        return;
+    }
+    r->failed_rc = rc;
+    snprintf(r->failed_msg, sizeof r->failed_msg, "%s", sqlite3_errmsg(r->h->db));
 }
 
 void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_value *slots)
@@ -656,6 +712,8 @@ static void rec_free(history_rec *r)
     if (r->h->rec == r)
         r->h->rec = NULL;
     history_queue_finish(r->queue, true);
+    sqlite3_finalize(r->multi);
+    free(r->texts);
     sqlite3_finalize(r->insert);
     free(r->slots);
     for (int i = 0; r->outs && i < r->nouts; i++)
@@ -691,7 +749,8 @@ bool history_record_commit(history_rec *r, long rejected, diag *d)
     }
     /* Statements end before the commit, which waits for no reader of ours. */
     sqlite3_finalize(r->insert);
-    r->insert = NULL;
+    sqlite3_finalize(r->multi);
+    r->insert = r->multi = NULL;
     if (rc == SQLITE_OK) {
         char sql[128];
         snprintf(sql, sizeof sql, "CREATE UNIQUE INDEX scores_%lld_account ON scores_%lld (account_id)", r->period_id,
@@ -722,7 +781,8 @@ void history_record_abort(history_rec *r)
     history_queue_finish(r->queue, true);
     r->queue = NULL;
     sqlite3_finalize(r->insert);
-    r->insert = NULL;
+    sqlite3_finalize(r->multi);
+    r->insert = r->multi = NULL;
     if (!sqlite3_get_autocommit(r->h->db))
         exec(r->h, "ROLLBACK");
     rec_free(r);

@@ -38,7 +38,9 @@ void history_quote_ident(strbuf *b, const char *name, const char *suffix);
 int history_make_view(history *h);
 /* ---- The writer thread (history_queue.c) ---- */
 typedef struct history_queue history_queue;
-/* One account's values, in the queue's order, on the writer thread. */
+/* One account's values, in the queue's order, on the writer thread,
+ * valid until a call with id NULL, made when the batch they are in is
+ * about to be reused. */
 typedef void (*history_sink)(void *ctx, const char *id, size_t idlen, const rb_value *vals);
 /* Starts the thread; nvals values per account, value k taken from a
  * frame's slots[slots[k]].  NULL when no thread could be made (then the

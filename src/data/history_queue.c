@@ -58,6 +58,7 @@ static void empty(history_queue *q, batch *b)
                 v[k].u.text = b->text + (uintptr_t)v[k].u.text;
         q->sink(q->ctx, b->text + b->id_off[i], b->id_len[i], v);
     }
+    q->sink(q->ctx, NULL, 0, NULL); /* the batch is about to be reused */
 }
 
 static void *writer(void *arg)
