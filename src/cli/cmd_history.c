@@ -107,8 +107,9 @@ static void kept_free(kept *k)
     free(k->p);
 }
 
-/* The columns: every output of the periods, in the order first seen (one
- * policy's periods: its outputs), or the one --output names. */
+/* The columns: the latest period's outputs in its order (the columns its
+ * run printed), then those only older periods had, or the one --output
+ * names. */
 typedef struct columns {
     const char **names;
     int n;
@@ -119,7 +120,7 @@ static bool columns_make(const kept *k, const char *only, columns *c)
     int cap = 16;
     c->names = xmalloc((size_t)cap * sizeof *c->names);
     c->n = 0;
-    for (long i = 0; i < k->n; i++)
+    for (long i = k->n - 1; i >= 0; i--)
         for (int j = 0; j < k->p[i].n; j++) {
             const char *name = k->p[i].names[j];
             bool seen = false;
