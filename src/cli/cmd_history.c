@@ -192,6 +192,8 @@ static void json_value(FILE *f, const history_value *v)
     fputs("{\"value\": ", f);
     if (!v->cell && !v->has_value)
         fputs("null", f);
+    else if (v->kind == HK_NUMBER && v->cell && v->has_value && isfinite(v->value))
+        fputs(v->cell, f); /* the text run printed: exact past 2^53 too */
     else if (v->kind == HK_BANDED || v->kind == HK_NUMBER)
         v->has_value ? json_number(f, v->value) : (void)fputs("null", f);
     else if (v->kind == HK_BOOL)
