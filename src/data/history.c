@@ -276,8 +276,8 @@ struct history_rec {
     int pending;
     const char *pid[HISTORY_ROWS];
     size_t plen[HISTORY_ROWS];
-    const rb_value *pvals[HISTORY_ROWS];
-    char *texts;          /* HISTORY_ROWS * nouts printed values */
+    const history_cell *pcells[HISTORY_ROWS];
+    history_cell *cells;  /* the account being put, worked out */
     long put, count;      /* accounts given; rows inserted */
     int failed_rc;        /* the first failure of an insert, or SQLITE_OK */
     char failed_msg[256];
@@ -439,7 +439,7 @@ static int create_table(history_rec *r, const program *prog)
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v3(r->h->db, strbuf_str(&insert), -1, SQLITE_PREPARE_PERSISTENT, &r->multi, NULL);
-    r->texts = xmalloc((size_t)HISTORY_ROWS * (size_t)(r->nouts + 1) * TEXT_CAP);
+    r->cells = xcalloc((size_t)r->nouts + 1, sizeof *r->cells);
     strbuf_free(&create);
     strbuf_free(&insert);
     return rc;
@@ -548,7 +548,7 @@ int history_make_view(history *h)
     return rc;
 }
 
-static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *vals);
+static void queued_row(void *ctx, const char *id, size_t idlen, const history_cell *cells);
 
 history_rec *history_record_begin(history *h, const program *prog, const char *as_of, diag *d)
 {
@@ -578,75 +578,81 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
     /* From here until the commit only the writer thread uses the
      * connection, unless a reader of the previous period shares it. */
     if (!h->nprev)
-        r->queue = history_queue_start(r->nouts, r->slots, queued_row, r);
+        r->queue = history_queue_start(r->nouts, queued_row, r);
     h->rec = r;
     return r;
 }
 
-/* Binds output o's value v at its columns, base parameters on (0 for a
- * one-row statement), printing into text (TEXT_CAP bytes) what needs it. */
-static void bind_output(sqlite3_stmt *st, rec_output *o, const rb_value *v, int base, char *text)
+/* Output o's cell from its value v, on the scan's thread; text
+ * (TEXT_CAP bytes) takes a value that has to be printed. */
+static void prepare_cell(const rec_output *o, const rb_value *v, char *text, history_cell *c)
 {
-    int c = base + o->col;
+    c->text = NULL;
+    c->len = 0;
+    c->copy = c->has_value = c->has_score = false;
     switch ((vkind)v->kind) {
     case VK_NA:
-        for (int k = 0; k < history_ncolumns(o->kind); k++)
-            sqlite3_bind_null(st, c + k);
         return;
     case VK_BANDED: {
         /* The cell is the band's name, as the CSV prints it. */
-        if (v->band != BAND_NONE && o->sch)
-            sqlite3_bind_text(st, c, o->sch->bands[v->band], o->band_len[v->band], SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, c);
-        if (o->kind == HK_TEXT) /* declared otherwise: only the cell */
-            return;
+        if (v->band != BAND_NONE && o->sch) {
+            c->text = o->sch->bands[v->band];
+            c->len = (uint32_t)o->band_len[v->band];
+        }
         double x = num_to_double(v->u.num);
-        if (x == x)
-            sqlite3_bind_double(st, c + 1, x);
-        else
-            sqlite3_bind_null(st, c + 1);
-        if (o->kind != HK_BANDED)
-            return;
-        if (v->has_score)
-            sqlite3_bind_double(st, c + 2, num_to_double(v->score));
-        else
-            sqlite3_bind_null(st, c + 2);
+        c->has_value = x == x;
+        c->value = x;
+        c->has_score = v->has_score;
+        c->score = v->has_score ? num_to_double(v->score) : 0;
         return;
     }
     case VK_TEXT:
-        sqlite3_bind_text(st, c, v->u.text, (int)v->len, SQLITE_STATIC);
-        for (int k = 1; k < history_ncolumns(o->kind); k++)
-            sqlite3_bind_null(st, c + k);
+        c->text = v->u.text;
+        c->len = v->len;
+        c->copy = true;
         return;
     default: {
         int n = value_format(*v, NULL, text, TEXT_CAP);
-        sqlite3_bind_text(st, c, text, n < TEXT_CAP ? n : TEXT_CAP - 1, SQLITE_STATIC);
-        int k = 1;
-        if (k < history_ncolumns(o->kind)) {
-            double x = v->kind == VK_NUM ? num_to_double(v->u.num) : 0;
-            if (v->kind == VK_NUM && x == x)
-                sqlite3_bind_double(st, c + k, x);
-            else
-                sqlite3_bind_null(st, c + k);
-            k++;
-        }
-        for (; k < history_ncolumns(o->kind); k++)
-            sqlite3_bind_null(st, c + k);
+        c->text = text;
+        c->len = (uint32_t)(n < TEXT_CAP ? n : TEXT_CAP - 1);
+        c->copy = true;
+        double x = v->kind == VK_NUM ? num_to_double(v->u.num) : 0;
+        c->has_value = v->kind == VK_NUM && x == x;
+        c->value = x;
         return;
     }
     }
 }
 
-/* One account's row; value k of the outputs is vals[map ? map[k] : k]. */
-static void insert_row(history_rec *r, const char *id, size_t idlen, const rb_value *vals, const int *map)
+/* Binds a cell at output o's columns, base parameters on (0 for a
+ * one-row statement): the cell, then the number and the score where the
+ * output has those columns. */
+static void bind_cell(sqlite3_stmt *st, const rec_output *o, const history_cell *c, int base)
+{
+    int col = base + o->col, n = history_ncolumns(o->kind);
+    if (c->text)
+        sqlite3_bind_text(st, col, c->text, (int)c->len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, col);
+    if (n > 1 && c->has_value)
+        sqlite3_bind_double(st, col + 1, c->value);
+    else if (n > 1)
+        sqlite3_bind_null(st, col + 1);
+    if (n > 2 && c->has_score)
+        sqlite3_bind_double(st, col + 2, c->score);
+    else if (n > 2)
+        sqlite3_bind_null(st, col + 2);
+}
+
+/* One account's row, one statement. */
+static void insert_row(history_rec *r, const char *id, size_t idlen, const history_cell *cells)
 {
     if (r->failed_rc != SQLITE_OK)
         return;
     sqlite3_stmt *st = r->insert;
     sqlite3_bind_text(st, 1, id, (int)idlen, SQLITE_STATIC);
     for (int i = 0; i < r->nouts; i++)
-        bind_output(st, &r->outs[i], &vals[map ? map[i] : i], 0, r->outs[i].text);
+        bind_cell(st, &r->outs[i], &cells[i], 0);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
@@ -660,18 +666,18 @@ static void insert_row(history_rec *r, const char *id, size_t idlen, const rb_va
 /* On the writer thread: rows are kept (pointers into the queue's batch)
  * until HISTORY_ROWS of them go in with one statement; the queue's flush
  * (id NULL), at the end of each batch, puts the rest in one by one. */
-static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *vals)
+static void queued_row(void *ctx, const char *id, size_t idlen, const history_cell *cells)
 {
     history_rec *r = ctx;
     if (!id) {
         for (int k = 0; k < r->pending; k++)
-            insert_row(r, r->pid[k], r->plen[k], r->pvals[k], NULL);
+            insert_row(r, r->pid[k], r->plen[k], r->pcells[k]);
         r->pending = 0;
         return;
     }
     r->pid[r->pending] = id;
     r->plen[r->pending] = idlen;
-    r->pvals[r->pending] = vals;
+    r->pcells[r->pending] = cells;
     if (++r->pending < HISTORY_ROWS || r->failed_rc != SQLITE_OK)
         return;
     sqlite3_stmt *st = r->multi;
@@ -679,7 +685,7 @@ static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *
         int base = k * r->nparams;
         sqlite3_bind_text(st, base + 1, r->pid[k], (int)r->plen[k], SQLITE_STATIC);
         for (int i = 0; i < r->nouts; i++)
-            bind_output(st, &r->outs[i], &r->pvals[k][i], base, r->texts + ((size_t)k * (size_t)r->nouts + (size_t)i) * TEXT_CAP);
+            bind_cell(st, &r->outs[i], &r->pcells[k][i], base);
     }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -695,10 +701,12 @@ static void queued_row(void *ctx, const char *id, size_t idlen, const rb_value *
 void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_value *slots)
 {
     r->put++;
+    for (int i = 0; i < r->nouts; i++)
+        prepare_cell(&r->outs[i], &slots[r->slots[i]], r->outs[i].text, &r->cells[i]);
     if (r->queue)
-        history_queue_put(r->queue, id, idlen, slots);
+        history_queue_put(r->queue, id, idlen, r->cells);
     else
-        insert_row(r, id, idlen, slots, r->slots);
+        insert_row(r, id, idlen, r->cells);
 }
 
 void history_record_unthread(history_rec *r)
@@ -713,7 +721,7 @@ static void rec_free(history_rec *r)
         r->h->rec = NULL;
     history_queue_finish(r->queue, true);
     sqlite3_finalize(r->multi);
-    free(r->texts);
+    free(r->cells);
     sqlite3_finalize(r->insert);
     free(r->slots);
     for (int i = 0; r->outs && i < r->nouts; i++)

@@ -4,6 +4,7 @@
 #define RUBRIC_HISTORY_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "history.h"
 #include "strbuf.h"
@@ -37,18 +38,27 @@ void history_quote_ident(strbuf *b, const char *name, const char *suffix);
  * columns of all of them (NULL where a period has not the output). */
 int history_make_view(history *h);
 /* ---- The writer thread (history_queue.c) ---- */
+/* One output of one account, ready to bind: worked out on the scan's
+ * thread (numbers printed and converted there), so that the writer thread
+ * only binds. */
+typedef struct history_cell {
+    const char *text;      /* the cell, or NULL for an empty one */
+    uint32_t len;
+    bool copy;             /* text is only lent: the queue keeps a copy */
+    bool has_value, has_score;
+    double value, score;
+} history_cell;
+
 typedef struct history_queue history_queue;
-/* One account's values, in the queue's order, on the writer thread,
- * valid until a call with id NULL, made when the batch they are in is
- * about to be reused. */
-typedef void (*history_sink)(void *ctx, const char *id, size_t idlen, const rb_value *vals);
-/* Starts the thread; nvals values per account, value k taken from a
- * frame's slots[slots[k]].  NULL when no thread could be made (then the
- * caller writes in its own thread). */
-history_queue *history_queue_start(int nvals, const int *slots, history_sink sink, void *ctx);
-/* Copies one account into the queue; no allocation once the batches
- * have grown to fit. */
-void history_queue_put(history_queue *q, const char *id, size_t idlen, const rb_value *slots);
+/* One account's cells on the writer thread, valid until a call with id
+ * NULL, made when the batch they are in is about to be reused. */
+typedef void (*history_sink)(void *ctx, const char *id, size_t idlen, const history_cell *cells);
+/* Starts the thread, for ncells cells an account.  NULL when no thread
+ * could be made (then the caller writes in its own thread). */
+history_queue *history_queue_start(int ncells, history_sink sink, void *ctx);
+/* Copies one account into the queue (the id and lent texts too); no
+ * allocation once the batches have grown to fit. */
+void history_queue_put(history_queue *q, const char *id, size_t idlen, const history_cell *cells);
 /* Hands over what is left (or drops it) and waits for the thread to end;
  * frees q.  After it, everything the sink did is visible. */
 void history_queue_finish(history_queue *q, bool drop);

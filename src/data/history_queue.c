@@ -3,9 +3,9 @@
  * scoring of the next (docs/performance.md has the figures).
  *
  * Two batches: the scan fills one while the writer empties the other.
- * An account's output values are copied (text into the batch's own
- * buffer: the reader's buffer is reused by the next record), so the writer
- * never reads what the scan is changing. */
+ * An account's cells are copied (lent text into the batch's own buffer:
+ * the reader's buffer is reused by the next record), so the writer never
+ * reads what the scan is changing. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@ enum { QUEUE_BATCH = 1024 };
 
 typedef struct batch {
     int n;                  /* accounts */
-    rb_value *vals;         /* QUEUE_BATCH * nvals; VK_TEXT's text is an offset into text until sent */
+    history_cell *cells;    /* QUEUE_BATCH * ncells; a copied text is an offset into text until sent */
     size_t *id_off, *id_len;
     char *text;
     size_t text_len, text_cap;
@@ -26,8 +26,7 @@ typedef struct batch {
 } batch;
 
 struct history_queue {
-    int nvals;
-    const int *slots;       /* per value: its slot in a frame */
+    int ncells;
     history_sink sink;
     void *ctx;
     batch b[2];
@@ -52,11 +51,11 @@ static size_t keep_text(batch *b, const char *s, size_t n)
 static void empty(history_queue *q, batch *b)
 {
     for (int i = 0; i < b->n; i++) {
-        rb_value *v = &b->vals[(size_t)i * (size_t)q->nvals];
-        for (int k = 0; k < q->nvals; k++)
-            if (v[k].kind == VK_TEXT)
-                v[k].u.text = b->text + (uintptr_t)v[k].u.text;
-        q->sink(q->ctx, b->text + b->id_off[i], b->id_len[i], v);
+        history_cell *c = &b->cells[(size_t)i * (size_t)q->ncells];
+        for (int k = 0; k < q->ncells; k++)
+            if (c[k].copy)
+                c[k].text = b->text + (uintptr_t)c[k].text;
+        q->sink(q->ctx, b->text + b->id_off[i], b->id_len[i], c);
     }
     q->sink(q->ctx, NULL, 0, NULL); /* the batch is about to be reused */
 }
@@ -84,15 +83,14 @@ static void *writer(void *arg)
     return NULL;
 }
 
-history_queue *history_queue_start(int nvals, const int *slots, history_sink sink, void *ctx)
+history_queue *history_queue_start(int ncells, history_sink sink, void *ctx)
 {
     history_queue *q = xcalloc(1, sizeof *q);
-    q->nvals = nvals;
-    q->slots = slots;
+    q->ncells = ncells;
     q->sink = sink;
     q->ctx = ctx;
     for (int i = 0; i < 2; i++) {
-        q->b[i].vals = xcalloc((size_t)QUEUE_BATCH * (size_t)(nvals + 1), sizeof *q->b[i].vals);
+        q->b[i].cells = xcalloc((size_t)QUEUE_BATCH * (size_t)(ncells + 1), sizeof *q->b[i].cells);
         q->b[i].id_off = xcalloc(QUEUE_BATCH, sizeof *q->b[i].id_off);
         q->b[i].id_len = xcalloc(QUEUE_BATCH, sizeof *q->b[i].id_len);
     }
@@ -103,7 +101,7 @@ history_queue *history_queue_start(int nvals, const int *slots, history_sink sin
         pthread_mutex_destroy(&q->mu);
         pthread_cond_destroy(&q->cv);
         for (int i = 0; i < 2; i++) {
-            free(q->b[i].vals);
+            free(q->b[i].cells);
             free(q->b[i].id_off);
             free(q->b[i].id_len);
         }
@@ -128,16 +126,16 @@ static void send(history_queue *q)
     b->text_len = 0;
 }
 
-void history_queue_put(history_queue *q, const char *id, size_t idlen, const rb_value *slots)
+void history_queue_put(history_queue *q, const char *id, size_t idlen, const history_cell *cells)
 {
     batch *b = &q->b[q->fill];
-    rb_value *v = &b->vals[(size_t)b->n * (size_t)q->nvals];
+    history_cell *c = &b->cells[(size_t)b->n * (size_t)q->ncells];
     b->id_len[b->n] = idlen;
     b->id_off[b->n] = keep_text(b, id, idlen);
-    for (int k = 0; k < q->nvals; k++) {
-        v[k] = slots[q->slots[k]];
-        if (v[k].kind == VK_TEXT)
-            v[k].u.text = (const char *)(uintptr_t)keep_text(b, v[k].u.text, v[k].len);
+    for (int k = 0; k < q->ncells; k++) {
+        c[k] = cells[k];
+        if (c[k].copy)
+            c[k].text = (const char *)(uintptr_t)keep_text(b, c[k].text, c[k].len);
     }
     if (++b->n == QUEUE_BATCH)
         send(q);
@@ -158,7 +156,7 @@ void history_queue_finish(history_queue *q, bool drop)
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
     for (int i = 0; i < 2; i++) {
-        free(q->b[i].vals);
+        free(q->b[i].cells);
         free(q->b[i].id_off);
         free(q->b[i].id_len);
         free(q->b[i].text);
