@@ -8,6 +8,7 @@
  * the accounts. */
 #include "prev.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -59,7 +60,10 @@ prev_source *prev_open(history *h, const program *prog, diag *d)
     prev_source *ps = xcalloc(1, sizeof *ps);
     ps->h = h;
     ps->prog = prog;
-    history_policy_name(p, ps->policy_name, sizeof ps->policy_name);
+    /* The name is the policy's title when it has one, returned rather
+     * than written into the buffer. */
+    char name[sizeof ps->policy_name];
+    snprintf(ps->policy_name, sizeof ps->policy_name, "%s", history_policy_name(p, name, sizeof name));
     ps->n = p->nprevs;
     ps->names = xmalloc((size_t)(ps->n + 1) * sizeof *ps->names);
     for (int i = 0; i < ps->n; i++)
