@@ -295,10 +295,13 @@ static void explain_action(explainer *ex, const symbol *a, const rb_value *v, cJ
         cJSON_AddStringToObject(js, "reason", reason);
         return;
     }
+    /* The step is `condition ?? false`: its condition tells na from false. */
+    const step *st = program_step(ex->prog, a);
+    rb_value cond = st && st->value->op == N_DEFAULT ? eval_node(st->value->a, ex->f) : *v;
     if (fires)
         printf("    fires, priority %s: %s\n", priority, reason);
     else
-        printf("    does not fire: the condition is %s\n", v->kind == VK_NA ? "na (a value it needs is missing)" : "false");
+        printf("    does not fire: the condition is %s\n", cond.kind == VK_NA ? "na (a value it needs is missing)" : "false");
 }
 
 static void explain_step(explainer *ex, const step *s)
