@@ -1805,6 +1805,42 @@ static void test_history(void)
     policy_free(p);
 }
 
+/* A value no band catches is its own cell, apart from na. */
+static void test_history_no_band(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input seats: number\ninput users: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n"
+                     "measure use = users / seats\n  red < 25%\n  green >= 50%\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    char path[] = "/tmp/rubric-unit-history-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && prog);
+    if (fd < 0 || !prog)
+        return;
+    close(fd);
+    history *h = history_open(path, true, &d);
+    CHECK(h != NULL);
+    const char *ids[] = {"A", "B", "C", "D", "E"};
+    long users[] = {10, 30, -1, 60, 40};
+    record_period(h, prog, "2026-09-01", ids, users, 5);
+    const char *want[] = {"use"};
+    char got[1024] = "";
+    CHECK(history_band_counts(h, "t", want, 1, collect_bands, got, &d) == 1);
+    CHECK(strcmp(got, "2026-09-01 0:green=1,red=1,none=2,na=1;") == 0);
+    history_close(h);
+    unlink(path);
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1832,6 +1868,7 @@ int main(void)
     test_output();
     test_sha256();
     test_history();
+    test_history_no_band();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
