@@ -1,31 +1,22 @@
 /* history.c - the score history in SQLite (see history.h for the schema,
  * docs/history.md for why it is shaped so). */
+#define _GNU_SOURCE /* sync_file_range: the period's pages go to disk while it is written */
 #include "history.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "history_internal.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "writer.h"
 #include "xalloc.h"
-
-static const char *const kind_names[] = {"banded", "number", "text", "bool", "date", "duration"};
-
-const char *history_kind_name(history_kind k) { return kind_names[k]; }
-
-history_kind history_kind_parse(const char *s)
-{
-    for (int k = 0; k < 6; k++)
-        if (s && strcmp(s, kind_names[k]) == 0)
-            return (history_kind)k;
-    return HK_TEXT;
-}
 
 static history_kind kind_of_type(rb_type t)
 {
@@ -37,20 +28,6 @@ static history_kind kind_of_type(rb_type t)
     case TY_DURATION: return HK_DURATION;
     default: return HK_TEXT;
     }
-}
-
-const char *const history_column_suffix[3] = {"", "__value", "__score"};
-
-void history_quote_ident(strbuf *b, const char *name, const char *suffix)
-{
-    strbuf_addchars(b, '"', 1);
-    for (const char *s = name; *s; s++) {
-        if (*s == '"')
-            strbuf_addchars(b, '"', 1);
-        strbuf_addchars(b, *s, 1);
-    }
-    strbuf_adds(b, suffix);
-    strbuf_addchars(b, '"', 1);
 }
 
 static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
@@ -183,6 +160,7 @@ history *history_open(const char *path, bool create, diag *d)
     }
     history *h = xcalloc(1, sizeof *h);
     h->path = xstrdup(path);
+    h->flush_fd = -1;
     /* Read-write even to read: a run killed mid-write leaves a journal that
      * only a writer can roll back.  Read-only media still reads. */
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -213,7 +191,10 @@ void history_close(history *h)
 {
     if (!h)
         return;
-    sqlite3_close(h->db);
+    /* A connection left open (a statement not finalized) keeps its locks
+     * only while every descriptor of the file stays open. */
+    if (sqlite3_close(h->db) == SQLITE_OK && h->flush_fd >= 0)
+        close(h->flush_fd);
     free(h->path);
     free(h);
 }
@@ -279,6 +260,7 @@ struct history_rec {
     const history_cell *pcells[HISTORY_ROWS];
     history_cell *cells;  /* the account being put, worked out */
     long put, count;      /* accounts given; rows inserted */
+    long flushed;         /* accounts given at the last start of write-back */
     int failed_rc;        /* the first failure of an insert, or SQLITE_OK */
     char failed_msg[256];
 };
@@ -381,7 +363,7 @@ static int insert_period(history_rec *r, const policy *p, const char *as_of)
         sqlite3_bind_int64(st, 1, r->period_id);
         sqlite3_bind_int(st, 2, i);
         sqlite3_bind_text(st, 3, p->outputs[i]->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, kind_names[kind_of_type(p->outputs[i]->type)], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, history_kind_name(kind_of_type(p->outputs[i]->type)), -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
@@ -445,109 +427,6 @@ static int create_table(history_rec *r, const program *prog)
     return rc;
 }
 
-/* A column of the view: its name and whether each period has it. */
-typedef struct view_col {
-    char *name;
-} view_col;
-
-static int find_col(view_col *cols, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (strcasecmp(cols[i].name, name) == 0)
-            return i;
-    return -1;
-}
-
-/* SQLite refuses a compound SELECT of more than 500 arms: periods are
- * united in chunks of this many, each a subquery. */
-enum { VIEW_CHUNK = 400 };
-
-int history_make_view(history *h)
-{
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(h->db,
-                                "SELECT o.period_id, o.name, o.kind FROM outputs o JOIN periods p "
-                                "ON p.period_id = o.period_id ORDER BY o.period_id, o.position", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    /* Every period's columns, then the union of them. */
-    view_col *cols = NULL;
-    int ncols = 0, cap = 0;
-    long long *pids = NULL;
-    int *first = NULL, *count = NULL; /* per period: its run of columns in pcols */
-    int *pcols = NULL;
-    long np = 0, pcap = 0, npc = 0, pccap = 0;
-    strbuf name;
-    strbuf_init(&name);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long long pid = sqlite3_column_int64(st, 0);
-        if (np == 0 || pids[np - 1] != pid) {
-            if (np == pcap) {
-                pcap = pcap ? 2 * pcap : 16;
-                pids = xrealloc(pids, (size_t)pcap * sizeof *pids);
-                first = xrealloc(first, (size_t)pcap * sizeof *first);
-                count = xrealloc(count, (size_t)pcap * sizeof *count);
-            }
-            pids[np] = pid;
-            first[np] = (int)npc;
-            count[np] = 0;
-            np++;
-        }
-        history_kind k = history_kind_parse((const char *)sqlite3_column_text(st, 2));
-        for (int c = 0; c < history_ncolumns(k); c++) {
-            strbuf_setlen(&name, 0);
-            strbuf_addf(&name, "%s%s", (const char *)sqlite3_column_text(st, 1), history_column_suffix[c]);
-            int at = find_col(cols, ncols, strbuf_str(&name));
-            if (at < 0) {
-                if (ncols == cap)
-                    cols = xrealloc(cols, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *cols);
-                cols[ncols].name = xstrdup(strbuf_str(&name));
-                at = ncols++;
-            }
-            if (npc == pccap)
-                pcols = xrealloc(pcols, (size_t)(pccap = pccap ? 2 * pccap : 64) * sizeof *pcols);
-            pcols[npc++] = at;
-            count[np - 1]++;
-        }
-    }
-    sqlite3_finalize(st);
-    strbuf_free(&name);
-    strbuf v;
-    strbuf_init(&v);
-    strbuf_adds(&v, "DROP VIEW IF EXISTS scores; CREATE VIEW scores AS ");
-    if (np == 0)
-        strbuf_adds(&v, "SELECT NULL AS period_id, NULL AS account_id WHERE 0");
-    char *has = xcalloc((size_t)ncols + 1, 1);
-    for (long i = 0; i < np; i++) {
-        if (i % VIEW_CHUNK == 0)
-            strbuf_adds(&v, i ? ") UNION ALL SELECT * FROM (" : "SELECT * FROM (");
-        else
-            strbuf_adds(&v, " UNION ALL ");
-        memset(has, 0, (size_t)ncols);
-        for (int c = 0; c < count[i]; c++)
-            has[pcols[first[i] + c]] = 1;
-        strbuf_addf(&v, "SELECT %lld AS period_id, account_id", pids[i]);
-        for (int c = 0; c < ncols; c++) {
-            strbuf_adds(&v, has[c] ? ", " : ", NULL AS ");
-            history_quote_ident(&v, cols[c].name, "");
-        }
-        strbuf_addf(&v, " FROM scores_%lld", pids[i]);
-    }
-    if (np)
-        strbuf_adds(&v, ")");
-    rc = rc == SQLITE_DONE ? exec(h, strbuf_str(&v)) : rc;
-    strbuf_free(&v);
-    free(has);
-    for (int i = 0; i < ncols; i++)
-        free(cols[i].name);
-    free(cols);
-    free(pids);
-    free(first);
-    free(count);
-    free(pcols);
-    return rc;
-}
-
 static void queued_row(void *ctx, const char *id, size_t idlen, const history_cell *cells);
 
 history_rec *history_record_begin(history *h, const program *prog, const char *as_of, diag *d)
@@ -564,6 +443,8 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
     }
     history_rec *r = xcalloc(1, sizeof *r);
     r->h = h;
+    if (h->flush_fd < 0)
+        h->flush_fd = open(h->path, O_RDONLY | O_CLOEXEC);
     char name[256];
     rc = delete_period(h, history_policy_name(p, name, sizeof name), as_of);
     if (rc == SQLITE_OK)
@@ -644,6 +525,31 @@ static void bind_cell(sqlite3_stmt *st, const rec_output *o, const history_cell 
         sqlite3_bind_null(st, col + 2);
 }
 
+/* Every FLUSH_ROWS accounts (about 14 MB of a period of the shipped
+ * policy) the pages SQLite has written so far start on their way to the
+ * disk: the commit's fsync, which the run waits for, then has only the
+ * last of them to write (0.06 s instead of 0.36 s for a million
+ * accounts).  Earlier write-back changes nothing a crash leaves behind:
+ * the kernel may write those pages at any moment anyway, and SQLite
+ * writes a page only once the journal that undoes it is safe (or past
+ * the file's old end, which a rollback cuts off).  It is called on the
+ * scan's thread, which waits for the writer anyway, and touches no SQLite
+ * object (a call can take milliseconds). */
+enum { FLUSH_ROWS = 65536 };
+
+static void flush_written(history_rec *r, bool now)
+{
+#ifdef __linux__
+    if (r->h->flush_fd >= 0 && (now || r->put - r->flushed >= FLUSH_ROWS)) {
+        r->flushed = r->put;
+        sync_file_range(r->h->flush_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+#else
+    (void)r;
+    (void)now;
+#endif
+}
+
 /* One account's row, one statement. */
 static void insert_row(history_rec *r, const char *id, size_t idlen, const history_cell *cells)
 {
@@ -701,6 +607,7 @@ static void queued_row(void *ctx, const char *id, size_t idlen, const history_ce
 void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_value *slots)
 {
     r->put++;
+    flush_written(r, false);
     for (int i = 0; i < r->nouts; i++)
         prepare_cell(&r->outs[i], &slots[r->slots[i]], r->outs[i].text, &r->cells[i]);
     if (r->queue)
@@ -735,6 +642,7 @@ bool history_record_commit(history_rec *r, long rejected, diag *d)
     history *h = r->h;
     history_queue_finish(r->queue, false);
     r->queue = NULL;
+    flush_written(r, true); /* the last rows' pages go while the index is sorted */
     int rc = r->failed_rc;
     if (rc != SQLITE_OK) {
         if ((rc & 0xff) == SQLITE_FULL)

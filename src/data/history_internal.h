@@ -1,5 +1,6 @@
-/* history_internal.h - what history.c (opening, recording) and
- * history_read.c (prev, one account's periods) share. */
+/* history_internal.h - what history.c (opening, recording), history_view.c
+ * (column names, the view) and history_read.c (prev, one account's
+ * periods) share. */
 #ifndef RUBRIC_HISTORY_INTERNAL_H
 #define RUBRIC_HISTORY_INTERNAL_H
 
@@ -18,6 +19,11 @@ struct history {
      * on the caller's thread (history_record_unthread). */
     int nprev;             /* history_prev objects open */
     history_rec *rec;      /* the period being recorded, or NULL */
+    /* The file again, for starting its write-back while a period is
+     * recorded (history_flush_start), or -1.  Closed only after SQLite's
+     * own descriptors: closing any descriptor of a file drops the
+     * process's POSIX locks on it, SQLite's included. */
+    int flush_fd;
 };
 
 /* Ends the writer thread of r, its queued rows inserted: from now on rows
