@@ -123,7 +123,8 @@ demo: rubric
 	./rubric run rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv --as-of 2026-11-01
 
 bench: rubric
-	bash bench/run.sh $(BUILD) ./rubric
+	@status=0; bash bench/run.sh $(BUILD) ./rubric || status=1; \
+	bash bench/instances.sh $(BUILD) ./rubric || status=1; exit $$status
 
 install: rubric
 	install -d $(DESTDIR)$(PREFIX)/bin
