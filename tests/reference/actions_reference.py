@@ -27,6 +27,9 @@ The use cases' bands and whether user_engagement has a value come from the
 project's reference for use_case_health, uch_reference.c (compiled by the
 caller, --uch); the ratios above are exact fractions of the CSV cells.
 
+--self-test checks the reference on three hand-made months whose actions
+were worked out by hand.
+
 --pairs-of prints the same `account_id,action` lines for a rubric actions
 CSV (header account_id,as_of,action,...), sorted and without repeats, so
 that the two can be compared byte for byte.
@@ -41,6 +44,7 @@ import datetime
 import io
 import subprocess
 import sys
+import tempfile
 from fractions import Fraction
 
 AS_OF = ["2026-09-30", "2026-10-31", "2026-11-30"]   # as monthly_gen.py's months
@@ -159,14 +163,66 @@ def pairs_of(path):
     return sorted({(r["account_id"], r["action"]) for r in rows})
 
 
+def self_test(uch):
+    """Three tiny months whose actions were worked out by hand from the
+    definitions at the top; returns the differences ([] when none)."""
+    def row(acc, lic="100", bill="80", active="", deployment="saas", start="2020-01-01", git="",
+            pipes="", deploys="", dep_users="", scanners="", containers="", secrets=""):
+        return [acc, "premium", deployment, start, lic, bill, active, git, pipes, deploys, dep_users,
+                scanners, containers, secrets]
+    months = [
+        [row("A1", git="30"), row("A3", git="10"), row("A16", scanners="20", containers="10")],
+        [row("A2", git="60"), row("A3"), row("A15", pipes="49", dep_users="5"),
+         row("A16", scanners="20", containers="10")],
+        [row("A1", git="60"),                      # yellow in month 1, absent in 2, green now
+         row("A2"),                                # green before, na now: nothing
+         row("A3", git="60"),                      # na in month 2 (red in 1), green now: nothing
+         row("A4", git="60"),                      # new and green: nothing
+         row("A5", bill="75"),                     # exactly 75%: nothing
+         row("A6", bill="74"),
+         row("A7", bill="74", start="2026-10-31"),  # onboarding (the edge is 2026-10-30)
+         row("A8", bill="74", start="2026-10-30"),
+         row("A9", bill="74", start=""),            # no license_start: not onboarding
+         row("A10", bill="90"),
+         row("A11", bill="89", active="72", deployment=" Self-Managed "),  # 72/89 > 80%
+         row("A12", lic="6", bill="5", active="4", deployment="self-managed"),  # exactly 80%
+         row("A13", bill="89", active="89"),        # saas: engagement does not apply
+         row("A14", lic="0", bill="10", active="9", deployment="self-managed"),  # 90%, seats na
+         row("A15", pipes="50", dep_users="5"),     # ci (green, na, yellow) = 75: green; cd yellow
+         row("A16", scanners="5", containers="10")],  # devsecops (red, green, na) = 50: yellow
+    ]
+    want = [("A1", "adopting_scm"), ("A10", "seat_expansion"), ("A11", "seat_expansion"),
+            ("A14", "seat_expansion"), ("A15", "adopting_ci"), ("A16", "declining_devsecops"),
+            ("A6", "seat_reduction_risk"), ("A8", "seat_reduction_risk"), ("A9", "seat_reduction_risk")]
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for m, rows in enumerate(months):
+            paths.append("%s/month%d.csv" % (tmp, m + 1))
+            with open(paths[-1], "w", newline="") as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(["account_id", "tier", "deployment", "license_start", "licenses_sold", "billable_users",
+                            "active_users_l28d", "git_ops_users_l28d", "ci_pipeline_users_l28d", "deployments_l28d",
+                            "deployment_users_l28d", "secure_scanner_users_l28d",
+                            "container_scanning_users_l28d", "secret_detection_users_l28d"])
+                w.writerows(rows)
+        got = reference(uch, paths, AS_OF)
+    want = sorted(want)
+    return [] if got == want else ["got " + repr(got), "want " + repr(want)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--uch", help="the compiled tests/reference/uch_reference.c")
     ap.add_argument("--as-of", default=",".join(AS_OF), help="the months' dates, comma-separated")
     ap.add_argument("--counts", action="store_true", help="each action's count on stderr")
     ap.add_argument("--pairs-of", metavar="ACTIONS_CSV")
+    ap.add_argument("--self-test", action="store_true", help="hand-made months against hand-worked actions")
     ap.add_argument("months", nargs="*")
     a = ap.parse_args()
+    if a.self_test:
+        problems = self_test(a.uch)
+        print("\n".join(problems) if problems else "actions_reference.py: self-test ok")
+        sys.exit(1 if problems else 0)
     if a.pairs_of:
         pairs = pairs_of(a.pairs_of)
     else:

@@ -164,6 +164,10 @@ def answer_problems(answers, periods):
     bad = []
     for acc, (rc, out, err) in answers.items():
         want = expected_rows(periods, acc)
+        if not want and rc != 0 and acc in err:
+            continue   # in no period: an error naming the account is an answer too
+        if not want and rc == 0 and len(read_table(out, is_text=True)[1]) == 0:
+            continue
         if rc != 0:
             bad.append("%s: exit %d: %s" % (acc, rc, err.strip()[:200]))
             continue
@@ -438,6 +442,8 @@ def main():
             checks.report("compile " + src, False, [err])
             checks.finish()
     env = Env(rubric, work, uch, gen)
+    problems = actions_reference.self_test(uch)
+    checks.report("actions_reference.py: hand-made months give the hand-worked actions", not problems, problems)
     if not check_months(env):
         checks.finish()
     check_coverage(env)
