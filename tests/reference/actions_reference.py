@@ -140,14 +140,17 @@ def cases(cells, now, prev, prev_is_latest, as_of):
     return found
 
 
-def reference(uch, paths, dates, seen=None):
-    """The sorted pairs; `seen` (a Counter), if given, counts cases()."""
+def reference(uch, paths, dates, seen=None, last_period_only=False):
+    """The sorted pairs; `seen` (a Counter), if given, counts cases().
+    last_period_only: the other reading of "previous period", for a
+    diagnosis only: the month before the last, an account not in it having
+    none (even if an older month lists it)."""
     months = [month(uch, p, d) for p, d in zip(paths, dates)]
     inputs, scores = months[-1]
     as_of = datetime.date.fromisoformat(dates[-1])
     pairs = set()
     for acc, cells in inputs.items():
-        earlier = [s for _, s in months[:-1] if acc in s]
+        earlier = [s for _, s in (months[-2:-1] if last_period_only else months[:-1]) if acc in s]
         prev = earlier[-1][acc] if earlier else None
         for a in actions(cells, scores[acc], prev, as_of):
             pairs.add((acc, a))
