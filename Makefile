@@ -23,7 +23,10 @@ CFLAGS  ?=
 # its own layer and those before it, and tests/layers.py checks that.
 LAYERS  = base lang engine data lint fmt report cli
 CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(LAYERS:%=-Isrc/%) -I$(BUILD)/gen $(CPPFLAGS)
-LDLIBS  = -lcjson -lm
+# SQLite keeps the score history (run --history, rubric history): pkg-config
+# says how to link it where it can, -lsqlite3 otherwise.
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+LDLIBS  = -lcjson $(SQLITE_LIBS) -lm
 
 # Everything but the command line is librubric.a, which the unit tests and
 # the fuzzers link; the scanner and parser belong to the language layer.

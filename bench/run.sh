@@ -175,6 +175,25 @@ if measure "$rubric" report "$policy" "$csv_in" --as-of "$as_of" -q -o "$build/r
 else
     status=1
 fi
+# The score history: the same run with --history into a new file, side by
+# side with the run without it (rubric_csv_s).  Targets: at most 3x the
+# time, peak memory under 64 MiB.
+history_s= history_kib=
+rm -f "$build/bench-history.db" "$build/bench-history.db-journal"
+if measure sh -c 'rm -f "$1"; exec "$2" run "$3" "$4" --as-of "$5" --format csv -o "$6" --history "$1" -q' sh \
+        "$build/bench-history.db" "$rubric" "$policy" "$csv_in" "$as_of" "$build/out-history.csv"; then
+    report history csv "$csv_in"
+    history_s=$best_s history_kib=$peak_kib
+    cmp -s "$build/out.csv" "$build/out-history.csv" || { echo "bench: run --history printed other scores than run"; status=1; }
+else
+    status=1
+fi
+if [ -n "$history_s" ] && [ -n "${rubric_csv_s:-}" ]; then
+    awk -v h="$history_s" -v r="$rubric_csv_s" -v k="$history_kib" 'BEGIN {
+        if (r > 0) printf "run --history/run time on csv: %.2fx (target: at most 3x); peak %.1f MiB (target: under 64)\n", h / r, k / 1024
+    }'
+fi
+
 if [ -n "$diff_s" ] && [ -n "${rubric_csv_s:-}" ]; then
     awk -v d="$diff_s" -v r="$rubric_csv_s" 'BEGIN {
         if (r > 0) printf "diff/run time on csv: %.2fx (target: less than 2x)\n", d / r

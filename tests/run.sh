@@ -6,8 +6,9 @@ set -u
 LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
-# What the browser and reference stages run on (Chromium, Node.js, Python
-# 3): installed here as root, else named; a stage without them fails.
+# What the browser, reference and history stages run on (Chromium,
+# Node.js, Python 3, the sqlite3 tool): installed here as root, else named;
+# a stage without them fails.
 sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
 
 . tests/stage.sh
@@ -31,6 +32,7 @@ else
     echo "== golden (valgrind): skipped, valgrind is not installed"
 fi
 stage "a full disk" sh tests/full/run.sh "$rubric"
+stage "score history: a kill mid-write, two writers at once" sh tests/history/run.sh "$rubric" "$build"
 stage "where output goes" sh tests/outputs/run.sh "$rubric" "$build/outputs"
 stage "where output goes (asan+ubsan)" sh tests/outputs/run.sh "$asan" "$build/outputs-asan"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/

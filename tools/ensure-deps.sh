@@ -8,4 +8,5 @@ command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v flex >/dev/null 2>&1 || missing="$missing flex"
 command -v bison >/dev/null 2>&1 || missing="$missing bison"
 [ -f /usr/include/cjson/cJSON.h ] || missing="$missing libcjson-dev"
+[ -f /usr/include/sqlite3.h ] || missing="$missing libsqlite3-dev"
 exec sh "$(dirname "$0")/apt-install.sh" build $missing

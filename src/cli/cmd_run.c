@@ -6,6 +6,8 @@
 #include "actions.h"
 #include "cli.h"
 #include "eval.h"
+#include "history.h"
+#include "prev.h"
 #include "reader.h"
 #include "scan.h"
 #include "session.h"
@@ -13,7 +15,7 @@
 #include "xalloc.h"
 
 typedef struct run_opts {
-    const char *policy_path, *data_path, *output, *select, *actions;
+    const char *policy_path, *data_path, *output, *select, *history, *actions;
     out_format format;
     bool format_given;
     bool raw;
@@ -35,6 +37,7 @@ static int take(void *ctx, int id, const char *arg)
     case 'o': o->output = arg; return EXIT_OK;
     case OPT_SELECT: o->select = arg; return EXIT_OK;
     case OPT_RAW: o->raw = true; return EXIT_OK;
+    case OPT_HISTORY: o->history = arg; return EXIT_OK;
     case OPT_ACTIONS: o->actions = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
@@ -47,6 +50,12 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
         return status;
     o->policy_path = argv[first];
     o->data_path = argv[first + 1];
+    /* A period is a date someone chose: today's, guessed, would file a
+     * re-run of last month's export under this month. */
+    if (o->history && !o->data.as_of)
+        return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
+    if (o->history && o->output && (strcmp(o->output, o->history) == 0 || outfile_clobbers(o->output, &o->history, 1)))
+        return usage_error("run", "-o '%s' is the history file; write the scores elsewhere", o->output);
     return 0;
 }
 
@@ -106,19 +115,23 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
     return cols;
 }
 
-typedef struct run_out {
+/* Where each scored account goes: the output, the history's period and
+ * the actions that fire. */
+typedef struct run_sinks {
     writer *w;
+    history_rec *rec;
     action_writer *actions;
-} run_out;
+} run_sinks;
 
 static void write_scores(void *ctx, scan *s, const char *id, size_t idlen)
 {
-    run_out *out = ctx;
-    writer_record(out->w, id, idlen, s->frames[0].slots);
-    if (out->actions)
-        actions_record(out->actions, id, idlen, &s->frames[0]);
+    run_sinks *k = ctx;
+    writer_record(k->w, id, idlen, s->frames[0].slots);
+    if (k->rec)
+        history_record_put(k->rec, id, idlen, s->frames[0].slots);
+    if (k->actions)
+        actions_record(k->actions, id, idlen, &s->frames[0]);
 }
-
 /* --actions: a policy that declares some, and a file that is none of the
  * inputs nor the scores. */
 static int check_actions(const run_opts *o, const policy *p)
@@ -147,6 +160,54 @@ static int check_actions(const run_opts *o, const policy *p)
     return status;
 }
 
+/* prev() reads the history: a policy that uses it needs one, rather than
+ * take every previous value for na. */
+static int check_prev(const run_opts *o, const policy *p)
+{
+    if (p->nprevs == 0 || o->history)
+        return EXIT_OK;
+    fprintf(stderr, "rubric run: %s reads the previous period with prev(%s): give the score history with "
+                    "--history FILE (a first run with an empty history has no previous values)\n",
+            o->policy_path, p->prevs[0]->name);
+    return EXIT_USAGE;
+}
+
+/* Opens the history and starts the period, holding its write lock for the
+ * pass; EXIT_USAGE once said. */
+static int history_start(const run_opts *o, session *s, history **h, history_rec **rec)
+{
+    rb_date day;
+    char as_of[16];
+    if (!date_parse(o->data.as_of, strlen(o->data.as_of), &day))
+        return EXIT_USAGE; /* compiling said so already */
+    date_format(day, as_of);
+    *h = history_open(o->history, true, &s->d);
+    *rec = *h ? history_record_begin(*h, s->progs[0], as_of, &s->d) : NULL;
+    return *rec ? EXIT_OK : EXIT_USAGE;
+}
+
+/* Commits the period after a pass that scored (some records may have been
+ * rejected under --on-error skip), else rolls it back.  False once said. */
+static bool history_end(const run_opts *o, session *s, history_rec *rec, int status, bool written)
+{
+    if (!rec)
+        return true;
+    if ((status != EXIT_OK && status != EXIT_REJECTED) || !written) {
+        history_record_abort(rec);
+        return true;
+    }
+    long n = history_record_count(rec), rejected = s->sc.rejected;
+    if (!history_record_commit(rec, rejected, &s->d))
+        return false;
+    if (rejected)
+        diag_say(&s->d, "history '%s': %ld account%s recorded for %s; %ld rejected record%s not recorded", o->history,
+                 n, n == 1 ? "" : "s", o->data.as_of, rejected, rejected == 1 ? "" : "s");
+    else
+        diag_say(&s->d, "history '%s': %ld account%s recorded for %s", o->history, n, n == 1 ? "" : "s",
+                 o->data.as_of);
+    return true;
+}
+
 int cmd_run(const verb_def *v, int argc, char **argv)
 {
     run_opts o;
@@ -163,27 +224,53 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     status = session_open(&s, "run", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
     if (status == EXIT_OK && !(cols = pick_columns(s.pols[0], o.select, &ncols)))
         status = EXIT_USAGE;
+    /* The history before the data and the output: a file that is not a
+     * history, or a writer that holds it, stops the run before it reads. */
+    history *h = NULL;
+    prev_source *prev = NULL;
+    run_sinks sinks = {NULL, NULL, NULL};
     if (status == EXIT_OK)
         status = check_actions(&o, s.pols[0]);
     if (status == EXIT_OK)
+        status = check_prev(&o, s.pols[0]);
+    if (status == EXIT_OK && o.history)
+        status = history_start(&o, &s, &h, &sinks.rec);
+    if (status == EXIT_OK && s.pols[0]->nprevs && !(prev = prev_open(h, s.progs[0], &s.d)))
+        status = EXIT_USAGE;
+    if (status == EXIT_OK)
         status = session_start(&s);
+    if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw)))
+        status = EXIT_USAGE;
     if (status == EXIT_OK) {
+        s.sc.prev[0] = prev;
         bool to_terminal = !o.output && isatty(STDOUT_FILENO);
         out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
-        run_out out = {writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout)),
-                       NULL};
-        writer_set_raw(out.w, o.raw);
-        if (o.actions && !(out.actions = actions_open(o.actions, s.progs[0], o.raw)))
-            status = EXIT_USAGE;
-        if (status == EXIT_OK)
-            status = session_scan(&s, write_scores, &out);
-        bool written = writer_close(out.w);
-        /* The actions go with the scores: both, or neither. */
-        bool scored = status >= 0 && written && o.actions;
-        if (out.actions && !actions_close(out.actions, scored))
+        sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
+        writer_set_raw(sinks.w, o.raw);
+        status = session_scan(&s, write_scores, &sinks);
+        bool written = writer_close(sinks.w);
+        /* The history first: if it cannot be committed, no output is
+         * left either, and the run can simply be made again.  The actions
+         * go with the scores: both, or neither. */
+        bool recorded = history_end(&o, &s, sinks.rec, status, written);
+        bool scored = recorded && status >= 0 && status != SCAN_STOPPED && written;
+        if (sinks.actions && !actions_close(sinks.actions, scored && (status == EXIT_OK || status == EXIT_REJECTED)))
             written = false;
-        status = session_finish(&s, status, written);
+        sinks.actions = NULL;
+        if (recorded) {
+            status = session_finish(&s, status, written);
+        } else {
+            outfile_abort(&s.out);
+            diag_say(&s.d, "no output written");
+            status = EXIT_REJECTED;
+        }
+    } else if (sinks.rec) {
+        history_record_abort(sinks.rec);
     }
+    if (sinks.actions)
+        actions_close(sinks.actions, false);
+    prev_close(prev);
+    history_close(h);
     session_close(&s);
     free(cols);
     data_opts_free(&o.data);

@@ -14,9 +14,19 @@ static const opt_spec run_opts[] = {
      OPT_RAW},
     {"actions", 0, "FILE", "write the policy's actions that fire to FILE, one\nrow each (CSV; JSON or NDJSON by the file's ending)",
      OPT_ACTIONS},
+    {"history", 0, "FILE", "record every output of every account as the period\n--as-of (required) in the score history FILE\n"
+     "(SQLite, made if missing); a period recorded again\nis replaced whole", OPT_HISTORY},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
     SCAN_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec history_opts[] = {
+    {"account", 'a', "ID", "the account to show (required)", 0},
+    {"output", 0, "NAME", "only this output", OPT_OUTPUT_NAME},
+    {"policy", 0, "NAME", "only the periods this policy recorded (needed when\nthe account has periods of several)", OPT_POLICY},
+    {"format", 'f', "FORMAT", "table (default on a terminal), csv or json", 0},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -176,6 +186,21 @@ static const verb_def verbs[] = {
      "\n"
      "Options:\n",
      report_opts, 27, scoring_exit, "POLICY and DATA", 2},
+    {"history", cmd_history, "one account's outputs period by period, from a score history",
+     "Usage: rubric history HISTORY --account ID [options]\n"
+     "\n"
+     "Shows one account's outputs period by period, as `rubric run --history\n"
+     "HISTORY --as-of DATE` recorded them: one row per period, as_of first, then\n"
+     "each output's cell exactly as `run --format csv` printed it (csv), its\n"
+     "value, band and score (json), or as run's table shows it.  The file's\n"
+     "schema is described in docs/history.md.\n"
+     "\n"
+     "Options:\n",
+     history_opts, 27,
+     "\n"
+     "Exit status: 0 shown, 1 the account is in no period, 2 usage errors or a\n"
+     "file that is not a score history.\n",
+     "HISTORY", 1},
     {"fmt", cmd_fmt, "rewrite policies in the one canonical layout",
      "Usage: rubric fmt [--check] POLICY...\n"
      "\n"

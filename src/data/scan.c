@@ -315,6 +315,14 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
             }
             continue;
         }
+        /* The previous period, which a history that cannot be read stops. */
+        bool prev_ok = true;
+        for (int k = 0; k < s->nprogs && prev_ok; k++)
+            prev_ok = !s->prev[k] || prev_fill(s->prev[k], s->cells[0].s, s->cells[0].len, s->frames[k].slots, s->diag);
+        if (!prev_ok) {
+            status = SCAN_BROKEN;
+            break;
+        }
         for (int k = 0; k < s->nprogs; k++)
             eval_account(s->progs[k], &s->frames[k]);
         tally_unbanded(s);

@@ -14,6 +14,7 @@
 #include "eval.h"
 #include "idset.h"
 #include "outfile.h"
+#include "prev.h"
 #include "reader.h"
 #include "record.h"
 #include "table.h"
@@ -61,6 +62,7 @@ typedef struct scan {
     char missing_key[512];                 /* a declared key no record had */
     unbanded *unbanded[SCAN_MAX_PROGRAMS]; /* per program, per banded output */
     int nunbanded[SCAN_MAX_PROGRAMS];
+    prev_source *prev[SCAN_MAX_PROGRAMS];  /* what prev() reads, when a policy uses it; not owned */
     long scored, rejected;
     bool progress;
     double start, last_progress;

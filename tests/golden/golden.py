@@ -259,6 +259,8 @@ def run_case(c, rubric, work, update):
     else:
         os.makedirs(run)
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1")
+    # A setup may run rubric itself (earlier periods of a score history).
+    env["GOLDEN_RUBRIC"] = rubric
     if "setup" in c.bodies:
         script = os.path.join(out, "setup.sh")
         with open(script, "wb") as f:

@@ -15,6 +15,7 @@
 #include "date.h"
 #include "eval.h"
 #include "git_source.h"
+#include "history.h"
 #include "idset.h"
 #include "json_list.h"
 #include "utf8.h"
@@ -22,6 +23,7 @@
 #include "num.h"
 #include "policy.h"
 #include "reader.h"
+#include "sha256.h"
 #include "record.h"
 #include "strbuf.h"
 #include "table.h"
@@ -1640,6 +1642,141 @@ static void test_table(void)
     unlink(fifo);
 }
 
+/* SHA-256 against FIPS 180-2's examples, one of them fed in pieces. */
+static void test_sha256(void)
+{
+    char hex[65];
+    sha256 s;
+    sha256_init(&s);
+    sha256_hex(&s, hex);
+    CHECK(strcmp(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0);
+    sha256_init(&s);
+    sha256_update(&s, "abc", 3);
+    sha256_hex(&s, hex);
+    CHECK(strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha256_init(&s);
+    for (const char *c = two; *c; c++)
+        sha256_update(&s, c, 1);
+    sha256_hex(&s, hex);
+    CHECK(strcmp(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
+}
+
+/* Records two periods of a small policy, then reads the earlier one back
+ * through the API prev() uses: ids asked in order, out of order, absent;
+ * an output the period did not record; no period before the first. */
+static void record_period(history *h, const program *prog, const char *as_of, const char *const *ids, const long *users,
+                          int n)
+{
+    diag d;
+    diag_init(&d, stderr);
+    history_rec *r = history_record_begin(h, prog, as_of, &d);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    frame f;
+    frame_init(&f, prog);
+    for (int i = 0; i < n; i++) {
+        f.slots[0] = value_num(num_from_int(100));
+        f.slots[1] = users[i] < 0 ? value_na() : value_num(num_from_int(users[i]));
+        eval_account(prog, &f);
+        history_record_put(r, ids[i], strlen(ids[i]), f.slots);
+    }
+    frame_free(&f);
+    CHECK(history_record_commit(r, 0, &d));
+}
+
+static void test_history(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input seats: number\ninput users: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n"
+                     "measure use = users / seats\n  red < 25%\n  yellow < 50%\n  green >= 50%\n"
+                     "metric n = users\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    char path[] = "/tmp/rubric-unit-history-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && prog);
+    if (fd < 0 || !prog)
+        return;
+    close(fd);
+    history *h = history_open(path, true, &d);
+    CHECK(h != NULL);
+    const char *ids[] = {"B", "A", "C10", "C9"};
+    long sep[] = {10, 60, -1, 30}, oct[] = {70, 70, 70, 70};
+    record_period(h, prog, "2026-09-01", ids, sep, 4);
+    record_period(h, prog, "2026-10-01", ids, oct, 4);
+    char namebuf[256];
+    const char *name = history_policy_name(p, namebuf, sizeof namebuf);
+    CHECK(strcmp(name, "t") == 0); /* t.rules has no `policy "..."` line */
+    const char *want[] = {"n", "gone", "use"};
+    history_prev *pv = history_prev_open(h, name, "2026-10-01", want, 3, &d);
+    CHECK(pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-09-01") == 0);
+    const history_value *v = NULL;
+    /* In byte order first (A, B, C10, C9), then back and out of order. */
+    CHECK(pv && history_prev_find(pv, "A", 1, &v, &d) == 1);
+    CHECK(v && v[0].present && v[0].cell && strcmp(v[0].cell, "60") == 0 && v[0].has_value && v[0].value == 60);
+    CHECK(v && !v[1].present);
+    CHECK(v && v[2].present && v[2].band && strcmp(v[2].band, "green") == 0 && v[2].has_score && v[2].score == 100 &&
+          v[2].value == 0.6);
+    CHECK(pv && history_prev_find(pv, "AA", 2, &v, &d) == 0);
+    CHECK(pv && history_prev_find(pv, "B", 1, &v, &d) == 1 && v[2].band && strcmp(v[2].band, "red") == 0);
+    CHECK(pv && history_prev_find(pv, "C10", 3, &v, &d) == 1 && !v[0].cell && !v[2].cell && !v[2].has_value);
+    CHECK(pv && history_prev_find(pv, "C9", 2, &v, &d) == 1 && v[2].band && strcmp(v[2].band, "yellow") == 0);
+    CHECK(pv && history_prev_find(pv, "D", 1, &v, &d) == 0);
+    CHECK(pv && history_prev_find(pv, "A", 1, &v, &d) == 1 && strcmp(v[0].cell, "60") == 0);
+    CHECK(pv && history_prev_find(pv, "C9", 2, &v, &d) == 1);
+    CHECK(pv && history_prev_find(pv, "B", 1, &v, &d) == 1 && strcmp(v[0].cell, "10") == 0);
+    history_prev_close(pv);
+    /* Before the first period there is none: no error, nothing found. */
+    pv = history_prev_open(h, name, "2026-09-01", want, 3, &d);
+    CHECK(pv && history_prev_as_of(pv) == NULL && history_prev_find(pv, "A", 1, &v, &d) == 0);
+    history_prev_close(pv);
+    /* Another policy's periods are not this one's previous period. */
+    pv = history_prev_open(h, "another", "2026-12-01", want, 3, &d);
+    CHECK(pv && history_prev_as_of(pv) == NULL);
+    history_prev_close(pv);
+    pv = history_prev_open(h, name, "2027-01-01", want, 3, &d);
+    CHECK(pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-10-01") == 0);
+    history_prev_close(pv);
+    /* A run that reads the previous period while it records its own, as
+     * prev() does: the reader opened after the recording began. */
+    history_rec *r = history_record_begin(h, prog, "2026-11-01", &d);
+    pv = history_prev_open(h, name, "2026-11-01", want, 3, &d);
+    CHECK(r && pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-10-01") == 0);
+    frame f;
+    frame_init(&f, prog);
+    for (int i = 0; r && pv && i < 3000; i++) {
+        char id[16];
+        int len = snprintf(id, sizeof id, "%c", "ABCD"[i % 4]);
+        if (i >= 4)
+            len = snprintf(id, sizeof id, "N%d", i);
+        CHECK(history_prev_find(pv, id, (size_t)len, &v, &d) == (i < 2 ? 1 : 0)); /* October had A and B */
+        f.slots[0] = value_num(num_from_int(100));
+        f.slots[1] = value_num(num_from_int(i));
+        eval_account(prog, &f);
+        history_record_put(r, id, (size_t)len, f.slots);
+    }
+    frame_free(&f);
+    history_prev_close(pv);
+    CHECK(r && history_record_commit(r, 0, &d));
+    pv = history_prev_open(h, name, "2026-12-01", want, 3, &d);
+    CHECK(pv && history_prev_find(pv, "N2999", 5, &v, &d) == 1 && strcmp(v[0].cell, "2999") == 0);
+    CHECK(pv && history_prev_find(pv, "C", 1, &v, &d) == 1 && strcmp(v[0].cell, "2") == 0);
+    history_prev_close(pv);
+    history_close(h);
+    unlink(path);
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1665,6 +1802,8 @@ int main(void)
     test_calstats();
     test_text_functions();
     test_output();
+    test_sha256();
+    test_history();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
