@@ -135,11 +135,11 @@ def compare_pairs(name, got_file, want, other_reading=None):
 
 
 def sample_accounts(env):
-    """About 150 accounts: every 200th, and the first few of each pattern of
+    """About 140 accounts: every 400th, and the first few of each pattern of
     presence (a month skipped, only one month, ...)."""
     ids = [set(printed_ids(m)) for m in env.months]
     everyone = sorted(ids[0] | ids[1] | ids[2])
-    chosen = set(everyone[::200])
+    chosen = set(everyone[::400])
     patterns = {}
     for acc in everyone:
         key = tuple(acc in s for s in ids)
@@ -348,7 +348,6 @@ def kill_midway(env, big, h1, sample, periods):
     h = os.path.join(env.work, "h-kill.sqlite")
     backup(h1, h)
     before_hash = content_hash(h)
-    before_answers = history_answers(env, h, sample)
     landed = 0
     for frac in (0.2, 0.4, 0.6, 0.8, 0.95):
         p, _, _ = popen_run(env, big, AS_OF[2], h, "big-killed")
@@ -375,8 +374,8 @@ def kill_midway(env, big, h1, sample, periods):
             checks.report(name + ": killed after its commit, the new period is whole", True)
         else:
             checks.report(name + ": the history is as it was or holds the new period whole", False,
-                          ["neither the content before nor the big month's answers",
-                           "answers as before: %s" % (now == before_answers)])
+                          ["neither the content before nor the big month's answers"]
+                          + answer_problems(now, periods)[:6])
         backup(h1, h)
     checks.report("at least two kills landed while the run was running (%d did)" % landed, landed >= 2)
     rc, err, _, act = run(env, env.months[2], AS_OF[2], h, "after-kill")
@@ -444,6 +443,10 @@ def together(env, big, sample, periods):
 
 def main():
     rubric, work = checks.start("history_check.py", "history")
+    # A history left by an earlier run of this check would change every answer.
+    for f in os.listdir(work):
+        if f != os.path.basename(rubric) and os.path.isfile(os.path.join(work, f)):
+            os.remove(os.path.join(work, f))
     uch = os.path.join(work, "uch_reference")
     gen = os.path.join(work, "gen_accounts")
     for tool, src in ((uch, "tests/reference/uch_reference.c"), (gen, "tools/gen_accounts.c")):
