@@ -199,6 +199,7 @@ int data_opt(const char *verb, int id, const char *arg, data_opts *o)
             return usage_error(verb, "--param wants NAME=VALUE, not '%s'", arg);
         return EXIT_OK;
     case OPT_TABLE: return table_opt(verb, arg, o);
+    case OPT_HISTORY: o->history = arg; return EXIT_OK;
     case OPT_AS_OF: o->as_of = arg; return EXIT_OK;
     case OPT_ID: o->id = arg; return EXIT_OK;
     case OPT_ON_ERROR:

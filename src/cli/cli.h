@@ -80,6 +80,7 @@ typedef struct data_opts {
     bool skip_errors, quiet;
     table_arg *tables;        /* --table NAME=FILE, in the order given */
     int ntables;
+    const char *history;      /* --history FILE: what prev() reads (run records there too) */
 } data_opts;
 
 /* The ids of the options that have no short letter. */
@@ -105,6 +106,10 @@ enum {
     {"table", 0, "NAME=FILE",                                                                      \
      "the rows of the list input NAME: a CSV file with\nthe id column, one row per element "          \
      "(repeatable)", OPT_TABLE}
+/* explain, diff, calibrate and report read the history; run records too
+ * (its own help). */
+#define HISTORY_OPT \
+    {"history", 0, "FILE", "the score history prev() reads the previous\nperiod from (made by run --history)", OPT_HISTORY}
 #define SCAN_OPTS                                                                                   \
     {"on-error", 0, "MODE",                                                                         \
      "fail (default): stop at the first bad record, exit 1,\nwrite nothing; skip: report each bad "  \

@@ -13,6 +13,8 @@
 
 #include "actions.h"
 #include "cli.h"
+#include "history.h"
+#include "prev.h"
 #include "eval.h"
 #include "explain_list.h"
 #include "reader.h"
@@ -332,7 +334,7 @@ static void explain_step(explainer *ex, const step *s)
             char n[40];
             step_value_format(s, ex->f, sym->kind == SYM_GROUP ? v->score : v->u.num, n, sizeof n);
             printf(sym->kind == SYM_GROUP ? " (score %s)" : " (value %s", n);
-            if (sym->kind == SYM_MEASURE) {
+            if (sym->kind != SYM_GROUP) {
                 if (v->has_score) {
                     fmt_num(v->score, n);
                     printf(", score %s", n);
@@ -458,6 +460,24 @@ static int take(void *ctx, int id, const char *arg)
     }
 }
 
+/* The account's previous period, for a policy that reads prev(); false
+ * once said why it cannot be had.  *h and *ps hold the values (texts among
+ * them) until the caller closes them. */
+static bool explain_prev(const policy *pol, const program *prog, const data_opts *o, const char *policy_path,
+                         const char *account, frame *f, history **h, prev_source **ps, diag *d)
+{
+    if (!pol->nprevs)
+        return true;
+    if (!o->history) {
+        fprintf(stderr, "rubric explain: %s reads the previous period with prev(%s): give the score history with "
+                        "--history FILE\n", policy_path, pol->prevs[0]->name);
+        return false;
+    }
+    *h = history_open(o->history, false, d);
+    *ps = *h ? prev_open(*h, prog, d) : NULL;
+    return *ps && prev_fill(*ps, account, strlen(account), f->slots, d);
+}
+
 int cmd_explain(const verb_def *v, int argc, char **argv)
 {
     explain_opts o;
@@ -485,12 +505,18 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     frame_init(&f, prog);
     int found = record_find(pol, data_path, &o.data.read, o.data.tables, o.data.ntables, id, o.account, f.slots,
                             &texts, &d);
-    if (found == 1) {
+    history *h = NULL;
+    prev_source *ps = NULL;
+    if (found == 1 && !explain_prev(pol, prog, &o.data, policy_path, o.account, &f, &h, &ps, &d)) {
+        status = EXIT_USAGE;
+    } else if (found == 1) {
         eval_account(prog, &f);
         status = explain_account(prog, &f, o.account, o.json);
     } else {
         status = found == -2 ? EXIT_USAGE : EXIT_REJECTED;
     }
+    prev_close(ps);
+    history_close(h);
     free(texts);
     frame_free(&f);
     program_free(prog);

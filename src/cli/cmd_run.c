@@ -15,7 +15,7 @@
 #include "xalloc.h"
 
 typedef struct run_opts {
-    const char *policy_path, *data_path, *output, *select, *history, *actions;
+    const char *policy_path, *data_path, *output, *select, *actions;
     out_format format;
     bool format_given;
     bool raw;
@@ -37,7 +37,6 @@ static int take(void *ctx, int id, const char *arg)
     case 'o': o->output = arg; return EXIT_OK;
     case OPT_SELECT: o->select = arg; return EXIT_OK;
     case OPT_RAW: o->raw = true; return EXIT_OK;
-    case OPT_HISTORY: o->history = arg; return EXIT_OK;
     case OPT_ACTIONS: o->actions = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
@@ -52,9 +51,9 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     o->data_path = argv[first + 1];
     /* A period is a date someone chose: today's, guessed, would file a
      * re-run of last month's export under this month. */
-    if (o->history && !o->data.as_of)
+    if (o->data.history && !o->data.as_of)
         return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
-    if (o->history && o->output && (strcmp(o->output, o->history) == 0 || outfile_clobbers(o->output, &o->history, 1)))
+    if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))
         return usage_error("run", "-o '%s' is the history file; write the scores elsewhere", o->output);
     return 0;
 }
@@ -160,17 +159,6 @@ static int check_actions(const run_opts *o, const policy *p)
     return status;
 }
 
-/* prev() reads the history: a policy that uses it needs one, rather than
- * take every previous value for na. */
-static int check_prev(const run_opts *o, const policy *p)
-{
-    if (p->nprevs == 0 || o->history)
-        return EXIT_OK;
-    fprintf(stderr, "rubric run: %s reads the previous period with prev(%s): give the score history with "
-                    "--history FILE (a first run with an empty history has no previous values)\n",
-            o->policy_path, p->prevs[0]->name);
-    return EXIT_USAGE;
-}
 
 /* Opens the history and starts the period, holding its write lock for the
  * pass; EXIT_USAGE once said. */
@@ -181,7 +169,7 @@ static int history_start(const run_opts *o, session *s, history **h, history_rec
     if (!date_parse(o->data.as_of, strlen(o->data.as_of), &day))
         return EXIT_USAGE; /* compiling said so already */
     date_format(day, as_of);
-    *h = history_open(o->history, true, &s->d);
+    *h = history_open(o->data.history, true, &s->d);
     *rec = *h ? history_record_begin(*h, s->progs[0], as_of, &s->d) : NULL;
     return *rec ? EXIT_OK : EXIT_USAGE;
 }
@@ -200,10 +188,10 @@ static bool history_end(const run_opts *o, session *s, history_rec *rec, int sta
     if (!history_record_commit(rec, rejected, &s->d))
         return false;
     if (rejected)
-        diag_say(&s->d, "history '%s': %ld account%s recorded for %s; %ld rejected record%s not recorded", o->history,
+        diag_say(&s->d, "history '%s': %ld account%s recorded for %s; %ld rejected record%s not recorded", o->data.history,
                  n, n == 1 ? "" : "s", o->data.as_of, rejected, rejected == 1 ? "" : "s");
     else
-        diag_say(&s->d, "history '%s': %ld account%s recorded for %s", o->history, n, n == 1 ? "" : "s",
+        diag_say(&s->d, "history '%s': %ld account%s recorded for %s", o->data.history, n, n == 1 ? "" : "s",
                  o->data.as_of);
     return true;
 }
@@ -231,9 +219,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     run_sinks sinks = {NULL, NULL, NULL};
     if (status == EXIT_OK)
         status = check_actions(&o, s.pols[0]);
-    if (status == EXIT_OK)
-        status = check_prev(&o, s.pols[0]);
-    if (status == EXIT_OK && o.history)
+    if (status == EXIT_OK && o.data.history)
         status = history_start(&o, &s, &h, &sinks.rec);
     if (status == EXIT_OK && s.pols[0]->nprevs && !(prev = prev_open(h, s.progs[0], &s.d)))
         status = EXIT_USAGE;
@@ -242,7 +228,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw)))
         status = EXIT_USAGE;
     if (status == EXIT_OK) {
-        s.sc.prev[0] = prev;
+        session_use_prev(&s, 0, prev);
         bool to_terminal = !o.output && isatty(STDOUT_FILENO);
         out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));

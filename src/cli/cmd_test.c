@@ -113,7 +113,18 @@ static void report_inputs(const program *prog, const frame *f)
         printf(" (all na)");
     char asof[16];
     date_format(prog->params[0].u.date, asof);
-    printf("; as_of = %s\n", asof);
+    printf("; as_of = %s", asof);
+    /* What the test gave for the previous period: an action that reads
+     * prev() fails with only its own name in the expect. */
+    for (int i = 0; i < p->nprevs; i++) {
+        const rb_value *v = &f->slots[prog->prev_slot0 + i];
+        if (v->kind == VK_NA)
+            continue;
+        char buf[128];
+        value_format(*v, p->prevs[i]->scheme, buf, sizeof buf);
+        printf("; prev(%s) = %s", p->prevs[i]->name, buf);
+    }
+    putchar('\n');
 }
 
 /* Fills the input slots from the test's fixture account, if it has one;

@@ -46,6 +46,7 @@ static const opt_spec explain_opts[] = {
     {"format", 'f', "FORMAT", "text (default) or json", 0},
     PARAM_OPT("override a parameter (repeatable)"),
     DATA_OPTS,
+    HISTORY_OPT,
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -58,6 +59,7 @@ static const opt_spec diff_opts[] = {
     {"output", 'o', "FILE", "write to FILE, atomically", 0},
     PARAM_OPT("set a parameter of NEW only (repeatable): with\nOLD and NEW the same file, a what-if"),
     DATA_OPTS,
+    HISTORY_OPT,
     SCAN_OPTS,
     {NULL, 0, NULL, NULL, 0},
 };
@@ -73,6 +75,7 @@ static const opt_spec calibrate_opts[] = {
     {"output", 'o', "FILE", "write to FILE, atomically", 0},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
+    HISTORY_OPT,
     SCAN_OPTS,
     {NULL, 0, NULL, NULL, 0},
 };
@@ -81,6 +84,7 @@ static const opt_spec report_opts[] = {
     {"output", 'o', "FILE", "the page to write, atomically (required unless\nstandard output is not a terminal)", 0},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
+    HISTORY_OPT,
     SCAN_OPTS,
     {NULL, 0, NULL, NULL, 0},
 };

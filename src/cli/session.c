@@ -44,6 +44,14 @@ int session_open(session *s, const char *verb, const char *const *paths, const c
     for (int i = 0; i < n; i++)
         if (!s->progs[i])
             return EXIT_USAGE;
+    /* prev() without a history would make every previous value na. */
+    for (int i = 0; i < n; i++)
+        if (s->pols[i]->nprevs && !o->history) {
+            fprintf(stderr, "rubric %s: %s reads the previous period with prev(%s): give the score history with "
+                            "--history FILE (a first run with an empty history has no previous values)\n",
+                    verb, paths[i], s->pols[i]->prevs[0]->name);
+            return EXIT_USAGE;
+        }
     s->id = data_id_field(o, s->pols[n - 1]);
     for (int i = 0; i < n - 1; i++) {
         const char *other = data_id_field(o, s->pols[i]);
@@ -66,8 +74,19 @@ int session_start(session *s)
         return s->sc.usage ? EXIT_USAGE : EXIT_REJECTED;
     if (!scan_output_open(&s->out, s->output, &s->d))
         return EXIT_USAGE;
+    for (int i = 0; i < s->n; i++) {
+        if (!s->pols[i]->nprevs || strcmp(s->verb, "run") == 0)
+            continue;
+        if (!s->hist && !(s->hist = history_open(s->data->history, false, &s->d)))
+            return EXIT_USAGE;
+        if (!(s->prev[i] = prev_open(s->hist, s->progs[i], &s->d)))
+            return EXIT_USAGE;
+        s->sc.prev[i] = s->prev[i];
+    }
     return EXIT_OK;
 }
+
+void session_use_prev(session *s, int k, prev_source *ps) { s->sc.prev[k] = ps; }
 
 int session_scan(session *s, scan_visit visit, void *ctx) { return scan_all(&s->sc, visit, ctx); }
 
@@ -79,6 +98,9 @@ int session_finish(session *s, int status, bool written)
 void session_close(session *s)
 {
     scan_close(&s->sc);
+    for (int i = 0; i < s->n; i++)
+        prev_close(s->prev[i]);
+    history_close(s->hist);
     for (int i = 0; i < s->n; i++) {
         program_free(s->progs[i]);
         policy_free(s->pols[i]);

@@ -11,7 +11,9 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "history.h"
 #include "outfile.h"
+#include "prev.h"
 #include "scan.h"
 
 /* How a verb reads a policy argument (a git revision, a policy with one
@@ -30,6 +32,8 @@ typedef struct session {
     diag d;
     scan sc;
     outfile out;
+    history *hist;                          /* --history, read for prev() (run records through its own) */
+    prev_source *prev[SCAN_MAX_PROGRAMS];
 } session;
 
 /* Loads and compiles paths[0..n) (every one, so that all their errors are
@@ -42,9 +46,14 @@ int session_open(session *s, const char *verb, const char *const *paths, const c
                  policy_loader load, void *load_ctx, const char *data_path, const char *output, const data_opts *o);
 
 /* Opens the data for every program, then the output (-o or standard
- * output).  Returns EXIT_OK, EXIT_REJECTED (the data cannot be read) or
+ * output).  A policy that reads prev() gets its previous periods from
+ * --history (run opens them itself, through the connection it records
+ * with: session_use_prev).  Returns EXIT_OK, EXIT_REJECTED (the data cannot be read) or
  * EXIT_USAGE (the output cannot be written), once reported. */
 int session_start(session *s);
+
+/* Run's previous-period reader for program k. */
+void session_use_prev(session *s, int k, prev_source *ps);
 
 /* The one pass: visit is called once per scored account.  A status of
  * scan_all. */

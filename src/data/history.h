@@ -139,9 +139,9 @@ typedef struct history_value {
 /* The previous period, for prev(): opened once per run, then asked for
  * each account.  The previous period is the latest one of the policy
  * named policy_name whose as_of is before `as_of` (the same policy's
- * periods only: another policy's outputs are other things).  An account
- * that period did not record has no previous values, even if an older
- * period had it: a change is measured against last period only.
+ * periods only: another policy's outputs are other things).  One period:
+ * an account it did not record is for the caller to look for in the
+ * period before (prev.c does, opening a reader on history_prev_as_of).
  *
  * Memory does not grow with the accounts: find walks the period in
  * account-id order (SQLite's byte order, memcmp) while the ids asked for

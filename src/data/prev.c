@@ -59,7 +59,8 @@ prev_source *prev_open(history *h, const program *prog, diag *d)
     prev_source *ps = xcalloc(1, sizeof *ps);
     ps->h = h;
     ps->prog = prog;
-    history_policy_name(p, ps->policy_name, sizeof ps->policy_name);
+    char buf[256];
+    snprintf(ps->policy_name, sizeof ps->policy_name, "%s", history_policy_name(p, buf, sizeof buf));
     ps->n = p->nprevs;
     ps->names = xmalloc((size_t)(ps->n + 1) * sizeof *ps->names);
     for (int i = 0; i < ps->n; i++)

@@ -341,7 +341,7 @@ static bool check_style(uint8_t *style, num_style *at, const cell_place *place, 
 
 /* One cell as a value of its declaration (type, choices): na for a missing
  * or na-spelled cell, else the value, else false with why in err. */
-static bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
+static inline bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
                          rb_value *out, char *err, size_t errlen)
 {
     char where[200], shown[64];

@@ -122,13 +122,11 @@ static rb_type check_prev(checker *c, expr *e)
     }
     if (s->state == 0)
         visit(c, s);
-    if (s->state == 1 && s->kind == SYM_METRIC) {
-        diag_error(c->d, arg->loc, "metric '%s' uses prev(%s) in its own definition: its type is not known yet; "
-                                   "use prev() in another definition", s->name, s->name);
-        return TY_ERROR;
-    }
     arg->u.name.sym = s;
-    arg->type = s->kind == SYM_METRIC ? s->type : TY_BANDED;
+    /* A metric reading its own last value (a running count) is being
+     * typed: its previous value takes the type of what it is combined
+     * with, as na does. */
+    arg->type = s->kind != SYM_METRIC ? TY_BANDED : s->state == 1 ? TY_NA : s->type;
     s->used = true;
     if (s->prev_index < 0) {
         s->prev_index = c->p->nprevs;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "declare.h"
 #include "lint_internal.h"
 #include "xalloc.h"
 
@@ -85,8 +86,25 @@ static void mark_refs(marker *mk, const name_ref *refs)
     }
 }
 
+/* A name an action's reason quotes ({name}) is used by that action. */
+static void mark_hole(void *ctx, const char *name, size_t len, size_t at)
+{
+    marker *mk = ctx;
+    char word[128];
+    (void)at;
+    if (len >= sizeof word)
+        return;
+    memcpy(word, name, len);
+    word[len] = '\0';
+    mark(mk, policy_lookup(mk->p, word));
+}
+
 static void mark_decl(marker *mk, const decl *d)
 {
+    if (d->kind == D_ACTION && d->reason) {
+        size_t bad;
+        reason_holes(d->reason, mark_hole, mk, &bad);
+    }
     mark_expr(mk, d->value);
     for (const clause *c = d->clauses; c; c = c->next)
         mark_expr(mk, c->cond);

@@ -181,7 +181,7 @@ for p in $policies; do
     fi
     work=$tmp/$p
     mkdir -p "$work"
-    cp "$src"/* "$work"/
+    cp -R "$src"/* "$work"/
     if ! "$rubric" test "$work/${p}_test.rules" >"$tmp/out" 2>&1; then
         echo "$p: the suite fails on the unmutated policy:" >&2
         cat "$tmp/out" >&2
