@@ -420,6 +420,28 @@ def kill_after(env, data, as_of, history, tag, delay):
     return not ended_first
 
 
+def shipped_months(env):
+    """rules/gitlab/monthly/: the three sample exports the documentation
+    walks through (as of the first of each month), each month's actions
+    against the reference given the months up to it."""
+    folder = os.path.join(ROOT, "rules", "gitlab", "monthly")
+    months = [os.path.join(folder, "2026-%02d.csv" % m) for m in (9, 10, 11)]
+    dates = ["2026-%02d-01" % m for m in (9, 10, 11)]
+    if not all(os.path.exists(m) for m in months):
+        checks.report("the shipped monthly samples # SKIP rules/gitlab/monthly/2026-09..11.csv not there", True)
+        return
+    h = os.path.join(env.work, "h-shipped.sqlite")
+    for i, (data, d) in enumerate(zip(months, dates)):
+        rc, err, _, act = run(env, data, d, h, "shipped-%d" % (i + 1))
+        name = "shipped sample %s" % os.path.basename(data)
+        checks.report(name + ": runs into a history", rc == 0, [err])
+        if rc != 0:
+            return
+        compare_pairs(name + ": its actions equal the reference", act,
+                      reference_pairs(env, months[:i + 1], dates[:i + 1]),
+                      other_reading(env, months[:i + 1], dates[:i + 1]))
+
+
 def together(env, big, sample, periods):
     """Two runs writing one history at once."""
     h1 = os.path.join(env.work, "h1.sqlite")
@@ -495,6 +517,7 @@ def main():
     if not check_months(env):
         checks.finish()
     check_coverage(env)
+    shipped_months(env)
     sample = sample_accounts(env)
     h1, periods = in_order(env, sample)
     if h1:
