@@ -56,6 +56,7 @@ static void after_error(parse_ctx *ctx, rb_loc loc);
 static void parse_add_decl(parse_ctx *ctx, decl *d);
 static expr *shallow(parse_ctx *ctx, expr *e);
 static void add_field(parse_ctx *ctx, decl *f);
+static name_ref *given_prev(parse_ctx *ctx, name_ref *list, const char *fn, rb_loc fn_loc, const char *name, expr *value);
 static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *value, const char *text, rb_loc vloc);
 }
 
@@ -230,23 +231,6 @@ statement
                   t->givens->last = $2->last;
               } else {
                   t->givens = $2;
-              }
-          }
-      }
-    | GIVEN IDENT '(' IDENT ')' '=' expr NEWLINE {
-          if (owned(ctx, @1, "'given' lines", D_TEST, D_TEST)) {
-              if (strcmp($2, "prev") != 0)
-                  diag_error(ctx->diag, @2, "a test gives an input (given NAME = VALUE) or an output's previous "
-                                            "value (given prev(NAME) = VALUE), not %s(...)", $2);
-              /* At `prev`, the line's second token, as other givens are. */
-              name_ref *g = ast_name_ref(A, NULL, $4, @2, shallow(ctx, $7));
-              g->prev = true;
-              decl *t = ctx->last_decl;
-              if (t->givens) {
-                  t->givens->last->next = g;
-                  t->givens->last = g;
-              } else {
-                  t->givens = g;
               }
           }
       }
@@ -477,9 +461,12 @@ arg_list
     | arg_list ',' expr                 { $$ = ast_expr_list(A, $1, $3); }
     ;
 
+/* given a = 1, prev(scm) = "yellow" */
 givens
     : IDENT '=' expr                    { $$ = ast_name_ref(A, NULL, $1, @1, shallow(ctx, $3)); }
+    | IDENT '(' IDENT ')' '=' expr      { $$ = given_prev(ctx, NULL, $1, @1, $3, shallow(ctx, $6)); }
     | givens ',' IDENT '=' expr         { $$ = ast_name_ref(A, $1, $3, @3, shallow(ctx, $5)); }
+    | givens ',' IDENT '(' IDENT ')' '=' expr { $$ = given_prev(ctx, $1, $3, @3, $5, shallow(ctx, $8)); }
     ;
 
 names
@@ -690,4 +677,16 @@ static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *valu
         d->reason = text;
         d->reason_loc = vloc;
     }
+}
+
+/* `prev(NAME) = VALUE` in a test's given line, placed at `prev` (where
+ * fmt finds each given's first token). */
+static name_ref *given_prev(parse_ctx *ctx, name_ref *list, const char *fn, rb_loc fn_loc, const char *name, expr *value)
+{
+    if (strcmp(fn, "prev") != 0)
+        diag_error(ctx->diag, fn_loc, "a test gives an input (given NAME = VALUE) or an output's previous value "
+                                      "(given prev(NAME) = VALUE), not %s(...)", fn);
+    list = ast_name_ref(ctx->arena, list, name, fn_loc, value);
+    list->last->prev = true;
+    return list;
 }

@@ -295,10 +295,13 @@ static void explain_action(explainer *ex, const symbol *a, const rb_value *v, cJ
         cJSON_AddStringToObject(js, "reason", reason);
         return;
     }
+    /* The step is `condition ?? false`: its condition tells na from false. */
+    const step *st = program_step(ex->prog, a);
+    rb_value cond = st && st->value->op == N_DEFAULT ? eval_node(st->value->a, ex->f) : *v;
     if (fires)
         printf("    fires, priority %s: %s\n", priority, reason);
     else
-        printf("    does not fire: the condition is %s\n", v->kind == VK_NA ? "na (a value it needs is missing)" : "false");
+        printf("    does not fire: the condition is %s\n", cond.kind == VK_NA ? "na (a value it needs is missing)" : "false");
 }
 
 static void explain_step(explainer *ex, const step *s)
@@ -379,7 +382,7 @@ static void explain_step(explainer *ex, const step *s)
         explain_bands(ex, s, v->score, js);
 }
 
-static int explain_account(const program *prog, frame *f, const char *id, bool json)
+static int explain_account(const program *prog, frame *f, const char *id, bool json, const prev_source *ps)
 {
     const policy *p = prog->pol;
     char buf[128], asof[16];
@@ -391,6 +394,9 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         cJSON_AddStringToObject(root, "account", id);
         cJSON_AddStringToObject(root, "policy", p->sources->path);
         cJSON_AddStringToObject(root, "as_of", asof);
+        if (ps)
+            cJSON_AddItemToObject(root, "previous_period", prev_found_as_of(ps) ? cJSON_CreateString(prev_found_as_of(ps))
+                                                                                 : cJSON_CreateNull());
         cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
         for (int i = 0; i < p->ninputs; i++)
             cJSON_AddItemToObject(inputs, p->inputs[i]->name,
@@ -401,7 +407,12 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
             cJSON_AddItemToObject(params, p->params[i]->name, json_value(&prog->params[i], NULL));
         ex.steps = cJSON_AddArrayToObject(root, "steps");
     } else {
-        printf("account %s, scored by %s as of %s\n\n", id, p->sources->path, asof);
+        printf("account %s, scored by %s as of %s\n", id, p->sources->path, asof);
+        if (ps && prev_found_as_of(ps))
+            printf("previous period: %s, the latest before it that recorded the account\n", prev_found_as_of(ps));
+        else if (ps)
+            printf("previous period: none (the history has not recorded this account before %s)\n", asof);
+        putchar('\n');
         printf("inputs\n");
         for (int i = 0; i < p->ninputs; i++) {
             fmt_value(&f->slots[i], NULL, buf, sizeof buf);
@@ -511,7 +522,7 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
         status = EXIT_USAGE;
     } else if (found == 1) {
         eval_account(prog, &f);
-        status = explain_account(prog, &f, o.account, o.json);
+        status = explain_account(prog, &f, o.account, o.json, ps);
     } else {
         status = found == -2 ? EXIT_USAGE : EXIT_REJECTED;
     }

@@ -160,8 +160,134 @@ static void gather(void *ctx, scan *s, const char *id, size_t idlen)
     }
 }
 
+/* ---- --history: each roll-up period by period ---- */
+
+static band_tally *trend_add(band_trend *t, const char *as_of, bool current)
+{
+    if (t->nperiods == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 8;
+        t->periods = xrealloc(t->periods, (size_t)t->cap * sizeof *t->periods);
+        t->labels = xrealloc(t->labels, (size_t)t->cap * sizeof *t->labels);
+    }
+    band_tally *row = &t->periods[t->nperiods];
+    memset(row, 0, sizeof *row);
+    row->sym = t->now->sym;
+    row->st = t->now->st;
+    row->slot = t->now->slot;
+    row->counts = xcalloc((size_t)row->sym->scheme->nbands + 1, sizeof *row->counts);
+    snprintf(t->labels[t->nperiods], sizeof t->labels[0], current ? "%s (this data)" : "%s", as_of);
+    if (current)
+        t->current = t->nperiods; /* counted by the pass: fill_current */
+    t->nperiods++;
+    return row;
+}
+
+typedef struct trend_reader {
+    report *r;
+    bool placed;     /* the data reported has its row, or its period is recorded */
+} trend_reader;
+
+/* The data reported stands for its period where that is not recorded:
+ * in as_of order, so before the first later period. */
+static void place_current(trend_reader *tr, const char *before)
+{
+    if (tr->placed || (before && strcmp(before, tr->r->as_of) <= 0))
+        return;
+    for (int w = 0; w < tr->r->ntrends; w++)
+        trend_add(&tr->r->trends[w], tr->r->as_of, true);
+    tr->placed = true;
+}
+
+static void trend_period(void *ctx, const history_period *per, const history_output_bands *outs, int n)
+{
+    trend_reader *tr = ctx;
+    place_current(tr, per->as_of);
+    tr->placed |= strcmp(per->as_of, tr->r->as_of) == 0;
+    for (int w = 0; w < n; w++) {
+        band_trend *t = &tr->r->trends[w];
+        if (!outs[w].present) {
+            t->unrecorded++;
+            continue;
+        }
+        band_tally *row = trend_add(t, per->as_of, false);
+        const scheme *sch = row->sym->scheme;
+        for (int c = 0; c < outs[w].n; c++) {
+            const history_band_count *hc = &outs[w].cells[c];
+            if (hc->na) {
+                row->na += hc->count;
+                continue;
+            }
+            if (!hc->band) {
+                row->no_band += hc->count;
+                continue;
+            }
+            int b = 0;
+            while (b < sch->nbands && strcmp(sch->bands[b], hc->band) != 0)
+                b++;
+            if (b < sch->nbands)
+                row->counts[b] += hc->count;
+            else
+                row->other += hc->count;
+        }
+    }
+}
+
+/* Reads each roll-up's accounts per band in every recorded period of the
+ * policy from the history (the session's when prev() opened it, else
+ * opened here to read), a row kept for the data reported where its
+ * period is not recorded. */
+static int read_trends(report *r, session *s, const char *path)
+{
+    history *own = NULL, *h = s->hist;
+    if (!h && !(h = own = history_open(path, false, &s->d)))
+        return EXIT_USAGE;
+    r->history_path = path;
+    r->ntrends = r->ngroups;
+    r->trends = xcalloc((size_t)r->ngroups + 1, sizeof *r->trends);
+    const char **names = xcalloc((size_t)r->ngroups + 1, sizeof *names);
+    for (int w = 0; w < r->ngroups; w++) {
+        r->trends[w].now = &r->groups[w];
+        r->trends[w].current = -1;
+        names[w] = r->groups[w].sym->name;
+    }
+    char buf[256];
+    trend_reader tr = {r, false};
+    long got = history_band_counts(h, history_policy_name(r->pol, buf, sizeof buf), names, r->ngroups, trend_period, &tr,
+                                   &s->d);
+    if (got >= 0)
+        place_current(&tr, NULL);
+    /* Labels are set once the rows stop moving. */
+    for (int w = 0; w < r->ntrends; w++)
+        for (int i = 0; i < r->trends[w].nperiods; i++)
+            r->trends[w].periods[i].label = r->trends[w].labels[i];
+    free(names);
+    history_close(own);
+    return got >= 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+/* The data reported's row, once the pass has counted it. */
+static void fill_current(report *r)
+{
+    for (int w = 0; w < r->ntrends; w++) {
+        band_trend *t = &r->trends[w];
+        if (t->current < 0)
+            continue;
+        band_tally *row = &t->periods[t->current];
+        memcpy(row->counts, t->now->counts, (size_t)row->sym->scheme->nbands * sizeof *row->counts);
+        row->no_band = t->now->no_band;
+        row->na = t->now->na;
+    }
+}
+
 static void free_report(report *r)
 {
+    for (int w = 0; w < r->ntrends; w++) {
+        for (int i = 0; i < r->trends[w].nperiods; i++)
+            free(r->trends[w].periods[i].counts);
+        free(r->trends[w].periods);
+        free(r->trends[w].labels);
+    }
+    free(r->trends);
     for (int i = 0; i < r->nmeasures; i++) {
         free(r->measures[i].counts);
         histogram_free(&r->measures[i].hist);
@@ -200,10 +326,15 @@ int cmd_report(const verb_def *v, int argc, char **argv)
         setup(&r);
         status = session_start(&s);
     }
+    /* The history is read before the data, so that one that cannot be
+     * read stops the report before the pass and writes no page. */
+    if (status == EXIT_OK && o.data.history && (status = read_trends(&r, &s, o.data.history)) != EXIT_OK)
+        outfile_abort(&s.out);
     if (status == EXIT_OK) {
         status = session_scan(&s, gather, &r);
         r.scored = s.sc.scored;
         r.rejected = s.sc.rejected;
+        fill_current(&r);
         status = session_finish(&s, status, status >= 0 && report_write_html(s.out.f, &r));
     }
     session_close(&s);

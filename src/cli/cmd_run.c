@@ -225,7 +225,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         status = EXIT_USAGE;
     if (status == EXIT_OK)
         status = session_start(&s);
-    if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw)))
+    if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw, o.format_given ? o.format : OUT_CSV)))
         status = EXIT_USAGE;
     if (status == EXIT_OK) {
         session_use_prev(&s, 0, prev);

@@ -84,7 +84,8 @@ static const opt_spec report_opts[] = {
     {"output", 'o', "FILE", "the page to write, atomically (required unless\nstandard output is not a terminal)", 0},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
-    HISTORY_OPT,
+    {"history", 0, "FILE", "the score history (made by run --history): adds a\nchart per use case and roll-up of its bands period\n"
+     "by period; prev() reads the previous period from it", OPT_HISTORY},
     SCAN_OPTS,
     {NULL, 0, NULL, NULL, 0},
 };
@@ -186,6 +187,7 @@ static const verb_def verbs[] = {
      "a CSM manager: the bands of every measure and group as stacked bars, the\n"
      "use case adoption count chart (accounts by how many use cases are green),\n"
      "and a histogram of each measure's values with its thresholds drawn on it.\n"
+     "With --history, each use case's bands period by period as well.\n"
      "The page fetches nothing: no script, font or image from anywhere.\n"
      "\n"
      "Options:\n",

@@ -72,8 +72,8 @@ int session_start(session *s)
     if (!scan_open(&s->sc, &s->d, s->data_path, &s->data->read, s->data->tables, s->data->ntables, s->id, progs,
                    s->n > 1 ? s->labels : NULL, s->n, s->data->skip_errors, data_progress(s->data)))
         return s->sc.usage ? EXIT_USAGE : EXIT_REJECTED;
-    if (!scan_output_open(&s->out, s->output, &s->d))
-        return EXIT_USAGE;
+    /* The history before the output, which a failure here must not leave
+     * open. */
     for (int i = 0; i < s->n; i++) {
         if (!s->pols[i]->nprevs || strcmp(s->verb, "run") == 0)
             continue;
@@ -83,6 +83,8 @@ int session_start(session *s)
             return EXIT_USAGE;
         s->sc.prev[i] = s->prev[i];
     }
+    if (!scan_output_open(&s->out, s->output, &s->d))
+        return EXIT_USAGE;
     return EXIT_OK;
 }
 

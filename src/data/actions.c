@@ -28,13 +28,18 @@ static bool ends_with(const char *s, const char *end)
     return n >= m && strcmp(s + n - m, end) == 0;
 }
 
-action_writer *actions_open(const char *path, const program *prog, bool raw)
+action_writer *actions_open(const char *path, const program *prog, bool raw, out_format format)
 {
     action_writer *w = xcalloc(1, sizeof *w);
     w->escape = !raw;
     w->path = path;
     w->prog = prog;
-    w->format = ends_with(path, ".json") ? ACT_JSON : ends_with(path, ".ndjson") || ends_with(path, ".jsonl") ? ACT_NDJSON : ACT_CSV;
+    w->format = ends_with(path, ".json")                                    ? ACT_JSON
+                : ends_with(path, ".ndjson") || ends_with(path, ".jsonl") ? ACT_NDJSON
+                : ends_with(path, ".csv")                                 ? ACT_CSV
+                : format == OUT_JSON                                      ? ACT_JSON
+                : format == OUT_NDJSON                                    ? ACT_NDJSON
+                                                                          : ACT_CSV;
     date_format(prog->params[0].u.date, w->as_of);
     if (!outfile_open(&w->out, path)) {
         fprintf(stderr, "rubric: --actions %s: %s\n", path, strerror(errno));

@@ -10,12 +10,15 @@
 #include <stddef.h>
 
 #include "eval.h"
+#include "writer.h"
 
 typedef struct action_writer action_writer;
 
 /* NULL after saying why on stderr (the file cannot be written).  raw: CSV
- * for programs, text not escaped for spreadsheets (writer.h). */
-action_writer *actions_open(const char *path, const program *prog, bool raw);
+ * for programs, text not escaped for spreadsheets (writer.h).  format: the
+ * run's --format, which decides when the file's name does not (OUT_JSON,
+ * OUT_NDJSON; anything else is CSV). */
+action_writer *actions_open(const char *path, const program *prog, bool raw, out_format format);
 /* After eval_account: a row for each of the account's actions that fired. */
 void actions_record(action_writer *w, const char *id, size_t idlen, frame *f);
 /* Commits the file when commit, else drops it; false when writing failed

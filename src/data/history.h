@@ -173,4 +173,33 @@ typedef void (*history_period_fn)(void *ctx, const history_period *per, const ch
                                   const history_value *vals, int n);
 long history_account(history *h, const char *id, size_t idlen, history_period_fn fn, void *ctx, diag *d);
 
+/* How many accounts each band of some banded outputs held, period by
+ * period (report's charts over time).  band: the band's name; NULL with na
+ * false: a value no band caught; na: no value (an empty cell and no
+ * number). */
+typedef struct history_band_count {
+    const char *band;
+    bool na;
+    long count;
+} history_band_count;
+
+/* One wanted output in one period: present when the period recorded it as
+ * a banded output; then cells[0..n) in band-name order, no band and na
+ * last, only those some account had. */
+typedef struct history_output_bands {
+    bool present;
+    const history_band_count *cells;
+    int n;
+} history_output_bands;
+
+typedef void (*history_bands_fn)(void *ctx, const history_period *per, const history_output_bands *outs, int n);
+
+/* Every period of the policy named policy_name (the same policy's periods
+ * only), as_of ascending: fn gets the period and, for each name of
+ * outputs[0..n) in that order, its accounts per band (one GROUP BY over
+ * the period's table per output).  Returns the number of periods, or -1
+ * after saying why on d. */
+long history_band_counts(history *h, const char *policy_name, const char *const *outputs, int n, history_bands_fn fn,
+                         void *ctx, diag *d);
+
 #endif

@@ -251,6 +251,12 @@ static char *column_dup(sqlite3_stmt *st, int col)
     return s ? xstrdup((const char *)s) : NULL;
 }
 
+static history_period period_of(const period_row *pr)
+{
+    history_period per = {(long)pr->id, pr->policy, pr->as_of, pr->version, pr->sha256, pr->accounts, pr->rejected};
+    return per;
+}
+
 /* One period's row of the account, handed to fn; *found says whether the
  * period had the account. */
 static int one_period(history *h, const period_row *pr, const char *id, size_t idlen, history_period_fn fn, void *ctx,
@@ -277,8 +283,7 @@ static int one_period(history *h, const period_row *pr, const char *id, size_t i
             history_value *vals = xcalloc((size_t)po.n + 1, sizeof *vals);
             for (int i = 0, col = 1; i < po.n; i++)
                 col = read_value(st, col, po.kinds[i], &vals[i]);
-            history_period per = {(long)pr->id, pr->policy, pr->as_of, pr->version, pr->sha256,
-                                  pr->accounts, pr->rejected};
+            history_period per = period_of(pr);
             fn(ctx, &per, (const char *const *)po.names, vals, po.n);
             free(vals);
         }
@@ -289,38 +294,40 @@ static int one_period(history *h, const period_row *pr, const char *id, size_t i
     return rc;
 }
 
-long history_account(history *h, const char *id, size_t idlen, history_period_fn fn, void *ctx, diag *d)
+/* The periods, of policy_name only (NULL: every policy), as_of ascending
+ * then policy: all of them at once (one a month), so that no statement is
+ * open across a callback. */
+static int periods_load(history *h, const char *policy_name, period_row **rows, long *n)
 {
-    /* The periods first, all of them (one a month), so that no statement
-     * is open across the callback; then one index lookup in each. */
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(h->db,
                                 "SELECT period_id, policy, as_of, version, source_sha256, accounts, rejected "
-                                "FROM periods ORDER BY as_of, policy", -1, &st, NULL);
-    period_row *rows = NULL;
-    long n = 0, cap = 0;
-    if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n == cap)
-                rows = xrealloc(rows, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *rows);
-            period_row *r = &rows[n++];
-            r->id = sqlite3_column_int64(st, 0);
-            r->policy = column_dup(st, 1);
-            r->as_of = column_dup(st, 2);
-            r->version = column_dup(st, 3);
-            r->sha256 = column_dup(st, 4);
-            r->accounts = (long)sqlite3_column_int64(st, 5);
-            r->rejected = (long)sqlite3_column_int64(st, 6);
-        }
-        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-        sqlite3_finalize(st);
+                                "FROM periods WHERE ?1 IS NULL OR policy = ?1 ORDER BY as_of, policy", -1, &st, NULL);
+    long cap = 0;
+    *rows = NULL;
+    *n = 0;
+    if (rc != SQLITE_OK)
+        return rc;
+    if (policy_name)
+        sqlite3_bind_text(st, 1, policy_name, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap)
+            *rows = xrealloc(*rows, (size_t)(cap = cap ? 2 * cap : 16) * sizeof **rows);
+        period_row *r = &(*rows)[(*n)++];
+        r->id = sqlite3_column_int64(st, 0);
+        r->policy = column_dup(st, 1);
+        r->as_of = column_dup(st, 2);
+        r->version = column_dup(st, 3);
+        r->sha256 = column_dup(st, 4);
+        r->accounts = (long)sqlite3_column_int64(st, 5);
+        r->rejected = (long)sqlite3_column_int64(st, 6);
     }
-    long shown = 0;
-    for (long i = 0; i < n && rc == SQLITE_OK; i++) {
-        bool found = false;
-        rc = one_period(h, &rows[i], id, idlen, fn, ctx, &found);
-        shown += found;
-    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void periods_free(period_row *rows, long n)
+{
     for (long i = 0; i < n; i++) {
         free(rows[i].policy);
         free(rows[i].as_of);
@@ -328,9 +335,155 @@ long history_account(history *h, const char *id, size_t idlen, history_period_fn
         free(rows[i].sha256);
     }
     free(rows);
+}
+
+long history_account(history *h, const char *id, size_t idlen, history_period_fn fn, void *ctx, diag *d)
+{
+    period_row *rows;
+    long n;
+    int rc = periods_load(h, NULL, &rows, &n);
+    long shown = 0;
+    for (long i = 0; i < n && rc == SQLITE_OK; i++) {
+        bool found = false;
+        rc = one_period(h, &rows[i], id, idlen, fn, ctx, &found);
+        shown += found;
+    }
+    periods_free(rows, n);
     if (rc != SQLITE_OK) {
         history_fail_sql(h, d, rc, "reading the account's periods");
         return -1;
     }
     return shown;
+}
+
+/* ---- Accounts per band, period by period -------------------------------*/
+
+/* A period's wanted banded outputs counted in one pass over its table:
+ * one scan costs what one GROUP BY's sort does per output (measured on a
+ * million accounts: 0.35 s against 0.5 s an output), and an output holds
+ * a handful of distinct cells, found by a short search. */
+typedef struct bands_scan {
+    history_band_count *cells;
+    int n, cap;
+} bands_scan;
+
+static void bands_tally(bands_scan *bs, const char *band, size_t len, bool na)
+{
+    for (int c = 0; c < bs->n; c++) {
+        history_band_count *hc = &bs->cells[c];
+        if (band ? hc->band && strlen(hc->band) == len && memcmp(hc->band, band, len) == 0 : !hc->band && hc->na == na) {
+            hc->count++;
+            return;
+        }
+    }
+    if (bs->n == bs->cap)
+        bs->cells = xrealloc(bs->cells, (size_t)(bs->cap = bs->cap ? 2 * bs->cap : 8) * sizeof *bs->cells);
+    history_band_count *hc = &bs->cells[bs->n++];
+    hc->band = band ? xstrndup(band, len) : NULL;
+    hc->na = !band && na;
+    hc->count = 1;
+}
+
+/* Band names in byte order, then no band, then na. */
+static int cell_order(const void *a, const void *b)
+{
+    const history_band_count *x = a, *y = b;
+    if (x->band && y->band)
+        return strcmp(x->band, y->band);
+    if (x->band || y->band)
+        return x->band ? -1 : 1;
+    return (int)x->na - (int)y->na;
+}
+
+/* Counts the outputs of which[0..n) (their names; NULL: not recorded as
+ * banded this period) into obs. */
+static int period_bands(history *h, long long period_id, const char *const *which, int n, history_output_bands *obs)
+{
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_adds(&b, "SELECT 0");
+    for (int w = 0; w < n; w++)
+        if (which[w]) {
+            strbuf_adds(&b, ", ");
+            history_quote_ident(&b, which[w], history_column_suffix[0]);
+            strbuf_adds(&b, ", ");
+            history_quote_ident(&b, which[w], history_column_suffix[1]);
+            strbuf_adds(&b, " IS NULL");
+        }
+    strbuf_addf(&b, " FROM scores_%lld", period_id);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(h->db, strbuf_str(&b), -1, &st, NULL);
+    strbuf_free(&b);
+    if (rc != SQLITE_OK)
+        return rc;
+    bands_scan *bs = xcalloc((size_t)n + 1, sizeof *bs);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int w = 0, col = 1; w < n; w++) {
+            if (!which[w])
+                continue;
+            const char *band = (const char *)sqlite3_column_text(st, col);
+            size_t len = (size_t)sqlite3_column_bytes(st, col);
+            bands_tally(&bs[w], band, len, sqlite3_column_int(st, col + 1) != 0);
+            col += 2;
+        }
+    sqlite3_finalize(st);
+    for (int w = 0; w < n; w++) {
+        if (!which[w])
+            continue;
+        qsort(bs[w].cells, (size_t)bs[w].n, sizeof *bs[w].cells, cell_order);
+        obs[w].present = true;
+        obs[w].cells = bs[w].cells;
+        obs[w].n = bs[w].n;
+    }
+    free(bs);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void bands_free(history_output_bands *obs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < obs[i].n; k++)
+            free((char *)(uintptr_t)obs[i].cells[k].band);
+        free((void *)(uintptr_t)obs[i].cells);
+    }
+    memset(obs, 0, (size_t)n * sizeof *obs);
+}
+
+long history_band_counts(history *h, const char *policy_name, const char *const *outputs, int n, history_bands_fn fn,
+                         void *ctx, diag *d)
+{
+    period_row *rows;
+    long nrows;
+    int rc = periods_load(h, policy_name, &rows, &nrows);
+    history_output_bands *obs = xcalloc((size_t)n + 1, sizeof *obs);
+    const char **which = xcalloc((size_t)n + 1, sizeof *which);
+    for (long i = 0; i < nrows && rc == SQLITE_OK; i++) {
+        period_outputs po;
+        rc = outputs_load(h, rows[i].id, &po);
+        for (int w = 0; w < n; w++) {
+            which[w] = NULL;
+            for (int k = 0; k < po.n && !which[w]; k++)
+                if (po.kinds[k] == HK_BANDED && strcmp(po.names[k], outputs[w]) == 0)
+                    which[w] = outputs[w];
+        }
+        bool any = false;
+        for (int w = 0; w < n; w++)
+            any |= which[w] != NULL;
+        if (rc == SQLITE_OK && any)
+            rc = period_bands(h, rows[i].id, which, n, obs);
+        outputs_free(&po);
+        if (rc == SQLITE_OK) {
+            history_period per = period_of(&rows[i]);
+            fn(ctx, &per, obs, n);
+        }
+        bands_free(obs, n);
+    }
+    free(obs);
+    free(which);
+    periods_free(rows, nrows);
+    if (rc != SQLITE_OK) {
+        history_fail_sql(h, d, rc, "reading the periods' bands");
+        return -1;
+    }
+    return nrows;
 }

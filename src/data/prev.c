@@ -21,6 +21,7 @@ struct prev_source {
     history_prev **periods;      /* latest first; opened as accounts need them */
     int nperiods, cap;
     bool exhausted;              /* no period before the last one opened */
+    int found;                   /* the period the last fill found the account in; -1 none */
 };
 
 /* Opens the period before the last one opened (before as_of for the
@@ -126,6 +127,7 @@ static rb_value value_of(const symbol *out, const history_value *hv)
 bool prev_fill(prev_source *ps, const char *id, size_t idlen, rb_value *slots, diag *d)
 {
     rb_value *out = slots + ps->prog->prev_slot0;
+    ps->found = -1;
     for (int i = 0; i < ps->n; i++)
         out[i] = value_na();
     for (int k = 0;; k++) {
@@ -140,8 +142,14 @@ bool prev_fill(prev_source *ps, const char *id, size_t idlen, rb_value *slots, d
             continue;
         for (int i = 0; i < ps->n; i++)
             out[i] = value_of(ps->prog->pol->prevs[i], &vals[i]);
+        ps->found = k;
         return true;
     }
+}
+
+const char *prev_found_as_of(const prev_source *ps)
+{
+    return ps->found >= 0 ? history_prev_as_of(ps->periods[ps->found]) : NULL;
 }
 
 void prev_close(prev_source *ps)

@@ -21,6 +21,8 @@ bool prev_fill(prev_source *ps, const char *id, size_t idlen, rb_value *slots, d
 /* The period the latest earlier values come from, or NULL when the history
  * has none before as_of. */
 const char *prev_as_of(const prev_source *ps);
+/* The period the last prev_fill found the account in; NULL when none. */
+const char *prev_found_as_of(const prev_source *ps);
 void prev_close(prev_source *ps);
 
 #endif

@@ -627,6 +627,13 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         if (s->kind == SYM_LET || s->kind == SYM_METRIC || s->kind == SYM_ACTION) {
             st->kind = STEP_VALUE;
             st->value = compile_expr(&c, dl->value);
+            /* An action fires or does not: a condition that is na does not. */
+            if (s->kind == SYM_ACTION) {
+                enode *fires = new_node(&c, N_DEFAULT);
+                fires->a = st->value;
+                fires->b = constant(&c, value_bool(false));
+                st->value = finish(&c, fires);
+            }
         } else {
             st->kind = s->kind == SYM_MEASURE ? STEP_MEASURE : STEP_GROUP;
             st->scheme = s->scheme;

@@ -14,8 +14,10 @@ typedef struct band_tally {
     const symbol *sym;
     const step *st;
     int slot;
+    const char *label;        /* the row's name in a chart; NULL: the symbol's */
     long *counts;             /* per band of the scheme */
     long no_band, na;
+    long other;               /* a recorded band the scheme no longer has */
     histogram hist;           /* measures: their values */
 } band_tally;
 
@@ -30,6 +32,17 @@ typedef struct count_chart {
     long na;
 } count_chart;
 
+/* One roll-up period by period, from the score history (--history): a
+ * tally per period, as_of ascending, each labelled with its as_of. */
+typedef struct band_trend {
+    const band_tally *now;    /* the roll-up in the data reported */
+    band_tally *periods;
+    char (*labels)[32];
+    int nperiods, cap;
+    int current;              /* the row of the data reported when its period is not recorded, else -1 */
+    int unrecorded;           /* periods that did not record the roll-up */
+} band_trend;
+
 typedef struct report {
     const policy *pol;
     const program *prog;
@@ -40,6 +53,9 @@ typedef struct report {
     int nmeasures, ngroups;
     count_chart *counts;
     int ncounts;
+    const char *history_path; /* --history, or NULL */
+    band_trend *trends;       /* per group, when history_path */
+    int ntrends;
 } report;
 
 /* False when writing failed. */

@@ -132,7 +132,7 @@ static rgb band_color(const char *name, int index, int nbands)
     return mix(ramp[stop], ramp[stop + 1], at - stop);
 }
 
-static const char na_color[] = "#bcccdc", no_band_color[] = "#7b8794";
+static const char na_color[] = "#bcccdc", no_band_color[] = "#7b8794", other_color[] = "#8e6bbf";
 
 /* Where v falls between lo and hi, 0 to 1; halved first so that no
  * difference of two finite doubles overflows. */
@@ -207,17 +207,20 @@ static void segment(FILE *f, double *x, double y, long count, long total, rgb co
 static int legend(FILE *f, const band_tally *items, int n, bool draw)
 {
     enum { MAX_LEGEND = 80 };
-    legend_entry entries[MAX_LEGEND + 2];
+    legend_entry entries[MAX_LEGEND + 3];
     int nentries = 0;
-    bool any_no_band = false;
+    bool any_no_band = false, any_other = false;
     for (int i = 0; i < n; i++) {
         const scheme *sch = items[i].sym->scheme;
         for (int b = 0; b < sch->nbands && nentries < MAX_LEGEND; b++)
             nentries = legend_add(entries, nentries, sch->bands[b], band_color(sch->bands[b], b, sch->nbands));
         any_no_band |= items[i].no_band > 0;
+        any_other |= items[i].other > 0;
     }
     if (any_no_band)
         nentries = legend_add(entries, nentries, "no band", rgb_of(no_band_color));
+    if (any_other)
+        nentries = legend_add(entries, nentries, "other band", rgb_of(other_color));
     nentries = legend_add(entries, nentries, "na", rgb_of(na_color));
     double lx = BAR_X;
     int row = 0;
@@ -258,19 +261,21 @@ static void stacked_bars(FILE *f, const band_tally *all, int nall, const char *t
         for (int i = 0; i < n; i++) {
             const band_tally *t = &items[i];
             const scheme *sch = t->sym->scheme;
+            const char *label = t->label ? t->label : t->sym->name;
             double y = legend_h + i * (ROW_H + ROW_GAP);
-            long total = t->na + t->no_band;
+            long total = t->na + t->no_band + t->other;
             for (int b = 0; b < sch->nbands; b++)
                 total += t->counts[b];
             fprintf(f, "<text x=\"%d\" y=\"%.2f\" font-size=\"13\" text-anchor=\"end\">", LABEL_W, y + ROW_H / 2.0 + 4.5);
-            svg_name(f, t->sym->name, 27);
+            svg_name(f, label, 27);
             fputs("</text>", f);
             fprintf(f, "<rect x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%d\" fill=\"#f5f7fa\"/>", BAR_X, y, BAR_LEN, ROW_H);
             double x = BAR_X;
             for (int b = 0; b < sch->nbands; b++)
-                segment(f, &x, y, t->counts[b], total, band_color(sch->bands[b], b, sch->nbands), t->sym->name, sch->bands[b]);
-            segment(f, &x, y, t->no_band, total, rgb_of(no_band_color), t->sym->name, "no band");
-            segment(f, &x, y, t->na, total, rgb_of(na_color), t->sym->name, "na");
+                segment(f, &x, y, t->counts[b], total, band_color(sch->bands[b], b, sch->nbands), label, sch->bands[b]);
+            segment(f, &x, y, t->no_band, total, rgb_of(no_band_color), label, "no band");
+            segment(f, &x, y, t->other, total, rgb_of(other_color), label, "other band");
+            segment(f, &x, y, t->na, total, rgb_of(na_color), label, "na");
             fprintf(f, "<text x=\"%d\" y=\"%.2f\" font-size=\"12\" fill=\"#52606d\" style=\"fill:#52606d\">%ld</text>\n",
                     BAR_X + BAR_LEN + 8, y + ROW_H / 2.0 + 4, total);
         }
@@ -280,6 +285,34 @@ static void stacked_bars(FILE *f, const band_tally *all, int nall, const char *t
             htmlf(f, " (%d to %d of %d)", first + 1, first + n, nall);
         fputs("</figcaption>\n</figure>\n", f);
     }
+}
+
+/* ---- each roll-up period by period, from the score history ---- */
+
+static void trend_chart(FILE *f, const band_trend *t)
+{
+    const char *name = t->now->sym->name;
+    bool other = false;
+    for (int i = 0; i < t->nperiods; i++)
+        other |= t->periods[i].other > 0;
+    char title[300], caption[600];
+    snprintf(title, sizeof title, "%s period by period", name);
+    int len = snprintf(caption, sizeof caption,
+                       "%s: accounts per band in each period recorded for this policy, the earliest first; the "
+                       "number at the end of a bar is the period's accounts.", name);
+    if (t->current >= 0 && len >= 0 && (size_t)len < sizeof caption)
+        len += snprintf(caption + len, sizeof caption - (size_t)len,
+                        " The bar marked (this data) is the data of this report, its period not recorded.");
+    if (other && len >= 0 && (size_t)len < sizeof caption)
+        len += snprintf(caption + len, sizeof caption - (size_t)len,
+                        " Other band: a band a period recorded that the policy no longer has.");
+    if (t->unrecorded && len >= 0 && (size_t)len < sizeof caption)
+        snprintf(caption + len, sizeof caption - (size_t)len, " %d period%s of the policy did not record %s.",
+                 t->unrecorded, t->unrecorded == 1 ? "" : "s", name);
+    fputs("<h3>", f);
+    html(f, name);
+    fputs("</h3>\n", f);
+    stacked_bars(f, t->periods, t->nperiods, title, caption);
 }
 
 /* ---- the adoption count chart: accounts per number of green members ---- */
@@ -573,6 +606,15 @@ bool report_write_html(FILE *f, const report *r)
         fputs("<section>\n<h2>Bands per use case and roll-up</h2>\n<p class=\"note\">Each roll-up of the policy (use cases, categories, the account score): how many accounts are in each band.</p>\n", f);
         stacked_bars(f, r->groups, r->ngroups, "Bands per use case and roll-up",
                      "Accounts per band for each roll-up; the number at the end of a bar is the total.");
+        fputs("</section>\n", f);
+    }
+    if (r->ntrends) {
+        fputs("<section>\n<h2>Bands per use case and roll-up, period by period</h2>\n<p class=\"note\">", f);
+        htmlf(f, "How many accounts each roll-up had in each band, period by period, from the score history %s.",
+              r->history_path);
+        fputs("</p>\n", f);
+        for (int i = 0; i < r->ntrends; i++)
+            trend_chart(f, &r->trends[i]);
         fputs("</section>\n", f);
     }
     for (int i = 0; i < r->ncounts; i++) {

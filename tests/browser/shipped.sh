@@ -19,27 +19,29 @@ rm -rf "$long"
 mkdir -p "$long"
 cp -R "$root/rules" "$long/rules" || exit 2
 
-# page NAME POLICY DATA CHARTS
+# page NAME POLICY DATA CHARTS [REPORT_OPTION...]
 page() {
-    html=$work/$1.html
-    if ! "$rubric" report "$long/$2" "$long/$3" --as-of 2026-11-01 -o "$html" 2>"$work/$1.err"; then
-        echo "not ok - report: $1: rubric report failed"
-        sed 's/^/    /' "$work/$1.err"
+    name=$1 policy=$2 data=$3 charts=$4
+    shift 4
+    html=$work/$name.html
+    if ! "$rubric" report "$long/$policy" "$long/$data" --as-of 2026-11-01 -o "$html" "$@" 2>"$work/$name.err"; then
+        echo "not ok - report: $name: rubric report failed"
+        sed 's/^/    /' "$work/$name.err"
         status=1
         return
     fi
-    sh "$here/run.sh" "$html" "$4" >"$work/$1.out" 2>&1
+    sh "$here/run.sh" "$html" "$charts" >"$work/$name.out" 2>&1
     rc=$?
     if [ $rc = 2 ]; then
-        cat "$work/$1.out"
-        echo "not ok - report: $1: the browser checks could not run"
+        cat "$work/$name.out"
+        echo "not ok - report: $name: the browser checks could not run"
         exit 2
     fi
     if [ $rc = 0 ]; then
-        echo "ok - report: $1 ($(grep -c "^ok" "$work/$1.out") checks)"
+        echo "ok - report: $name ($(grep -c "^ok" "$work/$name.out") checks)"
     else
-        echo "not ok - report: $1"
-        grep '^not ok' "$work/$1.out" | sed 's/^/    /'
+        echo "not ok - report: $name"
+        grep '^not ok' "$work/$name.out" | sed 's/^/    /'
         status=1
     fi
 }
@@ -50,4 +52,18 @@ page use_case_health rules/gitlab/use_case_health.rules rules/gitlab/accounts.cs
 page use_case_adoption_v1 rules/gitlab/use_case_adoption_v1.rules rules/gitlab/use_case_adoption_v1_accounts.csv 7
 page account_health rules/gitlab/account_health.rules rules/gitlab/account_health_accounts.csv 10
 page instance_health rules/gitlab/instance_health.rules rules/gitlab/instance_accounts.ndjson 12
+
+# With a score history of three earlier months: one more chart per use
+# case, its bands period by period, the report's own data the last bar.
+hist=$work/scores.db
+rm -f "$hist"
+for m in 08 09 10; do
+    if ! "$rubric" run "$long/rules/gitlab/use_case_health.rules" "$long/rules/gitlab/accounts.csv" --as-of 2026-$m-01 \
+        --history "$hist" -o "$work/run-$m.csv" 2>"$work/run-$m.err"; then
+        echo "not ok - report: use_case_health_history: recording 2026-$m-01 failed"
+        sed 's/^/    /' "$work/run-$m.err"
+        exit 1
+    fi
+done
+page use_case_health_history rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv 16 --history "$hist"
 exit $status

@@ -1686,6 +1686,25 @@ static void record_period(history *h, const program *prog, const char *as_of, co
     CHECK(history_record_commit(r, 0, &d));
 }
 
+/* history_band_counts' answers as text: "AS_OF name:band=n,...;" per
+ * period, "-" for an output the period did not record as banded. */
+static void collect_bands(void *ctx, const history_period *per, const history_output_bands *outs, int n)
+{
+    char *buf = ctx;
+    size_t len = strlen(buf);
+    len += (size_t)snprintf(buf + len, 1024 - len, "%s", per->as_of);
+    for (int w = 0; w < n; w++) {
+        len += (size_t)snprintf(buf + len, 1024 - len, " %d:", w);
+        if (!outs[w].present)
+            len += (size_t)snprintf(buf + len, 1024 - len, "-");
+        for (int c = 0; c < outs[w].n; c++)
+            len += (size_t)snprintf(buf + len, 1024 - len, "%s%s=%ld", c ? "," : "",
+                                    outs[w].cells[c].na ? "na" : outs[w].cells[c].band ? outs[w].cells[c].band : "none",
+                                    outs[w].cells[c].count);
+    }
+    snprintf(buf + len, 1024 - len, ";");
+}
+
 static void test_history(void)
 {
     char msgs[4096] = "";
@@ -1716,6 +1735,15 @@ static void test_history(void)
     char namebuf[256];
     const char *name = history_policy_name(p, namebuf, sizeof namebuf);
     CHECK(strcmp(name, "t") == 0); /* t.rules has no `policy "..."` line */
+    /* Accounts per band, period by period: na its own cell; a number
+     * output or one not recorded is not counted; another policy's periods
+     * are not this one's. */
+    const char *banded[] = {"use", "n", "gone"};
+    char got[1024] = "";
+    CHECK(history_band_counts(h, name, banded, 3, collect_bands, got, &d) == 2);
+    CHECK(strcmp(got, "2026-09-01 0:green=1,red=1,yellow=1,na=1 1:- 2:-;2026-10-01 0:green=4 1:- 2:-;") == 0);
+    got[0] = '\0';
+    CHECK(history_band_counts(h, "another", banded, 3, collect_bands, got, &d) == 0 && got[0] == '\0');
     const char *want[] = {"n", "gone", "use"};
     history_prev *pv = history_prev_open(h, name, "2026-10-01", want, 3, &d);
     CHECK(pv && history_prev_as_of(pv) && strcmp(history_prev_as_of(pv), "2026-09-01") == 0);
@@ -1777,6 +1805,42 @@ static void test_history(void)
     policy_free(p);
 }
 
+/* A value no band catches is its own cell, apart from na. */
+static void test_history_no_band(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input seats: number\ninput users: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n"
+                     "measure use = users / seats\n  red < 25%\n  green >= 50%\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    char path[] = "/tmp/rubric-unit-history-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && prog);
+    if (fd < 0 || !prog)
+        return;
+    close(fd);
+    history *h = history_open(path, true, &d);
+    CHECK(h != NULL);
+    const char *ids[] = {"A", "B", "C", "D", "E"};
+    long users[] = {10, 30, -1, 60, 40};
+    record_period(h, prog, "2026-09-01", ids, users, 5);
+    const char *want[] = {"use"};
+    char got[1024] = "";
+    CHECK(history_band_counts(h, "t", want, 1, collect_bands, got, &d) == 1);
+    CHECK(strcmp(got, "2026-09-01 0:green=1,red=1,none=2,na=1;") == 0);
+    history_close(h);
+    unlink(path);
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -1804,6 +1868,7 @@ int main(void)
     test_output();
     test_sha256();
     test_history();
+    test_history_no_band();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
