@@ -51,6 +51,9 @@ stage "reference: instance policy cross-check" bash tests/reference/instance_cro
 stage "reference: diff equals two runs" python3 tests/reference/diff_check.py "$rubric" "$build/diffcheck"
 stage "reference: calibrate against exact quantiles" python3 tests/reference/calibrate_check.py "$rubric" "$build/calcheck"
 stage "reference: report against run" python3 tests/reference/report_check.py "$rubric" "$build/reportcheck"
+# Three months into one score history: the calls to action against their
+# own reference, history against each run, re-runs, a killed run, two writers.
+stage "reference: monthly runs, actions and history" sh tests/reference/history_check.sh "$rubric" "$build"
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.
