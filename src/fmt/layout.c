@@ -574,16 +574,23 @@ static void decl_lines(fmt *f, const decl *d)
     end_line(f, d->loc.begin, 0, L_HEAD);
     if (d->kind == D_MEASURE || d->kind == D_SCHEME || d->kind == D_TEST)
         owned_lines(f, d);
-    /* An action's priority and reason, in that order. */
-    if (d->kind == D_ACTION && d->priority) {
-        strbuf_adds(b, "priority ");
-        put_source(f, b, d->priority->loc);
-        end_line(f, d->priority_loc.begin, OWNED_INDENT, L_OWNED);
-    }
-    if (d->kind == D_ACTION && d->reason) {
-        strbuf_adds(b, "reason ");
-        put_quoted(b, d->reason, strlen(d->reason));
-        end_line(f, token_before(f, d->reason_loc.begin), OWNED_INDENT, L_OWNED);
+    /* An action's priority and reason lines, in the order written (the
+     * lines must take the file's tokens in order). */
+    if (d->kind == D_ACTION) {
+        unsigned reason_at = d->reason ? token_before(f, d->reason_loc.begin) : 0;
+        bool reason_first = d->reason && d->priority && reason_at < d->priority_loc.begin;
+        for (int k = 0; k < 2; k++) {
+            bool want_reason = (k == 0) == reason_first;
+            if (want_reason && d->reason) {
+                strbuf_adds(b, "reason ");
+                put_quoted(b, d->reason, strlen(d->reason));
+                end_line(f, reason_at, OWNED_INDENT, L_OWNED);
+            } else if (!want_reason && d->priority) {
+                strbuf_adds(b, "priority ");
+                put_source(f, b, d->priority->loc);
+                end_line(f, d->priority_loc.begin, OWNED_INDENT, L_OWNED);
+            }
+        }
     }
     /* A record's fields, in the order declared: it is their index. */
     for (const decl *field = d->kind == D_RECORD ? d->fields : NULL; field; field = field->next) {
