@@ -595,7 +595,7 @@ static bool owned(parse_ctx *ctx, rb_loc loc, const char *what, decl_kind k1, de
         [D_MEASURE] = "measure", [D_GROUP] = "group", [D_SCHEME] = "scheme", [D_TEST] = "test",
         [D_RECORD] = "record", [D_ACTION] = "action"};
     if (k1 == k2)
-        diag_error(ctx->diag, loc, "%s belong under a %s", what, owner_names[k1]);
+        diag_error(ctx->diag, loc, "%s belong under %s %s", what, k1 == D_ACTION ? "an" : "a", owner_names[k1]);
     else
         diag_error(ctx->diag, loc, "%s belong under a %s or a %s", what, owner_names[k1], owner_names[k2]);
     return false;
