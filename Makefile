@@ -131,7 +131,7 @@ bench: rubric
 
 # The manual page is made from the verb table (`rubric help --man`), so it
 # says what --help says; the completions ask the installed rubric for its
-# verbs, options and a policy's outputs (docs/cli.md, "Install").
+# verbs, options and a policy's outputs (docs/cli.md).
 $(BUILD)/rubric.1: rubric
 	./rubric help --man >$@.tmp && mv $@.tmp $@
 man: $(BUILD)/rubric.1

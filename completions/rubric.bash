@@ -1,8 +1,8 @@
 # bash completion for rubric.  The verbs, each verb's options and a
 # policy's outputs come from the rubric being completed (`rubric help
-# --verbs`, `--options VERB`, `--outputs POLICY`; docs/cli.md, "Install"),
-# so they cannot drift from its --help; what each operand and option value
-# is (a policy, data, a format) is said here.
+# --verbs`, `--options VERB`, `--outputs POLICY`; docs/cli.md, "The manual
+# page and the completions"), so they cannot drift from its --help; what
+# each operand and option value is (a policy, data, a format) is said here.
 
 # The values of FORMAT, by verb (as each verb's --help lists them).
 _rubric_formats() {

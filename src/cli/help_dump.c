@@ -1,7 +1,8 @@
 /* help_dump.c - the verb table said again for the manual page and the shell
  * completions, so that neither keeps a copy of its own that could drift
  * from --help: `rubric help --man`, `--verbs`, `--options VERB` and
- * `--outputs POLICY` (docs/cli.md, "Install"). */
+ * `--outputs POLICY` (docs/cli.md, "The manual page and the completions");
+ * and `rubric help VERB`. */
 #include <stdio.h>
 #include <string.h>
 
@@ -216,6 +217,13 @@ int help_dump(const verb_def *verbs, size_t n, int argc, char **argv)
     }
     if (strcmp(what, "--outputs") == 0 && argc == 2)
         return policy_outputs(argv[1]);
-    fprintf(stderr, "rubric help: expected --man, --verbs, --options VERB or --outputs POLICY\n");
+    /* `rubric help VERB` is `rubric VERB --help`, as git and go have it. */
+    const verb_def *v = argc == 1 ? find_verb(verbs, n, what) : NULL;
+    if (v) {
+        char help_opt[] = "--help";
+        char *args[] = {argv[0], help_opt, NULL};
+        return v->run(v, 2, args);
+    }
+    fprintf(stderr, "rubric help: expected a verb, --man, --verbs, --options VERB or --outputs POLICY\n");
     return EXIT_USAGE;
 }
