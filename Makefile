@@ -41,7 +41,7 @@ ASAN_LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/lang/parser.
 ASAN_CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/asan/%.o)
 SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check test bench demo fuzz install uninstall clean
+.PHONY: all deps check test bench demo fuzz man install uninstall clean
 all: rubric
 
 $(BUILD)/.deps-ok: tools/ensure-deps.sh tools/apt-install.sh
@@ -129,12 +129,24 @@ bench: rubric
 	@status=0; bash bench/run.sh $(BUILD) ./rubric || status=1; \
 	bash bench/instances.sh $(BUILD) ./rubric || status=1; exit $$status
 
-install: rubric
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The manual page is made from the verb table (`rubric help --man`), so it
+# says what --help says; the completions ask the installed rubric for its
+# verbs, options and a policy's outputs (docs/cli.md).
+$(BUILD)/rubric.1: rubric
+	./rubric help --man >$@.tmp && mv $@.tmp $@
+man: $(BUILD)/rubric.1
+
+install: rubric $(BUILD)/rubric.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 rubric $(DESTDIR)$(PREFIX)/bin/rubric
+	install -m 644 $(BUILD)/rubric.1 $(DESTDIR)$(PREFIX)/share/man/man1/rubric.1
+	install -m 644 completions/rubric.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rubric
+	install -m 644 completions/_rubric $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rubric
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/rubric
+	rm -f $(DESTDIR)$(PREFIX)/bin/rubric $(DESTDIR)$(PREFIX)/share/man/man1/rubric.1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rubric $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rubric
 
 clean:
 	rm -rf $(BUILD) rubric

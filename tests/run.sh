@@ -38,6 +38,9 @@ stage "where output goes (asan+ubsan)" sh tests/outputs/run.sh "$asan" "$build/o
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
+# make install into a scratch root: the manual page under man -l, the
+# binary, the bash and zsh completions, make uninstall.
+stage "install: man page and completions" bash tests/install/run.sh "$build"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Makes sure what the browser test of `rubric report` needs is present:
 # Debian's Chromium, Node.js with npm, python3 for the other test scripts,
-# and the sqlite3 tool for the score history's.  On a fresh Debian machine
-# as root it installs them with apt-get; otherwise it names exactly what to
-# install.
+# the sqlite3 tool for the score history's, man-db and zsh for the install
+# test's.  On a fresh Debian machine as root it installs them with apt-get;
+# otherwise it names exactly what to install.
 set -u
 missing=""
 # Playwright drives this exact path: a browser it downloads itself cannot be
@@ -14,4 +14,8 @@ command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 # The score history's tests read the file back as any SQLite client would.
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+# The install test renders the manual page with man -l and loads the zsh
+# completion.
+command -v man >/dev/null 2>&1 || missing="$missing man-db"
+command -v zsh >/dev/null 2>&1 || missing="$missing zsh"
 exec sh "$(dirname "$0")/apt-install.sh" test $missing

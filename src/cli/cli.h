@@ -154,4 +154,9 @@ int refuse_clobber(const char *verb, const char *option, const char *output, con
 /* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
 int usage_error(const char *verb, const char *fmt, ...);
 
+/* `rubric help --man | --verbs | --options VERB | --outputs POLICY`
+ * (argv[0] is the first of these): the verb table for the manual page and
+ * the shell completions. */
+int help_dump(const verb_def *verbs, size_t n, int argc, char **argv);
+
 #endif

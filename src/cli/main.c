@@ -254,6 +254,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *verb = argv[1];
+    if (strcmp(verb, "help") == 0 && argc > 2)
+        return help_dump(verbs, sizeof verbs / sizeof verbs[0], argc - 2, argv + 2);
     if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0 || strcmp(verb, "help") == 0) {
         help(stdout);
         return EXIT_OK;
