@@ -38,6 +38,8 @@ stage "where output goes (asan+ubsan)" sh tests/outputs/run.sh "$asan" "$build/o
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
+# The CI outputs read back by parsers of their own: JUnit XML, SARIF, JSON.
+stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
