@@ -17,6 +17,7 @@ stage lang sh tests/lang/run.sh "$rubric" "$build/lang"
 stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
+stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -41,6 +41,8 @@ stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
 # make install into a scratch root: the manual page under man -l, the
 # binary, the bash and zsh completions, make uninstall.
 stage "install: man page and completions" bash tests/install/run.sh "$build"
+# The CI outputs read back by parsers of their own: JUnit XML, SARIF, JSON.
+stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"

@@ -7,7 +7,68 @@
 #include <string.h>
 #include <unistd.h>
 
-enum severity { SEV_ERROR, SEV_WARNING, SEV_NOTE };
+#include "xalloc.h"
+
+#define SEV_ERROR DIAG_ERROR
+#define SEV_WARNING DIAG_WARNING
+#define SEV_NOTE DIAG_NOTE
+
+void diag_collect(diag *d, diag_list *list)
+{
+    d->collect = list;
+}
+
+void diag_list_free(diag_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->v[i].path);
+        free(list->v[i].code);
+        free(list->v[i].message);
+    }
+    free(list->v);
+    list->v = NULL;
+    list->n = list->cap = 0;
+}
+
+static void add_item(diag_list *list, enum diag_severity sev, rb_loc loc, const char *code, const char *fmt,
+                     va_list ap)
+{
+    if (list->n == list->cap) {
+        list->cap = list->cap ? 2 * list->cap : 16;
+        list->v = xrealloc(list->v, list->cap * sizeof *list->v);
+    }
+    diag_item *it = &list->v[list->n++];
+    memset(it, 0, sizeof *it);
+    it->severity = sev;
+    it->code = code ? xstrdup(code) : NULL;
+    va_list copy;
+    va_copy(copy, ap);
+    int len = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    it->message = xmalloc((size_t)(len > 0 ? len : 0) + 1);
+    vsnprintf(it->message, (size_t)(len > 0 ? len : 0) + 1, fmt, ap);
+    if (loc.src) {
+        it->path = xstrdup(loc.src->path);
+        source_line_col(loc.src, loc.begin, &it->line, &it->col);
+        if (loc.end > loc.begin)
+            source_line_col(loc.src, loc.end, &it->end_line, &it->end_col);
+        else {
+            it->end_line = it->line;
+            it->end_col = it->col + 1;
+        }
+    }
+}
+
+static void collect_text(diag_list *list, enum diag_severity sev, const char *fmt, ...) RB_PRINTF(3, 4);
+
+static void collect_text(diag_list *list, enum diag_severity sev, const char *fmt, ...)
+{
+    rb_loc none = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    add_item(list, sev, none, NULL, fmt, ap);
+    va_end(ap);
+}
 
 bool diag_want_color(FILE *f)
 {
@@ -27,6 +88,7 @@ void diag_init(diag *d, FILE *out)
     d->last_plain[0] = '\0';
     d->records = 0;
     d->kept[0] = '\0';
+    d->collect = NULL;
 }
 
 /* One "rubric: " line, or kept when the diag has no FILE. */
@@ -46,7 +108,11 @@ void diag_fail(diag *d, const char *fmt, ...)
     d->errors++;
     va_list ap;
     va_start(ap, fmt);
-    vsay(d, fmt, ap);
+    if (d->collect) {
+        rb_loc none = {0};
+        add_item(d->collect, DIAG_ERROR, none, NULL, fmt, ap);
+    } else
+        vsay(d, fmt, ap);
     va_end(ap);
 }
 
@@ -98,7 +164,7 @@ void diag_progress(diag *d, const char *fmt, ...)
     fflush(d->out);
 }
 
-static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_list ap)
+static void emit(diag *d, enum diag_severity sev, rb_loc loc, const char *code, const char *fmt, va_list ap)
 {
     static const char *const names[] = {"error", "warning", "note"};
     static const char *const colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
@@ -106,8 +172,12 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
     const char *sevcolor = d->color ? colors[sev] : "";
 
     if (sev == SEV_ERROR && ++d->errors > d->max_errors) {
-        if (d->errors == d->max_errors + 1)
-            fprintf(d->out, "rubric: too many errors; stopping the list here\n");
+        if (d->errors == d->max_errors + 1) {
+            if (d->collect)
+                collect_text(d->collect, DIAG_ERROR, "too many errors; stopping the list here");
+            else if (d->out)
+                fprintf(d->out, "rubric: too many errors; stopping the list here\n");
+        }
         return;
     }
     if (sev == SEV_WARNING)
@@ -115,6 +185,10 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
     if (d->errors > d->max_errors)
         return;
 
+    if (d->collect) {
+        add_item(d->collect, sev, loc, code, fmt, ap);
+        return;
+    }
     if (!d->out) {
         vsnprintf(d->kept, sizeof d->kept, fmt, ap);
         return;
@@ -128,6 +202,8 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
     }
     fprintf(d->out, "%s%s:%s ", sevcolor, names[sev], reset);
     vfprintf(d->out, fmt, ap);
+    if (code)
+        fprintf(d->out, " [%s]", code);
     fputc('\n', d->out);
     if (!loc.src)
         return;
@@ -168,7 +244,7 @@ static void emit(diag *d, enum severity sev, rb_loc loc, const char *fmt, va_lis
     {                                                           \
         va_list ap;                                             \
         va_start(ap, fmt);                                      \
-        emit(d, sev, loc, fmt, ap);                             \
+        emit(d, sev, loc, NULL, fmt, ap);                       \
         va_end(ap);                                             \
     }
 
@@ -176,13 +252,21 @@ DEFINE_DIAG(diag_error, SEV_ERROR)
 DEFINE_DIAG(diag_warning, SEV_WARNING)
 DEFINE_DIAG(diag_note, SEV_NOTE)
 
-static void emit_text(diag *d, enum severity sev, rb_loc loc, const char *fmt, ...) RB_PRINTF(4, 5);
-
-static void emit_text(diag *d, enum severity sev, rb_loc loc, const char *fmt, ...)
+void diag_lint(diag *d, rb_loc loc, const char *code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    emit(d, sev, loc, fmt, ap);
+    emit(d, SEV_WARNING, loc, code, fmt, ap);
+    va_end(ap);
+}
+
+static void emit_text(diag *d, enum diag_severity sev, rb_loc loc, const char *fmt, ...) RB_PRINTF(4, 5);
+
+static void emit_text(diag *d, enum diag_severity sev, rb_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(d, sev, loc, NULL, fmt, ap);
     va_end(ap);
 }
 

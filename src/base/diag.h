@@ -22,7 +22,32 @@ typedef struct diag {
      * here, as it would follow "rubric: ", for a caller that rewords it or
      * shows it elsewhere (a failed test's fixture). */
     char kept[1024];
+    /* Set (diag_collect), the policy diagnostics are added here as data
+     * instead of printed, for a caller that writes them as JSON or SARIF. */
+    struct diag_list *collect;
 } diag;
+
+/* One diagnostic as data.  path NULL: an error with no place in a policy.
+ * Lines and columns count from 1; the end is the column after the last
+ * character.  code: the lint's name, or NULL. */
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+typedef struct diag_item {
+    char *path;
+    unsigned line, col, end_line, end_col;
+    enum diag_severity severity;
+    char *code;
+    char *message;
+} diag_item;
+
+typedef struct diag_list {
+    diag_item *v;
+    size_t n, cap;
+} diag_list;
+
+/* From now on d adds what it would print to list (which the caller owns
+ * and frees with diag_list_free). */
+void diag_collect(diag *d, diag_list *list);
+void diag_list_free(diag_list *list);
 
 /* out NULL: a diag that prints nothing and keeps its last message. */
 void diag_init(diag *d, FILE *out);
@@ -36,6 +61,9 @@ void diag_init(diag *d, FILE *out);
 void diag_error(diag *d, rb_loc loc, const char *fmt, ...) RB_PRINTF(3, 4);
 void diag_warning(diag *d, rb_loc loc, const char *fmt, ...) RB_PRINTF(3, 4);
 void diag_note(diag *d, rb_loc loc, const char *fmt, ...) RB_PRINTF(3, 4);
+/* A warning of the lint named code: printed "MESSAGE [code]", collected
+ * with the code apart. */
+void diag_lint(diag *d, rb_loc loc, const char *code, const char *fmt, ...) RB_PRINTF(4, 5);
 /* An error with no place in a policy (a file that cannot be opened). */
 void diag_plain_error(diag *d, const char *fmt, ...) RB_PRINTF(2, 3);
 

@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -22,8 +23,83 @@
 typedef struct test_run {
     const char *filter;
     bool verbose;
+    bool junit; /* JUnit XML on standard output instead of the text report */
     int passed, failed, broken_files;
 } test_run;
+
+/* Text in XML: the five special characters as entities; in an attribute
+ * also the line ends, which a parser would otherwise fold into spaces; the
+ * control characters XML 1.0 cannot hold at all as U+FFFD. */
+static void xml_text(FILE *out, const char *s, size_t len, bool attr)
+{
+    for (const char *end = s + len; s < end; s++) {
+        unsigned char ch = (unsigned char)*s;
+        switch (ch) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&apos;", out); break;
+        case '\n': fputs(attr ? "&#10;" : "\n", out); break;
+        case '\t': fputs(attr ? "&#9;" : "\t", out); break;
+        case '\r': fputs("&#13;", out); break;
+        default:
+            if (ch < 0x20 || ch == 0x7f)
+                fputs("\xef\xbf\xbd", out);
+            else
+                putc(ch, out);
+        }
+    }
+}
+
+static void xml(FILE *out, const char *s, bool attr)
+{
+    xml_text(out, s, strlen(s), attr);
+}
+
+/* One <testcase>; kind NULL when it passed, else "failure" or "error" with
+ * the report: the message is the report after its first line (the test's
+ * own place): the expectations that failed with the actual values, the
+ * body all of it. */
+static void junit_case(FILE *out, const char *file, const char *name, const char *kind, const char *report)
+{
+    fputs("    <testcase name=\"", out);
+    xml(out, name, true);
+    fputs("\" classname=\"", out);
+    xml(out, file, true);
+    fputs("\" time=\"0\"", out);
+    if (!kind) {
+        fputs("/>\n", out);
+        return;
+    }
+    const char *nl = strchr(report, '\n');
+    const char *msg = nl && nl[1] ? nl + 1 : report;
+    while (*msg == ' ')
+        msg++;
+    size_t len = strlen(msg);
+    /* A broken file's message is its first diagnostic, without the source
+     * line and caret. */
+    if (strcmp(kind, "error") == 0 && strchr(msg, '\n'))
+        len = (size_t)(strchr(msg, '\n') - msg);
+    while (len && msg[len - 1] == '\n')
+        len--;
+    fprintf(out, ">\n      <%s message=\"", kind);
+    xml_text(out, msg, len, true);
+    fputs("\">", out);
+    xml(out, report, false);
+    fprintf(out, "</%s>\n    </testcase>\n", kind);
+}
+
+/* The <testsuite> of one file, around its cases (written to a buffer
+ * first, since the counts come before them). */
+static void junit_suite(const char *file, int tests, int failures, int errors, const char *cases)
+{
+    fputs("  <testsuite name=\"", stdout);
+    xml(stdout, file, true);
+    printf("\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"0\">\n", tests, failures, errors);
+    fputs(cases, stdout);
+    fputs("  </testsuite>\n", stdout);
+}
 
 static bool wanted(const test_run *tr, const char *name)
 {
@@ -56,14 +132,14 @@ static void print_value(FILE *out, const program *prog, frame *f, const symbol *
     }
 }
 
-static void report_failure(const program *prog, frame *f, const test_case *t, const clause *cl,
+static void report_failure(FILE *out, const program *prog, frame *f, const test_case *t, const clause *cl,
                            const rb_value *got, bool first)
 {
     const decl *d = t->decl;
     unsigned line, col;
     source_line_col(d->loc.src, d->loc.begin, &line, &col);
     if (first)
-        printf("FAIL %s:%u: test \"%s\"\n", d->loc.src->path, line, d->name);
+        fprintf(out, "FAIL %s:%u: test \"%s\"\n", d->loc.src->path, line, d->name);
     unsigned eline;
     source_line_col(cl->loc.src, cl->loc.begin, &eline, &col);
     size_t len;
@@ -72,9 +148,9 @@ static void report_failure(const program *prog, frame *f, const test_case *t, co
         text++;
         len--;
     }
-    printf("  %s:%u: %.*s\n", cl->loc.src->path, eline, (int)len, text);
+    fprintf(out, "  %s:%u: %.*s\n", cl->loc.src->path, eline, (int)len, text);
     if (got->kind == VK_NA)
-        printf("    the condition is na (a value it needs is missing)\n");
+        fprintf(out, "    the condition is na (a value it needs is missing)\n");
     const symbol *names[32];
     int n = 0;
     expr_names(cl->cond, names, &n, 32);
@@ -82,38 +158,38 @@ static void report_failure(const program *prog, frame *f, const test_case *t, co
         const rb_value *v = eval_symbol_value(prog, f, names[i]);
         if (!v)
             continue;
-        printf("    actual: %s = ", names[i]->name);
-        print_value(stdout, prog, f, names[i], v);
-        putchar('\n');
+        fprintf(out, "    actual: %s = ", names[i]->name);
+        print_value(out, prog, f, names[i], v);
+        putc('\n', out);
     }
     n = 0;
     expr_prev_names(cl->cond, names, &n, 32);
     for (int i = 0; i < n; i++) {
-        printf("    given: prev(%s) = ", names[i]->name);
-        print_value(stdout, prog, f, names[i], &f->slots[prog->prev_slot0 + names[i]->prev_index]);
-        putchar('\n');
+        fprintf(out, "    given: prev(%s) = ", names[i]->name);
+        print_value(out, prog, f, names[i], &f->slots[prog->prev_slot0 + names[i]->prev_index]);
+        putc('\n', out);
     }
 }
 
 
 /* The inputs that led there, once per failing test. */
-static void report_inputs(const program *prog, const frame *f)
+static void report_inputs(FILE *out, const program *prog, const frame *f)
 {
     const policy *p = prog->pol;
-    printf("  inputs:");
+    fputs("  inputs:", out);
     int shown = 0;
     for (int i = 0; i < p->ninputs; i++) {
         if (f->slots[i].kind == VK_NA)
             continue;
         char buf[128];
         value_format(f->slots[i], NULL, buf, sizeof buf);
-        printf("%s %s = %s", shown++ ? "," : "", p->inputs[i]->name, buf);
+        fprintf(out, "%s %s = %s", shown++ ? "," : "", p->inputs[i]->name, buf);
     }
     if (!shown)
-        printf(" (all na)");
+        fputs(" (all na)", out);
     char asof[16];
     date_format(prog->params[0].u.date, asof);
-    printf("; as_of = %s", asof);
+    fprintf(out, "; as_of = %s", asof);
     /* What the test gave for the previous period: an action that reads
      * prev() fails with only its own name in the expect. */
     for (int i = 0; i < p->nprevs; i++) {
@@ -122,9 +198,9 @@ static void report_inputs(const program *prog, const frame *f)
             continue;
         char buf[128];
         value_format(*v, p->prevs[i]->scheme, buf, sizeof buf);
-        printf("; prev(%s) = %s", p->prevs[i]->name, buf);
+        fprintf(out, "; prev(%s) = %s", p->prevs[i]->name, buf);
     }
-    putchar('\n');
+    putc('\n', out);
 }
 
 /* Fills the input slots from the test's fixture account, if it has one;
@@ -193,22 +269,67 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
     return found;
 }
 
+/* A FILE that writes to memory; failing only when memory is out, which
+ * ends the run as xalloc does. */
+static FILE *mem_open(char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    if (!f) {
+        fputs("rubric: out of memory\n", stderr);
+        exit(EXIT_USAGE);
+    }
+    return f;
+}
+
+/* With --format junit, a file that does not check is one testcase with
+ * an <error>: its diagnostics, as the text report gives them. */
+static void junit_broken(const char *path, int errors, char *said)
+{
+    char *cases = NULL;
+    size_t len = 0;
+    FILE *c = mem_open(&cases, &len);
+    char head[64];
+    snprintf(head, sizeof head, "%d error%s; its tests were not run\n", errors, errors == 1 ? "" : "s");
+    char *report = xmalloc(strlen(head) + strlen(said) + 1);
+    strcpy(report, head);
+    strcat(report, said);
+    junit_case(c, path, "(the policy)", "error", report);
+    fclose(c);
+    junit_suite(path, 1, 0, 1, cases);
+    free(report);
+    free(cases);
+    free(said);
+}
+
 static int run_file(test_run *tr, const char *path)
 {
-    diag d;
-    diag_init(&d, stderr);
-    policy *p = policy_load(path, &d);
-    if (!p) {
-        tr->broken_files++;
-        fprintf(stderr, "%s: %d error%s; its tests were not run\n", path, d.errors, d.errors == 1 ? "" : "s");
-        return 0;
+    /* JUnit: the diagnostics, the cases and each failure's report are
+     * written to buffers, then into the XML. */
+    char *said = NULL, *cases = NULL;
+    size_t said_len = 0, cases_len = 0;
+    FILE *said_file = NULL, *cases_file = NULL;
+    if (tr->junit) {
+        said_file = mem_open(&said, &said_len);
+        cases_file = mem_open(&cases, &cases_len);
     }
-    program *base = compile_policy(p, NULL, 0, &d);
+    diag d;
+    diag_init(&d, tr->junit ? said_file : stderr);
+    policy *p = policy_load(path, &d);
+    program *base = p ? compile_policy(p, NULL, 0, &d) : NULL;
     if (!base) {
         tr->broken_files++;
+        if (tr->junit) {
+            fclose(cases_file);
+            free(cases);
+            fclose(said_file); /* which sets said */
+            junit_broken(path, d.errors, said);
+        } else if (!p) {
+            fprintf(stderr, "%s: %d error%s; its tests were not run\n", path, d.errors, d.errors == 1 ? "" : "s");
+        }
         policy_free(p);
         return 0;
     }
+    int ncases = 0, nfailed = 0;
     for (int i = 0; i < base->ntests; i++) {
         const test_case *bt = &base->tests[i];
         if (!wanted(tr, bt->decl->name))
@@ -230,12 +351,16 @@ static int run_file(test_run *tr, const char *path)
         for (int k = 0; k < prog->ninputs; k++)
             f.slots[k].kind = VK_NA;
         char err[600] = "";
-        char *texts = NULL;
+        char *texts = NULL, *report = NULL;
+        size_t report_len = 0;
+        FILE *out = stdout;
+        if (tr->junit)
+            out = mem_open(&report, &report_len);
         bool ok = load_fixture(p, t, &f, &texts, err, sizeof err);
         if (!ok) {
             unsigned line, col;
             source_line_col(t->decl->loc.src, t->decl->fixture_loc.begin, &line, &col);
-            printf("FAIL %s:%u: test \"%s\"\n  %s\n", t->decl->loc.src->path, line, t->decl->name, err);
+            fprintf(out, "FAIL %s:%u: test \"%s\"\n  %s\n", t->decl->loc.src->path, line, t->decl->name, err);
         }
         if (ok) {
             for (int g = 0; g < t->ngivens; g++)
@@ -247,18 +372,25 @@ static int run_file(test_run *tr, const char *path)
                 rb_value got = eval_node(t->expects[e], &f);
                 if (got.kind == VK_BOOL && got.u.b)
                     continue;
-                report_failure(prog, &f, t, cl, &got, ok);
+                report_failure(out, prog, &f, t, cl, &got, ok);
                 ok = false;
             }
             if (!ok)
-                report_inputs(prog, &f);
+                report_inputs(out, prog, &f);
         }
         if (ok) {
             tr->passed++;
-            if (tr->verbose)
+            if (tr->verbose && !tr->junit)
                 printf("ok   %s: %s\n", path, t->decl->name);
         } else {
             tr->failed++;
+            nfailed++;
+        }
+        if (tr->junit) {
+            fclose(out);
+            junit_case(cases_file, path, t->decl->name, ok ? NULL : "failure", report);
+            free(report);
+            ncases++;
         }
         free(texts);
         frame_free(&f);
@@ -267,6 +399,15 @@ static int run_file(test_run *tr, const char *path)
     }
     program_free(base);
     policy_free(p);
+    if (tr->junit) {
+        /* Warnings the checker gave go on standard error, as in text. */
+        fclose(said_file);
+        fputs(said, stderr);
+        free(said);
+        fclose(cases_file);
+        junit_suite(path, ncases, nfailed, 0, cases);
+        free(cases);
+    }
     return 0;
 }
 
@@ -275,14 +416,21 @@ static int take(void *ctx, int id, const char *arg)
     test_run *tr = ctx;
     if (id == OPT_FILTER)
         tr->filter = arg;
-    else
+    else if (id == 'f') {
+        if (strcmp(arg, "junit") == 0)
+            tr->junit = true;
+        else if (strcmp(arg, "text") == 0)
+            tr->junit = false;
+        else
+            return usage_error("test", "--format must be text or junit, not '%s'", arg);
+    } else
         tr->verbose = true;
     return EXIT_OK;
 }
 
 int cmd_test(const verb_def *v, int argc, char **argv)
 {
-    test_run tr = {NULL, false, 0, 0, 0};
+    test_run tr = {NULL, false, false, 0, 0, 0};
     int first, status = cli_parse(v, argc, argv, take, &tr, &first);
     if (status != EXIT_OK)
         return status == CLI_DONE ? EXIT_OK : status;
@@ -291,13 +439,18 @@ int cmd_test(const verb_def *v, int argc, char **argv)
     path_list files;
     if (!expand_policy_args("test", argv + first, argc - first, &files))
         tr.broken_files++;
+    if (tr.junit)
+        puts("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rubric test\">");
     for (size_t i = 0; i < files.n; i++)
         run_file(&tr, files.v[i]);
     path_list_free(&files);
+    if (tr.junit)
+        puts("</testsuites>");
     if (tr.broken_files)
         fprintf(stderr, "rubric test: %d file%s had errors; %s tests did not run\n", tr.broken_files,
                 tr.broken_files == 1 ? "" : "s", tr.broken_files == 1 ? "its" : "their");
-    printf("%d passed, %d failed\n", tr.passed, tr.failed);
+    /* With JUnit, standard output is the XML alone. */
+    fprintf(tr.junit ? stderr : stdout, "%d passed, %d failed\n", tr.passed, tr.failed);
     if (tr.broken_files)
         return EXIT_USAGE;
     return tr.failed ? EXIT_REJECTED : EXIT_OK;

@@ -32,12 +32,14 @@ static const opt_spec history_opts[] = {
 
 static const opt_spec check_opts[] = {
     {"strict", 0, NULL, "treat warnings as errors", OPT_STRICT},
+    {"format", 'f', "FORMAT", "text (default); json: one array of every diagnostic;\nsarif: a SARIF 2.1.0 log for code scanning", 0},
     {NULL, 0, NULL, NULL, 0},
 };
 
 static const opt_spec test_opts[] = {
     {"filter", 0, "PATTERN", "only tests whose name contains PATTERN (or matches\nit, when it has * ? or [)", OPT_FILTER},
     {"verbose", 'v', NULL, "name every test, not only the failures", 0},
+    {"format", 'f', "FORMAT", "text (default), or junit: JUnit XML on standard\noutput, one testsuite per file", 0},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -123,7 +125,7 @@ static const verb_def verbs[] = {
      "the lint NAME shown in brackets there; see docs/lints.md.\n"
      "\n"
      "Options:\n",
-     check_opts, 17,
+     check_opts, 24,
      "\n"
      "Exit status: 0 when every policy is correct (warnings allowed unless\n"
      "--strict), 2 otherwise.\n", NULL, 0},

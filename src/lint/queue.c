@@ -188,7 +188,7 @@ int lint_flush(linter *L, diag *d)
     for (int i = 0; i < L->n; i++) {
         lwarn *w = &L->w[i];
         if (wanted(L, w->tag) && !allowed(L->p, w->loc, w->tag)) {
-            diag_warning(d, w->loc, "%s [%s]", w->msg, w->tag);
+            diag_lint(d, w->loc, w->tag, "%s", w->msg);
             for (int k = 0; k < w->nnotes; k++)
                 diag_note(d, w->notes[k].loc, "%s", w->notes[k].msg);
             shown++;

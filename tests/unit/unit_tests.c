@@ -18,6 +18,7 @@
 #include "history.h"
 #include "idset.h"
 #include "json_list.h"
+#include "lint.h"
 #include "utf8.h"
 #include "report.h"
 #include "num.h"
@@ -237,6 +238,42 @@ static void test_run_messages(void)
     diag_progress(&quiet, "rubric: %d accounts", 5);
 }
 
+/* A collecting diag keeps each diagnostic as data and prints nothing: the
+ * place and its end, the severity, a lint's name apart from its message,
+ * and an error with no place in a policy with no path. */
+static void test_diag_collect(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    diag d;
+    diag_init(&d, f);
+    diag_list list = {0};
+    diag_collect(&d, &list);
+    policy *p = policy_load_string("t.rules", "input a: number\nscheme rag\n  red scores 0\n  green scores 100\n"
+                                              "measure m = a\n  red < 5\n  green >= 10\n", &d);
+    CHECK(p != NULL);
+    if (p)
+        lint_policy(p, &d);
+    policy_free(p);
+    diag_plain_error(&d, "cannot read '%s'", "x.rules");
+    fclose(f);
+    CHECK(len == 0);
+    CHECK(list.n == 3);
+    if (list.n == 3) {
+        const diag_item *w = &list.v[0];
+        CHECK(w->severity == DIAG_WARNING && w->code && strcmp(w->code, "band-gap") == 0);
+        CHECK(strcmp(w->path, "t.rules") == 0 && w->line == 7 && w->col == 9);
+        CHECK(w->end_line == 7 && w->end_col == 14);
+        CHECK(!strstr(w->message, "[band-gap]"));
+        CHECK(list.v[1].severity == DIAG_NOTE && list.v[1].code == NULL && list.v[1].line == 6);
+        CHECK(list.v[2].severity == DIAG_ERROR && list.v[2].path == NULL && list.v[2].line == 0);
+        CHECK(strcmp(list.v[2].message, "cannot read 'x.rules'") == 0);
+    }
+    CHECK(d.warnings == 1 && d.errors == 1);
+    diag_list_free(&list);
+    free(buf);
+}
 
 /* What the loader gives back; the diagnostics themselves are cases of
  * tests/lang/diagnostics.test, evaluation those of tests/lang/evaluation.test. */
@@ -1852,6 +1889,7 @@ int main(void)
     test_names();
     test_diagnostics();
     test_run_messages();
+    test_diag_collect();
     test_readers();
     test_json_conformance();
     test_json_list();
