@@ -7,7 +7,8 @@ LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
 # What the browser, reference and history stages run on (Chromium,
-# Node.js, Python 3, the sqlite3 tool): installed here as root, else named;
+# Node.js, Python 3 with its YAML module, the sqlite3 tool, Vim): installed
+# here as root, else named;
 # a stage without them fails.
 sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
 
@@ -39,6 +40,10 @@ stage "shipped policies: rubric test rules/" "$rubric" test rules/
 stage "shipped policies: check --strict" "$rubric" check --strict rules/
 stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
+# A policy repository's pre-commit hooks, run as pre-commit runs them;
+# the Vim files in a real Vim.
+stage "pre-commit hooks" python3 tests/editors/precommit.py "$rubric" "$build"
+stage "Vim syntax, filetype and :make" sh tests/editors/vim.sh "$rubric" "$build"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes sure what the browser test of `rubric report` needs is present:
 # Debian's Chromium, Node.js with npm, python3 for the other test scripts,
-# and the sqlite3 tool for the score history's.  On a fresh Debian machine
+# the sqlite3 tool for the score history's, and YAML for Python and Vim
+# for the editor files'.  On a fresh Debian machine
 # as root it installs them with apt-get; otherwise it names exactly what to
 # install.
 set -u
@@ -14,4 +15,8 @@ command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 # The score history's tests read the file back as any SQLite client would.
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+# The pre-commit hooks' test reads YAML; the Vim files' test runs Vim with
+# its runtime files (vim-tiny has none).
+python3 -c 'import yaml' >/dev/null 2>&1 || missing="$missing python3-yaml"
+[ -d /usr/share/vim ] && command -v vim >/dev/null 2>&1 && vim --version 2>/dev/null | grep -q '+syntax' || missing="$missing vim"
 exec sh "$(dirname "$0")/apt-install.sh" test $missing
