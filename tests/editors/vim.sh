@@ -76,3 +76,18 @@ else
     echo "not ok - gggqG did not give rubric fmt's text:"
     diff rules/gitlab/account_health.rules "$dir/policy/messy.rules" | head -5
 fi
+
+# Every spelling of an operator the lexer takes, the Unicode ones too, and
+# a band line whose comparison is one of them.
+printf 'let x = a ?? 0\nlet y = a <> b\nlet z = a \342\211\240 b\nmeasure m = a == b\n  red \342\211\244 10\n  green \342\211\245 10\n' \
+    >"$dir/policy/operators.rules"
+RESULTS=$dir/operators.out vim_ --cmd 'set encoding=utf-8' \
+    -c 'call writefile(map([[1,11],[2,11],[3,11],[4,15],[5,7],[6,9],[5,3]], {_, p -> synIDattr(synID(p[0], p[1], 1), "name")}), $RESULTS)' \
+    -c 'qall!' "$dir/policy/operators.rules"
+printf '%s\n' rubricOperator rubricOperator rubricOperator rubricOperator rubricOperator rubricOperator rubricBand >"$dir/operators.want"
+if cmp -s "$dir/operators.want" "$dir/operators.out"; then
+    echo "ok - ?? <> == and the Unicode comparisons are operators; a band line may use one"
+else
+    echo "not ok - operators: expected the groups of $dir/operators.want, got:"
+    cat "$dir/operators.out" 2>/dev/null
+fi

@@ -29,7 +29,7 @@ syn keyword rubricFunction  upper trim sum mean any all max_by min_by prev
 
 " A band line (`red < 40%`, `green >= 90%`) or a scheme's band
 " (`red scores 0 when < 40`): the band's name opens the line.
-syn match   rubricBand      /^\s*\zs\h\w*\ze\s\+\%(scores\>\|[<>=!]\)/
+syn match   rubricBand      /^\s*\zs\h\w*\ze\s\+\%(scores\>\|[<>=!]\|\%u2264\|\%u2265\)/
 
 " Literals: the longest first, as the lexer reads them.
 syn match   rubricNumber    /\<\d\+\%(\.\d\+\)\=\%([eE][+-]\=\d\+\)\=\>/
@@ -40,7 +40,9 @@ syn match   rubricEscape    /\\[nt"\\]/ contained
 syn match   rubricPlaceholder /{[^{}"]*}/ contained
 syn region  rubricString    start=/"/ skip=/\\\\\|\\"/ end=/"/ oneline contains=rubricEscape,rubricPlaceholder
 
-syn match   rubricOperator  /<=\|>=\|!=\|[<>=+\-*\/]/
+" As the lexer spells them; the not-equal, less-or-equal and greater-or-equal
+" signs are written by code point, so the file reads the same in any 'encoding'.
+syn match   rubricOperator  /==\|<=\|>=\|!=\|<>\|??\|\%u2260\|\%u2264\|\%u2265\|[<>=+\-*\/]/
 
 syn keyword rubricTodo      TODO FIXME XXX contained
 " `# rubric: allow LINT` silences a lint on its line.
