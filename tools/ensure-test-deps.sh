@@ -1,10 +1,10 @@
 #!/bin/sh
 # Makes sure what the browser test of `rubric report` needs is present:
 # Debian's Chromium, Node.js with npm, python3 for the other test scripts,
-# the sqlite3 tool for the score history's, and YAML for Python and Vim
-# for the editor files'.  On a fresh Debian machine
-# as root it installs them with apt-get; otherwise it names exactly what to
-# install.
+# the sqlite3 tool for the score history's, Python's YAML module for the
+# pre-commit hooks' and the docs' YAML, and Vim for the editor files'.  On a
+# fresh Debian machine as root it installs them with apt-get; otherwise it
+# names exactly what to install.
 set -u
 missing=""
 # Playwright drives this exact path: a browser it downloads itself cannot be
