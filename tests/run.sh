@@ -7,7 +7,8 @@ LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
 # What the browser, reference and history stages run on (Chromium,
-# Node.js, Python 3, the sqlite3 tool): installed here as root, else named;
+# Node.js, Python 3 with its YAML module, the sqlite3 tool, Vim): installed
+# here as root, else named;
 # a stage without them fails.
 sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
 
@@ -44,6 +45,10 @@ stage "install: man page and completions" bash tests/install/run.sh "$build"
 # The CI outputs read back by parsers of their own: JUnit XML, SARIF, JSON.
 stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
+# A policy repository's pre-commit hooks, run as pre-commit runs them;
+# the Vim files in a real Vim.
+stage "pre-commit hooks" python3 tests/editors/precommit.py "$rubric" "$build"
+stage "Vim syntax, filetype and :make" sh tests/editors/vim.sh "$rubric" "$build"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi

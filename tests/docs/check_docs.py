@@ -28,6 +28,8 @@ the opening ```), and each kind is checked:
   excerpt-of=CMD  (any kind) each line of the block is a line of what CMD
                   prints now, in the same order (lines may be left out
                   between them).  UPDATE=1 does not rewrite excerpts.
+  ```yaml         must parse as YAML (a CI workflow, a pre-commit
+                  configuration); not run.
   ```text         not run: a synopsis or an illustration.  `sh skip` and
                   `console skip` are not run either.  Counted, never silent.
 
@@ -282,6 +284,15 @@ class Checker:
     def skip(self, reason):
         self.not_run[reason] = self.not_run.get(reason, 0) + 1
 
+    def yaml(self, b):
+        # Imported here: only pages with YAML (docs/ci.md) need the module.
+        import yaml
+        try:
+            yaml.safe_load("\n".join(b.body) + "\n")
+            self.ok(True, "%s: the YAML parses" % b.where())
+        except yaml.YAMLError as e:
+            self.ok(False, "%s: the YAML does not parse" % b.where(), str(e))
+
     def pinned(self, command):
         return not PINNED_VERBS.search(command) or "--as-of" in command
 
@@ -344,6 +355,8 @@ class Checker:
                     with open(p, "w") as f:
                         f.write("\n".join(b.body) + "\n")
                     self.policy(s, b, p)
+            elif b.kind == "yaml" and "excerpt-of" not in b.attrs:
+                self.yaml(b)
             elif b.kind in ("csv", "json", "ndjson") and "file" in b.attrs:
                 self.write(s, b)
             elif b.kind in ("csv", "json", "ndjson", "text") and "excerpt-of" not in b.attrs:
