@@ -11,6 +11,8 @@ _rubric_formats() {
     diff | history) echo "table csv json" ;;
     calibrate) echo "table json" ;;
     explain) echo "text json" ;;
+    check) echo "text json sarif" ;;
+    test) echo "text junit" ;;
     esac
 }
 

@@ -120,7 +120,7 @@ if command -v zsh >/dev/null 2>&1; then
     check "zsh: data files after the policy" \
         test "$(complete_zsh run "$policy" '')" = "_files -g *.(csv|json|ndjson)(-.)"
     check "zsh: check's options" \
-        test "$(complete_zsh check - | sort | tr '\n' ' ')" = "--help --strict -h "
+        test "$(complete_zsh check - | sort | tr '\n' ' ')" = "--format --help --strict -f -h "
 else
     echo "zsh: skipped, zsh is not installed"
 fi
