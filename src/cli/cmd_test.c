@@ -230,8 +230,8 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
         return true;
     /* From CSV, a list's rows come from a table line of the test, which
      * is what the message must point to (not run's --table). */
-    const char *dot = strrchr(d->fixture_path, '.');
-    bool json = dot && (strcmp(dot, ".json") == 0 || strcmp(dot, ".ndjson") == 0 || strcmp(dot, ".jsonl") == 0);
+    data_format named = data_format_of_path(d->fixture_path);
+    bool json = named == DATA_JSON || named == DATA_NDJSON;
     for (int i = 0; i < p->ninputs && !json; i++) {
         const symbol *in = p->inputs[i];
         const name_ref *g = d->tables;

@@ -7,6 +7,7 @@
 
 #include "declare.h"
 #include "outfile.h"
+#include "reader.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -134,24 +135,18 @@ struct action_writer {
     long fired;
 };
 
-static bool ends_with(const char *s, const char *end)
-{
-    size_t n = strlen(s), m = strlen(end);
-    return n >= m && strcmp(s + n - m, end) == 0;
-}
-
 action_writer *actions_open(const char *path, const program *prog, bool raw, out_format format)
 {
     action_writer *w = xcalloc(1, sizeof *w);
     w->escape = !raw;
     w->path = path;
     w->prog = prog;
-    w->format = ends_with(path, ".json")                                    ? ACT_JSON
-                : ends_with(path, ".ndjson") || ends_with(path, ".jsonl") ? ACT_NDJSON
-                : ends_with(path, ".csv")                                 ? ACT_CSV
-                : format == OUT_JSON                                      ? ACT_JSON
-                : format == OUT_NDJSON                                    ? ACT_NDJSON
-                                                                          : ACT_CSV;
+    data_format named = data_format_of_path(path);
+    w->format = named == DATA_JSON                                     ? ACT_JSON
+                : named == DATA_NDJSON                                 ? ACT_NDJSON
+                : named == DATA_AUTO && format == OUT_JSON             ? ACT_JSON
+                : named == DATA_AUTO && format == OUT_NDJSON           ? ACT_NDJSON
+                                                                       : ACT_CSV;
     date_format(prog->params[0].u.date, w->as_of);
     if (!outfile_open(&w->out, path)) {
         fprintf(stderr, "rubric: --actions %s: %s\n", path, strerror(errno));

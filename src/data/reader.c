@@ -43,7 +43,7 @@ bool delimiter_parse(const char *arg, char *out)
     return false;
 }
 
-static data_format format_from_path(const char *path)
+data_format data_format_of_path(const char *path)
 {
     const char *dot = strrchr(path, '.');
     data_format f;
@@ -106,7 +106,7 @@ static reader *open_format(const char *path, const read_opts *opts, const char *
         }
         r->close_fd = true;
         if (fmt == DATA_AUTO)
-            fmt = format_from_path(path);
+            fmt = data_format_of_path(path);
     }
     r->cap = READ_CHUNK;
     r->buf = xmalloc(r->cap + READ_SLACK);

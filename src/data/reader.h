@@ -82,6 +82,9 @@ read_status reader_next(reader *r, cell *cells, record_pos *pos);
 void reader_close(reader *r);
 const char *data_format_name(data_format f);
 bool data_format_parse(const char *name, data_format *out);
+/* The format a file's name says (.csv, .json, .ndjson, .jsonl), else
+ * DATA_AUTO. */
+data_format data_format_of_path(const char *path);
 /* Once the records are read: true, having said so naming the file, when a
  * wanted field is a key that no JSON record had (the CSV header's missing
  * column, found at the end; a key missing from some records is only na
