@@ -18,7 +18,7 @@
 #include "writer.h"
 #include "xalloc.h"
 
-static history_kind kind_of_type(rb_type t)
+history_kind history_kind_of(rb_type t)
 {
     switch (t) {
     case TY_BANDED: return HK_BANDED;
@@ -284,7 +284,7 @@ static bool columns_clash(history *h, const policy *p, diag *d)
             const symbol *b = p->outputs[j];
             if (i == j)
                 continue;
-            int na = history_ncolumns(kind_of_type(a->type));
+            int na = history_ncolumns(history_kind_of(a->type));
             for (int c = 0; c < na; c++) {
                 char col[512];
                 snprintf(col, sizeof col, "%s%s", a->name, history_column_suffix[c]);
@@ -363,7 +363,7 @@ static int insert_period(history_rec *r, const policy *p, const char *as_of)
         sqlite3_bind_int64(st, 1, r->period_id);
         sqlite3_bind_int(st, 2, i);
         sqlite3_bind_text(st, 3, p->outputs[i]->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, history_kind_name(kind_of_type(p->outputs[i]->type)), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, history_kind_name(history_kind_of(p->outputs[i]->type)), -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
@@ -390,7 +390,7 @@ static int create_table(history_rec *r, const program *prog)
     for (int i = 0; i < p->noutputs; i++) {
         rec_output *o = &r->outs[i];
         o->slot = r->slots[i] = prog->output_slot[i];
-        o->kind = kind_of_type(p->outputs[i]->type);
+        o->kind = history_kind_of(p->outputs[i]->type);
         o->sch = p->outputs[i]->scheme;
         if (o->sch) {
             o->band_len = xcalloc((size_t)o->sch->nbands + 1, sizeof *o->band_len);

@@ -64,6 +64,8 @@ typedef enum history_kind {
 } history_kind;
 
 const char *history_kind_name(history_kind k);
+/* How an output of type t is recorded. */
+history_kind history_kind_of(rb_type t);
 
 typedef struct history history;
 

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "compile.h"
 #include "xalloc.h"
 
 struct prev_source {
@@ -99,28 +100,11 @@ static rb_value value_of(const symbol *out, const history_value *hv)
             v.score = num_from_double(hv->score);
         return v;
     }
-    if (!hv->cell)
-        return v;
-    switch (out->type) {
-    case TY_NUMBER:
-        if (hv->kind == HK_NUMBER && num_parse(hv->cell, hv->cell_len, false, &v.u.num))
-            v.kind = VK_NUM;
-        break;
-    case TY_TEXT:
-        if (hv->kind == HK_TEXT)
-            v = value_text(hv->cell, (uint32_t)hv->cell_len);
-        break;
-    case TY_BOOL:
-        if (hv->kind == HK_BOOL)
-            v = value_bool(hv->cell_len == 4 && memcmp(hv->cell, "true", 4) == 0);
-        break;
-    case TY_DATE:
-        if (hv->kind == HK_DATE && date_parse(hv->cell, hv->cell_len, &v.u.date))
-            v.kind = VK_DATE;
-        break;
-    default:
-        break;
-    }
+    /* The cell is the text run printed: read back as data is, by the
+     * output's type, unless the output was recorded as another kind. */
+    if (!hv->cell || hv->kind != history_kind_of(out->type) ||
+        !value_from_text(out->type, hv->cell, hv->cell_len, &v))
+        return value_na();
     return v;
 }
 
