@@ -108,19 +108,6 @@ cJSON *explain_list_json(const rb_value *v, const record_type *r)
     return a;
 }
 
-/* Two values of one key the same, as the chooser compares them. */
-static bool value_same(const rb_value *a, const rb_value *b)
-{
-    switch (a->kind) {
-    case VK_NA: return true;
-    case VK_NUM: case VK_BANDED: return num_cmp(a->u.num, b->u.num) == 0;
-    case VK_DATE: return a->u.date == b->u.date;
-    case VK_TEXT: return a->len == b->len && memcmp(a->u.text, b->u.text, a->len) == 0;
-    case VK_BOOL: return a->u.b == b->u.b;
-    default: return false;
-    }
-}
-
 /* The source text of an expression, for "updated_at = 2026-03-01". */
 static void source_of(const expr *e, char *buf, size_t cap)
 {
@@ -188,7 +175,7 @@ void explain_list_step(const program *prog, frame *f, const step *s, cJSON *js)
             /* Ties and a list with no value at all are chosen by position. */
             uint32_t same = 0;
             for (uint32_t k = 0; chosen && k < shown; k++)
-                same += each[k].kind == each[i].kind && value_same(&each[k], &each[i]);
+                same += each[k].kind == each[i].kind && (each[k].kind == VK_NA || eval_compare(&each[k], &each[i]) == 0);
             const char *note = !chosen                   ? ""
                                : each[i].kind == VK_NA   ? "   <- chosen: no element has a value, so the first"
                                : same > 1                ? (e->u.call.id == BI_LIST_MAX_BY ? "   <- chosen: the greatest (a tie: the first of them)"

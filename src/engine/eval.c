@@ -14,8 +14,7 @@
 #include "builtins.h"
 #include "xalloc.h"
 
-/* -1, 0, 1, or 2 when the two cannot be ordered. */
-static int eval_compare(const rb_value *a, const rb_value *b)
+int eval_compare(const rb_value *a, const rb_value *b)
 {
     switch (a->kind) {
     case VK_NUM:
