@@ -292,6 +292,16 @@ int refuse_clobber(const char *verb, const char *option, const char *output, con
     return status;
 }
 
+bool history_given(const char *verb, const char *policy_path, const policy *p, const data_opts *o)
+{
+    if (!p->nprevs || o->history)
+        return true;
+    fprintf(stderr, "rubric %s: %s reads the previous period with prev(%s): give the score history with "
+                    "--history FILE (a first run with an empty history has no previous values)\n",
+            verb, policy_path, p->prevs[0]->name);
+    return false;
+}
+
 int usage_error(const char *verb, const char *fmt, ...)
 {
     va_list ap;

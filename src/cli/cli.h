@@ -152,6 +152,10 @@ int refuse_clobber(const char *verb, const char *option, const char *output, con
                    const policy *p);
 
 /* Prints "rubric VERB: message" and a pointer to --help; returns EXIT_USAGE. */
+/* A policy that reads prev() needs --history: false, having said so,
+ * when it is not given (every previous value would silently be na). */
+bool history_given(const char *verb, const char *policy_path, const policy *p, const data_opts *o);
+
 int usage_error(const char *verb, const char *fmt, ...);
 
 /* `rubric help --man | --verbs | --options VERB | --outputs POLICY`

@@ -479,11 +479,8 @@ static bool explain_prev(const policy *pol, const program *prog, const data_opts
 {
     if (!pol->nprevs)
         return true;
-    if (!o->history) {
-        fprintf(stderr, "rubric explain: %s reads the previous period with prev(%s): give the score history with "
-                        "--history FILE\n", policy_path, pol->prevs[0]->name);
+    if (!history_given("explain", policy_path, pol, o))
         return false;
-    }
     *h = history_open(o->history, false, d);
     *ps = *h ? prev_open(*h, prog, d) : NULL;
     return *ps && prev_fill(*ps, account, strlen(account), f->slots, d);

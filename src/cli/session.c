@@ -46,12 +46,8 @@ int session_open(session *s, const char *verb, const char *const *paths, const c
             return EXIT_USAGE;
     /* prev() without a history would make every previous value na. */
     for (int i = 0; i < n; i++)
-        if (s->pols[i]->nprevs && !o->history) {
-            fprintf(stderr, "rubric %s: %s reads the previous period with prev(%s): give the score history with "
-                            "--history FILE (a first run with an empty history has no previous values)\n",
-                    verb, paths[i], s->pols[i]->prevs[0]->name);
+        if (!history_given(verb, paths[i], s->pols[i], o))
             return EXIT_USAGE;
-        }
     s->id = data_id_field(o, s->pols[n - 1]);
     for (int i = 0; i < n - 1; i++) {
         const char *other = data_id_field(o, s->pols[i]);
