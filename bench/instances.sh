@@ -9,8 +9,7 @@
 #
 # Environment: BENCH_COUNT, BENCH_RUNS (runs per form, best time kept, default 3),
 # BENCH_INSTANCE_POLICY (default rules/gitlab/instance_health.rules).
-# Exit status: 0 when every run succeeded and the two forms' outputs are equal (or the policy
-# does not exist yet: said, and skipped), else 1.
+# Exit status: 0 when every run succeeded and the two forms' outputs are equal, else 1.
 set -eu
 export LC_ALL=C
 
@@ -18,10 +17,11 @@ if [ $# -ne 2 ]; then
     echo "usage: bench/instances.sh BUILD_DIR RUBRIC_BINARY" >&2
     exit 2
 fi
-abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+. "$(dirname "$0")/measure.sh"
 build=$(abs "$1")
 case $2 in */*) rubric=$(abs "$2") ;; *) rubric=$2 ;; esac
 cd "$(dirname "$0")/.."
+bench_err="$build/bench-instances.stderr"
 
 count=${BENCH_COUNT:-1000000}
 runs=${BENCH_RUNS:-3}
@@ -32,10 +32,6 @@ gen=tests/reference/instance_gen.py
 base=$build/bench-instances-$count
 status=0
 
-if [ ! -f "$policy" ]; then
-    echo "bench: policy $policy not found; the runs on accounts with instances were skipped."
-    exit 0
-fi
 mkdir -p "$build"
 if [ ! -x "$build/peakrss" ] || [ tools/peakrss.c -nt "$build/peakrss" ]; then
     ${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -o "$build/peakrss" tools/peakrss.c
@@ -54,24 +50,6 @@ if [ ! -f "$base.stamp" ] || [ "$(cat "$base.stamp")" != "$want size=$(cat $file
 fi
 instances=$(($(wc -l < "$base.instances.csv") - 1))
 
-# measure COMMAND...: best wall time in best_s, largest peak RSS in peak_kib.
-measure() {
-    local i err="$build/bench-instances.stderr" figures s kib
-    best_s='' peak_kib=0
-    for i in $(seq "$runs"); do
-        if ! "$build/peakrss" "$@" 2> "$err"; then
-            echo "bench: run $i failed: $*" >&2
-            grep -v '^peakrss: ' "$err" | tail -n 20 >&2
-            return 1
-        fi
-        figures=$(sed -n 's/^peakrss: elapsed_s=\([0-9.]*\) maxrss_kib=\([0-9]*\)$/\1 \2/p' "$err" | tail -n 1)
-        s=${figures% *} kib=${figures#* }
-        if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
-            best_s=$s
-        fi
-        [ "$kib" -le "$peak_kib" ] || peak_kib=$kib
-    done
-}
 
 # report FORM FILE...: one line of figures, and the memory bar.
 report() {

@@ -19,10 +19,11 @@ if [ $# -ne 2 ]; then
 fi
 
 # Absolute paths first, so the script works from any directory.
-abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+. "$(dirname "$0")/measure.sh"
 build=$(abs "$1")
 case $2 in */*) rubric=$(abs "$2") ;; *) rubric=$2 ;; esac
 cd "$(dirname "$0")/.."
+bench_err="$build/bench.stderr"
 
 count=${BENCH_COUNT:-1000000}
 runs=${BENCH_RUNS:-3}
@@ -61,26 +62,6 @@ generate() {     # FORMAT
 generate csv
 generate ndjson
 
-# Runs a command BENCH_RUNS times under peakrss; sets best_s (fastest wall time) and peak_kib
-# (largest peak RSS of any run). Returns non-zero, after showing its stderr, if a run fails.
-best_s= peak_kib=
-measure() {      # COMMAND...
-    local i err="$build/bench.stderr" figures s kib
-    best_s= peak_kib=0
-    for i in $(seq "$runs"); do
-        if ! "$build/peakrss" "$@" 2> "$err"; then
-            echo "bench: run failed: $*" >&2
-            grep -v '^peakrss: ' "$err" | tail -n 20 >&2
-            return 1
-        fi
-        figures=$(sed -n 's/^peakrss: elapsed_s=\([0-9.]*\) maxrss_kib=\([0-9]*\)$/\1 \2/p' "$err" | tail -n 1)
-        s=${figures% *} kib=${figures#* }
-        if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
-            best_s=$s
-        fi
-        [ "$kib" -le "$peak_kib" ] || peak_kib=$kib
-    done
-}
 
 report() {       # PROGRAM FORMAT INPUT_FILE
     awk -v prog="$1" -v fmt="$2" -v n="$count" -v bytes="$(wc -c < "$3")" \
