@@ -7,6 +7,9 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where the zsh completion goes: zsh's own folder for a local install;
+# `make deb` puts it where Debian's zsh looks for packages' completions.
+ZSHDIR  ?= $(PREFIX)/share/zsh/site-functions
 BUILD   ?= build
 CC      ?= cc
 
@@ -41,7 +44,7 @@ ASAN_LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/lang/parser.
 ASAN_CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/asan/%.o)
 SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check test bench demo fuzz man install uninstall clean
+.PHONY: all deps check test bench demo fuzz man install uninstall deb clean
 all: rubric
 
 $(BUILD)/.deps-ok: tools/ensure-deps.sh tools/apt-install.sh
@@ -138,15 +141,22 @@ man: $(BUILD)/rubric.1
 
 install: rubric $(BUILD)/rubric.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(ZSHDIR)
 	install -m 755 rubric $(DESTDIR)$(PREFIX)/bin/rubric
 	install -m 644 $(BUILD)/rubric.1 $(DESTDIR)$(PREFIX)/share/man/man1/rubric.1
 	install -m 644 completions/rubric.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rubric
-	install -m 644 completions/_rubric $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rubric
+	install -m 644 completions/_rubric $(DESTDIR)$(ZSHDIR)/_rubric
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/rubric $(DESTDIR)$(PREFIX)/share/man/man1/rubric.1 \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rubric $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rubric
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rubric $(DESTDIR)$(ZSHDIR)/_rubric
+
+# build/rubric_VERSION_ARCH.deb: what `make install` puts under /usr,
+# staged, then made a Debian package of by tools/make-deb.sh (docs/cli.md).
+deb: rubric $(BUILD)/rubric.1
+	@rm -rf $(BUILD)/deb-root
+	@$(MAKE) -s install DESTDIR=$(BUILD)/deb-root PREFIX=/usr ZSHDIR=/usr/share/zsh/vendor-completions
+	@sh tools/make-deb.sh $(BUILD)/deb-root $(BUILD)
 
 clean:
 	rm -rf $(BUILD) rubric
