@@ -42,6 +42,9 @@ stage "shipped policies: fmt --check" "$rubric" fmt --check rules/
 # make install into a scratch root: the manual page under man -l, the
 # binary, the bash and zsh completions, make uninstall.
 stage "install: man page and completions" bash tests/install/run.sh "$build"
+# make deb: the package's files, Depends and lintian; as root, apt-get
+# installs it, the installed rubric runs, apt-get remove removes it.
+stage "install: make deb, apt-get install" sh tests/install/deb.sh "$build"
 # The CI outputs read back by parsers of their own: JUnit XML, SARIF, JSON.
 stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"

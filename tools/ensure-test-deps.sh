@@ -2,9 +2,10 @@
 # Makes sure what the browser test of `rubric report` needs is present:
 # Debian's Chromium, Node.js with npm, python3 for the other test scripts,
 # the sqlite3 tool for the score history's, man-db and zsh for the install
-# test's, Python's YAML module for the pre-commit hooks' and the docs' YAML,
-# and Vim for the editor files'.  On a fresh Debian machine as root it
-# installs them with apt-get; otherwise it names exactly what to install.
+# test's, lintian for the package's, Python's YAML module for the
+# pre-commit hooks' and the docs' YAML, and Vim for the editor files'.  On
+# a fresh Debian machine as root it installs them with apt-get; otherwise
+# it names exactly what to install.
 set -u
 missing=""
 # Playwright drives this exact path: a browser it downloads itself cannot be
@@ -19,6 +20,8 @@ command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 # completion.
 command -v man >/dev/null 2>&1 || missing="$missing man-db"
 command -v zsh >/dev/null 2>&1 || missing="$missing zsh"
+# The package test checks the .deb with Debian's lintian.
+command -v lintian >/dev/null 2>&1 || missing="$missing lintian"
 # The pre-commit hooks' test reads YAML; the Vim files' test runs Vim with
 # its runtime files (vim-tiny has none).
 python3 -c 'import yaml' >/dev/null 2>&1 || missing="$missing python3-yaml"
