@@ -40,7 +40,7 @@ struct coverage {
     char **paths;       /* as first named */
     char **reals;       /* paths[i]'s real path: what tells one file from another */
     int npaths, paths_cap;
-    int *policies;      /* the paths with items, in the order first seen */
+    int *policies;      /* the paths with items, in the order of their names */
     int npolicies;
 };
 
@@ -179,12 +179,16 @@ cov_run *coverage_begin(coverage *cv, const program *prog)
         }
         cv->decls[cv->ndecls++] = (cov_decl){pol, d->loc.begin, cv->nitems};
         r->first[k] = cv->nitems;
-        bool known = false;
-        for (int i = 0; i < cv->npolicies; i++)
-            known |= cv->policies[i] == pol;
-        if (!known) {
+        /* The policies in the order of their paths, whatever the order
+         * the test files imported them in. */
+        int at = 0;
+        while (at < cv->npolicies && cv->policies[at] != pol && strcmp(cv->paths[cv->policies[at]], cv->paths[pol]) < 0)
+            at++;
+        if (at == cv->npolicies || cv->policies[at] != pol) {
             cv->policies = xrealloc(cv->policies, (size_t)(cv->npolicies + 1) * sizeof *cv->policies);
-            cv->policies[cv->npolicies++] = pol;
+            memmove(cv->policies + at + 1, cv->policies + at, (size_t)(cv->npolicies - at) * sizeof *cv->policies);
+            cv->policies[at] = pol;
+            cv->npolicies++;
         }
         add_items(cv, s, pol);
     }
