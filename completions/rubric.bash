@@ -12,7 +12,7 @@ _rubric_formats() {
     calibrate) echo "table json" ;;
     explain) echo "text json" ;;
     check) echo "text json sarif" ;;
-    test) echo "text junit" ;;
+    test) echo "text junit json" ;;
     esac
 }
 

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+#include "coverage.h"
 #include "table.h"
 #include "eval.h"
 #include "reader.h"
@@ -24,7 +27,13 @@ typedef struct test_run {
     const char *filter;
     bool verbose;
     bool junit; /* JUnit XML on standard output instead of the text report */
+    bool json;  /* one JSON object on standard output instead */
     int passed, failed, broken_files;
+    cJSON *json_tests, *json_broken; /* --format json: what the object lists */
+    bool want_cov;                   /* --coverage, or --coverage-min */
+    coverage *cov;                   /* then what the tests reached */
+    double cov_min;                  /* --coverage-min, else -1 */
+    const char *cov_min_text;
 } test_run;
 
 /* Text in XML: the five special characters as entities; in an attribute
@@ -318,6 +327,12 @@ static int run_file(test_run *tr, const char *path)
     program *base = p ? compile_policy(p, NULL, 0, &d) : NULL;
     if (!base) {
         tr->broken_files++;
+        if (tr->json) {
+            cJSON *b = cJSON_CreateObject();
+            cJSON_AddStringToObject(b, "file", path);
+            cJSON_AddNumberToObject(b, "errors", d.errors);
+            cJSON_AddItemToArray(tr->json_broken, b);
+        }
         if (tr->junit) {
             fclose(cases_file);
             free(cases);
@@ -330,6 +345,7 @@ static int run_file(test_run *tr, const char *path)
         return 0;
     }
     int ncases = 0, nfailed = 0;
+    cov_run *cr = tr->cov ? coverage_begin(tr->cov, base) : NULL;
     for (int i = 0; i < base->ntests; i++) {
         const test_case *bt = &base->tests[i];
         if (!wanted(tr, bt->decl->name))
@@ -354,7 +370,7 @@ static int run_file(test_run *tr, const char *path)
         char *texts = NULL, *report = NULL;
         size_t report_len = 0;
         FILE *out = stdout;
-        if (tr->junit)
+        if (tr->junit || tr->json)
             out = mem_open(&report, &report_len);
         bool ok = load_fixture(p, t, &f, &texts, err, sizeof err);
         if (!ok) {
@@ -367,6 +383,10 @@ static int run_file(test_run *tr, const char *path)
                 if (t->given_slot[g] >= 0)
                     f.slots[t->given_slot[g]] = t->given_value[g];
             eval_account(prog, &f);
+            /* A failing test counts too: it reached what it reached, and
+             * fails the run on its own. */
+            if (cr)
+                coverage_account(cr, prog, &f);
             const clause *cl = t->decl->clauses;
             for (int e = 0; e < t->nexpects; e++, cl = cl->next) {
                 rb_value got = eval_node(t->expects[e], &f);
@@ -380,7 +400,7 @@ static int run_file(test_run *tr, const char *path)
         }
         if (ok) {
             tr->passed++;
-            if (tr->verbose && !tr->junit)
+            if (tr->verbose && !tr->junit && !tr->json)
                 printf("ok   %s: %s\n", path, t->decl->name);
         } else {
             tr->failed++;
@@ -391,12 +411,25 @@ static int run_file(test_run *tr, const char *path)
             junit_case(cases_file, path, t->decl->name, ok ? NULL : "failure", report);
             free(report);
             ncases++;
+        } else if (tr->json) {
+            fclose(out);
+            unsigned line, col;
+            source_line_col(t->decl->loc.src, t->decl->loc.begin, &line, &col);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "file", path);
+            cJSON_AddNumberToObject(o, "line", line);
+            cJSON_AddStringToObject(o, "name", t->decl->name);
+            cJSON_AddBoolToObject(o, "passed", ok);
+            cJSON_AddItemToObject(o, "report", ok ? cJSON_CreateNull() : cJSON_CreateString(report));
+            cJSON_AddItemToArray(tr->json_tests, o);
+            free(report);
         }
         free(texts);
         frame_free(&f);
         if (prog != base)
             program_free(prog);
     }
+    coverage_end(cr);
     program_free(base);
     policy_free(p);
     if (tr->junit) {
@@ -411,18 +444,36 @@ static int run_file(test_run *tr, const char *path)
     return 0;
 }
 
+/* A percentage from 0 to 100 in decimal digits, written 80, 80% or 62.5;
+ * -1 when it is not. */
+static double percent_arg(const char *arg)
+{
+    size_t n = strspn(arg, "0123456789.");
+    if (n == 0 || (arg[n] && strcmp(arg + n, "%") != 0))
+        return -1;
+    char *end;
+    double v = strtod(arg, &end);
+    return end != arg + n || v > 100 ? -1 : v;
+}
+
 static int take(void *ctx, int id, const char *arg)
 {
     test_run *tr = ctx;
     if (id == OPT_FILTER)
         tr->filter = arg;
     else if (id == 'f') {
-        if (strcmp(arg, "junit") == 0)
-            tr->junit = true;
-        else if (strcmp(arg, "text") == 0)
-            tr->junit = false;
-        else
-            return usage_error("test", "--format must be text or junit, not '%s'", arg);
+        tr->junit = strcmp(arg, "junit") == 0;
+        tr->json = strcmp(arg, "json") == 0;
+        if (!tr->junit && !tr->json && strcmp(arg, "text") != 0)
+            return usage_error("test", "--format must be text, junit or json, not '%s'", arg);
+    } else if (id == OPT_COVERAGE) {
+        tr->want_cov = true;
+    } else if (id == OPT_COVERAGE_MIN) {
+        tr->want_cov = true;
+        tr->cov_min = percent_arg(arg);
+        tr->cov_min_text = arg;
+        if (tr->cov_min < 0)
+            return usage_error("test", "--coverage-min must be a percentage from 0 to 100 (80 or 80%%), not '%s'", arg);
     } else
         tr->verbose = true;
     return EXIT_OK;
@@ -430,7 +481,8 @@ static int take(void *ctx, int id, const char *arg)
 
 int cmd_test(const verb_def *v, int argc, char **argv)
 {
-    test_run tr = {NULL, false, false, 0, 0, 0};
+    test_run tr = {0};
+    tr.cov_min = -1;
     int first, status = cli_parse(v, argc, argv, take, &tr, &first);
     if (status != EXIT_OK)
         return status == CLI_DONE ? EXIT_OK : status;
@@ -439,6 +491,12 @@ int cmd_test(const verb_def *v, int argc, char **argv)
     path_list files;
     if (!expand_policy_args("test", argv + first, argc - first, &files))
         tr.broken_files++;
+    if (tr.want_cov)
+        tr.cov = coverage_new();
+    if (tr.json) {
+        tr.json_tests = cJSON_CreateArray();
+        tr.json_broken = cJSON_CreateArray();
+    }
     if (tr.junit)
         puts("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rubric test\">");
     for (size_t i = 0; i < files.n; i++)
@@ -446,12 +504,35 @@ int cmd_test(const verb_def *v, int argc, char **argv)
     path_list_free(&files);
     if (tr.junit)
         puts("</testsuites>");
+    /* With JUnit or JSON, standard output is the document alone: the
+     * coverage report in words goes with the tally, on standard error. */
+    FILE *words = tr.junit || tr.json ? stderr : stdout;
+    if (tr.json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddNumberToObject(root, "passed", tr.passed);
+        cJSON_AddNumberToObject(root, "failed", tr.failed);
+        cJSON_AddItemToObject(root, "tests", tr.json_tests);
+        cJSON_AddItemToObject(root, "files_with_errors", tr.json_broken);
+        if (tr.cov)
+            cJSON_AddItemToObject(root, "coverage", coverage_json(tr.cov));
+        char *text = cJSON_Print(root);
+        if (!text) {
+            fputs("rubric: out of memory\n", stderr);
+            exit(EXIT_USAGE);
+        }
+        puts(text);
+        free(text);
+        cJSON_Delete(root);
+    } else if (tr.cov) {
+        coverage_text(tr.cov, words);
+    }
     if (tr.broken_files)
         fprintf(stderr, "rubric test: %d file%s had errors; %s tests did not run\n", tr.broken_files,
                 tr.broken_files == 1 ? "" : "s", tr.broken_files == 1 ? "its" : "their");
-    /* With JUnit, standard output is the XML alone. */
-    fprintf(tr.junit ? stderr : stdout, "%d passed, %d failed\n", tr.passed, tr.failed);
+    int below = tr.cov && tr.cov_min >= 0 ? coverage_below(tr.cov, tr.cov_min, tr.cov_min_text, stderr) : 0;
+    coverage_free(tr.cov);
+    fprintf(words, "%d passed, %d failed\n", tr.passed, tr.failed);
     if (tr.broken_files)
         return EXIT_USAGE;
-    return tr.failed ? EXIT_REJECTED : EXIT_OK;
+    return tr.failed || below ? EXIT_REJECTED : EXIT_OK;
 }

@@ -39,7 +39,9 @@ static const opt_spec check_opts[] = {
 static const opt_spec test_opts[] = {
     {"filter", 0, "PATTERN", "only tests whose name contains PATTERN (or matches\nit, when it has * ? or [)", OPT_FILTER},
     {"verbose", 'v', NULL, "name every test, not only the failures", 0},
-    {"format", 'f', "FORMAT", "text (default), or junit: JUnit XML on standard\noutput, one testsuite per file", 0},
+    {"format", 'f', "FORMAT", "text (default); junit: JUnit XML on standard output,\none testsuite per file; json: one JSON object", 0},
+    {"coverage", 0, NULL, "report the band lines, na when and applies when\nlines and group members the tests reached", OPT_COVERAGE},
+    {"coverage-min", 0, "P", "exit 1 when a policy's coverage is below P percent\n(implies --coverage)", OPT_COVERAGE_MIN},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -143,7 +145,8 @@ static const verb_def verbs[] = {
      "actual values and the inputs.  The last line is 'N passed, N failed'.\n"
      "\n"
      "Options:\n",
-     test_opts, 24, "\nExit status: 0 all passed, 1 a test failed, 2 a policy has errors.\n", NULL, 0},
+     test_opts, 24,
+     "\nExit status: 0 all passed, 1 a test failed (or coverage is below\n--coverage-min), 2 a policy has errors.\n", NULL, 0},
     {"explain", cmd_explain, "show how one account was scored, step by step",
      "Usage: rubric explain POLICY DATA --account ID [options]\n"
      "\n"

@@ -606,15 +606,76 @@ static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
     f->unbanded += t < 0;
 }
 
-static inline bool applicable(const step *s, frame *f)
+/* Whether condition n is true, noting in *seen, if given, what it was. */
+static MATCH_INLINE bool cond_seen(const enode *n, frame *f, uint8_t *seen)
+{
+    bool t = is_true(n, f);
+    if (seen)
+        *seen = t ? COND_TRUE : COND_NOT_TRUE;
+    return t;
+}
+
+/* Every `applies when` true and no `na when` true, looked at in that
+ * order until one decides; the notes are the trace's, if there is one. */
+static MATCH_INLINE bool applicable(const step *s, frame *f, uint8_t *applies_seen, uint8_t *na_when_seen)
 {
     for (int i = 0; i < s->n_applies; i++)
-        if (!is_true(s->applies[i], f))
+        if (!cond_seen(s->applies[i], f, applies_seen ? &applies_seen[i] : NULL))
             return false;
     for (int i = 0; i < s->n_na_when; i++)
-        if (is_true(s->na_when[i], f))
+        if (cond_seen(s->na_when[i], f, na_when_seen ? &na_when_seen[i] : NULL))
             return false;
     return true;
+}
+
+bool eval_applies_trace(const step *s, frame *f, uint8_t *applies_seen, uint8_t *na_when_seen)
+{
+    memset(applies_seen, COND_UNSEEN, (size_t)s->n_applies);
+    memset(na_when_seen, COND_UNSEEN, (size_t)s->n_na_when);
+    return applicable(s, f, applies_seen, na_when_seen);
+}
+
+/* A group's score from its members' (false when it has none: na);
+ * counted[i], if given, says whether member i was one of those it used. */
+static MATCH_INLINE bool group_score(const step *s, frame *f, rb_num *score, bool *counted)
+{
+    rb_num total = num_from_int(0), weights = num_from_int(0);
+    bool any = false;
+    rb_value tmp;
+    for (int i = 0; i < s->nmembers; i++) {
+        if (counted)
+            counted[i] = false;
+        const rb_value *m = &f->slots[s->member_slots[i]];
+        if (m->kind != VK_BANDED || !m->has_score)
+            continue; /* na members are left out; the rest renormalise */
+        if (!s->weights[i]) {
+            /* Equal weights: no product to form. */
+            total = num_add(total, m->score);
+            weights = num_add(weights, num_from_int(1));
+        } else {
+            const rb_value *wv = ev(s->weights[i], f, &tmp);
+            if (wv->kind == VK_NA)
+                continue;
+            total = num_add(total, num_mul(wv->u.num, m->score));
+            weights = num_add(weights, wv->u.num);
+        }
+        any = true;
+        if (counted)
+            counted[i] = true;
+    }
+    if (!any || (s->agg == AGG_MEAN && num_is_zero(weights)))
+        return false;
+    *score = s->agg == AGG_MEAN ? num_div(total, weights) : total;
+    return true;
+}
+
+bool eval_members_trace(const step *s, frame *f, bool *counted)
+{
+    rb_num score;
+    bool scored = applicable(s, f, NULL, NULL) && group_score(s, f, &score, counted);
+    if (!scored)
+        memset(counted, 0, (size_t)s->nmembers * sizeof *counted);
+    return scored;
 }
 
 static void eval_step(const step *s, frame *f)
@@ -628,7 +689,7 @@ static void eval_step(const step *s, frame *f)
         return;
     }
     case STEP_MEASURE: {
-        if (!applicable(s, f)) {
+        if (!applicable(s, f, NULL, NULL)) {
             out->kind = VK_NA;
             return;
         }
@@ -658,35 +719,11 @@ static void eval_step(const step *s, frame *f)
         return;
     }
     case STEP_GROUP: {
-        if (!applicable(s, f)) {
+        rb_num score;
+        if (!applicable(s, f, NULL, NULL) || !group_score(s, f, &score, NULL)) {
             out->kind = VK_NA;
             return;
         }
-        rb_num total = num_from_int(0), weights = num_from_int(0);
-        bool any = false;
-        for (int i = 0; i < s->nmembers; i++) {
-            const rb_value *m = &f->slots[s->member_slots[i]];
-            if (m->kind != VK_BANDED || !m->has_score)
-                continue; /* na members are left out; the rest renormalise */
-            if (!s->weights[i]) {
-                /* Equal weights: no product to form. */
-                total = num_add(total, m->score);
-                weights = num_add(weights, num_from_int(1));
-                any = true;
-                continue;
-            }
-            const rb_value *wv = ev(s->weights[i], f, &tmp);
-            if (wv->kind == VK_NA)
-                continue;
-            total = num_add(total, num_mul(wv->u.num, m->score));
-            weights = num_add(weights, wv->u.num);
-            any = true;
-        }
-        if (!any || (s->agg == AGG_MEAN && num_is_zero(weights))) {
-            out->kind = VK_NA;
-            return;
-        }
-        rb_num score = s->agg == AGG_MEAN ? num_div(total, weights) : total;
         set_banded(s, f, out, score);
         num_store(&out->score, score);
         out->has_score = true;

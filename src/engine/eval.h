@@ -76,6 +76,20 @@ typedef struct band_trace {
  * Fills out->lines for every line tried. */
 int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out);
 
+/* After eval_account: the `applies when` and `na when` lines of step s (a
+ * measure or group) that scoring looked at, with what each was, by the
+ * code scoring runs: applies_seen[i] for s->applies[i], na_when_seen[i]
+ * for s->na_when[i] (the caller's, n_applies and n_na_when long), each
+ * COND_TRUE, COND_NOT_TRUE (false or na), or COND_UNSEEN when an earlier
+ * line had decided.  Returns whether s applies. */
+enum { COND_UNSEEN, COND_TRUE, COND_NOT_TRUE };
+bool eval_applies_trace(const step *s, frame *f, uint8_t *applies_seen, uint8_t *na_when_seen);
+
+/* After eval_account: which members of group s its score used, by the code
+ * scoring runs: counted[i] (the caller's, s->nmembers long) for member i,
+ * all false when the group is na.  Returns whether it has a score. */
+bool eval_members_trace(const step *s, frame *f, bool *counted);
+
 /* After eval_account, for explain: what a list operation n (a `where`, or
  * a list function with a per-element expression) computed for each element
  * of its list, in order: out[k] the value, positions[k] the element's

@@ -12,7 +12,9 @@ library only), not by comparing text:
     known line is SARIF 2.1.0 with a band-gap result on that line, and a
     parse error is an error result on its line;
   - `rubric check --format json` is an array whose entries name the same
-    places.
+    places;
+  - `rubric test --coverage --format json` is an object whose coverage
+    names the band lines the tests did not reach.
 
 Prints "ok - NAME" / "not ok - NAME: why" per check and, last,
 "N passed, N failed"; exits 1 if any failed.
@@ -132,6 +134,30 @@ if root is not None:
 junit("junit of the shipped policies", ["rules/"], 0,
       sorted(os.path.join("rules", d, f) for d in os.listdir("rules") for f in os.listdir(os.path.join("rules", d))
              if f.endswith(".rules")))
+
+junit("junit with --coverage", ["--coverage", tests], 1, [tests])
+
+# --coverage with --format json: the tests reach usage's yellow (5%) and
+# green (20%, 50%) lines, never its red line (10) nor its na (the measure's
+# line, 9).
+code, out, err = run("test", "--format", "json", "--coverage", tests)
+try:
+    doc = json.loads(out)
+except ValueError as e:
+    doc = None
+    check("test json: parses", False, str(e))
+if doc is not None:
+    check("test json: exit 1 (a test fails)", code == 1, code)
+    check("test json: an entry per test", len(doc["tests"]) == doc["passed"] + doc["failed"] == 3, doc["tests"])
+    cov = {c["policy"]: c for c in doc["coverage"]}
+    c = cov.get(policy)
+    check("test json: the policy's figures", c is not None and (c["covered"], c["total"], c["percent"]) == (2, 4, 50)
+          and c["bands"]["covered"] == 2 and c["conditions"]["percent"] is None, c)
+    check("test json: the lines never reached",
+          c is not None and [(u["file"], u["line"], u["kind"]) for u in c["uncovered"]]
+          == [(policy, 9, "band"), (policy, 10, "band")], c and c["uncovered"])
+code, out, err = run("test", "--coverage-min", "50.5", tests, "--filter", "5 of")
+check("test --coverage-min: exit 1 below it, naming the policy", code == 1 and (policy + ": coverage") in err, (code, err))
 
 code, out, err = run("check", "--format", "sarif", policy, broken)
 try:

@@ -81,6 +81,8 @@ check "bash: --select completes after a comma" \
     = license_activation,user_engagement
 check "bash: run -f<TAB> lists the formats" \
     test "$(complete_bash run -f '' | tr '\n' ' ')" = "table csv json ndjson "
+check "bash: test -f<TAB> lists the formats" \
+    test "$(complete_bash test -f '' | tr '\n' ' ')" = "text junit json "
 check "bash: policies, then data files" \
     test "$(complete_bash run rules/gitlab/account_health | sort | tr '\n' ' ')" \
     = "rules/gitlab/account_health.rules rules/gitlab/account_health_test.rules "

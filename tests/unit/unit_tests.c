@@ -777,6 +777,69 @@ static void test_band_trace(void)
     policy_free(p);
 }
 
+/* The traces `test --coverage` reads are scoring's decisions: the
+ * conditions scoring looked at, in its order, and the members a group's
+ * score used. */
+static void test_applies_members_trace(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput on: bool\ninput off: bool\ninput w: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  green scores 100 otherwise\n"
+                     "measure m = a\n  na when off\n  applies when on\n  red < 5\n  green otherwise\n"
+                     "measure n = a\n  red < 5\n  green otherwise\n"
+                     "group g = mean(m, n weight w)\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-03-31", NULL};
+    FILE *null = fopen("/dev/null", "w");
+    diag d;
+    diag_init(&d, null);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    fclose(null);
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    const step *m = program_step(prog, policy_lookup(p, "m"));
+    const step *g = program_step(prog, policy_lookup(p, "g"));
+    CHECK(m->n_applies == 1 && m->n_na_when == 1 && g->nmembers == 2);
+    frame f;
+    frame_init(&f, prog);
+    uint8_t ap[1], nw[1];
+    bool counted[2];
+    /* applies when on is not true (na): scoring looks no further. */
+    f.slots[0] = value_num(parse("7"));
+    f.slots[1] = value_na();
+    f.slots[2] = value_bool(true);
+    f.slots[3] = value_num(parse("2"));
+    eval_account(prog, &f);
+    CHECK(!eval_applies_trace(m, &f, ap, nw) && ap[0] == COND_NOT_TRUE && nw[0] == COND_UNSEEN);
+    CHECK(f.slots[m->slot].kind == VK_NA);
+    /* m is na, so g's score is n's alone. */
+    CHECK(eval_members_trace(g, &f, counted) && !counted[0] && counted[1]);
+    /* on, not off: both looked at, m applies and counts. */
+    f.slots[1] = value_bool(true);
+    f.slots[2] = value_bool(false);
+    eval_account(prog, &f);
+    CHECK(eval_applies_trace(m, &f, ap, nw) && ap[0] == COND_TRUE && nw[0] == COND_NOT_TRUE);
+    CHECK(eval_members_trace(g, &f, counted) && counted[0] && counted[1]);
+    /* A weight that is na leaves its member out. */
+    f.slots[3] = value_na();
+    eval_account(prog, &f);
+    CHECK(eval_members_trace(g, &f, counted) && counted[0] && !counted[1]);
+    /* Every member out: the group is na and nothing counted. */
+    f.slots[0] = value_na();
+    eval_account(prog, &f);
+    CHECK(!eval_members_trace(g, &f, counted) && !counted[0] && !counted[1]);
+    CHECK(f.slots[g->slot].kind == VK_NA);
+    frame_free(&f);
+    program_free(prog);
+    policy_free(p);
+}
+
 /* Paths at a git revision: what an import resolves to. */
 static void test_git_paths(void)
 {
@@ -1898,6 +1961,7 @@ int main(void)
     test_compiler();
     test_builtins();
     test_band_trace();
+    test_applies_members_trace();
     test_written_in_percent();
     test_git_paths();
     test_histogram();
