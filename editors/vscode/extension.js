@@ -131,6 +131,15 @@ function activate(context) {
                 vscode.window.showErrorMessage('rubric: open a .rules file to explain an account against it.');
                 return;
             }
+            if (!settings().explainData) {
+                const open = 'Open Settings';
+                const choice = await vscode.window.showErrorMessage(
+                    'rubric: set rubric.explainData to the data file (CSV, JSON or NDJSON) to explain accounts from.',
+                    open
+                );
+                if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'rubric.explainData');
+                return;
+            }
             if (starting) await starting;
             if (!client || !client.isRunning()) {
                 vscode.window.showErrorMessage('rubric: the language server is not running (see the rubric output).');

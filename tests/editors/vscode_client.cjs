@@ -38,7 +38,10 @@ const vscode = {
     ViewColumn: { Beside: -2 },
     window: {
         createOutputChannel: (name) => ({ name, dispose() {} }),
-        showErrorMessage: (m) => world.errors.push(m),
+        showErrorMessage: async (m, ...buttons) => {
+            world.errors.push(m);
+            return world.errorChoice && buttons.includes(world.errorChoice) ? world.errorChoice : undefined;
+        },
         showInputBox: async (opts) => {
             world.inputBoxes.push(opts);
             return world.typed;
@@ -76,6 +79,7 @@ const vscode = {
             world.commands[id] = fn;
             return { dispose() {} };
         },
+        executeCommand: async (id, ...args) => world.executed.push([id, ...args]),
     },
 };
 
@@ -119,7 +123,8 @@ const extensionPath = path.resolve(__dirname, '../../editors/vscode/extension.js
 // A fresh extension and world for each test.
 async function activated(setup) {
     world = {
-        settings: { path: 'rubric', explainData: '', asOf: '' },
+        settings: { path: 'rubric', explainData: 'accounts.csv', asOf: '' },
+        executed: [],
         folders: [{ uri: Uri.file('/ws') }],
         errors: [],
         inputBoxes: [],
@@ -174,6 +179,18 @@ test('initializationOptions: explainData resolved against the workspace folder, 
     const opts = world.clients[0].clientOptions.initializationOptions;
     const value = typeof opts === 'function' ? opts() : opts;
     assert.deepStrictEqual(value, { explainData: path.join('/ws', 'data/accounts.csv'), asOf: '2026-11-01' });
+});
+
+test('explain with no rubric.explainData: an error that opens the setting, no request', async () => {
+    await activated((w) => {
+        w.settings.explainData = '';
+        w.errorChoice = 'Open Settings';
+    });
+    await world.commands['rubric.explainAccount']('file:///ws/a.rules');
+    assert.deepStrictEqual(world.requests, []);
+    assert.deepStrictEqual(world.inputBoxes, []);
+    assert.match(world.errors[0], /rubric\.explainData/);
+    assert.deepStrictEqual(world.executed, [['workbench.action.openSettings', 'rubric.explainData']]);
 });
 
 test('initializationOptions: an absolute explainData is kept, unset settings are left out', async () => {
@@ -273,9 +290,30 @@ test('a change of the rubric settings restarts the server with them', async () =
     assert.ok(world.clients[0].stopped, 'the old client stopped');
     assert.strictEqual(world.clients[1].serverOptions.command, '/new/rubric');
     const opts = world.clients[1].clientOptions.initializationOptions;
-    assert.deepStrictEqual(typeof opts === 'function' ? opts() : opts, { asOf: '2026-10-01' });
+    assert.deepStrictEqual(typeof opts === 'function' ? opts() : opts, { explainData: path.join('/ws', 'accounts.csv'), asOf: '2026-10-01' });
     world.onConfig({ affectsConfiguration: () => false });
     assert.strictEqual(world.clients.length, 2, 'another section changes nothing');
+});
+
+// The language configuration's patterns, as VS Code compiles them (JavaScript
+// regular expressions), on lines of a policy.
+test('language configuration: # comments, ( and " pairs, indentation under a block', async () => {
+    const conf = JSON.parse(require('fs').readFileSync(path.resolve(__dirname, '../../editors/vscode/language-configuration.json'), 'utf8'));
+    assert.strictEqual(conf.comments.lineComment, '#');
+    assert.deepStrictEqual(conf.brackets, [['(', ')']]);
+    assert.ok(conf.autoClosingPairs.some((p) => p.open === '"' && p.close === '"'));
+    const inc = new RegExp(conf.indentationRules.increaseIndentPattern);
+    const dec = new RegExp(conf.indentationRules.decreaseIndentPattern);
+    for (const l of ['measure scm = git_users / seats', 'scheme rag', 'group ci = mean(a, b)', 'record instance', 'action seat_expansion when usage >= 90%', 'test "green at 50%"'])
+        assert.ok(inc.test(l), `indent after: ${l}`);
+    for (const l of ['  red < 25%', '  na when onboarding', 'let x = 1', 'metric m = x', 'input seats: number', '  measured < 5%'])
+        assert.ok(!inc.test(l), `no indent after: ${l}`);
+    for (const l of ['  let x = 1', '  measure m = x', '  input seats: number', 'policy "p"', '  import "a.rules"'])
+        assert.ok(dec.test(l), `outdent: ${l}`);
+    for (const l of ['  red < 25%', '  given x = 1', '  expect m is red', '  priority 1', '  lettuce < 5%'])
+        assert.ok(!dec.test(l), `no outdent: ${l}`);
+    const word = new RegExp(conf.wordPattern, 'g');
+    assert.deepStrictEqual('  green >= 12.5% and < max_by'.match(word), ['green', '12.5%', 'and', 'max_by']);
 });
 
 test('deactivate stops the client', async () => {
