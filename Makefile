@@ -44,7 +44,7 @@ ASAN_LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/lang/parser.
 ASAN_CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/asan/%.o)
 SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check test bench demo fuzz man install uninstall deb clean
+.PHONY: all deps check test bench demo fuzz man install uninstall deb vsix clean
 all: rubric
 
 $(BUILD)/.deps-ok: tools/ensure-deps.sh tools/apt-install.sh
@@ -157,6 +157,19 @@ deb: rubric $(BUILD)/rubric.1
 	@rm -rf $(BUILD)/deb-root
 	@$(MAKE) -s install DESTDIR=$(BUILD)/deb-root PREFIX=/usr ZSHDIR=/usr/share/zsh/vendor-completions
 	@sh tools/make-deb.sh $(BUILD)/deb-root $(BUILD)
+
+# The VS Code extension (editors/vscode/README.md), packaged by @vscode/vsce
+# from the committed package-lock.json: npm ci reaches only the npm
+# registry, and vsce runs with no terminal to ask on.
+VSCODE_VERSION = $(shell sed -n 's/.*"version": "\(.*\)".*/\1/p' editors/vscode/package.json | head -n 1)
+editors/vscode/node_modules/.ci-stamp: editors/vscode/package.json editors/vscode/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make vsix: needs Node.js and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+vsix: editors/vscode/node_modules/.ci-stamp
+	@mkdir -p $(BUILD)
+	cd editors/vscode && ./node_modules/.bin/vsce package --skip-license \
+	    --out $(abspath $(BUILD))/rubric-$(VSCODE_VERSION).vsix </dev/null
 
 clean:
 	rm -rf $(BUILD) rubric

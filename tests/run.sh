@@ -52,6 +52,11 @@ stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 # the Vim files in a real Vim.
 stage "pre-commit hooks" python3 tests/editors/precommit.py "$rubric" "$build"
 stage "Vim syntax, filetype and :make" sh tests/editors/vim.sh "$rubric" "$build"
+# The VS Code extension: its TextMate grammar on every shipped policy and
+# documented example (vscode-textmate on vscode-oniguruma, as VS Code runs
+# it) with a self-test on broken copies; `make vsix` and what it holds.
+stage "VS Code grammar" sh tests/editors/vscode.sh grammar "$build"
+stage "VS Code extension: make vsix" sh tests/editors/vscode.sh vsix "$build"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi

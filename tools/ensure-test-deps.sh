@@ -1,6 +1,7 @@
 #!/bin/sh
 # Makes sure what the browser test of `rubric report` needs is present:
-# Debian's Chromium, Node.js with npm, python3 for the other test scripts,
+# Debian's Chromium, Node.js with npm (also for the VS Code extension's
+# tests and make vsix), python3 for the other test scripts,
 # the sqlite3 tool for the score history's, man-db and zsh for the install
 # test's, lintian for the package's, Python's YAML module for the
 # pre-commit hooks' and the docs' YAML, and Vim for the editor files'.  On
