@@ -119,37 +119,58 @@ static cJSON *json_value(const rb_value *v, const scheme *sch)
     }
 }
 
-/* The clauses that decided applicability; false when the step is na. */
+/* The clauses that decided applicability, as scoring looked at them (a
+ * line after the one that made the result na was never looked at);
+ * false when the step is na. */
 static bool explain_clauses(explainer *ex, const step *s, cJSON *js)
 {
-    bool applies = true;
     char text[256], loc[256];
-    const clause *cl = s->sym->decl->clauses;
+    uint8_t *applies_seen = xcalloc((size_t)s->n_applies + 1, 1);
+    uint8_t *na_when_seen = xcalloc((size_t)s->n_na_when + 1, 1);
+    bool applies = eval_applies_trace(s, ex->f, applies_seen, na_when_seen);
+    cJSON *arr = NULL;
     int ia = 0, in = 0;
-    for (; cl; cl = cl->next) {
-        enode *node = cl->kind == CL_APPLIES_WHEN ? s->applies[ia++] : s->na_when[in++];
-        rb_value v = eval_node(node, ex->f);
-        bool is_true = v.kind == VK_BOOL && v.u.b;
-        bool decides = cl->kind == CL_APPLIES_WHEN ? !is_true : is_true;
+    for (const clause *cl = s->sym->decl->clauses; cl; cl = cl->next) {
+        bool is_applies = cl->kind == CL_APPLIES_WHEN;
+        enode *node = is_applies ? s->applies[ia] : s->na_when[in];
+        uint8_t seen = is_applies ? applies_seen[ia++] : na_when_seen[in++];
+        bool decides = seen == (is_applies ? COND_NOT_TRUE : COND_TRUE);
         source_text(&cl->loc, text, sizeof text);
-        const char *shown = v.kind == VK_NA ? "na (not true)" : is_true ? "true" : "false";
+        where(&cl->loc, loc, sizeof loc);
+        if (seen == COND_UNSEEN) {
+            if (ex->json) {
+                cJSON *c = cJSON_CreateObject();
+                cJSON_AddStringToObject(c, "clause", text);
+                cJSON_AddStringToObject(c, "at", loc);
+                cJSON_AddItemToObject(c, "condition", cJSON_CreateNull());
+                cJSON_AddBoolToObject(c, "makes_na", false);
+                cJSON_AddBoolToObject(c, "looked_at", false);
+                cJSON_AddItemToArray(arr ? arr : (arr = cJSON_AddArrayToObject(js, "clauses")), c);
+            } else {
+                printf("    %s: not looked at, an earlier line made the result na   [%s]\n", text, loc);
+            }
+            continue;
+        }
+        /* The value shown is the condition's; whether it decided is eval's. */
+        rb_value v = eval_node(node, ex->f);
+        const char *shown = v.kind == VK_NA ? "na (not true)" : v.kind == VK_BOOL && v.u.b ? "true" : "false";
         char feeds[512];
         fed_by(ex, cl->cond, feeds, sizeof feeds);
         if (ex->json) {
             cJSON *c = cJSON_CreateObject();
             cJSON_AddStringToObject(c, "clause", text);
-            cJSON_AddStringToObject(c, "at", where(&cl->loc, loc, sizeof loc));
+            cJSON_AddStringToObject(c, "at", loc);
             cJSON_AddItemToObject(c, "condition", json_value(&v, NULL));
             cJSON_AddBoolToObject(c, "makes_na", decides);
-            cJSON_AddItemToArray(cJSON_AddArrayToObject(js, "clauses") ? cJSON_GetObjectItemCaseSensitive(js, "clauses") : NULL, c);
+            cJSON_AddItemToArray(arr ? arr : (arr = cJSON_AddArrayToObject(js, "clauses")), c);
         } else {
-            printf("    %s: %s%s   [%s]\n", text, shown, decides ? ", so the result is na" : "", where(&cl->loc, loc, sizeof loc));
+            printf("    %s: %s%s   [%s]\n", text, shown, decides ? ", so the result is na" : "", loc);
             if (feeds[0])
                 printf("      where %s\n", feeds);
         }
-        if (decides)
-            applies = false;
     }
+    free(applies_seen);
+    free(na_when_seen);
     return applies;
 }
 
@@ -211,44 +232,40 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
         printf("        no band line catches %s: the %s has no band\n", num, s->kind == STEP_GROUP ? "group" : "measure");
 }
 
+/* A member's weight as shown; *is_na when it is na. */
+static rb_num member_weight(explainer *ex, const step *s, int j, bool *is_na)
+{
+    *is_na = false;
+    if (!s->weights[j])
+        return num_from_int(1);
+    rb_value wv = eval_node(s->weights[j], ex->f);
+    *is_na = wv.kind == VK_NA;
+    return *is_na ? num_from_int(1) : wv.u.num;
+}
+
 static void explain_group(explainer *ex, const step *s, cJSON *js)
 {
     const decl *d = s->sym->decl;
-    char loc[256], num[40], w[40], band[64];
+    char loc[256], w[40], band[64];
+    /* Which members count is scoring's decision, taken from it. */
+    bool *counted = xcalloc((size_t)s->nmembers + 1, sizeof *counted);
+    eval_members_trace(s, ex->f, counted);
     rb_num total_w = num_from_int(0);
-    int j = 0;
-    /* First the weights of the members that count, to show the shares. */
-    for (const name_ref *m = d->members; m; m = m->next, j++) {
-        const rb_value *mv = &ex->f->slots[s->member_slots[j]];
-        if (mv->kind != VK_BANDED || !mv->has_score)
-            continue;
-        rb_num wn = num_from_int(1);
-        if (s->weights[j]) {
-            rb_value wv = eval_node(s->weights[j], ex->f);
-            if (wv.kind == VK_NA)
-                continue;
-            wn = wv.u.num;
-        }
-        total_w = num_add(total_w, wn);
-    }
+    bool weight_na;
+    for (int j = 0; j < s->nmembers; j++)
+        if (counted[j])
+            total_w = num_add(total_w, member_weight(ex, s, j, &weight_na));
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "members") : NULL;
     /* The rule eval_step() follows: a mean renormalises over the members
      * that count; a sum adds what they give and nothing for the rest. */
     if (!ex->json)
         printf("    %s\n", s->agg == AGG_MEAN ? "weighted mean of its members; na members are left out and the others' weights renormalised:"
                                               : "weighted sum of its members; na members are left out and add nothing (a sum is not renormalised):");
-    j = 0;
+    int j = 0;
     for (const name_ref *m = d->members; m; m = m->next, j++) {
         const rb_value *mv = &ex->f->slots[s->member_slots[j]];
-        rb_num wn = num_from_int(1);
-        bool weight_na = false;
-        if (s->weights[j]) {
-            rb_value wv = eval_node(s->weights[j], ex->f);
-            weight_na = wv.kind == VK_NA;
-            if (!weight_na)
-                wn = wv.u.num;
-        }
-        bool counts = mv->kind == VK_BANDED && mv->has_score && !weight_na;
+        rb_num wn = member_weight(ex, s, j, &weight_na);
+        bool counts = counted[j];
         fmt_value(mv, m->sym->scheme, band, sizeof band);
         fmt_num(wn, w);
         char share[40] = "-", sc[40] = "-";
@@ -279,7 +296,7 @@ static void explain_group(explainer *ex, const step *s, cJSON *js)
         fmt_num(total_w, w);
         printf("    total weight of the members that count: %s   [%s]\n", w, where(&d->loc, loc, sizeof loc));
     }
-    (void)num;
+    free(counted);
 }
 
 /* Whether an action fires, and the reason it would give. */
