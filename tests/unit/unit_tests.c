@@ -196,6 +196,16 @@ static policy *load(const char *text, char *msgs, size_t cap)
     return p;
 }
 
+/* A policy from load() compiled as of a date; what goes wrong is said on
+ * standard error, beside the CHECK that fails. */
+static program *compile_as_of(policy *p, const char *date)
+{
+    param_setting as_of = {"as_of", date, NULL};
+    diag d;
+    diag_init(&d, stderr);
+    return compile_policy(p, &as_of, 1, &d);
+}
+
 static bool has(const char *msgs, const char *needle)
 {
     if (strstr(msgs, needle))
@@ -636,12 +646,7 @@ static void test_compiler(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    param_setting as_of = {"as_of", "2026-03-31", NULL};
-    FILE *null = fopen("/dev/null", "w");
-    diag d;
-    diag_init(&d, null);
-    program *prog = compile_policy(p, &as_of, 1, &d);
-    fclose(null);
+    program *prog = compile_as_of(p, "2026-03-31");
     CHECK(prog != NULL);
     /* a / b appears twice: one shared node with a memo slot. */
     CHECK(prog->nmemo == 1);
@@ -702,12 +707,7 @@ static void test_builtins(void)
     CHECK(call->kind == EX_CALL && call->u.call.id == BI_ROUND);
     /* The name is no longer consulted after checking. */
     call->u.call.fn = "renamed";
-    param_setting as_of = {"as_of", "2026-03-31", NULL};
-    FILE *null = fopen("/dev/null", "w");
-    diag d;
-    diag_init(&d, null);
-    program *prog = compile_policy(p, &as_of, 1, &d);
-    fclose(null);
+    program *prog = compile_as_of(p, "2026-03-31");
     CHECK(prog != NULL);
     const step *x = prog ? program_step(prog, policy_lookup(p, "x")) : NULL;
     CHECK(x && x->value->op == N_CALL && x->value->fn == BI_ROUND);
@@ -729,12 +729,7 @@ static void test_band_trace(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    param_setting as_of = {"as_of", "2026-03-31", NULL};
-    FILE *null = fopen("/dev/null", "w");
-    diag d;
-    diag_init(&d, null);
-    program *prog = compile_policy(p, &as_of, 1, &d);
-    fclose(null);
+    program *prog = compile_as_of(p, "2026-03-31");
     CHECK(prog != NULL);
     if (!prog) {
         policy_free(p);
@@ -792,12 +787,7 @@ static void test_applies_members_trace(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    param_setting as_of = {"as_of", "2026-03-31", NULL};
-    FILE *null = fopen("/dev/null", "w");
-    diag d;
-    diag_init(&d, null);
-    program *prog = compile_policy(p, &as_of, 1, &d);
-    fclose(null);
+    program *prog = compile_as_of(p, "2026-03-31");
     CHECK(prog != NULL);
     if (!prog) {
         policy_free(p);
@@ -1477,12 +1467,7 @@ static void test_calstats(void)
         printf("  %s\n", msgs);
         return;
     }
-    param_setting as_of = {"as_of", "2026-11-01", NULL};
-    diag d;
-    FILE *null = fopen("/dev/null", "w");
-    diag_init(&d, null);
-    program *prog = compile_policy(p, &as_of, 1, &d);
-    fclose(null);
+    program *prog = compile_as_of(p, "2026-11-01");
     const step *st = program_step(prog, policy_lookup(p, "m"));
     CHECK(st && calstats_bands_ascend(st));
     calstats_init(&c, 3);
@@ -1816,10 +1801,9 @@ static void test_history(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    param_setting as_of = {"as_of", "2026-10-01", NULL};
     diag d;
     diag_init(&d, stderr);
-    program *prog = compile_policy(p, &as_of, 1, &d);
+    program *prog = compile_as_of(p, "2026-10-01");
     char path[] = "/tmp/rubric-unit-history-XXXXXX";
     int fd = mkstemp(path);
     CHECK(fd >= 0 && prog);
@@ -1916,10 +1900,9 @@ static void test_history_no_band(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    param_setting as_of = {"as_of", "2026-10-01", NULL};
     diag d;
     diag_init(&d, stderr);
-    program *prog = compile_policy(p, &as_of, 1, &d);
+    program *prog = compile_as_of(p, "2026-10-01");
     char path[] = "/tmp/rubric-unit-history-XXXXXX";
     int fd = mkstemp(path);
     CHECK(fd >= 0 && prog);
