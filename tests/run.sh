@@ -49,6 +49,10 @@ stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 # the Vim files in a real Vim.
 stage "pre-commit hooks" python3 tests/editors/precommit.py "$rubric" "$build"
 stage "Vim syntax, filetype and :make" sh tests/editors/vim.sh "$rubric" "$build"
+# rubric lsp as an editor drives it, through real pipes, plain and under
+# the sanitizers: diagnostics, hover, rename, formatting, explain, and
+# every kind of broken input, each read with a timeout.
+stage "language server: a scripted editor conversation" python3 tests/editors/lsp_conversation.py "$build" "$rubric" "$asan"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
