@@ -29,6 +29,7 @@ if command -v valgrind >/dev/null 2>&1; then
     printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "%s" "$@"\n' "$real" >"$wrapper"
     chmod +x "$wrapper"
     stage "golden (valgrind)" sh tests/golden/run.sh "$wrapper" "$build/golden-valgrind"
+    stage "language server (valgrind)" python3 tests/editors/lsp_conversation.py "$build" "$wrapper"
 else
     echo "== golden (valgrind): skipped, valgrind is not installed"
 fi

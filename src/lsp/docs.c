@@ -94,9 +94,11 @@ bool docs_depends(const lsp_doc *doc, const char *key)
 
 lsp_doc *docs_open(lsp_docs *ds, const char *uri, const char *text, size_t len, int version)
 {
+    /* A buffer never saved (untitled:...) is named by its URI, in the
+     * folder the server runs in. */
     char *path = lsp_uri_to_path(uri);
     if (!path)
-        return NULL;
+        path = xstrdup(uri);
     docs_close(ds, uri);
     lsp_doc *doc = xcalloc(1, sizeof *doc);
     doc->uri = xstrdup(uri);

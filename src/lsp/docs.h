@@ -36,8 +36,7 @@ typedef struct lsp_docs {
 lsp_doc *docs_find(const lsp_docs *ds, const char *uri);
 /* The open file whose key is that of path, or NULL. */
 lsp_doc *docs_find_path(const lsp_docs *ds, const char *path);
-/* Opens (or opens again) uri with this text; NULL when uri is no file:
- * URI.  Analysed. */
+/* Opens (or opens again) uri with this text, and analyses it. */
 lsp_doc *docs_open(lsp_docs *ds, const char *uri, const char *text, size_t len, int version);
 /* Applies contentChanges (whole texts, or ranges replaced, in order) to
  * doc's text; false, changing nothing, when one is malformed. */

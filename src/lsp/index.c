@@ -12,6 +12,7 @@ typedef struct walker {
     occ_index *ix;
     const policy *p;
     bool valid;
+    const char *only_scheme;  /* the policy's one scheme, if it has one */
 } walker;
 
 static void add(walker *w, occ_kind kind, bool def, const char *name, const char *owner, rb_loc loc, const decl *d,
@@ -34,18 +35,9 @@ static const decl *decl_named(const policy *p, const char *name)
     return NULL;
 }
 
-const char *index_scheme_of(const policy *p, bool valid, const decl *d)
+/* With one scheme, a measure or group that names none uses it. */
+static const char *only_scheme(const policy *p)
 {
-    if (valid && d->name) {
-        const symbol *s = policy_lookup(p, d->name);
-        if (s && s->scheme)
-            return s->scheme->name;
-    }
-    if (d->scheme)
-        return d->scheme;
-    if (d->kind != D_MEASURE && d->kind != D_GROUP)
-        return NULL;
-    /* With one scheme, a measure or group that names none uses it. */
     const char *only = NULL;
     for (const decl *x = p->decls; x; x = x->next)
         if (x->kind == D_SCHEME) {
@@ -54,6 +46,23 @@ const char *index_scheme_of(const policy *p, bool valid, const decl *d)
             only = x->name;
         }
     return only;
+}
+
+static const char *scheme_of_decl(const policy *p, bool valid, const decl *d, const char *only)
+{
+    if (valid && d->name) {
+        const symbol *s = policy_lookup(p, d->name);
+        if (s && s->scheme)
+            return s->scheme->name;
+    }
+    if (d->scheme)
+        return d->scheme;
+    return d->kind == D_MEASURE || d->kind == D_GROUP ? only : NULL;
+}
+
+const char *index_scheme_of(const policy *p, bool valid, const decl *d)
+{
+    return scheme_of_decl(p, valid, d, only_scheme(p));
 }
 
 /* The scheme of what an `is` or a count looks at, as far as it can tell. */
@@ -69,7 +78,7 @@ static const char *scheme_of_expr(const walker *w, const expr *e)
     if (!e || e->kind != EX_NAME)
         return NULL;
     const decl *d = decl_named(w->p, e->u.name.name);
-    return d ? index_scheme_of(w->p, w->valid, d) : NULL;
+    return d ? scheme_of_decl(w->p, w->valid, d, w->only_scheme) : NULL;
 }
 
 static const char *record_of(const expr *e)
@@ -132,7 +141,7 @@ static void walk(walker *w, const expr *e, const char *elem)
         const char *owner = NULL;
         if (e->u.count.members) {
             const decl *d = decl_named(w->p, e->u.count.members->name);
-            owner = d ? index_scheme_of(w->p, w->valid, d) : NULL;
+            owner = d ? scheme_of_decl(w->p, w->valid, d, w->only_scheme) : NULL;
         }
         add(w, OCC_BAND, false, e->u.count.band, owner, e->u.count.band_loc, NULL, NULL);
         walk_refs(w, e->u.count.members, elem);
@@ -164,7 +173,7 @@ static void walk_decl(walker *w, const decl *d)
         walk(w, d->value, NULL);
         for (const clause *c = d->clauses; c; c = c->next)
             walk(w, c->cond, NULL);
-        const char *sch = d->kind == D_MEASURE || d->kind == D_GROUP ? index_scheme_of(w->p, w->valid, d) : NULL;
+        const char *sch = d->kind == D_MEASURE || d->kind == D_GROUP ? scheme_of_decl(w->p, w->valid, d, w->only_scheme) : NULL;
         if (d->scheme)
             add(w, OCC_SCHEME, false, d->scheme, NULL, d->scheme_loc, NULL, NULL);
         for (const band_rule *b = d->bands; b; b = b->next) {
@@ -204,7 +213,7 @@ static void walk_decl(walker *w, const decl *d)
 
 void index_build(occ_index *ix, const policy *p, bool valid)
 {
-    walker w = {ix, p, valid};
+    walker w = {ix, p, valid, only_scheme(p)};
     for (const decl *d = p->decls; d; d = d->next)
         walk_decl(&w, d);
 }

@@ -19,14 +19,33 @@ enum { SK_MODULE = 2, SK_NAMESPACE = 3, SK_PACKAGE = 4, SK_METHOD = 6, SK_PROPER
        SK_ENUM = 10, SK_FUNCTION = 12, SK_VARIABLE = 13, SK_CONSTANT = 14, SK_NUMBER = 16,
        SK_ENUM_MEMBER = 22, SK_STRUCT = 23, SK_EVENT = 24 };
 
-static void add_item(cJSON *items, const char *label, int kind, const char *detail, const char *sort)
+/* The labels given so far, each once, however many names a policy has:
+ * an open-addressed set of the names (which the index owns). */
+typedef struct item_set {
+    cJSON *arr;
+    const char **seen;
+    size_t cap;
+} item_set;
+
+static bool first_time(item_set *it, const char *label)
 {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-    {
-        if (strcmp(json_str(it, "label"), label) == 0)
-            return;
+    size_t h = 14695981039346656037u;
+    for (const char *c = label; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+    for (size_t i = h & (it->cap - 1);; i = (i + 1) & (it->cap - 1)) {
+        if (!it->seen[i]) {
+            it->seen[i] = label;
+            return true;
+        }
+        if (strcmp(it->seen[i], label) == 0)
+            return false;
     }
+}
+
+static void add_item(item_set *its, const char *label, int kind, const char *detail, const char *sort)
+{
+    if (!first_time(its, label))
+        return;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "label", label);
     cJSON_AddNumberToObject(o, "kind", kind);
@@ -37,7 +56,7 @@ static void add_item(cJSON *items, const char *label, int kind, const char *deta
         snprintf(key, sizeof key, "%s%s", sort, label);
         cJSON_AddStringToObject(o, "sortText", key);
     }
-    cJSON_AddItemToArray(items, o);
+    cJSON_AddItemToArray(its->arr, o);
 }
 
 static int name_kind(const decl *d)
@@ -102,14 +121,17 @@ cJSON *feature_completion(const lsp_docs *ds, const cJSON *params, lsp_error *er
     const char *sch = scheme_in_play(doc, offset);
     cJSON *list = cJSON_CreateObject();
     cJSON_AddFalseToObject(list, "isIncomplete");
-    cJSON *items = cJSON_AddArrayToObject(list, "items");
+    item_set its = {cJSON_AddArrayToObject(list, "items"), NULL, 64};
+    while (its.cap < 2 * (doc->ix.n + BI_COUNT + 64))
+        its.cap *= 2;
+    its.seen = xcalloc(its.cap, sizeof *its.seen);
     /* Bands first where they fit: those of the scheme in play, else all. */
     for (size_t i = 0; i < doc->ix.n; i++) {
         const occ *o = &doc->ix.v[i];
         if (o->def && o->kind == OCC_BAND && (!sch || strcmp(o->owner, sch) == 0)) {
             char detail[200];
             snprintf(detail, sizeof detail, "band of scheme %s", o->owner);
-            add_item(items, o->name, CK_ENUM_MEMBER, detail, sch ? "0" : "2");
+            add_item(&its, o->name, CK_ENUM_MEMBER, detail, sch ? "0" : "2");
         }
     }
     for (size_t i = 0; i < doc->ix.n; i++) {
@@ -117,17 +139,18 @@ cJSON *feature_completion(const lsp_docs *ds, const cJSON *params, lsp_error *er
         if (!o->def)
             continue;
         if (o->kind == OCC_NAME)
-            add_item(items, o->name, name_kind(o->decl), decl_words[o->decl->kind], "1");
+            add_item(&its, o->name, name_kind(o->decl), decl_words[o->decl->kind], "1");
         else if (o->kind == OCC_SCHEME)
-            add_item(items, o->name, CK_ENUM, "scheme", "3");
+            add_item(&its, o->name, CK_ENUM, "scheme", "3");
         else if (o->kind == OCC_RECORD)
-            add_item(items, o->name, CK_STRUCT, "record", "3");
+            add_item(&its, o->name, CK_STRUCT, "record", "3");
     }
-    add_item(items, "as_of", CK_VARIABLE, "the evaluation date", "1");
+    add_item(&its, "as_of", CK_VARIABLE, "the evaluation date", "1");
     for (int i = 0; i < BI_COUNT; i++)
-        add_item(items, builtin_table[i].name, CK_FUNCTION, "builtin function", "4");
+        add_item(&its, builtin_table[i].name, CK_FUNCTION, "builtin function", "4");
     for (int i = 0; lang_keyword(i); i++)
-        add_item(items, lang_keyword(i), CK_KEYWORD, "keyword", "5");
+        add_item(&its, lang_keyword(i), CK_KEYWORD, "keyword", "5");
+    free(its.seen);
     return list;
 }
 

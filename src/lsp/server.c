@@ -247,8 +247,6 @@ static void opened(server *srv, const cJSON *params)
     if (!uri || !text)
         return log_message(srv, "textDocument/didOpen without textDocument.uri and .text: ignored");
     lsp_doc *doc = docs_open(&srv->docs, uri, text, strlen(text), cJSON_IsNumber(version) ? version->valueint : 0);
-    if (!doc)
-        return log_message(srv, "textDocument/didOpen of a URI that is no file: ignored");
     publish(srv, doc);
     refresh_others(srv, doc->key, doc);
 }

@@ -451,6 +451,47 @@ def conversation(rubric):
     report(code == 1 and "ERROR" not in err, "exit without shutdown: status 1" + tag, (code, err))
 
 
+def other_names(rubric):
+    """Hover and definition on records, fields, builtins and parameters
+    of a shipped policy of lists, and its outline."""
+    tag = " [%s]" % os.path.basename(rubric)
+    path = os.path.abspath("rules/gitlab/instance_health.rules")
+    uri, text = uri_of(path), open(path, encoding="utf-8").read()
+    s = Server(rubric)
+    s.initialize()
+    s.open(uri, text)
+    report(s.diagnostics(uri) == [], "a policy of lists: no diagnostics" + tag)
+
+    def hover(needle, offset=0, nth=0):
+        r = s.request("textDocument/hover", doc(uri, at(text, needle, nth, offset)))
+        return ((r.get("result") or {}).get("contents") or {}).get("value", "")
+
+    field = "chosen.git_ops_users_l28d"
+    value = hover(field, offset=len("chosen.") + 2)
+    report("field of record `instance`" in value and "git_ops_users_l28d: number" in value,
+           "hover on a record's field" + tag, value)
+    r = s.request("textDocument/definition", doc(uri, at(text, field, offset=len("chosen.") + 2)))
+    report((r.get("result") or {}).get("range", {}).get("start") == at(text, "git_ops_users_l28d"),
+           "definition of a field: its line in the record" + tag, r)
+    value = hover("instance_type))", offset=2)
+    report("field of record `instance`" in value, "hover on a field inside where" + tag, value)
+    value = hover("max_by", offset=1)
+    report("builtin function" in value, "hover on a builtin" + tag, value)
+    value = hover("onboarding_period", offset=1)
+    report("**parameter** `onboarding_period`" in value and "1 month" in value, "hover on a parameter" + tag, value)
+    value = hover("chosen =", offset=1)
+    report("**definition** `chosen`" in value and "max_by(candidates, updated_at)" in value,
+           "hover on a definition" + tag, value)
+    value = hover("record instance", offset=8)
+    report("**record** `instance`" in value, "hover on a record" + tag, value)
+    r = s.request("textDocument/documentSymbol", doc(uri))
+    rec = [x for x in r.get("result") or [] if x["name"] == "instance"]
+    report(len(rec) == 1 and rec[0]["kind"] == 23 and "git_ops_users_l28d" in [c["name"] for c in rec[0]["children"]],
+           "the outline: a record with its fields" + tag, rec)
+    code, err = s.finish()
+    report(code == 0 and "ERROR" not in err, "shutdown, exit: status 0" + tag, (code, err))
+
+
 def robustness(rubric):
     tag = " [%s]" % os.path.basename(rubric)
     s = Server(rubric)
@@ -503,6 +544,12 @@ def robustness(rubric):
     r = s.request("textDocument/documentSymbol", doc(g_uri))
     report("result" in r, "a file of garbage: the outline answers" + tag, r)
 
+    # A buffer never saved: checked all the same.
+    s.open("untitled:Untitled-1", "input a: number\nlet b = a + c\n")
+    diags = s.diagnostics("untitled:Untitled-1")
+    report([(d["severity"], d["range"]["start"]) for d in diags] == [(1, {"line": 1, "character": 12})],
+           "a buffer never saved (untitled:): its diagnostics" + tag, diags)
+
     # The client goes away in the middle of a message.
     s.send_raw(b'Content-Length: 100\r\n\r\n{"jsonrpc": "2.0", "id"')
     code, err = s.wait()
@@ -515,7 +562,7 @@ def main():
     os.makedirs(work)
     for rubric in binaries:
         rubric = os.path.abspath(rubric)
-        for part in (conversation, robustness):
+        for part in (conversation, other_names, robustness):
             try:
                 part(rubric)
             except (TimeoutError, EOFError, OSError, ValueError, KeyError) as e:
