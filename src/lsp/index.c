@@ -88,10 +88,32 @@ static const char *record_of(const expr *e)
 
 static void walk(walker *w, const expr *e, const char *elem);
 
+/* A test's `given prev(NAME) = VALUE` is placed at `prev`: NAME is found
+ * in the text after it. */
+static rb_loc prev_name_loc(const name_ref *r)
+{
+    rb_loc loc = r->loc;
+    const char *t = loc.src->text;
+    size_t i = loc.end, n = strlen(r->name);
+    while (i < loc.src->len && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    if (i < loc.src->len && t[i] == '(')
+        i++;
+    while (i < loc.src->len && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    if (i + n > loc.src->len || strncmp(t + i, r->name, n) != 0) {
+        loc.end = loc.begin; /* not where it should be: left out */
+        return loc;
+    }
+    loc.begin = (unsigned)i;
+    loc.end = (unsigned)(i + n);
+    return loc;
+}
+
 static void walk_refs(walker *w, const name_ref *r, const char *elem)
 {
     for (; r; r = r->next) {
-        add(w, OCC_NAME, false, r->name, NULL, r->loc, NULL, NULL);
+        add(w, OCC_NAME, false, r->name, NULL, r->prev ? prev_name_loc(r) : r->loc, NULL, NULL);
         if (r->weight)
             walk(w, r->weight, elem);
     }

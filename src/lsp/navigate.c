@@ -142,7 +142,7 @@ cJSON *feature_hover(const lsp_docs *ds, const cJSON *params, lsp_error *err)
         strbuf_addf(&b, "`%s`: declared nowhere in this policy or its imports\n", o->name);
     else if (o->kind == OCC_BAND) {
         const band_rule *r = def->band;
-        strbuf_addf(&b, "**%s** — a band of scheme `%s`\n", o->name, def->owner);
+        strbuf_addf(&b, "**%s** — a band of scheme `%s`\n", o->name, def->owner ? def->owner : "?");
         size_t a = r->loc.begin, e = r->loc.end;
         const source *s = def->decl->loc.src;
         while (a > 0 && s->text[a - 1] != '\n')

@@ -128,7 +128,7 @@ cJSON *feature_completion(const lsp_docs *ds, const cJSON *params, lsp_error *er
     /* Bands first where they fit: those of the scheme in play, else all. */
     for (size_t i = 0; i < doc->ix.n; i++) {
         const occ *o = &doc->ix.v[i];
-        if (o->def && o->kind == OCC_BAND && (!sch || strcmp(o->owner, sch) == 0)) {
+        if (o->def && o->kind == OCC_BAND && o->owner && (!sch || strcmp(o->owner, sch) == 0)) {
             char detail[200];
             snprintf(detail, sizeof detail, "band of scheme %s", o->owner);
             add_item(&its, o->name, CK_ENUM_MEMBER, detail, sch ? "0" : "2");

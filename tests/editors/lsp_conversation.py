@@ -488,6 +488,21 @@ def other_names(rubric):
     rec = [x for x in r.get("result") or [] if x["name"] == "instance"]
     report(len(rec) == 1 and rec[0]["kind"] == 23 and "git_ops_users_l28d" in [c["name"] for c in rec[0]["children"]],
            "the outline: a record with its fields" + tag, rec)
+
+    # A test's `given prev(scm) = ...` names scm after `prev`: a rename
+    # edits scm there, and leaves prev alone.
+    path = os.path.abspath("rules/gitlab/use_case_alerts_test.rules")
+    uri, text = uri_of(path), open(path, encoding="utf-8").read()
+    s.open(uri, text)
+    report(s.diagnostics(uri) == [], "a test file of prev(): no diagnostics" + tag)
+    r = s.request("textDocument/rename", {**doc(uri, at(text, "given prev(scm)", offset=11)), "newName": "scm_uc"})
+    edits = (r.get("result") or {}).get("changes", {}).get(uri, [])
+    starts = [e["range"]["start"] for e in edits]
+    report(at(text, "given prev(scm)", offset=11) in starts
+           and all(text.splitlines()[e["range"]["start"]["line"]][e["range"]["start"]["character"]:
+                                                                  e["range"]["end"]["character"]] == "scm"
+                   for e in edits),
+           "rename through given prev(NAME): NAME's place, not prev's" + tag, edits)
     code, err = s.finish()
     report(code == 0 and "ERROR" not in err, "shutdown, exit: status 0" + tag, (code, err))
 
