@@ -489,6 +489,31 @@ def other_names(rubric):
     report(len(rec) == 1 and rec[0]["kind"] == 23 and "git_ops_users_l28d" in [c["name"] for c in rec[0]["children"]],
            "the outline: a record with its fields" + tag, rec)
 
+    # Two schemes: completion offers the bands of the one in play.
+    two = """input a: number
+scheme rag
+  red    scores 0    when < 50
+  green  scores 100  otherwise
+scheme tiers
+  bronze scores 0    when < 50
+  gold   scores 100  otherwise
+measure m = a scheme tiers
+  bronze < 10
+  gold   otherwise
+let is_gold = m is gold
+"""
+    two_uri = write("two.rules", two)
+    s.open(two_uri, two)
+    s.diagnostics(two_uri)
+    for where, pos in (("in the measure's lines", at(two, "gold   otherwise")),
+                       ("after `m is`", at(two, "m is gold", offset=5))):
+        r = s.request("textDocument/completion", doc(two_uri, pos))
+        bands = sorted(i["label"] for i in (r.get("result") or {}).get("items", []) if i["kind"] == 20)
+        report(bands == ["bronze", "gold"], "completion %s: the bands of its scheme only" % where + tag, bands)
+    r = s.request("textDocument/completion", doc(two_uri, at(two, "input a")))
+    bands = sorted(i["label"] for i in (r.get("result") or {}).get("items", []) if i["kind"] == 20)
+    report(bands == ["bronze", "gold", "green", "red"], "completion with no scheme in play: every band" + tag, bands)
+
     # A test's `given prev(scm) = ...` names scm after `prev`: a rename
     # edits scm there, and leaves prev alone.
     path = os.path.abspath("rules/gitlab/use_case_alerts_test.rules")
