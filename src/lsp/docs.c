@@ -242,9 +242,12 @@ cJSON *docs_diagnostics(const lsp_docs *ds, const lsp_doc *doc)
     cJSON *list = cJSON_AddArrayToObject(params, "diagnostics");
     const source *root = doc->pol->sources;
     cJSON *last = NULL;
+    bool skipped = false; /* the last diagnostic was left out: its notes too */
     for (size_t i = 0; i < doc->diags.n; i++) {
         const diag_item *it = &doc->diags.v[i];
         bool mine = !it->path || strcmp(it->path, doc->path) == 0;
+        if (it->severity == DIAG_NOTE && skipped)
+            continue;
         if (it->severity == DIAG_NOTE && last) {
             /* A note says more about the diagnostic before it, maybe in
              * another file: LSP's related information. */
@@ -269,6 +272,7 @@ cJSON *docs_diagnostics(const lsp_docs *ds, const lsp_doc *doc)
             continue;
         }
         last = NULL;
+        skipped = false;
         cJSON *dj = cJSON_CreateObject();
         strbuf msg = {0};
         if (mine) {
@@ -279,6 +283,7 @@ cJSON *docs_diagnostics(const lsp_docs *ds, const lsp_doc *doc)
             const decl *imp = it->severity == DIAG_ERROR ? import_of(doc, it->path) : NULL;
             if (!imp) {
                 cJSON_Delete(dj);
+                skipped = true;
                 continue;
             }
             cJSON_AddItemToObject(dj, "range", json_range(root, imp->name_loc.begin, imp->name_loc.end));

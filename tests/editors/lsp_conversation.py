@@ -489,6 +489,17 @@ def other_names(rubric):
     report(len(rec) == 1 and rec[0]["kind"] == 23 and "git_ops_users_l28d" in [c["name"] for c in rec[0]["children"]],
            "the outline: a record with its fields" + tag, rec)
 
+    # A note ("defined here") is the related information of its error.
+    dup = "input a: number\ninput a: number\nlet b = a\n"
+    dup_uri = write("dup.rules", dup)
+    s.open(dup_uri, dup)
+    diags = s.diagnostics(dup_uri)
+    rel = diags[0].get("relatedInformation", []) if len(diags) == 1 else []
+    report(len(diags) == 1 and diags[0]["range"]["start"] == {"line": 1, "character": 6} and len(rel) == 1
+           and rel[0]["location"] == {"uri": dup_uri, "range": {"start": {"line": 0, "character": 6},
+                                                                 "end": {"line": 0, "character": 7}}},
+           "an error's note: its related information" + tag, diags)
+
     # Two schemes: completion offers the bands of the one in play.
     two = """input a: number
 scheme rag
