@@ -56,7 +56,7 @@ static void reply(server *srv, const cJSON *id, cJSON *result)
 {
     cJSON *msg = cJSON_CreateObject();
     cJSON_AddItemToObject(msg, "id", cJSON_Duplicate(id, 1));
-    cJSON_AddItemToObject(msg, "result", result ? result : cJSON_CreateNull());
+    cJSON_AddItemToObject(msg, "result", result);
     send(srv, msg);
 }
 
@@ -205,38 +205,38 @@ static const struct {
     {"textDocument/codeLens", feature_code_lens},
 };
 
-static void request(server *srv, const char *method, const cJSON *id, const cJSON *params)
+/* The answer to one request: its result, or NULL with err set. */
+static cJSON *answer(server *srv, const char *method, const cJSON *params, lsp_error *err)
 {
     if (strcmp(method, "initialize") == 0) {
         if (srv->state != S_NEW)
-            return reply_error(srv, id, RPC_INVALID_REQUEST, "initialize was sent already");
-        return reply(srv, id, initialize(srv, params));
+            return feature_fail(err, RPC_INVALID_REQUEST, "initialize was sent already");
+        return initialize(srv, params);
     }
     if (srv->state == S_NEW)
-        return reply_error(srv, id, LSP_SERVER_NOT_INITIALIZED, "the server is not initialized: send initialize first");
+        return feature_fail(err, LSP_SERVER_NOT_INITIALIZED, "the server is not initialized: send initialize first");
     if (srv->state == S_SHUT)
-        return reply_error(srv, id, RPC_INVALID_REQUEST, "the server is shut down: only exit is left");
+        return feature_fail(err, RPC_INVALID_REQUEST, "the server is shut down: only exit is left");
     if (strcmp(method, "shutdown") == 0) {
         srv->state = S_SHUT;
-        return reply(srv, id, NULL);
+        return cJSON_CreateNull();
     }
-    lsp_error err = {0, ""};
-    cJSON *res = NULL;
-    bool found = false;
-    if (strcmp(method, "workspace/executeCommand") == 0) {
-        found = true;
-        res = execute(srv, params, &err);
-    }
-    for (size_t i = 0; !found && i < sizeof features / sizeof features[0]; i++)
-        if (strcmp(method, features[i].method) == 0) {
-            found = true;
-            res = features[i].run(&srv->docs, params, &err);
-        }
-    if (!found)
-        return reply_error(srv, id, RPC_METHOD_NOT_FOUND, "no such method");
-    if (!res)
-        return reply_error(srv, id, err.code ? err.code : RPC_INTERNAL_ERROR, err.message);
-    reply(srv, id, res);
+    if (strcmp(method, "workspace/executeCommand") == 0)
+        return execute(srv, params, err);
+    for (size_t i = 0; i < sizeof features / sizeof features[0]; i++)
+        if (strcmp(method, features[i].method) == 0)
+            return features[i].run(&srv->docs, params, err);
+    return feature_fail(err, RPC_METHOD_NOT_FOUND, "no such method: %s", method);
+}
+
+static void request(server *srv, const char *method, const cJSON *id, const cJSON *params)
+{
+    lsp_error err = {RPC_INTERNAL_ERROR, "internal error"};
+    cJSON *res = answer(srv, method, params, &err);
+    if (res)
+        reply(srv, id, res);
+    else
+        reply_error(srv, id, err.code, err.message);
 }
 
 static void opened(server *srv, const cJSON *params)
@@ -244,8 +244,10 @@ static void opened(server *srv, const cJSON *params)
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
     const char *uri = json_str(td, "uri"), *text = json_str(td, "text");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
-    if (!uri || !text)
-        return log_message(srv, "textDocument/didOpen without textDocument.uri and .text: ignored");
+    if (!uri || !text) {
+        log_message(srv, "textDocument/didOpen without textDocument.uri and .text: ignored");
+        return;
+    }
     lsp_doc *doc = docs_open(&srv->docs, uri, text, strlen(text), cJSON_IsNumber(version) ? version->valueint : 0);
     publish(srv, doc);
     refresh_others(srv, doc->key, doc);
@@ -255,10 +257,14 @@ static void changed(server *srv, const cJSON *params)
 {
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
     lsp_doc *doc = docs_find(&srv->docs, json_str(td, "uri"));
-    if (!doc)
-        return log_message(srv, "textDocument/didChange of a file that is not open: ignored");
-    if (!docs_change(doc, cJSON_GetObjectItemCaseSensitive(params, "contentChanges")))
-        return log_message(srv, "textDocument/didChange with malformed contentChanges: ignored");
+    if (!doc) {
+        log_message(srv, "textDocument/didChange of a file that is not open: ignored");
+        return;
+    }
+    if (!docs_change(doc, cJSON_GetObjectItemCaseSensitive(params, "contentChanges"))) {
+        log_message(srv, "textDocument/didChange with malformed contentChanges: ignored");
+        return;
+    }
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
     if (cJSON_IsNumber(version))
         doc->version = version->valueint;
