@@ -32,6 +32,7 @@ static void child(int out, int err, char *const *args)
     int null = open("/dev/null", O_RDONLY);
     if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
         _exit(127);
+    signal(SIGPIPE, SIG_DFL); /* the server ignores it; explain need not */
     /* This program's file by its name: under a tool such as valgrind,
      * /proc/self/exe itself is the tool. */
     char self[PATH_MAX];
@@ -86,8 +87,12 @@ static bool explain(void *ctx, const char *policy_path, const char *data, const 
     char *args[9] = {NULL};
     for (int i = 0; i < nargs; i++)
         args[i] = xstrdup(given[i]);
-    int out[2], err[2];
+    int out[2] = {-1, -1}, err[2] = {-1, -1};
     if (pipe(out) < 0 || pipe(err) < 0) {
+        if (out[0] >= 0) {
+            close(out[0]);
+            close(out[1]);
+        }
         *result = xstrdup("cannot run rubric explain: no pipe");
         for (int i = 0; i < nargs; i++)
             free(args[i]);
