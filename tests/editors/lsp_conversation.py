@@ -539,6 +539,24 @@ let is_gold = m is gold
                                                                   e["range"]["end"]["character"]] == "scm"
                    for e in edits),
            "rename through given prev(NAME): NAME's place, not prev's" + tag, edits)
+    r = s.request("textDocument/documentSymbol", doc(uri))
+    tests = [x for x in r.get("result") or [] if x["kind"] == 6]
+    report(len(tests) > 10 and tests[0]["name"].startswith("seat reduction"), "the outline of a test file: its tests"
+           + tag, tests[:2])
+    alerts = os.path.abspath("rules/gitlab/use_case_alerts.rules")
+    r = s.request("textDocument/definition", doc(uri, at(text, "expect seat_reduction_risk", offset=8)))
+    res = r.get("result") or {}
+    report(res.get("uri") == uri_of(alerts), "definition of an action, in the policy a test imports" + tag, r)
+    alerts_text = open(alerts, encoding="utf-8").read()
+    s.open(uri_of(alerts), alerts_text)
+    s.diagnostics(uri_of(alerts))
+    r = s.request("textDocument/hover", doc(uri_of(alerts), at(alerts_text, "action seat_reduction_risk", offset=8)))
+    value = ((r.get("result") or {}).get("contents") or {}).get("value", "")
+    report("**action** `seat_reduction_risk`" in value and "priority 1" in value and "reason" in value,
+           "hover on an action: its condition, priority and reason" + tag, value)
+    r = s.request("textDocument/hover", doc(uri, at(text, "as_of =")))
+    value = ((r.get("result") or {}).get("contents") or {}).get("value", "")
+    report("evaluation date" in value, "hover on as_of" + tag, value)
     code, err = s.finish()
     report(code == 0 and "ERROR" not in err, "shutdown, exit: status 0" + tag, (code, err))
 
