@@ -9,6 +9,7 @@ the outline, formatting exactly as `rubric fmt`, the explain code lens and
 command on a shipped policy, and every kind of broken input.  Every read
 has a timeout, so a server that hangs fails the test instead of stalling
 it.  Prints ok / not ok lines, then `lsp: N passed, N failed`."""
+import glob
 import json
 import os
 import select
@@ -561,6 +562,44 @@ let is_gold = m is gold
     report(code == 0 and "ERROR" not in err, "shutdown, exit: status 0" + tag, (code, err))
 
 
+def same_as_check(rubric):
+    """The editor and rubric check never disagree: every policy of the
+    golden fixtures and rules/ opened in the server gets, for itself,
+    exactly the errors and lints `rubric check --format json` lists."""
+    tag = " [%s]" % os.path.basename(rubric)
+    # A NUL byte is \u0000 in JSON, where the server's text ends (see
+    # docs/editors.md): that fixture is checked by check alone.
+    files = sorted(f for f in glob.glob(os.path.abspath("tests/golden/fixtures/*.rules"))
+                   + glob.glob(os.path.abspath("rules/*/*.rules")) if not f.endswith("nul-bytes.rules"))
+    s = Server(rubric)
+    s.initialize()
+    differ = []
+    for path in files:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", errors="replace")
+        src = text.encode("utf-8")
+        check = subprocess.run([rubric, "check", "--format", "json", path], capture_output=True)
+        want = []
+        for d in json.loads(check.stdout):
+            if d["file"] != path or d["severity"] == "note" or d["line"] is None:
+                continue
+            # check counts bytes from 1; LSP UTF-16 units from 0.
+            line = src.split(b"\n")[d["line"] - 1]
+            char = len(line[:d["column"] - 1].decode("utf-8", errors="replace").encode("utf-16-le")) // 2
+            want.append((d["line"] - 1, char, {"error": 1, "warning": 2}[d["severity"]],
+                         d["code"] if d["code"] not in ("error", "warning") else None, d["message"]))
+        s.open(uri_of(path), text)
+        got = [(d["range"]["start"]["line"], d["range"]["start"]["character"], d["severity"], d.get("code"),
+                d["message"]) for d in s.diagnostics(uri_of(path)) if not d["message"].startswith("/")]
+        if got != want:
+            differ.append((os.path.relpath(path), sorted(set(got) - set(want)), sorted(set(want) - set(got))))
+        s.notify("textDocument/didClose", doc(uri_of(path)))
+    report(not differ and len(files) > 40, "%d policies: the server's diagnostics are rubric check's" % len(files) + tag,
+           differ[:3])
+    code, err = s.finish()
+    report(code == 0 and "ERROR" not in err, "shutdown, exit: status 0" + tag, (code, err))
+
+
 def robustness(rubric):
     tag = " [%s]" % os.path.basename(rubric)
     s = Server(rubric)
@@ -631,7 +670,7 @@ def main():
     os.makedirs(work)
     for rubric in binaries:
         rubric = os.path.abspath(rubric)
-        for part in (conversation, other_names, robustness):
+        for part in (conversation, other_names, same_as_check, robustness):
             try:
                 part(rubric)
             except (TimeoutError, EOFError, OSError, ValueError, KeyError) as e:
