@@ -100,6 +100,7 @@ _rubric() {
     check | test | fmt) npolicies=-1 ;;
     diff) npolicies=2 ;;
     history) npolicies=0 ;;
+    lsp) return ;; # no operands: an editor talks to it
     *) npolicies=1 ;;
     esac
     if ((npolicies < 0 || ${#operands[@]} < npolicies)); then

@@ -29,6 +29,7 @@ if command -v valgrind >/dev/null 2>&1; then
     printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "%s" "$@"\n' "$real" >"$wrapper"
     chmod +x "$wrapper"
     stage "golden (valgrind)" sh tests/golden/run.sh "$wrapper" "$build/golden-valgrind"
+    stage "language server (valgrind)" python3 tests/editors/lsp_conversation.py "$build" "$wrapper"
 else
     echo "== golden (valgrind): skipped, valgrind is not installed"
 fi
@@ -57,6 +58,10 @@ stage "Vim syntax, filetype and :make" sh tests/editors/vim.sh "$rubric" "$build
 # it) with a self-test on broken copies; `make vsix` and what it holds.
 stage "VS Code grammar" sh tests/editors/vscode.sh grammar "$build"
 stage "VS Code extension: make vsix" sh tests/editors/vscode.sh vsix "$build"
+# rubric lsp as an editor drives it, through real pipes, plain and under
+# the sanitizers: diagnostics, hover, rename, formatting, explain, and
+# every kind of broken input, each read with a timeout.
+stage "language server: a scripted editor conversation" python3 tests/editors/lsp_conversation.py "$build" "$rubric" "$asan"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi

@@ -99,6 +99,11 @@ static const opt_spec fmt_opts[] = {
     {NULL, 0, NULL, NULL, 0},
 };
 
+static const opt_spec lsp_opts[] = {
+    {"stdio", 0, NULL, "talk over standard input and output (the one\ntransport; clients may pass it)", OPT_STDIO},
+    {NULL, 0, NULL, NULL, 0},
+};
+
 static const char scoring_exit[] = "\nExit status: 0 all scored, 1 records rejected, 2 usage or policy errors.\n";
 
 static const verb_def verbs[] = {
@@ -229,6 +234,22 @@ static const verb_def verbs[] = {
      "Exit status: 0 when done (with --check: when nothing would change),\n"
      "1 with --check when some file would change, 2 when a file has errors\n"
      "or cannot be read or written.\n", NULL, 0},
+    {"lsp", cmd_lsp, "the language server, for editors (LSP over standard I/O)",
+     "Usage: rubric lsp [--stdio]\n"
+     "\n"
+     "Serves the Language Server Protocol (3.17, JSON-RPC over standard input\n"
+     "and output) to an editor: diagnostics as check finds them while you\n"
+     "type (of the file and of the open files that import it), hover,\n"
+     "definition, references, rename, completion, the outline, formatting as\n"
+     "fmt does it, and explain on one account of the data file named by the\n"
+     "setting rubric.explainData.  An editor starts it; docs/editors.md says\n"
+     "how to set it up in VS Code, Vim and Neovim.\n"
+     "\n"
+     "Options:\n",
+     lsp_opts, 15,
+     "\n"
+     "Exit status: 0 when the client ended with shutdown then exit, 1 when it\n"
+     "left without them.\n", NULL, 0},
 };
 
 static void help(FILE *out)

@@ -18,6 +18,7 @@ typedef struct loader {
     policy *p;
     diag *d;
     const git_rev *git;   /* files come from this revision, not the disk */
+    const source_reader *reader; /* else first from here (an editor's buffers) */
     char **seen;          /* real paths of files already loaded */
     bool *in_progress;
     int nseen;
@@ -27,7 +28,7 @@ typedef struct loader {
 static decl *load_file(loader *ld, source *src, const char *key, int depth);
 
 /* Imports resolve relative to the directory of the importing file. */
-static char *import_path(const char *importer, const char *target)
+char *policy_import_path(const char *importer, const char *target)
 {
     if (target[0] == '/')
         return xstrdup(target);
@@ -55,7 +56,7 @@ static char *import_rev_path(const loader *ld, const char *importer, const char 
 {
     if (target[0] == '/')
         return NULL;
-    char *joined = import_path(importer + strlen(ld->git->rev) + 1, target);
+    char *joined = policy_import_path(importer + strlen(ld->git->rev) + 1, target);
     char *top = git_path_normalize(joined);
     free(joined);
     return top;
@@ -76,8 +77,13 @@ static bool import_key(loader *ld, const decl *d, char key[PATH_MAX])
         free(top);
         return true;
     }
-    char *path = import_path(d->loc.src->path, d->name);
+    char *path = policy_import_path(d->loc.src->path, d->name);
     bool ok = realpath(path, key) != NULL;
+    /* A file an editor has open but has not saved yet is there too. */
+    if (!ok && ld->reader && strlen(path) < PATH_MAX && ld->reader->has(ld->reader->ctx, path)) {
+        strcpy(key, path);
+        ok = true;
+    }
     if (!ok)
         diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
     free(path);
@@ -94,8 +100,9 @@ static source *read_import(loader *ld, const decl *d, const char *key)
             diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, why.kept);
         return src;
     }
-    char *path = import_path(d->loc.src->path, d->name);
-    if (!(src = source_load(path)))
+    char *path = policy_import_path(d->loc.src->path, d->name);
+    src = ld->reader ? ld->reader->read(ld->reader->ctx, path) : NULL;
+    if (!src && !(src = source_load(path)))
         diag_error(ld->d, d->name_loc, "cannot import '%s': %s", d->name, strerror(errno));
     free(path);
     return src;
@@ -207,12 +214,13 @@ typedef struct extra_definition {
     const char **name;
 } extra_definition;
 
-static policy *load(source *root, const char *key, const git_rev *git, const extra_definition *extra, diag *d)
+static policy *load(source *root, const char *key, const git_rev *git, const source_reader *reader,
+                    const extra_definition *extra, bool *valid, diag *d)
 {
     policy *p = xcalloc(1, sizeof *p);
     arena_init(&p->arena);
     p->sources = root;
-    loader ld = {p, d, git, NULL, NULL, 0, NULL};
+    loader ld = {p, d, git, reader, NULL, NULL, 0, NULL};
     int before = d->errors;
     p->decls = load_file(&ld, root, key, 0);
     if (extra) {
@@ -226,6 +234,10 @@ static policy *load(source *root, const char *key, const git_rev *git, const ext
     /* After a syntax error the names a broken line would have defined are
      * missing, and checking would only add false "unknown name" errors. */
     bool ok = d->errors == before && check_policy(p, d) && d->errors == before;
+    if (valid) {
+        *valid = ok;
+        return p;
+    }
     if (!ok) {
         policy_free(p);
         return NULL;
@@ -327,7 +339,7 @@ policy *policy_load(const char *path, diag *d)
     if (!src)
         return NULL;
     char real[PATH_MAX];
-    return load(src, realpath(path, real) ? real : path, NULL, NULL, d);
+    return load(src, realpath(path, real) ? real : path, NULL, NULL, NULL, NULL, d);
 }
 
 policy *policy_load_with_expr(const char *path, const char *label, const char *text, const char *base, const char **name, diag *d)
@@ -337,12 +349,18 @@ policy *policy_load_with_expr(const char *path, const char *label, const char *t
         return NULL;
     char real[PATH_MAX];
     extra_definition extra = {source_from_string(label, text, strlen(text)), base, name};
-    return load(src, realpath(path, real) ? real : path, NULL, &extra, d);
+    return load(src, realpath(path, real) ? real : path, NULL, NULL, &extra, NULL, d);
 }
 
 policy *policy_load_string(const char *path, const char *text, diag *d)
 {
-    return load(source_from_string(path, text, strlen(text)), path, NULL, NULL, d);
+    return load(source_from_string(path, text, strlen(text)), path, NULL, NULL, NULL, NULL, d);
+}
+
+policy *policy_load_edit(const char *path, const char *text, size_t len, const source_reader *r, bool *valid, diag *d)
+{
+    char real[PATH_MAX];
+    return load(source_from_string(path, text, len), realpath(path, real) ? real : path, NULL, r, NULL, valid, d);
 }
 
 /* git reads "REV:path" from the repository's top and we read it from the
@@ -386,7 +404,7 @@ policy *policy_load_rev(const char *rev, const char *path, diag *d)
         top_relative_hint(&g, path, hint, sizeof hint);
         diag_plain_error(d, "cannot read policy '%s:%s': %s%s", rev, path, why.kept, hint);
     } else
-        p = load(src, top, &g, NULL, d);
+        p = load(src, top, &g, NULL, NULL, NULL, d);
     free(top);
     free(joined);
     git_rev_close(&g);

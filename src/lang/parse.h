@@ -40,5 +40,9 @@ typedef struct parse_ctx {
  * go to ctx->diag; returns the number of errors found in this file. */
 int parse_file(parse_ctx *ctx);
 
+/* The language's keywords, listed once in the scanner: the i-th, NULL past
+ * the last (an editor's completion, and the names a rename refuses). */
+const char *lang_keyword(int i);
+
 /* Called by the grammar: append one declaration. */
 #endif

@@ -92,6 +92,24 @@ policy *policy_load_with_expr(const char *path, const char *label, const char *t
                               const char **name, diag *d);
 void policy_free(policy *p);
 
+/* Where an editor's files come from before the disk: its open buffers,
+ * saved or not.  read gives a new source for path (the loader owns it),
+ * or NULL to read the disk; has says whether path is one of them. */
+typedef struct source_reader {
+    source *(*read)(void *ctx, const char *path);
+    bool (*has)(void *ctx, const char *path);
+    void *ctx;
+} source_reader;
+/* For an editor: the policy at path whose text is text[0..len), imports
+ * read through r first.  It is returned even with errors (*valid false),
+ * parsed as far as it could be, for the editor to find its names in; only
+ * a valid one (checked) may be linted or compiled.  Never NULL. */
+policy *policy_load_edit(const char *path, const char *text, size_t len, const source_reader *r, bool *valid,
+                         diag *d);
+/* The path an import names, relative to the directory of the importing
+ * file (importer, as the loader named it); the caller frees it. */
+char *policy_import_path(const char *importer, const char *target);
+
 symbol *policy_lookup(const policy *p, const char *name);
 scheme *policy_scheme(const policy *p, const char *name);
 int scheme_band_index(const scheme *s, const char *band);

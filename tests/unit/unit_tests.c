@@ -21,6 +21,8 @@
 #include "lint.h"
 #include "utf8.h"
 #include "report.h"
+#include "rpc.h"
+#include "text.h"
 #include "num.h"
 #include "policy.h"
 #include "reader.h"
@@ -1381,6 +1383,77 @@ static void test_utf8(void)
     CHECK(utf8_invalid("\xf0\x9f\x98\x80", 4) == 4);      /* an emoji */
 }
 
+/* The language server's positions: 0-based lines, columns in UTF-16 code
+ * units, where rubric counts bytes. */
+static void test_lsp_positions(void)
+{
+    /* "é" is 2 bytes and 1 unit, "😀" 4 bytes and 2 units. */
+    const char text[] = "ab\n\xc3\xa9x\xf0\x9f\x98\x80y\r\nlast";
+    source *s = source_from_string("t.rules", text, sizeof text - 1);
+    lsp_pos p = lsp_pos_of(s, 3 + 2); /* the x after é */
+    CHECK(p.line == 1 && p.character == 1);
+    p = lsp_pos_of(s, 3 + 7); /* the y after the emoji */
+    CHECK(p.line == 1 && p.character == 4);
+    p = lsp_pos_of(s, 3 + 4); /* inside the emoji: its start */
+    CHECK(p.line == 1 && p.character == 2);
+    p = lsp_pos_of(s, 9999);
+    CHECK(p.line == 2 && p.character == 4);
+    CHECK(lsp_offset_of(s, (lsp_pos){1, 4}) == 3 + 7);
+    CHECK(lsp_offset_of(s, (lsp_pos){1, 1}) == 3 + 2);
+    CHECK(lsp_offset_of(s, (lsp_pos){1, 3}) == 3 + 3);   /* between the surrogates: the emoji's start */
+    CHECK(lsp_offset_of(s, (lsp_pos){1, 99}) == 3 + 8);  /* past the end: before the \r\n */
+    CHECK(lsp_offset_of(s, (lsp_pos){7, 0}) == sizeof text - 1);
+    source_free(s);
+
+    char *path = lsp_uri_to_path("file:///tmp/a%20b/c%C3%A9.rules");
+    CHECK(path && strcmp(path, "/tmp/a b/c\xc3\xa9.rules") == 0);
+    char *uri = lsp_path_to_uri(path);
+    CHECK(strcmp(uri, "file:///tmp/a%20b/c%C3%A9.rules") == 0);
+    free(path);
+    free(uri);
+    CHECK(lsp_uri_to_path("untitled:Untitled-1") == NULL);
+    CHECK(lsp_uri_to_path("file://elsewhere/x") == NULL);
+    path = lsp_path_key("/no/such/dir/./a/../b.rules");
+    CHECK(strcmp(path, "/no/such/dir/b.rules") == 0);
+    free(path);
+}
+
+/* LSP's framing: a header with the length, an empty line, the body. */
+static void test_lsp_framing(void)
+{
+    char in[] = "Content-Length: 2\r\nContent-Type: x\r\n\r\n{}"
+                      "Content-Lenght: 5\r\n\r\n"          /* a misspelt header: skipped */
+                      "garbage{}Content-Length: 3\r\n\r\n[1]"  /* found again after garbage */
+                      "Content-Length: 999999999999\r\n\r\n"   /* too large */
+                      "content-length:  4\n\nnull"             /* any case, bare line ends */
+                      "Content-Length: 10\r\n\r\n{\"cut";      /* the input ends inside it */
+    FILE *f = fmemopen(in, sizeof in - 1, "r");
+    char *body;
+    size_t len;
+    CHECK(rpc_read(f, &body, &len) == RPC_OK && len == 2 && strcmp(body, "{}") == 0);
+    free(body);
+    CHECK(rpc_read(f, &body, &len) == RPC_BAD_HEADER);
+    CHECK(rpc_read(f, &body, &len) == RPC_OK && strcmp(body, "[1]") == 0);
+    free(body);
+    CHECK(rpc_read(f, &body, &len) == RPC_TOO_BIG);
+    CHECK(rpc_read(f, &body, &len) == RPC_OK && strcmp(body, "null") == 0);
+    free(body);
+    CHECK(rpc_read(f, &body, &len) == RPC_EOF);
+    CHECK(rpc_read(f, &body, &len) == RPC_EOF);
+    fclose(f);
+
+    char *out = NULL;
+    size_t outlen = 0;
+    f = open_memstream(&out, &outlen);
+    cJSON *msg = cJSON_CreateObject();
+    cJSON_AddStringToObject(msg, "x", "\xc3\xa9");
+    CHECK(rpc_write(f, msg));
+    cJSON_Delete(msg);
+    fclose(f);
+    CHECK(strcmp(out, "Content-Length: 10\r\n\r\n{\"x\":\"\xc3\xa9\"}") == 0);
+    free(out);
+}
+
 /* Whether a number is written as a percentage: what explain, report and
  * the lints show as one. */
 static void test_written_in_percent(void)
@@ -1929,6 +2002,8 @@ int main(void)
     test_strbuf();
     test_idset();
     test_utf8();
+    test_lsp_positions();
+    test_lsp_framing();
     test_subnormal_text();
     test_numbers();
     test_dates();
