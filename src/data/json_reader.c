@@ -425,7 +425,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
      * gets longer unescaped, so twice the record is room for all. */
     if (r->unesc_cap < 2 * n + 2) {
         free(r->unesc);
-        r->unesc_cap = 2 * n + 2 > READ_CHUNK ? 2 * n + 2 : READ_CHUNK;
+        r->unesc_cap = 2 * n + 2 > 2 * r->unesc_cap ? 2 * n + 2 : 2 * r->unesc_cap;
         r->unesc = xmalloc(r->unesc_cap);
     }
     size_t used = 0;
