@@ -93,6 +93,10 @@ $(BUILD)/unit_tests: tests/unit/unit_tests.c $(BUILD)/librubric.a
 $(BUILD)/unit_tests-asan: tests/unit/unit_tests.c $(BUILD)/librubric-asan.a
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The JSON conformance suite's reader (tests/json/run.sh).
+$(BUILD)/json_conform: tests/json/conform.c $(BUILD)/librubric.a
+	$(CC) $(CPPFLAGS_ALL) $(OPT) -g $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/gen_accounts: tools/gen_accounts.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
@@ -104,7 +108,7 @@ check: rubric $(BUILD)/unit_tests
 	@sh tests/check.sh ./rubric $(BUILD) $(LAYERS)
 
 # The one test command.  Prints `N passed, N failed` last.
-test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts
+test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts $(BUILD)/json_conform
 	@LAYERS="$(LAYERS)" sh tests/run.sh ./rubric $(BUILD)/rubric-asan $(BUILD)
 
 # Coverage-guided fuzzing with libFuzzer (clang), FUZZ_SECONDS per harness;
@@ -116,13 +120,16 @@ FUZZ_SRCS = $(LIB_SRCS) $(GEN_C)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) $(GEN_H)
 	@mkdir -p $(BUILD)/fuzz
 	clang $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -Wno-unused-function -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
-fuzz: $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_data $(BUILD)/fuzz/fuzz_histogram
-	mkdir -p $(BUILD)/fuzz/policy-corpus $(BUILD)/fuzz/data-corpus $(BUILD)/fuzz/histogram-corpus
+fuzz: $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_data $(BUILD)/fuzz/fuzz_json $(BUILD)/fuzz/fuzz_histogram
+	mkdir -p $(BUILD)/fuzz/policy-corpus $(BUILD)/fuzz/data-corpus $(BUILD)/fuzz/json-corpus $(BUILD)/fuzz/histogram-corpus
 	cp rules/gitlab/*.rules tests/golden/fixtures/*.rules $(BUILD)/fuzz/policy-corpus/
 	for f in rules/gitlab/accounts.csv tests/golden/fixtures/*.csv tests/golden/fixtures/*.json; do \
 	    { printf '\0'; head -c 4000 $$f; } > $(BUILD)/fuzz/data-corpus/$$(basename $$f); done
+	for f in tests/golden/fixtures/*.json tests/golden/fixtures/*.ndjson; do \
+	    head -c 4000 $$f > $(BUILD)/fuzz/json-corpus/$$(basename $$f); done
 	$(BUILD)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/policy-corpus
 	$(BUILD)/fuzz/fuzz_data -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/data-corpus
+	$(BUILD)/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/json-corpus
 	$(BUILD)/fuzz/fuzz_histogram -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/histogram-corpus
 
 demo: rubric

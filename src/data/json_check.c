@@ -1,6 +1,7 @@
 /* json_check.c - the strict RFC 8259 check every JSON value of a data file
- * passes before cJSON reads it (json_reader.c): each record, and each value
- * of the document around the records. */
+ * passes as the reader reads it (json_reader.c): each record, and each
+ * value of the document around the records. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,19 +9,21 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-/* The strict check every record (and every other value of the file) passes
- * before cJSON reads it: cJSON accepts what RFC 8259 refuses (01, 1., "\x",
- * control characters, form feeds as spaces) and would read some of it
- * silently wrong.  One pass over the bytes, by recursive descent, with the
- * place and the reason of the first fault.  While at it, it notes where each
- * member of the record's own object lies, so that numbers are read from
- * their text and NULs found per key without another pass. */
-enum { JSON_MAX_DEPTH = 512 }; /* below cJSON's own limit, so cJSON never refuses first */
+/* The strict check every record (and every other value of the file)
+ * passes: RFC 8259 refuses 01, 1., "\x", control characters, form feeds as
+ * spaces, which lenient parsers take and read silently wrong.  One pass
+ * over the bytes, by recursive descent, with the place and the reason of
+ * the first fault.  While at it, it notes where each member of the record's
+ * own object lies, whether its key and its value hold escapes or a NUL, so
+ * that the reader takes the record's values from there without another
+ * pass (json_reader.c). */
+enum { JSON_MAX_DEPTH = 512 }; /* the recursion's bound: the stack stays small */
 
 typedef struct json_check {
     const char *s, *p, *end;
     const char *why;    /* the first fault, at p */
     bool nul;           /* the last string held a \u0000 escape */
+    bool esc;           /* the last string held an escape */
     reader *r;          /* members of the top-level object go to r->members */
 } json_check;
 
@@ -61,11 +64,29 @@ static long jc_hex4(json_check *c)
     return v;
 }
 
+/* Whether any of the 8 bytes in v is a quote, a backslash, a control
+ * character or not ASCII (exact for "any", as a string needs). */
+static inline bool special8(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high;
+}
+
 static bool jc_string(json_check *c)
 {
     c->p++; /* '"' */
     c->nul = false;
+    c->esc = false;
     for (;;) {
+        /* Eight bytes at a time while none needs a look of its own. */
+        while (c->end - c->p >= 8) {
+            uint64_t v;
+            memcpy(&v, c->p, 8);
+            if (special8(v))
+                break;
+            c->p += 8;
+        }
         /* Plain ASCII is most of every string: one test per byte. */
         while (c->p < c->end && (unsigned char)*c->p >= 0x20 && (unsigned char)*c->p < 0x80 && *c->p != '"' &&
                *c->p != '\\')
@@ -87,6 +108,7 @@ static bool jc_string(json_check *c)
             continue;
         }
         c->p++; /* '\\' */
+        c->esc = true;
         if (c->p >= c->end)
             return jc_fail(c, "a string is not closed");
         char e = *c->p;
@@ -174,7 +196,8 @@ static bool jc_object(json_check *c, int depth)
         const char *key = c->p;
         if (!jc_string(c))
             return false;
-        json_member m = {.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul};
+        json_member m = {.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul,
+                         .key_esc = c->esc};
         jc_space(c);
         if (c->p >= c->end || *c->p != ':')
             return jc_fail(c, "expected ':' after a key");
@@ -182,6 +205,7 @@ static bool jc_object(json_check *c, int depth)
         jc_space(c);
         const char *val = c->p;
         c->nul = false;
+        c->esc = false;
         if (!jc_value(c, depth))
             return false;
         if (record) {
@@ -193,7 +217,9 @@ static bool jc_object(json_check *c, int depth)
             m.val = (uint32_t)(val - c->s);
             m.val_len = (uint32_t)(c->p - val);
             m.val_nul = *val == '"' && c->nul;
+            m.val_esc = *val == '"' && c->esc;
             r->members[n] = m;
+            r->nmembers = n + 1;
         }
         jc_space(c);
         if (c->p < c->end && *c->p == '}') {
@@ -269,7 +295,9 @@ static bool jc_value(json_check *c, int depth)
  * object. */
 bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
 {
-    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .r = members};
+    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .esc = false, .r = members};
+    if (members)
+        members->nmembers = 0;
     jc_space(&c);
     if (jc_value(&c, 0)) {
         jc_space(&c);

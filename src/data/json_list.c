@@ -136,11 +136,7 @@ static size_t put_utf8(char *dst, uint32_t u)
     return 4;
 }
 
-/* The string s[0..n) (between its quotes) unescaped into dst, which has
- * room for n bytes: every escape is at least as long as what it stands
- * for.  Returns the length written, or -1 when an escape is not valid;
- * *nul when it held a \u0000. */
-static long unescape(const char *s, size_t n, char *dst, bool *nul)
+long json_unescape(const char *s, size_t n, char *dst, bool *nul)
 {
     size_t j = 0;
     *nul = false;
@@ -189,7 +185,7 @@ static int field_of(const char *s, size_t n, bool escaped, const char *const *fi
     char key[256];
     if (escaped) {
         bool nul;
-        long k = n <= sizeof key ? unescape(s, n, key, &nul) : -1;
+        long k = n <= sizeof key ? json_unescape(s, n, key, &nul) : -1;
         if (k < 0 || nul)
             return -1; /* no field's name is that long, or holds a NUL */
         s = key;
@@ -230,7 +226,7 @@ static bool field_value(walk *w, cell *c, const char *field)
             b->text_cap = w->len;
         }
         bool nul;
-        long k = unescape(start + 1, n, b->text + b->text_len, &nul);
+        long k = json_unescape(start + 1, n, b->text + b->text_len, &nul);
         if (k < 0)
             return broken(w);
         if (nul) {

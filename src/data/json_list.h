@@ -5,6 +5,7 @@
 #ifndef RUBRIC_JSON_LIST_H
 #define RUBRIC_JSON_LIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "reader.h"
@@ -34,5 +35,11 @@ typedef struct json_list_buf {
 long json_list_cells(const char *text, size_t len, const char *const *fields, int nfields, json_list_buf *buf,
                      char *err, size_t errlen);
 void json_list_buf_free(json_list_buf *buf);
+
+/* The JSON string s[0..n) (between its quotes) unescaped into dst, which
+ * has room for n bytes: every escape is at least as long as what it stands
+ * for.  Returns the length written, or -1 when an escape is not valid;
+ * *nul when it held a \u0000. */
+long json_unescape(const char *s, size_t n, char *dst, bool *nul);
 
 #endif

@@ -1,14 +1,17 @@
 /* json_reader.c - accounts from JSON (a top-level array, or an object whose
  * "accounts" key holds the array) and NDJSON (one object per line).
  *
- * cJSON parses whole documents, so we find each record's extent ourselves
- * (brackets and strings) and hand cJSON one record at a time: memory stays
- * the size of one record however long the array is. */
-#include <cjson/cJSON.h>
+ * Each record's extent is found first (a line, or brackets and strings), so
+ * memory stays the size of one record however long the array is.  Then one
+ * strict pass over the record (json_check.c) notes where each of its
+ * members lies, and the members are matched to the wanted fields: no tree,
+ * no copy but of a string that holds an escape. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "json_list.h"
 #include "names.h"
 #include "reader_internal.h"
 #include "xalloc.h"
@@ -132,12 +135,14 @@ static size_t line_extent(reader *r, long *lines)
     for (;;) {
         if (!need(r, off))
             return off;
-        if (r->buf[r->pos + off] == '\n') {
+        const char *nl = memchr(r->buf + r->pos + off, '\n', r->len - r->pos - off);
+        if (nl) {
+            off = (size_t)(nl - (r->buf + r->pos));
             *lines = 1;
             r->buf[r->pos + off] = ' '; /* part of the record's trailing space */
             return off + 1;
         }
-        off++;
+        off = r->len - r->pos;
     }
 }
 
@@ -193,10 +198,12 @@ static int top_member(reader *r, bool accounts_seen, char *err, size_t errlen)
     size_t n = top_value(r, "a key", err, errlen);
     if (n == 0)
         return -1;
-    /* The key decoded, so "acc\u006Funts" is "accounts" too. */
-    cJSON *key = holds_nul_escape(r->buf + r->pos, n) ? NULL : cJSON_ParseWithLength(r->buf + r->pos, n);
-    bool is_accounts = key && cJSON_IsString(key) && strcmp(key->valuestring, "accounts") == 0;
-    cJSON_Delete(key);
+    /* The key decoded, so "acc\u006Funts" is "accounts" too (no escape
+     * makes a text longer, so one longer than 6 times "accounts" is not). */
+    char key[6 * 8];
+    bool nul;
+    long klen = n - 2 <= sizeof key ? json_unescape(r->buf + r->pos + 1, n - 2, key, &nul) : -1;
+    bool is_accounts = klen == 8 && !nul && memcmp(key, "accounts", 8) == 0;
     if (is_accounts && accounts_seen) {
         snprintf(err, errlen, "%s: line %ld: the top-level object has two \"accounts\" keys", r->path, r->line);
         return -1;
@@ -314,6 +321,9 @@ static bool finish_document(reader *r, char *err, size_t errlen)
 bool json_open(reader *r, char *err, size_t errlen)
 {
     r->json_mode = MODE_SEQUENCE;
+    r->field_len = xmalloc(((size_t)r->nfields + 1) * sizeof *r->field_len);
+    for (int f = 0; f < r->nfields; f++)
+        r->field_len[f] = (int)strlen(r->fields[f]);
     if (r->fmt == DATA_JSON) {
         if (!skip_space(r)) {
             snprintf(err, errlen, "%s: the file is empty", r->path);
@@ -337,59 +347,171 @@ bool json_open(reader *r, char *err, size_t errlen)
 /* A key that is no wanted field, remembered (up to JSON_OTHER_KEYS names)
  * for the did-you-mean of a wanted key no record has: -2 - its index, or
  * -1 when there is no room. */
-static int other_key(reader *r, const char *key)
+static bool same_key(const char *name, const char *key, size_t n)
+{
+    return strncmp(name, key, n) == 0 && name[n] == '\0';
+}
+
+static int other_key(reader *r, const char *key, size_t n)
 {
     /* Once full, no search: a file with hundreds of other keys pays nothing. */
     if (r->nother_keys == JSON_OTHER_KEYS)
         return -1;
     for (int u = 0; u < r->nother_keys; u++)
-        if (strcmp(r->other_keys[u], key) == 0)
+        if (same_key(r->other_keys[u], key, n))
             return -2 - u;
-    if (strlen(key) > 100)
+    if (n > 100)
         return -1;
     if (!r->other_keys)
         r->other_keys = xmalloc(JSON_OTHER_KEYS * sizeof *r->other_keys);
-    r->other_keys[r->nother_keys] = xstrdup(key);
+    r->other_keys[r->nother_keys] = xstrndup(key, n);
     return -2 - r->nother_keys++;
 }
 
 /* The wanted field a key names, or -1.  Records mostly list their keys in
  * one order, so what the key at each position was last time (a wanted
  * field, or another key) is tried first. */
-static int field_of(reader *r, int position, const char *key)
+static int field_of(reader *r, int position, const char *key, size_t n)
 {
     if (position < r->nkey_cache) {
         int f = r->key_cache[position];
-        if (f >= 0 && strcmp(r->fields[f], key) == 0)
+        if (f >= 0 && (size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
             return f;
-        if (f < -1 && strcmp(r->other_keys[-2 - f], key) == 0)
+        if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
             return -1;
     }
     int found = -1;
     for (int f = 0; f < r->nfields; f++)
-        if (strcmp(r->fields[f], key) == 0) {
+        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0) {
             found = f;
             break;
         }
     if (found < 0)
-        found = other_key(r, key);
+        found = other_key(r, key, n);
     if (position >= r->nkey_cache) {
-        int n = position + 16;
-        r->key_cache = xrealloc(r->key_cache, (size_t)n * sizeof *r->key_cache);
-        for (int i = r->nkey_cache; i < n; i++)
+        int grown = position + 16;
+        r->key_cache = xrealloc(r->key_cache, (size_t)grown * sizeof *r->key_cache);
+        for (int i = r->nkey_cache; i < grown; i++)
             r->key_cache[i] = -1;
-        r->nkey_cache = n;
+        r->nkey_cache = grown;
     }
     r->key_cache[position] = found;
     return found < 0 ? -1 : found;
 }
 
+/* Whether a number's text is beyond a double (to infinity): what reading
+ * it would make of it.  A number without an exponent and shorter than 300
+ * digits never is, so most numbers need no conversion. */
+static bool number_too_large(reader *r, const char *s, size_t n)
+{
+    if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
+        return false;
+    char *copy = r->unesc + r->unesc_cap - n - 1; /* the end of the buffer: no text there yet */
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return !isfinite(strtod(copy, NULL));
+}
+
+/* The record's members (as json_check_value noted them in r->members)
+ * into the wanted fields' cells. */
+static read_status json_members(reader *r, const char *start, size_t n, cell *cells, char *err, size_t errlen)
+{
+    if (r->nfields > r->nseen) {
+        r->seen = xrealloc(r->seen, (size_t)r->nfields * sizeof *r->seen);
+        memset(r->seen, 0, (size_t)r->nfields * sizeof *r->seen);
+        r->nseen = r->nfields;
+    }
+    /* Unescaped texts, then (at the end) a number being converted: no text
+     * gets longer unescaped, so twice the record is room for all. */
+    if (r->unesc_cap < 2 * n + 2) {
+        free(r->unesc);
+        r->unesc_cap = 2 * n + 2 > 2 * r->unesc_cap ? 2 * n + 2 : 2 * r->unesc_cap;
+        r->unesc = xmalloc(r->unesc_cap);
+    }
+    size_t used = 0;
+    for (int position = 0; position < r->nmembers; position++) {
+        const json_member *m = &r->members[position];
+        /* No wanted field's name holds a NUL, so a key with \u0000 is none of them. */
+        if (m->key_nul)
+            continue;
+        const char *key = start + m->key + 1;
+        size_t klen = m->key_len - 2;
+        if (m->key_esc) {
+            bool nul;
+            char *to = r->unesc + used;
+            long k = json_unescape(key, klen, to, &nul);
+            if (k < 0)
+                continue; /* checked above: cannot happen */
+            klen = (size_t)k;
+            key = to; /* overwritten by the next text: only matched, never kept */
+        }
+        int f = field_of(r, position, key, klen);
+        if (f < 0)
+            continue;
+        /* A key given twice would make one of its values win silently. */
+        if (r->seen[f] == r->record) {
+            snprintf(err, errlen, "key '%.100s' appears twice", r->fields[f]);
+            return READ_BAD_RECORD;
+        }
+        r->seen[f] = r->record;
+        cell *c = &cells[f];
+        const char *v = start + m->val;
+        c->state = CELL_TEXT;
+        switch (*v) {
+        case 'n':
+            c->state = CELL_MISSING;
+            break;
+        case '"':
+            /* A NUL in a value the policy reads is refused: the text would
+             * end there for anything that reads it as a C string. */
+            if (m->val_nul) {
+                snprintf(err, errlen, "key '%.100s': a text value holds a NUL character (\\u0000)", r->fields[f]);
+                return READ_BAD_RECORD;
+            }
+            c->s = v + 1;
+            c->len = m->val_len - 2;
+            if (m->val_esc) {
+                bool nul;
+                char *to = r->unesc + used;
+                c->len = (uint32_t)json_unescape(v + 1, m->val_len - 2, to, &nul);
+                c->s = to;
+                used += c->len;
+            }
+            break;
+        case 't':
+        case 'f':
+            c->s = *v == 't' ? "true" : "false";
+            c->len = (uint32_t)strlen(c->s);
+            break;
+        case '[':
+            /* The array as written: a list input's elements (json_list.h). */
+            c->s = v;
+            c->len = m->val_len;
+            c->state = CELL_NESTED;
+            break;
+        case '{':
+            c->s = "an object";
+            c->len = (uint32_t)strlen(c->s);
+            c->state = CELL_NESTED;
+            break;
+        default:
+            /* The text as written: a double would change 10000000000000001
+             * or 0.10000000000000001, and make 1e-400 a silent 0. */
+            if (number_too_large(r, v, m->val_len)) {
+                c->s = "a number too large to hold";
+                c->len = (uint32_t)strlen(c->s);
+                c->state = CELL_NESTED;
+            } else {
+                c->s = v;
+                c->len = m->val_len;
+            }
+        }
+    }
+    return READ_OK;
+}
+
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen)
 {
-    if (r->json_doc) {
-        cJSON_Delete(r->json_doc);
-        r->json_doc = NULL;
-    }
     if (r->json_mode == MODE_DONE)
         return READ_EOF;
     if (!skip_space(r)) {
@@ -451,78 +573,15 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
                  fault.found);
         return READ_BAD_RECORD;
     }
-    const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(start, n, &end, 0);
-    if (!doc) {
-        /* The check above passed, so this is a limit of cJSON's. */
-        snprintf(err, errlen, "not valid JSON (at byte %ld of the record)", end ? (long)(end - start) + 1 : 1L);
-        return READ_BAD_RECORD;
-    }
-    r->json_doc = doc;
-    if (!cJSON_IsObject(doc)) {
+    size_t lead = 0;
+    while (start[lead] == ' ' || start[lead] == '\t' || start[lead] == '\r' || start[lead] == '\n')
+        lead++;
+    if (start[lead] != '{') {
         snprintf(err, errlen, "a record must be a JSON object");
         return READ_BAD_RECORD;
     }
     r->objects++;
-    int position = 0;
-    if (r->nfields > r->nseen) {
-        r->seen = xrealloc(r->seen, (size_t)r->nfields * sizeof *r->seen);
-        memset(r->seen, 0, (size_t)r->nfields * sizeof *r->seen);
-        r->nseen = r->nfields;
-    }
-    for (cJSON *item = doc->child; item; item = item->next, position++) {
-        const json_member *m = &r->members[position];
-        /* cJSON ends a key at its NUL, so "a\u0000b" would pass for "a":
-         * no wanted field's name holds a NUL, so the key is none of them. */
-        if (!item->string || m->key_nul)
-            continue;
-        int f = field_of(r, position, item->string);
-        if (f < 0)
-            continue;
-        /* A key given twice would make one of its values win silently. */
-        if (r->seen[f] == r->record) {
-            snprintf(err, errlen, "key '%.100s' appears twice", item->string);
-            return READ_BAD_RECORD;
-        }
-        r->seen[f] = r->record;
-        cell *c = &cells[f];
-        if (cJSON_IsNull(item))
-            continue;
-        c->state = CELL_TEXT;
-        if (cJSON_IsString(item)) {
-            /* cJSON keeps strings NUL-terminated, so "1\u0000x" would read
-             * as "1": a NUL in a value the policy reads is refused. */
-            if (m->val_nul) {
-                snprintf(err, errlen, "key '%.100s': a text value holds a NUL character (\\u0000)", item->string);
-                return READ_BAD_RECORD;
-            }
-            c->s = item->valuestring;
-            c->len = (uint32_t)strlen(item->valuestring);
-        } else if (cJSON_IsNumber(item) && !isfinite(item->valuedouble)) {
-            c->s = "a number too large to hold";
-            c->len = (uint32_t)strlen(c->s);
-            c->state = CELL_NESTED;
-        } else if (cJSON_IsNumber(item)) {
-            /* The text as written: cJSON keeps only a double, which would
-             * change 10000000000000001 or 0.10000000000000001, and make
-             * 1e-400 a silent 0. */
-            c->s = start + m->val;
-            c->len = m->val_len;
-        } else if (cJSON_IsBool(item)) {
-            c->s = cJSON_IsTrue(item) ? "true" : "false";
-            c->len = (uint32_t)strlen(c->s);
-        } else if (cJSON_IsArray(item)) {
-            /* The array as written: a list input's elements (json_list.h). */
-            c->s = start + m->val;
-            c->len = m->val_len;
-            c->state = CELL_NESTED;
-        } else {
-            c->s = "an object";
-            c->len = (uint32_t)strlen(c->s);
-            c->state = CELL_NESTED;
-        }
-    }
-    return READ_OK;
+    return json_members(r, start, n, cells, err, errlen);
 }
 
 bool json_missing_key(const reader *r, char *err, size_t errlen)
@@ -544,7 +603,6 @@ bool json_missing_key(const reader *r, char *err, size_t errlen)
 
 void json_close(reader *r)
 {
-    if (r->json_doc)
-        cJSON_Delete(r->json_doc);
-    r->json_doc = NULL;
+    free(r->field_len);
+    free(r->unesc);
 }

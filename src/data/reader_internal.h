@@ -30,7 +30,6 @@ struct reader {
     char *header;            /* the header's names, NUL-separated, for messages */
     /* JSON */
     int json_mode;           /* see json_reader.c */
-    void *json_doc;          /* the cJSON tree of the current record */
     int *key_cache;          /* json: field index seen at each key position */
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
@@ -38,7 +37,10 @@ struct reader {
     int nkey_cache;
     long objects;            /* json: records that were objects */
     struct json_member *members; /* json: where each member of the record lies */
-    int members_cap;
+    int members_cap, nmembers;
+    int *field_len;          /* json: strlen of each wanted field's name */
+    char *unesc;             /* json: the record's escaped strings, unescaped */
+    size_t unesc_cap;
     char **other_keys;       /* json: keys that are no wanted field, for a did-you-mean */
     int nother_keys;
 };
@@ -73,6 +75,7 @@ typedef struct json_member {
     uint32_t key, key_len; /* offsets in the record; the key with its quotes */
     uint32_t val, val_len;
     bool key_nul, val_nul; /* a \u0000 escape in the key, in the value */
+    bool key_esc, val_esc; /* any escape in the key, in the value (a string) */
 } json_member;
 
 /* The first fault the strict check found in a value. */
@@ -82,9 +85,8 @@ typedef struct json_fault {
     char found[32];     /* what is there: "the end", "'x'", "byte 0x01" */
 } json_fault;
 
-/* The RFC 8259 check every JSON value of a data file passes before cJSON
- * reads it (json_check.c).  members: the reader whose members array
- * receives the value's members, if it is an object; NULL for a value that
+/* The RFC 8259 check every JSON value of a data file passes as it is read
+ * (json_check.c).  members: the reader whose members array receives the value's members, if it is an object; NULL for a value that
  * is no record. */
 bool json_check_value(const char *s, size_t n, reader *members, json_fault *f);
 /* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an

@@ -441,6 +441,25 @@ static void test_readers(void)
     /* No record at all: nothing is said to be missing. */
     CHECK(read_all("x.json", "[]", out, sizeof out) == 0);
     CHECK(strcmp(out, "") == 0);
+    /* Keys and texts with escapes are read decoded (a surrogate pair as one
+     * character), whatever the order of the keys from record to record. */
+    CHECK(read_all("y.json",
+                   "[{\"acc\\u006Funt_id\": \"x\\u00e9\\ud83d\\ude00\\t\\/\", \"b\": 1, \"a\": 2},\n"
+                   " {\"a\": 3, \"account_id\": \"y\", \"b\": \"\\\"4\"}, {\"b\": 5, \"a\": 6, \"account_id\": \"z\"}]",
+                   out, sizeof out) == 3);
+    CHECK(strcmp(out, "x\xC3\xA9\xF0\x9F\x98\x80\t/,2,1;y,3,\"4;z,6,5;") == 0);
+    CHECK(read_all("z.ndjson", "{\"account_id\": \"x\", \"a\": 1, \"\\u0061\": 2, \"b\": 3}\n", out, sizeof out) == 0);
+    CHECK(strstr(out, "[1:key 'a' appears twice]") != NULL);
+    /* A record longer than any before it, its texts escaped. */
+    {
+        char doc[9000], *p = doc;
+        p += sprintf(p, "{\"account_id\": \"\\u0078\", \"a\": 1, \"b\": 2}\n{\"account_id\": \"");
+        for (int i = 0; i < 500; i++)
+            p += sprintf(p, "\\u0041");
+        sprintf(p, "\", \"a\": \"\\u0031\", \"b\": 1e400}\n");
+        CHECK(read_all("big.ndjson", doc, out, sizeof out) == 2);
+        CHECK(strncmp(out, "x,1,2;AAAA", 10) == 0 && strstr(out, "A,1,a number too large to hold;") != NULL);
+    }
 }
 
 /* RFC 8259 conformance of the JSON reader, on the kinds of case public
