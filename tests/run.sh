@@ -65,8 +65,9 @@ stage "language server: a scripted editor conversation" python3 tests/editors/ls
 # rubric lsp under a real client, Neovim's (Debian 12's 0.7), set up as
 # docs/editors.md says: diagnostics as the buffer is edited, hover,
 # definition, references, a rename applied, formatting, explain, and :qa
-# leaving no server behind.
+# leaving no server behind; plain and under the sanitizers.
 stage "language server in Neovim" sh tests/editors/nvim_lsp.sh "$rubric" "$build"
+stage "language server in Neovim (asan+ubsan)" sh tests/editors/nvim_lsp.sh "$asan" "$build/nvim-asan"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi

@@ -15,9 +15,9 @@ dir=$(cd "$dir" && pwd)
 results=$dir/results
 : >"$results"
 finish() {
-    grep -v '^ended$' "$results"
-    echo "nvim-lsp: $(grep -c '^ok ' "$results") passed, $(grep -c '^not ok ' "$results") failed"
-    ! grep -q '^not ok ' "$results"
+    grep -av '^ended$' "$results"
+    echo "nvim-lsp: $(grep -ac '^ok ' "$results") passed, $(grep -ac '^not ok ' "$results") failed"
+    ! grep -aq '^not ok ' "$results"
     exit
 }
 if ! command -v nvim >/dev/null 2>&1; then
