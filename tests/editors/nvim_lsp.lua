@@ -236,6 +236,17 @@ local function main()
   table.sort(got)
   ok(#want > 5 and vim.deep_equal(got, want), 'references: every use, in the policy and its test file',
     { want = want, got = r or err })
+  api.nvim_win_set_cursor(0, { dl + 1, dc })
+  vim.fn.setqflist({})
+  vim.lsp.buf.references()
+  wait(function() return #vim.fn.getqflist() > 0 end)
+  got = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    table.insert(got, vim.uri_from_bufnr(item.bufnr) .. ':' .. (item.lnum - 1) .. ':' .. (item.col - 1))
+  end
+  table.sort(got)
+  vim.cmd('cclose')
+  ok(vim.deep_equal(got, want), 'vim.lsp.buf.references(): the quickfix list has every use', got)
 
   -- Completion in a measure's band lines: its band names, and builtins.
   local bl = find(pbuf, 'measure scm_git_ops =') + 3 -- the `yellow` line
@@ -261,6 +272,16 @@ local function main()
   ok(syms.scm_git_ops and syms.cd_deployment_users and syms.use_case_adoption_count and syms.rag
     and vim.deep_equal(members, { 'ci_pipelines', 'ci_deployments_per_user', 'ci_deployment_users' }),
     'document symbols: the outline, a group with its members', r or err)
+  vim.fn.setqflist({})
+  vim.lsp.buf.document_symbol()
+  wait(function() return #vim.fn.getqflist() > 0 end)
+  local sl = find(pbuf, 'measure devsecops_scanners =')
+  local listed = false
+  for _, item in ipairs(vim.fn.getqflist()) do
+    listed = listed or (item.lnum == sl + 1 and item.text:find('devsecops_scanners', 1, true) ~= nil)
+  end
+  vim.cmd('cclose')
+  ok(listed, "vim.lsp.buf.document_symbol(): the quickfix list, a measure at its line", vim.fn.getqflist())
 
   -- Rename across the policy and its test file, applied by Neovim.
   local expect, originals = {}, {}
@@ -323,6 +344,31 @@ local function main()
   ok(vim.v.shell_error == 0 and fmt ~= before, 'rubric fmt changes the messy file', fmt)
   vim.lsp.buf.formatting_sync(nil, T)
   ok(text_of(mbuf) == fmt, "vim.lsp.buf.formatting_sync() gives exactly rubric fmt's text", text_of(mbuf))
+
+  -- A file with CRLF line ends (Neovim sends them as they are): the typo
+  -- at its place, edits, formatting.
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/rules/gitlab/crlf.rules'))
+  local cbuf = api.nvim_get_current_buf()
+  ok(attached(cbuf) and vim.bo.fileformat == 'dos', 'a file with CRLF line ends, attached', vim.bo.fileformat)
+  tl, tc = find(cbuf, 'git_ops_userz_l28d')
+  wait(function() return #vim.diagnostic.get(cbuf) > 0 end)
+  d = vim.diagnostic.get(cbuf)
+  ok(#d == 1 and d[1].lnum == tl and d[1].col == tc and d[1].end_col == tc + 18,
+    'CRLF: the typo at its line and column', { want = { tl, tc }, got = d })
+  line = api.nvim_buf_get_lines(cbuf, tl, tl + 1, false)[1]
+  api.nvim_buf_set_lines(cbuf, tl, tl + 1, false, { (line:gsub('git_ops_userz', 'git_ops_users')), '' })
+  api.nvim_buf_set_lines(cbuf, 1, 3, false, { '#  \u{e9}t\u{e9}' })
+  api.nvim_buf_set_text(cbuf, 0, 2, 0, 8, { 'X', '# Y' })
+  before = text_of(cbuf)
+  fmt = vim.fn.system({ 'rubric', 'fmt', '-' }, before)
+  local sl2 = find(cbuf, 'group scm =')
+  ok(wait(function()
+    local now = vim.diagnostic.get(cbuf)
+    return #now == 1 and now[1].code == 'few-metrics' and now[1].lnum == sl2 and now[1].col == 6
+  end), 'CRLF: the fix and other edits typed; only the lint left, at its place', vim.diagnostic.get(cbuf))
+  vim.lsp.buf.formatting_sync(nil, T)
+  ok(vim.v.shell_error == 0 and fmt ~= before and text_of(cbuf) == fmt,
+    "CRLF: formatting gives rubric fmt's text", text_of(cbuf))
 
   -- Explain: the server's command, and the documented lens command.
   local cli = vim.fn.system({ 'rubric', 'explain', policy, data, '--account', 'ACC-000001', '--as-of', '2026-11-01' })

@@ -36,6 +36,8 @@ awk '/^# rubric: allow few-metrics$/ && !dropped { getline nxt; if (nxt ~ /^grou
     rules/gitlab/use_case_health.rules >"$ws/rules/gitlab/use_case_health.rules"
 sed -e 's/^input \([a-z_0-9]*\): /input \1 :/' -e 's/^\(  [a-z]*\)  *\([<>]\)/\1 \2/' -e 's/^measure  */measure   /' \
     rules/gitlab/use_case_health.rules >"$ws/rules/gitlab/messy.rules"
+# The typo'd copy with CRLF line ends, as saved on Windows.
+sed 's/$/\r/' "$ws/rules/gitlab/use_case_health.rules" >"$ws/rules/gitlab/crlf.rules"
 [ "$(grep -c 'git_ops_userz_l28d\|^group scm' "$ws/rules/gitlab/use_case_health.rules")" = 2 ] &&
     [ "$(grep -c '^# rubric: allow few-metrics' "$ws/rules/gitlab/use_case_health.rules")" = 1 ] ||
     echo "not ok - the planted typo and lint are in the copy" >>"$results"
