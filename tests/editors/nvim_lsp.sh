@@ -86,4 +86,29 @@ if [ -n "$pid" ] && [ -z "$left" ]; then
 else
     echo "not ok - after :qa no rubric lsp process is left (server pid ${pid:-unknown}; left:$left)" >>"$results"
 fi
+# An editor killed outright (no shutdown, no exit): the server's input
+# ends, and so does the server.
+(cd "$dir" && PATH=$dir/bin:$PATH exec nvim --headless --clean --cmd "set rtp^=$here/editors/vim" \
+    --cmd "luafile $dir/init.lua" -c "lua vim.wait(30000, function() local c = vim.lsp.get_active_clients()[1] \
+        if c and c.initialized then local f = io.open('$dir/pid2', 'w') f:write(c.rpc.pid .. '\\n') f:close() return true end \
+        end, 20) vim.wait(60000)" -c 'qa!' "$ws/rules/gitlab/use_case_health.rules" </dev/null >"$dir/nvim2.out" 2>&1) &
+editor=$!
+for _ in $(seq 1 150); do
+    [ -s "$dir/pid2" ] && break
+    sleep 0.2
+done
+pid2=$(cat "$dir/pid2" 2>/dev/null)
+killed=no
+kill -9 $editor && killed=yes
+wait $editor 2>/dev/null
+for _ in $(seq 1 50); do
+    [ -n "$pid2" ] && [ -e "/proc/$pid2" ] || break
+    sleep 0.2
+done
+if [ -n "$pid2" ] && [ $killed = yes ] && ! [ -e "/proc/$pid2" ]; then
+    echo "ok - Neovim killed with SIGKILL: the server ends as its input does" >>"$results"
+else
+    echo "not ok - Neovim killed with SIGKILL: the server ends as its input does (server ${pid2:-not started}, Neovim killed: $killed)" >>"$results"
+    [ -n "$pid2" ] && kill "$pid2" 2>/dev/null
+fi
 finish
