@@ -361,13 +361,14 @@ local function main()
   api.nvim_buf_set_text(cbuf, 0, 2, 0, 8, { 'X', '# Y' })
   before = text_of(cbuf)
   fmt = vim.fn.system({ 'rubric', 'fmt', '-' }, before)
+  local fmt_ran = vim.v.shell_error == 0
   local sl2 = find(cbuf, 'group scm =')
   ok(wait(function()
     local now = vim.diagnostic.get(cbuf)
     return #now == 1 and now[1].code == 'few-metrics' and now[1].lnum == sl2 and now[1].col == 6
   end), 'CRLF: the fix and other edits typed; only the lint left, at its place', vim.diagnostic.get(cbuf))
   vim.lsp.buf.formatting_sync(nil, T)
-  ok(vim.v.shell_error == 0 and fmt ~= before and text_of(cbuf) == fmt,
+  ok(fmt_ran and fmt ~= before and text_of(cbuf) == fmt,
     "CRLF: formatting gives rubric fmt's text", text_of(cbuf))
 
   -- Explain: the server's command, and the documented lens command.

@@ -4,8 +4,9 @@
 # tells Neovim 0.7 users (the blocks it marks are run as they are), with no
 # user configuration.  tests/editors/nvim_lsp.lua does the editing and the
 # checks; this script prepares the folder, runs Neovim with a time limit,
-# and checks that :qa left no server process behind.  Prints ok / not ok
-# lines, then "nvim-lsp: N passed, N failed".  Without nvim it fails.
+# checks that :qa left no server process behind, and that a server whose
+# Neovim is killed outright ends too.  Prints ok / not ok lines, then
+# "nvim-lsp: N passed, N failed".  Without nvim it fails.
 set -u
 rubric=$1 build=$2
 here=$(pwd)
