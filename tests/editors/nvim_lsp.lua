@@ -178,6 +178,37 @@ local function main()
     #vim.lsp.get_active_clients())
   vim.cmd('buffer ' .. pbuf)
 
+  -- An error typed in the policy reaches the test file that imports it
+  -- (a buffer not on screen), on its import line; typed back, it goes.
+  local il = find(tbuf, 'import "use_case_health.rules"')
+  local ml0 = find(pbuf, 'measure ci_pipelines =')
+  local mline = api.nvim_buf_get_lines(pbuf, ml0, ml0 + 1, false)[1]
+  api.nvim_buf_set_lines(pbuf, ml0, ml0 + 1, false, { (mline:gsub('ci_pipelines', 'ci_pipes')) })
+  -- As rubric check says of the test file: the policy's error, and each
+  -- use of the name that is gone.
+  local want_at = { il .. ':7' }
+  for _, u in ipairs(uses(tbuf, 'ci_pipelines')) do
+    table.insert(want_at, u[1] .. ':' .. u[2])
+  end
+  table.sort(want_at)
+  local function import_error()
+    local at_ = {}
+    for _, x in ipairs(vim.diagnostic.get(tbuf, { severity = ERROR })) do
+      local from_policy = x.message:find(policy .. ':', 1, true) == 1
+      if (x.lnum == il) == from_policy then
+        table.insert(at_, x.lnum .. ':' .. x.col)
+      end
+    end
+    table.sort(at_)
+    return vim.deep_equal(at_, want_at)
+  end
+  ok(#want_at > 3 and wait(import_error),
+    "an error typed in the policy: the test file's diagnostics, the policy's on its import line",
+    { want = want_at, got = vim.diagnostic.get(tbuf) })
+  api.nvim_buf_set_lines(pbuf, ml0, ml0 + 1, false, { mline })
+  ok(wait(function() return #vim.diagnostic.get(tbuf) == 0 and #vim.diagnostic.get(pbuf) == 0 end),
+    'typed back: both files clean', { vim.diagnostic.get(tbuf), vim.diagnostic.get(pbuf) })
+
   -- Hover on a measure: its band lines.
   local ml, mc = find(pbuf, 'mean(ci_pipelines')
   mc = mc + 5
