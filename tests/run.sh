@@ -7,7 +7,7 @@ LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
 # What the browser, reference and history stages run on (Chromium,
-# Node.js, Python 3 with its YAML module, the sqlite3 tool, Vim): installed
+# Node.js, Python 3 with its YAML module, the sqlite3 tool, Vim, Neovim): installed
 # here as root, else named;
 # a stage without them fails.
 sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
@@ -62,6 +62,12 @@ stage "VS Code extension: make vsix" sh tests/editors/vscode.sh vsix "$build"
 # the sanitizers: diagnostics, hover, rename, formatting, explain, and
 # every kind of broken input, each read with a timeout.
 stage "language server: a scripted editor conversation" python3 tests/editors/lsp_conversation.py "$build" "$rubric" "$asan"
+# rubric lsp under a real client, Neovim's (Debian 12's 0.7), set up as
+# docs/editors.md says: diagnostics as the buffer is edited, hover,
+# definition, references, a rename applied, formatting, explain, and :qa
+# leaving no server behind; plain and under the sanitizers.
+stage "language server in Neovim" sh tests/editors/nvim_lsp.sh "$rubric" "$build"
+stage "language server in Neovim (asan+ubsan)" sh tests/editors/nvim_lsp.sh "$asan" "$build/nvim-asan"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi

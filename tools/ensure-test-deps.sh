@@ -4,7 +4,8 @@
 # tests and make vsix), python3 for the other test scripts,
 # the sqlite3 tool for the score history's, man-db and zsh for the install
 # test's, lintian for the package's, Python's YAML module for the
-# pre-commit hooks' and the docs' YAML, and Vim for the editor files'.  On
+# pre-commit hooks' and the docs' YAML, Vim for the editor files', and
+# Neovim for the language server under a real editor's client.  On
 # a fresh Debian machine as root it installs them with apt-get; otherwise
 # it names exactly what to install.
 set -u
@@ -27,4 +28,6 @@ command -v lintian >/dev/null 2>&1 || missing="$missing lintian"
 # its runtime files (vim-tiny has none).
 python3 -c 'import yaml' >/dev/null 2>&1 || missing="$missing python3-yaml"
 [ -d /usr/share/vim ] && command -v vim >/dev/null 2>&1 && vim --version 2>/dev/null | grep -q '+syntax' || missing="$missing vim"
+# The language server's test in an editor runs Neovim's own LSP client.
+command -v nvim >/dev/null 2>&1 || missing="$missing neovim"
 exec sh "$(dirname "$0")/apt-install.sh" test $missing
