@@ -81,9 +81,9 @@ static cJSON *sarif_location(const diag_item *it)
     if (it->line) {
         cJSON *region = cJSON_AddObjectToObject(phys, "region");
         cJSON_AddNumberToObject(region, "startLine", it->line);
-        cJSON_AddNumberToObject(region, "startColumn", it->col);
+        cJSON_AddNumberToObject(region, "startColumn", it->char_col);
         cJSON_AddNumberToObject(region, "endLine", it->end_line);
-        cJSON_AddNumberToObject(region, "endColumn", it->end_col);
+        cJSON_AddNumberToObject(region, "endColumn", it->end_char_col);
     }
     return loc;
 }
@@ -98,6 +98,9 @@ static cJSON *sarif_log(const diag_list *all)
     cJSON *driver = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
     cJSON_AddStringToObject(driver, "name", "rubric");
     cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
+    /* SARIF counts columns in characters, never bytes: said, not left to
+     * a reader's default. */
+    cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
     cJSON *results = cJSON_AddArrayToObject(run, "results");
     cJSON *last = NULL;
     for (size_t i = 0; i < all->n; i++) {
