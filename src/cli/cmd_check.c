@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "lint.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_SARIF };
@@ -77,7 +78,10 @@ static cJSON *sarif_location(const diag_item *it)
     cJSON *loc = cJSON_CreateObject();
     cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
     cJSON *art = cJSON_AddObjectToObject(phys, "artifactLocation");
-    cJSON_AddStringToObject(art, "uri", it->path);
+    strbuf uri = {0};
+    strbuf_add_uri_path(&uri, it->path);
+    cJSON_AddStringToObject(art, "uri", strbuf_str(&uri));
+    strbuf_free(&uri);
     if (it->line) {
         cJSON *region = cJSON_AddObjectToObject(phys, "region");
         cJSON_AddNumberToObject(region, "startLine", it->line);
