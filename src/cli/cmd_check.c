@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "lint.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_SARIF };
@@ -194,7 +195,8 @@ int cmd_check(const verb_def *v, int argc, char **argv)
     if (!text) {
         cJSON *doc = o.format == CHECK_JSON ? json_array(&all) : sarif_log(&all);
         char *out = cJSON_Print(doc);
-        puts(out);
+        utf8_fputs_lossy(out, stdout);
+        putchar('\n');
         cJSON_free(out);
         cJSON_Delete(doc);
         diag_list_free(&all);

@@ -533,7 +533,8 @@ int cmd_test(const verb_def *v, int argc, char **argv)
             fputs("rubric: out of memory\n", stderr);
             exit(EXIT_USAGE);
         }
-        puts(text);
+        utf8_fputs_lossy(text, stdout);
+        putchar('\n');
         free(text);
         cJSON_Delete(root);
     } else if (tr.cov) {
