@@ -19,5 +19,8 @@ size_t utf8_invalid(const char *s, size_t len);
  * U+FFFD: for a document (JSON) that must be UTF-8 whatever bytes a policy
  * held. */
 void utf8_fputs_lossy(const char *s, FILE *out);
+/* The bytes utf8_fputs_lossy() writes for s: a message's length before
+ * its body. */
+size_t utf8_lossy_length(const char *s);
 
 #endif
