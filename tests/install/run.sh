@@ -128,6 +128,8 @@ if command -v zsh >/dev/null 2>&1; then
         test "$(complete_zsh run "$policy" --select '')" = "$expected"
     check "zsh: data files after the policy" \
         test "$(complete_zsh run "$policy" '')" = "_files -g *.(csv|json|ndjson)(-.)"
+    check "zsh: test --format=<TAB> lists the formats" \
+        test "$(complete_zsh test --format= | tr '\n' ' ')" = "text junit json "
     check "zsh: check's options" \
         test "$(complete_zsh check - | sort | tr '\n' ' ')" = "--format --help --strict -f -h "
 else
