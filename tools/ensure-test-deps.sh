@@ -4,10 +4,10 @@
 # tests and make vsix), python3 for the other test scripts,
 # the sqlite3 tool for the score history's, man-db and zsh for the install
 # test's, lintian for the package's, Python's YAML module for the
-# pre-commit hooks' and the docs' YAML, Vim for the editor files', and
-# Neovim for the language server under a real editor's client.  On
-# a fresh Debian machine as root it installs them with apt-get; otherwise
-# it names exactly what to install.
+# pre-commit hooks' and the docs' YAML, xmllint for the JUnit XSD, Vim
+# for the editor files', and Neovim for the language server under a real
+# editor's client.  On a fresh Debian machine as root it installs them with
+# apt-get; otherwise it names exactly what to install.
 set -u
 missing=""
 # Playwright drives this exact path: a browser it downloads itself cannot be
@@ -27,6 +27,8 @@ command -v lintian >/dev/null 2>&1 || missing="$missing lintian"
 # The pre-commit hooks' test reads YAML; the Vim files' test runs Vim with
 # its runtime files (vim-tiny has none).
 python3 -c 'import yaml' >/dev/null 2>&1 || missing="$missing python3-yaml"
+# The CI outputs' schema test validates JUnit XML against an XSD.
+command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
 [ -d /usr/share/vim ] && command -v vim >/dev/null 2>&1 && vim --version 2>/dev/null | grep -q '+syntax' || missing="$missing vim"
 # The language server's test in an editor runs Neovim's own LSP client.
 command -v nvim >/dev/null 2>&1 || missing="$missing neovim"

@@ -135,7 +135,8 @@ void data_opts_free(data_opts *o);
 
 /* Policy arguments as files: a folder stands for the .rules files under it,
  * walked in name order (hidden entries skipped); "-" and files stay as they
- * are.  False when a folder could not be read (reported, "rubric VERB:"). */
+ * are.  False when a folder could not be read or holds no .rules file
+ * (reported, "rubric VERB:"). */
 typedef struct path_list {
     char **v;
     size_t n;
