@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes sure what the browser test of `rubric report` needs is present:
 # Debian's Chromium, Node.js with npm, python3 for the other test scripts,
-# the sqlite3 tool for the score history's, man-db and zsh for the install
+# the sqlite3 tool for the score history's and rubric sql's, PostgreSQL for
+# rubric sql's, man-db and zsh for the install
 # test's, Python's YAML module for the pre-commit hooks' and the docs' YAML,
 # and Vim for the editor files'.  On a fresh Debian machine as root it
 # installs them with apt-get; otherwise it names exactly what to install.
@@ -15,6 +16,9 @@ command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 # The score history's tests read the file back as any SQLite client would.
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+# rubric sql's test runs its queries on a throw-away PostgreSQL server
+# (initdb, pg_ctl) through psql.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 || missing="$missing postgresql"
 # The install test renders the manual page with man -l and loads the zsh
 # completion.
 command -v man >/dev/null 2>&1 || missing="$missing man-db"
