@@ -7,6 +7,7 @@
  * and score), a group three (its members' sums, its score, its band).
  * What the dialect cannot express is refused before anything is written,
  * at the place in the policy that says it. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,10 +83,9 @@ static void scan_policy(sqlc *c)
         const decl *dl = s->decl;
         if (!dl || s->kind == SYM_INPUT || s->kind == SYM_PARAM)
             continue;
-        if (dl->value && s->kind != SYM_ACTION)
-            scan_expr(c, dl->value);
-        if (s->kind == SYM_ACTION && s->is_output)
-            scan_expr(c, dl->value);
+        if (s->kind == SYM_ACTION && !s->is_output)
+            continue;
+        scan_expr(c, dl->value);
         for (const clause *cl = dl->clauses; cl; cl = cl->next)
             scan_expr(c, cl->cond);
         for (const band_rule *b = dl->bands; b; b = b->next)
@@ -546,21 +546,38 @@ static const char *output_cell(sqlc *c, int slot)
     }
 }
 
+/* One comment line: a line end in a title, a parameter's text or a table
+ * name would otherwise end the comment and put the rest into the query. */
+static void comment_line(strbuf *out, const char *fmt, ...) RB_PRINTF(2, 3);
+static void comment_line(strbuf *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t start = out->len;
+    strbuf_adds(out, "-- ");
+    strbuf_vaddf(out, fmt, ap);
+    va_end(ap);
+    for (size_t i = start; i < out->len; i++)
+        if (out->s[i] == '\n' || out->s[i] == '\r')
+            out->s[i] = ' ';
+    strbuf_adds(out, "\n");
+}
+
 static void write_header(sqlc *c, strbuf *out)
 {
     const policy *p = c->pol;
-    strbuf_addf(out, "-- rubric sql: %s, for %s\n", p->sources ? p->sources->path : "policy", sql_dialect_title(c->o->dialect));
+    comment_line(out, "rubric sql: %s, for %s", p->sources ? p->sources->path : "policy", sql_dialect_title(c->o->dialect));
     if (p->title)
-        strbuf_addf(out, "-- policy \"%s\"%s%s%s\n", p->title, p->version ? " version \"" : "", p->version ? p->version : "",
-                    p->version ? "\"" : "");
+        comment_line(out, "policy \"%s\"%s%s%s", p->title, p->version ? " version \"" : "", p->version ? p->version : "",
+                     p->version ? "\"" : "");
     for (int i = 0; i < p->nparams; i++) {
         char buf[128];
         value_format(c->prog->params[i], NULL, buf, sizeof buf);
-        strbuf_addf(out, "-- param %s = %s\n", p->params[i]->name, buf);
+        comment_line(out, "param %s = %s", p->params[i]->name, buf);
     }
-    strbuf_addf(out, "-- One row per account of %s: the id, then each output as `rubric run --format csv`\n"
-                     "-- writes it, NULL for an empty cell.  See docs/sql.md.\n",
-                c->o->db_table ? c->o->db_table : "accounts");
+    comment_line(out, "One row per account of %s: the id, then each output as `rubric run --format csv`",
+                 c->o->db_table ? c->o->db_table : "accounts");
+    comment_line(out, "writes it, NULL for an empty cell.  See docs/sql.md.");
 }
 
 static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
@@ -642,7 +659,10 @@ int sql_compile(const program *prog, const sql_options *opts, strbuf *out, diag 
         goto done;
     input_columns(&c, &cs, id_name(c.pol));
     for (int i = 0; i < prog->nsteps; i++)
-        step_columns(&c, &cs, &prog->steps[i]);
+        /* An action that is not an output goes to run's --actions file,
+         * not to its rows: the query has no column for it. */
+        if (prog->steps[i].sym->kind != SYM_ACTION || prog->steps[i].sym->is_output)
+            step_columns(&c, &cs, &prog->steps[i]);
     if (c.failed)
         goto done;
     write_header(&c, out);

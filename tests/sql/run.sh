@@ -44,7 +44,12 @@ mkdir -p "$work"
 cd "$root" || exit 1
 
 # POLICY | sample accounts (or -) | generated accounts | as-of dates | --param settings
+# (SQL_TEST_CASES=FILE: that file's cases instead, in the same form.)
 cases() {
+    if [ -n "${SQL_TEST_CASES:-}" ]; then
+        cat "$SQL_TEST_CASES"
+        return
+    fi
     cat <<'CASES'
 rules/gitlab/use_case_health.rules|rules/gitlab/accounts.csv|3000|2026-12-01 2027-03-31|
 rules/gitlab/use_case_health.rules|-|500|2026-12-01|--param 'onboarding_period=3 months'
