@@ -63,7 +63,7 @@ const char *sql_ident(sqlc *c, const char *name)
     strbuf b = {0};
     strbuf_adds(&b, "\"");
     for (const char *s = name; *s; s++)
-        strbuf_add(&b, s, *s == '"' ? 0 : 1), strbuf_adds(&b, *s == '"' ? "\"\"" : "");
+        strbuf_adds(&b, *s == '"' ? "\"\"" : (char[]){*s, 0});
     strbuf_adds(&b, "\"");
     const char *r = arena_strndup(&c->mem, strbuf_str(&b), b.len);
     strbuf_free(&b);
