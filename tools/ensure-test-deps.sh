@@ -2,7 +2,8 @@
 # Makes sure what the browser test of `rubric report` needs is present:
 # Debian's Chromium, Node.js with npm (also for the VS Code extension's
 # tests and make vsix), python3 for the other test scripts,
-# the sqlite3 tool for the score history's, man-db and zsh for the install
+# the sqlite3 tool for the score history's and rubric sql's, PostgreSQL for
+# rubric sql's, man-db and zsh for the install
 # test's, lintian for the package's, Python's YAML module for the
 # pre-commit hooks' and the docs' YAML, xmllint for the JUnit XSD, Vim
 # for the editor files', and Neovim for the language server under a real
@@ -18,6 +19,9 @@ command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 # The score history's tests read the file back as any SQLite client would.
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+# rubric sql's test runs its queries on a throw-away PostgreSQL server
+# (initdb, pg_ctl) through psql.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 || missing="$missing postgresql"
 # The install test renders the manual page with man -l and loads the zsh
 # completion.
 command -v man >/dev/null 2>&1 || missing="$missing man-db"
