@@ -47,6 +47,7 @@ int cmd_diff(const verb_def *v, int argc, char **argv);
 int cmd_calibrate(const verb_def *v, int argc, char **argv);
 int cmd_report(const verb_def *v, int argc, char **argv);
 int cmd_history(const verb_def *v, int argc, char **argv);
+int cmd_sql(const verb_def *v, int argc, char **argv);
 
 /* Takes one option the parser found: EXIT_OK, or EXIT_USAGE after
  * reporting a bad value. */
@@ -87,7 +88,7 @@ typedef struct data_opts {
 enum {
     OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES,
     OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER, OPT_TABLE, OPT_ACTIONS,
-    OPT_HISTORY, OPT_OUTPUT_NAME, OPT_POLICY,
+    OPT_HISTORY, OPT_OUTPUT_NAME, OPT_POLICY, OPT_DIALECT, OPT_DB_TABLE, OPT_BIND, OPT_SCHEMA,
 };
 
 /* The option groups the verbs that read account data share, for their
