@@ -52,6 +52,10 @@ stage "Vim syntax, filetype and :make" sh tests/editors/vim.sh "$rubric" "$build
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
+# rubric run over a database (a throw-away PostgreSQL server, an SQLite
+# file) equals the run over the same accounts in a CSV file; its errors
+# are the database's words, exit 2, no output (under ASan+UBSan too).
+stage "run over PostgreSQL and SQLite" bash tests/sql/with_postgres.sh bash tests/sql/db_run.sh "$rubric" "$asan" "$build/db-run"
 stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$build"
 # Accounts made of several instances against their own reference (and
 # malformed instances under the sanitizers).
