@@ -130,7 +130,8 @@ demo: rubric
 
 bench: rubric
 	@status=0; bash bench/run.sh $(BUILD) ./rubric || status=1; \
-	bash bench/instances.sh $(BUILD) ./rubric || status=1; exit $$status
+	bash bench/instances.sh $(BUILD) ./rubric || status=1; \
+	bash tests/sql/with_postgres.sh bash bench/db.sh $(BUILD) ./rubric || status=1; exit $$status
 
 # The manual page is made from the verb table (`rubric help --man`), so it
 # says what --help says; the completions ask the installed rubric for its
