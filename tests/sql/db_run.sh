@@ -5,8 +5,8 @@
 # (PGHOST, PGPORT, PGUSER, PGDATABASE name its server); the SQLite files
 # are made with Python's sqlite3 module.
 #
-# For every shipped policy `rubric sql` compiles: its sample accounts and
-# generated exact-edge accounts (tests/sql/accounts.py), sorted by id (a
+# For every shipped policy `rubric sql` compiles: its sample accounts (and
+# generated exact-edge accounts, tests/sql/accounts.py), sorted by id (a
 # database run writes its rows in the id's byte order), loaded with the
 # schema `rubric sql --schema` prints, must give byte for byte the output
 # of the run over the CSV file, at two as-of dates, in csv and table
@@ -28,7 +28,8 @@ if [ -z "${PGHOST:-}" ]; then
     echo "db-run: $passed passed, $failed failed"
     exit 1
 fi
-pg="postgresql:///$PGDATABASE?host=$PGHOST&port=$PGPORT&user=$PGUSER"
+# A query that runs away fails after two minutes rather than hold the suite.
+pg="postgresql:///$PGDATABASE?host=$PGHOST&port=$PGPORT&user=$PGUSER&options=-c%20statement_timeout%3D120000"
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # The CSV's rows sorted by the id column's bytes, the header first.
@@ -120,11 +121,17 @@ for entry in $policies; do
     compiled=$((compiled + 1))
     id=$(sed -n 's/^id \([A-Za-z_0-9]*\).*/\1/p' "$policy")
     [ -n "$id" ] || id=account_id
-    for set in sample generated; do
+    # The compiler's own stage (tests/sql/run.sh) holds the queries to run
+    # on many generated accounts; here they check the way from the
+    # database to the writer: the sample accounts of each policy, and
+    # generated exact-edge ones for use_case_health.
+    sets=sample
+    [ "$name" = use_case_health ] && sets="sample generated"
+    for set in $sets; do
         if [ $set = sample ]; then
             python3 "$here/accounts.py" project "$work/schema-pg.sql" "$data" "$work/projected.csv"
         else
-            python3 "$here/accounts.py" generate "$work/schema-pg.sql" 2000 13 "$work/projected.csv"
+            python3 "$here/accounts.py" generate "$work/schema-pg.sql" 500 13 "$work/projected.csv"
         fi
         sort_by_id "$work/projected.csv" "$work/accounts.csv" "$id"
         load_pg "$work/schema-pg.sql" "$work/accounts.csv" accounts || { not_ok "$name $set: load into PostgreSQL"; continue; }
