@@ -15,9 +15,11 @@
 # errors: each said with the database's message, exit 2 (1 for a refused
 # row, as run), and no -o file left; under ASan+UBSan too.
 set -u
-rubric=$1 asan=$2 work=$3
-rm -rf "$work"
-mkdir -p "$work"
+rubric=$1 asan=$2
+rm -rf "$3"
+mkdir -p "$3"
+# Absolute: a socket folder in a URI must be one.
+work=$(cd "$3" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
