@@ -71,6 +71,10 @@ stage "reference: monthly runs, actions and history" sh tests/reference/history_
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.
+# rubric sql's queries on a throw-away PostgreSQL server, SQLite and DuckDB
+# (npm): the cells of rubric run, on the shipped policies and on every
+# construct the compiler takes, sample and generated accounts.
+stage "rubric sql on PostgreSQL, SQLite and DuckDB" bash tests/sql/run.sh "$rubric" "$build"
 stage "browser checker self-test" sh tests/browser/run.sh --self-test
 stage "reports in headless Chromium" sh tests/browser/shipped.sh "$rubric" "$build/browser"
 if [ -f tests/corrupt/run.sh ]; then

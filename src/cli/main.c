@@ -237,7 +237,7 @@ static const verb_def verbs[] = {
      "(lists, prev()) is refused at its place in the policy.  See docs/sql.md.\n"
      "\n"
      "Options:\n",
-     sql_opts, 24,
+     sql_opts, 27,
      "\n"
      "Exit status: 0 printed, 2 usage or policy errors, or a construct the\n"
      "dialect cannot express.\n",

@@ -7,6 +7,7 @@
  * and score), a group three (its members' sums, its score, its band).
  * What the dialect cannot express is refused before anything is written,
  * at the place in the policy that says it. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,78 +16,12 @@
 #include "writer.h"
 #include "xalloc.h"
 
-static const char *const dialect_names[] = {[SQL_POSTGRES] = "postgres", [SQL_SQLITE] = "sqlite", [SQL_DUCKDB] = "duckdb"};
-
-bool sql_dialect_from_name(const char *name, sql_dialect *out)
-{
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, dialect_names[i]) == 0) {
-            *out = (sql_dialect)i;
-            return true;
-        }
-    return false;
-}
-
-const char *sql_dialect_name(sql_dialect d) { return dialect_names[d]; }
-
-/* Words one of the three dialects reserves, lower case, sorted. */
-static const char *const reserved[] = {
-    "abort", "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
-    "between", "binary", "both", "by", "case", "cast", "check", "collate", "column", "constraint", "create",
-    "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
-    "current_timestamp", "current_user", "default", "deferrable", "delete", "desc", "describe", "distinct", "do",
-    "else", "end", "escape", "except", "exists", "false", "fetch", "filter", "for", "foreign", "freeze", "from",
-    "full", "glob", "grant", "group", "groups", "having", "if", "ilike", "in", "index", "initially", "inner",
-    "insert", "intersect", "into", "is", "isnull", "join", "lambda", "lateral", "leading", "left", "like",
-    "limit", "localtime", "localtimestamp", "map", "match", "natural", "not", "nothing", "notnull", "null",
-    "nulls", "of", "offset", "on", "only", "or", "order", "outer", "over", "overlaps", "partition", "pivot",
-    "placing", "pragma", "primary", "qualify", "raise", "range", "recursive", "references", "regexp",
-    "returning", "right", "row", "rows", "select", "semi", "session_user", "set", "show", "similar", "some",
-    "struct", "summarize", "symmetric", "table", "tablesample", "then", "to", "trailing", "true", "union",
-    "unique", "unpivot", "update", "user", "using", "values", "variadic", "verbose", "view", "when", "where",
-    "window", "with",
-};
-
-static int cmp_word(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
-const char *sql_ident(sqlc *c, const char *name)
-{
-    bool plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
-    for (const char *s = name; *s && plain; s++)
-        plain = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_';
-    if (plain && !bsearch(&name, reserved, sizeof reserved / sizeof reserved[0], sizeof reserved[0], cmp_word))
-        return name;
-    strbuf b = {0};
-    strbuf_adds(&b, "\"");
-    for (const char *s = name; *s; s++)
-        strbuf_add(&b, s, *s == '"' ? 0 : 1), strbuf_adds(&b, *s == '"' ? "\"\"" : "");
-    strbuf_adds(&b, "\"");
-    const char *r = arena_strndup(&c->mem, strbuf_str(&b), b.len);
-    strbuf_free(&b);
-    return r;
-}
-
-static const char *dialect_title(sql_dialect d)
-{
-    return d == SQL_POSTGRES ? "PostgreSQL" : d == SQL_SQLITE ? "SQLite" : "DuckDB";
-}
-
-void sql_refuse(sqlc *c, const char *what)
-{
-    c->failed = true;
-    const decl *dl = c->cur && c->cur->sym ? c->cur->sym->decl : NULL;
-    if (dl)
-        diag_error(c->d, dl->name_loc, "%s cannot be compiled to SQL for %s", what, dialect_title(c->o->dialect));
-    else
-        diag_plain_error(c->d, "%s cannot be compiled to SQL for %s", what, dialect_title(c->o->dialect));
-}
-
 /* ---- refusing what has no SQL yet, where the policy says it ---------- */
 
 static void refuse_at(sqlc *c, rb_loc loc, const char *what)
 {
     c->failed = true;
-    diag_error(c->d, loc, "%s cannot be compiled to SQL for %s", what, dialect_title(c->o->dialect));
+    diag_error(c->d, loc, "%s cannot be compiled to SQL for %s", what, sql_dialect_title(c->o->dialect));
 }
 
 static void scan_expr(sqlc *c, const expr *e)
@@ -148,10 +83,9 @@ static void scan_policy(sqlc *c)
         const decl *dl = s->decl;
         if (!dl || s->kind == SYM_INPUT || s->kind == SYM_PARAM)
             continue;
-        if (dl->value && s->kind != SYM_ACTION)
-            scan_expr(c, dl->value);
-        if (s->kind == SYM_ACTION && s->is_output)
-            scan_expr(c, dl->value);
+        if (s->kind == SYM_ACTION && !s->is_output)
+            continue;
+        scan_expr(c, dl->value);
         for (const clause *cl = dl->clauses; cl; cl = cl->next)
             scan_expr(c, cl->cond);
         for (const band_rule *b = dl->bands; b; b = b->next)
@@ -287,7 +221,7 @@ static const char *band_case(sqlc *c, const step *st, sqlv v, const char *const 
 }
 
 /* Band, score and the score's denominator, a stage after the value. */
-static int band_columns(sqlc *c, columns *cs, const step *st, int level, const char *where)
+static int band_columns(sqlc *c, columns *cs, const step *st, int level)
 {
     const symbol *s = st->sym;
     sqlv v = sql_slot(c, st->slot);
@@ -310,7 +244,7 @@ static int band_columns(sqlc *c, columns *cs, const step *st, int level, const c
         for (int e = 0; e < st->tests[t].nedges; e++)
             if (!st->tests[t].fixed[e])
                 lv = max2(lv, 1 + sql_expr_level(c, st->tests[t].limit[e]));
-    add_col(c, cs, lv, "bands", where, band_case(c, st, v, names), sqlf(c, "%s__band", s->name));
+    add_col(c, cs, lv, "bands", where_of(c, s), band_case(c, st, v, names), sqlf(c, "%s__band", s->name));
     if (st->kind == STEP_MEASURE) {
         add_col(c, cs, lv, "bands", NULL, band_case(c, st, v, sn), sqlf(c, "%s__score", s->name));
         if (any_d)
@@ -384,7 +318,7 @@ static void group_columns(sqlc *c, columns *cs, const step *st, const char *wher
     const char *app = applicable(c, st);
     const char *guard = sqlf(c, "%s%s%s > 0", app ? app : "", app ? " AND " : "",
                              sql_ident(c, sqlf(c, "%s__members", name)));
-    value_columns(c, cs, st, lv + 1, "scores", NULL, score, guard);
+    value_columns(c, cs, st, lv + 1, "scores", where, score, guard);
 }
 
 static void step_columns(sqlc *c, columns *cs, const step *st)
@@ -431,13 +365,13 @@ static void step_columns(sqlc *c, columns *cs, const step *st)
         sqlv v = sql_expr(c, st->value);
         c->slot_kind[st->slot] = SK_BANDED;
         value_columns(c, cs, st, lv, "measures", where, v, applicable(c, st));
-        c->slot_level[st->slot] = band_columns(c, cs, st, lv + 1, NULL);
+        c->slot_level[st->slot] = band_columns(c, cs, st, lv + 1);
         return;
     }
     case STEP_GROUP:
         c->slot_kind[st->slot] = SK_BANDED;
         group_columns(c, cs, st, where);
-        c->slot_level[st->slot] = band_columns(c, cs, st, c->slot_level[st->slot] + 1, NULL);
+        c->slot_level[st->slot] = band_columns(c, cs, st, c->slot_level[st->slot] + 1);
         return;
     }
 }
@@ -538,6 +472,24 @@ static void input_columns(sqlc *c, columns *cs, const char *id)
     }
 }
 
+/* --db-table as SQL: schema.table is two names, each quoted if need be. */
+static const char *sql_table(sqlc *c, const char *name)
+{
+    if (!name)
+        return "accounts";
+    strbuf b = {0};
+    for (const char *p = name;;) {
+        const char *dot = strchr(p, '.');
+        strbuf_addf(&b, "%s%s", b.len ? "." : "", sql_ident(c, arena_strndup(&c->mem, p, dot ? (size_t)(dot - p) : strlen(p))));
+        if (!dot)
+            break;
+        p = dot + 1;
+    }
+    const char *r = sqlf(c, "%s", strbuf_str(&b));
+    strbuf_free(&b);
+    return r;
+}
+
 static const char *id_name(const policy *p) { return p->id_field ? p->id_field : "account_id"; }
 
 /* The outputs --select names, as indexes into policy.outputs; NULL after
@@ -594,21 +546,38 @@ static const char *output_cell(sqlc *c, int slot)
     }
 }
 
+/* One comment line: a line end in a title, a parameter's text or a table
+ * name would otherwise end the comment and put the rest into the query. */
+static void comment_line(strbuf *out, const char *fmt, ...) RB_PRINTF(2, 3);
+static void comment_line(strbuf *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t start = out->len;
+    strbuf_adds(out, "-- ");
+    strbuf_vaddf(out, fmt, ap);
+    va_end(ap);
+    for (size_t i = start; i < out->len; i++)
+        if (out->s[i] == '\n' || out->s[i] == '\r')
+            out->s[i] = ' ';
+    strbuf_adds(out, "\n");
+}
+
 static void write_header(sqlc *c, strbuf *out)
 {
     const policy *p = c->pol;
-    strbuf_addf(out, "-- rubric sql: %s, for %s\n", p->sources ? p->sources->path : "policy", dialect_title(c->o->dialect));
+    comment_line(out, "rubric sql: %s, for %s", p->sources ? p->sources->path : "policy", sql_dialect_title(c->o->dialect));
     if (p->title)
-        strbuf_addf(out, "-- policy \"%s\"%s%s%s\n", p->title, p->version ? " version \"" : "", p->version ? p->version : "",
-                    p->version ? "\"" : "");
+        comment_line(out, "policy \"%s\"%s%s%s", p->title, p->version ? " version \"" : "", p->version ? p->version : "",
+                     p->version ? "\"" : "");
     for (int i = 0; i < p->nparams; i++) {
         char buf[128];
         value_format(c->prog->params[i], NULL, buf, sizeof buf);
-        strbuf_addf(out, "-- param %s = %s\n", p->params[i]->name, buf);
+        comment_line(out, "param %s = %s", p->params[i]->name, buf);
     }
-    strbuf_addf(out, "-- One row per account of %s: the id, then each output as `rubric run --format csv`\n"
-                     "-- writes it, NULL for an empty cell.  See docs/sql.md.\n",
-                c->o->db_table ? c->o->db_table : "accounts");
+    comment_line(out, "One row per account of %s: the id, then each output as `rubric run --format csv`",
+                 c->o->db_table ? c->o->db_table : "accounts");
+    comment_line(out, "writes it, NULL for an empty cell.  See docs/sql.md.");
 }
 
 static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
@@ -643,7 +612,10 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
             strbuf_addf(&nm, "_%d", again);
         names[lv] = sqlf(c, "%s", strbuf_str(&nm));
         strbuf_free(&nm);
-        strbuf_addf(out, "%s\n%s AS (\n  SELECT%s\n", prev ? "," : "", names[lv], prev ? " *," : "");
+        /* Materialised: a planner that inlines the stages copies each
+         * one's expressions into every later one that reads them, and the
+         * query grows exponentially (seconds to plan ten accounts). */
+        strbuf_addf(out, "%s\n%s AS MATERIALIZED (\n  SELECT%s\n", prev ? "," : "", names[lv], prev ? " *," : "");
         bool first = true;
         for (int i = 0; i < cs->n; i++) {
             const column *col = &cs->v[i];
@@ -658,7 +630,7 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
         if (prev)
             strbuf_addf(out, "\n  FROM %s\n)", prev);
         else
-            strbuf_addf(out, "\n  FROM %s\n)", sql_ident(c, c->o->db_table ? c->o->db_table : "accounts"));
+            strbuf_addf(out, "\n  FROM %s\n)", sql_table(c, c->o->db_table));
         prev = names[lv];
     }
     strbuf_addf(out, ",\noutputs AS (\n  SELECT\n    %s", sql_ident(c, id));
@@ -687,7 +659,10 @@ int sql_compile(const program *prog, const sql_options *opts, strbuf *out, diag 
         goto done;
     input_columns(&c, &cs, id_name(c.pol));
     for (int i = 0; i < prog->nsteps; i++)
-        step_columns(&c, &cs, &prog->steps[i]);
+        /* An action that is not an output goes to run's --actions file,
+         * not to its rows: the query has no column for it. */
+        if (prog->steps[i].sym->kind != SYM_ACTION || prog->steps[i].sym->is_output)
+            step_columns(&c, &cs, &prog->steps[i]);
     if (c.failed)
         goto done;
     write_header(&c, out);
@@ -716,10 +691,10 @@ int sql_schema(const program *prog, const sql_options *opts, strbuf *out, diag *
         sql_dialect dl = opts->dialect;
         const char *text = dl == SQL_DUCKDB ? "VARCHAR" : "TEXT";
         strbuf_addf(out, "-- The accounts %s reads, for %s: NULL (an empty cell) is na.\n",
-                    p->sources ? p->sources->path : "the policy", dialect_title(dl));
+                    p->sources ? p->sources->path : "the policy", sql_dialect_title(dl));
         if (dl != SQL_POSTGRES)
             strbuf_addf(out, "-- Numbers are kept as their decimal text, which the query reads exactly.\n");
-        strbuf_addf(out, "CREATE TABLE %s (\n    %s %s", sql_ident(&c, opts->db_table ? opts->db_table : "accounts"),
+        strbuf_addf(out, "CREATE TABLE %s (\n    %s %s", sql_table(&c, opts->db_table),
                     sql_ident(&c, id_name(p)), dl == SQL_POSTGRES ? "text" : text);
         for (int i = 0; i < p->ninputs; i++) {
             const symbol *s = p->inputs[i];

@@ -18,10 +18,12 @@
  * value no band line caught), else:
  *   - a measure or group: its band's name (text), as run writes it;
  *   - text, bool (true/false), date (YYYY-MM-DD): the text run writes;
- *   - a number: the dialect's exact decimal text of the value (numeric in
- *     PostgreSQL, DECIMAL in DuckDB; SQLite: see docs/sql.md).  Its text
- *     read with num_parse() and printed with num_format() is run's cell;
- *     sql_column_is_number() says which columns need that. */
+ *   - a number: a decimal text of the value (PostgreSQL: exact, or 40
+ *     decimals; SQLite: 17 significant digits; DuckDB: the double's
+ *     shortest text; an integer always in full; see docs/sql.md).  Its
+ *     text read with num_parse() and printed with num_format() is run's
+ *     cell; sql_column_is_number() says which columns need that.
+ * The stages are MATERIALIZED CTEs (PostgreSQL 12+, SQLite 3.35+, DuckDB). */
 #ifndef RUBRIC_SQL_H
 #define RUBRIC_SQL_H
 

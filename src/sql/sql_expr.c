@@ -13,18 +13,6 @@
 #include "sql_internal.h"
 #include "xalloc.h"
 
-const char *sqlf(sqlc *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf b = {0};
-    strbuf_vaddf(&b, fmt, ap);
-    va_end(ap);
-    const char *s = arena_strndup(&c->mem, strbuf_str(&b), b.len);
-    strbuf_free(&b);
-    return s;
-}
-
 static sqlv num(const char *n, const char *d)
 {
     sqlv v = {n, d, SK_NUMBER};
@@ -106,21 +94,6 @@ sqlv sql_num_const(sqlc *c, rb_num k)
         }
     }
     return num(int_text(c, k.p), int_text(c, k.q));
-}
-
-const char *sql_text_const(sqlc *c, const char *s, size_t len)
-{
-    strbuf b = {0};
-    strbuf_adds(&b, "'");
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\'')
-            strbuf_adds(&b, "'");
-        strbuf_add(&b, s + i, 1);
-    }
-    strbuf_adds(&b, "'");
-    const char *r = arena_strndup(&c->mem, strbuf_str(&b), b.len);
-    strbuf_free(&b);
-    return r;
 }
 
 const char *sql_date_const(sqlc *c, rb_date day)

@@ -42,6 +42,8 @@ typedef struct sqlc {
 const char *sqlf(sqlc *c, const char *fmt, ...) RB_PRINTF(2, 3);
 /* A name as an SQL identifier, quoted when it is a keyword or unusual. */
 const char *sql_ident(sqlc *c, const char *name);
+/* "PostgreSQL", "SQLite", "DuckDB": the dialect in messages. */
+const char *sql_dialect_title(sql_dialect d);
 /* An error at the step compiling (its declaration), naming the dialect. */
 void sql_refuse(sqlc *c, const char *what);
 

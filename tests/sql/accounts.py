@@ -9,7 +9,7 @@
   accounts.py generate SCHEMA.sql N SEED OUT.csv
       N accounts of exact-edge values for the table's columns: thresholds
       hit exactly (0.35 of 7 is 5%), empty cells, zero denominators,
-      month-end dates, huge and negative numbers, text with spaces
+      month-end dates, large and negative numbers, text with spaces
   accounts.py compare EXPECTED.csv ACTUAL.csv LABEL
       the same header and, account by account, the same cells; a number
       is compared as run prints it (see normalise)
@@ -62,8 +62,11 @@ def project(schema_path, data_path, out_path):
 
 RATIO_BASES = [7, 300, 100, 3, 20]
 THRESHOLDS = ["0.03", "0.05", "0.06", "0.08", "0.1", "0.12", "0.2", "0.25", "0.4", "0.5", "0.75", "0.8"]
+# Up to a million with up to 3 decimals: every product the queries form
+# stays within 2^53, where all three engines and rubric are exact, and
+# doubles print alike (docs/sql.md says what happens beyond).
 NUMBERS = ["", "", "0", "1", "2", "5", "7", "10", "40", "75", "100", "300", "-3", "-0.5", "0.001",
-           "999999999", "123456789012345678", "99999999999999999999", "2.5", "33.333"]
+           "999999", "-999999", "1000000", "2.5", "33.333"]
 for b in RATIO_BASES:
     for t in THRESHOLDS:
         v = Decimal(b) * Decimal(t)

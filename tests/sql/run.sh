@@ -44,10 +44,16 @@ mkdir -p "$work"
 cd "$root" || exit 1
 
 # POLICY | sample accounts (or -) | generated accounts | as-of dates | --param settings
+# [| the dialects, when not all three: docs/sql.md says why]
+# (SQL_TEST_CASES=FILE: that file's cases instead, in the same form.)
 cases() {
+    if [ -n "${SQL_TEST_CASES:-}" ]; then
+        cat "$SQL_TEST_CASES"
+        return
+    fi
     cat <<'CASES'
 rules/gitlab/use_case_health.rules|rules/gitlab/accounts.csv|3000|2026-12-01 2027-03-31|
-rules/gitlab/use_case_health.rules|-|500|2026-12-01|--param onboarding_period=3 months
+rules/gitlab/use_case_health.rules|-|500|2026-12-01|--param 'onboarding_period=3 months'
 rules/gitlab/account_health.rules|rules/gitlab/account_health_accounts.csv|2000|2026-12-01 2027-03-31|
 rules/gitlab/use_case_adoption_v1.rules|rules/gitlab/use_case_adoption_v1_accounts.csv|2000|2026-12-01 2027-03-31|
 CASES
@@ -86,11 +92,12 @@ run_engine() { # dialect schema data query out
 }
 
 k=0
-while IFS='|' read -r policy sample ngen dates params; do
+while IFS='|' read -r policy sample ngen dates params dialects; do
     [ -n "$policy" ] || continue
     case $policy in \#*) continue ;; esac
     k=$((k + 1))
     base="$work/$k-$(basename "$policy" .rules)"
+    eval "pargs=($params)" # the settings as the shell would split them
     "$rubric" sql "$policy" --dialect postgres --schema >"$base.pg-schema.sql" || { echo "tests/sql: $policy: --schema failed"; fails=$((fails + 1)); continue; }
     files=""
     if [ "$sample" != "-" ]; then
@@ -102,20 +109,19 @@ while IFS='|' read -r policy sample ngen dates params; do
         files="$files gen"
     fi
     for d in $dates; do
-        # shellcheck disable=SC2086
         for f in $files; do
             data="$base.$f.csv"
             expected="$base.$f.$d.run.csv"
-            "$rubric" run "$policy" "$data" --format csv --raw --as-of "$d" $params >"$expected" 2>"$expected.err"
+            "$rubric" run "$policy" "$data" --format csv --raw --as-of "$d" "${pargs[@]}" >"$expected" 2>"$expected.err"
             rc=$?
             if [ $rc -ne 0 ]; then
                 echo "tests/sql: $policy on $f: rubric run exited $rc:"; head -5 "$expected.err"; fails=$((fails + 1)); continue
             fi
-            for dialect in postgres sqlite duckdb; do
+            for dialect in ${dialects:-postgres sqlite duckdb}; do
                 n=$((n + 1))
                 label="$policy ($f accounts, as of $d${params:+, $params}) on $dialect"
                 "$rubric" sql "$policy" --dialect "$dialect" --schema >"$base.$dialect.schema.sql" &&
-                    "$rubric" sql "$policy" --dialect "$dialect" --as-of "$d" $params >"$base.$d.$dialect.sql"
+                    "$rubric" sql "$policy" --dialect "$dialect" --as-of "$d" "${pargs[@]}" >"$base.$d.$dialect.sql"
                 if [ $? -ne 0 ]; then
                     echo "tests/sql: $label: rubric sql failed"; fails=$((fails + 1)); continue
                 fi
@@ -129,8 +135,6 @@ while IFS='|' read -r policy sample ngen dates params; do
     done
 done < <(cases)
 
-if [ "$fails" -ne 0 ]; then
-    echo "tests/sql: $fails of $n comparisons failed (files in $work)"
-    exit 1
-fi
-echo "tests/sql: $n comparisons of rubric run and rubric sql equal (PostgreSQL, SQLite, DuckDB)"
+[ "$fails" -eq 0 ] || echo "tests/sql: the files are in $work"
+echo "sql: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
