@@ -34,7 +34,8 @@ int run_db_refuse(const data_opts *o, const char *uri, const char *output, const
         return refuse("--table", "the query reads the accounts' table alone");
     if (o->read.format != DATA_AUTO || o->read.delimiter || o->read.na_values)
         return refuse("--input-format, --delimiter and --na-values", "a database's cells are typed, and NULL is na");
-    const char *own = p->id_field ? p->id_field : "account_id";
+    const data_opts no_id = {0};
+    const char *own = data_id_field(&no_id, p); /* the policy's own, without --id */
     if (o->id && strcmp(o->id, own) != 0) {
         fprintf(stderr, "rubric run: --id %s with a database source: the query reads the policy's id column '%s'\n",
                 o->id, own);
