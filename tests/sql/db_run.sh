@@ -32,7 +32,8 @@ if [ -z "${PGHOST:-}" ]; then
 fi
 # A query that runs away fails after two minutes rather than hold the suite.
 pg="postgresql:///$PGDATABASE?host=$PGHOST&port=$PGPORT&user=$PGUSER&options=-c%20statement_timeout%3D120000"
-psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# No NOTICE for a DROP TABLE IF EXISTS of a table not there yet.
+psql_q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # The CSV's rows sorted by the id column's bytes, the header first.
 sort_by_id() { # IN OUT ID
