@@ -41,7 +41,7 @@ for n in $((count / 10)) "$count"; do
     "$rubric" sql "$policy" --schema --dialect postgres >"$build/bench-db-schema-pg.sql"
     "$rubric" sql "$policy" --schema --dialect sqlite >"$build/bench-db-schema-sqlite.sql"
     python3 tests/sql/accounts.py project "$build/bench-db-schema-pg.sql" "$csv" "$build/bench-db-projected.csv"
-    psql -X -q -v ON_ERROR_STOP=1 -c 'DROP TABLE IF EXISTS accounts' -f "$build/bench-db-schema-pg.sql" \
+    PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -c 'DROP TABLE IF EXISTS accounts' -f "$build/bench-db-schema-pg.sql" \
         -c "\\copy accounts FROM '$build/bench-db-projected.csv' WITH (FORMAT csv, HEADER true)" >/dev/null
     rm -f "$build/bench-db.db"
     python3 - "$build/bench-db.db" "$build/bench-db-schema-sqlite.sql" "$build/bench-db-projected.csv" <<'EOF'
