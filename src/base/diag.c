@@ -150,7 +150,10 @@ void diag_record(diag *d, const char *path, long record, long line, const char *
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    say(d, "%s: record %ld (line %ld): %s", path, record, line, msg);
+    if (line > 0)
+        say(d, "%s: record %ld (line %ld): %s", path, record, line, msg);
+    else /* a database's row has no line */
+        say(d, "%s: row %ld: %s", path, record, msg);
 }
 
 void diag_progress(diag *d, const char *fmt, ...)

@@ -75,7 +75,8 @@ void diag_fail(diag *d, const char *fmt, ...) RB_PRINTF(2, 3);
 /* "rubric: MESSAGE" that is no error: a summary at the end of a run. */
 void diag_say(diag *d, const char *fmt, ...) RB_PRINTF(2, 3);
 
-/* A bad data record: "rubric: PATH: record N (line L): MESSAGE".  Past
+/* A bad data record: "rubric: PATH: record N (line L): MESSAGE"; for a
+ * line of 0, a database's row: "rubric: NAME: row N: MESSAGE".  Past
  * DIAG_MAX_RECORDS of them only the count goes on (d->records), after one
  * line that says so. */
 enum { DIAG_MAX_RECORDS = 100 };

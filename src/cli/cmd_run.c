@@ -9,13 +9,14 @@
 #include "history.h"
 #include "prev.h"
 #include "reader.h"
+#include "run_db.h"
 #include "scan.h"
 #include "session.h"
 #include "writer.h"
 #include "xalloc.h"
 
 typedef struct run_opts {
-    const char *policy_path, *data_path, *output, *select, *actions;
+    const char *policy_path, *data_path, *output, *select, *actions, *db_table;
     out_format format;
     bool format_given;
     bool raw;
@@ -38,6 +39,7 @@ static int take(void *ctx, int id, const char *arg)
     case OPT_SELECT: o->select = arg; return EXIT_OK;
     case OPT_RAW: o->raw = true; return EXIT_OK;
     case OPT_ACTIONS: o->actions = arg; return EXIT_OK;
+    case OPT_DB_TABLE: o->db_table = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -51,6 +53,8 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     o->data_path = argv[first + 1];
     /* A period is a date someone chose: today's, guessed, would file a
      * re-run of last month's export under this month. */
+    if (o->db_table && db_kind_of(o->data_path) == DB_NONE)
+        return usage_error("run", "--db-table names a table of a database: DATA postgresql://... or sqlite:FILE");
     if (o->data.history && !o->data.as_of)
         return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
     if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))
@@ -209,9 +213,15 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     const char *paths[] = {o.policy_path};
     int ncols = 0;
     int *cols = NULL;
+    bool to_terminal = !o.output && isatty(STDOUT_FILENO);
+    out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
+    bool db = db_kind_of(o.data_path) != DB_NONE;
+    run_db rdb = {0};
     status = session_open(&s, "run", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
     if (status == EXIT_OK && !(cols = pick_columns(s.pols[0], o.select, &ncols)))
         status = EXIT_USAGE;
+    if (status == EXIT_OK && db)
+        status = run_db_refuse(&o.data, o.data_path, o.output, o.actions, fmt, s.pols[0], cols, ncols);
     /* The history before the data and the output: a file that is not a
      * history, or a writer that holds it, stops the run before it reads. */
     history *h = NULL;
@@ -224,16 +234,14 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK && s.pols[0]->nprevs && !(prev = prev_open(h, s.progs[0], &s.d)))
         status = EXIT_USAGE;
     if (status == EXIT_OK)
-        status = session_start(&s);
+        status = db ? run_db_start(&s, &rdb, o.data_path, o.db_table, cols, ncols) : session_start(&s);
     if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw, o.format_given ? o.format : OUT_CSV)))
         status = EXIT_USAGE;
     if (status == EXIT_OK) {
         session_use_prev(&s, 0, prev);
-        bool to_terminal = !o.output && isatty(STDOUT_FILENO);
-        out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
-        status = session_scan(&s, write_scores, &sinks);
+        status = db ? run_db_scan(&s, &rdb, cols, ncols, write_scores, &sinks) : session_scan(&s, write_scores, &sinks);
         bool written = writer_close(sinks.w);
         /* The history first: if it cannot be committed, no output is
          * left either, and the run can simply be made again.  The actions
@@ -244,7 +252,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
             written = false;
         sinks.actions = NULL;
         if (recorded) {
-            status = session_finish(&s, status, written);
+            status = run_db_status(&rdb, session_finish(&s, status, written));
         } else {
             outfile_abort(&s.out);
             diag_say(&s.d, "no output written");
@@ -257,6 +265,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         actions_close(sinks.actions, false);
     prev_close(prev);
     history_close(h);
+    run_db_close(&rdb);
     session_close(&s);
     free(cols);
     data_opts_free(&o.data);

@@ -16,6 +16,8 @@ static const opt_spec run_opts[] = {
      OPT_ACTIONS},
     {"history", 0, "FILE", "record every output of every account as the period\n--as-of (required) in the score history FILE\n"
      "(SQLite, made if missing); a period recorded again\nis replaced whole", OPT_HISTORY},
+    {"db-table", 0, "NAME", "the table of accounts when DATA is a database\n(postgresql://... or sqlite:FILE; default: accounts)",
+     OPT_DB_TABLE},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
     SCAN_OPTS,
@@ -123,7 +125,9 @@ static const verb_def verbs[] = {
      "Usage: rubric run POLICY DATA [options]\n"
      "\n"
      "Scores every account in DATA (CSV, JSON or NDJSON; - for standard input)\n"
-     "with POLICY and writes one row per account.\n"
+     "with POLICY and writes one row per account.  DATA may be a database,\n"
+     "postgresql://... (a libpq URI) or sqlite:FILE: the policy is compiled to\n"
+     "SQL (as rubric sql prints it) and run there over the table --db-table.\n"
      "\n"
      "Options:\n",
      run_opts, 27, scoring_exit, "POLICY and DATA", 2},

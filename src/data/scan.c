@@ -83,6 +83,8 @@ static bool open_tables(scan *s, const table_arg *tables, int ntables)
     return true;
 }
 
+static void start_frames(scan *s, const program *const *progs, bool progress);
+
 bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const table_arg *tables, int ntables,
                const char *id_field, const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
@@ -136,7 +138,14 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
     if (!open_tables(s, tables, ntables))
         return false;
     s->cells = xcalloc((size_t)all->nfields, sizeof *s->cells);
-    for (int k = 0; k < nprogs; k++) {
+    start_frames(s, progs, progress);
+    return true;
+}
+
+/* Each program's frame and its banded outputs to watch, then the clock. */
+static void start_frames(scan *s, const program *const *progs, bool progress)
+{
+    for (int k = 0; k < s->nprogs; k++) {
         frame_init(&s->frames[k], progs[k]);
         const policy *p = progs[k]->pol;
         s->unbanded[k] = xcalloc((size_t)p->noutputs + 1, sizeof *s->unbanded[k]);
@@ -149,7 +158,6 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
     }
     s->progress = progress;
     s->start = now_seconds();
-    return true;
 }
 
 static void show_progress(scan *s, bool final)
@@ -165,7 +173,10 @@ static void show_progress(scan *s, bool final)
     if (t - s->start < 1.0 || t - s->last_progress < 0.25)
         return;
     s->last_progress = t;
-    diag_progress(s->diag, "rubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
+    if (s->rd)
+        diag_progress(s->diag, "rubric: %ld accounts, %.1f MB", s->scored + s->rejected, reader_bytes(s->rd) / 1e6);
+    else
+        diag_progress(s->diag, "rubric: %ld accounts", s->scored + s->rejected);
 }
 
 /* Each table's rows for the account of the record just read, into its
@@ -195,14 +206,10 @@ static int fetch_lists(scan *s, const record_pos *pos)
     return 1;
 }
 
-/* Every program's inputs from one record; false having said why. */
-static bool load_inputs(scan *s, const record_pos *pos)
+/* The record's id, cells[0]: text that is not only spaces; false having
+ * said why. */
+static bool id_given(scan *s, const record_pos *pos)
 {
-    for (int k = 0; k < s->nprogs; k++) {
-        const rb_value *base = k ? s->frames[0].slots : NULL;
-        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base))
-            return false;
-    }
     const cell *id = &s->cells[0];
     if (id->state == CELL_NESTED) {
         diag_record(s->diag, s->data_path, pos->record, pos->line, "no account id ('%s' is %.*s, not text)", s->id_field,
@@ -222,6 +229,17 @@ static bool load_inputs(scan *s, const record_pos *pos)
         return false;
     }
     return true;
+}
+
+/* Every program's inputs from one record; false having said why. */
+static bool load_inputs(scan *s, const record_pos *pos)
+{
+    for (int k = 0; k < s->nprogs; k++) {
+        const rb_value *base = k ? s->frames[0].slots : NULL;
+        if (!record_load_shared(s->progs[k]->pol, &s->layouts[k], s->cells, pos, s->frames[k].slots, base))
+            return false;
+    }
+    return id_given(s, pos);
 }
 
 /* Printable, and not too long, for a message. */
@@ -246,7 +264,8 @@ static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos)
     char shown[80];
     shown_id(id->s, id->len, shown, sizeof shown);
     diag_record(s->diag, s->data_path, pos->record, pos->line,
-                "account id '%s' was already given at record %ld; each account must appear once", shown, first);
+                "account id '%s' was already given at %s %ld; each account must appear once", shown,
+                s->rd ? "record" : "row", first);
     return false;
 }
 
@@ -341,6 +360,91 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
         status = EXIT_REJECTED;
     /* Nothing scored, whatever the reason: no file of scores at all is
      * better than one that looks like a month without accounts. */
+    if (status >= 0 && s->scored == 0)
+        status = SCAN_EMPTY;
+    return status;
+}
+
+void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, const char *id_field, bool skip_errors,
+                    bool progress)
+{
+    memset(s, 0, sizeof *s);
+    s->diag = d;
+    s->data_path = name;
+    s->skip_errors = skip_errors;
+    s->id_field = id_field;
+    s->nprogs = 1;
+    s->progs[0] = prog;
+    start_frames(s, s->progs, progress);
+}
+
+/* One output's cell as the writers' value: na for NULL, a band by its
+ * name, anything else read as data is (value_from_text).  False, having
+ * said so, for a cell that is none of these. */
+static bool output_from_cell(scan *s, const symbol *out, const cell *c, const record_pos *pos, rb_value *v)
+{
+    *v = value_na();
+    if (c->state == CELL_MISSING)
+        return true;
+    if (out->type == TY_BANDED) {
+        /* Cells are NUL-terminated (db_source.h). */
+        int band = out->scheme ? scheme_band_index(out->scheme, c->s) : -1;
+        if (band >= 0) {
+            v->kind = VK_BANDED;
+            v->band = (int8_t)band;
+            return true;
+        }
+    } else if (value_from_text(out->type, c->s, c->len, v)) {
+        return true;
+    }
+    char shown[80];
+    shown_id(c->s, c->len, shown, sizeof shown);
+    if (out->type == TY_BANDED)
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "column '%s': '%s' is not a band of scheme '%s'", out->name,
+                    shown, out->scheme ? out->scheme->name : "its scheme");
+    else
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "column '%s': '%s' is not of type %s", out->name, shown,
+                    type_name(out->type));
+    return false;
+}
+
+int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_visit visit, void *ctx)
+{
+    const program *prog = s->progs[0];
+    const policy *p = prog->pol;
+    rb_value *slots = s->frames[0].slots;
+    s->cells = xcalloc((size_t)noutputs + 1, sizeof *s->cells);
+    record_pos pos;
+    int status = EXIT_OK;
+    for (;;) {
+        read_status rs = db_next(src, s->cells, &pos);
+        if (rs == READ_EOF)
+            break;
+        if (rs != READ_OK) {
+            status = SCAN_BROKEN;
+            break;
+        }
+        bool ok = id_given(s, &pos);
+        for (int c = 0; c < noutputs && ok; c++) {
+            int o = outputs[c];
+            ok = output_from_cell(s, p->outputs[o], &s->cells[c + 1], &pos, &slots[prog->output_slot[o]]);
+        }
+        if (!ok || !first_time(s, idset_hash(s->cells[0].s, s->cells[0].len), &pos)) {
+            s->rejected++;
+            if (!s->skip_errors) {
+                status = SCAN_STOPPED;
+                break;
+            }
+            continue;
+        }
+        visit(ctx, s, s->cells[0].s, s->cells[0].len);
+        s->scored++;
+        if ((s->scored & 0xffff) == 0)
+            show_progress(s, false);
+    }
+    show_progress(s, true);
+    if (status == EXIT_OK && s->rejected)
+        status = EXIT_REJECTED;
     if (status >= 0 && s->scored == 0)
         status = SCAN_EMPTY;
     return status;

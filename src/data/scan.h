@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "db_source.h"
 #include "diag.h"
 #include "eval.h"
 #include "idset.h"
@@ -91,6 +92,20 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
 enum { SCAN_STOPPED = -1, SCAN_BROKEN = -2, SCAN_EMPTY = -3, SCAN_MISSING_KEY = -4 };
 int scan_all(scan *s, scan_visit visit, void *ctx);
 
+
+/* The pass over a database's rows (db_source.h) instead of a file's
+ * records: the server ran the policy's compiled query, so a row is the id
+ * then outputs[0..noutputs) of prog (indices among its outputs), each as
+ * the text `run --format csv` writes (a band's name, a number's decimal,
+ * NULL for an empty cell), made the writers' values as data is read.  A
+ * row without an id, or with an id given before, is refused as a record
+ * is (--on-error).  name: the source as messages call it.  scan_rows
+ * returns what scan_all does (SCAN_BROKEN when the database failed on the
+ * way, said on the diag); the output and the closing messages are
+ * scan_output_open's and scan_output_close's. */
+void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, const char *id_field, bool skip_errors,
+                    bool progress);
+int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_visit visit, void *ctx);
 
 /* Where a scoring verb writes: path (-o, written atomically) or standard
  * output for NULL or "-".  False after saying why it cannot be written;

@@ -13,6 +13,7 @@
 #include "calstats.h"
 #include "compile.h"
 #include "date.h"
+#include "db_source.h"
 #include "eval.h"
 #include "git_source.h"
 #include "history.h"
@@ -26,6 +27,8 @@
 #include "num.h"
 #include "policy.h"
 #include "reader.h"
+#include "scan.h"
+#include "status.h"
 #include "sha256.h"
 #include "record.h"
 #include "strbuf.h"
@@ -2026,6 +2029,117 @@ static void test_history_no_band(void)
     policy_free(p);
 }
 
+
+/* A URI's password never reaches a message. */
+static void test_db_names(void)
+{
+    CHECK(db_kind_of("postgresql://h/db") == DB_POSTGRES);
+    CHECK(db_kind_of("postgres://h/db") == DB_POSTGRES);
+    CHECK(db_kind_of("sqlite:a.db") == DB_SQLITE);
+    CHECK(db_kind_of("accounts.csv") == DB_NONE);
+    CHECK(db_kind_of("postgresql:x") == DB_NONE);
+    static const char *const cases[][2] = {
+        {"postgresql://u:secret@h:5432/db", "postgresql://u:***@h:5432/db"},
+        {"postgres://u@h/db", "postgres://u@h/db"},
+        {"postgresql://u:p@ss@h/db", "postgresql://u:***@h/db"},
+        {"postgresql:///db?host=/tmp&password=secret&user=u", "postgresql:///db?host=/tmp&password=***&user=u"},
+        {"postgresql://h/db?password=x", "postgresql://h/db?password=***"},
+        {"postgresql://u:pw@/db?host=/s", "postgresql://u:***@/db?host=/s"},
+        {"postgresql://h:5432/a@b", "postgresql://h:5432/a@b"},
+        {"sqlite:x:y.db", "sqlite:x:y.db"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[256];
+        db_shown(cases[i][0], buf, sizeof buf);
+        CHECK(strcmp(buf, cases[i][1]) == 0);
+        if (strcmp(buf, cases[i][1]) != 0)
+            fprintf(stderr, "  db_shown(%s) = %s\n", cases[i][0], buf);
+    }
+    char tiny[8];
+    db_shown("postgresql://u:secret@h/db", tiny, sizeof tiny);
+    CHECK(strlen(tiny) == 7);
+}
+
+static void write_row(void *ctx, scan *s, const char *id, size_t idlen)
+{
+    writer_record(ctx, id, idlen, s->frames[0].slots);
+}
+
+/* Rows of a query (here SQLite's, written by hand) made the writer's
+ * values: bands by name, numbers, NULL as na; a NULL id and an id twice
+ * refused as records are. */
+static void test_db_rows(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input users: number\n"
+                     "scheme rg\n  red scores 0 when < 50\n  green scores 100 when >= 50\n"
+                     "measure use = users\n  red < 25\n  green >= 25\n"
+                     "metric n = users * 2\nmetric ok = users > 3\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, NULL);
+    program *prog = compile_policy(p, &as_of, 1, &d);
+    char path[] = "/tmp/rubric-unit-db-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && prog);
+    if (fd < 0 || !prog)
+        return;
+    close(fd);
+    char uri[64], make[512];
+    snprintf(uri, sizeof uri, "sqlite:%s", path);
+    snprintf(make, sizeof make,
+             "sqlite3 %s \"CREATE TABLE t(id TEXT, use TEXT, n NUMERIC, ok TEXT); INSERT INTO t VALUES "
+             "('B','green',60,'true'),('A','red',0.5,'false'),('C',NULL,NULL,NULL),(NULL,'red',1,'true'),"
+             "('A','red',1,'true')\"",
+             path);
+    CHECK(system(make) == 0);
+    const int cols[] = {0, 1, 2};
+    /* The rows in the id's order, as run asks for them. */
+    const char *query = "SELECT id, use, n, ok FROM t ORDER BY id COLLATE BINARY";
+    for (int skip = 0; skip < 2; skip++) {
+        db_source *src = db_open(uri, query, 4, &d);
+        CHECK(src != NULL);
+        if (!src)
+            break;
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        writer *w = writer_open(f, OUT_CSV, prog, "account_id", cols, 3, false);
+        scan sc;
+        scan_open_rows(&sc, &d, "table t", prog, "id", skip, false);
+        int status = scan_rows(&sc, src, cols, 3, write_row, w);
+        CHECK(writer_close(w));
+        fclose(f);
+        if (skip) {
+            CHECK(status == EXIT_REJECTED);
+            CHECK(sc.rejected == 2 && sc.scored == 3);
+            CHECK(strcmp(text, "account_id,use,n,ok\nA,red,0.5,false\nB,green,60,true\nC,,,\n") == 0);
+            CHECK(strstr(d.kept, "table t: row 3: account id 'A' was already given at row 2") != NULL);
+        } else {
+            /* SQLite puts NULL first: the first row stops the pass. */
+            CHECK(status == SCAN_STOPPED);
+            CHECK(strstr(d.kept, "table t: row 1: no account id") != NULL);
+        }
+        free(text);
+        scan_close(&sc);
+        db_close(src);
+    }
+    /* The database's own words, naming it. */
+    CHECK(db_open(uri, "SELECT x FROM nowhere", 1, &d) == NULL);
+    CHECK(strstr(d.kept, ": the query failed: no such table: nowhere (--db-table names the table)") != NULL);
+    CHECK(db_open("sqlite:/nonexistent/x.db", query, 4, &d) == NULL);
+    CHECK(strstr(d.kept, "sqlite:/nonexistent/x.db: cannot open: unable to open database file") != NULL);
+    CHECK(db_open(uri, "SELECT id FROM t", 4, &d) == NULL);
+    CHECK(strstr(d.kept, "1 columns where 4 were expected") != NULL);
+    unlink(path);
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -2058,6 +2172,8 @@ int main(void)
     test_sha256();
     test_history();
     test_history_no_band();
+    test_db_names();
+    test_db_rows();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
