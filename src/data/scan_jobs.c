@@ -1,0 +1,342 @@
+/* scan_jobs.c - run -j: the one pass on several threads.
+ *
+ * The main thread cuts the input into chunks of whole records
+ * (reader_cut) and puts them in a ring of 2N slots; N workers each read a
+ * chunk with a reader, a record layout and frames of their own, score its
+ * accounts and keep their output bytes (a writer_open_kept), one span per
+ * account; the main thread takes the chunks back in input order and
+ * writes them.  What depends on the records before a chunk is decided
+ * there, in input order: the duplicate ids (an idset the main thread
+ * alone holds), the record and line numbers (a worker counts from its
+ * chunk's start) and the numbers' styles (percent or plain, set by the
+ * first record that has one).  A chunk with anything to say, a bad record
+ * or a style other than the one before it, is read again by the main
+ * thread the way one thread reads everything, so that every message is
+ * the one a single thread gives, in its place. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+#include "status.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE };
+
+/* One scored account of a chunk. */
+typedef struct job_entry {
+    size_t end;              /* its output bytes end here */
+    size_t id;               /* its id in the chunk's ids */
+    uint32_t idlen;
+    uint64_t hash;
+    long record, line;       /* counted from the chunk's start, from 1 */
+    uint64_t unbanded;       /* bit i: s->unbanded[0][i] caught no band */
+} job_entry;
+
+typedef struct job_chunk {
+    int state;
+    char *data;              /* the input, its storage kept for the next */
+    size_t len, data_cap;
+    bool dirty;              /* to be read again in order */
+    strbuf out;              /* the accounts' output bytes */
+    job_entry *e;
+    size_t n, cap;
+    strbuf ids;
+    long records, lines;     /* how many the chunk holds */
+    uint8_t *style;          /* per input: the style its records set first */
+    num_style *style_at;     /* where, counted from the chunk's start */
+} job_chunk;
+
+typedef struct jobs jobs;
+
+typedef struct worker {
+    jobs *j;
+    pthread_t thread;
+    scan sc;                 /* its own cells, layout and frames */
+    diag quiet;              /* what it would say is said again in order */
+    reader *rd;
+    writer *out;
+    long next_record;        /* its reader's records go on counting */
+} worker;
+
+struct jobs {
+    scan *s;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    job_chunk *ring;
+    long nring, filled, taken;
+    bool stop;
+};
+
+const char *scan_jobs_refusal(const scan *s)
+{
+    if (s->nprogs != 1)
+        return "-j reads one policy";
+    if (s->ntables)
+        return "-j with --table is not supported: a table streams in account order (score with one thread)";
+    if (s->prev[0] || s->progs[0]->pol->nprevs)
+        return "-j with prev() is not supported: the previous period is read in account order (score with one thread)";
+    for (int i = 0; i < s->progs[0]->pol->ninputs; i++)
+        if (s->progs[0]->pol->inputs[i]->type == TY_LIST)
+            return "-j with list inputs is not supported yet (score with one thread)";
+    if (reader_format(s->rd) == DATA_JSON)
+        return "-j cannot cut a top-level JSON array into chunks: give NDJSON (one object per line), or score with one thread";
+    if (s->nunbanded[0] > 64)
+        return "-j reads at most 64 banded outputs";
+    return NULL;
+}
+
+static void worker_init(worker *w, jobs *j, writer *like)
+{
+    const scan *s = j->s;
+    memset(w, 0, sizeof *w);
+    w->j = j;
+    diag_init(&w->quiet, NULL);
+    w->sc.diag = &w->quiet;
+    w->sc.data_path = s->data_path;
+    w->sc.read = s->read;
+    w->sc.id_field = s->id_field;
+    w->sc.nprogs = 1;
+    w->sc.progs[0] = s->progs[0];
+    record_layout_init(&w->sc.layouts[0], s->progs[0]->pol, s->id_field, s->read);
+    record_layout_report(&w->sc.layouts[0], &w->quiet, s->data_path, NULL);
+    w->sc.cells = xcalloc((size_t)w->sc.layouts[0].nfields, sizeof *w->sc.cells);
+    frame_init(&w->sc.frames[0], s->progs[0]);
+    w->rd = reader_for_chunks(s->rd, &w->quiet);
+    w->out = writer_open_kept(like);
+}
+
+static void worker_free(worker *w)
+{
+    frame_free(&w->sc.frames[0]);
+    record_layout_free(&w->sc.layouts[0]);
+    free(w->sc.cells);
+    reader_close(w->rd);
+    writer_close(w->out);
+}
+
+/* A chunk's accounts scored, their bytes kept; dirty at the first thing to
+ * say. */
+static void score_chunk(worker *w, job_chunk *c)
+{
+    const scan *s = w->j->s;
+    scan *ws = &w->sc;
+    record_layout *l = &ws->layouts[0];
+    const policy *p = s->progs[0]->pol;
+    long first = w->next_record;
+    reader_chunk(w->rd, c->data, c->len, 1, first);
+    memset(l->style, NUM_UNSEEN, (size_t)p->ninputs);
+    c->dirty = false;
+    c->n = 0;
+    strbuf_setlen(&c->ids, 0);
+    record_pos pos;
+    read_status rs;
+    while ((rs = reader_next(w->rd, ws->cells, &pos)) == READ_OK && scan_load(ws, &pos)) {
+        const cell *id = &ws->cells[0];
+        eval_account(s->progs[0], &ws->frames[0]);
+        writer_record(w->out, id->s, id->len, ws->frames[0].slots);
+        if (c->n == c->cap) {
+            c->cap = c->cap ? 2 * c->cap : 1024;
+            c->e = xrealloc(c->e, c->cap * sizeof *c->e);
+        }
+        job_entry *e = &c->e[c->n++];
+        e->end = writer_kept(w->out);
+        e->id = c->ids.len;
+        e->idlen = id->len;
+        strbuf_add(&c->ids, id->s, id->len);
+        e->hash = idset_hash(id->s, id->len);
+        e->record = pos.record - first;
+        e->line = pos.line;
+        e->unbanded = 0;
+        if (ws->frames[0].unbanded)
+            for (int i = 0; i < s->nunbanded[0]; i++) {
+                const rb_value *v = &ws->frames[0].slots[s->unbanded[0][i].slot];
+                if (v->kind == VK_BANDED && v->band == BAND_NONE)
+                    e->unbanded |= (uint64_t)1 << i;
+            }
+    }
+    c->dirty = rs != READ_EOF;
+    w->next_record = reader_record(w->rd);
+    c->records = w->next_record - first;
+    c->lines = reader_line(w->rd) - 1;
+    writer_swap(w->out, &c->out);
+    if (!c->style) {
+        c->style = xmalloc((size_t)p->ninputs + 1);
+        c->style_at = xmalloc(((size_t)p->ninputs + 1) * sizeof *c->style_at);
+    }
+    memcpy(c->style, l->style, (size_t)p->ninputs);
+    for (int i = 0; i < p->ninputs; i++) {
+        c->style_at[i] = l->style_at[i];
+        c->style_at[i].record -= first;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    jobs *j = w->j;
+    pthread_mutex_lock(&j->mu);
+    for (;;) {
+        while (!j->stop && j->taken == j->filled)
+            pthread_cond_wait(&j->work, &j->mu);
+        if (j->stop)
+            break;
+        job_chunk *c = &j->ring[j->taken++ % j->nring];
+        c->state = CHUNK_BUSY;
+        pthread_mutex_unlock(&j->mu);
+        score_chunk(w, c);
+        pthread_mutex_lock(&j->mu);
+        c->state = CHUNK_DONE;
+        pthread_cond_signal(&j->done);
+    }
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+/* The chunk's styles against those of the records before it: true when
+ * they agree, the ones first set in the chunk then taken as the file's. */
+static bool styles_agree(scan *s, const job_chunk *c, long base_record, long base_line)
+{
+    record_layout *l = &s->layouts[0];
+    int n = s->progs[0]->pol->ninputs;
+    for (int i = 0; i < n; i++)
+        if (c->style[i] != NUM_UNSEEN && l->style[i] != NUM_UNSEEN && c->style[i] != l->style[i])
+            return false;
+    for (int i = 0; i < n; i++)
+        if (c->style[i] != NUM_UNSEEN && l->style[i] == NUM_UNSEEN) {
+            l->style[i] = c->style[i];
+            l->style_at[i] = c->style_at[i];
+            l->style_at[i].record += base_record;
+            l->style_at[i].line += base_line - 1;
+        }
+    return true;
+}
+
+/* A clean chunk's accounts, written in order: EXIT_OK or SCAN_STOPPED. */
+static int merge_chunk(scan *s, const job_chunk *c, writer *w, long base_record, long base_line)
+{
+    size_t from = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        const job_entry *e = &c->e[k];
+        const char *id = c->ids.s + e->id;
+        record_pos pos = {base_record + e->record, base_line + e->line - 1};
+        if (!scan_first_time(s, id, e->idlen, e->hash, &pos)) {
+            s->rejected++;
+            from = e->end;
+            if (!s->skip_errors)
+                return SCAN_STOPPED;
+            continue;
+        }
+        writer_put(w, c->out.s + from, e->end - from);
+        from = e->end;
+        for (int i = 0; e->unbanded >> i; i++)
+            if (e->unbanded >> i & 1)
+                scan_tally_unbanded(s, 0, i, id, e->idlen);
+        s->scored++;
+        if ((s->scored & 0xffff) == 0)
+            scan_progress(s, false);
+    }
+    return EXIT_OK;
+}
+
+int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit visit, void *ctx)
+{
+    jobs j = {.s = s, .nring = 2L * jobs_n};
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.work, NULL);
+    pthread_cond_init(&j.done, NULL);
+    j.ring = xcalloc((size_t)j.nring, sizeof *j.ring);
+    for (long i = 0; i < j.nring; i++) {
+        strbuf_init(&j.ring[i].ids);
+        strbuf_init(&j.ring[i].out);
+    }
+    worker *ws = xcalloc((size_t)jobs_n, sizeof *ws);
+    for (int i = 0; i < jobs_n; i++)
+        worker_init(&ws[i], &j, w);
+    int started = 0;
+    for (; started < jobs_n; started++)
+        if (pthread_create(&ws[started].thread, NULL, worker_main, &ws[started]) != 0)
+            break;
+    /* Chunks read again in order, by the main thread. */
+    reader *again = reader_for_chunks(s->rd, s->diag);
+    long merged = 0, base_record = reader_record(s->rd), base_line = reader_line(s->rd);
+    bool eof = false, cut_failed = false;
+    int status = EXIT_OK;
+    if (started == 0) {
+        diag_fail(s->diag, "cannot start a thread for -j");
+        status = SCAN_BROKEN;
+    }
+    while (status == EXIT_OK) {
+        pthread_mutex_lock(&j.mu);
+        while (!eof && j.filled - merged < j.nring) {
+            pthread_mutex_unlock(&j.mu);
+            job_chunk *c = &j.ring[j.filled % j.nring]; /* free: merged */
+            long n = reader_cut(s->rd, chunk_bytes, &c->data, &c->data_cap);
+            pthread_mutex_lock(&j.mu);
+            if (n <= 0) {
+                eof = true;
+                cut_failed = n < 0; /* said once the chunks before it are */
+                break;
+            }
+            j.filled++;
+            c->len = (size_t)n;
+            c->state = CHUNK_READY;
+            pthread_cond_signal(&j.work);
+        }
+        if (merged == j.filled || status != EXIT_OK) {
+            pthread_mutex_unlock(&j.mu);
+            break;
+        }
+        job_chunk *c = &j.ring[merged % j.nring];
+        while (c->state != CHUNK_DONE)
+            pthread_cond_wait(&j.done, &j.mu);
+        pthread_mutex_unlock(&j.mu);
+        if (!c->dirty && styles_agree(s, c, base_record, base_line)) {
+            status = merge_chunk(s, c, w, base_record, base_line);
+            base_record += c->records;
+            base_line += c->lines;
+        } else {
+            reader_chunk(again, c->data, c->len, base_line, base_record);
+            status = scan_records(s, again, visit, ctx);
+            base_record = reader_record(again);
+            base_line = reader_line(again);
+        }
+        pthread_mutex_lock(&j.mu);
+        c->state = CHUNK_FREE;
+        merged++;
+        pthread_mutex_unlock(&j.mu);
+    }
+    if (status == EXIT_OK && cut_failed) {
+        diag_fail(s->diag, "%s: line %ld: %s", s->data_path, base_line, reader_cut_failure(s->rd));
+        status = SCAN_BROKEN;
+    }
+    /* Stopped, or done: the workers end after the chunk in hand. */
+    pthread_mutex_lock(&j.mu);
+    j.stop = true;
+    pthread_cond_broadcast(&j.work);
+    pthread_mutex_unlock(&j.mu);
+    for (int i = 0; i < started; i++)
+        pthread_join(ws[i].thread, NULL);
+    for (int i = 0; i < jobs_n; i++) {
+        reader_merge_keys(s->rd, ws[i].rd);
+        worker_free(&ws[i]);
+    }
+    reader_merge_keys(s->rd, again);
+    reader_close(again);
+    for (long i = 0; i < j.nring; i++) {
+        job_chunk *c = &j.ring[i];
+        free(c->data);
+        strbuf_free(&c->out);
+        free(c->e);
+        strbuf_free(&c->ids);
+        free(c->style);
+        free(c->style_at);
+    }
+    free(j.ring);
+    free(ws);
+    pthread_cond_destroy(&j.work);
+    pthread_cond_destroy(&j.done);
+    pthread_mutex_destroy(&j.mu);
+    return scan_end(s, status);
+}
