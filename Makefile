@@ -24,7 +24,7 @@ OPT     ?= -O2 -fno-tree-vectorize
 CFLAGS  ?=
 # The layers of src/, first to last, written here once: a file uses only
 # its own layer and those before it, and tests/layers.py checks that.
-LAYERS  = base lang engine data lint fmt report lsp cli
+LAYERS  = base lang engine data lint fmt report sql lsp cli
 CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(LAYERS:%=-Isrc/%) -I$(BUILD)/gen $(CPPFLAGS)
 # SQLite keeps the score history (run --history, rubric history): pkg-config
 # says how to link it where it can, -lsqlite3 otherwise.

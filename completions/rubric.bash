@@ -39,6 +39,13 @@ _rubric() {
     fi
     local verb=${COMP_WORDS[1]} opts
     opts=$("$cmd" help --options "$verb" 2>/dev/null) || return
+    # bash splits --format=json at the = (COMP_WORDBREAKS): the = is a word
+    # of its own, after the option, before the value.
+    if [ "$cur" = "=" ]; then
+        cur=
+    elif [ "$prev" = "=" ] && ((COMP_CWORD > 2)); then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    fi
 
     # The option before the cursor, when it takes a value: that value's name.
     local o v value= i
@@ -54,6 +61,7 @@ _rubric() {
             while read -r o v; do
                 [ "$o" = "$w" ] && [ -n "$v" ] && ((i++))
             done <<<"$opts"
+            [ "${COMP_WORDS[i]}" = "=" ] && ((i++))
         else
             operands+=("$w")
         fi

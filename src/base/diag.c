@@ -50,11 +50,14 @@ static void add_item(diag_list *list, enum diag_severity sev, rb_loc loc, const 
     if (loc.src) {
         it->path = xstrdup(loc.src->path);
         source_line_col(loc.src, loc.begin, &it->line, &it->col);
-        if (loc.end > loc.begin)
+        it->char_col = source_char_col(loc.src, loc.begin);
+        if (loc.end > loc.begin) {
             source_line_col(loc.src, loc.end, &it->end_line, &it->end_col);
-        else {
+            it->end_char_col = source_char_col(loc.src, loc.end);
+        } else {
             it->end_line = it->line;
             it->end_col = it->col + 1;
+            it->end_char_col = it->char_col + 1;
         }
     }
 }

@@ -34,6 +34,8 @@ enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 typedef struct diag_item {
     char *path;
     unsigned line, col, end_line, end_col;
+    /* col and end_col in characters, as source_char_col() counts them. */
+    unsigned char_col, end_char_col;
     enum diag_severity severity;
     char *code;
     char *message;

@@ -87,6 +87,21 @@ void source_line_col(const source *cs, unsigned offset, unsigned *line, unsigned
     *col = offset - (unsigned)s->line_starts[lo] + 1;
 }
 
+unsigned source_char_col(const source *s, unsigned offset)
+{
+    unsigned line, col;
+    source_line_col(s, offset, &line, &col);
+    size_t start = s->line_starts[line - 1], end = start + col - 1;
+    if (start == 0 && end >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
+    unsigned chars = 1;
+    /* Each byte that is not a UTF-8 continuation byte starts a character. */
+    for (size_t i = start; i < end; i++)
+        if (((unsigned char)s->text[i] & 0xC0) != 0x80)
+            chars++;
+    return chars;
+}
+
 const char *source_line(const source *cs, unsigned line, size_t *len)
 {
     const source *s = cs;

@@ -29,6 +29,10 @@ void source_free(source *s);
 
 /* 1-based line and column (in bytes) of an offset. */
 void source_line_col(const source *s, unsigned offset, unsigned *line, unsigned *col);
+/* The 1-based column of an offset counted in characters (Unicode code
+ * points), a byte order mark at the start of the file not counted: what
+ * a reader outside rubric (SARIF) counts. */
+unsigned source_char_col(const source *s, unsigned offset);
 /* The text of a 1-based line, without its line end. */
 const char *source_line(const source *s, unsigned line, size_t *len);
 

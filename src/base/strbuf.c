@@ -100,3 +100,14 @@ void strbuf_free(strbuf *b)
     free(b->s);
     strbuf_init(b);
 }
+
+void strbuf_add_uri_path(strbuf *b, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~", *p))
+            strbuf_add(b, p, 1);
+        else
+            strbuf_addf(b, "%%%02X", *p);
+    }
+}

@@ -29,6 +29,9 @@ void strbuf_adds(strbuf *b, const char *s);
 void strbuf_addchars(strbuf *b, char c, size_t n);
 void strbuf_addf(strbuf *b, const char *fmt, ...) RB_PRINTF(2, 3);
 void strbuf_vaddf(strbuf *b, const char *fmt, va_list ap) RB_PRINTF(2, 0);
+/* A file path as the path of a URI (RFC 3986): every byte but letters,
+ * digits and / - . _ ~ percent-encoded, so a space, % or # stays a name. */
+void strbuf_add_uri_path(strbuf *b, const char *path);
 /* Cuts the text to len bytes, or keeps len bytes written into the room
  * strbuf_grow() made; len never passes cap - 1. */
 void strbuf_setlen(strbuf *b, size_t len);

@@ -70,3 +70,31 @@ size_t utf8_invalid(const char *s, size_t len)
     }
     return len;
 }
+
+void utf8_fputs_lossy(const char *s, FILE *out)
+{
+    size_t len = strlen(s);
+    for (;;) {
+        size_t ok = utf8_invalid(s, len);
+        fwrite(s, 1, ok, out);
+        if (ok == len)
+            return;
+        fputs("\xef\xbf\xbd", out);
+        s += ok + 1;
+        len -= ok + 1;
+    }
+}
+
+size_t utf8_lossy_length(const char *s)
+{
+    size_t len = strlen(s), n = 0;
+    for (;;) {
+        size_t ok = utf8_invalid(s, len);
+        n += ok;
+        if (ok == len)
+            return n;
+        n += 3; /* U+FFFD for the one byte */
+        s += ok + 1;
+        len -= ok + 1;
+    }
+}

@@ -375,9 +375,16 @@ bool expand_policy_args(const char *verb, char **args, int n, path_list *out)
     bool ok = true;
     for (int i = 0; i < n; i++) {
         struct stat st;
-        if (strcmp(args[i], "-") != 0 && stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
-            ok = add_dir(verb, out, args[i]) && ok;
-        else
+        if (strcmp(args[i], "-") != 0 && stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t before = out->n;
+            if (!add_dir(verb, out, args[i]))
+                ok = false;
+            else if (out->n == before) {
+                /* A CI step given the wrong folder must not pass on nothing. */
+                fprintf(stderr, "rubric %s: no .rules file under '%s'\n", verb, args[i]);
+                ok = false;
+            }
+        } else
             paths_add(out, xstrdup(args[i]));
     }
     return ok;

@@ -48,6 +48,7 @@ int cmd_calibrate(const verb_def *v, int argc, char **argv);
 int cmd_report(const verb_def *v, int argc, char **argv);
 int cmd_history(const verb_def *v, int argc, char **argv);
 int cmd_lsp(const verb_def *v, int argc, char **argv);
+int cmd_sql(const verb_def *v, int argc, char **argv);
 
 /* Takes one option the parser found: EXIT_OK, or EXIT_USAGE after
  * reporting a bad value. */
@@ -88,7 +89,8 @@ typedef struct data_opts {
 enum {
     OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES,
     OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER, OPT_TABLE, OPT_ACTIONS,
-    OPT_HISTORY, OPT_OUTPUT_NAME, OPT_POLICY, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_STDIO, OPT_JOBS,
+    OPT_HISTORY, OPT_OUTPUT_NAME, OPT_POLICY, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_STDIO,
+    OPT_DIALECT, OPT_DB_TABLE, OPT_BIND, OPT_SCHEMA, OPT_JOBS,
 };
 
 /* The option groups the verbs that read account data share, for their
@@ -135,7 +137,8 @@ void data_opts_free(data_opts *o);
 
 /* Policy arguments as files: a folder stands for the .rules files under it,
  * walked in name order (hidden entries skipped); "-" and files stay as they
- * are.  False when a folder could not be read (reported, "rubric VERB:"). */
+ * are.  False when a folder could not be read or holds no .rules file
+ * (reported, "rubric VERB:"). */
 typedef struct path_list {
     char **v;
     size_t n;

@@ -7,6 +7,8 @@
 
 #include "cli.h"
 #include "lint.h"
+#include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_SARIF };
@@ -77,13 +79,16 @@ static cJSON *sarif_location(const diag_item *it)
     cJSON *loc = cJSON_CreateObject();
     cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
     cJSON *art = cJSON_AddObjectToObject(phys, "artifactLocation");
-    cJSON_AddStringToObject(art, "uri", it->path);
+    strbuf uri = {0};
+    strbuf_add_uri_path(&uri, it->path);
+    cJSON_AddStringToObject(art, "uri", strbuf_str(&uri));
+    strbuf_free(&uri);
     if (it->line) {
         cJSON *region = cJSON_AddObjectToObject(phys, "region");
         cJSON_AddNumberToObject(region, "startLine", it->line);
-        cJSON_AddNumberToObject(region, "startColumn", it->col);
+        cJSON_AddNumberToObject(region, "startColumn", it->char_col);
         cJSON_AddNumberToObject(region, "endLine", it->end_line);
-        cJSON_AddNumberToObject(region, "endColumn", it->end_col);
+        cJSON_AddNumberToObject(region, "endColumn", it->end_char_col);
     }
     return loc;
 }
@@ -98,6 +103,9 @@ static cJSON *sarif_log(const diag_list *all)
     cJSON *driver = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
     cJSON_AddStringToObject(driver, "name", "rubric");
     cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
+    /* SARIF counts columns in characters, never bytes: said, not left to
+     * a reader's default. */
+    cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
     cJSON *results = cJSON_AddArrayToObject(run, "results");
     cJSON *last = NULL;
     for (size_t i = 0; i < all->n; i++) {
@@ -187,7 +195,8 @@ int cmd_check(const verb_def *v, int argc, char **argv)
     if (!text) {
         cJSON *doc = o.format == CHECK_JSON ? json_array(&all) : sarif_log(&all);
         char *out = cJSON_Print(doc);
-        puts(out);
+        utf8_fputs_lossy(out, stdout);
+        putchar('\n');
         cJSON_free(out);
         cJSON_Delete(doc);
         diag_list_free(&all);

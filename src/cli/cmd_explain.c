@@ -19,6 +19,7 @@
 #include "explain_list.h"
 #include "reader.h"
 #include "record.h"
+#include "utf8.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -457,7 +458,8 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
     }
     if (json) {
         char *text = cJSON_Print(root);
-        puts(text);
+        utf8_fputs_lossy(text, stdout); /* a Latin-1 policy's text stays JSON */
+        putchar('\n');
         cJSON_free(text);
         cJSON_Delete(root);
     }

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "coverage.h"
 #include "table.h"
+#include "utf8.h"
 #include "eval.h"
 #include "reader.h"
 #include "record.h"
@@ -38,11 +39,23 @@ typedef struct test_run {
 
 /* Text in XML: the five special characters as entities; in an attribute
  * also the line ends, which a parser would otherwise fold into spaces; the
- * control characters XML 1.0 cannot hold at all as U+FFFD. */
+ * control characters XML 1.0 cannot hold at all, and each byte that is not
+ * well-formed UTF-8 (a test's name is the policy's bytes), as U+FFFD. */
 static void xml_text(FILE *out, const char *s, size_t len, bool attr)
 {
     for (const char *end = s + len; s < end; s++) {
         unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x80) {
+            int n = utf8_length((const unsigned char *)s, (const unsigned char *)end);
+            const unsigned char *u = (const unsigned char *)s;
+            /* U+FFFE and U+FFFF are no XML characters either. */
+            if (n == 0 || (n == 3 && u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
+                fputs("\xef\xbf\xbd", out);
+            else
+                fwrite(s, 1, (size_t)n, out);
+            s += n ? n - 1 : 0;
+            continue;
+        }
         switch (ch) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
@@ -520,7 +533,8 @@ int cmd_test(const verb_def *v, int argc, char **argv)
             fputs("rubric: out of memory\n", stderr);
             exit(EXIT_USAGE);
         }
-        puts(text);
+        utf8_fputs_lossy(text, stdout);
+        putchar('\n');
         free(text);
         cJSON_Delete(root);
     } else if (tr.cov) {

@@ -96,6 +96,18 @@ static const opt_spec report_opts[] = {
     {NULL, 0, NULL, NULL, 0},
 };
 
+static const opt_spec sql_opts[] = {
+    {"dialect", 0, "D", "postgres, sqlite or duckdb (required)", OPT_DIALECT},
+    {"db-table", 0, "NAME", "the table of accounts the query reads (default:\naccounts)", OPT_DB_TABLE},
+    {"select", 0, "A,B", "only these outputs, in this order", OPT_SELECT},
+    {"schema", 0, NULL, "print the CREATE TABLE of the inputs instead", OPT_SCHEMA},
+    {"bind", 0, NULL, "parameters as named SQL parameters (not yet:\nrefused)", OPT_BIND},
+    {"output", 'o', "FILE", "write to FILE, atomically", 0},
+    PARAM_OPT("override a parameter's default (repeatable)"),
+    {"as-of", 0, "DATE", "the evaluation date, YYYY-MM-DD (default: today, UTC)", OPT_AS_OF},
+    {NULL, 0, NULL, NULL, 0},
+};
+
 static const opt_spec fmt_opts[] = {
     {"check", 0, NULL, "write nothing; list the files that would change", OPT_CHECK},
     {NULL, 0, NULL, NULL, 0},
@@ -219,6 +231,23 @@ static const verb_def verbs[] = {
      "Exit status: 0 shown, 1 the account is in no period, 2 usage errors or a\n"
      "file that is not a score history.\n",
      "HISTORY", 1},
+    {"sql", cmd_sql, "the policy as one SQL query for PostgreSQL, SQLite or DuckDB",
+     "Usage: rubric sql POLICY --dialect postgres|sqlite|duckdb [options]\n"
+     "\n"
+     "Prints POLICY as one SELECT over a table of accounts whose columns are the\n"
+     "policy's inputs: one row per account, the id and then every output (or\n"
+     "those --select names) with the cells `rubric run --format csv` writes,\n"
+     "NULL for an empty cell.  One CTE per stage, named after the policy's\n"
+     "names, with the policy's file:line beside each.  --param and --as-of are\n"
+     "written into the query as in run.  What the dialect cannot express\n"
+     "(lists, prev()) is refused at its place in the policy.  See docs/sql.md.\n"
+     "\n"
+     "Options:\n",
+     sql_opts, 27,
+     "\n"
+     "Exit status: 0 printed, 2 usage or policy errors, or a construct the\n"
+     "dialect cannot express.\n",
+     "POLICY", 1},
     {"fmt", cmd_fmt, "rewrite policies in the one canonical layout",
      "Usage: rubric fmt [--check] POLICY...\n"
      "\n"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 /* One header line without its line end; false at the end of input.  A
@@ -112,8 +113,14 @@ bool rpc_write(FILE *out, const cJSON *msg)
     char *text = cJSON_PrintUnformatted(msg);
     if (!text)
         return false;
-    size_t n = strlen(text);
-    bool ok = fprintf(out, "Content-Length: %zu\r\n\r\n", n) > 0 && fwrite(text, 1, n, out) == n && fflush(out) == 0;
+    /* JSON-RPC is UTF-8; a policy read from disk (an import saved as
+     * Latin-1) need not be, and its bytes reach hover and the outline. */
+    size_t n = utf8_lossy_length(text);
+    bool ok = fprintf(out, "Content-Length: %zu\r\n\r\n", n) > 0;
+    if (ok) {
+        utf8_fputs_lossy(text, out);
+        ok = !ferror(out) && fflush(out) == 0;
+    }
     cJSON_free(text);
     return ok;
 }

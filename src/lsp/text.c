@@ -110,13 +110,7 @@ char *lsp_path_to_uri(const char *path)
 {
     strbuf b = {0};
     strbuf_adds(&b, "file://");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("/-._~", *p))
-            strbuf_add(&b, p, 1);
-        else
-            strbuf_addf(&b, "%%%02X", *p);
-    }
+    strbuf_add_uri_path(&b, path);
     return strbuf_take(&b, NULL);
 }
 

@@ -83,6 +83,13 @@ check "bash: run -f<TAB> lists the formats" \
     test "$(complete_bash run -f '' | tr '\n' ' ')" = "table csv json ndjson "
 check "bash: test -f<TAB> lists the formats" \
     test "$(complete_bash test -f '' | tr '\n' ' ')" = "text junit json "
+# --format=<TAB>: bash makes the = a word of its own (COMP_WORDBREAKS).
+check "bash: test --format=<TAB> lists the formats" \
+    test "$(complete_bash test --format = | tr '\n' ' ')" = "text junit json "
+check "bash: check --format=s<TAB> is sarif" test "$(complete_bash check --format = s)" = sarif
+check "bash: data files after --format=csv and the policy" \
+    test "$(complete_bash run --format = csv "$policy" rules/gitlab/account_health_ | tr '\n' ' ')" \
+    = "rules/gitlab/account_health_accounts.csv "
 check "bash: policies, then data files" \
     test "$(complete_bash run rules/gitlab/account_health | sort | tr '\n' ' ')" \
     = "rules/gitlab/account_health.rules rules/gitlab/account_health_test.rules "
@@ -121,6 +128,8 @@ if command -v zsh >/dev/null 2>&1; then
         test "$(complete_zsh run "$policy" --select '')" = "$expected"
     check "zsh: data files after the policy" \
         test "$(complete_zsh run "$policy" '')" = "_files -g *.(csv|json|ndjson)(-.)"
+    check "zsh: test --format=<TAB> lists the formats" \
+        test "$(complete_zsh test --format= | tr '\n' ' ')" = "text junit json "
     check "zsh: check's options" \
         test "$(complete_zsh check - | sort | tr '\n' ' ')" = "--format --help --strict -f -h "
 else

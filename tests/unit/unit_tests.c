@@ -1471,6 +1471,16 @@ static void test_lsp_framing(void)
     fclose(f);
     CHECK(strcmp(out, "Content-Length: 10\r\n\r\n{\"x\":\"\xc3\xa9\"}") == 0);
     free(out);
+    /* A byte that is not UTF-8 (a Latin-1 policy's) goes out as U+FFFD,
+     * counted in the length. */
+    f = open_memstream(&out, &outlen);
+    msg = cJSON_CreateObject();
+    cJSON_AddStringToObject(msg, "x", "caf\xe9");
+    CHECK(rpc_write(f, msg));
+    cJSON_Delete(msg);
+    fclose(f);
+    CHECK(strcmp(out, "Content-Length: 14\r\n\r\n{\"x\":\"caf\xef\xbf\xbd\"}") == 0);
+    free(out);
 }
 
 /* Whether a number is written as a percentage: what explain, report and
