@@ -20,7 +20,6 @@ typedef struct run_opts {
     out_format format;
     bool format_given;
     bool raw;
-    int jobs;
     data_opts data;
 } run_opts;
 
@@ -40,15 +39,7 @@ static int take(void *ctx, int id, const char *arg)
     case OPT_SELECT: o->select = arg; return EXIT_OK;
     case OPT_RAW: o->raw = true; return EXIT_OK;
     case OPT_ACTIONS: o->actions = arg; return EXIT_OK;
-    case OPT_JOBS:
-    case 'j': {
-        char *end;
-        long n = strtol(arg, &end, 10);
-        if (*arg < '0' || *arg > '9' || *end || n < 1 || n > 64)
-            return usage_error("run", "-j wants a number of threads from 1 to 64, not '%s'", arg);
-        o->jobs = (int)n;
-        return EXIT_OK;
-    }
+
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -65,8 +56,8 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     if (o->data.history && !o->data.as_of)
         return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
     /* What -j cannot cut into chunks yet is refused before any reading. */
-    if (o->jobs > 1 && (o->data.history || o->actions || o->data.ntables))
-        return usage_error("run", "-j %d with %s is not supported: score with one thread", o->jobs,
+    if (o->data.jobs > 1 && (o->data.history || o->actions || o->data.ntables))
+        return usage_error("run", "-j %d with %s is not supported: score with one thread", o->data.jobs,
                            o->data.history ? "--history" : o->actions ? "--actions" : "--table");
     if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))
         return usage_error("run", "-o '%s' is the history file; write the scores elsewhere", o->output);
@@ -252,7 +243,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         status = session_start(&s);
     if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw, o.format_given ? o.format : OUT_CSV)))
         status = EXIT_USAGE;
-    const char *refused = status == EXIT_OK && o.jobs > 1 ? scan_jobs_refusal(&s.sc) : NULL;
+    const char *refused = status == EXIT_OK && o.data.jobs > 1 ? scan_jobs_refusal(&s.sc) : NULL;
     if (refused) {
         fprintf(stderr, "rubric run: %s\n", refused);
         outfile_abort(&s.out);
@@ -264,8 +255,8 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         out_format fmt = o.format_given ? o.format : to_terminal ? OUT_TABLE : OUT_CSV;
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
-        if (o.jobs > 1)
-            status = scan_all_jobs(&s.sc, o.jobs, chunk_bytes(), sinks.w, write_scores, &sinks);
+        if (o.data.jobs > 1)
+            status = scan_all_jobs(&s.sc, o.data.jobs, chunk_bytes(), sinks.w, write_scores, &sinks);
         else
             status = session_scan(&s, write_scores, &sinks);
         bool written = writer_close(sinks.w);

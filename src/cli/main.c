@@ -16,8 +16,6 @@ static const opt_spec run_opts[] = {
      OPT_ACTIONS},
     {"history", 0, "FILE", "record every output of every account as the period\n--as-of (required) in the score history FILE\n"
      "(SQLite, made if missing); a period recorded again\nis replaced whole", OPT_HISTORY},
-    {"jobs", 'j', "N", "score on N threads (default 1); the output is the same\n"
-     "(CSV or NDJSON data; not with --table, --history,\n--actions, prev() or list inputs)", OPT_JOBS},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
     SCAN_OPTS,

@@ -114,7 +114,7 @@ void scan_progress(scan *s, bool final);
  * in input order; a chunk with anything to say (a bad record, a number
  * written in another style than before) is scored again in order by
  * visit, which must write to w as writer_record does.  For one policy, no
- * --table, no prev() and no list input (scan_jobs_refusal). */
+ * --table and no prev() (scan_jobs_refusal). */
 int scan_all_jobs(scan *s, int jobs, size_t chunk_bytes, writer *w, scan_visit visit, void *ctx);
 /* Why the pass cannot be cut into chunks, or NULL when it can. */
 const char *scan_jobs_refusal(const scan *s);

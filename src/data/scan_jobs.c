@@ -44,17 +44,41 @@ typedef struct job_chunk {
     size_t n, cap;
     strbuf ids;
     long records, lines;     /* how many the chunk holds */
-    uint8_t *style;          /* per input: the style its records set first */
+    uint8_t *style;          /* per style (style_slots): the first its records set */
     num_style *style_at;     /* where, counted from the chunk's start */
 } job_chunk;
 
 typedef struct jobs jobs;
+
+/* The number styles a record layout carries from one record to the next:
+ * each input's, and each field's of a list input, numbered in that order.
+ * Their count; st and at (when not NULL) get where each one lies. */
+static int style_slots(const policy *p, record_layout *l, uint8_t **st, num_style **at)
+{
+    int n = 0;
+    for (int i = 0; i < p->ninputs; i++) {
+        if (st) {
+            st[n] = &l->style[i];
+            at[n] = &l->style_at[i];
+        }
+        n++;
+        int k = l->list_of_input[i];
+        for (int f = 0; k >= 0 && f < p->inputs[i]->rec->nfields; f++, n++)
+            if (st) {
+                st[n] = &l->stores[k].style[f];
+                at[n] = &l->stores[k].style_at[f];
+            }
+    }
+    return n;
+}
 
 typedef struct worker {
     jobs *j;
     pthread_t thread;
     scan sc;                 /* its own cells, layout and frames */
     diag quiet;              /* what it would say is said again in order */
+    uint8_t **style;         /* its layout's styles (style_slots) */
+    num_style **style_at;
     reader *rd;
     writer *out;
     long next_record;        /* its reader's records go on counting */
@@ -66,6 +90,7 @@ struct jobs {
     pthread_cond_t work, done;
     job_chunk *ring;
     long nring, filled, taken;
+    int nstyles;
     bool stop;
 };
 
@@ -77,9 +102,6 @@ const char *scan_jobs_refusal(const scan *s)
         return "-j with --table is not supported: a table streams in account order (score with one thread)";
     if (s->prev[0] || s->progs[0]->pol->nprevs)
         return "-j with prev() is not supported: the previous period is read in account order (score with one thread)";
-    for (int i = 0; i < s->progs[0]->pol->ninputs; i++)
-        if (s->progs[0]->pol->inputs[i]->type == TY_LIST)
-            return "-j with list inputs is not supported yet (score with one thread)";
     if (reader_format(s->rd) == DATA_JSON)
         return "-j cannot cut a top-level JSON array into chunks: give NDJSON (one object per line), or score with one thread";
     if (s->nunbanded[0] > 64)
@@ -104,6 +126,9 @@ static void worker_init(worker *w, jobs *j, writer *like)
     w->sc.cells = xcalloc((size_t)w->sc.layouts[0].nfields, sizeof *w->sc.cells);
     frame_init(&w->sc.frames[0], s->progs[0]);
     w->rd = reader_for_chunks(s->rd, &w->quiet);
+    w->style = xmalloc(((size_t)j->nstyles + 1) * sizeof *w->style);
+    w->style_at = xmalloc(((size_t)j->nstyles + 1) * sizeof *w->style_at);
+    style_slots(s->progs[0]->pol, &w->sc.layouts[0], w->style, w->style_at);
     w->out = writer_open_kept(like);
 }
 
@@ -112,6 +137,8 @@ static void worker_free(worker *w)
     frame_free(&w->sc.frames[0]);
     record_layout_free(&w->sc.layouts[0]);
     free(w->sc.cells);
+    free(w->style);
+    free(w->style_at);
     reader_close(w->rd);
     writer_close(w->out);
 }
@@ -122,11 +149,11 @@ static void score_chunk(worker *w, job_chunk *c)
 {
     const scan *s = w->j->s;
     scan *ws = &w->sc;
-    record_layout *l = &ws->layouts[0];
-    const policy *p = s->progs[0]->pol;
     long first = w->next_record;
     reader_chunk(w->rd, c->data, c->len, 1, first);
-    memset(l->style, NUM_UNSEEN, (size_t)p->ninputs);
+    int nst = w->j->nstyles;
+    for (int i = 0; i < nst; i++)
+        *w->style[i] = NUM_UNSEEN;
     c->dirty = false;
     c->n = 0;
     strbuf_setlen(&c->ids, 0);
@@ -162,12 +189,12 @@ static void score_chunk(worker *w, job_chunk *c)
     c->lines = reader_line(w->rd) - 1;
     writer_swap(w->out, &c->out);
     if (!c->style) {
-        c->style = xmalloc((size_t)p->ninputs + 1);
-        c->style_at = xmalloc(((size_t)p->ninputs + 1) * sizeof *c->style_at);
+        c->style = xmalloc((size_t)nst + 1);
+        c->style_at = xmalloc(((size_t)nst + 1) * sizeof *c->style_at);
     }
-    memcpy(c->style, l->style, (size_t)p->ninputs);
-    for (int i = 0; i < p->ninputs; i++) {
-        c->style_at[i] = l->style_at[i];
+    for (int i = 0; i < nst; i++) {
+        c->style[i] = *w->style[i];
+        c->style_at[i] = *w->style_at[i];
         c->style_at[i].record -= first;
     }
 }
@@ -194,21 +221,20 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* The chunk's styles against those of the records before it: true when
- * they agree, the ones first set in the chunk then taken as the file's. */
-static bool styles_agree(scan *s, const job_chunk *c, long base_record, long base_line)
+/* The chunk's styles against those of the records before it (st, at: the
+ * main layout's): true when they agree, the ones first set in the chunk
+ * then taken as the file's. */
+static bool styles_agree(uint8_t **st, num_style **at, int n, const job_chunk *c, long base_record, long base_line)
 {
-    record_layout *l = &s->layouts[0];
-    int n = s->progs[0]->pol->ninputs;
     for (int i = 0; i < n; i++)
-        if (c->style[i] != NUM_UNSEEN && l->style[i] != NUM_UNSEEN && c->style[i] != l->style[i])
+        if (c->style[i] != NUM_UNSEEN && *st[i] != NUM_UNSEEN && c->style[i] != *st[i])
             return false;
     for (int i = 0; i < n; i++)
-        if (c->style[i] != NUM_UNSEEN && l->style[i] == NUM_UNSEEN) {
-            l->style[i] = c->style[i];
-            l->style_at[i] = c->style_at[i];
-            l->style_at[i].record += base_record;
-            l->style_at[i].line += base_line - 1;
+        if (c->style[i] != NUM_UNSEEN && *st[i] == NUM_UNSEEN) {
+            *st[i] = c->style[i];
+            *at[i] = c->style_at[i];
+            at[i]->record += base_record;
+            at[i]->line += base_line - 1;
         }
     return true;
 }
@@ -243,6 +269,11 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, long base_record,
 int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit visit, void *ctx)
 {
     jobs j = {.s = s, .nring = 2L * jobs_n};
+    const policy *p = s->progs[0]->pol;
+    j.nstyles = style_slots(p, &s->layouts[0], NULL, NULL);
+    uint8_t **st = xmalloc(((size_t)j.nstyles + 1) * sizeof *st);
+    num_style **at = xmalloc(((size_t)j.nstyles + 1) * sizeof *at);
+    style_slots(p, &s->layouts[0], st, at);
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);
@@ -292,7 +323,7 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit
         while (c->state != CHUNK_DONE)
             pthread_cond_wait(&j.done, &j.mu);
         pthread_mutex_unlock(&j.mu);
-        if (!c->dirty && styles_agree(s, c, base_record, base_line)) {
+        if (!c->dirty && styles_agree(st, at, j.nstyles, c, base_record, base_line)) {
             status = merge_chunk(s, c, w, base_record, base_line);
             base_record += c->records;
             base_line += c->lines;
@@ -335,6 +366,8 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit
     }
     free(j.ring);
     free(ws);
+    free(st);
+    free(at);
     pthread_cond_destroy(&j.work);
     pthread_cond_destroy(&j.done);
     pthread_mutex_destroy(&j.mu);

@@ -52,12 +52,10 @@ same() {
     ok "$name (exit $rc1)"
 }
 
-# Every shipped policy on every sample, in every output format.  A policy
-# with list inputs is refused with -j (checked below), so it is skipped.
+# Every shipped policy on every sample, in every output format.
 g=$here/rules/gitlab
 for p in "$g"/*.rules; do
     case $p in *_test.rules) continue ;; esac
-    grep -q "list of" "$p" && continue
     for d in "$g"/*.csv "$g"/*.ndjson; do
         for f in csv json ndjson table; do
             [ -z "$quick" ] || [ $f = json ] || continue
@@ -79,6 +77,11 @@ for d in percent.csv percent-first.csv percent-rejected-first.csv; do
     same "number styles: $d" "$sizes" "2 3" "$fx/data/percent.rules" "$fx/data/$d" $asof --on-error skip
 done
 same "NDJSON exports" "$sizes" "2 3" "$fx/data/exports.rules" "$fx/data/exports.ndjson" $asof --on-error skip
+# List inputs from the account's key: their fields' number styles too.
+for d in elements-bad.ndjson elements-percent.ndjson elements-wrong-type.ndjson; do
+    same "list elements: $d" "$sizes" "2 3" "$fx/elements.rules" "$fx/$d" $asof --on-error skip
+done
+same "list elements: the first bad one stops" "$sizes" "2" "$fx/elements.rules" "$fx/elements-percent.ndjson" $asof
 
 # Quoted newlines, "" escapes, CRLF, a byte order mark, blank lines, a
 # duplicate id in a later chunk, a bad record, no newline at the end.
@@ -121,7 +124,6 @@ refused() { # NAME WANTED ARGS...
 printf '[{"account_id": "a"}]\n' > array.json
 refused "a JSON array" "NDJSON" -j 2 "$uch" array.json $asof
 refused "--history" "--history" -j 2 "$uch" "$g/accounts.csv" $asof --history h.db
-refused "a list input" "list inputs" -j 2 "$g/instance_health.rules" "$g/instance_accounts.ndjson" $asof
 refused "-j 0" "from 1 to 64" -j 0 "$uch" "$g/accounts.csv" $asof
 
 # A large file, generated here: a few hundred thousand accounts, -j 1 vs -j 4.
