@@ -119,7 +119,7 @@ enum {
      "fail (default): stop at the first bad record, exit 1,\nwrite nothing; skip: report each bad "  \
      "record, score\nthe rest, exit 1", OPT_ON_ERROR},                                              \
     {"jobs", 'j', "N", "score on N threads (default 1; run only so far); the\n"                     \
-     "output is the same (CSV or NDJSON data; not with\n--table, --history, --actions or prev())",  \
+     "output is the same (CSV or NDJSON data; not with\n--table, --history or prev())",  \
      OPT_JOBS},                                                                                     \
     {"quiet", 'q', NULL, "no progress line", 0}
 

@@ -56,9 +56,9 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     if (o->data.history && !o->data.as_of)
         return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
     /* What -j cannot cut into chunks yet is refused before any reading. */
-    if (o->data.jobs > 1 && (o->data.history || o->actions || o->data.ntables))
+    if (o->data.jobs > 1 && (o->data.history || o->data.ntables))
         return usage_error("run", "-j %d with %s is not supported: score with one thread", o->data.jobs,
-                           o->data.history ? "--history" : o->actions ? "--actions" : "--table");
+                           o->data.history ? "--history" : "--table");
     if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))
         return usage_error("run", "-o '%s' is the history file; write the scores elsewhere", o->output);
     return 0;
@@ -256,7 +256,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
         if (o.data.jobs > 1)
-            status = scan_all_jobs(&s.sc, o.data.jobs, chunk_bytes(), sinks.w, write_scores, &sinks);
+            status = scan_all_jobs(&s.sc, o.data.jobs, chunk_bytes(), sinks.w, sinks.actions, write_scores, &sinks);
         else
             status = session_scan(&s, write_scores, &sinks);
         bool written = writer_close(sinks.w);

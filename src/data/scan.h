@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "actions.h"
 #include "diag.h"
 #include "eval.h"
 #include "idset.h"
@@ -111,11 +112,14 @@ void scan_progress(scan *s, bool final);
 /* run -j: the records scored on `jobs` threads, chunk_bytes of input at a
  * time, with scan_all's result.  Each chunk's accounts are written by a
  * writer of the workers' own (writer_open_kept like w), and w writes them
- * in input order; a chunk with anything to say (a bad record, a number
+ * in input order, and acts (when not NULL) their action rows likewise
+ * (actions_open_kept, actions_put); a chunk with anything to say (a bad record, a number
  * written in another style than before) is scored again in order by
- * visit, which must write to w as writer_record does.  For one policy, no
+ * visit, which must write to w and acts as writer_record and
+ * actions_record do.  For one policy, no
  * --table and no prev() (scan_jobs_refusal). */
-int scan_all_jobs(scan *s, int jobs, size_t chunk_bytes, writer *w, scan_visit visit, void *ctx);
+int scan_all_jobs(scan *s, int jobs, size_t chunk_bytes, writer *w, action_writer *acts, scan_visit visit,
+                  void *ctx);
 /* Why the pass cannot be cut into chunks, or NULL when it can. */
 const char *scan_jobs_refusal(const scan *s);
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "scan.h"
 #include "status.h"
 #include "strbuf.h"
@@ -31,6 +32,8 @@ typedef struct job_entry {
     uint32_t idlen;
     uint64_t hash;
     long record, line;       /* counted from the chunk's start, from 1 */
+    size_t act_end;          /* its action rows end here */
+    long fired;              /* how many */
     uint64_t unbanded;       /* bit i: s->unbanded[0][i] caught no band */
 } job_entry;
 
@@ -40,6 +43,7 @@ typedef struct job_chunk {
     size_t len, data_cap;
     bool dirty;              /* to be read again in order */
     strbuf out;              /* the accounts' output bytes */
+    strbuf acts;             /* their action rows (--actions) */
     job_entry *e;
     size_t n, cap;
     strbuf ids;
@@ -81,6 +85,7 @@ typedef struct worker {
     num_style **style_at;
     reader *rd;
     writer *out;
+    action_writer *acts;     /* --actions: its rows kept; NULL otherwise */
     long next_record;        /* its reader's records go on counting */
 } worker;
 
@@ -90,6 +95,7 @@ struct jobs {
     pthread_cond_t work, done;
     job_chunk *ring;
     long nring, filled, taken;
+    action_writer *acts;     /* the run's --actions, or NULL */
     int nstyles;
     bool stop;
 };
@@ -130,6 +136,8 @@ static void worker_init(worker *w, jobs *j, writer *like)
     w->style_at = xmalloc(((size_t)j->nstyles + 1) * sizeof *w->style_at);
     style_slots(s->progs[0]->pol, &w->sc.layouts[0], w->style, w->style_at);
     w->out = writer_open_kept(like);
+    if (j->acts)
+        w->acts = actions_open_kept(j->acts);
 }
 
 static void worker_free(worker *w)
@@ -141,6 +149,8 @@ static void worker_free(worker *w)
     free(w->style_at);
     reader_close(w->rd);
     writer_close(w->out);
+    if (w->acts)
+        actions_close(w->acts, false);
 }
 
 /* A chunk's accounts scored, their bytes kept; dirty at the first thing to
@@ -158,8 +168,10 @@ static void score_chunk(worker *w, job_chunk *c)
     c->n = 0;
     strbuf_setlen(&c->ids, 0);
     record_pos pos;
-    read_status rs;
-    while ((rs = reader_next(w->rd, ws->cells, &pos)) == READ_OK && scan_load(ws, &pos)) {
+    read_status rs = READ_FATAL;
+    /* Without memory for its action rows, a worker leaves its chunks to be
+     * read in order. */
+    while ((w->acts || !w->j->acts) && (rs = reader_next(w->rd, ws->cells, &pos)) == READ_OK && scan_load(ws, &pos)) {
         const cell *id = &ws->cells[0];
         eval_account(s->progs[0], &ws->frames[0]);
         writer_record(w->out, id->s, id->len, ws->frames[0].slots);
@@ -169,6 +181,12 @@ static void score_chunk(worker *w, job_chunk *c)
         }
         job_entry *e = &c->e[c->n++];
         e->end = writer_kept(w->out);
+        if (w->acts) {
+            long before = actions_fired(w->acts);
+            actions_record(w->acts, id->s, id->len, &ws->frames[0]);
+            e->fired = actions_fired(w->acts) - before;
+            e->act_end = actions_kept(w->acts);
+        }
         e->id = c->ids.len;
         e->idlen = id->len;
         strbuf_add(&c->ids, id->s, id->len);
@@ -188,6 +206,8 @@ static void score_chunk(worker *w, job_chunk *c)
     c->records = w->next_record - first;
     c->lines = reader_line(w->rd) - 1;
     writer_swap(w->out, &c->out);
+    if (w->acts)
+        actions_take(w->acts, &c->acts);
     if (!c->style) {
         c->style = xmalloc((size_t)nst + 1);
         c->style_at = xmalloc(((size_t)nst + 1) * sizeof *c->style_at);
@@ -240,9 +260,9 @@ static bool styles_agree(uint8_t **st, num_style **at, int n, const job_chunk *c
 }
 
 /* A clean chunk's accounts, written in order: EXIT_OK or SCAN_STOPPED. */
-static int merge_chunk(scan *s, const job_chunk *c, writer *w, long base_record, long base_line)
+static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *acts, long base_record, long base_line)
 {
-    size_t from = 0;
+    size_t from = 0, act_from = 0;
     for (size_t k = 0; k < c->n; k++) {
         const job_entry *e = &c->e[k];
         const char *id = c->ids.s + e->id;
@@ -250,12 +270,17 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, long base_record,
         if (!scan_first_time(s, id, e->idlen, e->hash, &pos)) {
             s->rejected++;
             from = e->end;
+            act_from = e->act_end;
             if (!s->skip_errors)
                 return SCAN_STOPPED;
             continue;
         }
         writer_put(w, c->out.s + from, e->end - from);
         from = e->end;
+        if (acts) {
+            actions_put(acts, c->acts.s + act_from, e->act_end - act_from, e->fired);
+            act_from = e->act_end;
+        }
         for (int i = 0; e->unbanded >> i; i++)
             if (e->unbanded >> i & 1)
                 scan_tally_unbanded(s, 0, i, id, e->idlen);
@@ -266,9 +291,10 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, long base_record,
     return EXIT_OK;
 }
 
-int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit visit, void *ctx)
+int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_writer *acts, scan_visit visit,
+                  void *ctx)
 {
-    jobs j = {.s = s, .nring = 2L * jobs_n};
+    jobs j = {.s = s, .nring = 2L * jobs_n, .acts = acts};
     const policy *p = s->progs[0]->pol;
     j.nstyles = style_slots(p, &s->layouts[0], NULL, NULL);
     uint8_t **st = xmalloc(((size_t)j.nstyles + 1) * sizeof *st);
@@ -281,6 +307,7 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit
     for (long i = 0; i < j.nring; i++) {
         strbuf_init(&j.ring[i].ids);
         strbuf_init(&j.ring[i].out);
+        strbuf_init(&j.ring[i].acts);
     }
     worker *ws = xcalloc((size_t)jobs_n, sizeof *ws);
     for (int i = 0; i < jobs_n; i++)
@@ -324,7 +351,7 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit
             pthread_cond_wait(&j.done, &j.mu);
         pthread_mutex_unlock(&j.mu);
         if (!c->dirty && styles_agree(st, at, j.nstyles, c, base_record, base_line)) {
-            status = merge_chunk(s, c, w, base_record, base_line);
+            status = merge_chunk(s, c, w, acts, base_record, base_line);
             base_record += c->records;
             base_line += c->lines;
         } else {
@@ -359,6 +386,7 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, scan_visit
         job_chunk *c = &j.ring[i];
         free(c->data);
         strbuf_free(&c->out);
+        strbuf_free(&c->acts);
         free(c->e);
         strbuf_free(&c->ids);
         free(c->style);

@@ -102,6 +102,48 @@ same "a duplicate id, skipped, JSON out" "7 50" "2" "$uch" tricky.csv $asof --on
 { cat "$g/accounts.csv"; sed -n '2,3p' "$g/accounts.csv"; } > dup.csv
 same "duplicate ids in other chunks" "64 500 -" "2 4" "$uch" dup.csv $asof --on-error skip
 
+# --actions: the rows of the actions that fire, in input order, in every
+# format, with the scores; none for a duplicate id; the first JSON row
+# without its comma wherever its chunk starts.
+cat > act.rules <<'RULES'
+input licenses_sold: number
+metric sold = licenses_sold
+action big when licenses_sold > 150
+  priority 3
+  reason "sold {licenses_sold}"
+action small when licenses_sold < 40
+  priority 1
+  reason "only {sold}"
+RULES
+for a in act.csv act.json act.ndjson; do
+    for d in dup.csv tricky.csv; do
+        rm -f one.act many.act
+        "$rubric" run act.rules "$d" $asof --on-error skip -o one.out --actions "$a" 2>one.err
+        rc1=$?
+        mv "$a" one.act 2>/dev/null
+        bad=
+        for cb in 1 40 333 -; do
+            if [ "$cb" = - ]; then
+                "$rubric" run -j 3 act.rules "$d" $asof --on-error skip -o many.out --actions "$a" 2>many.err
+            else
+                RUBRIC_CHUNK_BYTES=$cb "$rubric" run -j 2 act.rules "$d" $asof --on-error skip -o many.out --actions "$a" 2>many.err
+            fi
+            rc2=$?
+            mv "$a" many.act 2>/dev/null
+            if [ $rc1 != $rc2 ] || ! cmp -s one.act many.act || ! cmp -s one.out many.out || ! cmp -s one.err many.err; then
+                bad="$cb bytes a chunk"
+                diff one.act many.act | sed -n 1,6p
+                break
+            fi
+        done
+        if [ -z "$bad" ] && [ -s one.act ]; then ok "--actions $a on $d"; else nok "--actions $a on $d: $bad"; fi
+    done
+done
+rm -f act.csv
+RUBRIC_CHUNK_BYTES=50 "$rubric" run -j 2 act.rules dup.csv $asof -o out.csv --actions act.csv 2>err
+rc=$?
+if [ $rc = 1 ] && [ ! -e out.csv ] && [ ! -e act.csv ]; then ok "--actions: a failed run writes neither file"; else nok "--actions: a failed run writes neither file (exit $rc)"; fi
+
 # --on-error fail: nothing written, whatever the threads had done.
 rm -f out.csv
 RUBRIC_CHUNK_BYTES=100 "$rubric" run -j 3 "$uch" dup.csv $asof -o out.csv 2>err
