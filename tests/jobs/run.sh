@@ -76,6 +76,8 @@ same "CRLF and a byte order mark" "$sizes" "2" "$uch" "$fx/crlf-bom.csv" $asof -
 for d in percent.csv percent-first.csv percent-rejected-first.csv; do
     same "number styles: $d" "$sizes" "2 3" "$fx/data/percent.rules" "$fx/data/$d" $asof --on-error skip
 done
+same "--delimiter ';'" "$sizes" "2" "$fx/data/percent.rules" "$fx/data/semicolon.csv" --delimiter ';' $asof --on-error skip
+same "--delimiter '|'" "$sizes" "2" "$fx/data/percent.rules" "$fx/data/pipe.csv" --delimiter '|' $asof --on-error skip
 same "NDJSON exports" "$sizes" "2 3" "$fx/data/exports.rules" "$fx/data/exports.ndjson" $asof --on-error skip
 # List inputs from the account's key: their fields' number styles too.
 for d in elements-bad.ndjson elements-percent.ndjson elements-wrong-type.ndjson; do
