@@ -548,5 +548,11 @@ int cmd_test(const verb_def *v, int argc, char **argv)
     fprintf(words, "%d passed, %d failed\n", tr.passed, tr.failed);
     if (tr.broken_files)
         return EXIT_USAGE;
+    /* A CI step whose pattern matches nothing would pass having tested
+     * nothing: a mistyped name, or tests renamed under it. */
+    if (tr.filter && tr.passed + tr.failed == 0) {
+        fprintf(stderr, "rubric test: no test matches --filter '%s'\n", tr.filter);
+        return EXIT_USAGE;
+    }
     return tr.failed || below ? EXIT_REJECTED : EXIT_OK;
 }

@@ -152,7 +152,8 @@ test_policy() { # NAME FILE
     crc=$?
     cp "$w/err" "$w/check.err"
     if expect_exit check "$crc" 0 2 && [ "$crc" -eq 2 ]; then
-        if ! grep -Eaq "$diag_re" "$w/err" && ! grep -aq 'cannot read' "$w/err"; then
+        if ! grep -Eaq "$diag_re" "$w/err" && ! grep -aq 'cannot read' "$w/err" &&
+            ! grep -aq 'no .rules file under' "$w/err"; then
             fail "check: exit 2 without a file:line:col error ($(first_line "$w/err"))"
         fi
     fi
@@ -297,7 +298,7 @@ run_group() { # GROUP DIR MANIFEST TESTFN
                 fi
                 case $name in
                 @missing) f=$dir/no-such-file.rules ;;
-                @directory) f=$dir ;;
+                @directory) f=$tmp/a-directory ;;
                 *) f=$dir/$name ;;
                 esac
                 if [ "$fn" = test_policy ]; then
@@ -349,6 +350,10 @@ gen() { # KIND SRC DIR COUNT MANIFEST
     fi
 }
 gen policy "$policy" "$tmp/p" 340 "$tmp/p.tsv"
+# Not the variants' own folder: `check DIR` checks every policy under it,
+# and that folder holds hundreds, some of a megabyte, which would make the
+# case's time depend on how many the other workers have removed yet.
+mkdir -p "$tmp/a-directory"
 printf '@missing\t-1\t-1\ta policy file that does not exist\n@directory\t-1\t-1\ta directory as the policy\n' >>"$tmp/p.tsv"
 gen csv "$csv" "$tmp/c" 150 "$tmp/c.tsv"
 gen json "$ndjson" "$tmp/j" 130 "$tmp/j.tsv"
