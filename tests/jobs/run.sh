@@ -152,6 +152,15 @@ RUBRIC_CHUNK_BYTES=100 "$rubric" run -j 3 "$uch" dup.csv $asof -o out.csv 2>err
 rc=$?
 if [ $rc = 1 ] && [ ! -e out.csv ] && grep -q "no output written" err; then ok "--on-error fail writes nothing"; else nok "--on-error fail writes nothing (exit $rc)"; fi
 
+# A full disk: said, exit 1, as with one thread.
+if [ -w /dev/full ]; then
+    "$rubric" run "$uch" "$g/accounts.csv" $asof -f csv >/dev/full 2>full.one
+    rc1=$?
+    RUBRIC_CHUNK_BYTES=500 "$rubric" run -j 2 "$uch" "$g/accounts.csv" $asof -f csv >/dev/full 2>full.many
+    rc2=$?
+    if [ $rc1 = 1 ] && [ $rc2 = 1 ] && cmp -s full.one full.many; then ok "a full disk"; else nok "a full disk (exit $rc1, $rc2)"; fi
+fi
+
 # Standard input.
 "$rubric" run "$uch" "$g/accounts.csv" $asof -f csv > stdin.one
 RUBRIC_CHUNK_BYTES=300 "$rubric" run -j 2 "$uch" - $asof -f csv < "$g/accounts.csv" > stdin.many
