@@ -46,6 +46,10 @@ CLI_OBJS      = $(CLI_SRCS:src/%.c=$(BUILD)/obj/%.o)
 ASAN_LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/lang/parser.o $(BUILD)/asan/lang/lexer.o
 ASAN_CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/asan/%.o)
 SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# ThreadSanitizer, for run -j's threads (tests/jobs): a build of its own.
+TSAN_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/tsan/%.o) $(BUILD)/tsan/lang/parser.o $(BUILD)/tsan/lang/lexer.o \
+            $(CLI_SRCS:src/%.c=$(BUILD)/tsan/%.o)
+TSANFLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 
 .PHONY: all deps check test bench demo fuzz man install uninstall deb vsix clean
 all: rubric
@@ -76,6 +80,15 @@ $(BUILD)/asan/lang/%.o: $(BUILD)/gen/%.c $(GEN_H)
 $(BUILD)/asan/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tsan/lang/%.o: $(BUILD)/gen/%.c $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(TSANFLAGS) $(GENWARN) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/tsan/%.o: src/%.c $(GEN_H) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(TSANFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/rubric-tsan: $(TSAN_OBJS)
+	$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/librubric.a: $(LIB_OBJS)
 	@rm -f $@
@@ -111,7 +124,7 @@ check: rubric $(BUILD)/unit_tests
 	@sh tests/check.sh ./rubric $(BUILD) $(LAYERS)
 
 # The one test command.  Prints `N passed, N failed` last.
-test: rubric $(BUILD)/rubric-asan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts $(BUILD)/json_conform
+test: rubric $(BUILD)/rubric-asan $(BUILD)/rubric-tsan $(BUILD)/unit_tests $(BUILD)/unit_tests-asan $(BUILD)/gen_accounts $(BUILD)/json_conform
 	@LAYERS="$(LAYERS)" sh tests/run.sh ./rubric $(BUILD)/rubric-asan $(BUILD)
 
 # Coverage-guided fuzzing with libFuzzer (clang), FUZZ_SECONDS per harness;
@@ -185,4 +198,4 @@ vsix: editors/vscode/node_modules/.ci-stamp
 clean:
 	rm -rf $(BUILD) rubric
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/asan/*/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/asan/*/*.d $(BUILD)/tsan/*/*.d)

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,6 +212,17 @@ int data_opt(const char *verb, int id, const char *arg, data_opts *o)
             return usage_error(verb, "--on-error takes skip or fail, not '%s'", arg);
         return EXIT_OK;
     case 'q': o->quiet = true; return EXIT_OK;
+    case OPT_JOBS:
+    case 'j': {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*arg < '0' || *arg > '9' || *end || n < 1 || n > 64)
+            return usage_error(verb, "-j wants a number of threads from 1 to 64, not '%s'", arg);
+        if (n > 1 && strcmp(verb, "run") != 0)
+            return usage_error(verb, "-j %ld: %s scores on one thread (-j is for run so far)", n, verb);
+        o->jobs = (int)n;
+        return EXIT_OK;
+    }
     default: return CLI_NOT_MINE;
     }
 }

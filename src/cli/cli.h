@@ -83,6 +83,7 @@ typedef struct data_opts {
     table_arg *tables;        /* --table NAME=FILE, in the order given */
     int ntables;
     const char *history;      /* --history FILE: what prev() reads (run records there too) */
+    int jobs;                 /* -j N: threads (run; the other verbs refuse more than 1) */
 } data_opts;
 
 /* The ids of the options that have no short letter. */
@@ -90,7 +91,7 @@ enum {
     OPT_PARAM = 256, OPT_AS_OF, OPT_ID, OPT_INPUT_FORMAT, OPT_ON_ERROR, OPT_DELIMITER, OPT_NA_VALUES,
     OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER, OPT_TABLE, OPT_ACTIONS,
     OPT_HISTORY, OPT_OUTPUT_NAME, OPT_POLICY, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_STDIO,
-    OPT_DIALECT, OPT_DB_TABLE, OPT_BIND, OPT_SCHEMA,
+    OPT_DIALECT, OPT_DB_TABLE, OPT_BIND, OPT_SCHEMA, OPT_JOBS,
 };
 
 /* The option groups the verbs that read account data share, for their
@@ -117,6 +118,9 @@ enum {
     {"on-error", 0, "MODE",                                                                         \
      "fail (default): stop at the first bad record, exit 1,\nwrite nothing; skip: report each bad "  \
      "record, score\nthe rest, exit 1", OPT_ON_ERROR},                                              \
+    {"jobs", 'j', "N", "score on N threads (default 1; run only so far); the\n"                     \
+     "output is the same (CSV or NDJSON data; not with\n--table, --history or prev())",  \
+     OPT_JOBS},                                                                                     \
     {"quiet", 'q', NULL, "no progress line", 0}
 
 /* Takes an option of the groups above: EXIT_OK, EXIT_USAGE after

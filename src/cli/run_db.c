@@ -32,6 +32,8 @@ int run_db_refuse(const data_opts *o, const char *uri, const char *output, const
         return refuse("--actions", "an action's condition is scored from the account's inputs, which stay in the database");
     if (o->ntables)
         return refuse("--table", "the query reads the accounts' table alone");
+    if (o->jobs > 1)
+        return refuse("-j", "the database computes the scores; its rows are written as they come");
     if (o->read.format != DATA_AUTO || o->read.delimiter || o->read.na_values)
         return refuse("--input-format, --delimiter and --na-values", "a database's cells are typed, and NULL is na");
     const data_opts no_id = {0};

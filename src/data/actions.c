@@ -8,6 +8,7 @@
 #include "declare.h"
 #include "outfile.h"
 #include "reader.h"
+#include "strbuf.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -133,6 +134,11 @@ struct action_writer {
     char (*priority)[32];   /* per action, as written */
     char as_of[16];
     long fired;
+    /* actions_open_kept: rows kept in memory (out unused), each JSON row
+     * after its ",\n" (actions_put drops the first file's comma) */
+    FILE *kept;
+    char *kept_buf;
+    size_t kept_size;
 };
 
 action_writer *actions_open(const char *path, const program *prog, bool raw, out_format format)
@@ -187,7 +193,7 @@ void actions_record(action_writer *w, const char *id, size_t idlen, frame *f)
         char reason[1024];
         const char *priority = w->priority[i];
         tpl_format(&w->reasons[i], w->prog, f, reason, sizeof reason);
-        FILE *out = w->out.f;
+        FILE *out = w->kept ? w->kept : w->out.f;
         if (w->format == ACT_CSV) {
             csv_cell_fwrite(out, id, idlen, true, w->escape);
             fprintf(out, ",%s,%s,%s,", w->as_of, a->name, priority);
@@ -195,7 +201,7 @@ void actions_record(action_writer *w, const char *id, size_t idlen, frame *f)
             fputc('\n', out);
         } else {
             if (w->format == ACT_JSON)
-                fputs(w->fired ? ",\n" : "\n", out);
+                fputs(w->fired || w->kept ? ",\n" : "\n", out);
             fputs("{\"account_id\": ", out);
             json_string(out, id, idlen);
             fprintf(out, ", \"as_of\": \"%s\", \"action\": ", w->as_of);
@@ -210,6 +216,51 @@ void actions_record(action_writer *w, const char *id, size_t idlen, frame *f)
 
 long actions_fired(const action_writer *w) { return w->fired; }
 
+action_writer *actions_open_kept(const action_writer *like)
+{
+    action_writer *w = xcalloc(1, sizeof *w);
+    *w = (action_writer){.path = like->path, .prog = like->prog, .format = like->format, .escape = like->escape};
+    memcpy(w->as_of, like->as_of, sizeof w->as_of);
+    w->kept = open_memstream(&w->kept_buf, &w->kept_size);
+    if (!w->kept) {
+        free(w);
+        return NULL;
+    }
+    const policy *p = w->prog->pol;
+    w->reasons = xcalloc((size_t)p->nactions + 1, sizeof *w->reasons);
+    w->priority = xcalloc((size_t)p->nactions + 1, sizeof *w->priority);
+    for (int i = 0; i < p->nactions; i++) {
+        tpl_build(&w->reasons[i], p, p->actions[i]);
+        memcpy(w->priority[i], like->priority[i], sizeof w->priority[i]);
+    }
+    return w;
+}
+
+size_t actions_kept(action_writer *w)
+{
+    long at = ftell(w->kept);
+    return at < 0 ? 0 : (size_t)at;
+}
+
+void actions_take(action_writer *w, strbuf *out)
+{
+    size_t n = actions_kept(w);
+    fflush(w->kept);
+    strbuf_setlen(out, 0);
+    strbuf_add(out, w->kept_buf, n);
+    fseek(w->kept, 0, SEEK_SET); /* the next chunk's rows over these */
+}
+
+void actions_put(action_writer *w, const char *s, size_t n, long fired)
+{
+    if (w->format == ACT_JSON && !w->fired && n) {
+        s++; /* the file's first row has no comma before it */
+        n--;
+    }
+    fwrite(s, 1, n, w->out.f);
+    w->fired += fired;
+}
+
 bool actions_close(action_writer *w, bool commit)
 {
     bool ok = true;
@@ -219,6 +270,9 @@ bool actions_close(action_writer *w, bool commit)
         ok = outfile_commit(&w->out);
         if (!ok)
             fprintf(stderr, "rubric: --actions %s: %s\n", w->path, strerror(errno));
+    } else if (w->kept) {
+        fclose(w->kept);
+        free(w->kept_buf);
     } else {
         outfile_abort(&w->out);
     }

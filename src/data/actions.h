@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "eval.h"
+#include "strbuf.h"
 #include "writer.h"
 
 typedef struct action_writer action_writer;
@@ -25,6 +26,17 @@ void actions_record(action_writer *w, const char *id, size_t idlen, frame *f);
  * (said on stderr).  Frees w. */
 bool actions_close(action_writer *w, bool commit);
 long actions_fired(const action_writer *w);
+
+/* For the workers of run -j: a writer alike whose rows are kept in memory
+ * (close it with commit false; NULL when there is no memory for it).
+ * actions_kept: the bytes so far (where an
+ * account's rows end); actions_take: those bytes into out, the writer then
+ * starting again.  actions_put writes an account's rows in the file, in
+ * input order (fired: how many). */
+action_writer *actions_open_kept(const action_writer *like);
+size_t actions_kept(action_writer *w);
+void actions_take(action_writer *w, strbuf *out);
+void actions_put(action_writer *w, const char *s, size_t n, long fired);
 
 /* The reason of action a for the account in f: its text with each {name}
  * replaced by that value as explain shows it (a measure's value as a

@@ -11,18 +11,6 @@
 #include "table.h"
 #include "xalloc.h"
 
-/* A list input's elements as loaded for the current account: reused from
- * one account to the next, so that loading allocates only while the
- * largest list so far grows. */
-struct list_store {
-    rb_value *values;
-    size_t cap;
-    rb_list list;
-    json_list_buf json;
-    uint8_t *style;          /* per field: as an account's number column */
-    num_style *style_at;
-};
-
 void na_set_init(na_set *na, const char *list)
 {
     memset(na, 0, sizeof *na);

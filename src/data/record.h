@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "json_list.h"
 #include "policy.h"
 #include "reader.h"
 #include "table.h"
@@ -53,6 +54,19 @@ struct list_store;
  * maps input index -> field index.  A layout serves one reading of one
  * file: it remembers each number input's style (a column may not mix 45%
  * and 45), so each file read gets a fresh one. */
+/* A list input's elements as loaded for the current account: reused from
+ * one account to the next, so that loading allocates only while the
+ * largest list so far grows.  Its fields' number styles are the file's, as
+ * a number column's (run -j compares and carries them between chunks). */
+struct list_store {
+    rb_value *values;
+    size_t cap;
+    rb_list list;
+    json_list_buf json;
+    uint8_t *style;          /* per field: as an account's number column */
+    num_style *style_at;
+};
+
 typedef struct record_layout {
     const char **fields;
     bool *required;

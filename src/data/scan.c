@@ -160,7 +160,7 @@ static void start_frames(scan *s, const program *const *progs, bool progress)
     s->start = now_seconds();
 }
 
-static void show_progress(scan *s, bool final)
+void scan_progress(scan *s, bool final)
 {
     if (!s->progress)
         return;
@@ -232,7 +232,7 @@ static bool id_given(scan *s, const record_pos *pos)
 }
 
 /* Every program's inputs from one record; false having said why. */
-static bool load_inputs(scan *s, const record_pos *pos)
+bool scan_load(scan *s, const record_pos *pos)
 {
     for (int k = 0; k < s->nprogs; k++) {
         const rb_value *base = k ? s->frames[0].slots : NULL;
@@ -255,18 +255,25 @@ static void shown_id(const char *id, size_t len, char *out, size_t cap)
 
 /* An id given twice would be scored and counted twice: the second record
  * is rejected, naming the first. */
-static bool first_time(scan *s, uint64_t id_hash, const record_pos *pos)
+bool scan_first_time(scan *s, const char *id, size_t idlen, uint64_t id_hash, const record_pos *pos)
 {
-    const cell *id = &s->cells[0];
-    long first = idset_add(&s->ids, id->s, id->len, id_hash, pos->record);
+    long first = idset_add(&s->ids, id, idlen, id_hash, pos->record);
     if (!first)
         return true;
     char shown[80];
-    shown_id(id->s, id->len, shown, sizeof shown);
+    shown_id(id, idlen, shown, sizeof shown);
     diag_record(s->diag, s->data_path, pos->record, pos->line,
                 "account id '%s' was already given at %s %ld; each account must appear once", shown,
                 s->rd ? "record" : "row", first);
     return false;
+}
+
+void scan_tally_unbanded(scan *s, int k, int i, const char *id, size_t idlen)
+{
+    unbanded *u = &s->unbanded[k][i];
+    if (u->count < UNBANDED_SHOWN)
+        u->first[u->count] = xstrndup(id, idlen);
+    u->count++;
 }
 
 static void tally_unbanded(scan *s)
@@ -277,11 +284,8 @@ static void tally_unbanded(scan *s)
         const rb_value *slots = s->frames[k].slots;
         for (int i = 0; i < s->nunbanded[k]; i++) {
             unbanded *u = &s->unbanded[k][i];
-            if (slots[u->slot].kind != VK_BANDED || slots[u->slot].band != BAND_NONE)
-                continue;
-            if (u->count < UNBANDED_SHOWN)
-                u->first[u->count] = xstrndup(s->cells[0].s, s->cells[0].len);
-            u->count++;
+            if (slots[u->slot].kind == VK_BANDED && slots[u->slot].band == BAND_NONE)
+                scan_tally_unbanded(s, k, i, s->cells[0].s, s->cells[0].len);
         }
     }
 }
@@ -303,54 +307,50 @@ static int check_keys(scan *s, int status)
     return SCAN_MISSING_KEY;
 }
 
-int scan_all(scan *s, scan_visit visit, void *ctx)
+int scan_records(scan *s, reader *rd, scan_visit visit, void *ctx)
 {
     record_pos pos;
-    int status = EXIT_OK;
     for (;;) {
-        read_status rs = reader_next(s->rd, s->cells, &pos);
+        read_status rs = reader_next(rd, s->cells, &pos);
         if (rs == READ_EOF)
-            break;
-        if (rs == READ_FATAL) {
-            status = SCAN_BROKEN;
-            break;
-        }
+            return EXIT_OK;
+        if (rs == READ_FATAL)
+            return SCAN_BROKEN;
         uint64_t id_hash = 0;
         if (rs == READ_OK && s->cells[0].state == CELL_TEXT) {
             id_hash = idset_hash(s->cells[0].s, s->cells[0].len);
             idset_prefetch(&s->ids, id_hash);
         }
         int lists = rs == READ_OK && s->ntables ? fetch_lists(s, &pos) : 1;
-        if (lists < 0) {
-            status = SCAN_BROKEN;
-            break;
-        }
+        if (lists < 0)
+            return SCAN_BROKEN;
         /* Each step says why it refuses the record. */
-        if (rs != READ_OK || !lists || !load_inputs(s, &pos) || !first_time(s, id_hash, &pos)) {
+        if (rs != READ_OK || !lists || !scan_load(s, &pos) ||
+            !scan_first_time(s, s->cells[0].s, s->cells[0].len, id_hash, &pos)) {
             s->rejected++;
-            if (!s->skip_errors) {
-                status = SCAN_STOPPED;
-                break;
-            }
+            if (!s->skip_errors)
+                return SCAN_STOPPED;
             continue;
         }
         /* The previous period, which a history that cannot be read stops. */
         bool prev_ok = true;
         for (int k = 0; k < s->nprogs && prev_ok; k++)
             prev_ok = !s->prev[k] || prev_fill(s->prev[k], s->cells[0].s, s->cells[0].len, s->frames[k].slots, s->diag);
-        if (!prev_ok) {
-            status = SCAN_BROKEN;
-            break;
-        }
+        if (!prev_ok)
+            return SCAN_BROKEN;
         for (int k = 0; k < s->nprogs; k++)
             eval_account(s->progs[k], &s->frames[k]);
         tally_unbanded(s);
         visit(ctx, s, s->cells[0].s, s->cells[0].len);
         s->scored++;
         if ((s->scored & 0xffff) == 0)
-            show_progress(s, false);
+            scan_progress(s, false);
     }
-    show_progress(s, true);
+}
+
+int scan_end(scan *s, int status)
+{
+    scan_progress(s, true);
     /* Rows no account asked for are only known once every record is read. */
     for (int t = 0; t < s->ntables && status >= 0; t++)
         if (s->tables[t].orphans && table_finish(s->tables[t].src, s->data_path) < 0)
@@ -364,6 +364,8 @@ int scan_all(scan *s, scan_visit visit, void *ctx)
         status = SCAN_EMPTY;
     return status;
 }
+
+int scan_all(scan *s, scan_visit visit, void *ctx) { return scan_end(s, scan_records(s, s->rd, visit, ctx)); }
 
 void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, const char *id_field, bool skip_errors,
                     bool progress)
@@ -429,7 +431,7 @@ int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_vi
             int o = outputs[c];
             ok = output_from_cell(s, p->outputs[o], &s->cells[c + 1], &pos, &slots[prog->output_slot[o]]);
         }
-        if (!ok || !first_time(s, idset_hash(s->cells[0].s, s->cells[0].len), &pos)) {
+        if (!ok || !scan_first_time(s, s->cells[0].s, s->cells[0].len, idset_hash(s->cells[0].s, s->cells[0].len), &pos)) {
             s->rejected++;
             if (!s->skip_errors) {
                 status = SCAN_STOPPED;
@@ -440,9 +442,9 @@ int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_vi
         visit(ctx, s, s->cells[0].s, s->cells[0].len);
         s->scored++;
         if ((s->scored & 0xffff) == 0)
-            show_progress(s, false);
+            scan_progress(s, false);
     }
-    show_progress(s, true);
+    scan_progress(s, true);
     if (status == EXIT_OK && s->rejected)
         status = EXIT_REJECTED;
     if (status >= 0 && s->scored == 0)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "db_source.h"
+#include "actions.h"
 #include "diag.h"
 #include "eval.h"
 #include "idset.h"
@@ -19,6 +20,7 @@
 #include "reader.h"
 #include "record.h"
 #include "table.h"
+#include "writer.h"
 
 enum { SCAN_MAX_PROGRAMS = 2 };
 
@@ -106,6 +108,34 @@ int scan_all(scan *s, scan_visit visit, void *ctx);
 void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, const char *id_field, bool skip_errors,
                     bool progress);
 int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_visit visit, void *ctx);
+/* The steps of scan_all, for run -j (scan_jobs.c): the records rd reads
+ * scored in turn (EXIT_OK at their end, SCAN_STOPPED or SCAN_BROKEN), then
+ * the pass concluded for that status (scan_all's result). */
+int scan_records(scan *s, reader *rd, scan_visit visit, void *ctx);
+int scan_end(scan *s, int status);
+/* One record's inputs loaded into s's frames from s->cells: false having
+ * said why.  The id checked against the ids before: false having said it
+ * was given. */
+bool scan_load(scan *s, const record_pos *pos);
+bool scan_first_time(scan *s, const char *id, size_t idlen, uint64_t id_hash, const record_pos *pos);
+/* Program k's banded output i (of s->unbanded[k]) caught no band for id. */
+void scan_tally_unbanded(scan *s, int k, int i, const char *id, size_t idlen);
+/* The progress line, redrawn now and then; final: cleared. */
+void scan_progress(scan *s, bool final);
+
+/* run -j: the records scored on `jobs` threads, chunk_bytes of input at a
+ * time, with scan_all's result.  Each chunk's accounts are written by a
+ * writer of the workers' own (writer_open_kept like w), and w writes them
+ * in input order, and acts (when not NULL) their action rows likewise
+ * (actions_open_kept, actions_put); a chunk with anything to say (a bad record, a number
+ * written in another style than before) is scored again in order by
+ * visit, which must write to w and acts as writer_record and
+ * actions_record do.  For one policy, no
+ * --table and no prev() (scan_jobs_refusal). */
+int scan_all_jobs(scan *s, int jobs, size_t chunk_bytes, writer *w, action_writer *acts, scan_visit visit,
+                  void *ctx);
+/* Why the pass cannot be cut into chunks, or NULL when it can. */
+const char *scan_jobs_refusal(const scan *s);
 
 /* Where a scoring verb writes: path (-o, written atomically) or standard
  * output for NULL or "-".  False after saying why it cannot be written;

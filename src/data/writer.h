@@ -7,6 +7,7 @@
 
 #include "compile.h"
 #include "eval.h"
+#include "strbuf.h"
 
 typedef enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_NDJSON } out_format;
 
@@ -22,6 +23,16 @@ writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id
  * (see csv_cell_write).  Call before the first record. */
 void writer_set_raw(writer *w, bool raw);
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots);
+/* For the workers of run -j: a writer alike (format, columns, raw) whose
+ * records' bytes are kept, not written, and without the document's start
+ * or the separators between records: writer_kept says how many bytes so
+ * far (where a record ends), writer_swap hands them over in out, whose
+ * storage the writer keeps on in (no allocation per chunk).  writer_put
+ * then writes one record's bytes in the output, in input order. */
+writer *writer_open_kept(const writer *like);
+size_t writer_kept(const writer *w);
+void writer_swap(writer *w, strbuf *out);
+void writer_put(writer *w, const char *s, size_t n);
 /* Finishes the document; false when writing failed (disk full...). */
 bool writer_close(writer *w);
 

@@ -1,0 +1,191 @@
+#!/bin/sh
+# run -j N: the output, the messages and the exit status are those of one
+# thread, byte for byte, wherever the chunks are cut.  RUBRIC_CHUNK_BYTES
+# (a knob for the tests alone) makes the chunks small, so that their
+# boundaries fall inside these small files: between a record's lines, a
+# quoted newline's two halves, a CRLF's two bytes.
+#   tests/jobs/run.sh RUBRIC GEN_ACCOUNTS WORKDIR [quick]
+# GEN_ACCOUNTS (tools/gen_accounts.c, built) makes the large file.  quick:
+# fewer chunk sizes and a smaller large file, for the sanitizer builds
+# (a ThreadSanitizer report fails the run: exit 66).
+set -u
+LC_ALL=C
+NO_COLOR=1
+TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1 exitcode=66}
+export LC_ALL NO_COLOR TSAN_OPTIONS
+quick=${4:-}
+rubric=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+gen=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+here=$(cd "$(dirname "$0")/../.." && pwd)
+rm -rf "$3"
+mkdir -p "$3"
+work=$(cd "$3" && pwd)
+cd "$work" || exit 1
+passed=0 failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+nok() { echo "not ok - $1"; failed=$((failed + 1)); }
+asof="--as-of 2026-11-01"
+
+# same NAME CHUNKS JOBS ARGS...: run ARGS with one thread, then with each
+# of JOBS threads at each of CHUNKS bytes a chunk ("-": the default).
+same() {
+    name=$1 chunks=$2 jobs=$3
+    shift 3
+    "$rubric" run "$@" >one.out 2>one.err
+    rc1=$?
+    for cb in $chunks; do
+        for j in $jobs; do
+            if [ "$cb" = - ]; then
+                "$rubric" run -j "$j" "$@" >many.out 2>many.err
+            else
+                RUBRIC_CHUNK_BYTES=$cb "$rubric" run -j "$j" "$@" >many.out 2>many.err
+            fi
+            rc2=$?
+            if [ $rc1 != $rc2 ] || ! cmp -s one.out many.out || ! cmp -s one.err many.err; then
+                nok "$name: -j $j, $cb bytes a chunk (exit $rc1 vs $rc2)"
+                diff one.err many.err | sed -n 1,6p
+                diff one.out many.out | sed -n 1,6p
+                return
+            fi
+        done
+    done
+    ok "$name (exit $rc1)"
+}
+
+# Every shipped policy on every sample, in every output format.
+g=$here/rules/gitlab
+for p in "$g"/*.rules; do
+    case $p in *_test.rules) continue ;; esac
+    for d in "$g"/*.csv "$g"/*.ndjson; do
+        for f in csv json ndjson table; do
+            [ -z "$quick" ] || [ $f = json ] || continue
+            same "$(basename "$p") $(basename "$d") -f $f" "- 97" "2 4" "$p" "$d" $asof -f $f --on-error skip
+        done
+    done
+done
+
+# Bad records, at every chunk size from one byte up: their record numbers
+# and lines, what --on-error skip counts, where --on-error fail stops.
+fx=$here/tests/golden/fixtures
+uch=$g/use_case_health.rules
+sizes=$(seq 1 3 160)
+[ -z "$quick" ] || sizes="1 2 5 13 40 111"
+same "bad records, skipped" "$sizes" "2 3" "$uch" "$fx/bad-data.csv" $asof --on-error skip
+same "bad records, the first stops" "$sizes" "2" "$uch" "$fx/bad-data.csv" $asof
+same "CRLF and a byte order mark" "$sizes" "2" "$uch" "$fx/crlf-bom.csv" $asof --on-error skip
+for d in percent.csv percent-first.csv percent-rejected-first.csv; do
+    same "number styles: $d" "$sizes" "2 3" "$fx/data/percent.rules" "$fx/data/$d" $asof --on-error skip
+done
+same "--delimiter ';'" "$sizes" "2" "$fx/data/percent.rules" "$fx/data/semicolon.csv" --delimiter ';' $asof --on-error skip
+same "--delimiter '|'" "$sizes" "2" "$fx/data/percent.rules" "$fx/data/pipe.csv" --delimiter '|' $asof --on-error skip
+same "NDJSON exports" "$sizes" "2 3" "$fx/data/exports.rules" "$fx/data/exports.ndjson" $asof --on-error skip
+# List inputs from the account's key: their fields' number styles too.
+for d in elements-bad.ndjson elements-percent.ndjson elements-wrong-type.ndjson; do
+    same "list elements: $d" "$sizes" "2 3" "$fx/elements.rules" "$fx/$d" $asof --on-error skip
+done
+same "list elements: the first bad one stops" "$sizes" "2" "$fx/elements.rules" "$fx/elements-percent.ndjson" $asof
+
+# Quoted newlines, "" escapes, CRLF, a byte order mark, blank lines, a
+# duplicate id in a later chunk, a bad record, no newline at the end.
+head -n 1 "$g/accounts.csv" | sed 's/$/\r/' | sed '1s/^/\xef\xbb\xbf/' > tricky.csv
+sed -n '2,40p' "$g/accounts.csv" | sed 's/$/\r/' >> tricky.csv
+cols=$(head -n 1 "$g/accounts.csv" | tr ',' '\n' | wc -l)
+printf 'Q-1,"premium\r\n",saas,2025-01-15,100%s\r\n' "$(printf ',%.0s' $(seq 6 "$cols"))" >> tricky.csv
+printf '"Q-""2""\nsecond line",premium,saas,2025-01-15,100%s\r\n\r\n\n' "$(printf ',%.0s' $(seq 6 "$cols"))" >> tricky.csv
+sed -n '41,60p' "$g/accounts.csv" >> tricky.csv
+sed -n '3,4p' "$g/accounts.csv" >> tricky.csv
+printf 'too,few,fields\n' >> tricky.csv
+sed -n '61,70p' "$g/accounts.csv" | head -c -1 >> tricky.csv
+same "quoted newlines, CRLF, BOM, a duplicate id, skipped" "$sizes" "2 3" "$uch" tricky.csv $asof --on-error skip
+same "quoted newlines, CRLF, BOM, a duplicate id, stopped" "$sizes" "2" "$uch" tricky.csv $asof
+same "a duplicate id, skipped, JSON out" "7 50" "2" "$uch" tricky.csv $asof --on-error skip -f json
+
+# A duplicate id far from its first: the first occurrence wins.
+{ cat "$g/accounts.csv"; sed -n '2,3p' "$g/accounts.csv"; } > dup.csv
+same "duplicate ids in other chunks" "64 500 -" "2 4" "$uch" dup.csv $asof --on-error skip
+
+# --actions: the rows of the actions that fire, in input order, in every
+# format, with the scores; none for a duplicate id; the first JSON row
+# without its comma wherever its chunk starts.
+cat > act.rules <<'RULES'
+input licenses_sold: number
+metric sold = licenses_sold
+action big when licenses_sold > 150
+  priority 3
+  reason "sold {licenses_sold}"
+action small when licenses_sold < 40
+  priority 1
+  reason "only {sold}"
+RULES
+for a in act.csv act.json act.ndjson; do
+    for d in dup.csv tricky.csv; do
+        rm -f one.act many.act
+        "$rubric" run act.rules "$d" $asof --on-error skip -o one.out --actions "$a" 2>one.err
+        rc1=$?
+        mv "$a" one.act 2>/dev/null
+        bad=
+        for cb in 1 40 333 -; do
+            if [ "$cb" = - ]; then
+                "$rubric" run -j 3 act.rules "$d" $asof --on-error skip -o many.out --actions "$a" 2>many.err
+            else
+                RUBRIC_CHUNK_BYTES=$cb "$rubric" run -j 2 act.rules "$d" $asof --on-error skip -o many.out --actions "$a" 2>many.err
+            fi
+            rc2=$?
+            mv "$a" many.act 2>/dev/null
+            if [ $rc1 != $rc2 ] || ! cmp -s one.act many.act || ! cmp -s one.out many.out || ! cmp -s one.err many.err; then
+                bad="$cb bytes a chunk"
+                diff one.act many.act | sed -n 1,6p
+                break
+            fi
+        done
+        if [ -z "$bad" ] && [ -s one.act ]; then ok "--actions $a on $d"; else nok "--actions $a on $d: $bad"; fi
+    done
+done
+rm -f act.csv
+RUBRIC_CHUNK_BYTES=50 "$rubric" run -j 2 act.rules dup.csv $asof -o out.csv --actions act.csv 2>err
+rc=$?
+if [ $rc = 1 ] && [ ! -e out.csv ] && [ ! -e act.csv ]; then ok "--actions: a failed run writes neither file"; else nok "--actions: a failed run writes neither file (exit $rc)"; fi
+
+# --on-error fail: nothing written, whatever the threads had done.
+rm -f out.csv
+RUBRIC_CHUNK_BYTES=100 "$rubric" run -j 3 "$uch" dup.csv $asof -o out.csv 2>err
+rc=$?
+if [ $rc = 1 ] && [ ! -e out.csv ] && grep -q "no output written" err; then ok "--on-error fail writes nothing"; else nok "--on-error fail writes nothing (exit $rc)"; fi
+
+# A full disk: said, exit 1, as with one thread.
+if [ -w /dev/full ]; then
+    "$rubric" run "$uch" "$g/accounts.csv" $asof -f csv >/dev/full 2>full.one
+    rc1=$?
+    RUBRIC_CHUNK_BYTES=500 "$rubric" run -j 2 "$uch" "$g/accounts.csv" $asof -f csv >/dev/full 2>full.many
+    rc2=$?
+    if [ $rc1 = 1 ] && [ $rc2 = 1 ] && cmp -s full.one full.many; then ok "a full disk"; else nok "a full disk (exit $rc1, $rc2)"; fi
+fi
+
+# Standard input.
+"$rubric" run "$uch" "$g/accounts.csv" $asof -f csv > stdin.one
+RUBRIC_CHUNK_BYTES=300 "$rubric" run -j 2 "$uch" - $asof -f csv < "$g/accounts.csv" > stdin.many
+if cmp -s stdin.one stdin.many; then ok "standard input"; else nok "standard input"; fi
+
+# What is refused, said, and nothing read.
+refused() { # NAME WANTED ARGS...
+    name=$1 want=$2
+    shift 2
+    "$rubric" run "$@" >r.out 2>r.err
+    rc=$?
+    if [ $rc = 2 ] && grep -q -- "$want" r.err && [ ! -s r.out ]; then ok "refused: $name"; else nok "refused: $name (exit $rc)"; cat r.err; fi
+}
+printf '[{"account_id": "a"}]\n' > array.json
+refused "a JSON array" "NDJSON" -j 2 "$uch" array.json $asof
+refused "--history" "--history" -j 2 "$uch" "$g/accounts.csv" $asof --history h.db
+refused "-j 0" "from 1 to 64" -j 0 "$uch" "$g/accounts.csv" $asof
+
+# A large file, generated here: a few hundred thousand accounts, -j 1 vs -j 4.
+big=300000
+[ -z "$quick" ] || big=20000
+"$gen" --count $big --seed 7 --as-of 2026-11-01 --format csv > big.csv
+"$gen" --count $((big / 3)) --seed 8 --as-of 2026-11-01 --format ndjson > big.ndjson
+same "$big accounts, CSV" "-" "4" "$uch" big.csv $asof -f csv
+same "$((big / 3)) accounts, NDJSON" "-" "3" "$uch" big.ndjson $asof -f ndjson
+
+echo "jobs: $passed passed, $failed failed"
+[ $failed = 0 ]
