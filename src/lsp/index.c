@@ -288,17 +288,12 @@ static void line_span(const source *s, size_t i, size_t *a, size_t *b)
         (*b)--;
 }
 
+/* The 0-based line an offset is on, by the source's own line map. */
 static size_t line_index(const source *s, unsigned offset)
 {
-    size_t lo = 0, hi = s->nlines;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->line_starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    unsigned line, col;
+    source_line_col(s, (unsigned)offset, &line, &col);
+    return line - 1;
 }
 
 static bool blank(const char *t, size_t a, size_t b)

@@ -27,18 +27,12 @@ static size_t line_end(const source *s, size_t i)
     return end;
 }
 
-/* The line an offset is on: the last whose start is at or before it. */
+/* The 0-based line an offset is on, by the source's own line map. */
 static size_t line_of(const source *s, size_t offset)
 {
-    size_t lo = 0, hi = s->nlines;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->line_starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    unsigned line, col;
+    source_line_col(s, (unsigned)offset, &line, &col);
+    return line - 1;
 }
 
 lsp_pos lsp_pos_of(const source *s, unsigned offset)
