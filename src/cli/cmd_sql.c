@@ -35,6 +35,7 @@ static int take(void *ctx, int id, const char *arg)
         o->sql.db_table = arg;
         return EXIT_OK;
     case OPT_SELECT: o->select = arg; return EXIT_OK;
+    case OPT_SCORES: o->sql.scores = true; return EXIT_OK;
     case OPT_SCHEMA: o->schema = true; return EXIT_OK;
     case OPT_BIND:
         /* Parameters are folded into the program the query is compiled

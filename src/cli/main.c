@@ -100,6 +100,7 @@ static const opt_spec sql_opts[] = {
     {"dialect", 0, "D", "postgres, sqlite or duckdb (required)", OPT_DIALECT},
     {"db-table", 0, "NAME", "the table of accounts the query reads (default:\naccounts)", OPT_DB_TABLE},
     {"select", 0, "A,B", "only these outputs, in this order", OPT_SELECT},
+    {"scores", 0, NULL, "after each measure or group, its NAME__value and\nNAME__score columns", OPT_SCORES},
     {"schema", 0, NULL, "print the CREATE TABLE of the inputs instead", OPT_SCHEMA},
     {"bind", 0, NULL, "parameters as named SQL parameters (not yet:\nrefused)", OPT_BIND},
     {"output", 'o', "FILE", "write to FILE, atomically", 0},

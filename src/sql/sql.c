@@ -638,6 +638,14 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
         const symbol *s = c->pol->outputs[outs[k]];
         int slot = c->prog->output_slot[outs[k]];
         strbuf_addf(out, ",\n    -- %s\n    %s AS %s", where_of(c, s), output_cell(c, slot), sql_ident(c, s->name));
+        if (c->o->scores && c->slot_kind[slot] == SK_BANDED) {
+            const char *own = c->slot_sym[slot]->name;
+            sqlv score = {sql_ident(c, sqlf(c, "%s__score", own)),
+                          c->slot_score_d[slot] ? sql_ident(c, sqlf(c, "%s__score_d", own)) : NULL, SK_NUMBER};
+            strbuf_addf(out, ",\n    %s AS %s,\n    %s AS %s", sql_num_cell(c, sql_slot(c, slot)),
+                        sql_ident(c, sqlf(c, "%s__value", s->name)), sql_num_cell(c, score),
+                        sql_ident(c, sqlf(c, "%s__score", s->name)));
+        }
     }
     strbuf_addf(out, "\n  FROM %s\n)\nSELECT * FROM outputs;\n", prev);
 }
@@ -723,19 +731,22 @@ int sql_schema(const program *prog, const sql_options *opts, strbuf *out, diag *
 
 bool sql_column_is_number(const program *prog, const sql_options *opts, int col)
 {
-    if (col <= 0)
-        return false;
     const policy *p = prog->pol;
-    int k = col - 1;
-    int out = -1;
-    if (!opts->select)
-        out = k < p->noutputs ? k : -1;
-    else if (k < opts->nselect)
+    int n = opts->select ? opts->nselect : p->noutputs;
+    int at = 1;
+    for (int k = 0; k < n && at <= col; k++) {
+        int out = opts->select ? -1 : k;
         for (int i = 0; i < p->noutputs && out < 0; i++)
             if (strcmp(p->outputs[i]->name, opts->select[k]) == 0)
                 out = i;
-    if (out < 0)
-        return false;
-    const symbol *s = p->outputs[out];
-    return s->type == TY_NUMBER;
+        if (out < 0)
+            return false;
+        bool banded = p->outputs[out]->type == TY_BANDED && opts->scores;
+        if (col == at)
+            return p->outputs[out]->type == TY_NUMBER;
+        if (banded && col <= at + 2)
+            return true; /* NAME__value, NAME__score */
+        at += banded ? 3 : 1;
+    }
+    return false;
 }

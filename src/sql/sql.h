@@ -23,6 +23,8 @@
  *     shortest text; an integer always in full; see docs/sql.md).  Its
  *     text read with num_parse() and printed with num_format() is run's
  *     cell; sql_column_is_number() says which columns need that.
+ * With opts->scores, each measure or group's column is followed by its
+ * NAME__value and NAME__score, numbers as above, NULL when na or none.
  * The stages are MATERIALIZED CTEs (PostgreSQL 12+, SQLite 3.35+, DuckDB). */
 #ifndef RUBRIC_SQL_H
 #define RUBRIC_SQL_H
@@ -43,6 +45,11 @@ typedef struct sql_options {
     /* Parameters and as_of as named SQL parameters ($name in PostgreSQL
      * and DuckDB, :name in SQLite) instead of the literals of their values. */
     bool bind;
+    /* Each measure or group output followed by NAME__value (its value, as
+     * a number's text) and NAME__score (its score, NULL when it has none):
+     * what JSON writes beside the band, for `rubric run` over a database.
+     * Off, the columns are those of `rubric run --format csv`. */
+    bool scores;
 } sql_options;
 
 /* "postgres", "sqlite", "duckdb" (the --dialect words) to a dialect;
