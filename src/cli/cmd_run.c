@@ -236,7 +236,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK && !(cols = pick_columns(s.pols[0], o.select, &ncols)))
         status = EXIT_USAGE;
     if (status == EXIT_OK && db)
-        status = run_db_refuse(&o.data, o.data_path, o.output, o.actions, fmt, s.pols[0], cols, ncols);
+        status = run_db_refuse(&o.data, o.data_path, o.output, o.actions, s.pols[0]);
     /* The history before the data and the output: a file that is not a
      * history, or a writer that holds it, stops the run before it reads. */
     history *h = NULL;
@@ -249,7 +249,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK && s.pols[0]->nprevs && !(prev = prev_open(h, s.progs[0], &s.d)))
         status = EXIT_USAGE;
     if (status == EXIT_OK)
-        status = db ? run_db_start(&s, &rdb, o.data_path, o.db_table, cols, ncols) : session_start(&s);
+        status = db ? run_db_start(&s, &rdb, o.data_path, o.db_table) : session_start(&s);
     if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw, o.format_given ? o.format : OUT_CSV)))
         status = EXIT_USAGE;
     const char *refused = status == EXIT_OK && o.data.jobs > 1 ? scan_jobs_refusal(&s.sc) : NULL;
@@ -263,7 +263,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
         if (db)
-            status = run_db_scan(&s, &rdb, cols, ncols, write_scores, &sinks);
+            status = run_db_scan(&s, &rdb, write_scores, &sinks);
         else if (o.data.jobs > 1)
             status = scan_all_jobs(&s.sc, o.data.jobs, chunk_bytes(), sinks.w, sinks.actions, write_scores, &sinks);
         else

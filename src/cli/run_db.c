@@ -16,8 +16,7 @@ static int refuse(const char *what, const char *why)
     return EXIT_USAGE;
 }
 
-int run_db_refuse(const data_opts *o, const char *uri, const char *output, const char *actions, out_format fmt,
-                  const policy *p, const int *cols, int ncols)
+int run_db_refuse(const data_opts *o, const char *uri, const char *output, const char *actions, const policy *p)
 {
     /* -o over the SQLite file would replace the accounts with their scores. */
     const char *file = uri + strlen("sqlite:");
@@ -26,8 +25,6 @@ int run_db_refuse(const data_opts *o, const char *uri, const char *output, const
                 output ? output : file);
         return EXIT_USAGE;
     }
-    if (o->history)
-        return refuse("--history", "the query gives each measure's band, not the value and score a period records");
     if (actions)
         return refuse("--actions", "an action's condition is scored from the account's inputs, which stay in the database");
     if (o->ntables)
@@ -43,16 +40,6 @@ int run_db_refuse(const data_opts *o, const char *uri, const char *output, const
                 o->id, own);
         return EXIT_USAGE;
     }
-    if (fmt == OUT_JSON || fmt == OUT_NDJSON)
-        for (int i = 0; i < ncols; i++)
-            if (p->outputs[cols[i]]->type == TY_BANDED) {
-                fprintf(stderr,
-                        "rubric run: --format %s with a database source: the query gives the measure or group '%s' "
-                        "as its band, without the value and score JSON writes; use --format csv or table, or "
-                        "--select outputs that are not measures or groups\n",
-                        fmt == OUT_JSON ? "json" : "ndjson", p->outputs[cols[i]]->name);
-                return EXIT_USAGE;
-            }
     return EXIT_OK;
 }
 
@@ -77,19 +64,22 @@ static void ordered(strbuf *q, const char *query, const char *id, sql_dialect di
     strbuf_adds(q, dialect == SQL_POSTGRES ? "\" COLLATE \"C\"" : "\" COLLATE BINARY");
 }
 
-int run_db_start(session *s, run_db *r, const char *uri, const char *db_table, const int *cols, int ncols)
+int run_db_start(session *s, run_db *r, const char *uri, const char *db_table)
 {
     const char *table = db_table ? db_table : "accounts";
+    /* Every output, whatever --select writes: a run over a file scores
+     * them all, counts the values in no band of each and records each in
+     * --history, and so does this one. */
     sql_options opts = {
         .dialect = db_kind_of(uri) == DB_POSTGRES ? SQL_POSTGRES : SQL_SQLITE,
         .db_table = table,
-        .nselect = ncols,
+        .scores = true, /* the value and score JSON writes, and no band told from na */
     };
     const policy *p = s->pols[0];
-    const char **names = xmalloc((size_t)(ncols + 1) * sizeof *names);
-    for (int i = 0; i < ncols; i++)
-        names[i] = p->outputs[cols[i]]->name;
-    opts.select = names;
+    r->nouts = p->noutputs;
+    r->outs = xmalloc((size_t)(r->nouts + 1) * sizeof *r->outs);
+    for (int i = 0; i < r->nouts; i++)
+        r->outs[i] = i;
     strbuf query, full;
     strbuf_init(&query);
     strbuf_init(&full);
@@ -99,7 +89,7 @@ int run_db_start(session *s, run_db *r, const char *uri, const char *db_table, c
         char shown[512];
         db_shown(uri, shown, sizeof shown);
         snprintf(r->name, sizeof r->name, "table %s in %s", table, shown);
-        r->src = db_open(uri, strbuf_str(&full), ncols + 1, &s->d);
+        r->src = db_open(uri, strbuf_str(&full), scan_rows_columns(p, r->outs, r->nouts), &s->d);
         if (r->src) {
             scan_open_rows(&s->sc, &s->d, r->name, s->progs[0], s->id, s->data->skip_errors, data_progress(s->data));
             status = scan_output_open(&s->out, s->output, &s->d) ? EXIT_OK : EXIT_USAGE;
@@ -107,13 +97,12 @@ int run_db_start(session *s, run_db *r, const char *uri, const char *db_table, c
     }
     strbuf_free(&query);
     strbuf_free(&full);
-    free(names);
     return status;
 }
 
-int run_db_scan(session *s, run_db *r, const int *cols, int ncols, scan_visit visit, void *ctx)
+int run_db_scan(session *s, run_db *r, scan_visit visit, void *ctx)
 {
-    return scan_rows(&s->sc, r->src, cols, ncols, visit, ctx);
+    return scan_rows(&s->sc, r->src, r->outs, r->nouts, visit, ctx);
 }
 
 int run_db_status(const run_db *r, int status) { return db_failed(r->src) ? EXIT_USAGE : status; }
@@ -122,4 +111,6 @@ void run_db_close(run_db *r)
 {
     db_close(r->src);
     r->src = NULL;
+    free(r->outs);
+    r->outs = NULL;
 }

@@ -380,6 +380,47 @@ void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, con
     start_frames(s, s->progs, progress);
 }
 
+int scan_rows_columns(const policy *p, const int *outputs, int noutputs)
+{
+    int n = 1;
+    for (int c = 0; c < noutputs; c++)
+        n += p->outputs[outputs[c]]->type == TY_BANDED ? 3 : 1;
+    return n;
+}
+
+/* A measure or group's value and score, from the two cells after its band
+ * (c[1], c[2]), into v, which output_from_cell made its band or na: a
+ * value without a band is one no band line caught.  False, having said
+ * so, for a cell that is not a number. */
+static bool banded_from_cells(scan *s, const symbol *out, const cell *c, const record_pos *pos, rb_value *v)
+{
+    if (c[1].state == CELL_MISSING) {
+        *v = value_na();
+        return true;
+    }
+    rb_value num = value_na(), score = value_na();
+    int bad = 0; /* the cell that is not a number */
+    if (!value_from_text(TY_NUMBER, c[1].s, c[1].len, &num))
+        bad = 1;
+    else if (c[2].state != CELL_MISSING && !value_from_text(TY_NUMBER, c[2].s, c[2].len, &score))
+        bad = 2;
+    if (bad) {
+        char shown[80];
+        shown_id(c[bad].s, c[bad].len, shown, sizeof shown);
+        diag_record(s->diag, s->data_path, pos->record, pos->line, "column '%s__%s': '%s' is not a number", out->name,
+                    bad == 1 ? "value" : "score", shown);
+        return false;
+    }
+    if (v->kind != VK_BANDED) {
+        v->kind = VK_BANDED;
+        v->band = BAND_NONE;
+    }
+    v->u.num = num.u.num;
+    v->has_score = score.kind == VK_NUM;
+    v->score = score.u.num;
+    return true;
+}
+
 /* One output's cell as the writers' value: na for NULL, a band by its
  * name, anything else read as data is (value_from_text).  False, having
  * said so, for a cell that is none of these. */
@@ -415,7 +456,7 @@ int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_vi
     const program *prog = s->progs[0];
     const policy *p = prog->pol;
     rb_value *slots = s->frames[0].slots;
-    s->cells = xcalloc((size_t)noutputs + 1, sizeof *s->cells);
+    s->cells = xcalloc((size_t)scan_rows_columns(p, outputs, noutputs), sizeof *s->cells);
     record_pos pos;
     int status = EXIT_OK;
     for (;;) {
@@ -427,9 +468,18 @@ int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_vi
             break;
         }
         bool ok = id_given(s, &pos);
-        for (int c = 0; c < noutputs && ok; c++) {
-            int o = outputs[c];
-            ok = output_from_cell(s, p->outputs[o], &s->cells[c + 1], &pos, &slots[prog->output_slot[o]]);
+        s->frames[0].unbanded = 0;
+        for (int c = 0, at = 1; c < noutputs && ok; c++) {
+            const symbol *out = p->outputs[outputs[c]];
+            rb_value *v = &slots[prog->output_slot[outputs[c]]];
+            ok = output_from_cell(s, out, &s->cells[at], &pos, v);
+            if (out->type == TY_BANDED) {
+                ok = ok && banded_from_cells(s, out, &s->cells[at], &pos, v);
+                s->frames[0].unbanded += v->kind == VK_BANDED && v->band == BAND_NONE;
+                at += 3;
+            } else {
+                at++;
+            }
         }
         if (!ok || !scan_first_time(s, s->cells[0].s, s->cells[0].len, idset_hash(s->cells[0].s, s->cells[0].len), &pos)) {
             s->rejected++;
@@ -439,6 +489,7 @@ int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_vi
             }
             continue;
         }
+        tally_unbanded(s);
         visit(ctx, s, s->cells[0].s, s->cells[0].len);
         s->scored++;
         if ((s->scored & 0xffff) == 0)

@@ -99,7 +99,11 @@ int scan_all(scan *s, scan_visit visit, void *ctx);
  * records: the server ran the policy's compiled query, so a row is the id
  * then outputs[0..noutputs) of prog (indices among its outputs), each as
  * the text `run --format csv` writes (a band's name, a number's decimal,
- * NULL for an empty cell), made the writers' values as data is read.  A
+ * NULL for an empty cell), each measure or group followed by its value and
+ * its score as numbers' text (sql.h's scores: NULL for na and for no
+ * score), made the writers' values as data is read; a value whose band is
+ * NULL is one no band line caught, counted as a scan over records counts
+ * it.  scan_rows_columns says how many columns a row has.  A
  * row without an id, or with an id given before, is refused as a record
  * is (--on-error).  name: the source as messages call it.  scan_rows
  * returns what scan_all does (SCAN_BROKEN when the database failed on the
@@ -108,6 +112,7 @@ int scan_all(scan *s, scan_visit visit, void *ctx);
 void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, const char *id_field, bool skip_errors,
                     bool progress);
 int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_visit visit, void *ctx);
+int scan_rows_columns(const policy *p, const int *outputs, int noutputs);
 /* The steps of scan_all, for run -j (scan_jobs.c): the records rd reads
  * scored in turn (EXIT_OK at their end, SCAN_STOPPED or SCAN_BROKEN), then
  * the pass concluded for that status (scan_all's result). */

@@ -10,8 +10,9 @@
 # database run writes its rows in the id's byte order), loaded with the
 # schema `rubric sql --schema` prints, must give byte for byte the output
 # of the run over the CSV file, at two as-of dates, in csv and table
-# format and with -o; json and ndjson for the outputs that are not
-# measures or groups (the query gives a measure's band alone).  Then the
+# format and with -o, in json and ndjson (a measure's value and score
+# beside its band), with the same closing count of values no band line
+# catches (a policy with a gap between its bands).  Then the
 # errors: each said with the database's message, exit 2 (1 for a refused
 # row, as run), and no -o file left; under ASan+UBSan too.
 set -u
@@ -90,10 +91,13 @@ compare() { # NAME POLICY CSV ARGS...
         local kind=${db%%:*}
         "$rubric" run "$policy" "$db" "$@" >"$work/got" 2>"$work/got.err"
         local rc=$?
-        if [ $rc -eq "$want_rc" ] && cmp -s "$work/want" "$work/got"; then
+        # The count of values in no band, said at the end, is the same too.
+        if [ $rc -eq "$want_rc" ] && cmp -s "$work/want" "$work/got" &&
+            [ "$(grep 'in no band' "$work/want.err")" = "$(grep 'in no band' "$work/got.err")" ]; then
             ok "$name ($kind)"
         else
             not_ok "$name ($kind)" "exit $rc, file run's $want_rc" "$(diff "$work/want" "$work/got" | head -5)" \
+                "$(diff <(grep 'in no band' "$work/want.err") <(grep 'in no band' "$work/got.err"))" \
                 "$(head -3 "$work/got.err")"
         fi
     done
@@ -151,20 +155,51 @@ for entry in $policies; do
         fi
         compare "$name $set 2026-02-28 csv" "$policy" "$work/accounts.csv" --as-of 2026-02-28 --on-error skip
         compare "$name $set 2026-11-01 table" "$policy" "$work/accounts.csv" --as-of 2026-11-01 -f table --on-error skip
-        # JSON for the outputs written from their cell alone: those whose
-        # object in the file run's NDJSON has no band.
-        plain=$("$rubric" run "$policy" "$work/accounts.csv" --as-of 2026-11-01 -f ndjson 2>/dev/null | head -n 1 |
-            python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); print(",".join(k for k, v in r.items() if isinstance(v, dict) and "band" not in v))')
-        if [ -n "$plain" ]; then
-            compare "$name $set json --select $plain" "$policy" "$work/accounts.csv" --as-of 2026-11-01 \
-                -f json --select "$plain" --on-error skip
-            compare "$name $set ndjson --select $plain" "$policy" "$work/accounts.csv" --as-of 2026-11-01 \
-                -f ndjson --select "$plain" --on-error skip
-        fi
+        # JSON: each measure's value and score, beside its band.
+        compare "$name $set 2026-11-01 json" "$policy" "$work/accounts.csv" --as-of 2026-11-01 -f json --on-error skip
+        compare "$name $set 2026-02-28 ndjson" "$policy" "$work/accounts.csv" --as-of 2026-02-28 -f ndjson --on-error skip
     done
 done
+
+# A value no band line catches (a gap between red and green, for a measure
+# and for a group): the same cells, the same "no_band" in JSON, and the
+# same count at the end.
+gap=$work/gap.rules
+printf 'input seats: number\ninput users: number\n\nscheme rag\n  red scores 0 when < 50\n  green scores 100 when >= 60\n\nmeasure use = users / seats\n  red < 50%%\n  green >= 60%%\n\nmeasure per_seat = users / 3\n  red < 50%%\n  green >= 60%%\n\ngroup health = mean(use, per_seat)  # rubric: allow few-metrics\n' >"$gap"
+printf 'account_id,seats,users\nA1,10,4\nA2,20,11\nA3,,\nA4,3,2\nA5,7,0.35\n' >"$work/gap.csv"
+schema "$gap" postgres "$work/schema-pg.sql"
+schema "$gap" sqlite "$work/schema-sqlite.sql"
+load_pg "$work/schema-pg.sql" "$work/gap.csv" accounts
+rm -f "$work/accounts.db"
+load_sqlite "$work/accounts.db" "$work/schema-sqlite.sql" "$work/gap.csv" accounts
+for f in csv table json ndjson; do
+    compare "values in no band, $f" "$gap" "$work/gap.csv" --as-of 2026-11-01 -f $f
+done
+compare "values in no band, --select of another output" "$gap" "$work/gap.csv" --as-of 2026-11-01 -f ndjson --select per_seat
+if grep -q "use: 1 account in no band, a value none of its band lines catches ('A2')" "$work/got.err" &&
+    grep -q "health: 1 account in no band, a value none of its band lines catches ('A1')" "$work/got.err"; then
+    ok "values in no band are counted at the end"
+else
+    not_ok "values in no band are counted at the end" "$(cat "$work/got.err")"
+fi
 [ "$compiled" -gt 0 ] && ok "rubric sql compiles $compiled shipped policies" ||
     not_ok "rubric sql compiles no shipped policy"
+
+# --history: the same period recorded as from the file.
+history_dump() { sqlite3 "$1" .dump | sed 's/[0-9-]*T[0-9:]*Z//'; }
+for db in "$pg" "sqlite:$work/accounts.db"; do
+    rm -f "$work/h-want.db" "$work/h-got.db"
+    "$rubric" run "$gap" "$work/gap.csv" --as-of 2026-11-01 --history "$work/h-want.db" --select use >/dev/null 2>&1
+    "$rubric" run "$gap" "$db" --as-of 2026-11-01 --history "$work/h-got.db" --select use >/dev/null 2>"$work/err.txt"
+    rc=$?
+    # Every output (run records them all, whatever --select writes); the
+    # time of recording aside.
+    if [ $rc -eq 0 ] && [ "$(history_dump "$work/h-want.db")" = "$(history_dump "$work/h-got.db")" ]; then
+        ok "--history records the period as a run over the file (${db%%:*})"
+    else
+        not_ok "--history records the period as a run over the file (${db%%:*})" "exit $rc" "$(head -3 "$work/err.txt")"
+    fi
+done
 
 # ---- errors -------------------------------------------------------------------
 # A small policy, whose query SQLite plans at once (the error paths are
@@ -235,7 +270,6 @@ for bin in "$rubric" "$asan"; do
     err_case "an id twice, SQLite$tag" "$bin" 1 "account id 'A3' was already given at row 3" "$p" "$lite" --db-table twice $a
     err_case "an empty table, PostgreSQL$tag" "$bin" 1 "table empty in postgresql:.* holds no accounts" "$p" "$pg" --db-table empty $a
     err_case "an empty table, SQLite$tag" "$bin" 1 "table empty in sqlite:.* holds no accounts" "$p" "$lite" --db-table empty $a
-    err_case "--history refused$tag" "$bin" 2 "--history with a database source" "$p" "$lite" --history "$work/out/h.db" $a
     err_case "--table refused$tag" "$bin" 2 "--table with a database source" "$p" "$lite" --table x=y.csv $a
 done
 cp "$work/accounts.db" "$work/kept.db"

@@ -2066,8 +2066,10 @@ static void write_row(void *ctx, scan *s, const char *id, size_t idlen)
 }
 
 /* Rows of a query (here SQLite's, written by hand) made the writer's
- * values: bands by name, numbers, NULL as na; a NULL id and an id twice
- * refused as records are. */
+ * values: bands by name with the measure's value and score after them,
+ * numbers, NULL as na, a value without a band counted as in no band; a
+ * NULL id, an id twice and a value that is no number refused as records
+ * are. */
 static void test_db_rows(void)
 {
     char msgs[4096] = "";
@@ -2092,33 +2094,48 @@ static void test_db_rows(void)
     char uri[64], make[512];
     snprintf(uri, sizeof uri, "sqlite:%s", path);
     snprintf(make, sizeof make,
-             "sqlite3 %s \"CREATE TABLE t(id TEXT, use TEXT, n NUMERIC, ok TEXT); INSERT INTO t VALUES "
-             "('B','green',60,'true'),('A','red',0.5,'false'),('C',NULL,NULL,NULL),(NULL,'red',1,'true'),"
-             "('A','red',1,'true')\"",
+             "sqlite3 %s \"CREATE TABLE t(id TEXT, use TEXT, v TEXT, sc TEXT, n NUMERIC, ok TEXT); INSERT INTO t VALUES "
+             "('B','green','30','100',60,'true'),('A','red','0.25','0',0.5,'false'),('C',NULL,NULL,NULL,NULL,NULL),"
+             "(NULL,'red','1','0',1,'true'),('A','red','1','0',1,'true'),('D',NULL,'20.5',NULL,41,'true'),"
+             "('E','red','many','0',1,'true')\"",
              path);
     CHECK(system(make) == 0);
     const int cols[] = {0, 1, 2};
     /* The rows in the id's order, as run asks for them. */
-    const char *query = "SELECT id, use, n, ok FROM t ORDER BY id COLLATE BINARY";
+    const char *query = "SELECT id, use, v, sc, n, ok FROM t ORDER BY id COLLATE BINARY";
+    CHECK(scan_rows_columns(prog->pol, cols, 3) == 6);
     for (int skip = 0; skip < 2; skip++) {
-        db_source *src = db_open(uri, query, 4, &d);
+        db_source *src = db_open(uri, query, 6, &d);
         CHECK(src != NULL);
         if (!src)
             break;
         char *text = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&text, &len);
-        writer *w = writer_open(f, OUT_CSV, prog, "account_id", cols, 3, false);
+        writer *w = writer_open(f, skip ? OUT_NDJSON : OUT_CSV, prog, "account_id", cols, 3, false);
+        /* Every message of the pass that goes on, not only the last. */
+        char *said = NULL;
+        size_t said_len = 0;
+        FILE *sf = open_memstream(&said, &said_len);
+        diag all;
+        diag_init(&all, sf);
         scan sc;
-        scan_open_rows(&sc, &d, "table t", prog, "id", skip, false);
+        scan_open_rows(&sc, skip ? &all : &d, "table t", prog, "id", skip, false);
         int status = scan_rows(&sc, src, cols, 3, write_row, w);
         CHECK(writer_close(w));
         fclose(f);
         if (skip) {
             CHECK(status == EXIT_REJECTED);
-            CHECK(sc.rejected == 2 && sc.scored == 3);
-            CHECK(strcmp(text, "account_id,use,n,ok\nA,red,0.5,false\nB,green,60,true\nC,,,\n") == 0);
-            CHECK(strstr(d.kept, "table t: row 3: account id 'A' was already given at row 2") != NULL);
+            CHECK(sc.rejected == 3 && sc.scored == 4);
+            CHECK(strcmp(text,
+                         "{\"account_id\": \"A\", \"use\": {\"value\": 0.25, \"band\": \"red\", \"score\": 0}, \"n\": {\"value\": 0.5}, \"ok\": {\"value\": false}}\n"
+                         "{\"account_id\": \"B\", \"use\": {\"value\": 30, \"band\": \"green\", \"score\": 100}, \"n\": {\"value\": 60}, \"ok\": {\"value\": true}}\n"
+                         "{\"account_id\": \"C\", \"use\": {\"value\": null, \"band\": null, \"score\": null}, \"n\": {\"value\": null}, \"ok\": {\"value\": null}}\n"
+                         "{\"account_id\": \"D\", \"use\": {\"value\": 20.5, \"band\": null, \"score\": null, \"no_band\": true}, \"n\": {\"value\": 41}, \"ok\": {\"value\": true}}\n") == 0);
+            fflush(sf);
+            CHECK(strstr(said, "table t: row 3: account id 'A' was already given at row 2") != NULL);
+            CHECK(strstr(said, "table t: row 7: column 'use__value': 'many' is not a number") != NULL);
+            CHECK(sc.nunbanded[0] == 1 && sc.unbanded[0][0].count == 1 && strcmp(sc.unbanded[0][0].first[0], "D") == 0);
         } else {
             /* SQLite puts NULL first: the first row stops the pass. */
             CHECK(status == SCAN_STOPPED);
@@ -2127,6 +2144,8 @@ static void test_db_rows(void)
         free(text);
         scan_close(&sc);
         db_close(src);
+        fclose(sf);
+        free(said);
     }
     /* The database's own words, naming it. */
     CHECK(db_open(uri, "SELECT x FROM nowhere", 1, &d) == NULL);
