@@ -25,24 +25,7 @@
 #include <unistd.h>
 
 #include "reader_internal.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    size_t got;
-    while (s && (got = fread(s + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return s;
-}
+#include "source.h"
 
 /* Whether the reader reads the one record of the file made of before, the
  * document, and after, with no fault. */
@@ -94,14 +77,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: json_conform EXPECTED DIR NAME...\n");
         return 2;
     }
-    size_t listlen;
-    char *list = slurp(argv[1], &listlen);
-    if (!list) {
+    /* source_load ends the text with a NUL, which expected() reads to. */
+    source *listed = source_load(argv[1]);
+    if (!listed) {
         perror(argv[1]);
         return 2;
     }
-    list = realloc(list, listlen + 1);
-    list[listlen] = '\0';
+    const char *list = listed->text;
     char tmp_json[] = "/tmp/rubric-json-conform-XXXXXX";
     int fd = mkstemp(tmp_json);
     if (fd < 0) {
@@ -114,18 +96,19 @@ int main(int argc, char **argv)
         const char *name = argv[i];
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", argv[2], name);
-        size_t len;
-        char *doc = slurp(path, &len);
-        if (!doc) {
+        source *src = source_load(path);
+        if (!src) {
             perror(path);
             return 2;
         }
+        const char *doc = src->text;
+        size_t len = src->len;
         json_fault fault;
         bool check = json_check_value(doc, len, NULL, &fault);
         bool json = reads(tmp_json, DATA_JSON, "[{\"v\": ", doc, len, "}]");
         bool has_newline = memchr(doc, '\n', len) != NULL;
         bool ndjson = has_newline ? check : reads(tmp_json, DATA_NDJSON, "{\"v\": ", doc, len, "}\n");
-        free(doc);
+        source_free(src);
         const char *why = NULL;
         if (check != json || check != ndjson)
             why = "the ways of reading disagree";
@@ -144,7 +127,7 @@ int main(int argc, char **argv)
         }
     }
     unlink(tmp_json);
-    free(list);
+    source_free(listed);
     printf("json conformance: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
