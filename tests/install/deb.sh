@@ -17,14 +17,7 @@ mkdir -p "$build"
 work=$(cd "$build" && pwd)/deb-test
 rm -rf "$work"
 mkdir -p "$work"
-passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-nok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { # NAME COMMAND...
-    name=$1
-    shift
-    if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. "$here/tests/tap.sh"
 finish() {
     echo "deb: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]

@@ -14,14 +14,7 @@ build=$1
 root=$(mkdir -p "$build" && cd "$build" && pwd)/install-root
 rm -rf "$root"
 cd "$here" || exit 1
-passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-nok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { # NAME CONDITION...
-    name=$1
-    shift
-    if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. "$here/tests/tap.sh"
 
 if ! make -s install BUILD="$build" DESTDIR="$root" PREFIX=/usr >"$root.log" 2>&1; then
     nok "make install DESTDIR=... PREFIX=/usr"

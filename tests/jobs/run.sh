@@ -21,9 +21,7 @@ rm -rf "$3"
 mkdir -p "$3"
 work=$(cd "$3" && pwd)
 cd "$work" || exit 1
-passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-nok() { echo "not ok - $1"; failed=$((failed + 1)); }
+. "$here/tests/tap.sh"
 asof="--as-of 2026-11-01"
 
 # same NAME CHUNKS JOBS ARGS...: run ARGS with one thread, then with each

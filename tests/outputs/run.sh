@@ -19,14 +19,7 @@ cp "$here/tests/golden/fixtures/versions/new.rules" p.rules
 cp "$here/tests/golden/fixtures/versions/accounts.csv" d.csv
 cp "$here/tests/golden/fixtures/versions/bad.csv" bad.csv
 "$rubric" run p.rules d.csv -f csv -o expected.csv || { echo "not ok - a plain run"; exit 1; }
-passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-nok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { # NAME CONDITION...
-    name=$1
-    shift
-    if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. "$here/tests/tap.sh"
 same() { cmp -s "$1" "$2"; }
 
 # A FIFO is written, not replaced by a file, and gets the whole output.
