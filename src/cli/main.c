@@ -51,6 +51,7 @@ static const opt_spec test_opts[] = {
 
 static const opt_spec explain_opts[] = {
     {"account", 'a', "ID", "the account to explain (required)", 0},
+    {"overrides", 0, "FILE", "the outputs set by hand (as run --overrides): shown\nbeside what the rules computed", OPT_OVERRIDES},
     {"format", 'f', "FORMAT", "text (default) or json", 0},
     PARAM_OPT("override a parameter (repeatable)"),
     DATA_OPTS,
