@@ -37,6 +37,8 @@ static const opt_spec history_opts[] = {
 static const opt_spec check_opts[] = {
     {"strict", 0, NULL, "treat warnings as errors", OPT_STRICT},
     {"format", 'f', "FORMAT", "text (default); json: one array of every diagnostic;\nsarif: a SARIF 2.1.0 log for code scanning", 0},
+    {"overrides", 0, "FILE", "also read this overrides file (as run --overrides)\nand warn of rows expired or expiring within 14 days", OPT_OVERRIDES},
+    {"as-of", 0, "DATE", "the date --overrides is checked as of, YYYY-MM-DD\n(default: today, UTC)", OPT_AS_OF},
     {NULL, 0, NULL, NULL, 0},
 };
 

@@ -29,6 +29,7 @@ typedef struct ovr_account {
 
 struct overrides {
     arena arena;
+    rb_date as_of;
     override_row *rows;
     int nrows;
     eval_override *ev;         /* the active rows' engine entries, by account */
@@ -235,6 +236,7 @@ overrides *overrides_load(const char *path, const program *prog, diag *d)
     const symbol *as_of = policy_lookup(prog->pol, "as_of");
     loader l = {xcalloc(1, sizeof(overrides)), prog, path, d, prog->params[as_of->index].u.date, 0, 0};
     arena_init(&l.o->arena);
+    l.o->as_of = l.as_of;
     bool required[NCOLS] = {true, true, true, true, true, true};
     read_opts opts = {DATA_CSV, 0, NULL};
     reader *rd = reader_open(path, &opts, col_names, required, NCOLS, d);
@@ -280,6 +282,8 @@ void overrides_free(overrides *o)
     free(o->table);
     free(o);
 }
+
+rb_date overrides_as_of(const overrides *o) { return o->as_of; }
 
 const override_row *overrides_rows(const overrides *o, int *n)
 {

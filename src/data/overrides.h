@@ -51,6 +51,8 @@ typedef struct overrides overrides;
 overrides *overrides_load(const char *path, const program *prog, diag *d);
 void overrides_free(overrides *o);
 
+/* The date the rows were read as of: the program's as_of. */
+rb_date overrides_as_of(const overrides *o);
 /* Every row of the file, in the file's order. */
 const override_row *overrides_rows(const overrides *o, int *n);
 
