@@ -30,37 +30,6 @@ history_kind history_kind_of(rb_type t)
     }
 }
 
-static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
-
-void history_fail_sql(const history *h, diag *d, int rc, const char *doing)
-{
-    if (is_busy(rc))
-        diag_fail(d, "the history '%s' is being written by another run; try again when it has finished", h->path);
-    else if ((rc & 0xff) == SQLITE_NOTADB)
-        diag_fail(d, "'%s' is not a rubric history (not an SQLite database)", h->path);
-    else
-        diag_fail(d, "history '%s': %s: %s", h->path, doing, sqlite3_errmsg(h->db));
-}
-
-int history_exec(history *h, const char *sql) { return sqlite3_exec(h->db, sql, NULL, NULL, NULL); }
-
-long long history_query_int(history *h, const char *sql, int *rc)
-{
-    sqlite3_stmt *st;
-    long long v = 0;
-    *rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
-    if (*rc != SQLITE_OK)
-        return 0;
-    *rc = sqlite3_step(st);
-    if (*rc == SQLITE_ROW) {
-        v = sqlite3_column_int64(st, 0);
-        *rc = SQLITE_OK;
-    } else if (*rc == SQLITE_DONE) {
-        *rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    return v;
-}
 
 history *history_open(const char *path, bool create, diag *d)
 {
@@ -678,7 +647,7 @@ bool history_record_commit(history_rec *r, long rejected, diag *d)
     if (rc == SQLITE_OK)
         rc = history_exec(h, "COMMIT");
     if (rc != SQLITE_OK) {
-        if (is_busy(rc))
+        if (history_is_busy(rc))
             diag_fail(d, "the history '%s' is being read or written by another run; nothing was recorded, try again",
                       h->path);
         else

@@ -70,6 +70,8 @@ void history_queue_put(history_queue *q, const char *id, size_t idlen, const his
 void history_queue_finish(history_queue *q, bool drop);
 
 void history_fail_sql(const history *h, diag *d, int rc, const char *doing);
+/* Another connection holds the lock (SQLITE_BUSY or SQLITE_LOCKED). */
+bool history_is_busy(int rc);
 int history_exec(history *h, const char *sql);
 /* One integer from a statement, e.g. a pragma; rc through *rc. */
 long long history_query_int(history *h, const char *sql, int *rc);

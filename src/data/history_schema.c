@@ -1,9 +1,42 @@
 /* history_schema.c - the history's tables: made in a new file, checked
  * in one opened, and a file of an older schema brought up to date (see
- * history.h for the schema). */
+ * history.h for the schema); and the few SQL helpers every part of the
+ * history uses. */
 #include <stdio.h>
 
 #include "history_internal.h"
+
+bool history_is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+
+void history_fail_sql(const history *h, diag *d, int rc, const char *doing)
+{
+    if (history_is_busy(rc))
+        diag_fail(d, "the history '%s' is being written by another run; try again when it has finished", h->path);
+    else if ((rc & 0xff) == SQLITE_NOTADB)
+        diag_fail(d, "'%s' is not a rubric history (not an SQLite database)", h->path);
+    else
+        diag_fail(d, "history '%s': %s: %s", h->path, doing, sqlite3_errmsg(h->db));
+}
+
+int history_exec(history *h, const char *sql) { return sqlite3_exec(h->db, sql, NULL, NULL, NULL); }
+
+long long history_query_int(history *h, const char *sql, int *rc)
+{
+    sqlite3_stmt *st;
+    long long v = 0;
+    *rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+    if (*rc != SQLITE_OK)
+        return 0;
+    *rc = sqlite3_step(st);
+    if (*rc == SQLITE_ROW) {
+        v = sqlite3_column_int64(st, 0);
+        *rc = SQLITE_OK;
+    } else if (*rc == SQLITE_DONE) {
+        *rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
 
 static const char schema_sql[] =
     "CREATE TABLE periods (\n"
