@@ -66,7 +66,7 @@ static void row_error(loader *l, long record, long line, int col, const char *fm
  * measure or group, else a value of its type. */
 static void read_value(loader *l, override_row *r, long record, const symbol *s)
 {
-    rb_value v;
+    rb_value v = value_na();
     if (s->type == TY_BANDED) {
         int b = scheme_band_index(s->scheme, r->cell);
         if (b >= 0) {
