@@ -29,7 +29,9 @@ Every number is a Fraction.  Compared, cell for cell: `rubric run
 says on stderr (applied, expired, unknown account, unknown output); and,
 with --history, the history's overrides table (the value set and what the
 rules computed, which for a use case is the mean of its overridden
-members).  Rows expire before, on and after the as-of date.
+members).  Rows expire before, on and after the as-of date.  Last, a
+malformed file (bad rows at random lines, a duplicate): every error named
+with its line and column, exit 2, no output file, no history period.
 
 Prints "ok - ..." / "not ok - ..." lines, then "N passed, N failed".
 Python 3 standard library only (and a C compiler for uch_reference.c).
@@ -290,7 +292,52 @@ def main():
               "\n".join("%r" % (d,) for d in hdiff))
         sdiff = [a for a in ids if scores.get(a) != (expected[a]["scm"] or None, expected[a]["use_case_adoption_count"] or None)]
         check("seed %d: the history's scores hold the overridden values" % seed, not sdiff, " ".join(sdiff[:10]))
+    malformed(rubric, work, ids, data_path, db)
     return finish()
+
+
+def malformed(rubric, work, ids, data_path, db):
+    """Good rows mixed with bad ones at random lines: every bad one named
+    with its line and column, exit 2, no output file, the history's
+    periods as they were."""
+    rng = random.Random(16099)
+    bad_kinds = [("value", lambda a: [a, "scm_git_ops", "greem", "r", "x", "2026-12-31"]),
+                 ("value", lambda a: [a, "use_case_adoption_count", "green", "r", "x", "2026-12-31"]),
+                 ("expires", lambda a: [a, "ci", "red", "r", "x", "2026-02-30"]),
+                 ("reason", lambda a: [a, "cd", "red", "", "x", "2026-12-31"]),
+                 ("author", lambda a: [a, "scm", "75", "r", "", "2026-12-31"]),
+                 ("account_id", lambda a: ["", "scm", "red", "r", "x", "2026-12-31"])]
+    lines, want = [["account_id", "output", "value", "reason", "author", "expires"]], []
+    for k, acc in enumerate(rng.sample(ids, 60)):
+        if k % 4 == 0:
+            col, make = rng.choice(bad_kinds)
+            lines.append(make(acc))
+            want.append("(line %d): column '%s'" % (len(lines), col))
+        else:
+            lines.append([acc, rng.choice(OUTPUTS[:9]), rng.choice(list(SCORE)), "fine", "x", "2026-12-31"])
+    lines.append(lines[2][:])  # the same account and output as line 3
+    want.append("(line %d): column 'output': account '%s', output '%s' is overridden twice: here and at line 3"
+                % (len(lines), lines[2][0], lines[2][1]))
+    path = os.path.join(work, "malformed.csv")
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(lines)
+    out_path = os.path.join(work, "never.csv")
+    if os.path.exists(out_path):
+        os.remove(out_path)
+    con = sqlite3.connect(db)
+    before = con.execute("SELECT count(*) FROM periods").fetchone()[0]
+    con.close()
+    out = subprocess.run([rubric, "run", POLICY, data_path, "--as-of", "2026-12-01", "--overrides", path,
+                          "-o", out_path, "--history", db], capture_output=True, text=True)
+    missing = [w for w in want if w not in out.stderr]
+    check("a malformed file: every one of its %d errors named with its line and column" % len(want),
+          not missing and out.stderr.count("column '") == len(want), "\n".join(missing) + "\n" + out.stderr)
+    con = sqlite3.connect(db)
+    after = con.execute("SELECT count(*) FROM periods").fetchone()[0]
+    con.close()
+    check("a malformed file: exit 2, no output file, no history period",
+          out.returncode == 2 and not os.path.exists(out_path) and after == before,
+          "exit %d, output %s, periods %d then %d" % (out.returncode, os.path.exists(out_path), before, after))
 
 
 def finish():
