@@ -67,6 +67,11 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     if (o->overrides && db_kind_of(o->data_path) != DB_NONE)
         return usage_error("run", "--overrides is not supported when DATA is a database: the roll-ups are computed "
                                   "there; export the accounts to a file and run on it");
+    /* The file of overrides is an input like the data. */
+    if (o->overrides && o->output && outfile_clobbers(o->output, &o->overrides, 1))
+        return usage_error("run", "-o '%s' is the overrides file; write the scores elsewhere", o->output);
+    if (o->overrides && o->actions && outfile_clobbers(o->actions, &o->overrides, 1))
+        return usage_error("run", "--actions '%s' is the overrides file; write the actions elsewhere", o->actions);
     if (o->overrides && o->data.jobs > 1)
         return usage_error("run", "-j %d with --overrides is not supported: score with one thread", o->data.jobs);
     if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))

@@ -62,9 +62,9 @@ void overrides_set(overrides *o, const char *id, size_t len, uint64_t hash, fram
 /* After overrides_set: the row of f->ovr[k], for k < f->novr. */
 const override_row *overrides_row_of(const overrides *o, const frame *f, int k);
 
-/* What a run says at its end: rows applied to a scored account, expired,
- * naming an output the policy has not, and active rows whose account was
- * not scored (unknown to the data), each row counted once in that order. */
+/* What a run says at its end, each row counted once: naming an output the
+ * policy has not, else expired, else for an account the run did not score
+ * (unknown to the data, or its record rejected), else applied. */
 typedef struct override_counts {
     long applied, expired, unknown_output, unknown_account;
 } override_counts;
