@@ -17,7 +17,7 @@ static const opt_spec run_opts[] = {
     {"history", 0, "FILE", "record every output of every account as the period\n--as-of (required) in the score history FILE\n"
      "(SQLite, made if missing); a period recorded again\nis replaced whole", OPT_HISTORY},
     {"overrides", 0, "FILE", "set outputs by hand for some accounts until a date:\n"
-     "CSV account_id,output,value,reason,author,expires\n(docs/overrides.md)", OPT_OVERRIDES},
+     "a CSV file of account_id, output, value, reason,\nauthor, expires (docs/overrides.md)", OPT_OVERRIDES},
     {"db-table", 0, "NAME", "the table of accounts when DATA is a database\n(postgresql://... or sqlite:FILE; default: accounts)",
      OPT_DB_TABLE},
     PARAM_OPT("override a parameter's default (repeatable)"),
