@@ -98,6 +98,10 @@ stage "reference: report against run" python3 tests/reference/report_check.py "$
 # Three months into one score history: the calls to action against their
 # own reference, history against each run, re-runs, a killed run, two writers.
 stage "reference: monthly runs, actions and history" sh tests/reference/history_check.sh "$rubric" "$build"
+# run --overrides against overrides applied by hand in exact fractions over
+# uch_reference.c's scores: roll-ups, counts, expiry on the as-of date,
+# the counts said and the history's two values.
+stage "reference: overrides applied by hand" python3 tests/reference/overrides_reference.py "$rubric" "$build/overrides-ref"
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "compile.h"
 #include "lint.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -16,6 +17,7 @@ enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_SARIF };
 typedef struct check_opts_set {
     bool strict;
     enum check_format format;
+    const char *overrides, *as_of;
 } check_opts_set;
 
 static int take(void *ctx, int id, const char *arg)
@@ -23,6 +25,10 @@ static int take(void *ctx, int id, const char *arg)
     check_opts_set *o = ctx;
     if (id == OPT_STRICT) {
         o->strict = true;
+        return EXIT_OK;
+    }
+    if (id == OPT_OVERRIDES || id == OPT_AS_OF) {
+        *(id == OPT_OVERRIDES ? &o->overrides : &o->as_of) = arg;
         return EXIT_OK;
     }
     if (strcmp(arg, "text") == 0)
@@ -142,9 +148,24 @@ static cJSON *sarif_log(const diag_list *all)
     return root;
 }
 
+/* --overrides: the file read for policy p as of --as-of (its errors are
+ * errors of the check), then its rows that expired or expire soon. */
+static bool check_overrides(const check_opts_set *o, const policy *p, diag *d)
+{
+    param_setting as_of = {"as_of", o->as_of, NULL};
+    program *prog = compile_policy(p, &as_of, o->as_of ? 1 : 0, d);
+    overrides *ovr = prog ? overrides_load(o->overrides, prog, d) : NULL;
+    if (ovr)
+        lint_overrides(ovr, o->overrides, overrides_as_of(ovr), d);
+    bool ok = ovr != NULL;
+    overrides_free(ovr);
+    program_free(prog);
+    return ok;
+}
+
 int cmd_check(const verb_def *v, int argc, char **argv)
 {
-    check_opts_set o = {false, CHECK_TEXT};
+    check_opts_set o = {false, CHECK_TEXT, NULL, NULL};
     int first, status = cli_parse(v, argc, argv, take, &o, &first);
     if (status != EXIT_OK)
         return status == CLI_DONE ? EXIT_OK : status;
@@ -167,6 +188,12 @@ int cmd_check(const verb_def *v, int argc, char **argv)
         policy *p = policy_load(path, &d);
         if (p)
             lint_policy(p, &d);
+        if (p && o.overrides && !check_overrides(&o, p, &d)) {
+            failed++;
+            fprintf(stderr, "%s: overrides '%s' refused\n", path, o.overrides);
+            policy_free(p);
+            continue;
+        }
         /* An error with no place (a file that cannot be read) is the file's. */
         for (size_t i = from; i < all.n; i++)
             if (!all.v[i].path)

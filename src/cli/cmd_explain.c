@@ -14,6 +14,8 @@
 #include "actions.h"
 #include "cli.h"
 #include "history.h"
+#include "idset.h"
+#include "overrides.h"
 #include "prev.h"
 #include "eval.h"
 #include "explain_list.h"
@@ -28,6 +30,8 @@ typedef struct explainer {
     frame *f;
     bool json;
     cJSON *steps;     /* json */
+    const overrides *ovr;    /* --overrides, or NULL */
+    const char *ovr_path, *id;
 } explainer;
 
 static void fmt_value(const rb_value *v, const scheme *sch, char *buf, size_t cap)
@@ -322,6 +326,71 @@ static void explain_action(explainer *ex, const symbol *a, const rb_value *v, cJ
         printf("    does not fire: the condition is %s\n", cond.kind == VK_NA ? "na (a value it needs is missing)" : "false");
 }
 
+/* What a row of --overrides did to step s of this account: applied (k,
+ * its index among the frame's), or expired; said beside what the rules
+ * computed.  Returns the computed value of an applied one, else NULL. */
+static const rb_value *explain_override(explainer *ex, const step *s, cJSON *js)
+{
+    if (!ex->ovr)
+        return NULL;
+    int step_index = (int)(s - ex->prog->steps);
+    const rb_value *computed = NULL;
+    const override_row *r = NULL;
+    for (int k = 0; k < ex->f->novr && !r; k++)
+        if (ex->f->ovr[k].step == step_index) {
+            r = overrides_row_of(ex->ovr, ex->f, k);
+            computed = &ex->f->computed[k];
+        }
+    int nrows;
+    const override_row *rows = overrides_rows(ex->ovr, &nrows);
+    for (int i = 0; i < nrows && !r; i++)
+        if (rows[i].state == OVR_EXPIRED && rows[i].output_index == s->sym->index && s->sym->is_output &&
+            strcmp(rows[i].account, ex->id) == 0)
+            r = &rows[i];
+    if (!r)
+        return NULL;
+    char day[16], val[128], at[300];
+    date_format(r->expires, day);
+    snprintf(at, sizeof at, "%s:%ld", ex->ovr_path, r->line);
+    const scheme *sch = s->sym->scheme;
+    if (ex->json) {
+        cJSON *o = cJSON_AddObjectToObject(js, "override");
+        cJSON_AddStringToObject(o, "set", r->cell);
+        cJSON_AddBoolToObject(o, "applied", computed != NULL);
+        if (computed) {
+            cJSON *c = cJSON_AddObjectToObject(o, "computed");
+            cJSON_AddItemToObject(c, "value", json_value(computed, sch));
+            if (s->sym->type == TY_BANDED) {
+                cJSON_AddItemToObject(c, "band", computed->kind == VK_BANDED && computed->band != BAND_NONE
+                                                     ? cJSON_CreateString(sch->bands[computed->band])
+                                                     : cJSON_CreateNull());
+                cJSON_AddItemToObject(c, "score", computed->kind == VK_BANDED && computed->has_score
+                                                      ? cJSON_CreateNumber(num_to_double(computed->score))
+                                                      : cJSON_CreateNull());
+            }
+        }
+        cJSON_AddStringToObject(o, "reason", r->reason);
+        cJSON_AddStringToObject(o, "author", r->author);
+        cJSON_AddStringToObject(o, "expires", day);
+        cJSON_AddStringToObject(o, "at", at);
+        return computed;
+    }
+    if (!computed) {
+        printf("    override %s by %s expired on %s, not applied: %s   [%s]\n", r->cell, r->author, day, r->reason, at);
+        return NULL;
+    }
+    fmt_value(computed, sch, val, sizeof val);
+    printf("    overridden: %s by %s until %s: %s   [%s]\n", r->cell, r->author, day, r->reason, at);
+    printf("    the rules computed %s", val);
+    if (computed->kind == VK_BANDED) {
+        char n[40];
+        step_value_format(s, ex->f, s->kind == STEP_GROUP ? computed->score : computed->u.num, n, sizeof n);
+        printf(s->kind == STEP_GROUP ? " (score %s)" : " (value %s)", n);
+    }
+    printf(", as follows\n");
+    return computed;
+}
+
 static void explain_step(explainer *ex, const step *s)
 {
     const symbol *sym = s->sym;
@@ -365,6 +434,7 @@ static void explain_step(explainer *ex, const step *s)
         }
         printf("   [%s]\n", where(&d->loc, loc, sizeof loc));
     }
+    const rb_value *computed = explain_override(ex, s, js);
     if (s->kind == STEP_VALUE || s->kind == STEP_MEASURE) {
         source_text(&d->value->loc, text, sizeof text);
         fed_by(ex, d->value, feeds, sizeof feeds);
@@ -396,16 +466,20 @@ static void explain_step(explainer *ex, const step *s)
         return;
     }
     explain_group(ex, s, js);
+    /* An overridden group's band lines as the rules' score met them. */
+    if (computed)
+        v = computed;
     if (v->kind == VK_BANDED)
         explain_bands(ex, s, v->score, js);
 }
 
-static int explain_account(const program *prog, frame *f, const char *id, bool json, const prev_source *ps)
+static int explain_account(const program *prog, frame *f, const char *id, bool json, const prev_source *ps,
+                           const overrides *ovr, const char *ovr_path)
 {
     const policy *p = prog->pol;
     char buf[128], asof[16];
     date_format(prog->params[0].u.date, asof);
-    explainer ex = {prog, f, json, NULL};
+    explainer ex = {prog, f, json, NULL, ovr, ovr_path, id};
     cJSON *root = NULL;
     if (json) {
         root = cJSON_CreateObject();
@@ -467,7 +541,7 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
 }
 
 typedef struct explain_opts {
-    const char *account;
+    const char *account, *overrides;
     bool json;
     data_opts data;
 } explain_opts;
@@ -480,6 +554,7 @@ static int take(void *ctx, int id, const char *arg)
         return taken;
     switch (id) {
     case 'a': o->account = arg; return EXIT_OK;
+    case OPT_OVERRIDES: o->overrides = arg; return EXIT_OK;
     case 'f':
         if (strcmp(arg, "json") == 0)
             o->json = true;
@@ -521,7 +596,9 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     diag_init(&d, stderr);
     policy *pol = policy_load(policy_path, &d);
     program *prog = pol ? compile_settings(pol, &o.data, true, &d) : NULL;
-    if (!prog) {
+    overrides *ovr = prog && o.overrides ? overrides_load(o.overrides, prog, &d) : NULL;
+    if (!prog || (o.overrides && !ovr)) {
+        program_free(prog);
         policy_free(pol);
         data_opts_free(&o.data);
         return EXIT_USAGE;
@@ -537,13 +614,16 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     if (found == 1 && !explain_prev(pol, prog, &o.data, policy_path, o.account, &f, &h, &ps, &d)) {
         status = EXIT_USAGE;
     } else if (found == 1) {
+        if (ovr)
+            overrides_set(ovr, o.account, strlen(o.account), idset_hash(o.account, strlen(o.account)), &f);
         eval_account(prog, &f);
-        status = explain_account(prog, &f, o.account, o.json, ps);
+        status = explain_account(prog, &f, o.account, o.json, ps, ovr, o.overrides);
     } else {
         status = found == -2 ? EXIT_USAGE : EXIT_REJECTED;
     }
     prev_close(ps);
     history_close(h);
+    overrides_free(ovr);
     free(texts);
     frame_free(&f);
     program_free(prog);

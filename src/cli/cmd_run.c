@@ -17,7 +17,7 @@
 #include "xalloc.h"
 
 typedef struct run_opts {
-    const char *policy_path, *data_path, *output, *select, *actions, *db_table;
+    const char *policy_path, *data_path, *output, *select, *actions, *db_table, *overrides;
     out_format format;
     bool format_given;
     bool raw;
@@ -41,6 +41,7 @@ static int take(void *ctx, int id, const char *arg)
     case OPT_RAW: o->raw = true; return EXIT_OK;
     case OPT_ACTIONS: o->actions = arg; return EXIT_OK;
     case OPT_DB_TABLE: o->db_table = arg; return EXIT_OK;
+    case OPT_OVERRIDES: o->overrides = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -62,6 +63,17 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
     if (o->data.jobs > 1 && (o->data.history || o->data.ntables))
         return usage_error("run", "-j %d with %s is not supported: score with one thread", o->data.jobs,
                            o->data.history ? "--history" : "--table");
+    /* The database computes the roll-ups itself, from the rules alone. */
+    if (o->overrides && db_kind_of(o->data_path) != DB_NONE)
+        return usage_error("run", "--overrides is not supported when DATA is a database: the roll-ups are computed "
+                                  "there; export the accounts to a file and run on it");
+    /* The file of overrides is an input like the data. */
+    if (o->overrides && o->output && outfile_clobbers(o->output, &o->overrides, 1))
+        return usage_error("run", "-o '%s' is the overrides file; write the scores elsewhere", o->output);
+    if (o->overrides && o->actions && outfile_clobbers(o->actions, &o->overrides, 1))
+        return usage_error("run", "--actions '%s' is the overrides file; write the actions elsewhere", o->actions);
+    if (o->overrides && o->data.jobs > 1)
+        return usage_error("run", "-j %d with --overrides is not supported: score with one thread", o->data.jobs);
     if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))
         return usage_error("run", "-o '%s' is the history file; write the scores elsewhere", o->output);
     return 0;
@@ -129,14 +141,23 @@ typedef struct run_sinks {
     writer *w;
     history_rec *rec;
     action_writer *actions;
+    const overrides *ovr;
 } run_sinks;
 
 static void write_scores(void *ctx, scan *s, const char *id, size_t idlen)
 {
     run_sinks *k = ctx;
-    writer_record(k->w, id, idlen, s->frames[0].slots);
+    const frame *f = &s->frames[0];
+    if (k->ovr && f->novr) {
+        override_marks m = {k->ovr, f};
+        writer_record_marked(k->w, id, idlen, f->slots, &m);
+    } else {
+        writer_record(k->w, id, idlen, f->slots);
+    }
     if (k->rec)
         history_record_put(k->rec, id, idlen, s->frames[0].slots);
+    if (k->rec && k->ovr && f->novr)
+        history_record_overrides(k->rec, id, idlen, f->slots, k->ovr, f);
     if (k->actions)
         actions_record(k->actions, id, idlen, &s->frames[0]);
 }
@@ -205,6 +226,15 @@ static bool history_end(const run_opts *o, session *s, history_rec *rec, int sta
     return true;
 }
 
+/* What became of the file's rows, once the pass has scored. */
+static void say_overrides(session *s, const char *path, const overrides *ovr)
+{
+    override_counts c;
+    overrides_count(ovr, &c);
+    diag_say(&s->d, "overrides '%s': %ld applied, %ld expired, %ld for an unknown account, %ld for an unknown output",
+             path, c.applied, c.expired, c.unknown_account, c.unknown_output);
+}
+
 /* How much input a chunk of -j holds: 256 KiB (peak memory stays near one
  * thread's: 2N chunks wait at most), or RUBRIC_CHUNK_BYTES, a knob
  * for the tests alone, so that chunk boundaries fall inside small files. */
@@ -241,9 +271,16 @@ int cmd_run(const verb_def *v, int argc, char **argv)
      * history, or a writer that holds it, stops the run before it reads. */
     history *h = NULL;
     prev_source *prev = NULL;
-    run_sinks sinks = {NULL, NULL, NULL};
+    run_sinks sinks = {NULL, NULL, NULL, NULL};
+    overrides *ovr = NULL;
     if (status == EXIT_OK)
         status = check_actions(&o, s.pols[0]);
+    /* Before the history and the output: a malformed file writes nothing. */
+    if (status == EXIT_OK && o.overrides && !(ovr = overrides_load(o.overrides, s.progs[0], &s.d))) {
+        diag_say(&s.d, "overrides '%s' refused; nothing was written", o.overrides);
+        status = EXIT_USAGE;
+    }
+    sinks.ovr = ovr;
     if (status == EXIT_OK && o.data.history)
         status = history_start(&o, &s, &h, &sinks.rec);
     if (status == EXIT_OK && s.pols[0]->nprevs && !(prev = prev_open(h, s.progs[0], &s.d)))
@@ -260,6 +297,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
     }
     if (status == EXIT_OK) {
         session_use_prev(&s, 0, prev);
+        s.sc.ovr = ovr;
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
         if (db)
@@ -269,6 +307,8 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         else
             status = session_scan(&s, write_scores, &sinks);
         bool written = writer_close(sinks.w);
+        if (ovr && (status == EXIT_OK || status == EXIT_REJECTED))
+            say_overrides(&s, o.overrides, ovr);
         /* The history first: if it cannot be committed, no output is
          * left either, and the run can simply be made again.  The actions
          * go with the scores: both, or neither. */
@@ -291,6 +331,7 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         actions_close(sinks.actions, false);
     prev_close(prev);
     history_close(h);
+    overrides_free(ovr);
     run_db_close(&rdb);
     session_close(&s);
     free(cols);

@@ -16,6 +16,8 @@ static const opt_spec run_opts[] = {
      OPT_ACTIONS},
     {"history", 0, "FILE", "record every output of every account as the period\n--as-of (required) in the score history FILE\n"
      "(SQLite, made if missing); a period recorded again\nis replaced whole", OPT_HISTORY},
+    {"overrides", 0, "FILE", "set outputs by hand for some accounts until a date:\n"
+     "a CSV file of account_id, output, value, reason,\nauthor, expires (docs/overrides.md)", OPT_OVERRIDES},
     {"db-table", 0, "NAME", "the table of accounts when DATA is a database\n(postgresql://... or sqlite:FILE; default: accounts)",
      OPT_DB_TABLE},
     PARAM_OPT("override a parameter's default (repeatable)"),
@@ -35,6 +37,8 @@ static const opt_spec history_opts[] = {
 static const opt_spec check_opts[] = {
     {"strict", 0, NULL, "treat warnings as errors", OPT_STRICT},
     {"format", 'f', "FORMAT", "text (default); json: one array of every diagnostic;\nsarif: a SARIF 2.1.0 log for code scanning", 0},
+    {"overrides", 0, "FILE", "also read this overrides file (as run --overrides)\nand warn of rows expired or expiring within 14 days", OPT_OVERRIDES},
+    {"as-of", 0, "DATE", "the date --overrides is checked as of, YYYY-MM-DD\n(default: today, UTC)", OPT_AS_OF},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -49,6 +53,7 @@ static const opt_spec test_opts[] = {
 
 static const opt_spec explain_opts[] = {
     {"account", 'a', "ID", "the account to explain (required)", 0},
+    {"overrides", 0, "FILE", "the outputs set by hand (as run --overrides): shown\nbeside what the rules computed", OPT_OVERRIDES},
     {"format", 'f', "FORMAT", "text (default) or json", 0},
     PARAM_OPT("override a parameter (repeatable)"),
     DATA_OPTS,

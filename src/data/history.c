@@ -30,122 +30,6 @@ history_kind history_kind_of(rb_type t)
     }
 }
 
-static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
-
-void history_fail_sql(const history *h, diag *d, int rc, const char *doing)
-{
-    if (is_busy(rc))
-        diag_fail(d, "the history '%s' is being written by another run; try again when it has finished", h->path);
-    else if ((rc & 0xff) == SQLITE_NOTADB)
-        diag_fail(d, "'%s' is not a rubric history (not an SQLite database)", h->path);
-    else
-        diag_fail(d, "history '%s': %s: %s", h->path, doing, sqlite3_errmsg(h->db));
-}
-
-static int exec(history *h, const char *sql) { return sqlite3_exec(h->db, sql, NULL, NULL, NULL); }
-
-/* One integer from a statement, e.g. a pragma; rc through *rc. */
-static long long query_int(history *h, const char *sql, int *rc)
-{
-    sqlite3_stmt *st;
-    long long v = 0;
-    *rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
-    if (*rc != SQLITE_OK)
-        return 0;
-    *rc = sqlite3_step(st);
-    if (*rc == SQLITE_ROW) {
-        v = sqlite3_column_int64(st, 0);
-        *rc = SQLITE_OK;
-    } else if (*rc == SQLITE_DONE) {
-        *rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
-static const char schema_sql[] =
-    "CREATE TABLE periods (\n"
-    "  period_id INTEGER PRIMARY KEY,\n"
-    "  policy TEXT NOT NULL,\n"
-    "  as_of TEXT NOT NULL,\n"
-    "  version TEXT,\n"
-    "  source_sha256 TEXT NOT NULL,\n"
-    "  recorded_at TEXT NOT NULL,\n"
-    "  accounts INTEGER NOT NULL,\n"
-    "  rejected INTEGER NOT NULL,\n"
-    "  scores_table TEXT NOT NULL,\n"
-    "  UNIQUE (policy, as_of)\n"
-    ");\n"
-    "CREATE TABLE outputs (\n"
-    "  period_id INTEGER NOT NULL REFERENCES periods,\n"
-    "  position INTEGER NOT NULL,\n"
-    "  name TEXT NOT NULL,\n"
-    "  kind TEXT NOT NULL,\n"
-    "  PRIMARY KEY (period_id, position)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE VIEW scores AS SELECT NULL AS period_id, NULL AS account_id WHERE 0;\n";
-
-/* Makes the schema in an empty file, under the write lock, so that two
- * runs creating one history at once make it once. */
-static bool create_schema(history *h, diag *d)
-{
-    int rc = exec(h, "BEGIN IMMEDIATE");
-    if (rc != SQLITE_OK) {
-        history_fail_sql(h, d, rc, "creating the history");
-        return false;
-    }
-    long long tables = query_int(h, "SELECT count(*) FROM sqlite_master", &rc);
-    if (rc == SQLITE_OK && tables == 0) {
-        char pragmas[128];
-        snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
-                 HISTORY_APPLICATION_ID, HISTORY_SCHEMA_VERSION);
-        rc = exec(h, schema_sql);
-        if (rc == SQLITE_OK)
-            rc = exec(h, pragmas);
-    }
-    if (rc == SQLITE_OK)
-        rc = exec(h, "COMMIT");
-    if (rc != SQLITE_OK) {
-        history_fail_sql(h, d, rc, "creating the history");
-        exec(h, "ROLLBACK");
-        return false;
-    }
-    return true;
-}
-
-/* Whether the open file is a history this rubric reads; creates the
- * schema in an empty one when create. */
-static bool check_schema(history *h, bool create, diag *d)
-{
-    int rc;
-    long long app = query_int(h, "PRAGMA application_id", &rc);
-    long long version = rc == SQLITE_OK ? query_int(h, "PRAGMA user_version", &rc) : 0;
-    long long tables = rc == SQLITE_OK ? query_int(h, "SELECT count(*) FROM sqlite_master", &rc) : 0;
-    if (rc != SQLITE_OK) {
-        history_fail_sql(h, d, rc, "reading the schema");
-        return false;
-    }
-    if (app == 0 && version == 0 && tables == 0) {
-        if (create)
-            return create_schema(h, d);
-        diag_fail(d, "'%s' is not a rubric history (an empty database); `rubric run --history` makes one", h->path);
-        return false;
-    }
-    if (app != HISTORY_APPLICATION_ID) {
-        diag_fail(d, "'%s' is not a rubric history (an SQLite database of something else)", h->path);
-        return false;
-    }
-    if (version > HISTORY_SCHEMA_VERSION) {
-        diag_fail(d, "the history '%s' has schema version %lld, newer than this rubric reads (%d); use a newer rubric",
-                  h->path, version, HISTORY_SCHEMA_VERSION);
-        return false;
-    }
-    if (version < 1) {
-        diag_fail(d, "'%s' is not a rubric history (no schema version)", h->path);
-        return false;
-    }
-    return true;
-}
 
 history *history_open(const char *path, bool create, diag *d)
 {
@@ -179,8 +63,8 @@ history *history_open(const char *path, bool create, diag *d)
     /* 8 MiB of page cache, which also bounds the sort that builds a
      * period's index: a million accounts in shuffled order peak at 41 MiB
      * (16 MiB: 58 MiB and no faster; the bar is 64). */
-    exec(h, "PRAGMA cache_size = -8192");
-    if (!check_schema(h, create, d)) {
+    history_exec(h, "PRAGMA cache_size = -8192");
+    if (!history_check_schema(h, create, d)) {
         history_close(h);
         return NULL;
     }
@@ -241,6 +125,16 @@ typedef struct rec_output {
     char text[TEXT_CAP];  /* a number, date or duration, printed */
 } rec_output;
 
+/* An overridden output of an account, kept until the commit: the writer
+ * thread owns the connection until then.  A few per file of overrides. */
+typedef struct rec_override {
+    char *id, *value, *computed;  /* cells; NULL for an empty one */
+    int output;
+    bool has_value, has_score;
+    double cvalue, cscore;        /* computed's number and score */
+    const override_row *row;
+} rec_override;
+
 struct history_rec {
     history *h;
     sqlite3_stmt *insert;
@@ -263,6 +157,8 @@ struct history_rec {
     long flushed;         /* accounts given at the last start of write-back */
     int failed_rc;        /* the first failure of an insert, or SQLITE_OK */
     char failed_msg[256];
+    rec_override *ovr;    /* the outputs set by hand, inserted at the commit */
+    int novr, ovr_cap;
 };
 
 long history_record_count(const history_rec *r) { return r->put; }
@@ -318,8 +214,9 @@ static int delete_period(history *h, const char *pol, const char *as_of)
     char sql[256];
     snprintf(sql, sizeof sql,
              "DROP TABLE IF EXISTS scores_%lld; DELETE FROM outputs WHERE period_id = %lld; "
-             "DELETE FROM periods WHERE period_id = %lld;", old, old, old);
-    return exec(h, sql);
+             "DELETE FROM overrides WHERE period_id = %lld; DELETE FROM periods WHERE period_id = %lld;", old, old,
+             old, old);
+    return history_exec(h, sql);
 }
 
 static int insert_period(history_rec *r, const policy *p, const char *as_of)
@@ -351,7 +248,7 @@ static int insert_period(history_rec *r, const policy *p, const char *as_of)
     char sql[160];
     snprintf(sql, sizeof sql, "UPDATE periods SET scores_table = 'scores_%lld' WHERE period_id = %lld", r->period_id,
              r->period_id);
-    rc = exec(h, sql);
+    rc = history_exec(h, sql);
     if (rc != SQLITE_OK)
         return rc;
     rc = sqlite3_prepare_v2(h->db, "INSERT INTO outputs (period_id, position, name, kind) VALUES (?1, ?2, ?3, ?4)", -1,
@@ -408,7 +305,7 @@ static int create_table(history_rec *r, const program *prog)
     strbuf_adds(&create, ")");
     strbuf_adds(&insert, ")");
     r->nparams = col - 1;
-    int rc = exec(r->h, strbuf_str(&create));
+    int rc = history_exec(r->h, strbuf_str(&create));
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v3(r->h->db, strbuf_str(&insert), -1, SQLITE_PREPARE_PERSISTENT, &r->insert, NULL);
     strbuf_setlen(&insert, 0);
@@ -436,7 +333,7 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
         return NULL;
     /* The write lock first: a second run waits here, before reading any
      * data, rather than at its commit. */
-    int rc = exec(h, "BEGIN IMMEDIATE");
+    int rc = history_exec(h, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         history_fail_sql(h, d, rc, "starting the period");
         return NULL;
@@ -616,6 +513,70 @@ void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_v
         insert_row(r, id, idlen, r->cells);
 }
 
+static char *cell_copy(const history_cell *c) { return c->text ? xstrndup(c->text, c->len) : NULL; }
+
+void history_record_overrides(history_rec *r, const char *id, size_t idlen, const rb_value *slots,
+                              const overrides *o, const frame *f)
+{
+    for (int k = 0; k < f->novr; k++) {
+        if (r->novr == r->ovr_cap) {
+            r->ovr_cap = r->ovr_cap ? 2 * r->ovr_cap : 16;
+            r->ovr = xrealloc(r->ovr, (size_t)r->ovr_cap * sizeof *r->ovr);
+        }
+        rec_override *x = &r->ovr[r->novr++];
+        x->row = overrides_row_of(o, f, k);
+        x->output = x->row->output_index;
+        const rec_output *out = &r->outs[x->output];
+        char text[TEXT_CAP];
+        history_cell c;
+        prepare_cell(out, &slots[r->slots[x->output]], text, &c);
+        x->value = cell_copy(&c);
+        prepare_cell(out, &f->computed[k], text, &c);
+        x->computed = cell_copy(&c);
+        x->has_value = c.has_value;
+        x->has_score = c.has_score;
+        x->cvalue = c.value;
+        x->cscore = c.score;
+        x->id = xstrndup(id, idlen);
+    }
+}
+
+/* The kept overrides into their table, at the commit. */
+static int insert_overrides(history_rec *r)
+{
+    sqlite3_stmt *st;
+    int rc = r->novr ? sqlite3_prepare_v2(r->h->db, "INSERT INTO overrides VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                          -1, &st, NULL)
+                     : SQLITE_OK;
+    for (int i = 0; i < r->novr && rc == SQLITE_OK; i++) {
+        const rec_override *x = &r->ovr[i];
+        char day[16];
+        date_format(x->row->expires, day);
+        sqlite3_bind_int64(st, 1, r->period_id);
+        sqlite3_bind_text(st, 2, x->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, x->row->output, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, x->value, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, x->computed, -1, SQLITE_STATIC);
+        if (x->has_value)
+            sqlite3_bind_double(st, 6, x->cvalue);
+        else
+            sqlite3_bind_null(st, 6);
+        if (x->has_score)
+            sqlite3_bind_double(st, 7, x->cscore);
+        else
+            sqlite3_bind_null(st, 7);
+        sqlite3_bind_text(st, 8, x->row->reason, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, x->row->author, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, day, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_reset(st);
+    }
+    if (r->novr)
+        sqlite3_finalize(st);
+    return rc;
+}
+
 void history_record_unthread(history_rec *r)
 {
     history_queue_finish(r->queue, false);
@@ -634,6 +595,12 @@ static void rec_free(history_rec *r)
     for (int i = 0; r->outs && i < r->nouts; i++)
         free(r->outs[i].band_len);
     free(r->outs);
+    for (int i = 0; i < r->novr; i++) {
+        free(r->ovr[i].id);
+        free(r->ovr[i].value);
+        free(r->ovr[i].computed);
+    }
+    free(r->ovr);
     free(r);
 }
 
@@ -663,6 +630,8 @@ bool history_record_commit(history_rec *r, long rejected, diag *d)
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
         sqlite3_finalize(st);
     }
+    if (rc == SQLITE_OK)
+        rc = insert_overrides(r);
     /* Statements end before the commit, which waits for no reader of ours. */
     sqlite3_finalize(r->insert);
     sqlite3_finalize(r->multi);
@@ -671,14 +640,14 @@ bool history_record_commit(history_rec *r, long rejected, diag *d)
         char sql[128];
         snprintf(sql, sizeof sql, "CREATE UNIQUE INDEX scores_%lld_account ON scores_%lld (account_id)", r->period_id,
                  r->period_id);
-        rc = exec(h, sql);
+        rc = history_exec(h, sql);
     }
     if (rc == SQLITE_OK)
         rc = history_make_view(h);
     if (rc == SQLITE_OK)
-        rc = exec(h, "COMMIT");
+        rc = history_exec(h, "COMMIT");
     if (rc != SQLITE_OK) {
-        if (is_busy(rc))
+        if (history_is_busy(rc))
             diag_fail(d, "the history '%s' is being read or written by another run; nothing was recorded, try again",
                       h->path);
         else
@@ -700,6 +669,6 @@ void history_record_abort(history_rec *r)
     sqlite3_finalize(r->multi);
     r->insert = r->multi = NULL;
     if (!sqlite3_get_autocommit(r->h->db))
-        exec(r->h, "ROLLBACK");
+        history_exec(r->h, "ROLLBACK");
     rec_free(r);
 }

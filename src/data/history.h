@@ -20,6 +20,12 @@
  *          index scores_N_account on account_id
  *   scores, a view: every period's table united, period_id first, with
  *          the columns of all of them (NULL where a period has not one)
+ *   overrides(period_id, account_id, output, value, computed,
+ *          computed__value REAL, computed__score REAL, reason, author,
+ *          expires, PRIMARY KEY (period_id, account_id, output)): each
+ *          output set by hand (run --overrides), value the cell recorded
+ *          in scores_N, computed and its numbers what the rules gave
+ *          (version 2; a version 1 file gets it when next written)
  *
  * A table per period, rows appended in the data's order and indexed once
  * at the commit: the fastest shape measured for a million accounts in any
@@ -50,10 +56,11 @@
 
 #include "compile.h"
 #include "diag.h"
+#include "overrides.h"
 #include "value.h"
 
 enum {
-    HISTORY_SCHEMA_VERSION = 1,
+    HISTORY_SCHEMA_VERSION = 2,
     HISTORY_APPLICATION_ID = 0x72627269, /* "rbri" */
     HISTORY_BUSY_MS = 60000,
 };
@@ -100,6 +107,12 @@ history_rec *history_record_begin(history *h, const program *prog, const char *a
  * allocation per call.  A failure (a full disk) is kept and said by
  * commit; the calls after it do nothing. */
 void history_record_put(history_rec *r, const char *id, size_t idlen, const rb_value *slots);
+/* The account just put was scored with overrides (overrides_set into f;
+ * slots are f's): each overridden output is recorded in the overrides
+ * table beside what the rules computed, with the row's reason, author and
+ * expiry.  The strings of o's rows must live until the commit or abort. */
+void history_record_overrides(history_rec *r, const char *id, size_t idlen, const rb_value *slots,
+                              const overrides *o, const frame *f);
 /* Commits the period, with the count of records the run rejected.  False
  * after saying why on d (then nothing was recorded).  Frees r either way. */
 bool history_record_commit(history_rec *r, long rejected, diag *d);

@@ -70,5 +70,14 @@ void history_queue_put(history_queue *q, const char *id, size_t idlen, const his
 void history_queue_finish(history_queue *q, bool drop);
 
 void history_fail_sql(const history *h, diag *d, int rc, const char *doing);
+/* Another connection holds the lock (SQLITE_BUSY or SQLITE_LOCKED). */
+bool history_is_busy(int rc);
+int history_exec(history *h, const char *sql);
+/* One integer from a statement, e.g. a pragma; rc through *rc. */
+long long history_query_int(history *h, const char *sql, int *rc);
+/* Whether the open file is a history this rubric reads (history_schema.c);
+ * makes the schema in an empty one, and brings an older schema up to
+ * date, when create (the file is to be written). */
+bool history_check_schema(history *h, bool create, diag *d);
 
 #endif

@@ -338,6 +338,8 @@ int scan_records(scan *s, reader *rd, scan_visit visit, void *ctx)
             prev_ok = !s->prev[k] || prev_fill(s->prev[k], s->cells[0].s, s->cells[0].len, s->frames[k].slots, s->diag);
         if (!prev_ok)
             return SCAN_BROKEN;
+        if (s->ovr)
+            overrides_set(s->ovr, s->cells[0].s, s->cells[0].len, id_hash, &s->frames[0]);
         for (int k = 0; k < s->nprogs; k++)
             eval_account(s->progs[k], &s->frames[k]);
         tally_unbanded(s);

@@ -16,6 +16,7 @@
 #include "eval.h"
 #include "idset.h"
 #include "outfile.h"
+#include "overrides.h"
 #include "prev.h"
 #include "reader.h"
 #include "record.h"
@@ -66,6 +67,7 @@ typedef struct scan {
     unbanded *unbanded[SCAN_MAX_PROGRAMS]; /* per program, per banded output */
     int nunbanded[SCAN_MAX_PROGRAMS];
     prev_source *prev[SCAN_MAX_PROGRAMS];  /* what prev() reads, when a policy uses it; not owned */
+    overrides *ovr;                        /* run --overrides, for the first program; not owned */
     long scored, rejected;
     bool progress;
     double start, last_progress;

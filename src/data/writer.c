@@ -271,7 +271,47 @@ static void json_scalar(writer *w, rb_value v)
     }
 }
 
-static void json_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
+/* An output's members: "value": ..., then a banded one's band, score
+ * and, for a value no band line caught, no_band. */
+static void json_output(writer *w, const symbol *s, rb_value v)
+{
+    puts_(w, "\"value\": ");
+    json_scalar(w, v);
+    if (s->type != TY_BANDED)
+        return;
+    puts_(w, ", \"band\": ");
+    if (v.kind == VK_BANDED && v.band != BAND_NONE)
+        json_string(w, s->scheme->bands[v.band], strlen(s->scheme->bands[v.band]));
+    else
+        puts_(w, "null");
+    puts_(w, ", \"score\": ");
+    if (v.kind == VK_BANDED && v.has_score)
+        json_scalar(w, value_num(v.score));
+    else
+        puts_(w, "null");
+    /* A value no band line caught: band null like na's, but the
+     * value is there, and may itself be null (an overflow). */
+    if (v.kind == VK_BANDED && v.band == BAND_NONE)
+        puts_(w, ", \"no_band\": true");
+}
+
+/* An overridden output's "override" member: what the rules computed and
+ * the row that set it (docs/overrides.md). */
+static void json_override(writer *w, const symbol *s, const rb_value *computed, const override_row *r)
+{
+    char day[16];
+    puts_(w, ", \"override\": {\"computed\": {");
+    json_output(w, s, *computed);
+    puts_(w, "}, \"reason\": ");
+    json_string(w, r->reason, strlen(r->reason));
+    puts_(w, ", \"author\": ");
+    json_string(w, r->author, strlen(r->author));
+    puts_(w, ", \"expires\": ");
+    json_string(w, day, (size_t)date_format(r->expires, day));
+    puts_(w, "}");
+}
+
+static void json_record(writer *w, const char *id, size_t idlen, const rb_value *slots, const override_marks *m)
 {
     puts_(w, "{");
     json_string(w, w->id_name, strlen(w->id_name));
@@ -282,23 +322,12 @@ static void json_record(writer *w, const char *id, size_t idlen, const rb_value 
         rb_value v = column_value(w, slots, c);
         puts_(w, ", ");
         json_string(w, s->name, strlen(s->name));
-        puts_(w, ": {\"value\": ");
-        json_scalar(w, v);
-        if (s->type == TY_BANDED) {
-            puts_(w, ", \"band\": ");
-            if (v.kind == VK_BANDED && v.band != BAND_NONE)
-                json_string(w, s->scheme->bands[v.band], strlen(s->scheme->bands[v.band]));
-            else
-                puts_(w, "null");
-            puts_(w, ", \"score\": ");
-            if (v.kind == VK_BANDED && v.has_score)
-                json_scalar(w, value_num(v.score));
-            else
-                puts_(w, "null");
-            /* A value no band line caught: band null like na's, but the
-             * value is there, and may itself be null (an overflow). */
-            if (v.kind == VK_BANDED && v.band == BAND_NONE)
-                puts_(w, ", \"no_band\": true");
+        puts_(w, ": {");
+        json_output(w, s, v);
+        for (int k = 0; m && k < m->f->novr; k++) {
+            const override_row *r = overrides_row_of(m->o, m->f, k);
+            if (r->output_index == w->columns[c])
+                json_override(w, s, &m->f->computed[k], r);
         }
         puts_(w, "}");
     }
@@ -543,6 +572,11 @@ static void table_add(writer *w, char *row)
 
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
+    writer_record_marked(w, id, idlen, slots, NULL);
+}
+
+void writer_record_marked(writer *w, const char *id, size_t idlen, const rb_value *slots, const override_marks *m)
+{
     if (!w->started)
         start(w);
     switch (w->fmt) {
@@ -552,10 +586,10 @@ void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slot
     case OUT_JSON:
         if (!w->keep) /* writer_put adds the separator */
             puts_(w, w->records ? ",\n" : "\n");
-        json_record(w, id, idlen, slots);
+        json_record(w, id, idlen, slots, m);
         break;
     case OUT_NDJSON:
-        json_record(w, id, idlen, slots);
+        json_record(w, id, idlen, slots, m);
         put(w, "\n", 1);
         break;
     case OUT_TABLE: {

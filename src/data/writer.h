@@ -7,6 +7,7 @@
 
 #include "compile.h"
 #include "eval.h"
+#include "overrides.h"
 #include "strbuf.h"
 
 typedef enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_NDJSON } out_format;
@@ -23,6 +24,15 @@ writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id
  * (see csv_cell_write).  Call before the first record. */
 void writer_set_raw(writer *w, bool raw);
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots);
+/* The same for an account scored with overrides (overrides_set into f):
+ * JSON and NDJSON give each overridden output an "override" member with
+ * what the rules computed and the row's reason, author and expiry; CSV
+ * and the table write the values alone. */
+typedef struct override_marks {
+    const overrides *o;
+    const frame *f;
+} override_marks;
+void writer_record_marked(writer *w, const char *id, size_t idlen, const rb_value *slots, const override_marks *m);
 /* For the workers of run -j: a writer alike (format, columns, raw) whose
  * records' bytes are kept, not written, and without the document's start
  * or the separators between records: writer_kept says how many bytes so

@@ -732,6 +732,34 @@ static void eval_step(const step *s, frame *f)
     }
 }
 
+/* Override o of step s: what the rules computed kept in *computed, the
+ * slot set as o says, by the band matcher scoring uses. */
+static void apply_override(const step *s, frame *f, const eval_override *o, rb_value *computed)
+{
+    rb_value *out = &f->slots[s->slot];
+    *computed = *out;
+    if (s->kind == STEP_VALUE) {
+        *out = o->value;
+        return;
+    }
+    if (o->band >= 0) {
+        out->kind = VK_BANDED;
+        out->band = (int8_t)o->band;
+        out->score = s->band_scores[o->band];
+        out->has_score = true;
+        out->u.num = out->score;
+        return;
+    }
+    set_banded(s, f, out, o->value.u.num);
+    if (s->kind == STEP_GROUP) {
+        num_store(&out->score, o->value.u.num);
+        out->has_score = true;
+    } else if (out->band != BAND_NONE) {
+        out->score = s->band_scores[out->band];
+        out->has_score = true;
+    }
+}
+
 void eval_account(const program *prog, frame *f)
 {
     f->unbanded = 0;
@@ -741,8 +769,19 @@ void eval_account(const program *prog, frame *f)
         memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
         f->gen = 1;
     }
-    for (int i = 0; i < prog->nsteps; i++)
+    if (!f->novr) {
+        for (int i = 0; i < prog->nsteps; i++)
+            eval_step(&prog->steps[i], f);
+        return;
+    }
+    int k = 0;
+    for (int i = 0; i < prog->nsteps; i++) {
         eval_step(&prog->steps[i], f);
+        if (k < f->novr && f->ovr[k].step == i) {
+            apply_override(&prog->steps[i], f, &f->ovr[k], &f->computed[k]);
+            k++;
+        }
+    }
 }
 
 const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s)

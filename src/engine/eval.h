@@ -6,6 +6,19 @@
 
 typedef struct text_block text_block;
 
+/* An output set by hand for one account (run --overrides): applied where
+ * the output is computed, right after its step, so that every roll-up,
+ * weight and count after it reads the set value.  band >= 0: a measure's
+ * or group's band, its score the scheme's score for that band (and its
+ * value that score); else value: a measure's or group's number, banded by
+ * the step's own band lines (its score as the step scores it), or the value
+ * of any other output. */
+typedef struct eval_override {
+    int step;                 /* index in prog->steps */
+    int band;                 /* the band's index in the step's scheme, or -1 */
+    rb_value value;           /* band < 0: the value (VK_NUM for a measure or group) */
+} eval_override;
+
 /* Per-account working memory, reused from one account to the next so that
  * scoring allocates nothing.
  *
@@ -26,6 +39,13 @@ typedef struct frame {
     uint32_t unbanded;        /* values of this account no band line caught */
     const rb_value *elem;     /* the element a list's condition is looking at */
     text_block *text;         /* newest first; NULL until text is made */
+    /* The account's overrides, in step order (the caller's, set before
+     * eval_account; 0 for none), and what the rules computed for each,
+     * written by eval_account (computed[k] for ovr[k]; room for one per
+     * output). */
+    const eval_override *ovr;
+    int novr;
+    rb_value *computed;
 } frame;
 
 void frame_init(frame *f, const program *prog);

@@ -19,6 +19,9 @@ void frame_init(frame *f, const program *prog)
     f->memo_gen = xcalloc((size_t)prog->nmemo + 1, sizeof *f->memo_gen);
     f->gen = 1;
     f->text = NULL;
+    f->ovr = NULL;
+    f->novr = 0;
+    f->computed = xcalloc((size_t)prog->pol->noutputs + 1, sizeof *f->computed);
 }
 
 struct text_block {
@@ -34,6 +37,8 @@ void frame_free(frame *f)
     free(f->slots);
     free(f->memo);
     free(f->memo_gen);
+    free(f->computed);
+    f->computed = NULL;
     for (text_block *b = f->text, *next; b; b = next) {
         next = b->next;
         free(b);

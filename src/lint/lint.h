@@ -10,6 +10,7 @@
 #define RUBRIC_LINT_H
 
 #include "diag.h"
+#include "overrides.h"
 #include "policy.h"
 
 /* Reports every lint of a checked policy to d as warnings (with notes),
@@ -17,5 +18,12 @@
 int lint_policy(const policy *p, diag *d);
 /* The same, reporting only the lints named in names[0..nnames). */
 int lint_policy_only(const policy *p, diag *d, const char *const *names, int nnames);
+
+/* check --overrides: a warning for each row of o (read from path) that
+ * expired before as_of [override-expired] or expires within
+ * OVERRIDE_SOON_DAYS of it, as_of included [override-expiring], pointing
+ * at its expires date.  Returns the number of warnings. */
+enum { OVERRIDE_SOON_DAYS = 14 };
+int lint_overrides(const overrides *o, const char *path, rb_date as_of, diag *d);
 
 #endif

@@ -124,7 +124,7 @@ if command -v zsh >/dev/null 2>&1; then
     check "zsh: test --format=<TAB> lists the formats" \
         test "$(complete_zsh test --format= | tr '\n' ' ')" = "text junit json "
     check "zsh: check's options" \
-        test "$(complete_zsh check - | sort | tr '\n' ' ')" = "--format --help --strict -f -h "
+        test "$(complete_zsh check - | sort | tr '\n' ' ')" = "--as-of --format --help --overrides --strict -f -h "
 else
     echo "zsh: skipped, zsh is not installed"
 fi

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "builtins.h"
 #include "calstats.h"
 #include "compile.h"
@@ -2159,6 +2161,92 @@ static void test_db_rows(void)
     policy_free(p);
 }
 
+/* Overrides are applied where each output is computed: a measure's band
+ * set by hand moves the group over it and the count over both; a group's
+ * value is banded by its own lines; what the rules computed is kept.  And a
+ * history of schema version 1 gets the overrides table when next written. */
+static void test_overrides(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n"
+                     "measure m1 = a / 10\n  red < 25%\n  yellow < 50%\n  green >= 50%\n"
+                     "measure m2 = b / 10\n  red < 25%\n  yellow < 50%\n  green >= 50%\n"
+                     "group g = mean(m1 weight 3, m2 weight 1) scheme rag\n"
+                     "metric n = count green of (m1, m2, g)\n",
+                     msgs, sizeof msgs);
+    program *prog = p ? compile_as_of(p, "2026-11-01") : NULL;
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    frame f;
+    frame_init(&f, prog);
+    f.slots[0] = value_num(num_from_int(8)); /* m1 80%: green */
+    f.slots[1] = value_num(num_from_int(1)); /* m2 10%: red */
+    const step *m2 = program_step(prog, policy_lookup(p, "m2"));
+    const step *g = program_step(prog, policy_lookup(p, "g"));
+    const rb_value *gv = &f.slots[g->slot], *nv = eval_symbol_value(prog, &f, policy_lookup(p, "n"));
+    eval_account(prog, &f);
+    CHECK(gv->band == 2 && num_cmp(gv->score, num_from_int(75)) == 0); /* (300 + 0) / 4 */
+    CHECK(num_cmp(nv->u.num, num_from_int(2)) == 0);
+    eval_override ovr[2] = {{(int)(m2 - prog->steps), 0, value_na()}, {(int)(g - prog->steps), -1, value_na()}};
+    ovr[0].band = 1; /* m2 yellow by hand: score 50 */
+    f.ovr = ovr;
+    f.novr = 1;
+    eval_account(prog, &f);
+    CHECK(f.slots[m2->slot].band == 1 && f.computed[0].band == 0);
+    CHECK(gv->band == 2 && num_cmp(gv->score, num_from_frac(175, 2)) == 0); /* (300 + 50) / 4 */
+    CHECK(num_cmp(nv->u.num, num_from_int(2)) == 0);
+    ovr[1].value = value_num(num_from_frac(79, 2)); /* g 39.5: red by its own lines */
+    f.novr = 2;
+    eval_account(prog, &f);
+    CHECK(gv->band == 0 && num_cmp(gv->score, num_from_frac(79, 2)) == 0);
+    CHECK(f.computed[1].band == 2 && num_cmp(nv->u.num, num_from_int(1)) == 0);
+    f.novr = 0; /* the next account has none */
+    eval_account(prog, &f);
+    CHECK(f.slots[m2->slot].band == 0 && num_cmp(nv->u.num, num_from_int(2)) == 0);
+    frame_free(&f);
+
+    char path[] = "/tmp/rubric-unit-overrides-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        close(fd);
+        diag d;
+        diag_init(&d, stderr);
+        history *h = history_open(path, true, &d);
+        CHECK(h != NULL);
+        history_close(h);
+        sqlite3 *db;
+        CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+        CHECK(sqlite3_exec(db, "DROP TABLE overrides; PRAGMA user_version = 1;", NULL, NULL, NULL) == SQLITE_OK);
+        sqlite3_close(db);
+        h = history_open(path, false, &d); /* a reader leaves a version 1 file as it is */
+        CHECK(h != NULL);
+        history_close(h);
+        CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+        sqlite3_stmt *st;
+        CHECK(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'overrides'", -1, &st, NULL) == SQLITE_OK);
+        CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        h = history_open(path, true, &d); /* a run brings it to version 2 */
+        CHECK(h != NULL);
+        history_close(h);
+        CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+        CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'overrides'), "
+                                     "(SELECT user_version FROM pragma_user_version)", -1, &st, NULL) == SQLITE_OK);
+        CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 2);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        unlink(path);
+    }
+    program_free(prog);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -2191,6 +2279,7 @@ int main(void)
     test_sha256();
     test_history();
     test_history_no_band();
+    test_overrides();
     test_db_names();
     test_db_rows();
     printf("unit: %d passed, %d failed\n", passed, failed);
