@@ -133,6 +133,13 @@ static inline rb_num num_mul(rb_num a, rb_num b)
 /* Callers check for a zero divisor: a ratio over 0 is na, not infinity. */
 static inline rb_num num_div(rb_num a, rb_num b)
 {
+    /* Whole over whole, the usual ratio of two counts: no 128-bit
+     * products to form and range-check (INT64_MIN, which num_exact keeps
+     * out of a fraction, goes the long way). */
+    if (a.q == 1 && b.q == 1 && b.p > 0 && a.p != INT64_MIN) {
+        rb_num n = {.p = a.p, .q = b.p};
+        return n;
+    }
     if (a.q && b.q && b.p != 0)
         return num_exact((__int128)a.p * b.q, (__int128)a.q * b.p);
     return num_inexact(num_to_double(a) / num_to_double(b));
