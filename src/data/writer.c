@@ -635,6 +635,17 @@ void writer_put(writer *w, const char *s, size_t n)
     w->records++;
 }
 
+bool writer_put_run(writer *w, const char *s, size_t n, long records)
+{
+    if (w->fmt != OUT_CSV && w->fmt != OUT_NDJSON)
+        return false;
+    if (!w->started)
+        start(w);
+    put(w, s, n); /* past the buffer's size: written straight from s */
+    w->records += records;
+    return true;
+}
+
 bool writer_close(writer *w)
 {
     if (!w->started)
