@@ -40,6 +40,7 @@ cflags="-std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-protot
 status=0
 
 mkdir -p "$build"
+rm -f "$build/bench-summary.txt" # never last run's table for this one's
 
 build_tool() {   # NAME SOURCE
     if [ ! -x "$build/$1" ] || [ "$2" -nt "$build/$1" ]; then
