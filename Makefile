@@ -152,9 +152,10 @@ demo: rubric
 	./rubric run rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv --as-of 2026-11-01
 
 bench: rubric
-	@status=0; bash bench/run.sh $(BUILD) ./rubric || status=1; \
+	@status=0; BENCH_SUMMARY_LATER=1 bash bench/run.sh $(BUILD) ./rubric || status=1; \
 	bash bench/instances.sh $(BUILD) ./rubric || status=1; \
-	bash tests/sql/with_postgres.sh bash bench/db.sh $(BUILD) ./rubric || status=1; exit $$status
+	bash tests/sql/with_postgres.sh bash bench/db.sh $(BUILD) ./rubric || status=1; \
+	echo; cat $(BUILD)/bench-summary.txt 2>/dev/null || status=1; exit $$status
 
 # The manual page is made from the verb table (`rubric help --man`), so it
 # says what --help says; the completions ask the installed rubric for its

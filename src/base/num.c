@@ -246,6 +246,14 @@ static int bit_length(unsigned __int128 v)
     return n + (v ? 64 - __builtin_clzll((uint64_t)v) : 0);
 }
 
+int num_cmp_inexact(rb_num a, rb_num b)
+{
+    double x = num_to_double(a), y = num_to_double(b);
+    if (x != x || y != y)
+        return 2;
+    return (x > y) - (x < y);
+}
+
 double num_frac_to_double(int64_t p, int64_t q)
 {
     /* p/q in doubles rounds p, then q, then the quotient: three roundings

@@ -133,24 +133,32 @@ static inline rb_num num_mul(rb_num a, rb_num b)
 /* Callers check for a zero divisor: a ratio over 0 is na, not infinity. */
 static inline rb_num num_div(rb_num a, rb_num b)
 {
+    /* Whole over whole, the usual ratio of two counts: no 128-bit
+     * products to form and range-check (INT64_MIN, which num_exact keeps
+     * out of a fraction, goes the long way). */
+    if (a.q == 1 && b.q == 1 && b.p > 0 && a.p != INT64_MIN) {
+        rb_num n = {.p = a.p, .q = b.p};
+        return n;
+    }
     if (a.q && b.q && b.p != 0)
         return num_exact((__int128)a.p * b.q, (__int128)a.q * b.p);
     return num_inexact(num_to_double(a) / num_to_double(b));
 }
 
+/* num_cmp when a side is a double: out of line, so that the loops that
+ * compare fractions (the band matcher's) carry none of its setup. */
+int num_cmp_inexact(rb_num a, rb_num b);
+
 /* -1, 0, 1; 2 when a NaN makes the two unordered. */
 static inline int num_cmp(rb_num a, rb_num b)
 {
-    if (a.q && b.q) {
+    if (__builtin_expect(a.q && b.q, 1)) {
         /* Both products are below 2^126 in size, so their difference fits. */
         __int128 d = (__int128)a.p * b.q - (__int128)b.p * a.q;
         int64_t hi = (int64_t)(d >> 64);
         return hi < 0 ? -1 : (hi | (int64_t)(uint64_t)d) != 0;
     }
-    double x = num_to_double(a), y = num_to_double(b);
-    if (x != x || y != y)
-        return 2;
-    return (x > y) - (x < y);
+    return num_cmp_inexact(a, b);
 }
 
 static inline bool num_is_zero(rb_num a) { return a.q ? a.p == 0 : a.d == 0.0; }

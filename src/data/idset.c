@@ -172,6 +172,16 @@ int idset_compare(const char *id, size_t len, const char *other, size_t other_le
         p++;
     if (p == alen && p == blen)
         return 0;
+    /* The usual pair, ACC-000041 after ACC-000040: the same length and
+     * digits from where they part to the end.  Digit runs of one length
+     * order as numbers the way their bytes do. */
+    if (alen == blen && (unsigned)(a[p] - '0') < 10u && (unsigned)(b[p] - '0') < 10u) {
+        size_t k = p + 1;
+        while (k < alen && (unsigned)(a[k] - '0') < 10u && (unsigned)(b[k] - '0') < 10u)
+            k++;
+        if (k == alen)
+            return a[p] < b[p] ? -1 : 1;
+    }
     /* Inside or at the start of a run of digits, the runs are compared as
      * numbers from where they begin. */
     size_t i = p;

@@ -505,6 +505,7 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
     /* In locals: the stores into slots could alias them for the compiler. */
     const uint8_t *style = l->style;
     const bool na_digits = l->na.digits;
+    cell_place at = {NULL, NULL, 0, NULL}; /* a column: only its name changes */
     for (int i = 0; i < p->ninputs; i++) {
         if (base_slots && l->same_as[i] >= 0) {
             slots[i] = base_slots[l->same_as[i]];
@@ -527,7 +528,7 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         }
         const char *text = c->s;
         uint32_t len = c->len;
-        const cell_place at = {s->name, NULL, 0, NULL};
+        at.name = s->name;
         /* Most cells are plain whole numbers: read them here, without the
          * general parser (this loop runs for every cell of every record).
          * A missing-value spelling made of digits (9999) is looked for

@@ -259,24 +259,39 @@ static bool styles_agree(uint8_t **st, num_style **at, int n, const job_chunk *c
     return true;
 }
 
+/* The output of a chunk's accounts first .. end-1, all accepted: in one
+ * piece where the format allows (most of a chunk, straight from the
+ * worker's bytes), else one account at a time. */
+static void put_accounts(writer *w, const job_chunk *c, size_t first, size_t end)
+{
+    if (first == end)
+        return;
+    size_t from = first ? c->e[first - 1].end : 0;
+    if (writer_put_run(w, c->out.s + from, c->e[end - 1].end - from, (long)(end - first)))
+        return;
+    for (size_t k = first; k < end; k++) {
+        writer_put(w, c->out.s + from, c->e[k].end - from);
+        from = c->e[k].end;
+    }
+}
+
 /* A clean chunk's accounts, written in order: EXIT_OK or SCAN_STOPPED. */
 static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *acts, long base_record, long base_line)
 {
-    size_t from = 0, act_from = 0;
+    size_t act_from = 0, run = 0; /* accounts run.. are accepted, not yet written */
     for (size_t k = 0; k < c->n; k++) {
         const job_entry *e = &c->e[k];
         const char *id = c->ids.s + e->id;
         record_pos pos = {base_record + e->record, base_line + e->line - 1};
         if (!scan_first_time(s, id, e->idlen, e->hash, &pos)) {
             s->rejected++;
-            from = e->end;
+            put_accounts(w, c, run, k);
+            run = k + 1;
             act_from = e->act_end;
             if (!s->skip_errors)
                 return SCAN_STOPPED;
             continue;
         }
-        writer_put(w, c->out.s + from, e->end - from);
-        from = e->end;
         if (acts) {
             actions_put(acts, c->acts.s + act_from, e->act_end - act_from, e->fired);
             act_from = e->act_end;
@@ -288,6 +303,7 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *ac
         if ((s->scored & 0xffff) == 0)
             scan_progress(s, false);
     }
+    put_accounts(w, c, run, c->n);
     return EXIT_OK;
 }
 

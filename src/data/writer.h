@@ -43,6 +43,10 @@ writer *writer_open_kept(const writer *like);
 size_t writer_kept(const writer *w);
 void writer_swap(writer *w, strbuf *out);
 void writer_put(writer *w, const char *s, size_t n);
+/* Several records' kept bytes at once, where the format puts nothing
+ * between records (CSV, NDJSON): true.  False, writing nothing, for JSON
+ * and the table, whose records go one at a time through writer_put. */
+bool writer_put_run(writer *w, const char *s, size_t n, long records);
 /* Finishes the document; false when writing failed (disk full...). */
 bool writer_close(writer *w);
 

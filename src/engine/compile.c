@@ -375,6 +375,25 @@ static enode **compile_clauses(compiler *c, const clause *cl, clause_kind kind, 
     return out;
 }
 
+/* st->tests' edges in one array, for the matcher's loop (program.h). */
+static void fixed_edges(compiler *c, step *st)
+{
+    int n = 0;
+    for (int t = 0; t < st->ntests; t++)
+        n += st->tests[t].nedges ? st->tests[t].nedges : 1;
+    fixed_edge *e = st->edges = arena_alloc(&c->prog->arena, (size_t)(n ? n : 1) * sizeof *e);
+    for (int t = 0; t < st->ntests; t++) {
+        const band_test *bt = &st->tests[t];
+        if (bt->nedges == 0) {
+            *e++ = (fixed_edge){.limit = num_from_int(0), .accepts = 0xF, .last = true, .otherwise = true, .skip = 1};
+            continue;
+        }
+        for (int k = 0; k < bt->nedges; k++)
+            *e++ = (fixed_edge){.limit = bt->fixed_limit[k], .accepts = bt->accepts[k], .last = k == bt->nedges - 1,
+                                .skip = (uint8_t)(bt->nedges - k)};
+    }
+}
+
 static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *rules, bool scheme_ranges)
 {
     int n = 0;
@@ -420,6 +439,8 @@ static void compile_tests(compiler *c, step *st, const scheme *sch, band_rule *r
             }
         }
     }
+    if (st->all_fixed)
+        fixed_edges(c, st);
     st->band_scores = arena_alloc(&c->prog->arena, (size_t)sch->nbands * sizeof *st->band_scores);
     for (int i = 0; i < sch->nbands; i++) {
         enode *k = numeric(c, sch->rules[i]->score);

@@ -534,20 +534,30 @@ static MATCH_INLINE bool edge_seen(line_trace *lt, rb_num limit, bool na, bool h
     return holds;
 }
 
-/* Constant thresholds (the usual case): one tight loop, no evaluation. */
+/* Constant thresholds (the usual case): one tight loop over the edges of
+ * every line, no evaluation. */
 static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
 {
-    const band_test *bt = s->tests, *end = bt + s->ntests;
-    for (; bt < end; bt++) {
-        line_trace *lt = line_start(tr, (int)(bt - s->tests));
-        int e = 0;
-        while (e < bt->nedges &&
-               edge_seen(lt, bt->fixed_limit[e], false, (bt->accepts[e] >> (num_cmp(v, bt->fixed_limit[e]) + 1)) & 1))
+    if (s->ntests == 0)
+        return -1;
+    const fixed_edge *e = s->edges;
+    int t = 0;
+    line_trace *lt = line_start(tr, 0);
+    for (;;) {
+        bool holds = (e->accepts >> (num_cmp(v, e->limit) + 1)) & 1;
+        if (lt && !e->otherwise)
+            edge_seen(lt, e->limit, false, holds);
+        if (holds) {
+            if (e->last)
+                return t;
             e++;
-        if (e == bt->nedges)
-            return (int)(bt - s->tests);
+            continue;
+        }
+        e += e->skip;
+        if (++t == s->ntests)
+            return -1;
+        lt = line_start(tr, t);
     }
-    return -1;
 }
 
 int eval_fixed_band(const step *s, rb_num v)
@@ -596,7 +606,7 @@ int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out)
 }
 
 /* Writes a banded result: the value, the band its tests pick, no score yet. */
-static void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
+static MATCH_INLINE void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
 {
     out->kind = VK_BANDED;
     num_store(&out->u.num, value);

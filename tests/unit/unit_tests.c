@@ -152,6 +152,12 @@ static void test_numbers(void)
     CHECK(strcmp(buf, "-42") == 0);
     num_format(num_div(parse("250"), parse("10")), buf);
     CHECK(strcmp(buf, "25") == 0);
+    /* Whole over whole keeps the exact fraction, whatever the signs. */
+    CHECK(num_cmp(num_div(parse("1"), parse("3")), num_from_frac(1, 3)) == 0);
+    CHECK(num_cmp(num_div(parse("-1"), parse("3")), num_from_frac(-1, 3)) == 0);
+    CHECK(num_cmp(num_div(parse("1"), parse("-3")), num_from_frac(-1, 3)) == 0);
+    CHECK(num_div(parse("1"), parse("-3")).q > 0);
+    CHECK(num_cmp(num_div(num_from_int(INT64_MIN), num_from_int(2)), num_from_int(INT64_MIN / 2)) == 0);
 }
 
 static rb_date ymd(int y, int m, int d) { return date_from_ymd(y, m, d); }
@@ -167,6 +173,14 @@ static void test_dates(void)
     CHECK(!date_parse("2026/01/01", 10, &d));
     CHECK(date_parse("1900-02-28", 10, &d) && !date_parse("1900-02-29", 10, &d));
     CHECK(date_parse("2000-02-29", 10, &d));
+    /* Every digit place is checked: one bad byte anywhere is no date. */
+    const char *bad[] = {"x026-11-01", "2x26-11-01", "20x6-11-01", "202x-11-01", "2026-x1-01",
+                         "2026-1x-01", "2026-11-x1", "2026-11-0x", "2026-00-10", "2026-11-00",
+                         "2026-04-31", "2026-1/-01", "2026-11-0:"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(!date_parse(bad[i], 10, &d));
+    CHECK(date_parse("0001-01-01", 10, &d) && d == ymd(1, 1, 1));
+    CHECK(date_parse("9999-12-31", 10, &d) && d == ymd(9999, 12, 31));
     /* Months clamp to the month end. */
     CHECK(date_add_months(ymd(2024, 3, 31), -1) == ymd(2024, 2, 29));
     CHECK(date_add_months(ymd(2026, 3, 31), -1) == ymd(2026, 2, 28));
@@ -1183,6 +1197,17 @@ static void test_idset(void)
     CHECK(add_id(&s, "ACC-1001", 6) == 4);
     CHECK(add_id(&s, "ACC-999", 7) == 1);
     idset_free(&s);
+    /* Ids of one length parting in their last run of digits (the quick
+     * way), and pairs that look so but are not: a letter after the digits,
+     * or a shorter run that is the larger number's text. */
+    CHECK(idset_compare("ACC-010", 7, "ACC-009", 7) == 1);
+    CHECK(idset_compare("ACC-009", 7, "ACC-010", 7) == -1);
+    CHECK(idset_compare("A-19x", 5, "A-20x", 5) == -1);
+    CHECK(idset_compare("A-20x", 5, "A-19x", 5) == 1);
+    CHECK(idset_compare("7-0a", 4, "6-99", 4) == 1);
+    CHECK(idset_compare("x0100", 5, "x0099", 5) == 1);
+    CHECK(idset_compare("x100", 4, "x0099", 5) == 1);
+    CHECK(idset_compare("x99", 3, "x0100", 5) == -1);
     /* Out of order from the start. */
     memset(&s, 0, sizeof s);
     CHECK(add_id(&s, "b", 1) == 0);
@@ -1278,6 +1303,10 @@ static void test_output(void)
     CHECK(strcmp(CSV("a;=1", true, true), "\"a;=1\"") == 0);
     CHECK(strcmp(CSV("a;=1", true, false), "a;=1") == 0);
     CHECK(strcmp(CSV("a=1", true, true), "a=1") == 0);
+    CHECK(strcmp(CSV("\nx", true, true), "\"\nx\"") == 0);  /* quoted, not a formula */
+    CHECK(strcmp(CSV("a\rb", true, true), "\"a\rb\"") == 0);
+    CHECK(strcmp(CSV("a\tb", true, true), "a\tb") == 0);      /* a tab inside is plain */
+    CHECK(strcmp(CSV("x-y@z+", true, true), "x-y@z+") == 0);
     CHECK(strcmp(csv_of("\0=", 2, true, true), "") == 0 && memcmp(csv_of("\0=", 2, true, true), "\0=", 2) == 0);
 
     /* Display width, whatever the locale. */
