@@ -172,4 +172,8 @@ static inline bool num_is_integer(rb_num a, int64_t *v)
     return false;
 }
 
+/* x to `digits` decimal places (negative: tens, hundreds...), exact when x
+ * is: mode 0 rounds half away from zero, -1 floors, 1 ceils. */
+rb_num num_round(rb_num x, int digits, int mode);
+
 #endif

@@ -6,7 +6,6 @@
  * make, kept in the frame (see eval.h). */
 #include "eval_internal.h"
 
-#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -37,39 +36,6 @@ int eval_compare(const rb_value *a, const rb_value *b)
     default:
         return 2;
     }
-}
-
-
-static rb_num num_round(rb_num x, int digits, int mode /* 0 round, -1 floor, 1 ceil */)
-{
-    if (digits > 15)
-        digits = 15;
-    if (digits < -15)
-        digits = -15;
-    if (x.q) {
-        /* Exact: scale, round the fraction, scale back. */
-        rb_num scale = digits >= 0 ? num_from_frac((int64_t)pow(10, digits), 1)
-                                   : num_from_frac(1, (int64_t)pow(10, -digits));
-        rb_num s = num_mul(x, scale);
-        if (s.q) {
-            int64_t fl = s.p / s.q;
-            if (s.p % s.q != 0 && s.p < 0)
-                fl--; /* floor toward minus infinity */
-            int64_t r = fl;
-            if (mode > 0 && (__int128)fl * s.q != s.p)
-                r = fl + 1;
-            if (mode == 0) {
-                /* half away from zero, decided exactly: 2*(s - fl) vs 1 */
-                __int128 twice = 2 * ((__int128)s.p - (__int128)fl * s.q);
-                if (twice > s.q || (twice == s.q && s.p > 0))
-                    r = fl + 1;
-            }
-            return num_div(num_from_int(r), scale);
-        }
-    }
-    double m = pow(10, digits), v = num_to_double(x) * m;
-    v = mode < 0 ? floor(v) : mode > 0 ? ceil(v) : round(v);
-    return num_from_double(v / m);
 }
 
 /* Evaluation works on pointers: a leaf (constant, slot, memo) is returned
