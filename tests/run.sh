@@ -98,6 +98,9 @@ stage "reference: report against run" python3 tests/reference/report_check.py "$
 # Three months into one score history: the calls to action against their
 # own reference, history against each run, re-runs, a killed run, two writers.
 stage "reference: monthly runs, actions and history" sh tests/reference/history_check.sh "$rubric" "$build"
+# backtest on three generated months in a history and a generated outcomes
+# file against exact fractions (backtest_reference.py); --rescore alike.
+stage "reference: backtest against exact fractions" python3 tests/reference/backtest_check.py "$rubric" "$build/backtestcheck"
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.

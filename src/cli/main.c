@@ -96,6 +96,21 @@ static const opt_spec report_opts[] = {
     {NULL, 0, NULL, NULL, 0},
 };
 
+static const opt_spec backtest_opts[] = {
+    {"history", 0, "FILE", "the periods as recorded (run --history)", OPT_HISTORY},
+    {"rescore", 0, "DIR", "instead, the policy run again on DIR's monthly\nexports, YYYY-MM-DD.csv (.json, .ndjson), each\n"
+     "scored as of its date; the history is not touched", OPT_RESCORE},
+    {"outcomes", 0, "FILE", "account_id,event,date rows: what happened (required)", OPT_OUTCOMES},
+    {"horizon", 0, "SPAN", "how long after a period an event counts: 90d, 3m\n(required)", OPT_HORIZON},
+    {"event", 0, "EVENT", "churn (default), contraction, renewal or expansion", OPT_EVENT},
+    {"output", 0, "NAME", "only this measure or group (default: every one)", OPT_OUTPUT_NAME},
+    {"format", 'f', "FORMAT", "table (default), csv, or json: one object per output,\none a line", 0},
+    {"output-file", 'o', "FILE", "write to FILE, atomically", 'o'},
+    PARAM_OPT("override a parameter's default (--rescore)"),
+    {"id", 0, "FIELD", "the account id column/key of the exports (--rescore)", OPT_ID},
+    {NULL, 0, NULL, NULL, 0},
+};
+
 static const opt_spec sql_opts[] = {
     {"dialect", 0, "D", "postgres, sqlite or duckdb (required)", OPT_DIALECT},
     {"db-table", 0, "NAME", "the table of accounts the query reads (default:\naccounts)", OPT_DB_TABLE},
@@ -219,6 +234,23 @@ static const verb_def verbs[] = {
      "\n"
      "Options:\n",
      report_opts, 27, scoring_exit, "POLICY and DATA", 2},
+    {"backtest", cmd_backtest, "what past scores said before the outcomes: per band, AUC",
+     "Usage: rubric backtest POLICY --history H --outcomes FILE --horizon 90d [options]\n"
+     "\n"
+     "Joins each period the history recorded (or --rescore scores again) with\n"
+     "what happened next: an account scored at P counts as an event when the\n"
+     "outcomes file has the event for it in (P, P + horizon].  Per measure or\n"
+     "group: accounts, events, rate and lift per band, precision and recall of\n"
+     "the worst band (the first declared), the AUC of the score (lower = more\n"
+     "risk) and the rate by score decile.  Periods whose horizon runs past the\n"
+     "outcomes' last date are left out and counted.  See docs/backtest.md.\n"
+     "\n"
+     "Options:\n",
+     backtest_opts, 27,
+     "\n"
+     "Exit status: 0 done, 1 an export could not be scored whole, 2 usage\n"
+     "errors, a bad outcomes file or history.\n",
+     "POLICY", 1},
     {"history", cmd_history, "one account's outputs period by period, from a score history",
      "Usage: rubric history HISTORY --account ID [options]\n"
      "\n"
