@@ -114,9 +114,9 @@ static int from_history(backtest *bt, const char *verb, const policy *p, const b
         if (periods < 0)
             status = EXIT_USAGE;
         else if (c.bad_copy) {
-            fprintf(stderr, "rubric %s: the period %s recorded %s as '%s', a band scheme %s has not (did the policy's "
-                    "bands change? backtest it with --rescore)\n", verb, c.bad_as_of, bt->outs[i].sym->name,
-                    c.bad_copy, bt->outs[i].sch->name);
+            fprintf(stderr, "rubric %s: the period %s recorded %s as '%s', a band the policy's %s has not (did its "
+                    "bands change? backtest it with --rescore)\n", verb, c.bad_as_of, bt->outs[i].sym->name, c.bad_copy,
+                    bt->outs[i].sym->name);
             status = EXIT_USAGE;
         }
         free(c.bad_copy);

@@ -142,7 +142,7 @@ outcomes *outcomes_load(const char *path, const read_opts *opts, int event, diag
     if (ok && reader_missing_key(rd))
         ok = false;
     reader_close(rd);
-    if (ok && all) {
+    if (all) {
         outcome_row *tmp = xmalloc((size_t)all * sizeof *tmp);
         sort_rows(o->ids.s, every, tmp, all);
         free(tmp);
