@@ -72,5 +72,8 @@ void backtest_say_unscored(const backtest *bt, const char *verb, const bt_source
 int backtest_source_check(const char *verb, bt_source *src, const char *horizon, const char *event);
 enum { BT_TABLE, BT_CSV, BT_JSON };
 void backtest_print(FILE *f, int format, const backtest *bt, const bt_source *src);
+/* `diff --backtest`: OLD's and NEW's backtests (bt[0], bt[1], from src[0]
+ * and src[1]) side by side, for each output both have, in NEW's order. */
+void backtest_print_pair(FILE *f, int format, const backtest bt[2], const bt_source src[2]);
 
 #endif

@@ -84,12 +84,16 @@ static void json_score(FILE *f, const char *key, bool has, double v)
     fprintf(f, ", \"%s\": %s", key, has ? buf : "null");
 }
 
-static void print_json(FILE *f, const backtest *bt, const bt_output *o, const bt_source *src)
+/* One output's object; inner: without the output's name, for diff's pair. */
+static void print_json(FILE *f, const backtest *bt, const bt_output *o, const bt_source *src, bool inner)
 {
     const bt_result *r = &o->res;
-    fputs("{\"output\": ", f);
-    json_write_string(f, o->sym->name);
-    fprintf(f, ", \"event\": \"%s\", \"horizon\": \"%s\", \"periods\": [", outcome_events[src->event],
+    fputs(inner ? "{" : "{\"output\": ", f);
+    if (!inner) {
+        json_write_string(f, o->sym->name);
+        fputs(", ", f);
+    }
+    fprintf(f, "\"event\": \"%s\", \"horizon\": \"%s\", \"periods\": [", outcome_events[src->event],
             src->horizon.text);
     int left = 0;
     for (int k = 0; k < o->nperiods; k++) {
@@ -133,7 +137,7 @@ static void print_json(FILE *f, const backtest *bt, const bt_output *o, const bt
         json_score(f, "max_score", dc->accounts > 0, dc->max);
         fputc('}', f);
     }
-    fprintf(f, "], \"outcomes_unscored\": %ld}\n", bt->unscored);
+    fprintf(f, "], \"outcomes_unscored\": %ld}%s", bt->unscored, inner ? "" : "\n");
 }
 
 static void csv_ratio(FILE *f, int64_t p, int64_t q)
@@ -148,11 +152,13 @@ static void csv_name(FILE *f, const char *s)
     csv_cell_fwrite(f, s, strlen(s), true, true);
 }
 
-static void print_csv(FILE *f, const bt_output *o)
+/* The rows of one output, each after prefix (diff's side). */
+static void print_csv(FILE *f, const bt_output *o, const char *prefix)
 {
     const bt_result *r = &o->res;
     for (int b = 0; b <= r->nbands + 1; b++) {
         const bt_count *c = b < r->nbands ? &r->bands[b] : b == r->nbands ? &r->unbanded : &r->all;
+        fputs(prefix, f);
         csv_name(f, o->sym->name);
         fputs(",band,", f);
         csv_name(f, b < r->nbands ? o->sch->bands[b] : b == r->nbands ? "na" : "all");
@@ -168,6 +174,7 @@ static void print_csv(FILE *f, const bt_output *o)
     }
     for (int d = 0; d < BT_DECILES; d++) {
         const bt_decile *dc = &r->deciles[d];
+        fputs(prefix, f);
         csv_name(f, o->sym->name);
         fprintf(f, ",decile,%d,%ld,%ld", d + 1, dc->accounts, dc->events);
         csv_ratio(f, dc->events, dc->accounts);
@@ -183,6 +190,7 @@ static void print_csv(FILE *f, const bt_output *o)
     int64_t p[] = {r->bands[0].events, r->bands[0].events, r->auc_num};
     int64_t q[] = {r->bands[0].accounts, r->all.events, r->auc_den};
     for (int i = 0; i < 3; i++) {
+        fputs(prefix, f);
         csv_name(f, o->sym->name);
         fprintf(f, ",%s,", what[i]);
         csv_name(f, i < 2 ? o->sch->bands[0] : "");
@@ -256,14 +264,126 @@ void backtest_print(FILE *f, int format, const backtest *bt, const bt_source *sr
         fputs("output,kind,name,accounts,events,rate,lift,min_score,max_score\n", f);
     for (int i = 0; i < bt->nouts; i++) {
         if (format == BF_JSON)
-            print_json(f, bt, &bt->outs[i], src);
+            print_json(f, bt, &bt->outs[i], src, false);
         else if (format == BF_CSV)
-            print_csv(f, &bt->outs[i]);
+            print_csv(f, &bt->outs[i], "");
         else {
             fputs(i ? "\n" : "", f);
             print_table(f, &bt->outs[i], src, bt->last);
         }
     }
+}
+
+/* ---- diff --backtest: two side by side ---------------------------------*/
+
+static const bt_output *output_named(const backtest *bt, const char *name)
+{
+    for (int i = 0; i < bt->nouts; i++)
+        if (strcmp(bt->outs[i].sym->name, name) == 0)
+            return &bt->outs[i];
+    return NULL;
+}
+
+static int periods_used(const bt_output *o)
+{
+    int n = 0;
+    for (int k = 0; k < o->nperiods; k++)
+        n += o->periods[k].left_out == NULL;
+    return n;
+}
+
+/* One side's cells of a band row: accounts, events, rate; blank when the
+ * side has no such band. */
+static void pair_cells(FILE *f, const bt_output *o, const char *band)
+{
+    const bt_result *r = &o->res;
+    const bt_count *c = NULL;
+    for (int b = 0; b < r->nbands && !c; b++)
+        if (strcmp(o->sch->bands[b], band) == 0)
+            c = &r->bands[b];
+    if (strcmp(band, "all") == 0)
+        c = &r->all;
+    if (!c) {
+        fprintf(f, "  %8s  %6s  %6s", "", "", "");
+        return;
+    }
+    char a[32];
+    backtest_ratio_people(c->events, c->accounts, true, a, sizeof a);
+    fprintf(f, "  %8ld  %6ld  %6s", c->accounts, c->events, a);
+}
+
+static void pair_table(FILE *f, const bt_output *o, const bt_output *n, const bt_source src[2])
+{
+    fprintf(f, "%s: %s within %s; OLD %d period%s %s, NEW %d period%s %s\n", n->sym->name,
+            outcome_events[src[0].event], src[0].horizon.text, periods_used(o), periods_used(o) == 1 ? "" : "s",
+            src[0].rescore ? "scored again" : "as recorded", periods_used(n), periods_used(n) == 1 ? "" : "s",
+            src[1].rescore ? "scored again" : "as recorded");
+    int w = 4;
+    const char *rows[2 * MAX_BANDS + 1];
+    int nrows = 0;
+    for (int b = 0; b < o->sch->nbands; b++)
+        rows[nrows++] = o->sch->bands[b];
+    for (int b = 0; b < n->sch->nbands; b++) {
+        bool seen = false;
+        for (int k = 0; k < nrows && !seen; k++)
+            seen = strcmp(rows[k], n->sch->bands[b]) == 0;
+        if (!seen)
+            rows[nrows++] = n->sch->bands[b];
+    }
+    rows[nrows++] = "all";
+    for (int k = 0; k < nrows; k++)
+        if ((int)strlen(rows[k]) > w)
+            w = (int)strlen(rows[k]);
+    fprintf(f, "  %-*s  %-24s  %s\n", w, "", "OLD", "NEW");
+    fprintf(f, "  %-*s  %8s  %6s  %6s  %8s  %6s  %6s\n", w, "band", "accounts", "events", "rate", "accounts", "events",
+            "rate");
+    for (int k = 0; k < nrows; k++) {
+        fprintf(f, "  %-*s", w, rows[k]);
+        pair_cells(f, o, rows[k]);
+        pair_cells(f, n, rows[k]);
+        fputc('\n', f);
+    }
+    char a[32], b[32], c[32], d[32];
+    const bt_result *ro = &o->res, *rn = &n->res;
+    backtest_ratio_people(ro->auc_num, ro->auc_den, false, a, sizeof a);
+    backtest_ratio_people(rn->auc_num, rn->auc_den, false, b, sizeof b);
+    fprintf(f, "  AUC: OLD %s, NEW %s (lower score = more risk)\n", a, b);
+    backtest_ratio_people(ro->bands[0].events, ro->bands[0].accounts, true, a, sizeof a);
+    backtest_ratio_people(ro->bands[0].events, ro->all.events, true, b, sizeof b);
+    backtest_ratio_people(rn->bands[0].events, rn->bands[0].accounts, true, c, sizeof c);
+    backtest_ratio_people(rn->bands[0].events, rn->all.events, true, d, sizeof d);
+    fprintf(f, "  worst band: OLD %s precision %s, recall %s; NEW %s precision %s, recall %s\n", o->sch->bands[0], a, b,
+            n->sch->bands[0], c, d);
+}
+
+void backtest_print_pair(FILE *f, int format, const backtest bt[2], const bt_source src[2])
+{
+    if (format == BF_CSV)
+        fputs("side,output,kind,name,accounts,events,rate,lift,min_score,max_score\n", f);
+    int shown = 0;
+    for (int i = 0; i < bt[1].nouts; i++) {
+        const bt_output *n = &bt[1].outs[i], *o = output_named(&bt[0], n->sym->name);
+        if (!o)
+            continue;
+        if (format == BF_JSON) {
+            fputs("{\"output\": ", f);
+            json_write_string(f, n->sym->name);
+            fputs(", \"old\": ", f);
+            print_json(f, &bt[0], o, &src[0], true);
+            fputs(", \"new\": ", f);
+            print_json(f, &bt[1], n, &src[1], true);
+            fputs("}\n", f);
+        } else if (format == BF_CSV) {
+            print_csv(f, o, "old,");
+            print_csv(f, n, "new,");
+        } else {
+            fputs(shown ? "\n" : "", f);
+            pair_table(f, o, n, src);
+        }
+        shown++;
+    }
+    if (!shown && format == BF_TABLE)
+        fputs("OLD and NEW have no measure or group in common\n", f);
 }
 
 int cmd_backtest(const verb_def *v, int argc, char **argv)

@@ -67,6 +67,13 @@ static const opt_spec diff_opts[] = {
     DATA_OPTS,
     HISTORY_OPT,
     SCAN_OPTS,
+    {"backtest", 0, NULL, "instead of DATA, the two backtests side by side\n(rubric diff OLD NEW --backtest; docs/backtest.md)",
+     OPT_BACKTEST},
+    {"outcomes", 0, "FILE", "--backtest: account_id,event,date rows", OPT_OUTCOMES},
+    {"horizon", 0, "SPAN", "--backtest: how long after a period an event counts", OPT_HORIZON},
+    {"event", 0, "EVENT", "--backtest: churn (default), contraction, renewal\nor expansion", OPT_EVENT},
+    {"rescore", 0, "DIR", "--backtest: NEW (and OLD without --history) scored\nagain on DIR's monthly exports",
+     OPT_RESCORE},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -199,15 +206,18 @@ static const verb_def verbs[] = {
      "policy errors.\n", NULL, 0},
     {"diff", cmd_diff, "compare two versions of a policy on the same accounts",
      "Usage: rubric diff OLD NEW DATA [options]\n"
+     "       rubric diff OLD NEW --backtest --history H --outcomes FILE --horizon 90d\n"
      "\n"
      "Scores every account in DATA with two versions of a policy and shows, for\n"
      "each output the two have in common, how many accounts moved from each\n"
      "band to each band.  OLD and NEW are policy files, or REV:PATH for a file\n"
      "as it was at a git revision (HEAD~1:rules/p.rules; PATH relative to the\n"
      "current directory; imports are read at the same revision).\n"
+     "With --backtest, no DATA: the two versions' backtests side by side (see\n"
+     "rubric backtest), each from the history, or --rescore'd on the exports.\n"
      "\n"
      "Options:\n",
-     diff_opts, 27, scoring_exit, "OLD, NEW and DATA", 3},
+     diff_opts, 27, scoring_exit, "OLD, NEW and DATA", 0},
     {"calibrate", cmd_calibrate, "a measure's distribution, and thresholds for a target",
      "Usage: rubric calibrate POLICY DATA --measure M [options]\n"
      "\n"
