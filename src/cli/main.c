@@ -99,6 +99,10 @@ static const opt_spec report_opts[] = {
     DATA_OPTS,
     {"history", 0, "FILE", "the score history (made by run --history): adds a\nchart per use case and roll-up of its bands period\n"
      "by period; prev() reads the previous period from it", OPT_HISTORY},
+    {"outcomes", 0, "FILE", "with --history: a section of what its periods\nsaid before these outcomes (see rubric backtest)",
+     OPT_OUTCOMES},
+    {"horizon", 0, "SPAN", "--outcomes: how long after a period an event counts\n(required with it: 90d, 3m)", OPT_HORIZON},
+    {"event", 0, "EVENT", "--outcomes: churn (default), contraction, renewal\nor expansion", OPT_EVENT},
     SCAN_OPTS,
     {NULL, 0, NULL, NULL, 0},
 };
@@ -239,7 +243,8 @@ static const verb_def verbs[] = {
      "a CSM manager: the bands of every measure and group as stacked bars, the\n"
      "use case adoption count chart (accounts by how many use cases are green),\n"
      "and a histogram of each measure's values with its thresholds drawn on it.\n"
-     "With --history, each use case's bands period by period as well.\n"
+     "With --history, each use case's bands period by period as well; with\n"
+     "--outcomes too, what those periods said before the outcomes (backtest).\n"
      "The page fetches nothing: no script, font or image from anywhere.\n"
      "\n"
      "Options:\n",

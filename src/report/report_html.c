@@ -13,6 +13,7 @@
 
 #include "status.h"
 #include "report.h"
+#include "report_internal.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -43,7 +44,7 @@ static const char page_style[] =
 
 /* Writes len bytes of text with the five characters HTML treats specially
  * escaped. */
-static void html_n(FILE *f, const char *s, size_t len)
+void html_n(FILE *f, const char *s, size_t len)
 {
     for (const char *end = s + len; s < end; s++) {
         switch (*s) {
@@ -57,14 +58,14 @@ static void html_n(FILE *f, const char *s, size_t len)
     }
 }
 
-static void html(FILE *f, const char *s)
+void html(FILE *f, const char *s)
 {
     html_n(f, s, strlen(s));
 }
 
 /* printf, then escaped: for text built from policy names and paths, of
  * any length. */
-static void htmlf(FILE *f, const char *fmt, ...)
+void htmlf(FILE *f, const char *fmt, ...)
 {
     char small[512];
     va_list ap;
@@ -85,9 +86,6 @@ static void htmlf(FILE *f, const char *fmt, ...)
     free(big);
 }
 
-typedef struct rgb {
-    char hex[8];
-} rgb;
 
 static rgb rgb_of(const char *hex)
 {
@@ -113,7 +111,7 @@ static rgb mix(const char *a, const char *b, double t)
 /* Colors people read as red / yellow / green where the band says so; other
  * names take their place on a red-to-green ramp, its five steps where
  * five do, shades between them where a scheme has more bands. */
-static rgb band_color(const char *name, int index, int nbands)
+rgb band_color(const char *name, int index, int nbands)
 {
     static const struct { const char *name, *color; } named[] = {
         {"red", "#d64545"}, {"yellow", "#e9b949"}, {"amber", "#e9b949"}, {"orange", "#f0883e"},
@@ -617,6 +615,8 @@ bool report_write_html(FILE *f, const report *r)
             trend_chart(f, &r->trends[i]);
         fputs("</section>\n", f);
     }
+    if (r->nbacktests)
+        report_backtest_html(f, r);
     for (int i = 0; i < r->ncounts; i++) {
         fputs("<section>\n<h2>", f);
         if (i == 0 && strstr(r->counts[i].sym->name, "adoption"))

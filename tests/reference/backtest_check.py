@@ -229,6 +229,35 @@ def check_errors(env):
                       ["exit %d" % rc, err, "written" if os.path.exists(target) else ""])
 
 
+def check_report(env, data):
+    """report --history --outcomes: the section, one chart per use case, each
+    caption's AUC and worst band as backtest's table says them."""
+    page = os.path.join(env["work"], "report.html")
+    rc, _, err = checks.run([env["rubric"], "report", POLICY, data, "--as-of", "2026-12-31", "--history",
+                             env["history"], "--outcomes", env["outcomes"], "--horizon", "90d", "-o", page],
+                            cwd=env["work"])
+    if rc != 0:
+        checks.report("report --outcomes", False, ["exit %d" % rc, err])
+        return
+    text = open(page, encoding="utf-8").read()
+    section = text[text.find("What the scores said before the outcomes"):]
+    section = section[:section.find("</section>")]
+    bad = []
+    for uc in MEMBERS:
+        rc, out, err = checks.run([env["rubric"], "backtest", POLICY, "--history", env["history"], "--outcomes",
+                                   env["outcomes"], "--horizon", "90d", "--output", uc], cwd=env["work"])
+        auc = [line.strip() for line in out.splitlines() if line.strip().startswith("AUC ")]
+        worst = [line.strip() for line in out.splitlines() if line.strip().startswith("worst band ")]
+        caption = [c for c in section.split("<figcaption>")[1:] if c.startswith(uc + ":")]
+        if not caption or not auc or not worst:
+            bad.append("%s: no caption or no table (%r)" % (uc, out[:200]))
+            continue
+        if auc[0] not in caption[0] or worst[0] not in caption[0]:
+            bad.append("%s: caption %r; table %r, %r" % (uc, caption[0][:300], auc[0], worst[0]))
+    checks.report("report --history --outcomes: a chart per use case, with backtest's AUC and worst band",
+                  section.count('<figure class="chart">') == 4 and not bad, bad)
+
+
 def main():
     rubric, work = checks.start("backtest_check.py", "backtest")
     for f in os.listdir(work):
@@ -286,6 +315,7 @@ def main():
     table = checks.run([rubric, "backtest", POLICY, "--outcomes", outcomes] + hist + ["--output", "scm"], cwd=work)
     checks.report("the table says the same AUC", table[0] == 0 and scm is not None and
                   ("AUC %.3g" % json.loads(scm)["auc"]) in table[1], [table[1], table[2]])
+    check_report(env, months[2])
     check_errors(env)
     checks.finish()
 
