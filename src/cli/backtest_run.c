@@ -315,8 +315,13 @@ int backtest_run(backtest *bt, const char *verb, const policy *p, const char *ou
     return EXIT_OK;
 }
 
-void backtest_say_unscored(const backtest *bt, const char *verb, const bt_source *src)
+void backtest_say_notes(const backtest *bt, const char *verb, const bt_source *src)
 {
+    long line, of, dups = outcomes_duplicates(bt->oc, &line, &of);
+    if (dups)
+        fprintf(stderr, "rubric %s: %s: %ld row%s repeat%s an earlier row's account, event and date (the first: line "
+                "%ld, as line %ld): each event counted once\n", verb, src->outcomes, dups, dups == 1 ? "" : "s",
+                dups == 1 ? "s" : "", line, of);
     if (bt->unscored)
         fprintf(stderr, "rubric %s: %ld %s row%s of '%s' for accounts no period scored (the first: '%s'): in no "
                 "figure\n", verb, bt->unscored, outcome_events[src->event], bt->unscored == 1 ? "" : "s", src->outcomes,

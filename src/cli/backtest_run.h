@@ -64,7 +64,7 @@ void backtest_free(backtest *bt);
 
 /* The outcome rows of accounts never scored, said once on stderr (when
  * any). */
-void backtest_say_unscored(const backtest *bt, const char *verb, const bt_source *src);
+void backtest_say_notes(const backtest *bt, const char *verb, const bt_source *src);
 
 /* cmd_backtest.c: checks --outcomes, --horizon, --event and where the
  * periods come from, filling src (EXIT_OK, or EXIT_USAGE once said); and

@@ -423,7 +423,7 @@ int cmd_backtest(const verb_def *v, int argc, char **argv)
             }
         }
         if (status == EXIT_OK)
-            backtest_say_unscored(&bt, "backtest", &o.src);
+            backtest_say_notes(&bt, "backtest", &o.src);
     }
     backtest_free(&bt);
     policy_free(p);

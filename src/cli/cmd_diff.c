@@ -622,7 +622,7 @@ static int diff_backtests(diff_opts *o)
             }
         }
         if (status == EXIT_OK)
-            backtest_say_unscored(&bt[0], "diff", &src[0]);
+            backtest_say_notes(&bt[0], "diff", &src[0]);
     }
     for (int k = 0; k < 2; k++) {
         backtest_free(&bt[k]);

@@ -382,7 +382,7 @@ int cmd_report(const verb_def *v, int argc, char **argv)
         fill_current(&r);
         status = session_finish(&s, status, status >= 0 && report_write_html(s.out.f, &r));
         if (status == EXIT_OK && o.outcomes)
-            backtest_say_unscored(&bt, "report", &src);
+            backtest_say_notes(&bt, "report", &src);
     }
     session_close(&s);
     backtest_free(&bt);

@@ -34,6 +34,8 @@ struct outcomes {
     bool *asked;         /* per row: outcomes_hit asked for its account */
     bool has_last;
     rb_date last;
+    long duplicates;     /* rows that repeated an earlier row */
+    long dup_line, dup_of; /* the first of them, and the line it repeats */
 };
 
 /* Sorting needs the ids' text: qsort has no context argument. */
@@ -142,21 +144,25 @@ outcomes *outcomes_load(const char *path, const read_opts *opts, int event, diag
     if (ok && reader_missing_key(rd))
         ok = false;
     reader_close(rd);
-    if (all) {
+    if (ok && all) {
         outcome_row *tmp = xmalloc((size_t)all * sizeof *tmp);
         sort_rows(o->ids.s, every, tmp, all);
         free(tmp);
+        /* A row repeating an earlier one is the same event: kept once. */
+        long kept = 1;
         for (long i = 1; i < all; i++) {
-            outcome_row *a = &every[i - 1], *b = &every[i];
+            outcome_row *a = &every[kept - 1], *b = &every[i];
             if (a->id_len == b->id_len && a->event == b->event && a->date == b->date &&
                 memcmp(o->ids.s + a->id_off, o->ids.s + b->id_off, a->id_len) == 0) {
-                char day[16];
-                date_format(b->date, day);
-                diag_record(d, path, b->record, b->line, "a duplicate of line %ld (account '%.*s', %s on %s)", a->line,
-                            (int)b->id_len, o->ids.s + b->id_off, outcome_events[b->event], day);
-                ok = false;
+                if (!o->duplicates++ || b->line < o->dup_line) {
+                    o->dup_line = b->line;
+                    o->dup_of = a->line;
+                }
+                continue;
             }
+            every[kept++] = *b;
         }
+        all = kept;
     }
     if (!ok) {
         free(every);
@@ -192,6 +198,13 @@ bool outcomes_last(const outcomes *o, rb_date *last)
 }
 
 long outcomes_count(const outcomes *o) { return o->n; }
+
+long outcomes_duplicates(const outcomes *o, long *line, long *of)
+{
+    *line = o->dup_line;
+    *of = o->dup_of;
+    return o->duplicates;
+}
 
 static int id_compare(const outcomes *o, const outcome_row *r, const char *id, size_t idlen)
 {

@@ -4,9 +4,9 @@
  *
  * The events are the four a renewal ends in or leads to: churn,
  * contraction, renewal, expansion (spelled so, lower case).  A row that
- * repeats another's account, event and date is a duplicate and an error:
- * a file concatenated twice would otherwise count each event twice.  The
- * same account with the same event on two days is two rows, both kept.
+ * repeats an earlier row's account, event and date is a duplicate: the
+ * same event, kept once (and counted, for the caller to say).  The same
+ * account with the same event on two days is two rows, both kept.
  *
  * Ownership: outcomes_load returns what the caller frees with
  * outcomes_free. */
@@ -40,8 +40,11 @@ void outcomes_free(outcomes *o);
 /* The latest date of any event in the file (the day the file runs to);
  * false when it has no rows. */
 bool outcomes_last(const outcomes *o, rb_date *last);
-/* Rows of the chosen event. */
+/* Rows of the chosen event, duplicates once. */
 long outcomes_count(const outcomes *o);
+/* Rows (of any event) that repeated an earlier row, and the line of the
+ * first of them with the line it repeats. */
+long outcomes_duplicates(const outcomes *o, long *line, long *of);
 /* Whether account id had the event on a day in (after, through]; the
  * account is marked as scored either way. */
 bool outcomes_hit(outcomes *o, const char *id, size_t idlen, rb_date after, rb_date through);

@@ -7,7 +7,7 @@ monthly_gen.py (seed 1616) recorded in a score history by `rubric run
 rules/gitlab/use_case_health.rules`, and an outcomes file generated here
 (CRLF, a UTF-8 BOM, quoted cells; churn on the horizon's edges, P and P + 1
 day, P + 90 and P + 91 days; other events; accounts never scored; an
-account churning twice).  The reference's scores come from uch_reference.c
+account churning twice, rows repeated exactly).  The reference's scores come from uch_reference.c
 (the project's independent scorer of the policy): a measure scores red 0,
 yellow 50, green 100, a use case the mean of its members with a value.
 
@@ -102,6 +102,8 @@ def make_outcomes(periods, rng):
                          AS_OF[0] + datetime.timedelta(days=rng.randrange(0, 190))))
     for i in range(7):
         rows.append(("NEVER-%03d" % i, "churn", AS_OF[1] + datetime.timedelta(days=i)))
+    # Rows repeated exactly: the same event, once (NEVER-000 counted once).
+    rows += [r for r in rows if r[1] == "churn"][:5] + [("NEVER-000", "churn", AS_OF[1])]
     rows.append(("NEVER-LAST", "renewal", LAST))
     rng.shuffle(rows)
     return rows
@@ -212,8 +214,6 @@ def check_errors(env):
         ("an unknown event", "account_id,event,date\r\nACC-000001,churn,2026-10-01\r\nACC-000002,chrun,2026-10-01\r\n",
          "record 2 (line 3)", "did you mean 'churn'"),
         ("a missing column", "account_id,date\nACC-000001,2026-10-01\n", "event", "event"),
-        ("a duplicate row", "\ufeffaccount_id,event,date\nACC-1,churn,2026-10-01\n\"ACC-2\",churn,2026-10-02\n"
-         "\"ACC-1\",\"churn\",2026-10-01\n", "record 3 (line 4)", "duplicate of line 2"),
         ("an empty id", "account_id,event,date\n,churn,2026-10-01\n", "record 1 (line 2)", "no account id"),
         ("a quoted cell left open", "account_id,event,date\nACC-1,\"churn,2026-10-01\n", "line 2", ""),
     ]
@@ -312,6 +312,8 @@ def main():
     rc, out, err = backtest(env, hist + ["--output", "scm"])
     checks.report("outcomes of accounts never scored are said on stderr",
                   rc == 0 and "7 churn rows" in err and "NEVER-000" in err, [err])
+    checks.report("repeated outcome rows are said on stderr, each event counted once",
+                  rc == 0 and "6 rows repeat an earlier row" in err, [err])
     table = checks.run([rubric, "backtest", POLICY, "--outcomes", outcomes] + hist + ["--output", "scm"], cwd=work)
     checks.report("the table says the same AUC", table[0] == 0 and scm is not None and
                   ("AUC %.3g" % json.loads(scm)["auc"]) in table[1], [table[1], table[2]])

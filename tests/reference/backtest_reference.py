@@ -8,7 +8,7 @@ sharing nothing with the C source.  Python 3 standard library only.
 periods: [(as_of date, {account_id: (band or None, score Fraction or None)})]
   (band None: na, or a value in no band; such accounts are in no figure but
   the "na" count).
-outcomes: [(account_id, event, date)].
+outcomes: [(account_id, event, date)]; a row repeating another is one event.
 bands: the scheme's bands as declared, worst first.
 
 Definitions (the issue, item 1): for each period P and account scored at
@@ -34,7 +34,7 @@ def backtest(periods, outcomes, event, horizon_days, bands):
     last = max(d for _, _, d in outcomes)
     horizon = datetime.timedelta(days=horizon_days)
     dates = {}
-    for acc, ev, d in outcomes:
+    for acc, ev, d in set(outcomes):    # a repeated row is the same event
         if ev == event:
             dates.setdefault(acc, []).append(d)
     scored = set()
