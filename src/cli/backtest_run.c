@@ -71,8 +71,7 @@ typedef struct hist_ctx {
     backtest *bt;
     bt_output *o;
     const bt_source *src;
-    const char *bad_band, *bad_as_of;   /* a band the scheme has not */
-    char *bad_copy;
+    char *bad_copy, *bad_as_of;   /* the first band the scheme has not, and its period */
 } hist_ctx;
 
 static void hist_row(void *ctx, const history_period *per, const char *id, size_t idlen, const history_value *v)
@@ -109,7 +108,7 @@ static int from_history(backtest *bt, const char *verb, const policy *p, const b
     int status = EXIT_OK;
     long periods = 0;
     for (int i = 0; i < bt->nouts && status == EXIT_OK; i++) {
-        hist_ctx c = {bt, &bt->outs[i], src, NULL, NULL, NULL};
+        hist_ctx c = {bt, &bt->outs[i], src, NULL, NULL};
         periods = history_output_rows(h, name, bt->outs[i].sym->name, hist_row, &c, &d);
         if (periods < 0)
             status = EXIT_USAGE;
@@ -120,7 +119,7 @@ static int from_history(backtest *bt, const char *verb, const policy *p, const b
             status = EXIT_USAGE;
         }
         free(c.bad_copy);
-        free((char *)(uintptr_t)c.bad_as_of);
+        free(c.bad_as_of);
     }
     if (status == EXIT_OK && periods == 0) {
         fprintf(stderr, "rubric %s: the history '%s' has no period of the policy '%s'\n", verb, src->history, name);
