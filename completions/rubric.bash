@@ -8,7 +8,7 @@
 _rubric_formats() {
     case $1 in
     run) echo "table csv json ndjson" ;;
-    diff | history) echo "table csv json" ;;
+    diff | history | backtest) echo "table csv json" ;;
     calibrate) echo "table json" ;;
     explain) echo "text json" ;;
     check) echo "text json sarif" ;;
@@ -94,6 +94,13 @@ _rubric() {
     FILE | NAME=FILE)
         _rubric_files "$cur" '*'
         return ;;
+    DIR)
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -d -- "$cur"))
+        return ;;
+    EVENT)
+        COMPREPLY=($(compgen -W "churn contraction renewal expansion" -- "$cur"))
+        return ;;
     *)
         return ;;
     esac
@@ -108,6 +115,8 @@ _rubric() {
     check | test | fmt) npolicies=-1 ;;
     diff) npolicies=2 ;;
     history) npolicies=0 ;;
+    backtest) ((${#operands[@]} < 1)) && _rubric_files "$cur" '*.rules'
+        return ;; # the policy only: the periods and outcomes are options
     lsp) return ;; # no operands: an editor talks to it
     *) npolicies=1 ;;
     esac

@@ -102,6 +102,9 @@ stage "reference: monthly runs, actions and history" sh tests/reference/history_
 # uch_reference.c's scores: roll-ups, counts, expiry on the as-of date,
 # the counts said and the history's two values.
 stage "reference: overrides applied by hand" python3 tests/reference/overrides_reference.py "$rubric" "$build/overrides-ref"
+# backtest on three generated months in a history and a generated outcomes
+# file against exact fractions (backtest_reference.py); --rescore alike.
+stage "reference: backtest against exact fractions" python3 tests/reference/backtest_check.py "$rubric" "$build/backtestcheck"
 # The report in a real browser: the checker's own self-test first (it must
 # catch an external request, a hidden chart, a chart too wide...), then the
 # report of every shipped policy.

@@ -49,6 +49,7 @@ int cmd_report(const verb_def *v, int argc, char **argv);
 int cmd_history(const verb_def *v, int argc, char **argv);
 int cmd_lsp(const verb_def *v, int argc, char **argv);
 int cmd_sql(const verb_def *v, int argc, char **argv);
+int cmd_backtest(const verb_def *v, int argc, char **argv);
 
 /* Takes one option the parser found: EXIT_OK, or EXIT_USAGE after
  * reporting a bad value. */
@@ -92,7 +93,7 @@ enum {
     OPT_SELECT, OPT_RAW, OPT_STRICT, OPT_CHECK, OPT_FILTER, OPT_TABLE, OPT_ACTIONS,
     OPT_HISTORY, OPT_OUTPUT_NAME, OPT_POLICY, OPT_COVERAGE, OPT_COVERAGE_MIN, OPT_STDIO,
     OPT_DIALECT, OPT_DB_TABLE, OPT_BIND, OPT_SCHEMA, OPT_JOBS,
-    OPT_SCORES, OPT_OVERRIDES,
+    OPT_SCORES, OPT_OVERRIDES, OPT_OUTCOMES, OPT_HORIZON, OPT_EVENT, OPT_RESCORE, OPT_BACKTEST,
 };
 
 /* The option groups the verbs that read account data share, for their

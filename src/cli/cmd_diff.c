@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backtest_run.h"
 #include "cli.h"
 #include "git_source.h"
 #include "scan.h"
@@ -27,6 +28,9 @@ typedef struct diff_opts {
     diff_format format;
     bool raw;
     data_opts data;
+    /* --backtest: the two versions backtested side by side. */
+    bool backtest;
+    const char *outcomes, *horizon, *event, *rescore;
 } diff_opts;
 
 /* The values one side of an output takes: a scheme's bands then "na", or
@@ -80,6 +84,11 @@ static int take(void *ctx, int id, const char *arg)
         return EXIT_OK;
     case 'o': o->output = arg; return EXIT_OK;
     case OPT_RAW: o->raw = true; return EXIT_OK;
+    case OPT_BACKTEST: o->backtest = true; return EXIT_OK;
+    case OPT_OUTCOMES: o->outcomes = arg; return EXIT_OK;
+    case OPT_HORIZON: o->horizon = arg; return EXIT_OK;
+    case OPT_EVENT: o->event = arg; return EXIT_OK;
+    case OPT_RESCORE: o->rescore = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -89,9 +98,15 @@ static int parse_args(const verb_def *v, int argc, char **argv, diff_opts *o)
     int first, status = cli_parse(v, argc, argv, take, o, &first);
     if (status != EXIT_OK)
         return status;
+    int given = argc - first, want = o->backtest ? 2 : 3;
+    if (given != want)
+        return usage_error("diff", "expected %s, got %d argument%s", o->backtest ? "OLD and NEW (--backtest)" : v->operands,
+                           given, given == 1 ? "" : "s");
+    if (!o->backtest && (o->outcomes || o->horizon || o->event || o->rescore))
+        return usage_error("diff", "--outcomes, --horizon, --event and --rescore go with --backtest");
     o->old_path = argv[first];
     o->new_path = argv[first + 1];
-    o->data_path = argv[first + 2];
+    o->data_path = o->backtest ? NULL : argv[first + 2];
     return 0;
 }
 
@@ -562,6 +577,60 @@ static void free_side(side *s)
     }
 }
 
+/* --backtest: OLD and NEW each backtested as `rubric backtest` does, on
+ * the same outcomes.  The periods: with --rescore alone both versions score
+ * its exports again; with --history alone each reads its own recorded
+ * periods; with both, OLD is read as recorded and NEW scores the exports. */
+static int diff_backtests(diff_opts *o)
+{
+    bt_source src[2];
+    memset(src, 0, sizeof src);
+    src[0].outcomes = o->outcomes;
+    src[0].data = &o->data;
+    src[0].history = o->data.history;
+    src[0].rescore = o->data.history ? NULL : o->rescore;
+    int status = backtest_source_check("diff", &src[0], o->horizon, o->event);
+    if (status != EXIT_OK)
+        return status;
+    src[1] = src[0];
+    if (o->rescore) {
+        src[1].history = NULL;
+        src[1].rescore = o->rescore;
+    }
+    const char *inputs[] = {o->old_path, o->new_path, o->outcomes, o->data.history};
+    if (refuse_clobber("diff", "-o", o->output, inputs, o->data.history ? 4 : 3, NULL) != EXIT_OK)
+        return EXIT_USAGE;
+    diag d;
+    diag_init(&d, stderr);
+    policy *p[2] = {load_version(NULL, o->old_path, &d), load_version(NULL, o->new_path, &d)};
+    backtest bt[2];
+    memset(bt, 0, sizeof bt);
+    status = p[0] && p[1] ? EXIT_OK : EXIT_USAGE;
+    for (int k = 0; k < 2 && status == EXIT_OK; k++)
+        status = backtest_run(&bt[k], "diff", p[k], NULL, &src[k]);
+    if (status == EXIT_OK) {
+        outfile out;
+        if (!scan_output_open(&out, o->output, &d)) {
+            status = EXIT_USAGE;
+        } else {
+            backtest_print_pair(out.f, o->format == DIFF_CSV ? BT_CSV : o->format == DIFF_JSON ? BT_JSON : BT_TABLE,
+                                bt, src);
+            if (!outfile_commit(&out)) {
+                outfile_abort(&out);
+                fprintf(stderr, "rubric diff: writing %s failed\n", o->output ? o->output : "standard output");
+                status = EXIT_REJECTED;
+            }
+        }
+        if (status == EXIT_OK)
+            backtest_say_notes(&bt[0], "diff", &src[0]);
+    }
+    for (int k = 0; k < 2; k++) {
+        backtest_free(&bt[k]);
+        policy_free(p[k]);
+    }
+    return status;
+}
+
 int cmd_diff(const verb_def *v, int argc, char **argv)
 {
     diff_opts o;
@@ -570,6 +639,11 @@ int cmd_diff(const verb_def *v, int argc, char **argv)
     if (status != 0) {
         data_opts_free(&o.data);
         return status < 0 ? EXIT_OK : status;
+    }
+    if (o.backtest) {
+        status = diff_backtests(&o);
+        data_opts_free(&o.data);
+        return status;
     }
     session s;
     const char *paths[] = {o.old_path, o.new_path}, *labels[] = {"OLD", "NEW"};

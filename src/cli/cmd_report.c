@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backtest_run.h"
 #include "cli.h"
 #include "date.h"
 #include "eval.h"
@@ -17,6 +18,7 @@
 
 typedef struct report_opts {
     const char *policy_path, *data_path, *output;
+    const char *outcomes, *horizon, *event;   /* the backtest section */
     data_opts data;
 } report_opts;
 
@@ -28,6 +30,9 @@ static int take(void *ctx, int id, const char *arg)
         return taken;
     switch (id) {
     case 'o': o->output = arg; return EXIT_OK;
+    case OPT_OUTCOMES: o->outcomes = arg; return EXIT_OK;
+    case OPT_HORIZON: o->horizon = arg; return EXIT_OK;
+    case OPT_EVENT: o->event = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -41,6 +46,10 @@ static int parse_args(const verb_def *v, int argc, char **argv, report_opts *o)
     o->data_path = argv[first + 1];
     if (!o->output && isatty(STDOUT_FILENO))
         return usage_error("report", "say where the page goes: -o report.html");
+    if ((o->horizon || o->event) && !o->outcomes)
+        return usage_error("report", "--horizon and --event go with --outcomes");
+    if (o->outcomes && !o->data.history)
+        return usage_error("report", "--outcomes backtests the periods of a score history: give it with --history");
     return 0;
 }
 
@@ -303,6 +312,37 @@ static void free_report(report *r)
     free(r->counts);
 }
 
+/* --outcomes: the periods of the history backtested, roll-ups only when
+ * the policy has any (as the charts over time), else every measure. */
+static int read_backtest(report *r, const report_opts *o, backtest *bt, bt_source *src)
+{
+    memset(src, 0, sizeof *src);
+    src->outcomes = o->outcomes;
+    src->history = o->data.history;
+    src->data = &o->data;
+    int status = backtest_source_check("report", src, o->horizon, o->event);
+    if (status == EXIT_OK)
+        status = backtest_run(bt, "report", r->pol, NULL, src);
+    if (status != EXIT_OK)
+        return status;
+    r->outcomes_path = o->outcomes;
+    r->bt_event = outcome_events[src->event];
+    r->bt_horizon = src->horizon.text;
+    r->bt_unscored = bt->unscored;
+    r->backtests = xcalloc((size_t)bt->nouts + 1, sizeof *r->backtests);
+    for (int i = 0; i < bt->nouts; i++) {
+        const bt_output *out = &bt->outs[i];
+        if (r->ngroups && out->sym->kind != SYM_GROUP)
+            continue;
+        backtest_view *v = &r->backtests[r->nbacktests++];
+        v->sym = out->sym;
+        v->res = &out->res;
+        for (int k = 0; k < out->nperiods; k++)
+            out->periods[k].left_out ? v->left_out++ : v->used++;
+    }
+    return EXIT_OK;
+}
+
 int cmd_report(const verb_def *v, int argc, char **argv)
 {
     report_opts o;
@@ -330,14 +370,23 @@ int cmd_report(const verb_def *v, int argc, char **argv)
      * read stops the report before the pass and writes no page. */
     if (status == EXIT_OK && o.data.history && (status = read_trends(&r, &s, o.data.history)) != EXIT_OK)
         outfile_abort(&s.out);
+    backtest bt;
+    bt_source src;
+    memset(&bt, 0, sizeof bt);
+    if (status == EXIT_OK && o.outcomes && (status = read_backtest(&r, &o, &bt, &src)) != EXIT_OK)
+        outfile_abort(&s.out);
     if (status == EXIT_OK) {
         status = session_scan(&s, gather, &r);
         r.scored = s.sc.scored;
         r.rejected = s.sc.rejected;
         fill_current(&r);
         status = session_finish(&s, status, status >= 0 && report_write_html(s.out.f, &r));
+        if (status == EXIT_OK && o.outcomes)
+            backtest_say_notes(&bt, "report", &src);
     }
     session_close(&s);
+    backtest_free(&bt);
+    free(r.backtests);
     free_report(&r);
     data_opts_free(&o.data);
     return status;

@@ -72,6 +72,13 @@ static const opt_spec diff_opts[] = {
     DATA_OPTS,
     HISTORY_OPT,
     SCAN_OPTS,
+    {"backtest", 0, NULL, "instead of DATA, the two backtests side by side\n(rubric diff OLD NEW --backtest; docs/backtest.md)",
+     OPT_BACKTEST},
+    {"outcomes", 0, "FILE", "--backtest: account_id,event,date rows", OPT_OUTCOMES},
+    {"horizon", 0, "SPAN", "--backtest: how long after a period an event counts", OPT_HORIZON},
+    {"event", 0, "EVENT", "--backtest: churn (default), contraction, renewal\nor expansion", OPT_EVENT},
+    {"rescore", 0, "DIR", "--backtest: NEW (and OLD without --history) scored\nagain on DIR's monthly exports",
+     OPT_RESCORE},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -97,7 +104,26 @@ static const opt_spec report_opts[] = {
     DATA_OPTS,
     {"history", 0, "FILE", "the score history (made by run --history): adds a\nchart per use case and roll-up of its bands period\n"
      "by period; prev() reads the previous period from it", OPT_HISTORY},
+    {"outcomes", 0, "FILE", "with --history: a section of what its periods\nsaid before these outcomes (see rubric backtest)",
+     OPT_OUTCOMES},
+    {"horizon", 0, "SPAN", "--outcomes: how long after a period an event counts\n(required with it: 90d, 3m)", OPT_HORIZON},
+    {"event", 0, "EVENT", "--outcomes: churn (default), contraction, renewal\nor expansion", OPT_EVENT},
     SCAN_OPTS,
+    {NULL, 0, NULL, NULL, 0},
+};
+
+static const opt_spec backtest_opts[] = {
+    {"history", 0, "FILE", "the periods as recorded (run --history)", OPT_HISTORY},
+    {"rescore", 0, "DIR", "instead, the policy run again on DIR's monthly\nexports, YYYY-MM-DD.csv (.json, .ndjson), each\n"
+     "scored as of its date; the history is not touched", OPT_RESCORE},
+    {"outcomes", 0, "FILE", "account_id,event,date rows: what happened (required)", OPT_OUTCOMES},
+    {"horizon", 0, "SPAN", "how long after a period an event counts: 90d, 3m\n(required)", OPT_HORIZON},
+    {"event", 0, "EVENT", "churn (default), contraction, renewal or expansion", OPT_EVENT},
+    {"output", 0, "NAME", "only this measure or group (default: every one)", OPT_OUTPUT_NAME},
+    {"format", 'f', "FORMAT", "table (default), csv, or json: one object per output,\none a line", 0},
+    {"output-file", 'o', "FILE", "write to FILE, atomically", 'o'},
+    PARAM_OPT("override a parameter's default (--rescore)"),
+    {"id", 0, "FIELD", "the account id column/key of the exports (--rescore)", OPT_ID},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -189,15 +215,18 @@ static const verb_def verbs[] = {
      "policy errors.\n", NULL, 0},
     {"diff", cmd_diff, "compare two versions of a policy on the same accounts",
      "Usage: rubric diff OLD NEW DATA [options]\n"
+     "       rubric diff OLD NEW --backtest --history H --outcomes FILE --horizon 90d\n"
      "\n"
      "Scores every account in DATA with two versions of a policy and shows, for\n"
      "each output the two have in common, how many accounts moved from each\n"
      "band to each band.  OLD and NEW are policy files, or REV:PATH for a file\n"
      "as it was at a git revision (HEAD~1:rules/p.rules; PATH relative to the\n"
      "current directory; imports are read at the same revision).\n"
+     "With --backtest, no DATA: the two versions' backtests side by side (see\n"
+     "rubric backtest), each from the history, or --rescore'd on the exports.\n"
      "\n"
      "Options:\n",
-     diff_opts, 27, scoring_exit, "OLD, NEW and DATA", 3},
+     diff_opts, 27, scoring_exit, "OLD, NEW and DATA", 0},
     {"calibrate", cmd_calibrate, "a measure's distribution, and thresholds for a target",
      "Usage: rubric calibrate POLICY DATA --measure M [options]\n"
      "\n"
@@ -219,11 +248,29 @@ static const verb_def verbs[] = {
      "a CSM manager: the bands of every measure and group as stacked bars, the\n"
      "use case adoption count chart (accounts by how many use cases are green),\n"
      "and a histogram of each measure's values with its thresholds drawn on it.\n"
-     "With --history, each use case's bands period by period as well.\n"
+     "With --history, each use case's bands period by period as well; with\n"
+     "--outcomes too, what those periods said before the outcomes (backtest).\n"
      "The page fetches nothing: no script, font or image from anywhere.\n"
      "\n"
      "Options:\n",
      report_opts, 27, scoring_exit, "POLICY and DATA", 2},
+    {"backtest", cmd_backtest, "what past scores said before the outcomes: per band, AUC",
+     "Usage: rubric backtest POLICY --history H --outcomes FILE --horizon 90d [options]\n"
+     "\n"
+     "Joins each period the history recorded (or --rescore scores again) with\n"
+     "what happened next: an account scored at P counts as an event when the\n"
+     "outcomes file has the event for it in (P, P + horizon].  Per measure or\n"
+     "group: accounts, events, rate and lift per band, precision and recall of\n"
+     "the worst band (the first declared), the AUC of the score (lower = more\n"
+     "risk) and the rate by score decile.  Periods whose horizon runs past the\n"
+     "outcomes' last date are left out and counted.  See docs/backtest.md.\n"
+     "\n"
+     "Options:\n",
+     backtest_opts, 27,
+     "\n"
+     "Exit status: 0 done, 1 an export could not be scored whole, 2 usage\n"
+     "errors, a bad outcomes file or history.\n",
+     "POLICY", 1},
     {"history", cmd_history, "one account's outputs period by period, from a score history",
      "Usage: rubric history HISTORY --account ID [options]\n"
      "\n"

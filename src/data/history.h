@@ -217,4 +217,15 @@ typedef void (*history_bands_fn)(void *ctx, const history_period *per, const his
 long history_band_counts(history *h, const char *policy_name, const char *const *outputs, int n, history_bands_fn fn,
                          void *ctx, diag *d);
 
+/* Every account's value of one output, period by period (backtest): for
+ * each period of the policy named policy_name, as_of ascending, fn gets
+ * the period once with id NULL (v NULL when the period did not record the
+ * output, else v->kind is its kind), then each account the period
+ * recorded, in no particular order, with its value (valid during the
+ * call).  Returns the number of periods, or -1 after saying why on d. */
+typedef void (*history_rows_fn)(void *ctx, const history_period *per, const char *id, size_t idlen,
+                                const history_value *v);
+long history_output_rows(history *h, const char *policy_name, const char *output, history_rows_fn fn, void *ctx,
+                         diag *d);
+
 #endif

@@ -487,3 +487,52 @@ long history_band_counts(history *h, const char *policy_name, const char *const 
     }
     return nrows;
 }
+
+/* ---- Every account's value of one output, period by period ------------*/
+
+long history_output_rows(history *h, const char *policy_name, const char *output, history_rows_fn fn, void *ctx,
+                         diag *d)
+{
+    period_row *rows;
+    long nrows;
+    int rc = periods_load(h, policy_name, &rows, &nrows);
+    for (long i = 0; i < nrows && rc == SQLITE_OK; i++) {
+        period_outputs po;
+        rc = outputs_load(h, rows[i].id, &po);
+        int at = -1;
+        for (int k = 0; k < po.n && at < 0 && rc == SQLITE_OK; k++)
+            if (strcmp(po.names[k], output) == 0)
+                at = k;
+        history_period per = period_of(&rows[i]);
+        if (rc == SQLITE_OK && at < 0)
+            fn(ctx, &per, NULL, 0, NULL);
+        if (rc == SQLITE_OK && at >= 0) {
+            strbuf b;
+            strbuf_init(&b);
+            strbuf_adds(&b, "SELECT account_id");
+            select_columns(&b, po.names[at], po.kinds[at]);
+            strbuf_addf(&b, " FROM scores_%lld", rows[i].id);
+            sqlite3_stmt *st;
+            rc = sqlite3_prepare_v2(h->db, strbuf_str(&b), -1, &st, NULL);
+            strbuf_free(&b);
+            if (rc == SQLITE_OK) {
+                history_value v = {.present = true, .kind = po.kinds[at]};
+                fn(ctx, &per, NULL, 0, &v);
+                while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                    read_value(st, 1, po.kinds[at], &v);
+                    fn(ctx, &per, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                       &v);
+                }
+                rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+                sqlite3_finalize(st);
+            }
+        }
+        outputs_free(&po);
+    }
+    periods_free(rows, nrows);
+    if (rc != SQLITE_OK) {
+        history_fail_sql(h, d, rc, "reading an output's periods");
+        return -1;
+    }
+    return nrows;
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "backtest.h"
 #include "compile.h"
 #include "histogram.h"
 
@@ -43,6 +44,14 @@ typedef struct band_trend {
     int unrecorded;           /* periods that did not record the roll-up */
 } band_trend;
 
+/* One output's backtest (--outcomes): its figures and how many periods
+ * were used and left out. */
+typedef struct backtest_view {
+    const symbol *sym;
+    const bt_result *res;
+    int used, left_out;
+} backtest_view;
+
 typedef struct report {
     const policy *pol;
     const program *prog;
@@ -56,6 +65,11 @@ typedef struct report {
     const char *history_path; /* --history, or NULL */
     band_trend *trends;       /* per group, when history_path */
     int ntrends;
+    /* --outcomes: the section "What the scores said before the outcomes". */
+    const char *outcomes_path, *bt_event, *bt_horizon;
+    backtest_view *backtests;
+    int nbacktests;
+    long bt_unscored;         /* outcome rows of accounts no period scored */
 } report;
 
 /* False when writing failed. */

@@ -66,4 +66,8 @@ for m in 08 09 10; do
     fi
 done
 page use_case_health_history rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv 16 --history "$hist"
+# With an outcomes file as well: the backtest section, one more chart per
+# use case (its churn rate per band over those months).
+page use_case_health_backtest rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv 20 --history "$hist" \
+    --outcomes "$here/fixtures/outcomes.csv" --horizon 90d
 exit $status

@@ -43,7 +43,8 @@ repository, so `git diff` works) as ~/rubric, which is also where the
 session starts; `rubric` is on PATH and ./rubric is there.  `cd` carries
 from one command to the next.  /tmp/ in a command is the scratch folder's
 tmp/, and is written back as /tmp/ in outputs.  A command that runs
-`rubric run/explain/diff/calibrate/report` must pin the date (--as-of).
+`rubric run/explain/diff/calibrate/report` must pin the date (--as-of;
+`diff --backtest` reads no data as of a date).
 
 Messages quoted in prose (`FILE:LINE:COL: error: ...`) are checked by the
 table in tests/docs/quoted.txt: each entry's commands run in a fresh
@@ -294,7 +295,8 @@ class Checker:
             self.ok(False, "%s: the YAML does not parse" % b.where(), str(e))
 
     def pinned(self, command):
-        return not PINNED_VERBS.search(command) or "--as-of" in command
+        # diff --backtest reads no data as of today: each period is its own date.
+        return not PINNED_VERBS.search(command) or "--as-of" in command or "--backtest" in command
 
     def command_result(self, where, command, expected, out, code):
         want = int(EXIT_RE.search(command).group(1)) if EXIT_RE.search(command) else 0

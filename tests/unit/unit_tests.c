@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "backtest.h"
 #include "builtins.h"
 #include "calstats.h"
 #include "compile.h"
@@ -1549,6 +1550,47 @@ static void test_written_in_percent(void)
     policy_free(p);
 }
 
+/* backtest's figures: a run of equal scores counts half against each
+ * other and stays in one decile; unbanded observations count in nothing
+ * else; the ratios print as the double nearest the fraction. */
+static void test_backtest_figures(void)
+{
+    /* band 0 (worst) scores 0, band 1 50, band 2 100; one na. */
+    bt_obs obs[] = {{100, 2, false}, {0, 0, true}, {50, 1, true}, {50, 1, false}, {0, 0, false},
+                    {100, 2, true}, {0, -1, true}, {100, 2, false}};
+    bt_result r;
+    backtest_compute(obs, 8, 3, &r);
+    CHECK(r.all.accounts == 7 && r.all.events == 3);
+    CHECK(r.unbanded.accounts == 1 && r.unbanded.events == 1);
+    CHECK(r.bands[0].accounts == 2 && r.bands[0].events == 1);
+    CHECK(r.bands[1].accounts == 2 && r.bands[1].events == 1);
+    CHECK(r.bands[2].accounts == 3 && r.bands[2].events == 1);
+    /* Events 0, 50, 100 against quiet 0, 50, 100, 100: pairs won
+     * (event lower) 3 + 2 + 0, tied 1 + 1 + 2: (5 + 2) / 12, twice. */
+    CHECK(r.auc_den == 24 && r.auc_num == 14);
+    /* Scores 0 0 50 50 100 100 100: decile of 0 is 1, of 50 (2 below) 3,
+     * of 100 (4 below) floor(40 / 7) + 1 = 6. */
+    CHECK(r.deciles[0].accounts == 2 && r.deciles[2].accounts == 2 && r.deciles[5].accounts == 3);
+    CHECK(r.deciles[1].accounts == 0 && r.deciles[5].min == 100 && r.deciles[5].events == 1);
+    char buf[48];
+    backtest_ratio_text(1, 3, buf);
+    CHECK(strcmp(buf, "0.3333333333333333") == 0);
+    backtest_ratio_text(14, 24, buf);
+    CHECK(strcmp(buf, "0.5833333333333334") == 0);
+    backtest_ratio_text(1, 0, buf);
+    CHECK(strcmp(buf, "null") == 0);
+    int64_t p, q;
+    backtest_lift(&r, 0, &p, &q);
+    CHECK(p == 7 && q == 6);
+    backtest_ratio_people(1, 3, true, buf, sizeof buf);
+    CHECK(strcmp(buf, "33.3%") == 0);
+    backtest_result_free(&r);
+    /* No observation at all: no AUC, every decile empty. */
+    backtest_compute(obs, 0, 3, &r);
+    CHECK(r.auc_den == 0 && r.all.accounts == 0 && r.deciles[0].accounts == 0);
+    backtest_result_free(&r);
+}
+
 /* calibrate's figures: exact type 7 quantiles, the mean, what each band
  * gets, and the cuts that give a target share. */
 static void test_calstats(void)
@@ -2303,6 +2345,7 @@ int main(void)
     test_git_paths();
     test_histogram();
     test_calstats();
+    test_backtest_figures();
     test_text_functions();
     test_output();
     test_sha256();
