@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backtest_run.h"
 #include "history.h"
 #include "names.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 bool bt_horizon_parse(const char *s, bt_horizon *h)
@@ -316,6 +318,25 @@ int backtest_run(backtest *bt, const char *verb, const policy *p, const char *ou
 
 void backtest_say_notes(const backtest *bt, const char *verb, const bt_source *src)
 {
+    /* An event no row has is most often a spelling the file does not use
+     * (Churn, churned): every rate would be 0, so the file's are listed. */
+    const char *const *names;
+    const long *rows;
+    int nevents = outcomes_events(bt->oc, &names, &rows);
+    if (outcomes_count(bt->oc) == 0 && nevents) {
+        strbuf have = {0};
+        for (int i = 0; i < nevents; i++)
+            strbuf_addf(&have, "%s%s (%ld)", i ? ", " : "", names[i], rows[i]);
+        const char *near = closest_name(src->event, names, nevents);
+        fprintf(stderr, "rubric %s: no row of '%s' has the event '%s' (its events: %s)%s%s%s\n", verb, src->outcomes,
+                src->event, have.s, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        strbuf_free(&have);
+    }
+    for (int i = 0; i < nevents; i++)
+        if (strcmp(names[i], src->event) != 0 && strcasecmp(names[i], src->event) == 0)
+            fprintf(stderr, "rubric %s: %ld row%s of '%s' ha%s the event '%s', not counted as '%s' (events are matched "
+                    "exactly)\n", verb, rows[i], rows[i] == 1 ? "" : "s", src->outcomes, rows[i] == 1 ? "s" : "ve",
+                    names[i], src->event);
     long line, of, dups = outcomes_duplicates(bt->oc, &line, &of);
     if (dups)
         fprintf(stderr, "rubric %s: %s: %ld row%s repeat%s an earlier row's account, event and date (the first: line "
@@ -323,7 +344,7 @@ void backtest_say_notes(const backtest *bt, const char *verb, const bt_source *s
                 dups == 1 ? "s" : "", line, of);
     if (bt->unscored)
         fprintf(stderr, "rubric %s: %ld %s row%s of '%s' for accounts no period scored (the first: '%s'): in no "
-                "figure\n", verb, bt->unscored, outcome_events[src->event], bt->unscored == 1 ? "" : "s", src->outcomes,
+                "figure\n", verb, bt->unscored, src->event, bt->unscored == 1 ? "" : "s", src->outcomes,
                 bt->first_unscored);
 }
 

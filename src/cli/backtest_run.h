@@ -23,7 +23,7 @@ bool bt_horizon_parse(const char *s, bt_horizon *h);
 typedef struct bt_source {
     const char *history, *rescore, *outcomes;
     bt_horizon horizon;
-    int event;
+    const char *event;       /* the outcome counted: churn unless --event */
     const data_opts *data;   /* --param, --id and how exports are read (rescore) */
 } bt_source;
 

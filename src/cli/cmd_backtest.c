@@ -61,9 +61,9 @@ int backtest_source_check(const char *verb, bt_source *src, const char *horizon,
                            "again)");
     if (src->history && src->rescore)
         return usage_error(verb, "--history and --rescore both give the periods: choose one");
-    src->event = outcome_event_parse(event ? event : "churn");
-    if (src->event < 0)
-        return usage_error(verb, "--event '%s' (churn, contraction, renewal or expansion)", event);
+    src->event = event ? event : "churn";
+    if (!outcome_event_valid(src->event, strlen(src->event)))
+        return usage_error(verb, "--event '%s': a word (churn, contraction, renewal, expansion...)", src->event);
     return EXIT_OK;
 }
 
@@ -93,7 +93,7 @@ static void print_json(FILE *f, const backtest *bt, const bt_output *o, const bt
         json_write_string(f, o->sym->name);
         fputs(", ", f);
     }
-    fprintf(f, "\"event\": \"%s\", \"horizon\": \"%s\", \"periods\": [", outcome_events[src->event],
+    fprintf(f, "\"event\": \"%s\", \"horizon\": \"%s\", \"periods\": [", src->event,
             src->horizon.text);
     int left = 0;
     for (int k = 0; k < o->nperiods; k++) {
@@ -208,7 +208,7 @@ static void print_table(FILE *f, const bt_output *o, const bt_source *src, rb_da
     int used = 0, left = 0;
     for (int k = 0; k < o->nperiods; k++)
         o->periods[k].left_out ? left++ : used++;
-    fprintf(f, "%s: %s within %s, %d period%s", o->sym->name, outcome_events[src->event], src->horizon.text, used,
+    fprintf(f, "%s: %s within %s, %d period%s", o->sym->name, src->event, src->horizon.text, used,
             used == 1 ? "" : "s");
     for (int k = 0, m = 0; k < o->nperiods; k++)
         if (!o->periods[k].left_out)
@@ -315,7 +315,7 @@ static void pair_cells(FILE *f, const bt_output *o, const char *band)
 static void pair_table(FILE *f, const bt_output *o, const bt_output *n, const bt_source src[2])
 {
     fprintf(f, "%s: %s within %s; OLD %d period%s %s, NEW %d period%s %s\n", n->sym->name,
-            outcome_events[src[0].event], src[0].horizon.text, periods_used(o), periods_used(o) == 1 ? "" : "s",
+            src[0].event, src[0].horizon.text, periods_used(o), periods_used(o) == 1 ? "" : "s",
             src[0].rescore ? "scored again" : "as recorded", periods_used(n), periods_used(n) == 1 ? "" : "s",
             src[1].rescore ? "scored again" : "as recorded");
     int w = 4;

@@ -326,7 +326,7 @@ static int read_backtest(report *r, const report_opts *o, backtest *bt, bt_sourc
     if (status != EXIT_OK)
         return status;
     r->outcomes_path = o->outcomes;
-    r->bt_event = outcome_events[src->event];
+    r->bt_event = src->event;
     r->bt_horizon = src->horizon.text;
     r->bt_unscored = bt->unscored;
     r->backtests = xcalloc((size_t)bt->nouts + 1, sizeof *r->backtests);

@@ -8,14 +8,18 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-const char *const outcome_events[OUTCOME_NEVENTS] = {"churn", "contraction", "renewal", "expansion"};
+const char *const outcome_known_events[OUTCOME_NKNOWN] = {"churn", "contraction", "renewal", "expansion"};
 
-int outcome_event_parse(const char *name)
+bool outcome_event_valid(const char *s, size_t n)
 {
-    for (int i = 0; i < OUTCOME_NEVENTS; i++)
-        if (strcmp(name, outcome_events[i]) == 0)
-            return i;
-    return -1;
+    if (n == 0 || n > OUTCOME_EVENT_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
 }
 
 /* One row: its account id as an offset into the ids' text. */
@@ -29,6 +33,9 @@ typedef struct outcome_row {
 
 struct outcomes {
     strbuf ids;
+    char **events;       /* the distinct event names of the file, first seen first */
+    long *event_rows;    /* rows of each, duplicates once */
+    int nevents;
     outcome_row *rows;   /* the chosen event's, by account id then date */
     long n;
     bool *asked;         /* per row: outcomes_hit asked for its account */
@@ -72,30 +79,39 @@ static void sort_rows(const char *text, outcome_row *v, outcome_row *tmp, long n
     memcpy(v, tmp, (size_t)n * sizeof *v);
 }
 
-static bool row_check(const char *path, const cell *c, const record_pos *pos, outcome_row *row, diag *d)
+/* The index of the event spelled s[0..n) among the file's, added when new. */
+static int event_index(outcomes *o, const char *s, size_t n)
+{
+    for (int i = 0; i < o->nevents; i++)
+        if (strlen(o->events[i]) == n && memcmp(o->events[i], s, n) == 0)
+            return i;
+    o->events = xrealloc(o->events, (size_t)(o->nevents + 1) * sizeof *o->events);
+    o->event_rows = xrealloc(o->event_rows, (size_t)(o->nevents + 1) * sizeof *o->event_rows);
+    o->events[o->nevents] = xmalloc(n + 1);
+    memcpy(o->events[o->nevents], s, n);
+    o->events[o->nevents][n] = '\0';
+    o->event_rows[o->nevents] = 0;
+    return o->nevents++;
+}
+
+static bool row_check(outcomes *o, const char *path, const cell *c, const record_pos *pos, outcome_row *row,
+                      diag *d)
 {
     if (c[0].state != CELL_TEXT || c[0].len == 0) {
         diag_record(d, path, pos->record, pos->line, "no account id ('account_id' is empty)");
         return false;
     }
-    char name[32];
-    if (c[1].state != CELL_TEXT || c[1].len == 0 || c[1].len >= sizeof name) {
-        diag_record(d, path, pos->record, pos->line, "%s event (churn, contraction, renewal or expansion)",
-                    c[1].state == CELL_TEXT && c[1].len ? "an unknown" : "no");
+    if (c[1].state != CELL_TEXT || c[1].len == 0) {
+        diag_record(d, path, pos->record, pos->line, "no event (a word: churn, contraction, renewal, expansion...)");
         return false;
     }
-    memcpy(name, c[1].s, c[1].len);
-    name[c[1].len] = '\0';
-    row->event = outcome_event_parse(name);
-    if (row->event < 0) {
-        const char *near = closest_name(name, outcome_events, OUTCOME_NEVENTS);
-        if (near)
-            diag_record(d, path, pos->record, pos->line, "unknown event '%s'; did you mean '%s'?", name, near);
-        else
-            diag_record(d, path, pos->record, pos->line,
-                        "unknown event '%s' (churn, contraction, renewal or expansion)", name);
+    if (!outcome_event_valid(c[1].s, c[1].len)) {
+        diag_record(d, path, pos->record, pos->line,
+                    "event '%.*s' is not a word (up to %d letters, digits, '_' or '-')",
+                    c[1].len > 64 ? 64 : (int)c[1].len, c[1].s, OUTCOME_EVENT_MAX);
         return false;
     }
+    row->event = event_index(o, c[1].s, c[1].len);
     if (c[2].state != CELL_TEXT || !date_parse(c[2].s, c[2].len, &row->date)) {
         if (c[2].state == CELL_TEXT)
             diag_record(d, path, pos->record, pos->line, "date '%.*s' is not a date (YYYY-MM-DD)", (int)c[2].len,
@@ -109,7 +125,7 @@ static bool row_check(const char *path, const cell *c, const record_pos *pos, ou
     return true;
 }
 
-outcomes *outcomes_load(const char *path, const read_opts *opts, int event, diag *d)
+outcomes *outcomes_load(const char *path, const read_opts *opts, const char *event, diag *d)
 {
     static const char *const fields[] = {"account_id", "event", "date"};
     static const bool required[] = {true, true, true};
@@ -125,7 +141,7 @@ outcomes *outcomes_load(const char *path, const read_opts *opts, int event, diag
     read_status st;
     while ((st = reader_next(rd, c, &pos)) != READ_EOF) {
         outcome_row row;
-        if (st != READ_OK || !row_check(path, c, &pos, &row, d)) {
+        if (st != READ_OK || !row_check(o, path, c, &pos, &row, d)) {
             ok = false;
             if (st == READ_FATAL)
                 break;
@@ -169,8 +185,13 @@ outcomes *outcomes_load(const char *path, const read_opts *opts, int event, diag
         outcomes_free(o);
         return NULL;
     }
+    int chosen = -1;
+    for (int i = 0; i < o->nevents; i++)
+        if (strcmp(o->events[i], event) == 0)
+            chosen = i;
     for (long i = 0; i < all; i++) {
-        if (every[i].event != event)
+        o->event_rows[every[i].event]++;
+        if (every[i].event != chosen)
             continue;
         if (o->n == cap)
             o->rows = xrealloc(o->rows, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *o->rows);
@@ -186,6 +207,10 @@ void outcomes_free(outcomes *o)
     if (!o)
         return;
     strbuf_free(&o->ids);
+    for (int i = 0; i < o->nevents; i++)
+        free(o->events[i]);
+    free(o->events);
+    free(o->event_rows);
     free(o->rows);
     free(o->asked);
     free(o);
@@ -245,4 +270,11 @@ long outcomes_unscored(const outcomes *o, const char **first, size_t *first_len)
             n++;
         }
     return n;
+}
+
+int outcomes_events(const outcomes *o, const char *const **names, const long **rows)
+{
+    *names = (const char *const *)o->events;
+    *rows = o->event_rows;
+    return o->nevents;
 }

@@ -2,8 +2,10 @@
  * `rubric backtest`: a file of `account_id, event, date` rows (CSV, or
  * JSON / NDJSON by its name), one event of one account on one day.
  *
- * The events are the four a renewal ends in or leads to: churn,
- * contraction, renewal, expansion (spelled so, lower case).  A row that
+ * An event is a word (letters, digits, '_' or '-'), matched exactly: the
+ * usual ones are churn, contraction, renewal and expansion, but an export
+ * may carry others (downgrade, escalation...), read and set aside unless
+ * chosen.  A row that
  * repeats an earlier row's account, event and date is a duplicate: the
  * same event, kept once (and counted, for the caller to say).  The same
  * account with the same event on two days is two rows, both kept.
@@ -20,21 +22,24 @@
 #include "diag.h"
 #include "reader.h"
 
-enum { OUTCOME_NEVENTS = 4 };
-extern const char *const outcome_events[OUTCOME_NEVENTS];
-/* The event's index, or -1. */
-int outcome_event_parse(const char *name);
+enum { OUTCOME_NKNOWN = 4, OUTCOME_EVENT_MAX = 40 };
+/* The usual events, for help and suggestions. */
+extern const char *const outcome_known_events[OUTCOME_NKNOWN];
+/* Whether s[0..n) can name an event. */
+bool outcome_event_valid(const char *s, size_t n);
 
 typedef struct outcomes outcomes;
 
-/* Reads path: every bad row (a missing account id, an unknown event, a
+/* Reads path: every bad row (a missing account id, an event that is not a word, a
  * date that is not YYYY-MM-DD, a duplicate) is said on d as
  * "PATH: record N (line L): ...", and then NULL is returned; so are a file
  * that cannot be read and a header without account_id, event or date.
- * event: the one that counts (outcome_events' index); the others are
- * read, checked and set the last date, and nothing more.  opts may be
- * NULL. */
-outcomes *outcomes_load(const char *path, const read_opts *opts, int event, diag *d);
+ * event: the one that counts; rows of the others are read, checked and
+ * set the last date, and nothing more.  opts may be NULL. */
+outcomes *outcomes_load(const char *path, const read_opts *opts, const char *event, diag *d);
+/* The file's distinct events, first seen first, with their rows
+ * (duplicates once): for saying so when the chosen event has none. */
+int outcomes_events(const outcomes *o, const char *const **names, const long **rows);
 void outcomes_free(outcomes *o);
 
 /* The latest date of any event in the file (the day the file runs to);
