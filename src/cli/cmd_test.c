@@ -21,7 +21,7 @@
 #include "eval.h"
 #include "declare.h"
 #include "reader.h"
-#include "scan.h"
+#include "session.h"
 #include "record.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -309,20 +309,14 @@ static population *test_population(const program *prog, const test_case *t, char
     if (!g || !prog->npops)
         return NULL;
     char *path = beside(t->decl, g->weight->u.text.s);
-    read_opts read = {0};
+    data_opts o;
+    memset(&o, 0, sizeof o);
     diag quiet;
     diag_init(&quiet, NULL);
-    scan sc;
-    const program *progs[1] = {prog};
-    const char *id = prog->pol->id_field ? prog->pol->id_field : "account_id";
-    population *pop = NULL;
-    if (scan_open(&sc, &quiet, path, &read, NULL, 0, id, progs, NULL, 1, true, false) && scan_population(&sc)) {
-        pop = sc.pops[0];
-        sc.pops[0] = NULL;
-    } else {
+    bool failed;
+    population *pop = data_population(prog, path, &o, &quiet, &failed);
+    if (failed)
         snprintf(err, errlen, "the population: %.500s", quiet.kept);
-    }
-    scan_close(&sc);
     free(path);
     return pop;
 }
