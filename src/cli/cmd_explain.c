@@ -406,7 +406,7 @@ static void explain_step(explainer *ex, const step *s)
  * accounts it came from, the account's cohort. */
 static void explain_population(const program *prog, frame *f, cJSON *root)
 {
-    cJSON *arr = root ? cJSON_AddArrayToObject(root, "population_values") : NULL;
+    cJSON *arr = root && prog->npops ? cJSON_AddArrayToObject(root, "population_values") : NULL;
     if (!root && prog->npops)
         printf("population values (over the accounts of the data)\n");
     for (int k = 0; k < prog->npops; k++) {
