@@ -46,6 +46,7 @@ typedef struct frame {
     const eval_override *ovr;
     int novr;
     rb_value *computed;
+    const struct population *pop; /* the population values' figures (population.h); NULL: none yet */
 } frame;
 
 void frame_init(frame *f, const program *prog);
@@ -55,6 +56,10 @@ void frame_free(frame *f);
 void eval_account(const program *prog, frame *f);
 
 rb_value eval_node(const enode *n, frame *f);
+
+/* eval_account for steps[0..n) of the program only (in that order): the
+ * steps a pass that gathers population values needs. */
+void eval_steps(const program *prog, frame *f, const int *steps, int n);
 
 /* Two values of one type as scoring orders them (comparisons, min, max,
  * max_by): -1, 0, 1, or 2 when the two cannot be ordered. */

@@ -22,6 +22,7 @@ void frame_init(frame *f, const program *prog)
     f->ovr = NULL;
     f->novr = 0;
     f->computed = xcalloc((size_t)prog->pol->noutputs + 1, sizeof *f->computed);
+    f->pop = NULL;
 }
 
 struct text_block {
