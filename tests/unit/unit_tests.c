@@ -2249,20 +2249,6 @@ static void test_overrides(void)
                      msgs, sizeof msgs);
     program *prog = p ? compile_as_of(p, "2026-11-01") : NULL;
     CHECK(prog != NULL);
-
-/* Population values' figures, fed number by number as a pass feeds them:
- * R's type-7 quantile, exact; ties not below each other; na and empty
- * cohorts; a cohort's median, mean and count; mean() of numbers. */
-static void test_population(void)
-{
-    char msgs[4096] = "";
-    policy *p = load("input x: number\ninput t: text\n"
-                     "metric q = quantile(x, 90%)\nmetric m = median_of(x) by t\nmetric a = mean_of(x) by t\n"
-                     "metric n = count_of(x) by t\nmetric b = count_below(x)\nmetric s = share_below(x) by t\n",
-                     msgs, sizeof msgs);
-    CHECK(p != NULL);
-    program *prog = p ? compile_as_of(p, "2026-11-01") : NULL;
-    CHECK(prog && prog->npops == 6 && prog->npasses == 1);
     if (!prog) {
         policy_free(p);
         return;
@@ -2331,6 +2317,25 @@ static void test_population(void)
     }
     program_free(prog);
     policy_free(p);
+}
+
+/* Population values' figures, fed number by number as a pass feeds them:
+ * R's type-7 quantile, exact; ties not below each other; na and empty
+ * cohorts; a cohort's median, mean and count; mean() of numbers. */
+static void test_population(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input x: number\ninput t: text\n"
+                     "metric q = quantile(x, 90%)\nmetric m = median_of(x) by t\nmetric a = mean_of(x) by t\n"
+                     "metric n = count_of(x) by t\nmetric b = count_below(x)\nmetric s = share_below(x) by t\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    program *prog = p ? compile_as_of(p, "2026-11-01") : NULL;
+    CHECK(prog && prog->npops == 6 && prog->npasses == 1);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
     population *pop = population_new(prog);
     /* x: 1/10, 2/10, 3/10, 3/10, 9/10, 7/10 with tiers g, g, s, s, s, (none) */
     const int64_t xs[] = {1, 2, 3, 3, 9, 7};
