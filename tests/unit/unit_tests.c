@@ -2159,6 +2159,62 @@ static void test_db_rows(void)
     policy_free(p);
 }
 
+/* Parameters bound (rubric sql --bind): each one a slot of its own after
+ * prev()'s, nothing folded into constants; run's program keeps them
+ * folded.  A band's score cannot use one. */
+static void test_bound_params(void)
+{
+    char msgs[2048] = "";
+    policy *p = load("input users: number\nparam green_at = 50%\nlet twice = green_at * 2\n"
+                     "scheme rg\n  red scores 0 when < 50\n  green scores 100 when >= 50\n"
+                     "measure use = users\n  red < green_at\n  green >= green_at\nmetric t = twice\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const symbol *green_at = policy_lookup(p, "green_at"), *twice = policy_lookup(p, "twice"), *use = policy_lookup(p, "use");
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *run = compile_policy(p, &as_of, 1, &d), *bound = compile_policy_bound(p, &as_of, 1, &d);
+    CHECK(run && bound);
+    if (run && bound) {
+        CHECK(run->param_slot0 == -1);
+        CHECK(program_step(run, twice)->value->op == N_CONST);
+        CHECK(program_step(run, use)->tests[0].fixed[0]);
+        CHECK(bound->param_slot0 == bound->prev_slot0 + bound->nprevs);
+        CHECK(bound->nslots == bound->param_slot0 + p->nparams);
+        const enode *v = program_step(bound, twice)->value;
+        CHECK(v->op == N_MUL && v->a->op == N_SLOT && v->a->slot == bound->param_slot0 + green_at->index);
+        const band_test *t = &program_step(bound, use)->tests[0];
+        CHECK(!t->fixed[0] && t->limit[0]->op == N_SLOT);
+        /* The value set or defaulted is kept: the placeholder's default. */
+        CHECK(bound->params[green_at->index].kind == VK_NUM &&
+              num_cmp(bound->params[green_at->index].u.num, num_from_frac(1, 2)) == 0);
+    }
+    program_free(run);
+    program_free(bound);
+    policy_free(p);
+
+    p = load("input users: number\nparam bonus = 10\n"
+             "scheme rg\n  red scores 0 when < 50\n  green scores 90 + bonus when >= 50\n"
+             "measure use = users\n  red < 5\n  green >= 5\n",
+             msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    FILE *f = fmemopen(msgs, sizeof msgs, "w");
+    diag_init(&d, f);
+    d.color = false;
+    run = compile_policy(p, &as_of, 1, &d);
+    bound = compile_policy_bound(p, &as_of, 1, &d);
+    fclose(f);
+    CHECK(run != NULL && bound == NULL);
+    CHECK(has(msgs, "t.rules:5:21: error: the score of band 'green' in scheme 'rg' uses the parameter 'bonus', which cannot be bound"));
+    program_free(run);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -2193,6 +2249,7 @@ int main(void)
     test_history_no_band();
     test_db_names();
     test_db_rows();
+    test_bound_params();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
