@@ -46,6 +46,12 @@ const char *sql_ident(sqlc *c, const char *name);
 const char *sql_dialect_title(sql_dialect d);
 /* An error at the step compiling (its declaration), naming the dialect. */
 void sql_refuse(sqlc *c, const char *what);
+/* The same at loc. */
+void sql_refuse_at(sqlc *c, rb_loc loc, const char *what);
+/* Refuses each construct of the policy the dialect cannot express (with
+ * --bind, a bound parameter where SQL wants a constant), at its place;
+ * sets c->failed (sql_scan.c). */
+void sql_scan_policy(sqlc *c);
 
 /* An expression of the program as SQL; kind from the node. */
 sqlv sql_expr(sqlc *c, const enode *n);
