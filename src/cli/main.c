@@ -242,8 +242,9 @@ static const verb_def verbs[] = {
      "those --select names) with the cells `rubric run --format csv` writes,\n"
      "NULL for an empty cell.  One CTE per stage, named after the policy's\n"
      "names, with the policy's file:line beside each.  --param and --as-of are\n"
-     "written into the query as in run.  What the dialect cannot express\n"
-     "(lists, prev()) is refused at its place in the policy.  See docs/sql.md.\n"
+     "written into the query as in run (with --bind, given when it runs).\n"
+     "What the dialect cannot express (lists, prev()) is refused at its place\n"
+     "in the policy.  See docs/sql.md.\n"
      "\n"
      "Options:\n",
      sql_opts, 27,

@@ -2,9 +2,10 @@
  * the accounts (PostgreSQL, SQLite, DuckDB).
  *
  * The query is compiled from the program (program.h) that `rubric run`
- * evaluates, after --param and --as-of were applied, so it computes what
- * run computes: every construct either compiles or is refused with a
- * file:line:col error naming it and the dialect.
+ * evaluates, after --param and --as-of were applied (or, with --bind, with
+ * them as slots: compile_policy_bound), so it computes what run computes:
+ * every construct either compiles or is refused with a file:line:col error
+ * naming it and the dialect.
  *
  * The query reads one table (opts->db_table, default "accounts") whose
  * columns are the policy's inputs, named as the policy names them, plus the
