@@ -676,6 +676,15 @@ static program *compile(const policy *p, const param_setting *settings, int nset
         prog->nsteps++;
     }
     compile_tests_of(&c, p);
+    if (bind) {
+        /* A default computed from other parameters is computed again from
+         * the values bound, as run computes it from those given. */
+        prog->param_defaults = arena_alloc(&prog->arena, (size_t)(p->nparams + 1) * sizeof *prog->param_defaults);
+        for (int i = 0; i < p->nparams; i++) {
+            const decl *dl = p->params[i]->decl;
+            prog->param_defaults[i] = dl && expr_param(dl->value, false) ? compile_expr(&c, dl->value) : NULL;
+        }
+    }
     prog->output_slot = arena_alloc(&prog->arena, (size_t)(p->noutputs + 1) * sizeof *prog->output_slot);
     for (int i = 0; i < p->noutputs; i++)
         prog->output_slot[i] = c.slot_of[p->outputs[i]->order];

@@ -51,6 +51,7 @@ static void sqlc_init(sqlc *c, const program *prog, const sql_options *o, diag *
         c->slot_kind[slot] = s->type == TY_NUMBER ? SK_NUMBER : s->type == TY_BOOL ? SK_BOOL : s->type == TY_DATE ? SK_DATE
                              : s->type == TY_TEXT ? SK_TEXT : s->type == TY_DURATION ? SK_DURATION : SK_OTHER;
         c->slot_has_d[slot] = s->type == TY_NUMBER && o->dialect != SQL_POSTGRES;
+        c->slot_level[slot] = 0;
     }
 }
 
@@ -355,17 +356,6 @@ static void number_input(sqlc *c, columns *cs, int level, const char *name, cons
     }
 }
 
-/* Bound parameter i's placeholder: $1, $2... in the header's order
- * (PostgreSQL numbers them), :name (SQLite), $name (DuckDB). */
-static const char *placeholder(sqlc *c, int i)
-{
-    switch (c->o->dialect) {
-    case SQL_POSTGRES: return sqlf(c, "$%d", i + 1);
-    case SQL_SQLITE: return sqlf(c, ":%s", c->pol->params[i]->name);
-    default: return sqlf(c, "$%s", c->pol->params[i]->name);
-    }
-}
-
 /* Bound parameter i's columns, read from its placeholder's text as
  * --param reads it (value_from_text): a number as a fraction, 50% as 1/2;
  * a bool from true/yes/1 and false/no/0 in any case; a date YYYY-MM-DD;
@@ -376,10 +366,12 @@ static void param_columns(sqlc *c, columns *cs, int i)
     const symbol *s = c->pol->params[i];
     sql_dialect dl = c->o->dialect;
     const char *where = s->decl ? where_of(c, s) : "as_of: the date of the evaluation", *name = s->name;
+    if (sql_param_depth(c, i)) /* the value bound; a later stage gives the default */
+        name = sqlf(c, "%s__given", s->name);
     /* The text first, in a stage of its own, so that what reads it names
      * the parameter rather than repeating its placeholder. */
     add_col(c, cs, -2, "parameter_texts", where,
-            sqlf(c, "CAST(%s AS %s)", placeholder(c, i), dl == SQL_DUCKDB ? "VARCHAR" : "TEXT"), name);
+            sqlf(c, "CAST(%s AS %s)", sql_placeholder(c, i), dl == SQL_DUCKDB ? "VARCHAR" : "TEXT"), name);
     const char *t = sql_ident(c, name);
     where = NULL;
     switch (s->type) {
@@ -473,6 +465,23 @@ static void input_columns(sqlc *c, columns *cs, const char *id)
     }
     for (int i = 0; c->prog->param_slot0 >= 0 && i < c->pol->nparams; i++)
         param_columns(c, cs, i);
+    /* Those computed from others, in stages after `parameters` (levels -3,
+     * -4...), each after those it reads. */
+    for (int k = 0; c->prog->param_slot0 >= 0 && k < c->pol->norder; k++) {
+        const symbol *s = c->pol->order[k];
+        int i = s->index, depth = s->kind == SYM_PARAM ? sql_param_depth(c, i) : 0, slot = c->prog->param_slot0 + i;
+        if (!depth)
+            continue;
+        sqlv given = {sql_ident(c, sqlf(c, "%s__given", s->name)),
+                      c->slot_has_d[slot] ? sql_ident(c, sqlf(c, "%s__given__d", s->name)) : NULL, c->slot_kind[slot]};
+        sqlv v = sql_param_value(c, i, given);
+        if (!v.n)
+            continue;
+        add_col(c, cs, -2 - depth, "parameter_defaults", where_of(c, s), v.n, s->name);
+        if (v.d)
+            add_col(c, cs, -2 - depth, "parameter_defaults", NULL, v.d, sqlf(c, "%s__d", s->name));
+        c->slot_has_d[slot] = v.d != NULL;
+    }
 }
 
 /* --db-table as SQL: schema.table is two names, each quoted if need be. */
@@ -574,13 +583,12 @@ static void write_header(sqlc *c, strbuf *out)
         comment_line(out, "policy \"%s\"%s%s%s", p->title, p->version ? " version \"" : "", p->version ? p->version : "",
                      p->version ? "\"" : "");
     if (c->o->bind)
-        comment_line(out, "Bind every parameter, as text read as --param reads it (NULL is na):");
+        comment_line(out, "Bind every parameter, as text read as --param reads it (NULL is na, or the default where it is computed):");
     for (int i = 0; i < p->nparams; i++) {
         char buf[128];
         value_format(c->prog->params[i], NULL, buf, sizeof buf);
         if (c->o->bind)
-            comment_line(out, "  %s  %s %s, default %s", placeholder(c, i), type_name(p->params[i]->type), p->params[i]->name,
-                         sql_text_const(c, buf, strlen(buf)));
+            comment_line(out, "  %s", sql_param_header(c, i, buf));
         else
             comment_line(out, "param %s = %s", p->params[i]->name, buf);
     }
@@ -614,12 +622,23 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
     /* Bound parameters are read once, in a row of their own that every
      * account's row is joined with, not once per account. */
     bool bound = c->prog->param_slot0 >= 0;
+    const char *params = "parameters"; /* the last stage of them */
     if (bound) {
         strbuf_adds(out, "\nparameter_texts AS MATERIALIZED (\n  SELECT\n");
         stage_columns(cs, -2, out);
         strbuf_adds(out, "\n),\nparameters AS MATERIALIZED (\n  SELECT\n");
         stage_columns(cs, -1, out);
         strbuf_adds(out, "\n  FROM parameter_texts\n)");
+        int low = 0; /* every stage down to it has a column */
+        for (int i = 0; i < cs->n; i++)
+            low = cs->v[i].level < low ? cs->v[i].level : low;
+        for (int k = 1; -2 - k >= low; k++) {
+            const char *next = k == 1 ? "parameter_defaults" : sqlf(c, "parameter_defaults_%d", k);
+            strbuf_addf(out, ",\n%s AS MATERIALIZED (\n  SELECT *,\n", next);
+            stage_columns(cs, -2 - k, out);
+            strbuf_addf(out, "\n  FROM %s\n)", params);
+            params = next;
+        }
     }
     for (int lv = 0; lv <= cs->top; lv++) {
         /* The stage is named after what it computes: measures, bands... */
@@ -651,12 +670,12 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
          * one's expressions into every later one that reads them, and the
          * query grows exponentially (seconds to plan ten accounts). */
         strbuf_addf(out, "%s\n%s AS MATERIALIZED (\n  SELECT%s\n", prev || bound ? "," : "", names[lv],
-                    prev ? " *," : bound ? " parameters.*," : "");
+                    prev ? " *," : bound ? sqlf(c, " %s.*,", params) : "");
         stage_columns(cs, lv, out);
         if (prev)
             strbuf_addf(out, "\n  FROM %s\n)", prev);
         else
-            strbuf_addf(out, "\n  FROM %s%s\n)", sql_table(c, c->o->db_table), bound ? " CROSS JOIN parameters" : "");
+            strbuf_addf(out, "\n  FROM %s%s%s\n)", sql_table(c, c->o->db_table), bound ? " CROSS JOIN " : "", bound ? params : "");
         prev = names[lv];
     }
     strbuf_addf(out, ",\noutputs AS (\n  SELECT\n    %s", sql_ident(c, id));
