@@ -164,14 +164,16 @@ def compare(expected, actual, label):
     return 1 if bad else 0
 
 
-PLACEHOLDER = re.compile(r"^--   (\S+)  (\w+) (\w+), default '((?:[^']|'')*)'$")
+# default NULL: a parameter the query computes from the others when it is
+# left NULL, as run does when it is not given.
+PLACEHOLDER = re.compile(r"^--   (\S+)  (\w+) (\w+), default (?:'((?:[^']|'')*)'$|NULL: )")
 
 
 def bind(query_path, dialect, as_of, out_path, settings):
     """The values to bind to a `rubric sql --bind` query's placeholders, in
     the form each engine's test takes them: as_of and the --param texts as
     given (NAME=VALUE), every other parameter its default as the query's
-    header lists it.  Returns 1 when the header lists no as_of."""
+    header lists it (NULL for one computed from others).  Returns 1 when the header lists no as_of."""
     given = dict(s.split("=", 1) for s in settings)
     given["as_of"] = as_of
     slots = []
@@ -180,11 +182,11 @@ def bind(query_path, dialect, as_of, out_path, settings):
             m = PLACEHOLDER.match(line.rstrip("\n"))
             if m:
                 ph, _type, name, default = m.groups()
-                slots.append((ph, name, given.pop(name, default.replace("''", "'"))))
+                slots.append((ph, name, given.pop(name, None if default is None else default.replace("''", "'"))))
     if given or not any(n == "as_of" for _, n, _ in slots):
         print("bind: %s: the header lists no placeholder for %s" % (query_path, sorted(given) or "as_of"))
         return 1
-    quote = lambda v: "'" + v.replace("'", "''") + "'"
+    quote = lambda v: "NULL" if v is None else "'" + v.replace("'", "''") + "'"
     with open(out_path, "w", encoding="utf-8") as out:
         if dialect == "postgres":
             out.write("EXECUTE q(%s);\n" % ", ".join(quote(v) for _, _, v in slots))

@@ -63,8 +63,16 @@ CASES
 # POLICY | sample accounts (or -) | generated accounts | as-of dates | --param settings
 # for rubric sql --bind: the shipped policies, the edge accounts, and
 # tests/golden/fixtures/sql/bound.rules (a parameter of every kind), each parameter set to
-# two values or more, one of them on a threshold the accounts hit exactly.
+# two values or more, one of them on a threshold the accounts hit exactly;
+# a parameter computed from others (red_below = green_at / 2) left to its
+# default with the others bound, and bound itself.
+# (SQL_TEST_BIND_CASES=FILE: that file's cases instead; with only
+# SQL_TEST_CASES, none.)
 bind_cases() {
+    if [ -n "${SQL_TEST_BIND_CASES:-}" ]; then
+        cat "$SQL_TEST_BIND_CASES"
+        return
+    fi
     if [ -n "${SQL_TEST_CASES:-}" ]; then
         return
     fi
@@ -77,7 +85,9 @@ tests/sql/constructs.rules|-|1000|2026-12-01 2027-03-31|
 tests/sql/constructs.rules|-|1000|2026-12-01|--param green_at=0.4 --param 'grace=30 days'
 tests/golden/fixtures/sql/small.rules|-|500|2026-11-01 2026-12-01|--param green_at=60%
 tests/golden/fixtures/sql/bound.rules|-|1000|2026-12-01 2027-03-31|
+tests/golden/fixtures/sql/bound.rules|-|1000|2026-12-01 2027-03-31|--param green_at=40% --param 'grace=3 months'
 tests/golden/fixtures/sql/bound.rules|-|1000|2026-12-01|--param green_at=40% --param red_below=0.25 --param trial_counts=No --param plan_wanted=Premium --param cutoff=2026-11-01 --param 'grace=1 year' --param order=5
+tests/golden/fixtures/sql/bound.rules|-|1000|2027-03-31|--param green_at=60% --param red_below=35% --param yellow_floor=0.5 --param review_from=2026-10-15
 CASES
 }
 
@@ -174,7 +184,9 @@ check_cases() { # mode
                         fi
                         local settings=()
                         for ((i = 1; i < ${#pargs[@]}; i += 2)); do settings+=("${pargs[$i]}"); done
-                        python3 "$here/accounts.py" bind "$q" "$dialect" "$d" "$out.bind" "${settings[@]}" || { fails=$((fails + 1)); continue; }
+                        # The defaults of the query as written once, as one runs it: a
+                        # parameter computed from others is computed from what is bound.
+                        python3 "$here/accounts.py" bind "$base.$dialect.bound.sql" "$dialect" "$d" "$out.bind" "${settings[@]}" || { fails=$((fails + 1)); continue; }
                         run_engine "$dialect" "$base.$dialect.schema.sql" "$data" "$base.$dialect.bound.sql" "$out" "$out.bind"
                     else
                         run_engine "$dialect" "$base.$dialect.schema.sql" "$data" "$q" "$out"
