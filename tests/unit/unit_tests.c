@@ -2215,6 +2215,37 @@ static void test_bound_params(void)
     policy_free(p);
 }
 
+/* A default computed from another parameter (rubric sql --bind computes
+ * it from the values bound): a tree over that parameter's slot; run's
+ * program has none. */
+static void test_bound_param_defaults(void)
+{
+    char msgs[2048] = "";
+    policy *p = load("input users: number\nparam green_at = 50%\nparam red_below = green_at / 2\n"
+                     "metric low = users < red_below\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const symbol *green_at = policy_lookup(p, "green_at"), *red_below = policy_lookup(p, "red_below");
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *run = compile_policy(p, &as_of, 1, &d), *bound = compile_policy_bound(p, &as_of, 1, &d);
+    CHECK(run && bound);
+    if (run && bound) {
+        CHECK(run->param_defaults == NULL);
+        CHECK(bound->param_defaults[green_at->index] == NULL);
+        const enode *def = bound->param_defaults[red_below->index];
+        CHECK(def && def->op == N_DIV && def->a->op == N_SLOT && def->a->slot == bound->param_slot0 + green_at->index);
+        /* The header's value: as run computes it from the settings. */
+        CHECK(num_cmp(bound->params[red_below->index].u.num, num_from_frac(1, 4)) == 0);
+    }
+    program_free(run);
+    program_free(bound);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -2250,6 +2281,7 @@ int main(void)
     test_db_names();
     test_db_rows();
     test_bound_params();
+    test_bound_param_defaults();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
