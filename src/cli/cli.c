@@ -245,7 +245,7 @@ program *compile_settings(const policy *p, const data_opts *o, bool with_params,
             settings_add(&all, o->params.items[i].name, o->params.items[i].value);
     if (o->as_of)
         settings_add(&all, "as_of", o->as_of);
-    program *prog = compile_policy(p, all.items, all.n, d);
+    program *prog = o->bind_params ? compile_policy_bound(p, all.items, all.n, d) : compile_policy(p, all.items, all.n, d);
     settings_free(&all);
     return prog;
 }

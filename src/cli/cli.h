@@ -85,6 +85,7 @@ typedef struct data_opts {
     int ntables;
     const char *history;      /* --history FILE: what prev() reads (run records there too) */
     int jobs;                 /* -j N: threads (run; the other verbs refuse more than 1) */
+    bool bind_params;         /* sql --bind: parameters stay slots (compile_policy_bound) */
 } data_opts;
 
 /* The ids of the options that have no short letter. */

@@ -38,9 +38,9 @@ static int take(void *ctx, int id, const char *arg)
     case OPT_SCORES: o->sql.scores = true; return EXIT_OK;
     case OPT_SCHEMA: o->schema = true; return EXIT_OK;
     case OPT_BIND:
-        /* Parameters are folded into the program the query is compiled
-         * from; a placeholder for each needs them kept apart first. */
-        return usage_error("sql", "--bind is not supported yet: --param and --as-of values are written into the query");
+        o->sql.bind = true;
+        o->data.bind_params = true;
+        return EXIT_OK;
     case 'o': o->output = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }

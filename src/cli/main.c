@@ -133,7 +133,7 @@ static const opt_spec sql_opts[] = {
     {"select", 0, "A,B", "only these outputs, in this order", OPT_SELECT},
     {"scores", 0, NULL, "after each measure or group, its NAME__value and\nNAME__score columns", OPT_SCORES},
     {"schema", 0, NULL, "print the CREATE TABLE of the inputs instead", OPT_SCHEMA},
-    {"bind", 0, NULL, "parameters as named SQL parameters (not yet:\nrefused)", OPT_BIND},
+    {"bind", 0, NULL, "parameters and as_of as SQL parameters, bound as\ntext when the query runs: $1.. (postgres), :name\n(sqlite), $name (duckdb)", OPT_BIND},
     {"output", 'o', "FILE", "write to FILE, atomically", 0},
     PARAM_OPT("override a parameter's default (repeatable)"),
     {"as-of", 0, "DATE", "the evaluation date, YYYY-MM-DD (default: today, UTC)", OPT_AS_OF},
@@ -294,8 +294,9 @@ static const verb_def verbs[] = {
      "those --select names) with the cells `rubric run --format csv` writes,\n"
      "NULL for an empty cell.  One CTE per stage, named after the policy's\n"
      "names, with the policy's file:line beside each.  --param and --as-of are\n"
-     "written into the query as in run.  What the dialect cannot express\n"
-     "(lists, prev()) is refused at its place in the policy.  See docs/sql.md.\n"
+     "written into the query as in run (with --bind, given when it runs).\n"
+     "What the dialect cannot express (lists, prev()) is refused at its place\n"
+     "in the policy.  See docs/sql.md.\n"
      "\n"
      "Options:\n",
      sql_opts, 27,

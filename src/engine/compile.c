@@ -24,6 +24,7 @@ typedef struct compiler {
     unsigned shared_cap, shared_n;
     frame scratch;         /* for folding constants */
     bool failed;           /* an error was said (a quantile's level) */
+    bool bind;             /* parameters are slots, not constants (compile_policy_bound) */
 } compiler;
 
 static bool ieq(const char *a, size_t len, const char *word)
@@ -215,9 +216,13 @@ static enode *numeric(compiler *c, const expr *e)
 
 static enode *slot_of_symbol(compiler *c, const symbol *s)
 {
-    if (s->kind == SYM_PARAM)
+    if (s->kind == SYM_PARAM && !c->bind)
         return constant(c, c->prog->params[s->index]);
     enode *n = new_node(c, N_SLOT);
+    if (s->kind == SYM_PARAM) {
+        n->slot = c->prog->param_slot0 + s->index;
+        return finish(c, n);
+    }
     n->slot = c->slot_of[s->order];
     /* A definition that folded to a constant is that constant everywhere. */
     const step *st = program_step(c->prog, s);
@@ -558,7 +563,9 @@ static bool apply_settings(compiler *c, const param_setting *set, int nset)
 }
 
 /* A band's score built from parameters can come to na (100 / 0) or to no
- * number at all: refuse to run rather than score that band 0. */
+ * number at all: refuse to run rather than score that band 0.  With bound
+ * parameters a score is still a constant of the program, so it cannot use
+ * one. */
 static bool check_scores(compiler *c, const policy *p)
 {
     bool ok = true;
@@ -568,9 +575,16 @@ static bool check_scores(compiler *c, const policy *p)
             enode *k = numeric(c, sch->rules[i]->score);
             if (k->op == N_CONST && k->k.kind == VK_NUM)
                 continue;
-            diag_error(c->d, sch->rules[i]->score->loc,
-                       "the score of band '%s' in scheme '%s' is not a number with these parameters",
-                       sch->bands[i], sch->name);
+            const expr *param = c->bind ? expr_param(sch->rules[i]->score, false) : NULL;
+            if (param)
+                diag_error(c->d, param->loc,
+                           "the score of band '%s' in scheme '%s' uses the parameter '%s', which cannot be bound: "
+                           "a band's score is a constant of the query (leave out --bind to write its value into it)",
+                           sch->bands[i], sch->name, param->u.name.name);
+            else
+                diag_error(c->d, sch->rules[i]->score->loc,
+                           "the score of band '%s' in scheme '%s' is not a number with these parameters",
+                           sch->bands[i], sch->name);
             ok = false;
         }
     }
@@ -637,27 +651,18 @@ static void compile_tests_of(compiler *c, const policy *p)
     }
 }
 
-program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d)
+static program *compile(const policy *p, const param_setting *settings, int nsettings, bool bind, diag *d)
 {
     program *prog = xcalloc(1, sizeof *prog);
     arena_init(&prog->arena);
     prog->pol = p;
-    compiler c = {prog, p, d, NULL, NULL, 0, 0, {0}, false};
+    compiler c = {prog, p, d, NULL, NULL, 0, 0, {0}, false, false};
     frame_init(&c.scratch, prog);
     prog->params = arena_alloc(&prog->arena, (size_t)(p->nparams + 1) * sizeof *prog->params);
-    if (!apply_settings(&c, settings, nsettings)) {
-        frame_free(&c.scratch);
-        free(c.shared);
-        program_free(prog);
-        return NULL;
-    }
-
-    if (!check_scores(&c, p)) {
-        frame_free(&c.scratch);
-        free(c.shared);
-        program_free(prog);
-        return NULL;
-    }
+    /* The values set or defaulted are kept either way: bound, they are
+     * what the query's placeholders default to. */
+    bool ok = apply_settings(&c, settings, nsettings);
+    c.bind = bind;
     c.slot_of = xmalloc((size_t)(p->norder + 1) * sizeof *c.slot_of);
     prog->ninputs = p->ninputs;
     prog->nslots = p->ninputs;
@@ -670,6 +675,16 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
     prog->prev_slot0 = prog->nslots;
     prog->nprevs = p->nprevs;
     prog->nslots += p->nprevs;
+    prog->param_slot0 = bind ? prog->nslots : -1;
+    if (bind)
+        prog->nslots += p->nparams;
+    if (!ok || !check_scores(&c, p)) {
+        frame_free(&c.scratch);
+        free(c.shared);
+        free(c.slot_of);
+        program_free(prog);
+        return NULL;
+    }
     prog->steps = arena_alloc(&prog->arena, (size_t)(p->norder + 1) * sizeof *prog->steps);
     for (int i = 0; i < p->norder; i++) {
         const symbol *s = p->order[i];
@@ -717,6 +732,15 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
     }
     compile_tests_of(&c, p);
     population_plan(prog);
+    if (bind) {
+        /* A default computed from other parameters is computed again from
+         * the values bound, as run computes it from those given. */
+        prog->param_defaults = arena_alloc(&prog->arena, (size_t)(p->nparams + 1) * sizeof *prog->param_defaults);
+        for (int i = 0; i < p->nparams; i++) {
+            const decl *dl = p->params[i]->decl;
+            prog->param_defaults[i] = dl && expr_param(dl->value, false) ? compile_expr(&c, dl->value) : NULL;
+        }
+    }
     prog->output_slot = arena_alloc(&prog->arena, (size_t)(p->noutputs + 1) * sizeof *prog->output_slot);
     for (int i = 0; i < p->noutputs; i++)
         prog->output_slot[i] = c.slot_of[p->outputs[i]->order];
@@ -728,6 +752,16 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         return NULL;
     }
     return prog;
+}
+
+program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d)
+{
+    return compile(p, settings, nsettings, false, d);
+}
+
+program *compile_policy_bound(const policy *p, const param_setting *settings, int nsettings, diag *d)
+{
+    return compile(p, settings, nsettings, true, d);
 }
 
 bool step_in_percent(const step *st)

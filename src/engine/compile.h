@@ -17,6 +17,13 @@ typedef struct param_setting {
 /* Applies parameter settings (as_of among them; NULL as_of means today) and
  * builds the tree.  Returns NULL after reporting bad settings to d. */
 program *compile_policy(const policy *p, const param_setting *settings, int nsettings, diag *d);
+/* The same, but every parameter (as_of among them) is read from a slot of
+ * its own (program.param_slot0) instead of folded into the tree, for a
+ * query whose parameters are given when it runs (`rubric sql --bind`);
+ * prog->params keep the values set or defaulted.  A band's score stays a
+ * constant: one that uses a parameter is reported and NULL returned.
+ * run never uses this: its tree keeps the parameters folded. */
+program *compile_policy_bound(const policy *p, const param_setting *settings, int nsettings, diag *d);
 
 
 /* Whether a measure's thresholds are written as percentages (25%): then its

@@ -131,6 +131,10 @@ typedef struct program {
     int nslots, nmemo;
     int ninputs;                  /* inputs are slots 0 .. ninputs-1 */
     int prev_slot0, nprevs;       /* prev() of policy.prevs[k] is slot prev_slot0 + k */
+    int param_slot0;              /* compile_policy_bound: parameter i is slot param_slot0 + i; else -1 */
+    enode **param_defaults;       /* compile_policy_bound: parameter i's default as a tree over the slots of
+                                   * the parameters it reads (`green_at / 2`), NULL when it reads none;
+                                   * run's program has no array */
     step *steps;
     int nsteps;
     int *output_slot;             /* per policy output */

@@ -149,3 +149,34 @@ bool expr_written_in_percent(const expr *e)
 {
     return in_percent(e, 0);
 }
+
+const expr *expr_param(const expr *e, bool through)
+{
+    if (!e)
+        return NULL;
+    const expr *hit = NULL;
+    switch (e->kind) {
+    case EX_NAME: {
+        const symbol *s = e->u.name.sym;
+        if (s && s->kind == SYM_PARAM)
+            return e;
+        return through && s && (s->kind == SYM_LET || s->kind == SYM_METRIC) && s->decl ? expr_param(s->decl->value, true)
+                                                                                         : NULL;
+    }
+    case EX_UNARY:
+    case EX_BINARY:
+        return (hit = expr_param(e->u.bin.l, through)) ? hit : expr_param(e->u.bin.r, through);
+    case EX_IF:
+        if ((hit = expr_param(e->u.cond.cond, through)) || (hit = expr_param(e->u.cond.then, through)))
+            return hit;
+        return expr_param(e->u.cond.els, through);
+    case EX_IS:
+        return expr_param(e->u.is.e, through);
+    case EX_CALL:
+        for (expr_list *a = e->u.call.args; a && !hit; a = a->next)
+            hit = expr_param(a->e, through);
+        return hit;
+    default:
+        return NULL;
+    }
+}

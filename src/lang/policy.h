@@ -134,6 +134,10 @@ const symbol *symbol_named(const symbol *s);
  * (`25% * 2`, `if x then 5% else 10%`, `min(25%, 26%)`). */
 bool expr_written_in_percent(const expr *e);
 
+/* The first name of a parameter e reads (as_of among them), or NULL;
+ * through: also in the definitions e names, and theirs. */
+const expr *expr_param(const expr *e, bool through);
+
 /* Only the checker adds symbols. */
 symbol *policy_intern(policy *p, const char *name);
 

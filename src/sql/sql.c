@@ -16,86 +16,6 @@
 #include "writer.h"
 #include "xalloc.h"
 
-/* ---- refusing what has no SQL yet, where the policy says it ---------- */
-
-static void refuse_at(sqlc *c, rb_loc loc, const char *what)
-{
-    c->failed = true;
-    diag_error(c->d, loc, "%s cannot be compiled to SQL for %s", what, sql_dialect_title(c->o->dialect));
-}
-
-static void scan_expr(sqlc *c, const expr *e)
-{
-    if (!e)
-        return;
-    switch (e->kind) {
-    case EX_UNARY:
-    case EX_BINARY:
-        scan_expr(c, e->u.bin.l);
-        scan_expr(c, e->u.bin.r);
-        return;
-    case EX_IF:
-        scan_expr(c, e->u.cond.cond);
-        scan_expr(c, e->u.cond.then);
-        scan_expr(c, e->u.cond.els);
-        return;
-    case EX_IS:
-        scan_expr(c, e->u.is.e);
-        return;
-    case EX_CALL:
-        if (e->u.call.id == BI_PREV) {
-            refuse_at(c, e->loc, "prev() (the score history)");
-            return;
-        }
-        if (e->u.call.id >= 0 && builtin_table[e->u.call.id].takes == BA_LIST) {
-            refuse_at(c, e->loc, sqlf(c, "the list function %s()", e->u.call.fn));
-            return;
-        }
-        for (expr_list *a = e->u.call.args; a; a = a->next)
-            scan_expr(c, a->e);
-        return;
-    case EX_WHERE:
-        refuse_at(c, e->loc, "a list's `where`");
-        return;
-    case EX_FIELD:
-        refuse_at(c, e->loc, "a record's field");
-        return;
-    case EX_NAME:
-        if (e->u.name.sym && (e->type == TY_LIST || e->type == TY_RECORD))
-            refuse_at(c, e->loc, sqlf(c, "the list '%s'", e->u.name.name));
-        return;
-    default:
-        return;
-    }
-}
-
-static void scan_policy(sqlc *c)
-{
-    for (int i = 0; i < c->pol->ninputs; i++) {
-        const symbol *s = c->pol->inputs[i];
-        if (s->type == TY_LIST || s->type == TY_RECORD)
-            refuse_at(c, s->decl->loc, sqlf(c, "the list input '%s'", s->name));
-        else if (s->type == TY_DURATION)
-            refuse_at(c, s->decl->loc, sqlf(c, "the duration input '%s'", s->name));
-    }
-    for (int i = 0; i < c->pol->norder; i++) {
-        const symbol *s = c->pol->order[i];
-        const decl *dl = s->decl;
-        if (!dl || s->kind == SYM_INPUT || s->kind == SYM_PARAM)
-            continue;
-        if (s->kind == SYM_ACTION && !s->is_output)
-            continue;
-        scan_expr(c, dl->value);
-        for (const clause *cl = dl->clauses; cl; cl = cl->next)
-            scan_expr(c, cl->cond);
-        for (const band_rule *b = dl->bands; b; b = b->next)
-            for (int e = 0; e < b->nedges; e++)
-                scan_expr(c, b->edges[e].limit);
-        for (const name_ref *m = dl->members; m; m = m->next)
-            scan_expr(c, m->weight);
-    }
-}
-
 /* ---- the compiler's state -------------------------------------------- */
 
 static void sqlc_init(sqlc *c, const program *prog, const sql_options *o, diag *d)
@@ -122,6 +42,17 @@ static void sqlc_init(sqlc *c, const program *prog, const sql_options *o, diag *
     }
     for (int i = 0; i < prog->nsteps; i++)
         c->slot_sym[prog->steps[i].slot] = prog->steps[i].sym;
+    /* Bound parameters: columns of the inputs stage, read from their
+     * placeholders. */
+    for (int i = 0; prog->param_slot0 >= 0 && i < c->pol->nparams; i++) {
+        const symbol *s = c->pol->params[i];
+        int slot = prog->param_slot0 + i;
+        c->slot_sym[slot] = s;
+        c->slot_kind[slot] = s->type == TY_NUMBER ? SK_NUMBER : s->type == TY_BOOL ? SK_BOOL : s->type == TY_DATE ? SK_DATE
+                             : s->type == TY_TEXT ? SK_TEXT : s->type == TY_DURATION ? SK_DURATION : SK_OTHER;
+        c->slot_has_d[slot] = s->type == TY_NUMBER && o->dialect != SQL_POSTGRES;
+        c->slot_level[slot] = 0;
+    }
 }
 
 /* ---- stages ------------------------------------------------------------ */
@@ -398,10 +329,11 @@ static const char *lower_const(sqlc *c, const text_list *t)
 }
 
 /* The numbers' text parsed into a fraction: SQLite and DuckDB have no exact
- * decimal wide enough, so 0.35 is read as 35/100 in integers. */
-static void number_input(sqlc *c, columns *cs, const symbol *s, const char *where)
+ * decimal wide enough, so 0.35 is read as 35/100 in integers.  level: 0 for
+ * an input, -1 for a bound parameter (read once, before the inputs). */
+static void number_input(sqlc *c, columns *cs, int level, const char *name, const char *x, const char *where)
 {
-    const char *x = sql_ident(c, s->name);
+    const char *word = level < 0 ? "parameters" : "inputs";
     const char *t = sqlf(c, "NULLIF(%s, '')", trim_tabs(c, x));
     const char *digits = sqlf(c, "replace(replace(replace(rtrim(%s, '%%'), '.', ''), '+', ''), ' ', '')", t);
     const char *scale = sqlf(c, "CASE WHEN instr(%s, '.') > 0 THEN length(rtrim(%s, '%%')) - instr(%s, '.') ELSE 0 END", t, t, t);
@@ -410,17 +342,78 @@ static void number_input(sqlc *c, columns *cs, const symbol *s, const char *wher
     if (c->o->dialect == SQL_SQLITE) {
         /* An integer too wide for 64 bits, or 1e300, reads as a REAL, as
          * rubric's own numbers turn to doubles there. */
-        add_col(c, cs, 0, "inputs", where,
-                sqlf(c, "CASE WHEN %s GLOB '*[eE]*' THEN CAST(%s AS REAL) ELSE CAST(%s AS NUMERIC) END", t, t, digits), s->name);
-        add_col(c, cs, 0, "inputs", NULL,
+        add_col(c, cs, level, word, where,
+                sqlf(c, "CASE WHEN %s GLOB '*[eE]*' THEN CAST(%s AS REAL) ELSE CAST(%s AS NUMERIC) END", t, t, digits), name);
+        add_col(c, cs, level, word, NULL,
                 sqlf(c, "CASE WHEN %s IS NULL THEN NULL WHEN %s GLOB '*[eE]*' THEN 1 ELSE CAST('1' || substr(%s, 1, %s) AS NUMERIC) * %s END",
                      t, t, zeros, scale, pct),
-                sqlf(c, "%s__d", s->name));
+                sqlf(c, "%s__d", name));
     } else {
-        add_col(c, cs, 0, "inputs", where, sqlf(c, "CAST(%s AS HUGEINT)", digits), s->name);
-        add_col(c, cs, 0, "inputs", NULL,
+        add_col(c, cs, level, word, where, sqlf(c, "CAST(%s AS HUGEINT)", digits), name);
+        add_col(c, cs, level, word, NULL,
                 sqlf(c, "CASE WHEN %s IS NULL THEN NULL ELSE CAST('1' || substr(%s, 1, %s) AS HUGEINT) * %s END", t, zeros, scale, pct),
-                sqlf(c, "%s__d", s->name));
+                sqlf(c, "%s__d", name));
+    }
+}
+
+/* Bound parameter i's columns, read from its placeholder's text as
+ * --param reads it (value_from_text): a number as a fraction, 50% as 1/2;
+ * a bool from true/yes/1 and false/no/0 in any case; a date YYYY-MM-DD;
+ * a duration `N day(s)|week(s)|month(s)|year(s)` as its months and days.
+ * A text that is none of these is na (or the engine's error). */
+static void param_columns(sqlc *c, columns *cs, int i)
+{
+    const symbol *s = c->pol->params[i];
+    sql_dialect dl = c->o->dialect;
+    const char *where = s->decl ? where_of(c, s) : "as_of: the date of the evaluation", *name = s->name;
+    if (sql_param_depth(c, i)) /* the value bound; a later stage gives the default */
+        name = sqlf(c, "%s__given", s->name);
+    /* The text first, in a stage of its own, so that what reads it names
+     * the parameter rather than repeating its placeholder. */
+    add_col(c, cs, -2, "parameter_texts", where,
+            sqlf(c, "CAST(%s AS %s)", sql_placeholder(c, i), dl == SQL_DUCKDB ? "VARCHAR" : "TEXT"), name);
+    const char *t = sql_ident(c, name);
+    where = NULL;
+    switch (s->type) {
+    case TY_NUMBER:
+        if (dl == SQL_POSTGRES)
+            add_col(c, cs, -1, "parameters", where,
+                    sqlf(c, "CASE WHEN right(%s, 1) = '%%' THEN CAST(left(%s, -1) AS numeric) * 0.01 ELSE CAST(%s AS numeric) END",
+                         t, t, t), name);
+        else
+            number_input(c, cs, -1, name, t, where);
+        return;
+    case TY_BOOL:
+        add_col(c, cs, -1, "parameters", where,
+                sqlf(c, "CASE WHEN lower(%s) IN ('true', 'yes', '1') THEN TRUE WHEN lower(%s) IN ('false', 'no', '0') THEN FALSE END", t, t),
+                name);
+        return;
+    case TY_DATE:
+        if (dl == SQL_SQLITE) /* a day number */
+            add_col(c, cs, -1, "parameters", where, sqlf(c, "unixepoch(NULLIF(%s, '')) / 86400", t), name);
+        else
+            add_col(c, cs, -1, "parameters", where, sqlf(c, "CAST(%s AS %s)", t, dl == SQL_POSTGRES ? "date" : "DATE"), name);
+        return;
+    case TY_DURATION: {
+        /* The amount is the leading digits; the unit follows after spaces
+         * or tabs, in any case. */
+        const char *rest = sqlf(c, "ltrim(%s, '0123456789')", t);
+        const char *tab = dl == SQL_SQLITE ? "char(9)" : "chr(9)";
+        const char *amount = sqlf(c, "CAST(NULLIF(substr(%s, 1, length(%s) - length(%s)), '') AS INTEGER)", t, t, rest);
+        const char *unit = sqlf(c, "lower(ltrim(%s, ' ' || %s))", rest, tab);
+        add_col(c, cs, -1, "parameters", where,
+                sqlf(c, "CASE WHEN %s IN ('month', 'months') THEN %s WHEN %s IN ('year', 'years') THEN %s * 12 "
+                        "WHEN %s IN ('day', 'days', 'week', 'weeks') THEN 0 END", unit, amount, unit, amount, unit),
+                sqlf(c, "%s__months", name));
+        add_col(c, cs, -1, "parameters", NULL,
+                sqlf(c, "CASE WHEN %s IN ('day', 'days') THEN %s WHEN %s IN ('week', 'weeks') THEN %s * 7 "
+                        "WHEN %s IN ('month', 'months', 'year', 'years') THEN 0 END", unit, amount, unit, amount, unit),
+                sqlf(c, "%s__days", name));
+        return;
+    }
+    default:
+        add_col(c, cs, -1, "parameters", where, t, name);
+        return;
     }
 }
 
@@ -436,7 +429,7 @@ static void input_columns(sqlc *c, columns *cs, const char *id)
             if (dl == SQL_POSTGRES)
                 add_col(c, cs, 0, "inputs", where, sqlf(c, "CAST(%s AS numeric)", x), s->name);
             else
-                number_input(c, cs, s, where);
+                number_input(c, cs, 0, s->name, x, where);
             break;
         case TY_BOOL:
             if (dl == SQL_POSTGRES)
@@ -469,6 +462,25 @@ static void input_columns(sqlc *c, columns *cs, const char *id)
             add_col(c, cs, 0, "inputs", where, sqlf(c, "CAST(NULLIF(%s, '') AS %s)", x, dl == SQL_DUCKDB ? "VARCHAR" : "TEXT"), s->name);
             break;
         }
+    }
+    for (int i = 0; c->prog->param_slot0 >= 0 && i < c->pol->nparams; i++)
+        param_columns(c, cs, i);
+    /* Those computed from others, in stages after `parameters` (levels -3,
+     * -4...), each after those it reads. */
+    for (int k = 0; c->prog->param_slot0 >= 0 && k < c->pol->norder; k++) {
+        const symbol *s = c->pol->order[k];
+        int i = s->index, depth = s->kind == SYM_PARAM ? sql_param_depth(c, i) : 0, slot = c->prog->param_slot0 + i;
+        if (!depth)
+            continue;
+        sqlv given = {sql_ident(c, sqlf(c, "%s__given", s->name)),
+                      c->slot_has_d[slot] ? sql_ident(c, sqlf(c, "%s__given__d", s->name)) : NULL, c->slot_kind[slot]};
+        sqlv v = sql_param_value(c, i, given);
+        if (!v.n)
+            continue;
+        add_col(c, cs, -2 - depth, "parameter_defaults", where_of(c, s), v.n, s->name);
+        if (v.d)
+            add_col(c, cs, -2 - depth, "parameter_defaults", NULL, v.d, sqlf(c, "%s__d", s->name));
+        c->slot_has_d[slot] = v.d != NULL;
     }
 }
 
@@ -570,14 +582,35 @@ static void write_header(sqlc *c, strbuf *out)
     if (p->title)
         comment_line(out, "policy \"%s\"%s%s%s", p->title, p->version ? " version \"" : "", p->version ? p->version : "",
                      p->version ? "\"" : "");
+    if (c->o->bind)
+        comment_line(out, "Bind every parameter, as text read as --param reads it (NULL is na, or the default where it is computed):");
     for (int i = 0; i < p->nparams; i++) {
         char buf[128];
         value_format(c->prog->params[i], NULL, buf, sizeof buf);
-        comment_line(out, "param %s = %s", p->params[i]->name, buf);
+        if (c->o->bind)
+            comment_line(out, "  %s", sql_param_header(c, i, buf));
+        else
+            comment_line(out, "param %s = %s", p->params[i]->name, buf);
     }
     comment_line(out, "One row per account of %s: the id, then each output as `rubric run --format csv`",
                  c->o->db_table ? c->o->db_table : "accounts");
     comment_line(out, "writes it, NULL for an empty cell.  See docs/sql.md.");
+}
+
+/* The columns of stage lv, each with its comment. */
+static void stage_columns(const columns *cs, int lv, strbuf *out)
+{
+    bool first = true;
+    for (int i = 0; i < cs->n; i++) {
+        const column *col = &cs->v[i];
+        if (col->level != lv)
+            continue;
+        strbuf_addf(out, "%s", first ? "" : ",\n");
+        if (col->comment)
+            strbuf_addf(out, "    -- %s\n", col->comment);
+        strbuf_addf(out, "    %s AS %s", col->sql, col->name);
+        first = false;
+    }
 }
 
 static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
@@ -586,6 +619,27 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
     const char *prev = NULL;
     const char **names = arena_alloc(&c->mem, (size_t)(cs->top + 2) * sizeof *names);
     strbuf_adds(out, "WITH");
+    /* Bound parameters are read once, in a row of their own that every
+     * account's row is joined with, not once per account. */
+    bool bound = c->prog->param_slot0 >= 0;
+    const char *params = "parameters"; /* the last stage of them */
+    if (bound) {
+        strbuf_adds(out, "\nparameter_texts AS MATERIALIZED (\n  SELECT\n");
+        stage_columns(cs, -2, out);
+        strbuf_adds(out, "\n),\nparameters AS MATERIALIZED (\n  SELECT\n");
+        stage_columns(cs, -1, out);
+        strbuf_adds(out, "\n  FROM parameter_texts\n)");
+        int low = 0; /* every stage down to it has a column */
+        for (int i = 0; i < cs->n; i++)
+            low = cs->v[i].level < low ? cs->v[i].level : low;
+        for (int k = 1; -2 - k >= low; k++) {
+            const char *next = k == 1 ? "parameter_defaults" : sqlf(c, "parameter_defaults_%d", k);
+            strbuf_addf(out, ",\n%s AS MATERIALIZED (\n  SELECT *,\n", next);
+            stage_columns(cs, -2 - k, out);
+            strbuf_addf(out, "\n  FROM %s\n)", params);
+            params = next;
+        }
+    }
     for (int lv = 0; lv <= cs->top; lv++) {
         /* The stage is named after what it computes: measures, bands... */
         strbuf nm = {0};
@@ -615,22 +669,13 @@ static void emit(sqlc *c, columns *cs, const int *outs, int nouts, strbuf *out)
         /* Materialised: a planner that inlines the stages copies each
          * one's expressions into every later one that reads them, and the
          * query grows exponentially (seconds to plan ten accounts). */
-        strbuf_addf(out, "%s\n%s AS MATERIALIZED (\n  SELECT%s\n", prev ? "," : "", names[lv], prev ? " *," : "");
-        bool first = true;
-        for (int i = 0; i < cs->n; i++) {
-            const column *col = &cs->v[i];
-            if (col->level != lv)
-                continue;
-            strbuf_addf(out, "%s", first ? "" : ",\n");
-            if (col->comment)
-                strbuf_addf(out, "    -- %s\n", col->comment);
-            strbuf_addf(out, "    %s AS %s", col->sql, col->name);
-            first = false;
-        }
+        strbuf_addf(out, "%s\n%s AS MATERIALIZED (\n  SELECT%s\n", prev || bound ? "," : "", names[lv],
+                    prev ? " *," : bound ? sqlf(c, " %s.*,", params) : "");
+        stage_columns(cs, lv, out);
         if (prev)
             strbuf_addf(out, "\n  FROM %s\n)", prev);
         else
-            strbuf_addf(out, "\n  FROM %s\n)", sql_table(c, c->o->db_table));
+            strbuf_addf(out, "\n  FROM %s%s%s\n)", sql_table(c, c->o->db_table), bound ? " CROSS JOIN " : "", bound ? params : "");
         prev = names[lv];
     }
     strbuf_addf(out, ",\noutputs AS (\n  SELECT\n    %s", sql_ident(c, id));
@@ -658,11 +703,12 @@ int sql_compile(const program *prog, const sql_options *opts, strbuf *out, diag 
     columns cs = {0};
     int nouts = 0;
     const int *outs;
-    if (opts->bind) {
-        diag_plain_error(d, "--bind: named SQL parameters are not supported yet; the values are written into the query");
+    if (opts->bind != (prog->param_slot0 >= 0)) {
+        /* The placeholders are the program's parameter slots. */
+        diag_plain_error(d, "--bind needs the program compiled with its parameters bound (compile_policy_bound)");
         goto done;
     }
-    scan_policy(&c);
+    sql_scan_policy(&c);
     if (c.failed || !(outs = pick_outputs(&c, &nouts)))
         goto done;
     input_columns(&c, &cs, id_name(c.pol));
@@ -691,9 +737,9 @@ int sql_schema(const program *prog, const sql_options *opts, strbuf *out, diag *
     for (int i = 0; i < p->ninputs; i++) {
         const symbol *s = p->inputs[i];
         if (s->type == TY_LIST || s->type == TY_RECORD)
-            refuse_at(&c, s->decl->loc, sqlf(&c, "the list input '%s'", s->name));
+            sql_refuse_at(&c, s->decl->loc, sqlf(&c, "the list input '%s'", s->name));
         else if (s->type == TY_DURATION)
-            refuse_at(&c, s->decl->loc, sqlf(&c, "the duration input '%s'", s->name));
+            sql_refuse_at(&c, s->decl->loc, sqlf(&c, "the duration input '%s'", s->name));
     }
     if (!c.failed) {
         sql_dialect dl = opts->dialect;

@@ -2,9 +2,10 @@
  * the accounts (PostgreSQL, SQLite, DuckDB).
  *
  * The query is compiled from the program (program.h) that `rubric run`
- * evaluates, after --param and --as-of were applied, so it computes what
- * run computes: every construct either compiles or is refused with a
- * file:line:col error naming it and the dialect.
+ * evaluates, after --param and --as-of were applied (or, with --bind, with
+ * them as slots: compile_policy_bound), so it computes what run computes:
+ * every construct either compiles or is refused with a file:line:col error
+ * naming it and the dialect.
  *
  * The query reads one table (opts->db_table, default "accounts") whose
  * columns are the policy's inputs, named as the policy names them, plus the
@@ -42,8 +43,11 @@ typedef struct sql_options {
     const char *db_table;         /* NULL: "accounts" */
     const char *const *select;    /* output names, or NULL for every output */
     int nselect;
-    /* Parameters and as_of as named SQL parameters ($name in PostgreSQL
-     * and DuckDB, :name in SQLite) instead of the literals of their values. */
+    /* Parameters and as_of as SQL parameters ($1.. in PostgreSQL, in the
+     * header's order; :name in SQLite; $name in DuckDB), bound as text read
+     * as --param reads it, instead of the literals of their values.  The
+     * program must come from compile_policy_bound(), whose parameters are
+     * slots; the header lists each placeholder, its type and default. */
     bool bind;
     /* Each measure or group output followed by NAME__value (its value, as
      * a number's text) and NAME__score (its score, NULL when it has none):

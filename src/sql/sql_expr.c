@@ -341,35 +341,58 @@ static sqlv call(sqlc *c, const enode *n)
     return num("NULL", NULL);
 }
 
+/* A bound duration parameter: its slot, else -1. */
+static int duration_slot(const sqlc *c, const enode *n)
+{
+    return n->op == N_SLOT && n->slot < c->prog->nslots && c->slot_kind[n->slot] == SK_DURATION ? n->slot : -1;
+}
+
 static sqlv date_shift(sqlc *c, const enode *n)
 {
     const enode *date = n->a, *dur = n->b;
-    if (date->op == N_CONST && date->k.kind == VK_DUR) {
+    if ((date->op == N_CONST && date->k.kind == VK_DUR) || duration_slot(c, date) >= 0) {
         date = n->b;
         dur = n->a;
     }
-    if (dur->op != N_CONST || dur->k.kind != VK_DUR) {
+    int sign = n->op == N_DATE_ADD ? 1 : -1;
+    const char *months, *days;
+    int bound = duration_slot(c, dur), mk = 0;
+    if (bound >= 0) {
+        /* Its months and days, read when the query runs. */
+        const char *m = col(c, bound, "__months"), *dd = col(c, bound, "__days");
+        months = sign < 0 ? sqlf(c, "(-%s)", m) : m;
+        days = dd;
+    } else if (dur->op == N_CONST && dur->k.kind == VK_DUR) {
+        mk = sign * dur->k.u.dur.months;
+        int dk = sign * dur->k.u.dur.days;
+        months = mk ? sqlf(c, "%d", mk) : NULL;
+        days = dk ? sqlf(c, "%d", dk < 0 ? -dk : dk) : NULL;
+        if (dk)
+            sign = dk < 0 ? -1 : 1;
+    } else {
         sql_refuse(c, "date arithmetic with a duration that is not a constant");
         return just("NULL", SK_DATE);
     }
     sqlv d = sql_expr(c, date);
-    int sign = n->op == N_DATE_ADD ? 1 : -1;
-    int months = sign * dur->k.u.dur.months, days = sign * dur->k.u.dur.days;
     const char *s = d.n;
     if (months) {
         /* Months clamp to the month's end (Jan 31 + 1 month is Feb 28),
          * as rubric's dates do and PostgreSQL's and DuckDB's intervals. */
         switch (c->o->dialect) {
         case SQL_POSTGRES:
-            s = sqlf(c, "CAST(%s + INTERVAL '%d months' AS date)", s, months);
+            s = bound >= 0 ? sqlf(c, "CAST(%s + make_interval(months => %s) AS date)", s, months)
+                           : sqlf(c, "CAST(%s + INTERVAL '%s months' AS date)", s, months);
             break;
         case SQL_DUCKDB:
-            s = sqlf(c, "CAST(%s + INTERVAL (%d) MONTH AS DATE)", s, months);
+            s = bound >= 0 ? sqlf(c, "CAST(%s + to_months(%s) AS DATE)", s, months)
+                           : sqlf(c, "CAST(%s + INTERVAL (%s) MONTH AS DATE)", s, months);
             break;
         case SQL_SQLITE: {
             /* SQLite's '+1 month' overflows into the next month instead:
              * the day is clamped here, on the first of the month. */
-            const char *first = sqlf(c, "date(%s * 86400, 'unixepoch', 'start of month', '%+d months')", s, months);
+            const char *by = bound >= 0 ? sqlf(c, "printf('%%+d months', %s)", months)
+                                        : sqlf(c, "'%+d months'", mk);
+            const char *first = sqlf(c, "date(%s * 86400, 'unixepoch', 'start of month', %s)", s, by);
             s = sqlf(c, "(unixepoch(%s) / 86400 + min(CAST(strftime('%%d', %s * 86400, 'unixepoch') AS INTEGER), "
                         "CAST(strftime('%%d', %s, '+1 month', '-1 day') AS INTEGER)) - 1)",
                      first, s, first);
@@ -378,7 +401,7 @@ static sqlv date_shift(sqlc *c, const enode *n)
         }
     }
     if (days)
-        s = sqlf(c, "(%s %s %d)", s, days < 0 ? "-" : "+", days < 0 ? -days : days);
+        s = sqlf(c, "(%s %s %s)", s, sign < 0 ? "-" : "+", days);
     return just(s, SK_DATE);
 }
 

@@ -46,9 +46,27 @@ const char *sql_ident(sqlc *c, const char *name);
 const char *sql_dialect_title(sql_dialect d);
 /* An error at the step compiling (its declaration), naming the dialect. */
 void sql_refuse(sqlc *c, const char *what);
-/* The same, said where the construct is written. */
+/* The same at loc. */
 void sql_refuse_at(sqlc *c, rb_loc loc, const char *what);
+/* Refuses each construct of the policy the dialect cannot express (with
+ * --bind, a bound parameter where SQL wants a constant), at its place;
+ * sets c->failed (sql_scan.c). */
+void sql_scan_policy(sqlc *c);
 
+/* Bound parameter i's placeholder: $1, $2... in the header's order
+ * (PostgreSQL numbers them), :name (SQLite), $name (DuckDB). */
+const char *sql_placeholder(sqlc *c, int i);
+/* Its line in the header: placeholder, type, name and default (shown: the
+ * value run would give it with the settings given to rubric sql). */
+const char *sql_param_header(sqlc *c, int i, const char *shown);
+/* With --bind, the stage after `parameters` (1, 2...) that computes
+ * parameter i from the others (program.param_defaults); 0 when it is
+ * read from its placeholder alone (sql_param.c). */
+int sql_param_depth(const sqlc *c, int i);
+/* Such a parameter's value: given (its placeholder read) unless that is
+ * NULL, else its default computed from the other parameters' columns;
+ * n NULL after refusing a kind that cannot be (sql_param.c). */
+sqlv sql_param_value(sqlc *c, int i, sqlv given);
 /* An expression of the program as SQL; kind from the node. */
 sqlv sql_expr(sqlc *c, const enode *n);
 /* A number's numerator and denominator compared: the SQL condition. */

@@ -15,6 +15,7 @@
       is compared as run prints it (see normalise)
 """
 import csv
+import json
 import random
 import re
 import sys
@@ -163,6 +164,40 @@ def compare(expected, actual, label):
     return 1 if bad else 0
 
 
+# default NULL: a parameter the query computes from the others when it is
+# left NULL, as run does when it is not given.
+PLACEHOLDER = re.compile(r"^--   (\S+)  (\w+) (\w+), default (?:'((?:[^']|'')*)'$|NULL: )")
+
+
+def bind(query_path, dialect, as_of, out_path, settings):
+    """The values to bind to a `rubric sql --bind` query's placeholders, in
+    the form each engine's test takes them: as_of and the --param texts as
+    given (NAME=VALUE), every other parameter its default as the query's
+    header lists it (NULL for one computed from others).  Returns 1 when the header lists no as_of."""
+    given = dict(s.split("=", 1) for s in settings)
+    given["as_of"] = as_of
+    slots = []
+    with open(query_path, encoding="utf-8") as f:
+        for line in f:
+            m = PLACEHOLDER.match(line.rstrip("\n"))
+            if m:
+                ph, _type, name, default = m.groups()
+                slots.append((ph, name, given.pop(name, None if default is None else default.replace("''", "'"))))
+    if given or not any(n == "as_of" for _, n, _ in slots):
+        print("bind: %s: the header lists no placeholder for %s" % (query_path, sorted(given) or "as_of"))
+        return 1
+    quote = lambda v: "NULL" if v is None else "'" + v.replace("'", "''") + "'"
+    with open(out_path, "w", encoding="utf-8") as out:
+        if dialect == "postgres":
+            out.write("EXECUTE q(%s);\n" % ", ".join(quote(v) for _, _, v in slots))
+        elif dialect == "sqlite":
+            for ph, _, v in slots:
+                out.write('.parameter set %s "%s"\n' % (ph, quote(v)))
+        else:
+            json.dump({ph.lstrip("$"): v for ph, _, v in slots}, out)
+    return 0
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "columns":
@@ -174,6 +209,8 @@ def main(argv):
         generate(argv[2], int(argv[3]), int(argv[4]), argv[5])
     elif cmd == "compare":
         return compare(argv[2], argv[3], argv[4])
+    elif cmd == "bind":
+        return bind(argv[2], argv[3], argv[4], argv[5], argv[6:])
     return 0
 
 

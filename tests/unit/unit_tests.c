@@ -2397,6 +2397,93 @@ static void test_population(void)
     CHECK(got.q == 0 && fabs(got.d - want) <= want * 1e-15);
 }
 
+/* Parameters bound (rubric sql --bind): each one a slot of its own after
+ * prev()'s, nothing folded into constants; run's program keeps them
+ * folded.  A band's score cannot use one. */
+static void test_bound_params(void)
+{
+    char msgs[2048] = "";
+    policy *p = load("input users: number\nparam green_at = 50%\nlet twice = green_at * 2\n"
+                     "scheme rg\n  red scores 0 when < 50\n  green scores 100 when >= 50\n"
+                     "measure use = users\n  red < green_at\n  green >= green_at\nmetric t = twice\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const symbol *green_at = policy_lookup(p, "green_at"), *twice = policy_lookup(p, "twice"), *use = policy_lookup(p, "use");
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *run = compile_policy(p, &as_of, 1, &d), *bound = compile_policy_bound(p, &as_of, 1, &d);
+    CHECK(run && bound);
+    if (run && bound) {
+        CHECK(run->param_slot0 == -1);
+        CHECK(program_step(run, twice)->value->op == N_CONST);
+        CHECK(program_step(run, use)->tests[0].fixed[0]);
+        CHECK(bound->param_slot0 == bound->prev_slot0 + bound->nprevs);
+        CHECK(bound->nslots == bound->param_slot0 + p->nparams);
+        const enode *v = program_step(bound, twice)->value;
+        CHECK(v->op == N_MUL && v->a->op == N_SLOT && v->a->slot == bound->param_slot0 + green_at->index);
+        const band_test *t = &program_step(bound, use)->tests[0];
+        CHECK(!t->fixed[0] && t->limit[0]->op == N_SLOT);
+        /* The value set or defaulted is kept: the placeholder's default. */
+        CHECK(bound->params[green_at->index].kind == VK_NUM &&
+              num_cmp(bound->params[green_at->index].u.num, num_from_frac(1, 2)) == 0);
+    }
+    program_free(run);
+    program_free(bound);
+    policy_free(p);
+
+    p = load("input users: number\nparam bonus = 10\n"
+             "scheme rg\n  red scores 0 when < 50\n  green scores 90 + bonus when >= 50\n"
+             "measure use = users\n  red < 5\n  green >= 5\n",
+             msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    FILE *f = fmemopen(msgs, sizeof msgs, "w");
+    diag_init(&d, f);
+    d.color = false;
+    run = compile_policy(p, &as_of, 1, &d);
+    bound = compile_policy_bound(p, &as_of, 1, &d);
+    fclose(f);
+    CHECK(run != NULL && bound == NULL);
+    CHECK(has(msgs, "t.rules:5:21: error: the score of band 'green' in scheme 'rg' uses the parameter 'bonus', which cannot be bound"));
+    program_free(run);
+    policy_free(p);
+}
+
+/* A default computed from another parameter (rubric sql --bind computes
+ * it from the values bound): a tree over that parameter's slot; run's
+ * program has none. */
+static void test_bound_param_defaults(void)
+{
+    char msgs[2048] = "";
+    policy *p = load("input users: number\nparam green_at = 50%\nparam red_below = green_at / 2\n"
+                     "metric low = users < red_below\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const symbol *green_at = policy_lookup(p, "green_at"), *red_below = policy_lookup(p, "red_below");
+    param_setting as_of = {"as_of", "2026-10-01", NULL};
+    diag d;
+    diag_init(&d, stderr);
+    program *run = compile_policy(p, &as_of, 1, &d), *bound = compile_policy_bound(p, &as_of, 1, &d);
+    CHECK(run && bound);
+    if (run && bound) {
+        CHECK(run->param_defaults == NULL);
+        CHECK(bound->param_defaults[green_at->index] == NULL);
+        const enode *def = bound->param_defaults[red_below->index];
+        CHECK(def && def->op == N_DIV && def->a->op == N_SLOT && def->a->slot == bound->param_slot0 + green_at->index);
+        /* The header's value: as run computes it from the settings. */
+        CHECK(num_cmp(bound->params[red_below->index].u.num, num_from_frac(1, 4)) == 0);
+    }
+    program_free(run);
+    program_free(bound);
+    policy_free(p);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -2434,6 +2521,8 @@ int main(void)
     test_overrides();
     test_db_names();
     test_db_rows();
+    test_bound_params();
+    test_bound_param_defaults();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
