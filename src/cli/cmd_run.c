@@ -58,10 +58,6 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
         return usage_error("run", "--db-table names a table of a database: DATA postgresql://... or sqlite:FILE");
     if (o->data.history && !o->data.as_of)
         return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
-    /* What -j cannot cut into chunks yet is refused before any reading. */
-    if (o->data.jobs > 1 && (o->data.history || o->data.ntables))
-        return usage_error("run", "-j %d with %s is not supported: score with one thread", o->data.jobs,
-                           o->data.history ? "--history" : "--table");
     if (o->data.history && o->output && (strcmp(o->output, o->data.history) == 0 || outfile_clobbers(o->output, &o->data.history, 1)))
         return usage_error("run", "-o '%s' is the history file; write the scores elsewhere", o->output);
     return 0;
@@ -205,14 +201,12 @@ static bool history_end(const run_opts *o, session *s, history_rec *rec, int sta
     return true;
 }
 
-/* How much input a chunk of -j holds: 256 KiB (peak memory stays near one
- * thread's: 2N chunks wait at most), or RUBRIC_CHUNK_BYTES, a knob
- * for the tests alone, so that chunk boundaries fall inside small files. */
-static size_t chunk_bytes(void)
+/* run -j --history: the period's row of an account the workers scored,
+ * from the outputs they kept. */
+static void record_history(void *ctx, scan *s, const char *id, size_t idlen)
 {
-    const char *knob = getenv("RUBRIC_CHUNK_BYTES");
-    long n = knob ? strtol(knob, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : (size_t)256 << 10;
+    run_sinks *k = ctx;
+    history_record_put(k->rec, id, idlen, s->frames[0].slots);
 }
 
 int cmd_run(const verb_def *v, int argc, char **argv)
@@ -252,22 +246,20 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         status = db ? run_db_start(&s, &rdb, o.data_path, o.db_table) : session_start(&s);
     if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw, o.format_given ? o.format : OUT_CSV)))
         status = EXIT_USAGE;
-    const char *refused = status == EXIT_OK && o.data.jobs > 1 ? scan_jobs_refusal(&s.sc) : NULL;
-    if (refused) {
-        fprintf(stderr, "rubric run: %s\n", refused);
-        outfile_abort(&s.out);
-        status = EXIT_USAGE;
-    }
     if (status == EXIT_OK) {
         session_use_prev(&s, 0, prev);
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
         if (db)
             status = run_db_scan(&s, &rdb, write_scores, &sinks);
-        else if (o.data.jobs > 1)
-            status = scan_all_jobs(&s.sc, o.data.jobs, chunk_bytes(), sinks.w, sinks.actions, write_scores, &sinks);
-        else
-            status = session_scan(&s, write_scores, &sinks);
+        else if (o.data.jobs > 1) {
+            /* The history records every output of each account. */
+            scan_keep keep = {{s.progs[0]->output_slot}, {s.pols[0]->noutputs}, record_history, &sinks};
+            status = scan_all_jobs_keep(&s.sc, o.data.jobs, session_chunk_bytes(), sinks.w, sinks.actions,
+                                        sinks.rec ? &keep : NULL, write_scores, &sinks);
+        } else {
+            status = scan_all(&s.sc, write_scores, &sinks);
+        }
         bool written = writer_close(sinks.w);
         /* The history first: if it cannot be committed, no output is
          * left either, and the run can simply be made again.  The actions
