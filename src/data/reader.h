@@ -98,7 +98,7 @@ data_format reader_format(const reader *r);
 /* Total bytes consumed so far (for progress lines). */
 uint64_t reader_bytes(const reader *r);
 
-/* run -j: the input cut into chunks of whole records, each read by a
+/* -j: the input cut into chunks of whole records, each read by a
  * reader of its own on another thread.  reader_cut hands over, after the
  * header, about want bytes of whole records (more when one record is
  * longer) in *buf (of *cap bytes, reallocated when too small) followed by

@@ -1,4 +1,4 @@
-/* reader_chunk.c - the data cut into chunks of whole records, for run -j,
+/* reader_chunk.c - the data cut into chunks of whole records, for -j,
  * and the readers that read one chunk at a time on other threads. */
 #include <stdlib.h>
 #include <string.h>

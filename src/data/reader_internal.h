@@ -43,7 +43,7 @@ struct reader {
     size_t unesc_cap;
     char **other_keys;       /* json: keys that are no wanted field, for a did-you-mean */
     int nother_keys;
-    /* run -j */
+    /* -j */
     bool chunks;             /* reads chunks (reader_for_chunks) */
     long chunk_first;        /* the record before the chunk's first */
     bool cut_any;            /* reader_cut has cut a record (a JSON array's next needs its ',') */
@@ -72,7 +72,7 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
 bool json_open(reader *r, char *err, size_t errlen);
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void json_close(reader *r);
-/* run -j (reader_chunk.c): a chunk reader's JSON state, and where the last
+/* -j (reader_chunk.c): a chunk reader's JSON state, and where the last
  * element of a JSON array that json_next would read whole ends in
  * buf[from..end): the chunk ends there, before the ',' after it (from
  * when none does).  *done at anything else (the closing ']', a missing

@@ -113,7 +113,7 @@ void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, con
                     bool progress);
 int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_visit visit, void *ctx);
 int scan_rows_columns(const policy *p, const int *outputs, int noutputs);
-/* The steps of scan_all, for run -j (scan_jobs.c): the records rd reads
+/* The steps of scan_all, for -j (scan_jobs.c): the records rd reads
  * scored in turn (EXIT_OK at their end, SCAN_STOPPED or SCAN_BROKEN), then
  * the pass concluded for that status (scan_all's result). */
 int scan_records(scan *s, reader *rd, scan_visit visit, void *ctx);
@@ -128,7 +128,7 @@ void scan_tally_unbanded(scan *s, int k, int i, const char *id, size_t idlen);
 /* The progress line, redrawn now and then; final: cleared. */
 void scan_progress(scan *s, bool final);
 
-/* run -j: the records scored on `jobs` threads, chunk_bytes of input at a
+/* -j: the records scored on `jobs` threads, chunk_bytes of input at a
  * time, with scan_all's result.  Each chunk's accounts are written by a
  * writer of the workers' own (writer_open_kept like w), and w writes them
  * in input order, and acts (when not NULL) their action rows likewise

@@ -1,4 +1,4 @@
-/* scan_jobs.c - run -j: the one pass on several threads.
+/* scan_jobs.c - -j: the one pass on several threads.
  *
  * The main thread cuts the input into chunks of whole records
  * (reader_cut) and puts them in a ring of 2N slots; N workers each read a
@@ -184,6 +184,8 @@ static void worker_free(worker *w)
 static bool keep_values(worker *w, job_chunk *c)
 {
     const scan_keep *keep = w->j->keep;
+    if (w->j->nkept == 0)
+        return true;
     size_t at = (c->n - 1) * (size_t)w->j->nkept;
     if (at + (size_t)w->j->nkept > c->vals_cap) {
         c->vals_cap = 2 * (at + (size_t)w->j->nkept);
@@ -325,10 +327,11 @@ static bool styles_agree(uint8_t **st, num_style **at, int n, const job_chunk *c
     return true;
 }
 
-/* A clean chunk's accounts, written in order: EXIT_OK or SCAN_STOPPED. */
 /* Account n of the chunk's kept values into s's frames, for keep->visit. */
 static void load_kept(scan *s, const job_chunk *c, const scan_keep *keep, int nkept, size_t n)
 {
+    if (nkept == 0)
+        return;
     const rb_value *v = c->vals + n * (size_t)nkept;
     for (int k = 0; k < s->nprogs; k++)
         for (int i = 0; i < keep->nslots[k]; i++, v++) {
@@ -339,6 +342,7 @@ static void load_kept(scan *s, const job_chunk *c, const scan_keep *keep, int nk
         }
 }
 
+/* A clean chunk's accounts, written in order: EXIT_OK or SCAN_STOPPED. */
 static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *acts, const scan_keep *keep, int nkept,
                        long base_record, long base_line)
 {
@@ -363,7 +367,7 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *ac
             act_from = e->act_end;
         }
         for (int p = 0; p < s->nprogs; p++)
-            for (int i = 0; e->unbanded[p] >> i; i++)
+            for (int i = 0; i < 64 && e->unbanded[p] >> i; i++)
                 if (e->unbanded[p] >> i & 1)
                     scan_tally_unbanded(s, p, i, id, e->idlen);
         if (keep) {

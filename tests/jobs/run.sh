@@ -183,6 +183,10 @@ same "diff, versions" "$sizes" "2 4" "$v/old.rules" "$v/new.rules" "$v/many.csv"
 same "diff, a duplicate id" "$sizes" "2" "$v/old.rules" "$v/new.rules" "$v/dup-ids.csv" -f csv --on-error skip
 same "diff, texts (kept by their bytes)" "$sizes" "2 3" "$v/text-old.rules" "$v/text-new.rules" "$v/texts.csv" -f csv
 same "diff, a tricky CSV" "$sizes" "2 3" "$uch" uch2.rules tricky.csv $asof --on-error skip -f json
+same "diff, empty texts and na" "$sizes" "2" "$v/empty-old.rules" "$v/empty-new.rules" "$v/empty.csv" --na-values ''
+printf 'input licenses_sold: number\nmetric a = licenses_sold\n' > only-a.rules
+printf 'input licenses_sold: number\nmetric b = licenses_sold\n' > only-b.rules
+same "diff, no output in common (nothing kept)" "$sizes" "2" only-a.rules only-b.rules dup.csv --on-error skip
 same "diff, values in no band" "$sizes" "2" "$fx/no-band/no-band.rules" "$fx/no-band/no-band.rules" "$fx/no-band/accounts.csv"
 verb=calibrate
 for d in "$g/accounts.csv" "$g/accounts.ndjson"; do
@@ -259,11 +263,12 @@ same "report, a JSON array" "$sizes" "2" "$uch" array.json $asof
     printf 'policy "wide"\nscheme rg\n  red scores 0 when < 50\n  green scores 100 otherwise\ninput x: number\n'
     i=1
     while [ $i -le 70 ]; do
-        printf 'measure m%d = x + %d\n  red < 10\n  # rubric: allow band-gap\n  green >= 20\n' $i $i
+        printf 'measure m%d = x + %d\n  red < 10\n  # rubric: allow band-gap\n  green >= 20\n' $i $((i % 5))
         i=$((i + 1))
     done
 } > wide.rules
-{ echo account_id,x; i=1; while [ $i -le 60 ]; do echo "a$i,$((i % 23 - 12))"; i=$((i + 1)); done; } > wide.csv
+# x from 0 to 28: from 6 to 19 some outputs fall in the gap, all 70 of them at 10 to 15
+{ echo account_id,x; i=1; while [ $i -le 60 ]; do echo "a$i,$((i * 7 % 29))"; i=$((i + 1)); done; } > wide.csv
 verb=run
 same "70 banded outputs, values in no band" "$sizes" "2 3" wide.rules wide.csv -f csv
 verb=report
