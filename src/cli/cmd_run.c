@@ -255,8 +255,9 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         else if (o.data.jobs > 1) {
             /* The history records every output of each account. */
             scan_keep keep = {{s.progs[0]->output_slot}, {s.pols[0]->noutputs}, record_history, &sinks};
-            status = scan_all_jobs_keep(&s.sc, o.data.jobs, session_chunk_bytes(), sinks.w, sinks.actions,
-                                        sinks.rec ? &keep : NULL, write_scores, &sinks);
+            size_t chunk = session_chunk_bytes(sinks.rec ? s.pols[0]->noutputs : 0);
+            status = scan_all_jobs_keep(&s.sc, o.data.jobs, chunk, sinks.w, sinks.actions, sinks.rec ? &keep : NULL,
+                                        write_scores, &sinks);
         } else {
             status = scan_all(&s.sc, write_scores, &sinks);
         }

@@ -106,17 +106,27 @@ int session_scan(session *s, const int *const *slots, const int *nslots, scan_vi
         keep.slots[k] = slots[k];
         keep.nslots[k] = nslots[k];
     }
-    return scan_all_jobs_keep(&s->sc, s->data->jobs, session_chunk_bytes(), NULL, NULL, &keep, visit, ctx);
+    int nkept = 0;
+    for (int k = 0; k < s->n; k++)
+        nkept += nslots[k];
+    return scan_all_jobs_keep(&s->sc, s->data->jobs, session_chunk_bytes(nkept), NULL, NULL, &keep, visit, ctx);
 }
 
 /* 256 KiB (peak memory stays near one thread's: 2N chunks wait at most),
- * or RUBRIC_CHUNK_BYTES, a knob for the tests alone, so that chunk
+ * less where each account's kept values would outweigh its input: at most
+ * about 1 MiB of them a chunk for records of 64 bytes (a short CSV row).
+ * RUBRIC_CHUNK_BYTES, a knob for the tests alone, sets it, so that chunk
  * boundaries fall inside small files. */
-size_t session_chunk_bytes(void)
+size_t session_chunk_bytes(int nkept)
 {
     const char *knob = getenv("RUBRIC_CHUNK_BYTES");
     long n = knob ? strtol(knob, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : (size_t)256 << 10;
+    if (n > 0)
+        return (size_t)n;
+    size_t bytes = (size_t)256 << 10;
+    if (nkept > 0 && ((size_t)1 << 20) / ((size_t)nkept * sizeof(rb_value)) * 64 < bytes)
+        bytes = ((size_t)1 << 20) / ((size_t)nkept * sizeof(rb_value)) * 64;
+    return bytes;
 }
 
 int session_finish(session *s, int status, bool written)

@@ -60,8 +60,9 @@ void session_use_prev(session *s, int k, prev_source *ps);
  * its visit and ctx are set here).  A status of scan_all. */
 int session_scan(session *s, const int *const *slots, const int *nslots, scan_visit visit, void *ctx);
 
-/* How much input a chunk of -j holds (session_scan, run). */
-size_t session_chunk_bytes(void);
+/* How much input a chunk of -j holds (session_scan, run) when the
+ * workers keep nkept values of each account. */
+size_t session_chunk_bytes(int nkept);
 
 /* Ends the output for a status of session_scan (dropped when the pass
  * failed or written is false, else committed) and returns the verb's exit
