@@ -1,6 +1,7 @@
 #!/bin/sh
-# run -j N: the output, the messages and the exit status are those of one
-# thread, byte for byte, wherever the chunks are cut.  RUBRIC_CHUNK_BYTES
+# -j N (run, diff, calibrate, report): the output, the messages and the
+# exit status are those of one thread, byte for byte, wherever the chunks
+# are cut.  RUBRIC_CHUNK_BYTES
 # (a knob for the tests alone) makes the chunks small, so that their
 # boundaries fall inside these small files: between a record's lines, a
 # quoted newline's two halves, a CRLF's two bytes.
