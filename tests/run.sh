@@ -20,8 +20,9 @@ stage "unit (asan+ubsan)" "$build/unit_tests-asan"
 stage golden sh tests/golden/run.sh "$rubric" "$build/golden"
 stage "golden (asan+ubsan)" sh tests/golden/run.sh "$asan" "$build/golden-asan"
 stage lang sh tests/lang/run.sh "$rubric" "$build/lang"
-# run -j: byte for byte what one thread gives, with chunks cut anywhere;
-# then the same under AddressSanitizer and ThreadSanitizer.
+# -j (run, diff, calibrate, report): byte for byte what one thread gives,
+# with chunks cut anywhere; then the same under AddressSanitizer and
+# ThreadSanitizer.
 stage "run -j" sh tests/jobs/run.sh "$rubric" "$build/gen_accounts" "$build/jobs"
 stage "run -j (asan+ubsan)" sh tests/jobs/run.sh "$asan" "$build/gen_accounts" "$build/jobs-asan" quick
 stage "run -j (tsan)" sh tests/jobs/run.sh "$build/rubric-tsan" "$build/gen_accounts" "$build/jobs-tsan" quick

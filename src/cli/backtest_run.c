@@ -187,7 +187,8 @@ static int rescore_one(backtest *bt, const char *verb, const policy *p, const bt
         status = sc.usage ? EXIT_USAGE : EXIT_REJECTED;
     rescore_ctx rc = {bt, prog};
     if (status == EXIT_OK) {
-        int st = scan_all(&sc, rescore_visit, &rc);
+        /* Population values are over the period's own accounts. */
+        int st = prog->npops && !scan_population(&sc) ? SCAN_BROKEN : scan_all(&sc, rescore_visit, &rc);
         if (st != EXIT_OK) {
             fprintf(stderr, "rubric %s: --rescore: '%s' could not be scored whole; nothing is reported\n", verb, path);
             status = EXIT_REJECTED;

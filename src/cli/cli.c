@@ -218,8 +218,6 @@ int data_opt(const char *verb, int id, const char *arg, data_opts *o)
         long n = strtol(arg, &end, 10);
         if (*arg < '0' || *arg > '9' || *end || n < 1 || n > 64)
             return usage_error(verb, "-j wants a number of threads from 1 to 64, not '%s'", arg);
-        if (n > 1 && strcmp(verb, "run") != 0)
-            return usage_error(verb, "-j %ld: %s scores on one thread (-j is for run so far)", n, verb);
         o->jobs = (int)n;
         return EXIT_OK;
     }

@@ -84,7 +84,7 @@ typedef struct data_opts {
     table_arg *tables;        /* --table NAME=FILE, in the order given */
     int ntables;
     const char *history;      /* --history FILE: what prev() reads (run records there too) */
-    int jobs;                 /* -j N: threads (run; the other verbs refuse more than 1) */
+    int jobs;                 /* -j N: threads for the pass (session_scan) */
     bool bind_params;         /* sql --bind: parameters stay slots (compile_policy_bound) */
 } data_opts;
 
@@ -121,9 +121,8 @@ enum {
     {"on-error", 0, "MODE",                                                                         \
      "fail (default): stop at the first bad record, exit 1,\nwrite nothing; skip: report each bad "  \
      "record, score\nthe rest, exit 1", OPT_ON_ERROR},                                              \
-    {"jobs", 'j', "N", "score on N threads (default 1; run only so far); the\n"                     \
-     "output is the same (CSV or NDJSON data; not with\n--table, --history or prev())",  \
-     OPT_JOBS},                                                                                     \
+    {"jobs", 'j', "N", "score on N threads (default 1); the output is the\n"                       \
+     "same (not with --table or prev())", OPT_JOBS},                                               \
     {"quiet", 'q', NULL, "no progress line", 0}
 
 /* Takes an option of the groups above: EXIT_OK, EXIT_USAGE after

@@ -421,7 +421,13 @@ int cmd_calibrate(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK)
         status = session_start(&s);
     if (status == EXIT_OK) {
-        status = session_scan(&s, observe, &cal);
+        /* What observe reads: the measure's value and the cohort's. */
+        int slots[2], n = 0;
+        slots[n++] = eval_symbol_slot(cal.prog, cal.measure);
+        if (cal.cohort)
+            slots[n++] = eval_symbol_slot(cal.prog, cal.cohort);
+        const int *kept[1] = {slots};
+        status = session_scan(&s, kept, &n, observe, &cal);
         if (status >= 0)
             conclude(&cal, &o, s.out.f, share, wanted);
         status = session_finish(&s, status, status >= 0);

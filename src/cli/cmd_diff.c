@@ -659,7 +659,16 @@ int cmd_diff(const verb_def *v, int argc, char **argv)
             csv_cell_fwrite(df.f, s.id, strlen(s.id), true, !o.raw);
             fputs(",output,old,new\n", df.f);
         }
-        status = session_scan(&s, tally, &df);
+        /* What tally reads: each common output's slot on either side. */
+        int *slots[2] = {xmalloc(((size_t)df.nouts + 1) * sizeof(int)), xmalloc(((size_t)df.nouts + 1) * sizeof(int))};
+        for (int k = 0; k < df.nouts; k++) {
+            slots[0][k] = df.outs[k].old_slot;
+            slots[1][k] = df.outs[k].new_slot;
+        }
+        const int *kept[2] = {slots[0], slots[1]}, nkept[2] = {df.nouts, df.nouts};
+        status = session_scan(&s, kept, nkept, tally, &df);
+        free(slots[0]);
+        free(slots[1]);
         for (int k = 0; k < df.nouts; k++)
             sort_values(&df.outs[k]);
         if (status >= 0) {

@@ -376,7 +376,17 @@ int cmd_report(const verb_def *v, int argc, char **argv)
     if (status == EXIT_OK && o.outcomes && (status = read_backtest(&r, &o, &bt, &src)) != EXIT_OK)
         outfile_abort(&s.out);
     if (status == EXIT_OK) {
-        status = session_scan(&s, gather, &r);
+        /* What gather reads: each chart's slot. */
+        int n = 0, *slots = xmalloc(((size_t)r.nmeasures + (size_t)r.ngroups + (size_t)r.ncounts + 1) * sizeof *slots);
+        for (int i = 0; i < r.nmeasures; i++)
+            slots[n++] = r.measures[i].slot;
+        for (int i = 0; i < r.ngroups; i++)
+            slots[n++] = r.groups[i].slot;
+        for (int i = 0; i < r.ncounts; i++)
+            slots[n++] = r.counts[i].slot;
+        const int *kept[1] = {slots};
+        status = session_scan(&s, kept, &n, gather, &r);
+        free(slots);
         r.scored = s.sc.scored;
         r.rejected = s.sc.rejected;
         fill_current(&r);

@@ -59,10 +59,6 @@ static int parse_args(const verb_def *v, int argc, char **argv, run_opts *o)
         return usage_error("run", "--db-table names a table of a database: DATA postgresql://... or sqlite:FILE");
     if (o->data.history && !o->data.as_of)
         return usage_error("run", "--history records the period --as-of names: give --as-of YYYY-MM-DD");
-    /* What -j cannot cut into chunks yet is refused before any reading. */
-    if (o->data.jobs > 1 && (o->data.history || o->data.ntables))
-        return usage_error("run", "-j %d with %s is not supported: score with one thread", o->data.jobs,
-                           o->data.history ? "--history" : "--table");
     /* The database computes the roll-ups itself, from the rules alone. */
     if (o->overrides && db_kind_of(o->data_path) != DB_NONE)
         return usage_error("run", "--overrides is not supported when DATA is a database: the roll-ups are computed "
@@ -235,14 +231,12 @@ static void say_overrides(session *s, const char *path, const overrides *ovr)
              path, c.applied, c.expired, c.unknown_account, c.unknown_output);
 }
 
-/* How much input a chunk of -j holds: 256 KiB (peak memory stays near one
- * thread's: 2N chunks wait at most), or RUBRIC_CHUNK_BYTES, a knob
- * for the tests alone, so that chunk boundaries fall inside small files. */
-static size_t chunk_bytes(void)
+/* run -j --history: the period's row of an account the workers scored,
+ * from the outputs they kept. */
+static void record_history(void *ctx, scan *s, const char *id, size_t idlen)
 {
-    const char *knob = getenv("RUBRIC_CHUNK_BYTES");
-    long n = knob ? strtol(knob, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : (size_t)256 << 10;
+    run_sinks *k = ctx;
+    history_record_put(k->rec, id, idlen, s->frames[0].slots);
 }
 
 int cmd_run(const verb_def *v, int argc, char **argv)
@@ -289,12 +283,6 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         status = db ? run_db_start(&s, &rdb, o.data_path, o.db_table) : session_start(&s);
     if (status == EXIT_OK && o.actions && !(sinks.actions = actions_open(o.actions, s.progs[0], o.raw, o.format_given ? o.format : OUT_CSV)))
         status = EXIT_USAGE;
-    const char *refused = status == EXIT_OK && o.data.jobs > 1 ? scan_jobs_refusal(&s.sc) : NULL;
-    if (refused) {
-        fprintf(stderr, "rubric run: %s\n", refused);
-        outfile_abort(&s.out);
-        status = EXIT_USAGE;
-    }
     if (status == EXIT_OK) {
         session_use_prev(&s, 0, prev);
         s.sc.ovr = ovr;
@@ -302,10 +290,15 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         writer_set_raw(sinks.w, o.raw);
         if (db)
             status = run_db_scan(&s, &rdb, write_scores, &sinks);
-        else if (o.data.jobs > 1)
-            status = scan_all_jobs(&s.sc, o.data.jobs, chunk_bytes(), sinks.w, sinks.actions, write_scores, &sinks);
-        else
-            status = session_scan(&s, write_scores, &sinks);
+        else if (o.data.jobs > 1) {
+            /* The history records every output of each account. */
+            scan_keep keep = {{s.progs[0]->output_slot}, {s.pols[0]->noutputs}, record_history, &sinks};
+            size_t chunk = session_chunk_bytes(sinks.rec ? s.pols[0]->noutputs : 0);
+            status = scan_all_jobs_keep(&s.sc, o.data.jobs, chunk, sinks.w, sinks.actions, sinks.rec ? &keep : NULL,
+                                        write_scores, &sinks);
+        } else {
+            status = session_scan(&s, NULL, NULL, write_scores, &sinks);
+        }
         bool written = writer_close(sinks.w);
         if (ovr && (status == EXIT_OK || status == EXIT_REJECTED))
             say_overrides(&s, o.overrides, ovr);

@@ -2,6 +2,7 @@
  * diff, calibrate and report (see session.h). */
 #include "session.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,6 +14,11 @@ int session_open(session *s, const char *verb, const char *const *paths, const c
     memset(s, 0, sizeof *s);
     s->verb = verb;
     s->data = o;
+    /* Refused before a table is read: its rows are merged with the
+     * accounts in their order. */
+    if (o->jobs > 1 && o->ntables)
+        return usage_error(verb, "-j %d with --table is not supported: a table's rows are merged with the accounts "
+                                 "in input order (score with one thread)", o->jobs);
     s->data_path = data_path;
     s->output = output;
     s->n = n;
@@ -69,6 +75,11 @@ int session_start(session *s)
     if (!scan_open(&s->sc, &s->d, s->data_path, &s->data->read, s->data->tables, s->data->ntables, s->id, progs,
                    s->n > 1 ? s->labels : NULL, s->n, s->data->skip_errors, data_progress(s->data)))
         return s->sc.usage ? EXIT_USAGE : EXIT_REJECTED;
+    const char *refused = s->data->jobs > 1 ? scan_jobs_refusal(&s->sc) : NULL;
+    if (refused) {
+        fprintf(stderr, "rubric %s: %s\n", s->verb, refused);
+        return EXIT_USAGE;
+    }
     /* The history before the output, which a failure here must not leave
      * open. */
     for (int i = 0; i < s->n; i++) {
@@ -87,11 +98,38 @@ int session_start(session *s)
 
 void session_use_prev(session *s, int k, prev_source *ps) { s->sc.prev[k] = ps; }
 
-int session_scan(session *s, scan_visit visit, void *ctx)
+int session_scan(session *s, const int *const *slots, const int *nslots, scan_visit visit, void *ctx)
 {
     if (scan_has_population((const program *const *)s->progs, s->n) && !scan_population(&s->sc))
         return SCAN_BROKEN;
-    return scan_all(&s->sc, visit, ctx);
+    if (s->data->jobs <= 1)
+        return scan_all(&s->sc, visit, ctx);
+    scan_keep keep = {.visit = visit, .ctx = ctx};
+    for (int k = 0; k < s->n; k++) {
+        keep.slots[k] = slots[k];
+        keep.nslots[k] = nslots[k];
+    }
+    int nkept = 0;
+    for (int k = 0; k < s->n; k++)
+        nkept += nslots[k];
+    return scan_all_jobs_keep(&s->sc, s->data->jobs, session_chunk_bytes(nkept), NULL, NULL, &keep, visit, ctx);
+}
+
+/* 256 KiB (peak memory stays near one thread's: 2N chunks wait at most),
+ * less where each account's kept values would outweigh its input: at most
+ * about 1 MiB of them a chunk for records of 64 bytes (a short CSV row).
+ * RUBRIC_CHUNK_BYTES, a knob for the tests alone, sets it, so that chunk
+ * boundaries fall inside small files. */
+size_t session_chunk_bytes(int nkept)
+{
+    const char *knob = getenv("RUBRIC_CHUNK_BYTES");
+    long n = knob ? strtol(knob, NULL, 10) : 0;
+    if (n > 0)
+        return (size_t)n;
+    size_t bytes = (size_t)256 << 10;
+    if (nkept > 0 && ((size_t)1 << 20) / ((size_t)nkept * sizeof(rb_value)) * 64 < bytes)
+        bytes = ((size_t)1 << 20) / ((size_t)nkept * sizeof(rb_value)) * 64;
+    return bytes;
 }
 
 int session_finish(session *s, int status, bool written)

@@ -55,9 +55,14 @@ int session_start(session *s);
 /* Run's previous-period reader for program k. */
 void session_use_prev(session *s, int k, prev_source *ps);
 
-/* The one pass: visit is called once per scored account.  A status of
- * scan_all. */
-int session_scan(session *s, scan_visit visit, void *ctx);
+/* The one pass: visit is called once per scored account, in input order.
+ * With -j N, on N threads: keep says which slots visit reads (scan_keep;
+ * its visit and ctx are set here).  A status of scan_all. */
+int session_scan(session *s, const int *const *slots, const int *nslots, scan_visit visit, void *ctx);
+
+/* How much input a chunk of -j holds (session_scan, run) when the
+ * workers keep nkept values of each account. */
+size_t session_chunk_bytes(int nkept);
 
 /* Ends the output for a status of session_scan (dropped when the pass
  * failed or written is false, else committed) and returns the verb's exit

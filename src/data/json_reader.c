@@ -344,6 +344,108 @@ bool json_open(reader *r, char *err, size_t errlen)
     return true;
 }
 
+void json_open_chunks(reader *r)
+{
+    data_format fmt = r->fmt;
+    char err[8];
+    r->fmt = DATA_NDJSON; /* nothing to read before the records */
+    json_open(r, err, sizeof err);
+    r->fmt = fmt;
+    r->chunks = true;
+    if (fmt == DATA_JSON)
+        r->json_mode = MODE_ARRAY;
+}
+
+static bool json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Where the value at b[i] ends, as value_extent finds it (extent_step),
+ * or end when it does not end before b[end]: the main thread cuts the
+ * chunks, so strings are crossed with memchr, not a byte at a time. */
+static size_t element_end(const char *b, size_t i, size_t end)
+{
+    int depth = 0;
+    for (size_t k = i; k < end;) {
+        switch (b[k]) {
+        case '"': {
+            size_t q = k + 1;
+            for (;;) {
+                const char *quote = memchr(b + q, '"', end - q);
+                if (!quote)
+                    return end;
+                q = (size_t)(quote - b);
+                size_t slashes = 0; /* an odd run of them escapes it */
+                while (b[q - 1 - slashes] == '\\')
+                    slashes++;
+                if (slashes % 2 == 0)
+                    break;
+                q++;
+            }
+            k = q + 1;
+            if (depth == 0)
+                return k < end ? k : end;
+            continue;
+        }
+        case '{':
+        case '[':
+            depth++;
+            break;
+        case '}':
+        case ']':
+            if (depth == 0)
+                return k;
+            if (--depth == 0)
+                return k + 1 < end ? k + 1 : end;
+            break;
+        case ',':
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
+            if (depth == 0)
+                return k;
+            break;
+        default:
+            break;
+        }
+        k++;
+    }
+    return end;
+}
+
+size_t json_last_boundary(reader *r, size_t from, size_t end, bool *done)
+{
+    const char *b = r->buf;
+    size_t i = from, cut = from;
+    bool first = !r->cut_any;
+    for (;;) {
+        while (i < end && json_space(b[i]))
+            i++;
+        if (i < end && !first) {
+            if (b[i] != ',') {
+                *done = true;
+                return cut;
+            }
+            i++;
+            while (i < end && json_space(b[i]))
+                i++;
+        }
+        if (i == end)
+            break;
+        size_t elem_end = element_end(b, i, end);
+        if (elem_end == end)
+            break;
+        if (elem_end == i) {
+            *done = true;
+            return cut;
+        }
+        cut = i = elem_end;
+        first = false;
+    }
+    if (r->eof && end == r->len)
+        *done = true;
+    return cut;
+}
+
 /* A key that is no wanted field, remembered (up to JSON_OTHER_KEYS names)
  * for the did-you-mean of a wanted key no record has: -2 - its index, or
  * -1 when there is no room. */
@@ -519,7 +621,7 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
             snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
             return READ_FATAL;
         }
-        if (r->json_mode != MODE_SEQUENCE) {
+        if (r->json_mode != MODE_SEQUENCE && !r->chunks) {
             snprintf(err, errlen, "line %ld: the file ends before the closing ']'", r->line);
             return READ_FATAL;
         }
@@ -533,7 +635,9 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
             r->json_mode = MODE_DONE;
             return ok ? READ_EOF : READ_FATAL;
         }
-        if (r->record > 0) {
+        /* A chunk of an array's elements begins with the ',' after the
+         * element before it, save the array's first (reader_cut). */
+        if (r->record > r->chunk_first || (r->chunks && c == ',')) {
             if (c != ',') {
                 char found[32];
                 found_at(r, found, sizeof found);

@@ -98,15 +98,17 @@ data_format reader_format(const reader *r);
 /* Total bytes consumed so far (for progress lines). */
 uint64_t reader_bytes(const reader *r);
 
-/* run -j: the input cut into chunks of whole records, each read by a
+/* -j: the input cut into chunks of whole records, each read by a
  * reader of its own on another thread.  reader_cut hands over, after the
  * header, about want bytes of whole records (more when one record is
  * longer) in *buf (of *cap bytes, reallocated when too small) followed by
  * zero bytes: their length, 0 at
  * the end of input, -1 when it cannot read on (reader_cut_failure says
  * why; the caller says it once the chunks before are done, naming the line
- * where they end).  CSV and NDJSON only: a JSON array's elements are not
- * cut. */
+ * where they end).  A JSON array is cut between its elements, and not at
+ * its end: reader_cut returns 0 before the closing ']', or before anything
+ * that is not a ',' and another element, and the reader reads the rest
+ * itself (reader_resume). */
 long reader_cut(reader *r, size_t want, char **buf, size_t *cap);
 const char *reader_cut_failure(const reader *r);
 /* A reader of chunks with like's format and columns, its messages on d. */
@@ -114,6 +116,9 @@ reader *reader_for_chunks(const reader *like, diag *d);
 /* From now on r reads data[0..n) (copied), its first line numbered line,
  * its records numbered after record. */
 void reader_chunk(reader *r, const char *data, size_t n, long line, long record);
+/* After reader_cut's last chunk: r reads on from where it cut, at that
+ * line, its records numbered after record. */
+void reader_resume(reader *r, long line, long record);
 /* The line and the record number the reader is at. */
 long reader_line(const reader *r);
 long reader_record(const reader *r);

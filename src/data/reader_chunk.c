@@ -1,4 +1,4 @@
-/* reader_chunk.c - the data cut into chunks of whole records, for run -j,
+/* reader_chunk.c - the data cut into chunks of whole records, for -j,
  * and the readers that read one chunk at a time on other threads. */
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +44,16 @@ long reader_cut(reader *r, size_t want, char **buf, size_t *cap)
 {
     for (;;) {
         size_t avail = r->len - r->pos;
+        if (r->cut_done)
+            return 0;
         if (avail >= want || r->eof) {
             size_t end = avail > want ? r->pos + want : r->len;
             /* The rest of the input ends its last record, newline or not. */
-            size_t cut = r->eof && end == r->len ? r->len : last_boundary(r, r->pos, end);
+            size_t cut = r->fmt == DATA_JSON              ? json_last_boundary(r, r->pos, end, &r->cut_done)
+                         : r->eof && end == r->len ? r->len
+                                                   : last_boundary(r, r->pos, end);
             if (cut > r->pos) {
+                r->cut_any = true;
                 size_t n = cut - r->pos;
                 if (n > *cap) {
                     free(*buf);
@@ -60,7 +65,7 @@ long reader_cut(reader *r, size_t want, char **buf, size_t *cap)
                 r->pos = cut;
                 return (long)n;
             }
-            if (r->eof && avail == 0)
+            if (r->cut_done || (r->eof && avail == 0))
                 return 0;
             want *= 2; /* a record longer than a chunk */
             continue;
@@ -91,8 +96,7 @@ reader *reader_for_chunks(const reader *like, diag *d)
         r->header = xmalloc(n);
         memcpy(r->header, like->header, n);
     } else {
-        char err[8];
-        json_open(r, err, sizeof err); /* NDJSON: nothing to read first */
+        json_open_chunks(r);
     }
     return r;
 }
@@ -112,12 +116,19 @@ void reader_chunk(reader *r, const char *data, size_t n, long line, long record)
     r->pos = 0;
     r->line = line;
     r->record = record;
+    r->chunk_first = record;
     r->nul_seen = memchr(data, 0, n) != NULL;
 }
 
 const char *reader_cut_failure(const reader *r)
 {
     return r->cap >= (64 << 20) ? "a record longer than 64 MiB" : "read error";
+}
+
+void reader_resume(reader *r, long line, long record)
+{
+    r->line = line;
+    r->record = record;
 }
 
 long reader_line(const reader *r) { return r->line; }

@@ -43,6 +43,11 @@ struct reader {
     size_t unesc_cap;
     char **other_keys;       /* json: keys that are no wanted field, for a did-you-mean */
     int nother_keys;
+    /* -j */
+    bool chunks;             /* reads chunks (reader_for_chunks) */
+    long chunk_first;        /* the record before the chunk's first */
+    bool cut_any;            /* reader_cut has cut a record (a JSON array's next needs its ',') */
+    bool cut_done;           /* reader_cut cuts no more: the rest is read in order */
 };
 
 enum { JSON_OTHER_KEYS = 64 };
@@ -67,6 +72,13 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
 bool json_open(reader *r, char *err, size_t errlen);
 read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t errlen);
 void json_close(reader *r);
+/* -j (reader_chunk.c): a chunk reader's JSON state, and where the last
+ * element of a JSON array that json_next would read whole ends in
+ * buf[from..end): the chunk ends there, before the ',' after it (from
+ * when none does).  *done at anything else (the closing ']', a missing
+ * ',', the end of the input inside the array): no more is cut. */
+void json_open_chunks(reader *r);
+size_t json_last_boundary(reader *r, size_t from, size_t end, bool *done);
 
 /* Where one member of the JSON record being read lies, as the strict check
  * found it, so that numbers are read from their text and NULs found per key

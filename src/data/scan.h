@@ -137,7 +137,7 @@ void scan_open_rows(scan *s, diag *d, const char *name, const program *prog, con
                     bool progress);
 int scan_rows(scan *s, db_source *src, const int *outputs, int noutputs, scan_visit visit, void *ctx);
 int scan_rows_columns(const policy *p, const int *outputs, int noutputs);
-/* The steps of scan_all, for run -j (scan_jobs.c): the records rd reads
+/* The steps of scan_all, for -j (scan_jobs.c): the records rd reads
  * scored in turn (EXIT_OK at their end, SCAN_STOPPED or SCAN_BROKEN), then
  * the pass concluded for that status (scan_all's result). */
 int scan_records(scan *s, reader *rd, scan_visit visit, void *ctx);
@@ -152,17 +152,34 @@ void scan_tally_unbanded(scan *s, int k, int i, const char *id, size_t idlen);
 /* The progress line, redrawn now and then; final: cleared. */
 void scan_progress(scan *s, bool final);
 
-/* run -j: the records scored on `jobs` threads, chunk_bytes of input at a
+/* -j: the records scored on `jobs` threads, chunk_bytes of input at a
  * time, with scan_all's result.  Each chunk's accounts are written by a
  * writer of the workers' own (writer_open_kept like w), and w writes them
  * in input order, and acts (when not NULL) their action rows likewise
  * (actions_open_kept, actions_put); a chunk with anything to say (a bad record, a number
  * written in another style than before) is scored again in order by
  * visit, which must write to w and acts as writer_record and
- * actions_record do.  For one policy, no
- * --table and no prev() (scan_jobs_refusal). */
+ * actions_record do.  Not with --table nor prev()
+ * (scan_jobs_refusal). */
 int scan_all_jobs(scan *s, int jobs, size_t chunk_bytes, writer *w, action_writer *acts, scan_visit visit,
                   void *ctx);
+/* What a verb reads of each account after the pass scored it, for -j:
+ * the slots slots[k][0..nslots[k]) of program k.  The workers keep those
+ * values (a text's bytes copied), and visit is called in input order with
+ * them in s->frames[k].slots (the other slots hold nothing of that
+ * account) and the account's id, as scan_all calls it. */
+typedef struct scan_keep {
+    const int *slots[SCAN_MAX_PROGRAMS];
+    int nslots[SCAN_MAX_PROGRAMS];
+    scan_visit visit;
+    void *ctx;
+} scan_keep;
+/* scan_all_jobs for every verb: w and acts as there (NULL when the verb
+ * writes no scores), keep (NULL for none) as above; visit scores a chunk
+ * with anything to say again, in order, and must do what w, acts and
+ * keep's visit together do. */
+int scan_all_jobs_keep(scan *s, int jobs, size_t chunk_bytes, writer *w, action_writer *acts, const scan_keep *keep,
+                       scan_visit visit, void *ctx);
 /* Why the pass cannot be cut into chunks, or NULL when it can. */
 const char *scan_jobs_refusal(const scan *s);
 

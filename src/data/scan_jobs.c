@@ -1,4 +1,4 @@
-/* scan_jobs.c - run -j: the one pass on several threads.
+/* scan_jobs.c - -j: the one pass on several threads.
  *
  * The main thread cuts the input into chunks of whole records
  * (reader_cut) and puts them in a ring of 2N slots; N workers each read a
@@ -12,8 +12,13 @@
  * first record that has one).  A chunk with anything to say, a bad record
  * or a style other than the one before it, is read again by the main
  * thread the way one thread reads everything, so that every message is
- * the one a single thread gives, in its place. */
+ * the one a single thread gives, in its place.
+ *
+ * The verbs that write no scores (diff, calibrate, report) have the
+ * workers keep the values they read of each account instead (scan_keep),
+ * and read them in input order on the main thread. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +39,7 @@ typedef struct job_entry {
     long record, line;       /* counted from the chunk's start, from 1 */
     size_t act_end;          /* its action rows end here */
     long fired;              /* how many */
-    uint64_t unbanded;       /* bit i: s->unbanded[0][i] caught no band */
+    uint64_t unbanded[SCAN_MAX_PROGRAMS]; /* bit i: s->unbanded[k][i] caught no band */
 } job_entry;
 
 typedef struct job_chunk {
@@ -50,6 +55,9 @@ typedef struct job_chunk {
     long records, lines;     /* how many the chunk holds */
     uint8_t *style;          /* per style (style_slots): the first its records set */
     num_style *style_at;     /* where, counted from the chunk's start */
+    rb_value *vals;          /* scan_keep: nkept values per account, in order */
+    size_t vals_cap;
+    strbuf texts;            /* their texts' bytes; a kept text's pointer is its offset here */
 } job_chunk;
 
 typedef struct jobs jobs;
@@ -76,6 +84,15 @@ static int style_slots(const policy *p, record_layout *l, uint8_t **st, num_styl
     return n;
 }
 
+/* style_slots for every program of s, in order. */
+static int all_style_slots(const scan *s, record_layout *layouts, uint8_t **st, num_style **at)
+{
+    int n = 0;
+    for (int k = 0; k < s->nprogs; k++)
+        n += style_slots(s->progs[k]->pol, &layouts[k], st ? st + n : NULL, at ? at + n : NULL);
+    return n;
+}
+
 typedef struct worker {
     jobs *j;
     pthread_t thread;
@@ -96,25 +113,24 @@ struct jobs {
     job_chunk *ring;
     long nring, filled, taken;
     action_writer *acts;     /* the run's --actions, or NULL */
+    const scan_keep *keep;   /* what the verb reads of each account, or NULL */
+    int nkept;               /* values kept per account */
     int nstyles;
     bool stop;
 };
 
 const char *scan_jobs_refusal(const scan *s)
 {
-    if (s->nprogs != 1)
-        return "-j reads one policy";
-    if (s->progs[0]->npops)
-        return "-j with population values is not supported: they are gathered by passes over every account before "
-               "scoring (score with one thread)";
+    for (int k = 0; k < s->nprogs; k++)
+        if (s->progs[k]->npops)
+            return "-j with population values is not supported: they are gathered by passes over every account "
+                   "before scoring (score with one thread)";
     if (s->ntables)
         return "-j with --table is not supported: a table streams in account order (score with one thread)";
-    if (s->prev[0] || s->progs[0]->pol->nprevs)
-        return "-j with prev() is not supported: the previous period is read in account order (score with one thread)";
-    if (reader_format(s->rd) == DATA_JSON)
-        return "-j cannot cut a top-level JSON array into chunks: give NDJSON (one object per line), or score with one thread";
-    if (s->nunbanded[0] > 64)
-        return "-j reads at most 64 banded outputs";
+    for (int k = 0; k < s->nprogs; k++)
+        if (s->prev[k] || s->progs[k]->pol->nprevs)
+            return "-j with prev() is not supported: the previous period is read in account order (score with one "
+                   "thread)";
     return NULL;
 }
 
@@ -128,32 +144,72 @@ static void worker_init(worker *w, jobs *j, writer *like)
     w->sc.data_path = s->data_path;
     w->sc.read = s->read;
     w->sc.id_field = s->id_field;
-    w->sc.nprogs = 1;
-    w->sc.progs[0] = s->progs[0];
-    record_layout_init(&w->sc.layouts[0], s->progs[0]->pol, s->id_field, s->read);
-    record_layout_report(&w->sc.layouts[0], &w->quiet, s->data_path, NULL);
+    w->sc.nprogs = s->nprogs;
+    /* As scan_open lays them out, so that the fields come in its order. */
+    for (int k = 0; k < s->nprogs; k++) {
+        w->sc.progs[k] = s->progs[k];
+        if (k == 0)
+            record_layout_init(&w->sc.layouts[0], s->progs[0]->pol, s->id_field, s->read);
+        else
+            record_layout_share(&w->sc.layouts[0], s->progs[0]->pol, &w->sc.layouts[k], s->progs[k]->pol);
+        record_layout_report(&w->sc.layouts[k], &w->quiet, s->data_path, NULL);
+        frame_init(&w->sc.frames[k], s->progs[k]);
+    }
     w->sc.cells = xcalloc((size_t)w->sc.layouts[0].nfields, sizeof *w->sc.cells);
-    frame_init(&w->sc.frames[0], s->progs[0]);
     w->rd = reader_for_chunks(s->rd, &w->quiet);
     w->style = xmalloc(((size_t)j->nstyles + 1) * sizeof *w->style);
     w->style_at = xmalloc(((size_t)j->nstyles + 1) * sizeof *w->style_at);
-    style_slots(s->progs[0]->pol, &w->sc.layouts[0], w->style, w->style_at);
-    w->out = writer_open_kept(like);
+    all_style_slots(s, w->sc.layouts, w->style, w->style_at);
+    if (like)
+        w->out = writer_open_kept(like);
     if (j->acts)
         w->acts = actions_open_kept(j->acts);
 }
 
 static void worker_free(worker *w)
 {
-    frame_free(&w->sc.frames[0]);
-    record_layout_free(&w->sc.layouts[0]);
+    for (int k = 0; k < w->sc.nprogs; k++) {
+        frame_free(&w->sc.frames[k]);
+        record_layout_free(&w->sc.layouts[k]);
+    }
     free(w->sc.cells);
     free(w->style);
     free(w->style_at);
     reader_close(w->rd);
-    writer_close(w->out);
+    if (w->out)
+        writer_close(w->out);
     if (w->acts)
         actions_close(w->acts, false);
+}
+
+/* The values the verb reads of the account just scored, kept after those
+ * of the accounts before it in the chunk: false for a value that cannot be
+ * kept (a list), whose chunk is then read again in order. */
+static bool keep_values(worker *w, job_chunk *c)
+{
+    const scan_keep *keep = w->j->keep;
+    if (w->j->nkept == 0)
+        return true;
+    size_t at = (c->n - 1) * (size_t)w->j->nkept;
+    if (at + (size_t)w->j->nkept > c->vals_cap) {
+        c->vals_cap = 2 * (at + (size_t)w->j->nkept);
+        c->vals = xrealloc(c->vals, c->vals_cap * sizeof *c->vals);
+    }
+    for (int k = 0; k < w->sc.nprogs; k++)
+        for (int i = 0; i < keep->nslots[k]; i++) {
+            rb_value v = w->sc.frames[k].slots[keep->slots[k][i]];
+            if (v.kind == VK_LIST || v.kind == VK_RECORD)
+                return false;
+            if (v.kind == VK_TEXT) {
+                /* The reader's buffer moves on: the bytes are copied, and
+                 * found again by their offset once the chunk is merged. */
+                uintptr_t off = c->texts.len;
+                strbuf_add(&c->texts, v.u.text, v.len);
+                v.u.text = (const char *)off;
+            }
+            c->vals[at++] = v;
+        }
+    return true;
 }
 
 /* A chunk's accounts scored, their bytes kept; dirty at the first thing to
@@ -170,20 +226,27 @@ static void score_chunk(worker *w, job_chunk *c)
     c->dirty = false;
     c->n = 0;
     strbuf_setlen(&c->ids, 0);
+    strbuf_setlen(&c->texts, 0);
+    bool unkept = false; /* a value keep_values could not keep, or a 65th banded output in no band */
     record_pos pos;
     read_status rs = READ_FATAL;
     /* Without memory for its action rows, a worker leaves its chunks to be
      * read in order. */
-    while ((w->acts || !w->j->acts) && (rs = reader_next(w->rd, ws->cells, &pos)) == READ_OK && scan_load(ws, &pos)) {
+    while (!unkept && (w->acts || !w->j->acts) && (rs = reader_next(w->rd, ws->cells, &pos)) == READ_OK &&
+           scan_load(ws, &pos)) {
         const cell *id = &ws->cells[0];
-        eval_account(s->progs[0], &ws->frames[0]);
-        writer_record(w->out, id->s, id->len, ws->frames[0].slots);
+        for (int k = 0; k < s->nprogs; k++)
+            eval_account(s->progs[k], &ws->frames[k]);
+        if (w->out)
+            writer_record(w->out, id->s, id->len, ws->frames[0].slots);
         if (c->n == c->cap) {
             c->cap = c->cap ? 2 * c->cap : 1024;
             c->e = xrealloc(c->e, c->cap * sizeof *c->e);
         }
         job_entry *e = &c->e[c->n++];
-        e->end = writer_kept(w->out);
+        e->end = w->out ? writer_kept(w->out) : 0;
+        if (w->j->keep && !keep_values(w, c))
+            unkept = true;
         if (w->acts) {
             long before = actions_fired(w->acts);
             actions_record(w->acts, id->s, id->len, &ws->frames[0]);
@@ -196,19 +259,25 @@ static void score_chunk(worker *w, job_chunk *c)
         e->hash = idset_hash(id->s, id->len);
         e->record = pos.record - first;
         e->line = pos.line;
-        e->unbanded = 0;
-        if (ws->frames[0].unbanded)
-            for (int i = 0; i < s->nunbanded[0]; i++) {
-                const rb_value *v = &ws->frames[0].slots[s->unbanded[0][i].slot];
-                if (v->kind == VK_BANDED && v->band == BAND_NONE)
-                    e->unbanded |= (uint64_t)1 << i;
-            }
+        for (int k = 0; k < s->nprogs; k++) {
+            e->unbanded[k] = 0;
+            if (ws->frames[k].unbanded)
+                for (int i = 0; i < s->nunbanded[k]; i++) {
+                    const rb_value *v = &ws->frames[k].slots[s->unbanded[k][i].slot];
+                    if (v->kind == VK_BANDED && v->band == BAND_NONE) {
+                        /* Past the mask's bits: the chunk is read again. */
+                        unkept |= i >= 64;
+                        e->unbanded[k] |= i < 64 ? (uint64_t)1 << i : 0;
+                    }
+                }
+        }
     }
-    c->dirty = rs != READ_EOF;
+    c->dirty = unkept || rs != READ_EOF;
     w->next_record = reader_record(w->rd);
     c->records = w->next_record - first;
     c->lines = reader_line(w->rd) - 1;
-    writer_swap(w->out, &c->out);
+    if (w->out)
+        writer_swap(w->out, &c->out);
     if (w->acts)
         actions_take(w->acts, &c->acts);
     if (!c->style) {
@@ -267,7 +336,7 @@ static bool styles_agree(uint8_t **st, num_style **at, int n, const job_chunk *c
  * worker's bytes), else one account at a time. */
 static void put_accounts(writer *w, const job_chunk *c, size_t first, size_t end)
 {
-    if (first == end)
+    if (!w || first == end)
         return;
     size_t from = first ? c->e[first - 1].end : 0;
     if (writer_put_run(w, c->out.s + from, c->e[end - 1].end - from, (long)(end - first)))
@@ -278,8 +347,24 @@ static void put_accounts(writer *w, const job_chunk *c, size_t first, size_t end
     }
 }
 
+/* Account n of the chunk's kept values into s's frames, for keep->visit. */
+static void load_kept(scan *s, const job_chunk *c, const scan_keep *keep, int nkept, size_t n)
+{
+    if (nkept == 0)
+        return;
+    const rb_value *v = c->vals + n * (size_t)nkept;
+    for (int k = 0; k < s->nprogs; k++)
+        for (int i = 0; i < keep->nslots[k]; i++, v++) {
+            rb_value *slot = &s->frames[k].slots[keep->slots[k][i]];
+            *slot = *v;
+            if (v->kind == VK_TEXT)
+                slot->u.text = c->texts.s + (uintptr_t)v->u.text;
+        }
+}
+
 /* A clean chunk's accounts, written in order: EXIT_OK or SCAN_STOPPED. */
-static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *acts, long base_record, long base_line)
+static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *acts, const scan_keep *keep, int nkept,
+                       long base_record, long base_line)
 {
     size_t act_from = 0, run = 0; /* accounts run.. are accepted, not yet written */
     for (size_t k = 0; k < c->n; k++) {
@@ -299,9 +384,14 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *ac
             actions_put(acts, c->acts.s + act_from, e->act_end - act_from, e->fired);
             act_from = e->act_end;
         }
-        for (int i = 0; e->unbanded >> i; i++)
-            if (e->unbanded >> i & 1)
-                scan_tally_unbanded(s, 0, i, id, e->idlen);
+        for (int p = 0; p < s->nprogs; p++)
+            for (int i = 0; i < 64 && e->unbanded[p] >> i; i++)
+                if (e->unbanded[p] >> i & 1)
+                    scan_tally_unbanded(s, p, i, id, e->idlen);
+        if (keep) {
+            load_kept(s, c, keep, nkept, k);
+            keep->visit(keep->ctx, s, id, e->idlen);
+        }
         s->scored++;
         if ((s->scored & 0xffff) == 0)
             scan_progress(s, false);
@@ -313,12 +403,19 @@ static int merge_chunk(scan *s, const job_chunk *c, writer *w, action_writer *ac
 int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_writer *acts, scan_visit visit,
                   void *ctx)
 {
-    jobs j = {.s = s, .nring = 2L * jobs_n, .acts = acts};
-    const policy *p = s->progs[0]->pol;
-    j.nstyles = style_slots(p, &s->layouts[0], NULL, NULL);
+    return scan_all_jobs_keep(s, jobs_n, chunk_bytes, w, acts, NULL, visit, ctx);
+}
+
+int scan_all_jobs_keep(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_writer *acts, const scan_keep *keep,
+                       scan_visit visit, void *ctx)
+{
+    jobs j = {.s = s, .nring = 2L * jobs_n, .acts = acts, .keep = keep};
+    for (int k = 0; keep && k < s->nprogs; k++)
+        j.nkept += keep->nslots[k];
+    j.nstyles = all_style_slots(s, s->layouts, NULL, NULL);
     uint8_t **st = xmalloc(((size_t)j.nstyles + 1) * sizeof *st);
     num_style **at = xmalloc(((size_t)j.nstyles + 1) * sizeof *at);
-    style_slots(p, &s->layouts[0], st, at);
+    all_style_slots(s, s->layouts, st, at);
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);
@@ -327,6 +424,7 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_wri
         strbuf_init(&j.ring[i].ids);
         strbuf_init(&j.ring[i].out);
         strbuf_init(&j.ring[i].acts);
+        strbuf_init(&j.ring[i].texts);
     }
     worker *ws = xcalloc((size_t)jobs_n, sizeof *ws);
     for (int i = 0; i < jobs_n; i++)
@@ -370,7 +468,7 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_wri
             pthread_cond_wait(&j.done, &j.mu);
         pthread_mutex_unlock(&j.mu);
         if (!c->dirty && styles_agree(st, at, j.nstyles, c, base_record, base_line)) {
-            status = merge_chunk(s, c, w, acts, base_record, base_line);
+            status = merge_chunk(s, c, w, acts, keep, j.nkept, base_record, base_line);
             base_record += c->records;
             base_line += c->lines;
         } else {
@@ -383,6 +481,13 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_wri
         c->state = CHUNK_FREE;
         merged++;
         pthread_mutex_unlock(&j.mu);
+    }
+    /* A JSON array's closing ']' and what follows it, or whatever the
+     * cutter would not cut into elements, is read here in order, as one
+     * thread reads it, with its messages. */
+    if (status == EXIT_OK && !cut_failed && reader_format(s->rd) == DATA_JSON) {
+        reader_resume(s->rd, base_line, base_record);
+        status = scan_records(s, s->rd, visit, ctx);
     }
     if (status == EXIT_OK && cut_failed) {
         diag_fail(s->diag, "%s: line %ld: %s", s->data_path, base_line, reader_cut_failure(s->rd));
@@ -406,6 +511,8 @@ int scan_all_jobs(scan *s, int jobs_n, size_t chunk_bytes, writer *w, action_wri
         free(c->data);
         strbuf_free(&c->out);
         strbuf_free(&c->acts);
+        strbuf_free(&c->texts);
+        free(c->vals);
         free(c->e);
         strbuf_free(&c->ids);
         free(c->style);

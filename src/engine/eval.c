@@ -793,8 +793,16 @@ const rb_value *eval_symbol_value(const program *prog, const frame *f, const sym
 {
     if (s->kind == SYM_PARAM)
         return &prog->params[s->index];
+    int slot = eval_symbol_slot(prog, s);
+    return slot >= 0 ? &f->slots[slot] : NULL;
+}
+
+int eval_symbol_slot(const program *prog, const symbol *s)
+{
+    if (s->kind == SYM_PARAM)
+        return -1;
     if (s->kind == SYM_INPUT)
-        return &f->slots[s->index];
+        return s->index;
     const step *st = program_step(prog, s);
-    return st ? &f->slots[st->slot] : NULL;
+    return st ? st->slot : -1;
 }

@@ -125,5 +125,8 @@ uint32_t eval_each(const enode *n, frame *f, rb_value *out, uint32_t *positions,
 /* After eval_account: where a symbol's value is (a parameter, an input or
  * a definition's slot), for the verbs that show values by name. */
 const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s);
+/* The frame's slot eval_symbol_value reads for s; -1 for a parameter (or
+ * a symbol with no step). */
+int eval_symbol_slot(const program *prog, const symbol *s);
 
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
-# run -j N: the output, the messages and the exit status are those of one
-# thread, byte for byte, wherever the chunks are cut.  RUBRIC_CHUNK_BYTES
+# -j N (run, diff, calibrate, report): the output, the messages and the
+# exit status are those of one thread, byte for byte, wherever the chunks
+# are cut.  RUBRIC_CHUNK_BYTES
 # (a knob for the tests alone) makes the chunks small, so that their
 # boundaries fall inside these small files: between a record's lines, a
 # quoted newline's two halves, a CRLF's two bytes.
@@ -24,19 +25,22 @@ cd "$work" || exit 1
 . "$here/tests/tap.sh"
 asof="--as-of 2026-11-01"
 
-# same NAME CHUNKS JOBS ARGS...: run ARGS with one thread, then with each
-# of JOBS threads at each of CHUNKS bytes a chunk ("-": the default).
+# same NAME CHUNKS JOBS ARGS...: `rubric $verb ARGS` with one thread, then
+# with each of JOBS threads at each of CHUNKS bytes a chunk ("-": the
+# default), standard input read from $stdin.
+verb=run
+stdin=/dev/null
 same() {
     name=$1 chunks=$2 jobs=$3
     shift 3
-    "$rubric" run "$@" >one.out 2>one.err
+    "$rubric" $verb "$@" <"$stdin" >one.out 2>one.err
     rc1=$?
     for cb in $chunks; do
         for j in $jobs; do
             if [ "$cb" = - ]; then
-                "$rubric" run -j "$j" "$@" >many.out 2>many.err
+                "$rubric" $verb -j "$j" "$@" <"$stdin" >many.out 2>many.err
             else
-                RUBRIC_CHUNK_BYTES=$cb "$rubric" run -j "$j" "$@" >many.out 2>many.err
+                RUBRIC_CHUNK_BYTES=$cb "$rubric" $verb -j "$j" "$@" <"$stdin" >many.out 2>many.err
             fi
             rc2=$?
             if [ $rc1 != $rc2 ] || ! cmp -s one.out many.out || ! cmp -s one.err many.err; then
@@ -164,6 +168,138 @@ fi
 RUBRIC_CHUNK_BYTES=300 "$rubric" run -j 2 "$uch" - $asof -f csv < "$g/accounts.csv" > stdin.many
 if cmp -s stdin.one stdin.many; then ok "standard input"; else nok "standard input"; fi
 
+# diff, calibrate and report: the same pass on N threads, the values each
+# reads of an account kept and read in input order.
+v=$fx/versions
+sed 's/50%/40%/; s/< 25%/< 30%/' "$uch" > uch2.rules
+verb=diff
+for d in "$g/accounts.csv" "$g/accounts.ndjson"; do
+    for f in table csv json; do
+        same "diff $(basename "$d") -f $f" "- 97" "2 4" "$uch" uch2.rules "$d" $asof -f $f --on-error skip
+    done
+done
+same "diff, bad records, skipped" "$sizes" "2 3" "$uch" uch2.rules "$fx/bad-data.csv" $asof --on-error skip -f csv
+same "diff, bad records, the first stops" "$sizes" "2" "$uch" "$uch" "$fx/bad-data.csv" $asof
+same "diff, versions" "$sizes" "2 4" "$v/old.rules" "$v/new.rules" "$v/many.csv" -f csv
+same "diff, a duplicate id" "$sizes" "2" "$v/old.rules" "$v/new.rules" "$v/dup-ids.csv" -f csv --on-error skip
+same "diff, texts (kept by their bytes)" "$sizes" "2 3" "$v/text-old.rules" "$v/text-new.rules" "$v/texts.csv" -f csv
+same "diff, a tricky CSV" "$sizes" "2 3" "$uch" uch2.rules tricky.csv $asof --on-error skip -f json
+same "diff, empty texts and na" "$sizes" "2" "$v/empty-old.rules" "$v/empty-new.rules" "$v/empty.csv" --na-values ''
+printf 'input licenses_sold: number\nmetric a = licenses_sold\n' > only-a.rules
+printf 'input licenses_sold: number\nmetric b = licenses_sold\n' > only-b.rules
+same "diff, no output in common (nothing kept)" "$sizes" "2" only-a.rules only-b.rules dup.csv --on-error skip
+same "diff, values in no band" "$sizes" "2" "$fx/no-band/no-band.rules" "$fx/no-band/no-band.rules" "$fx/no-band/accounts.csv"
+verb=calibrate
+for d in "$g/accounts.csv" "$g/accounts.ndjson"; do
+    same "calibrate $(basename "$d")" "- 97" "2 4" "$uch" "$d" $asof --measure scm_git_ops --target green=30%,yellow=40% --on-error skip
+done
+c=$fx/calibrate
+same "calibrate, a cohort" "$sizes" "2 3" "$c/scores.rules" "$c/values.csv" --measure level --where 'segment = "ent"' -f json
+same "calibrate, a group" "$sizes" "2" "$c/scores.rules" "$c/values.csv" --measure overall -f json
+same "calibrate, bad records, skipped" "$sizes" "2 3" "$uch" "$fx/bad-data.csv" $asof --measure ci --on-error skip
+same "calibrate, bad records, the first stops" "$sizes" "2" "$uch" "$fx/bad-data.csv" $asof --measure ci
+same "calibrate, a tricky CSV" "$sizes" "2 3" "$uch" tricky.csv $asof --measure scm_git_ops --on-error skip
+verb=report
+for d in "$g/accounts.csv" "$g/accounts.ndjson"; do
+    same "report $(basename "$d")" "- 97" "2 4" "$uch" "$d" $asof --on-error skip
+done
+same "report, bad records, skipped" "$sizes" "2 3" "$uch" "$fx/bad-data.csv" $asof --on-error skip
+same "report, bad records, the first stops" "$sizes" "2" "$uch" "$fx/bad-data.csv" $asof
+same "report, values in no band" "$sizes" "2" "$fx/no-band/no-band.rules" "$fx/no-band/accounts.csv"
+# Standard input, for every verb.
+stdin=$g/accounts.csv
+for verb in run diff calibrate report; do
+    case $verb in
+    diff) set -- "$uch" uch2.rules ;;
+    calibrate) set -- "$uch" --measure ci ;;
+    *) set -- "$uch" ;;
+    esac
+    same "$verb: standard input" "300 -" "2" "$@" - $asof
+done
+stdin=/dev/null
+# --on-error fail writes nothing, whatever the threads had done.
+for verb in diff calibrate report; do
+    case $verb in
+    diff) set -- "$uch" uch2.rules ;;
+    calibrate) set -- "$uch" --measure ci ;;
+    *) set -- "$uch" ;;
+    esac
+    rm -f out.txt
+    RUBRIC_CHUNK_BYTES=100 "$rubric" $verb -j 3 "$@" dup.csv $asof -o out.txt 2>err
+    rc=$?
+    if [ $rc = 1 ] && [ ! -e out.txt ] && grep -q "no output written" err; then ok "$verb: --on-error fail writes nothing"; else nok "$verb: --on-error fail writes nothing (exit $rc)"; fi
+done
+
+# A top-level JSON array, cut between its elements; its closing ']', and
+# whatever is not a ',' and another element, read in order by one thread.
+{ printf '[\n'; sed '$!s/$/,/' "$g/accounts.ndjson"; printf ']\n'; } > array.json
+{ printf '{"as_of": "2026-11-01",\n "accounts": [ '; sed '$!s/$/ ,/' "$g/accounts.ndjson" | tr '\n' ' '; printf '],\n "total": 3}'; } > wrapped.json
+# bad elements: a broken one, one that is no object, one without an id, a duplicate id
+{ printf '[\n'; sed -n '1,9p' "$g/accounts.ndjson" | sed 's/$/,/'; printf '{"account_id": "broken", \n'
+  printf '42,\n{"tier": "premium"},\n'; sed -n '10,30p' "$g/accounts.ndjson" | sed 's/$/,/'; sed -n '2p' "$g/accounts.ndjson"; printf ']'; } > bad-elements.json
+{ printf '['; sed -n '1,12p' "$g/accounts.ndjson" | sed '$!s/$/,/'; printf ',]\n'; } > trailing-comma.json
+{ printf '['; sed -n '1,12p' "$g/accounts.ndjson" | sed '$!s/$/,/' | sed '6s/,$//'; printf ']\n'; } > missing-comma.json
+{ printf '[ '; sed -n '1,12p' "$g/accounts.ndjson" | sed 's/$/,/'; } > unfinished.json
+{ printf '[ '; sed -n '1,12p' "$g/accounts.ndjson" | sed '$!s/$/,/'; printf '] x\n'; } > after-end.json
+printf '[]\n' > empty-array.json
+verb=run
+for d in array.json wrapped.json bad-elements.json trailing-comma.json missing-comma.json unfinished.json after-end.json \
+    empty-array.json "$fx/json-bad-after.json" "$fx/json-after-array.json" "$fx/trailing-comma.json"; do
+    same "a JSON array: $(basename "$d")" "$sizes" "2 3" "$uch" "$d" $asof --on-error skip -f csv
+done
+same "a JSON array, the first bad element stops" "$sizes" "2" "$uch" bad-elements.json $asof -f csv
+stdin=array.json
+same "a JSON array on standard input" "1 40 300 -" "2" "$uch" - --input-format json $asof -f csv
+stdin=/dev/null
+verb=diff
+same "diff, a JSON array" "$sizes" "2" "$uch" uch2.rules bad-elements.json $asof --on-error skip -f csv
+verb=calibrate
+same "calibrate, a JSON array" "$sizes" "2" "$uch" wrapped.json $asof --measure ci
+verb=report
+same "report, a JSON array" "$sizes" "2" "$uch" array.json $asof
+
+# More than 64 banded outputs, some values in no band: the masks' 64 bits
+# and then the chunk read again in order.
+{
+    printf 'policy "wide"\nscheme rg\n  red scores 0 when < 50\n  green scores 100 otherwise\ninput x: number\n'
+    i=1
+    while [ $i -le 70 ]; do
+        printf 'measure m%d = x + %d\n  red < 10\n  # rubric: allow band-gap\n  green >= 20\n' $i $((i % 5))
+        i=$((i + 1))
+    done
+} > wide.rules
+# x from 0 to 28: from 6 to 19 some outputs fall in the gap, all 70 of them at 10 to 15
+{ echo account_id,x; i=1; while [ $i -le 60 ]; do echo "a$i,$((i * 7 % 29))"; i=$((i + 1)); done; } > wide.csv
+verb=run
+same "70 banded outputs, values in no band" "$sizes" "2 3" wide.rules wide.csv -f csv
+verb=report
+same "report: 70 banded outputs, values in no band" "7 50 -" "2" wide.rules wide.csv
+verb=run
+
+# run --history: the period recorded is the same (all of the file, as
+# Debian's sqlite3 tool dumps it), and the messages.
+for cb in 1 37 200 -; do
+    rm -f h1.db h2.db
+    "$rubric" run "$uch" dup.csv $asof --on-error skip --history h1.db >one.out 2>one.err
+    rc1=$?
+    if [ "$cb" = - ]; then
+        "$rubric" run -j 3 "$uch" dup.csv $asof --on-error skip --history h2.db >many.out 2>many.err
+    else
+        RUBRIC_CHUNK_BYTES=$cb "$rubric" run -j 2 "$uch" dup.csv $asof --on-error skip --history h2.db >many.out 2>many.err
+    fi
+    rc2=$?
+    sed 's/h2\.db/h1.db/' many.err > many.err2
+    # but the time each was recorded
+    sqlite3 h1.db .dump | sed "s/'[-0-9]*T[:0-9]*Z'/TIME/" >h1.txt 2>&1
+    sqlite3 h2.db .dump | sed "s/'[-0-9]*T[:0-9]*Z'/TIME/" >h2.txt 2>&1
+    if [ $rc1 = $rc2 ] && cmp -s one.out many.out && cmp -s one.err many.err2 && cmp -s h1.txt h2.txt && [ -s h1.txt ]; then
+        ok "run --history, $cb bytes a chunk"
+    else
+        nok "run --history, $cb bytes a chunk (exit $rc1 vs $rc2)"
+        diff h1.txt h2.txt | sed -n 1,6p
+    fi
+done
+
 # What is refused, said, and nothing read.
 refused() { # NAME WANTED ARGS...
     name=$1 want=$2
@@ -172,10 +308,11 @@ refused() { # NAME WANTED ARGS...
     rc=$?
     if [ $rc = 2 ] && grep -q -- "$want" r.err && [ ! -s r.out ]; then ok "refused: $name"; else nok "refused: $name (exit $rc)"; cat r.err; fi
 }
-printf '[{"account_id": "a"}]\n' > array.json
-refused "a JSON array" "NDJSON" -j 2 "$uch" array.json $asof
-refused "--history" "--history" -j 2 "$uch" "$g/accounts.csv" $asof --history h.db
 refused "-j 0" "from 1 to 64" -j 0 "$uch" "$g/accounts.csv" $asof
+printf 'account_id,x\n' > t.csv
+refused "--table" "with --table is not supported" -j 2 "$fx/elements.rules" "$g/accounts.csv" $asof --table x=t.csv
+"$rubric" run "$fx/prev/alerts.rules" "$fx/prev/2026-09.csv" --as-of 2026-09-30 --history prev.db >/dev/null 2>&1
+refused "prev()" "with prev() is not supported" -j 2 "$fx/prev/alerts.rules" "$fx/prev/2026-10.csv" --as-of 2026-10-31 --history prev.db
 
 # A large file, generated here: a few hundred thousand accounts, -j 1 vs -j 4.
 big=300000
