@@ -106,4 +106,8 @@ static inline const rb_value *list_element(const rb_list *l, uint32_t i)
     return l->base + (size_t)list_position(l, i) * l->nfields;
 }
 
+/* Two values of one type as scoring orders them (comparisons, min, max,
+ * max_by): -1, 0, 1, or 2 when the two cannot be ordered. */
+int value_compare(const rb_value *a, const rb_value *b);
+
 #endif

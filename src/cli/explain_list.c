@@ -175,7 +175,7 @@ void explain_list_step(const program *prog, frame *f, const step *s, cJSON *js)
             /* Ties and a list with no value at all are chosen by position. */
             uint32_t same = 0;
             for (uint32_t k = 0; chosen && k < shown; k++)
-                same += each[k].kind == each[i].kind && (each[k].kind == VK_NA || eval_compare(&each[k], &each[i]) == 0);
+                same += each[k].kind == each[i].kind && (each[k].kind == VK_NA || value_compare(&each[k], &each[i]) == 0);
             const char *note = !chosen                   ? ""
                                : each[i].kind == VK_NA   ? "   <- chosen: no element has a value, so the first"
                                : same > 1                ? (e->u.call.id == BI_LIST_MAX_BY ? "   <- chosen: the greatest (a tie: the first of them)"

@@ -14,31 +14,6 @@
 #include "builtins.h"
 #include "xalloc.h"
 
-int eval_compare(const rb_value *a, const rb_value *b)
-{
-    switch (a->kind) {
-    case VK_NUM:
-    case VK_BANDED:
-        return num_cmp(a->u.num, b->u.num);
-    case VK_TEXT: {
-        uint32_t n = a->len < b->len ? a->len : b->len;
-        int c = memcmp(a->u.text, b->u.text, n);
-        if (c == 0)
-            c = (a->len > b->len) - (a->len < b->len);
-        return (c > 0) - (c < 0);
-    }
-    case VK_DATE:
-        return (a->u.date > b->u.date) - (a->u.date < b->u.date);
-    case VK_BOOL:
-        return (a->u.b > b->u.b) - (a->u.b < b->u.b);
-    case VK_DUR:
-        /* Durations are equal or not; the checker allows no ordering. */
-        return a->u.dur.months == b->u.dur.months && a->u.dur.days == b->u.dur.days ? 0 : 1;
-    default:
-        return 2;
-    }
-}
-
 /* Evaluation works on pointers: a leaf (constant, slot, memo) is returned
  * where it lives, and only computed values are written, into *tmp, setting
  * just the fields their kind uses.  Copying whole values up the tree cost
@@ -223,7 +198,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
             return set_na(tmp);
         static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
                                     [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
-        int c = eval_compare(a, b);
+        int c = value_compare(a, b);
         if (c == 2 && n->op != N_EQ && n->op != N_NE)
             return set_na(tmp);
         return set_bool(tmp, op_holds(ops[n->op], c));
@@ -346,7 +321,7 @@ static const rb_value *choose(const enode *n, frame *f, const rb_list *in, rb_va
         const rb_value *v = ev(n->b, f, &t);
         if (v->kind == VK_NA)
             continue;
-        if (best.kind == VK_NA || eval_compare(v, &best) == want) {
+        if (best.kind == VK_NA || value_compare(v, &best) == want) {
             best = *v;
             chosen = i;
         }
@@ -402,7 +377,7 @@ static const rb_value *eval_list(const enode *n, frame *f, rb_value *tmp)
             counted++;
             break;
         default: /* min, max */
-            if (best.kind == VK_NA || eval_compare(v, &best) == (n->fn == BI_LIST_MAX ? 1 : -1)) {
+            if (best.kind == VK_NA || value_compare(v, &best) == (n->fn == BI_LIST_MAX ? 1 : -1)) {
                 best = *v;
                 if (best.kind == VK_BANDED)
                     best.kind = VK_NUM;

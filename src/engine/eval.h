@@ -61,10 +61,6 @@ rb_value eval_node(const enode *n, frame *f);
  * steps a pass that gathers population values needs. */
 void eval_steps(const program *prog, frame *f, const int *steps, int n);
 
-/* Two values of one type as scoring orders them (comparisons, min, max,
- * max_by): -1, 0, 1, or 2 when the two cannot be ordered. */
-int eval_compare(const rb_value *a, const rb_value *b);
-
 /* A builtin applied to constant arguments, computed by the same code that
  * evaluates it per account: the one folder for the compiler and the lints.
  * Text it makes lives in f (any frame, even one zeroed and never given a
