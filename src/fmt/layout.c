@@ -546,6 +546,10 @@ static void decl_lines(fmt *f, const decl *d)
     case D_IMPORT:
     case D_TEST:
         put_quoted(b, d->name, strlen(d->name));
+        if (d->alias) {
+            strbuf_adds(b, " as ");
+            strbuf_adds(b, d->alias);
+        }
         break;
     case D_INPUT:
         put_typed_name(b, d);

@@ -526,12 +526,23 @@ static scheme *pick_scheme(checker *c, decl *d)
         }
         return s;
     }
-    if (c->p->nschemes == 1)
-        return c->p->schemes[0];
-    if (c->p->nschemes == 0)
+    /* The only scheme of its own policy: one imported `as` another name
+     * keeps its schemes to itself. */
+    scheme *only = NULL;
+    int n = 0;
+    for (int i = 0; i < c->p->nschemes; i++) {
+        const char *ns = c->p->schemes[i]->decl->ns;
+        if ((!ns && !d->ns) || (ns && d->ns && strcmp(ns, d->ns) == 0)) {
+            only = c->p->schemes[i];
+            n++;
+        }
+    }
+    if (n == 1)
+        return only;
+    if (n == 0)
         diag_error(c->d, d->name_loc, "'%s' needs a scheme to give its bands scores; declare one with 'scheme NAME'", d->name);
     else
-        diag_error(c->d, d->name_loc, "'%s' must say which scheme it uses ('scheme NAME' at the end of the line): this policy has %d", d->name, c->p->nschemes);
+        diag_error(c->d, d->name_loc, "'%s' must say which scheme it uses ('scheme NAME' at the end of the line): this policy has %d", d->name, n);
     return NULL;
 }
 
