@@ -149,7 +149,7 @@ static decl *expand_imports(loader *ld, decl *list, const char *ns, int depth)
             diag_error(ld->d, d->name_loc, "imports nested too deeply");
             continue;
         }
-        source *src = read_import(ld, d, key);
+        source *src = read_import(ld, d, path);
         if (!src)
             continue;
         add_source(ld->p, src);

@@ -107,6 +107,7 @@ static void decl_refs(arena *a, decl *d, name_fn fn, void *ctx)
 typedef struct qualify_ctx {
     arena *a;
     diag *d;
+    bool report;  /* the declaration is the file's own, not a plain import's */
     const decl *aliases[64];
     int naliases;
 } qualify_ctx;
@@ -118,6 +119,8 @@ static const decl *alias_named(const qualify_ctx *q, const char *name, size_t le
             return q->aliases[i];
     return NULL;
 }
+
+static void qualify_members(qualify_ctx *q, name_ref *m, bool report);
 
 static void qualify_expr(qualify_ctx *q, expr *e)
 {
@@ -145,12 +148,7 @@ static void qualify_expr(qualify_ctx *q, expr *e)
         qualify_expr(q, e->u.is.e);
         return;
     case EX_COUNT:
-        for (name_ref *m = e->u.count.members; m; m = m->next) {
-            const char *dot = strchr(m->name, '.');
-            if (dot && !alias_named(q, m->name, (size_t)(dot - m->name)))
-                diag_error(q->d, m->loc, "'%.*s' names no import of this file ('import \"FILE\" as %.*s')",
-                           (int)(dot - m->name), m->name, (int)(dot - m->name), m->name);
-        }
+        qualify_members(q, e->u.count.members, q->report);
         return;
     case EX_FIELD: {
         expr *rec = e->u.field.rec;
@@ -176,11 +174,11 @@ static void qualify_expr(qualify_ctx *q, expr *e)
     }
 }
 
-static void qualify_members(qualify_ctx *q, name_ref *m)
+static void qualify_members(qualify_ctx *q, name_ref *m, bool report)
 {
     for (; m; m = m->next) {
         const char *dot = strchr(m->name, '.');
-        if (dot && !alias_named(q, m->name, (size_t)(dot - m->name)))
+        if (report && dot && !alias_named(q, m->name, (size_t)(dot - m->name)))
             diag_error(q->d, m->loc, "'%.*s' names no import of this file ('import \"FILE\" as %.*s')",
                        (int)(dot - m->name), m->name, (int)(dot - m->name), m->name);
         qualify_expr(q, m->weight);
@@ -189,9 +187,11 @@ static void qualify_members(qualify_ctx *q, name_ref *m)
 
 void ns_qualify(arena *a, decl *list, const source *src, diag *d)
 {
+    /* A plain import shares its names, its imports' names among them: the
+     * aliases of every file not in a namespace of its own are this one's. */
     qualify_ctx q = {.a = a, .d = d};
     for (decl *x = list; x; x = x->next) {
-        if (x->kind != D_IMPORT || !x->alias || x->loc.src != src)
+        if (x->kind != D_IMPORT || !x->alias || x->ns)
             continue;
         const decl *twice = alias_named(&q, x->alias, strlen(x->alias));
         if (twice) {
@@ -203,9 +203,10 @@ void ns_qualify(arena *a, decl *list, const source *src, diag *d)
             diag_error(d, x->alias_loc, "a file may name at most 64 imports");
     }
     for (decl *x = list; x; x = x->next) {
-        if (x->loc.src != src)
+        if (x->ns)
             continue;
-        if (x->kind != D_IMPORT && x->kind != D_POLICY && x->kind != D_TEST && x->name) {
+        q.report = x->loc.src == src;
+        if (q.report && x->kind != D_IMPORT && x->kind != D_POLICY && x->kind != D_TEST && x->name) {
             const decl *clash = alias_named(&q, x->name, strlen(x->name));
             if (clash && x->kind != D_ID) {
                 diag_error(d, x->name_loc, "'%s' is the name of an import of this file; call one of them otherwise",
@@ -226,7 +227,7 @@ void ns_qualify(arena *a, decl *list, const source *src, diag *d)
             qualify_expr(&q, g->score);
             qualify_expr(&q, g->at);
         }
-        qualify_members(&q, x->members);
+        qualify_members(&q, x->members, q.report);
         for (name_ref *g = x->givens; g; g = g->next)
             qualify_expr(&q, g->weight);
     }
