@@ -669,6 +669,11 @@ static MATCH_INLINE bool group_score(const step *s, frame *f, rb_num *score, boo
     return true;
 }
 
+bool eval_group_score(const step *s, frame *f, rb_num *score)
+{
+    return group_score(s, f, score, NULL);
+}
+
 bool eval_members_trace(const step *s, frame *f, bool *counted)
 {
     rb_num score;
@@ -676,6 +681,30 @@ bool eval_members_trace(const step *s, frame *f, bool *counted)
     if (!scored)
         memset(counted, 0, (size_t)s->nmembers * sizeof *counted);
     return scored;
+}
+
+/* A graded measure or group: value v (a group's score before grading), its
+ * band from its band lines or from the graded score, and the graded score. */
+static void set_graded(const step *s, frame *f, rb_value *out, rb_num v)
+{
+    rb_num score;
+    bool ok = eval_grade(s, f, v, &score, NULL);
+    if (s->kind == STEP_GROUP && !ok) {
+        out->kind = VK_NA;
+        return;
+    }
+    if (s->kind == STEP_GROUP || s->score_bands) {
+        out->kind = VK_BANDED;
+        num_store(&out->u.num, s->kind == STEP_GROUP ? score : v);
+        int t = ok ? matching_test(s, f, score, NULL) : -1;
+        out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
+        f->unbanded += t < 0;
+    } else {
+        set_banded(s, f, out, v);
+    }
+    out->has_score = ok;
+    if (ok)
+        num_store(&out->score, score);
 }
 
 static void eval_step(const step *s, frame *f)
@@ -711,6 +740,10 @@ static void eval_step(const step *s, frame *f)
             }
             value = v->u.num;
         }
+        if (s->ngrades) {
+            set_graded(s, f, out, value);
+            return;
+        }
         set_banded(s, f, out, value);
         if (out->band != BAND_NONE) {
             out->score = s->band_scores[out->band];
@@ -722,6 +755,10 @@ static void eval_step(const step *s, frame *f)
         rb_num score;
         if (!applicable(s, f, NULL, NULL) || !group_score(s, f, &score, NULL)) {
             out->kind = VK_NA;
+            return;
+        }
+        if (s->ngrades) {
+            set_graded(s, f, out, score);
             return;
         }
         set_banded(s, f, out, score);
