@@ -179,8 +179,12 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
 {
     char text[256], loc[256], num[40], lim[128];
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
-    bool pct = step_in_percent(s);
-    step_value_format(s, ex->f, value, num, sizeof num);
+    /* Bands from a graded score test the score, not the value. */
+    bool pct = step_in_percent(s) && !s->score_bands;
+    if (s->score_bands)
+        fmt_num(value, num);
+    else
+        step_value_format(s, ex->f, value, num, sizeof num);
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         bool holds = true, unknown = false;
