@@ -757,6 +757,11 @@ static grade_point *grade_at(parse_ctx *ctx, grade_point *list, expr *score, con
         ctx->syntax_errors++;
         diag_error(ctx->diag, at_loc, "unexpected name '%s', expecting 'at' (scores 0 at 25%%, 10 at 50%%)", at);
     }
+    int n = 1;
+    for (grade_point *p = list; p; p = p->next)
+        n++;
+    if (n == GRADE_MAX_POINTS + 1)
+        diag_error(ctx->diag, loc, "a graded score has at most %d points", GRADE_MAX_POINTS);
     grade_point *g = arena_alloc(ctx->arena, sizeof *g);
     g->score = score;
     g->at = value;

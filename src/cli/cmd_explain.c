@@ -305,18 +305,25 @@ static rb_num member_weight(explainer *ex, const step *s, int j, bool *is_na)
     return *is_na ? num_from_int(1) : wv.u.num;
 }
 
-static void explain_group(explainer *ex, const step *s, cJSON *js)
+/* The members of a group as scoring counted them; *agg: the score they
+ * give (before any grading), false when none counts. */
+static bool explain_group(explainer *ex, const step *s, cJSON *js, rb_num *agg)
 {
     const decl *d = s->sym->decl;
     char loc[256], w[40], band[64];
     /* Which members count is scoring's decision, taken from it. */
     bool *counted = xcalloc((size_t)s->nmembers + 1, sizeof *counted);
     eval_members_trace(s, ex->f, counted);
-    rb_num total_w = num_from_int(0);
-    bool weight_na;
+    rb_num total_w = num_from_int(0), total = num_from_int(0);
+    bool weight_na, any = false;
     for (int j = 0; j < s->nmembers; j++)
-        if (counted[j])
-            total_w = num_add(total_w, member_weight(ex, s, j, &weight_na));
+        if (counted[j]) {
+            rb_num wj = member_weight(ex, s, j, &weight_na);
+            total_w = num_add(total_w, wj);
+            total = num_add(total, num_mul(wj, ex->f->slots[s->member_slots[j]].score));
+            any = true;
+        }
+    *agg = s->agg == AGG_MEAN && any ? num_div(total, total_w) : total;
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "members") : NULL;
     /* The rule eval_step() follows: a mean renormalises over the members
      * that count; a sum adds what they give and nothing for the rest. */
@@ -359,6 +366,7 @@ static void explain_group(explainer *ex, const step *s, cJSON *js)
         printf("    total weight of the members that count: %s   [%s]\n", w, where(&d->loc, loc, sizeof loc));
     }
     free(counted);
+    return any;
 }
 
 /* Whether an action fires, and the reason it would give. */
@@ -461,9 +469,8 @@ static void explain_step(explainer *ex, const step *s)
             explain_bands(ex, s, score, js);
         return;
     }
-    explain_group(ex, s, js);
     rb_num agg, score;
-    if (s->ngrades && eval_group_score(s, ex->f, &agg) && !explain_grade(ex, s, agg, &score, js))
+    if (explain_group(ex, s, js, &agg) && s->ngrades && !explain_grade(ex, s, agg, &score, js))
         return;
     if (v->kind == VK_BANDED)
         explain_bands(ex, s, v->score, js);

@@ -669,11 +669,6 @@ static MATCH_INLINE bool group_score(const step *s, frame *f, rb_num *score, boo
     return true;
 }
 
-bool eval_group_score(const step *s, frame *f, rb_num *score)
-{
-    return group_score(s, f, score, NULL);
-}
-
 bool eval_members_trace(const step *s, frame *f, bool *counted)
 {
     rb_num score;
@@ -683,17 +678,29 @@ bool eval_members_trace(const step *s, frame *f, bool *counted)
     return scored;
 }
 
+bool eval_grade(const step *s, frame *f, rb_num v, rb_num *score, int *seg)
+{
+    rb_num at[GRADE_MAX_POINTS], sc[GRADE_MAX_POINTS];
+    rb_value ta, ts;
+    for (int i = 0; i < s->ngrades; i++) {
+        const rb_value *a = ev(s->grade_at[i], f, &ta), *b = ev(s->grade_score[i], f, &ts);
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            return false;
+        at[i] = a->u.num;
+        sc[i] = b->u.num;
+    }
+    return grade_line(v, at, sc, s->ngrades, score, seg);
+}
+
 /* A graded measure or group: value v (a group's score before grading), its
  * band from its band lines or from the graded score, and the graded score. */
 static void set_graded(const step *s, frame *f, rb_value *out, rb_num v)
 {
     rb_num score;
     bool ok = eval_grade(s, f, v, &score, NULL);
-    if (s->kind == STEP_GROUP && !ok) {
+    if (s->kind == STEP_GROUP && !ok)
         out->kind = VK_NA;
-        return;
-    }
-    if (s->kind == STEP_GROUP || s->score_bands) {
+    else if (s->kind == STEP_GROUP || s->score_bands) {
         out->kind = VK_BANDED;
         num_store(&out->u.num, s->kind == STEP_GROUP ? score : v);
         int t = ok ? matching_test(s, f, score, NULL) : -1;

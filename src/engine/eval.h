@@ -82,8 +82,6 @@ int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out);
  * below v (-1 below the first; the last point when v is at or above it).
  * False when a point is na or the points do not rise. */
 bool eval_grade(const step *s, frame *f, rb_num v, rb_num *score, int *seg);
-/* A group's score from its members, before any grading; false: na. */
-bool eval_group_score(const step *s, frame *f, rb_num *score);
 
 /* After eval_account: the `applies when` and `na when` lines of step s (a
  * measure or group) that scoring looked at, with what each was, by the

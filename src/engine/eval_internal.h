@@ -14,4 +14,9 @@ void frame_reset(frame *f);
 /* trim(), lower(), upper() (fn, a builtin_id) of a text value. */
 const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value *tmp);
 
+/* The score on the line through the points (at[i], score[i]), n of them,
+ * for value v; *seg: the point at or below v, -1 at or below the first.  False
+ * when the points do not rise. */
+bool grade_line(rb_num v, const rb_num *at, const rb_num *score, int n, rb_num *out, int *seg);
+
 #endif

@@ -137,6 +137,8 @@ typedef struct grade_point {
     struct grade_point *last;  /* in the first node: the list's tail */
 } grade_point;
 
+enum { GRADE_MAX_POINTS = 32 }; /* points of one graded score: the evaluator keeps them on its stack */
+
 typedef enum clause_kind { CL_NA_WHEN, CL_APPLIES_WHEN, CL_EXPECT } clause_kind;
 
 typedef struct clause {
