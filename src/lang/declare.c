@@ -32,11 +32,17 @@ static const char *suggest_symbol(const policy *p, const char *wrong)
     for (unsigned i = 0; i < p->table_size; i++)
         for (symbol *s = p->table[i]; s; s = s->hash_next)
             n++;
+    for (const decl *x = p->unused_imported; x; x = x->next)
+        n++;
     const char **names = xmalloc((size_t)(n + BI_COUNT) * sizeof *names);
     n = 0;
     for (unsigned i = 0; i < p->table_size; i++)
         for (symbol *s = p->table[i]; s; s = s->hash_next)
             names[n++] = s->name;
+    /* usage.scm_gitops meant usage.scm_git_ops, unused until spelt right. */
+    for (const decl *x = p->unused_imported; x; x = x->next)
+        if (x->name && x->kind != D_IMPORT)
+            names[n++] = x->name;
     const char *best = closest_name(wrong, names, n);
     free(names);
     return best;

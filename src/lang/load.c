@@ -247,7 +247,7 @@ static policy *load(source *root, const char *key, const git_rev *git, const sou
     int before = d->errors;
     char root_key[PATH_MAX + 2];
     snprintf(root_key, sizeof root_key, "\x01%s", key);
-    p->decls = ns_prune(load_file(&ld, root, root_key, NULL, 0));
+    p->decls = ns_prune(load_file(&ld, root, root_key, NULL, 0), &p->unused_imported);
     if (extra) {
         *extra->name = unused_name(p, extra->base);
         add_definition(p, extra->text, *extra->name, d);

@@ -332,8 +332,9 @@ static void need(names *needed, decl *list, decl *x, arena *a)
                 names_add(needed, s->name);
 }
 
-decl *ns_prune(decl *list)
+decl *ns_prune(decl *list, decl **dropped)
 {
+    *dropped = NULL;
     int n = 0;
     bool any = false;
     for (decl *x = list; x; x = x->next, n++)
@@ -361,15 +362,14 @@ decl *ns_prune(decl *list)
             need(&needed, list, x, &scratch);
         }
     }
-    decl *head = NULL, **tail = &head;
+    decl *head = NULL, **tail = &head, **out = dropped;
     i = 0;
     for (decl *x = list, *next; x; x = next, i++) {
         next = x->next;
         x->next = NULL;
-        if (!kept[i])
-            continue;
-        *tail = x;
-        tail = &x->next;
+        decl ***to = kept[i] ? &tail : &out;
+        **to = x;
+        *to = &x->next;
     }
     free(kept);
     free(needed.v);

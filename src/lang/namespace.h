@@ -20,6 +20,6 @@ decl *ns_enter(arena *a, decl *list, const char *alias);
 /* Leaves out every declaration of a namespace that nothing the policy's
  * own files declare uses, directly or through others: a composed policy
  * reads only the inputs the imported outputs it uses need. */
-decl *ns_prune(decl *list);
+decl *ns_prune(decl *list, decl **dropped);
 
 #endif

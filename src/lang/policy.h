@@ -74,6 +74,7 @@ typedef struct policy {
     int nactions;
     symbol **prevs;            /* the outputs prev() reads, each once */
     int nprevs;
+    decl *unused_imported;     /* of policies imported `as` a name, what nothing uses: did-you-means */
 } policy;
 
 /* Reads, parses and checks the policy at path with its imports.  Returns
