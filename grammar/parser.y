@@ -58,6 +58,11 @@ static expr *shallow(parse_ctx *ctx, expr *e);
 static void add_field(parse_ctx *ctx, decl *f);
 static name_ref *given_prev(parse_ctx *ctx, name_ref *list, const char *fn, rb_loc fn_loc, const char *name, expr *value);
 static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *value, const char *text, rb_loc vloc);
+static const char *qualified(parse_ctx *ctx, const char *ns, const char *name);
+static void import_as(parse_ctx *ctx, rb_loc loc, const char *path, rb_loc path_loc, const char *as, rb_loc as_loc,
+                      const char *alias, rb_loc alias_loc);
+static grade_point *grade_at(parse_ctx *ctx, grade_point *list, expr *score, const char *at, rb_loc at_loc, expr *value,
+                             rb_loc loc);
 }
 
 %union {
@@ -73,6 +78,7 @@ static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *valu
     decl *d;
     clause *cl;
     band_rule *br;
+    grade_point *gp;
     rb_op op;
 }
 
@@ -106,6 +112,7 @@ static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *valu
 %type <br> band_cond band_line scheme_line
 %type <op> cmp_op edge_op
 %type <name> version_opt
+%type <gp> grade_points
 
 %%
 
@@ -127,6 +134,8 @@ statement
           parse_add_decl(ctx, d);
       }
     | IMPORT STRING NEWLINE             { parse_add_decl(ctx, ast_decl(A, D_IMPORT, @$, $2.s, @2)); }
+    /* import "use_case_health.rules" as usage: its names as usage.NAME */
+    | IMPORT STRING IDENT IDENT NEWLINE { import_as(ctx, @$, $2.s, @2, $3, @3, $4, @4); }
     | ID IDENT NEWLINE                  { parse_add_decl(ctx, ast_decl(A, D_ID, @$, $2, @2)); }
     /* input licenses_sold: number        input tier: one of "premium", "ultimate" */
     | INPUT IDENT ':' IDENT NEWLINE {
@@ -213,6 +222,18 @@ statement
     | band_line NEWLINE {
           if (owned(ctx, @1, "band lines", D_MEASURE, D_MEASURE))
               ctx->last_decl->bands = ast_band_rule(A, ctx->last_decl->bands, $1);
+      }
+    /* scores 0 at 25%, 10 at 50%: a graded score, interpolated between
+     * the points. */
+    | SCORES grade_points NEWLINE {
+          if (owned(ctx, @1, "'scores ... at' lines", D_MEASURE, D_GROUP)) {
+              if (ctx->last_decl->grades)
+                  diag_error(ctx->diag, @$, "'%s' already has a 'scores ... at' line", ctx->last_decl->name);
+              else {
+                  ctx->last_decl->grades = $2;
+                  ctx->last_decl->grades_loc = @$;
+              }
+          }
       }
     | scheme_line NEWLINE {
           if (owned(ctx, @1, "'scores' lines", D_SCHEME, D_SCHEME))
@@ -338,6 +359,14 @@ members
 member
     : IDENT                             { $$ = ast_name_ref(A, NULL, $1, @1, NULL); }
     | IDENT WEIGHT arith                { $$ = ast_name_ref(A, NULL, $1, @1, shallow(ctx, $3)); }
+    | IDENT '.' IDENT                   { $$ = ast_name_ref(A, NULL, qualified(ctx, $1, $3), @$, NULL); }
+    | IDENT '.' IDENT WEIGHT arith      { $$ = ast_name_ref(A, NULL, qualified(ctx, $1, $3), loc_span(@1, @3), shallow(ctx, $5)); }
+    ;
+
+/* 0 at 25%, 10 at 50% */
+grade_points
+    : arith IDENT arith                 { $$ = grade_at(ctx, NULL, shallow(ctx, $1), $2, @2, shallow(ctx, $3), @$); }
+    | grade_points ',' arith IDENT arith { $$ = grade_at(ctx, $1, shallow(ctx, $3), $4, @4, shallow(ctx, $5), loc_span(@3, @5)); }
     ;
 
 
@@ -473,7 +502,9 @@ givens
 
 names
     : IDENT                             { $$ = ast_name_ref(A, NULL, $1, @1, NULL); }
+    | IDENT '.' IDENT                   { $$ = ast_name_ref(A, NULL, qualified(ctx, $1, $3), @$, NULL); }
     | names ',' IDENT                   { $$ = ast_name_ref(A, $1, $3, @3, NULL); }
+    | names ',' IDENT '.' IDENT         { $$ = ast_name_ref(A, $1, qualified(ctx, $3, $5), loc_span(@3, @5), NULL); }
     ;
 
 %%
@@ -690,5 +721,58 @@ static name_ref *given_prev(parse_ctx *ctx, name_ref *list, const char *fn, rb_l
                                       "(given prev(NAME) = VALUE), not %s(...)", fn);
     list = ast_name_ref(ctx->arena, list, name, fn_loc, value);
     list->last->prev = true;
+    return list;
+}
+
+/* usage.scm, a name of an `as` import, as one name. */
+static const char *qualified(parse_ctx *ctx, const char *ns, const char *name)
+{
+    size_t a = strlen(ns), b = strlen(name);
+    char *q = arena_alloc(ctx->arena, a + b + 2);
+    memcpy(q, ns, a);
+    q[a] = '.';
+    memcpy(q + a + 1, name, b + 1);
+    return q;
+}
+
+/* import "x.rules" as NAME: `as` is a word only here, so it stays free
+ * as a name everywhere else. */
+static void import_as(parse_ctx *ctx, rb_loc loc, const char *path, rb_loc path_loc, const char *as, rb_loc as_loc,
+                      const char *alias, rb_loc alias_loc)
+{
+    if (strcmp(as, "as") != 0) {
+        ctx->syntax_errors++;
+        diag_error(ctx->diag, as_loc, "unexpected name '%s', expecting 'as' or end of line", as);
+        return;
+    }
+    decl *d = ast_decl(ctx->arena, D_IMPORT, loc, path, path_loc);
+    d->alias = alias;
+    d->alias_loc = alias_loc;
+    parse_add_decl(ctx, d);
+}
+
+/* SCORE at VALUE: `at` is a word only here. */
+static grade_point *grade_at(parse_ctx *ctx, grade_point *list, expr *score, const char *at, rb_loc at_loc, expr *value,
+                             rb_loc loc)
+{
+    if (strcmp(at, "at") != 0) {
+        ctx->syntax_errors++;
+        diag_error(ctx->diag, at_loc, "unexpected name '%s', expecting 'at' (scores 0 at 25%%, 10 at 50%%)", at);
+    }
+    int n = 1;
+    for (grade_point *p = list; p; p = p->next)
+        n++;
+    if (n == GRADE_MAX_POINTS + 1)
+        diag_error(ctx->diag, loc, "a graded score has at most %d points", GRADE_MAX_POINTS);
+    grade_point *g = arena_alloc(ctx->arena, sizeof *g);
+    g->score = score;
+    g->at = value;
+    g->loc = loc;
+    if (!list) {
+        g->last = g;
+        return g;
+    }
+    list->last->next = g;
+    list->last = g;
     return list;
 }

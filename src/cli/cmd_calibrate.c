@@ -372,6 +372,11 @@ static int setup(calibrator *cal, const calibrate_opts *o, const policy *pol, co
             fprintf(stderr, "rubric calibrate: --target needs bands, and '%s' has none\n", o->measure);
             return EXIT_USAGE;
         }
+        if (cal->st && cal->st->score_bands) {
+            fprintf(stderr, "rubric calibrate: --target: '%s' takes its bands from its graded score, not from "
+                            "thresholds on its value: move its 'scores ... at' points instead\n", o->measure);
+            return EXIT_USAGE;
+        }
         if (!parse_target(o->target, cal->sch, cal->st, share, wanted))
             return EXIT_USAGE;
     }

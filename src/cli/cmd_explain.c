@@ -185,8 +185,12 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
 {
     char text[256], loc[256], num[40], lim[128];
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "band_lines") : NULL;
-    bool pct = step_in_percent(s);
-    step_value_format(s, ex->f, value, num, sizeof num);
+    /* Bands from a graded score test the score, not the value. */
+    bool pct = step_in_percent(s) && !s->score_bands;
+    if (s->score_bands)
+        fmt_num(value, num);
+    else
+        step_value_format(s, ex->f, value, num, sizeof num);
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         bool holds = true, unknown = false;
@@ -239,6 +243,63 @@ static void explain_bands(explainer *ex, const step *s, rb_num value, cJSON *js)
         printf("        no band line catches %s: the %s has no band\n", num, s->kind == STEP_GROUP ? "group" : "measure");
 }
 
+/* A graded score: the two points value v lies between, and how far along
+ * the line from the one to the other; or the end point it is beyond. */
+static bool explain_grade(explainer *ex, const step *s, rb_num v, rb_num *score, cJSON *js)
+{
+    const decl *d = s->sym->decl;
+    int seg;
+    bool ok = eval_grade(s, ex->f, v, score, &seg);
+    bool pct = expr_written_in_percent(d->grades->at);
+    const grade_point *g = d->grades;
+    for (int i = 0; i < seg; i++)
+        g = g->next;
+    char vs[48], sc[40], at0[48], at1[48], s0[40], s1[40], fr[40], loc[256];
+    format_for_people(v, pct, NULL, 0, vs, sizeof vs);
+    cJSON *o = ex->json ? cJSON_AddObjectToObject(js, "graded") : NULL;
+    if (!ok) {
+        if (o)
+            cJSON_AddNullToObject(o, "score");
+        else
+            printf("    scores: none, a point of the graded score is na or its points do not rise   [%s]\n",
+                   where(&d->grades_loc, loc, sizeof loc));
+        return false;
+    }
+    fmt_num(*score, sc);
+    const grade_point *lo = seg < 0 ? d->grades : g, *hi = seg < 0 ? NULL : g->next;
+    rb_value t0 = eval_node(s->grade_at[seg < 0 ? 0 : seg], ex->f), k0 = eval_node(s->grade_score[seg < 0 ? 0 : seg], ex->f);
+    format_for_people(t0.u.num, pct, NULL, 0, at0, sizeof at0);
+    fmt_num(k0.u.num, s0);
+    if (o) {
+        cJSON_AddNumberToObject(o, "score", num_to_double(*score));
+        cJSON *from = cJSON_AddObjectToObject(o, "from");
+        cJSON_AddNumberToObject(from, "at", num_to_double(t0.u.num));
+        cJSON_AddNumberToObject(from, "score", num_to_double(k0.u.num));
+    }
+    if (seg < 0 || !hi) {
+        if (!o)
+            printf("    scores %s: %s is at or %s the %s point, %s at %s   [%s]\n", sc, vs, seg < 0 ? "below" : "above",
+                   seg < 0 ? "first" : "last", s0, at0, where(&lo->loc, loc, sizeof loc));
+        return true;
+    }
+    int k = seg + 1;
+    rb_value t1 = eval_node(s->grade_at[k], ex->f), k1 = eval_node(s->grade_score[k], ex->f);
+    format_for_people(t1.u.num, pct, NULL, 0, at1, sizeof at1);
+    fmt_num(k1.u.num, s1);
+    rb_num frac = num_div(num_sub(v, t0.u.num), num_sub(t1.u.num, t0.u.num));
+    fmt_num(frac, fr);
+    if (o) {
+        cJSON *to = cJSON_AddObjectToObject(o, "to");
+        cJSON_AddNumberToObject(to, "at", num_to_double(t1.u.num));
+        cJSON_AddNumberToObject(to, "score", num_to_double(k1.u.num));
+        cJSON_AddNumberToObject(o, "fraction", num_to_double(frac));
+    } else {
+        printf("    scores %s: %s lies %s of the way from %s at %s to %s at %s   [%s]\n", sc, vs, fr, s0, at0, s1, at1,
+               where(&d->grades_loc, loc, sizeof loc));
+    }
+    return true;
+}
+
 /* A member's weight as shown; *is_na when it is na. */
 static rb_num member_weight(explainer *ex, const step *s, int j, bool *is_na)
 {
@@ -250,18 +311,25 @@ static rb_num member_weight(explainer *ex, const step *s, int j, bool *is_na)
     return *is_na ? num_from_int(1) : wv.u.num;
 }
 
-static void explain_group(explainer *ex, const step *s, cJSON *js)
+/* The members of a group as scoring counted them; *agg: the score they
+ * give (before any grading), false when none counts. */
+static bool explain_group(explainer *ex, const step *s, cJSON *js, rb_num *agg)
 {
     const decl *d = s->sym->decl;
     char loc[256], w[40], band[64];
     /* Which members count is scoring's decision, taken from it. */
     bool *counted = xcalloc((size_t)s->nmembers + 1, sizeof *counted);
     eval_members_trace(s, ex->f, counted);
-    rb_num total_w = num_from_int(0);
-    bool weight_na;
+    rb_num total_w = num_from_int(0), total = num_from_int(0);
+    bool weight_na, any = false;
     for (int j = 0; j < s->nmembers; j++)
-        if (counted[j])
-            total_w = num_add(total_w, member_weight(ex, s, j, &weight_na));
+        if (counted[j]) {
+            rb_num wj = member_weight(ex, s, j, &weight_na);
+            total_w = num_add(total_w, wj);
+            total = num_add(total, num_mul(wj, ex->f->slots[s->member_slots[j]].score));
+            any = true;
+        }
+    *agg = s->agg == AGG_MEAN && any ? num_div(total, total_w) : total;
     cJSON *arr = ex->json ? cJSON_AddArrayToObject(js, "members") : NULL;
     /* The rule eval_step() follows: a mean renormalises over the members
      * that count; a sum adds what they give and nothing for the rest. */
@@ -304,6 +372,7 @@ static void explain_group(explainer *ex, const step *s, cJSON *js)
         printf("    total weight of the members that count: %s   [%s]\n", w, where(&d->loc, loc, sizeof loc));
     }
     free(counted);
+    return any;
 }
 
 /* Whether an action fires, and the reason it would give. */
@@ -464,10 +533,17 @@ static void explain_step(explainer *ex, const step *s)
                 printf("    the value is na (a value it needs is missing, or a ratio over zero): no band\n");
             return;
         }
-        explain_bands(ex, s, mv.u.num, js);
+        rb_num score;
+        bool graded = s->ngrades && explain_grade(ex, s, mv.u.num, &score, js);
+        if (!s->score_bands)
+            explain_bands(ex, s, mv.u.num, js);
+        else if (graded)
+            explain_bands(ex, s, score, js);
         return;
     }
-    explain_group(ex, s, js);
+    rb_num agg, score;
+    if (explain_group(ex, s, js, &agg) && s->ngrades && !explain_grade(ex, s, agg, &score, js))
+        return;
     /* An overridden group's band lines as the rules' score met them. */
     if (computed)
         v = computed;

@@ -96,7 +96,14 @@ static int *pick_columns(const policy *p, const char *select, int *ncols)
         const symbol *sym = policy_lookup(p, name);
         if (!sym || !sym->is_output) {
             const char *best = closest_symbol(name, p->outputs, p->noutputs);
-            if (sym)
+            const decl *unused = p->unused_imported;
+            while (unused && (strcmp(unused->name, name) != 0 ||
+                              (unused->kind != D_METRIC && unused->kind != D_MEASURE && unused->kind != D_GROUP)))
+                unused = unused->next;
+            if (unused)
+                fprintf(stderr, "rubric run: --select: '%s' of the policy imported as '%.*s' is not scored: this policy "
+                                "does not use it\n", name, (int)strlen(unused->ns) - 1, unused->ns);
+            else if (sym)
                 fprintf(stderr, "rubric run: --select: '%s' is not an output (outputs are metrics, measures and groups)\n", name);
             else if (best)
                 fprintf(stderr, "rubric run: --select: no output '%s' (did you mean '%s'?)\n", name, best);

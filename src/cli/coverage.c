@@ -215,7 +215,10 @@ void coverage_account(cov_run *r, const program *prog, frame *f)
              * value no line catches, or a threshold that is na, reaches
              * none. */
             band_trace tr = {r->lines, 0};
-            int t = eval_band_trace(s, f, v->u.num, &tr);
+            /* A graded measure without band lines is banded by its score. */
+            int t = !s->score_bands ? eval_band_trace(s, f, v->u.num, &tr)
+                    : v->has_score  ? eval_band_trace(s, f, v->score, &tr)
+                                    : -1;
             if (t >= 0)
                 items[i + 1 + t].hit = true;
         }

@@ -711,9 +711,19 @@ static program *compile(const policy *p, const param_setting *settings, int nset
             st->n_applies = count_clauses(dl->clauses, CL_APPLIES_WHEN);
             st->na_when = compile_clauses(&c, dl->clauses, CL_NA_WHEN, st->n_na_when);
             st->applies = compile_clauses(&c, dl->clauses, CL_APPLIES_WHEN, st->n_applies);
+            for (grade_point *g = dl->grades; g; g = g->next)
+                st->ngrades++;
+            st->grade_at = arena_alloc(&prog->arena, (size_t)(st->ngrades + 1) * sizeof *st->grade_at);
+            st->grade_score = arena_alloc(&prog->arena, (size_t)(st->ngrades + 1) * sizeof *st->grade_score);
+            int k = 0;
+            for (grade_point *g = dl->grades; g; g = g->next, k++) {
+                st->grade_at[k] = numeric(&c, g->at);
+                st->grade_score[k] = numeric(&c, g->score);
+            }
             if (s->kind == SYM_MEASURE) {
                 st->value = numeric(&c, dl->value);
-                compile_tests(&c, st, s->scheme, dl->bands, false);
+                st->score_bands = dl->grades && !dl->bands;
+                compile_tests(&c, st, s->scheme, dl->bands, st->score_bands);
             } else {
                 compile_tests(&c, st, s->scheme, NULL, true);
                 st->agg = dl->agg;
@@ -766,6 +776,9 @@ program *compile_policy_bound(const policy *p, const param_setting *settings, in
 
 bool step_in_percent(const step *st)
 {
+    /* Bands from the graded score: the value is read against the points. */
+    if (st && st->score_bands)
+        return expr_written_in_percent(st->sym->decl->grades->at);
     for (int i = 0; st && i < st->ntests; i++) {
         const band_rule *r = st->tests[i].rule;
         for (int e = 0; r && e < r->nedges; e++)
@@ -778,6 +791,8 @@ bool step_in_percent(const step *st)
 int step_thresholds(const step *st, double *out, int cap)
 {
     int n = 0;
+    if (st && st->score_bands)
+        return 0; /* its thresholds are on its score, not its value */
     for (int i = 0; st && i < st->ntests; i++)
         for (int e = 0; e < st->tests[i].nedges; e++) {
             if (!st->tests[i].fixed[e])

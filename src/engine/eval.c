@@ -644,6 +644,11 @@ bool eval_members_trace(const step *s, frame *f, bool *counted)
     return scored;
 }
 
+int eval_band_line(const step *s, frame *f, rb_num v)
+{
+    return matching_test(s, f, v, NULL);
+}
+
 /* Inline in both its callers: a call per step costs the pass that scores
  * 2% more instructions. */
 static MATCH_INLINE void eval_step(const step *s, frame *f)
@@ -679,6 +684,10 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
             }
             value = v->u.num;
         }
+        if (s->ngrades) {
+            eval_set_graded(s, f, out, value);
+            return;
+        }
         set_banded(s, f, out, value);
         if (out->band != BAND_NONE) {
             out->score = s->band_scores[out->band];
@@ -690,6 +699,10 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
         rb_num score;
         if (!applicable(s, f, NULL, NULL) || !group_score(s, f, &score, NULL)) {
             out->kind = VK_NA;
+            return;
+        }
+        if (s->ngrades) {
+            eval_set_graded(s, f, out, score);
             return;
         }
         set_banded(s, f, out, score);

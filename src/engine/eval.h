@@ -97,6 +97,13 @@ typedef struct band_trace {
  * Fills out->lines for every line tried. */
 int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out);
 
+/* A graded step's score for value v (a group: its score from its members),
+ * by the straight line between the two points around v, or the score of
+ * the first or last point beyond them.  *seg, if given: the point at or
+ * below v (-1 below the first; the last point when v is at or above it).
+ * False when a point is na or the points do not rise. */
+bool eval_grade(const step *s, frame *f, rb_num v, rb_num *score, int *seg);
+
 /* After eval_account: the `applies when` and `na when` lines of step s (a
  * measure or group) that scoring looked at, with what each was, by the
  * code scoring runs: applies_seen[i] for s->applies[i], na_when_seen[i]

@@ -14,4 +14,17 @@ void frame_reset(frame *f);
 /* trim(), lower(), upper() (fn, a builtin_id) of a text value. */
 const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value *tmp);
 
+/* The score on the line through the points (at[i], score[i]), n of them,
+ * for value v; *seg: the point at or below v, -1 at or below the first.  False
+ * when the points do not rise. */
+bool grade_line(rb_num v, const rb_num *at, const rb_num *score, int n, rb_num *out, int *seg);
+
+/* The band line of step s that catches v: its index, -1 when none does,
+ * -2 when a threshold it needed was na (the one band matcher). */
+int eval_band_line(const step *s, frame *f, rb_num v);
+/* A graded measure or group (grade.c): value v (a group's score before
+ * grading), its band from its band lines or from the graded score, and
+ * the graded score. */
+void eval_set_graded(const step *s, frame *f, rb_value *out, rb_num v);
+
 #endif

@@ -98,6 +98,12 @@ typedef struct step {
     enode **weights;
     int nmembers;
     agg_kind agg;
+    /* A graded score (`scores 0 at 25%, 10 at 50%`): the points, rising;
+     * score_bands: a measure with no band lines of its own takes its band
+     * from its scheme's score ranges, as a group does. */
+    enode **grade_at, **grade_score;
+    int ngrades;
+    bool score_bands;
 } step;
 
 /* A policy test of the root file: its given constants and compiled

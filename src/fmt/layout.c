@@ -271,7 +271,7 @@ static void put_padded(strbuf *b, const char *s, size_t width)
 }
 
 /* Owned lines of a block, to be printed in the order they were written. */
-typedef enum { O_CLAUSE, O_BAND, O_GIVEN, O_FIXTURE, O_TABLE } owned_kind;
+typedef enum { O_CLAUSE, O_BAND, O_GIVEN, O_FIXTURE, O_TABLE, O_GRADES } owned_kind;
 typedef struct owned_line {
     unsigned first;
     owned_kind kind;
@@ -305,6 +305,20 @@ static unsigned token_before(fmt *f, unsigned offset)
         return offset;
     }
     return f->t.v[i - 1].begin;
+}
+
+/* scores 0 at 25%, 10 at 50% */
+static void grades_line(fmt *f, const decl *d)
+{
+    strbuf_adds(&f->line, "scores ");
+    for (const grade_point *g = d->grades; g; g = g->next) {
+        put_expr(f, &f->line, g->score, P_DEFAULT);
+        strbuf_adds(&f->line, " at ");
+        put_expr(f, &f->line, g->at, P_DEFAULT);
+        if (g->next)
+            strbuf_adds(&f->line, ", ");
+    }
+    end_line(f, d->grades_loc.begin, OWNED_INDENT, L_OWNED);
 }
 
 static void clause_line(fmt *f, const clause *c)
@@ -352,7 +366,7 @@ static void given_line(fmt *f, const name_ref *g)
  * names (and a scheme's scores) in columns. */
 static void owned_lines(fmt *f, const decl *d)
 {
-    size_t n = 0, cap = 2;
+    size_t n = 0, cap = 3;
     for (const clause *c = d->clauses; c; c = c->next)
         cap++;
     for (const band_rule *r = d->bands; r; r = r->next)
@@ -365,6 +379,8 @@ static void owned_lines(fmt *f, const decl *d)
     size_t band_w = 0, score_w = 0;
     for (const clause *c = d->clauses; c; c = c->next)
         v[n++] = (owned_line){c->loc.begin, O_CLAUSE, c};
+    if (d->grades)
+        v[n++] = (owned_line){d->grades_loc.begin, O_GRADES, d};
     for (const band_rule *r = d->bands; r; r = r->next) {
         v[n++] = (owned_line){r->loc.begin, O_BAND, r};
         size_t w = width_of(r->band, strlen(r->band));
@@ -387,6 +403,9 @@ static void owned_lines(fmt *f, const decl *d)
         switch (v[i].kind) {
         case O_CLAUSE:
             clause_line(f, v[i].node);
+            continue;
+        case O_GRADES:
+            grades_line(f, d);
             continue;
         case O_GIVEN:
             given_line(f, v[i].node);
@@ -506,8 +525,17 @@ static void group_lines(fmt *f, const decl *d)
         }
         end_line(f, f->t.v[close].begin, 0, L_CLOSE);
     }
-    for (const clause *c = d->clauses; c; c = c->next)
+    /* Its owned lines in the order written. */
+    bool graded = false;
+    for (const clause *c = d->clauses; c; c = c->next) {
+        if (d->grades && !graded && d->grades_loc.begin < c->loc.begin) {
+            grades_line(f, d);
+            graded = true;
+        }
         clause_line(f, c);
+    }
+    if (d->grades && !graded)
+        grades_line(f, d);
 }
 
 /* `name: number`, `name: one of "a", "b"`, `name: list of record`. */
@@ -556,6 +584,10 @@ static void decl_lines(fmt *f, const decl *d)
     case D_IMPORT:
     case D_TEST:
         put_quoted(b, d->name, strlen(d->name));
+        if (d->alias) {
+            strbuf_adds(b, " as ");
+            strbuf_adds(b, d->alias);
+        }
         break;
     case D_INPUT:
         put_typed_name(b, d);

@@ -130,6 +130,17 @@ typedef struct band_rule {
     struct band_rule *last;  /* in the first node: the list's tail */
 } band_rule;
 
+/* One point of a graded score, `10 at 50%`: the score a measure gets at
+ * that value, with scores between two points interpolated linearly. */
+typedef struct grade_point {
+    expr *score, *at;
+    rb_loc loc;
+    struct grade_point *next;
+    struct grade_point *last;  /* in the first node: the list's tail */
+} grade_point;
+
+enum { GRADE_MAX_POINTS = 32 }; /* points of one graded score: the evaluator keeps them on its stack */
+
 typedef enum clause_kind { CL_NA_WHEN, CL_APPLIES_WHEN, CL_EXPECT } clause_kind;
 
 typedef struct clause {
@@ -181,6 +192,13 @@ typedef struct decl {
     agg_kind agg;
     rb_loc agg_loc;
     name_ref *members;       /* group */
+    grade_point *grades;     /* measure, group: `scores 0 at 25%, 10 at 50%` */
+    rb_loc grades_loc;
+    /* import: `as ALIAS`; every declaration: the namespace an `as` import
+     * put it in ("usage.", "usage.inner."), NULL in the policy's own */
+    const char *alias;
+    rb_loc alias_loc;
+    const char *ns;
     /* action */
     expr *priority;
     const char *reason;

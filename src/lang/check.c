@@ -60,7 +60,6 @@ static scheme *scheme_of_expr(checker *c, expr *e)
     return expr_scheme(e);
 }
 
-
 /* A text literal compared with an input declared `one of ...` must be one
  * of its choices: a typo there would silently never match. */
 static rb_type expect(checker *c, expr *e, rb_type want, const char *role)
@@ -541,12 +540,14 @@ static scheme *pick_scheme(checker *c, decl *d)
         }
         return s;
     }
-    if (c->p->nschemes == 1)
-        return c->p->schemes[0];
-    if (c->p->nschemes == 0)
+    int n;
+    scheme *only = policy_only_scheme(c->p, d->ns, &n);
+    if (n == 1)
+        return only;
+    if (n == 0)
         diag_error(c->d, d->name_loc, "'%s' needs a scheme to give its bands scores; declare one with 'scheme NAME'", d->name);
     else
-        diag_error(c->d, d->name_loc, "'%s' must say which scheme it uses ('scheme NAME' at the end of the line): this policy has %d", d->name, c->p->nschemes);
+        diag_error(c->d, d->name_loc, "'%s' must say which scheme it uses ('scheme NAME' at the end of the line): this policy has %d", d->name, n);
     return NULL;
 }
 
@@ -556,13 +557,27 @@ static void check_clauses(checker *c, clause *cl)
         expect(c, cl->cond, TY_BOOL, cl->kind == CL_NA_WHEN ? "the condition of 'na when'" : "the condition of 'applies when'");
 }
 
+/* scores 0 at 25%, 10 at 50%: numbers, two points or more, rising. */
+static void check_grades(checker *c, decl *d)
+{
+    for (grade_point *g = d->grades, *before = NULL; g; before = g, g = g->next) {
+        expect(c, g->score, TY_NUMBER, "a score");
+        expect(c, g->at, TY_NUMBER, "the value of a graded score's point");
+        if (before && before->at->kind == EX_NUM && g->at->kind == EX_NUM && num_cmp(g->at->u.num, before->at->u.num) <= 0)
+            diag_error(c->d, g->at->loc, "the points of a graded score go from the lowest value to the highest");
+    }
+    if (d->grades && !d->grades->next)
+        diag_error(c->d, d->grades_loc, "a graded score needs two points at least ('scores 0 at 25%%, 10 at 50%%')");
+}
+
 static void check_measure(checker *c, symbol *s)
 {
     decl *d = s->decl;
     s->scheme = pick_scheme(c, d);
     expect(c, d->value, TY_NUMBER, "a measure's value");
     check_clauses(c, d->clauses);
-    if (!d->bands)
+    check_grades(c, d);
+    if (!d->bands && !d->grades)
         diag_error(c->d, d->name_loc, "measure '%s' has no band lines (such as 'red < 25%%')", d->name);
     for (band_rule *r = d->bands; r; r = r->next) {
         check_band_name(c->d, s->scheme, r->band, r->band_loc);
@@ -581,6 +596,7 @@ static void check_group(checker *c, symbol *s)
     s->scheme = pick_scheme(c, d);
     check_members(c, d->members, "group");
     check_clauses(c, d->clauses);
+    check_grades(c, d);
 }
 
 enum { MAX_DEFINITION_DEPTH = 1000 };

@@ -32,11 +32,17 @@ static const char *suggest_symbol(const policy *p, const char *wrong)
     for (unsigned i = 0; i < p->table_size; i++)
         for (symbol *s = p->table[i]; s; s = s->hash_next)
             n++;
+    for (const decl *x = p->unused_imported; x; x = x->next)
+        n++;
     const char **names = xmalloc((size_t)(n + BI_COUNT) * sizeof *names);
     n = 0;
     for (unsigned i = 0; i < p->table_size; i++)
         for (symbol *s = p->table[i]; s; s = s->hash_next)
             names[n++] = s->name;
+    /* usage.scm_gitops meant usage.scm_git_ops, unused until spelt right. */
+    for (const decl *x = p->unused_imported; x; x = x->next)
+        if (x->name && x->kind != D_IMPORT)
+            names[n++] = x->name;
     const char *best = closest_name(wrong, names, n);
     free(names);
     return best;
@@ -167,6 +173,33 @@ static sym_kind kind_of(decl_kind k)
     }
 }
 
+static bool same_type(const decl *a, const decl *b)
+{
+    if (a->choices || b->choices) {
+        const text_list *x = a->choices, *y = b->choices;
+        for (; x && y; x = x->next, y = y->next)
+            if (x->len != y->len || memcmp(x->s, y->s, x->len) != 0)
+                return false;
+        return !x && !y;
+    }
+    return strcmp(a->type_name, b->type_name) == 0 && !a->elem_name && !b->elem_name;
+}
+
+/* An input declared both by the policy and by a policy it imports `as`
+ * another name is one column of the data, read once: fine when both say
+ * the same type.  True when x is such a second declaration. */
+static bool shared_input(diag *d, const decl *first, const decl *x)
+{
+    if (first->kind != D_INPUT || x->kind != D_INPUT || (!first->ns && !x->ns))
+        return false;
+    if (same_type(first, x))
+        return true;
+    diag_error(d, x->type_loc, "input '%s' is declared with another type in '%s': one column is read one way",
+               x->name, first->loc.src->path);
+    diag_note(d, first->type_loc, "'%s' is declared here", x->name);
+    return true;
+}
+
 symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
 {
     int ndecls = 1;
@@ -250,6 +283,8 @@ symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
             break;
         }
         symbol *old = policy_lookup(p, x->name);
+        if (old && old->decl && shared_input(d, old->decl, x))
+            continue;
         if (old) {
             if (!old->decl)
                 diag_error(d, x->name_loc, "'%s' is built in (the evaluation date, set with --as-of)", x->name);

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "git_source.h"
+#include "namespace.h"
 #include "parse.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -25,7 +26,7 @@ typedef struct loader {
     comment *last_comment;
 } loader;
 
-static decl *load_file(loader *ld, source *src, const char *key, int depth);
+static decl *load_file(loader *ld, source *src, const char *key, const char *ns, int depth);
 
 /* Imports resolve relative to the directory of the importing file. */
 char *policy_import_path(const char *importer, const char *target)
@@ -108,32 +109,53 @@ static source *read_import(loader *ld, const decl *d, const char *key)
     return src;
 }
 
-static decl *expand_imports(loader *ld, decl *list, int depth)
+/* A file is loaded once per namespace: "NS\x01PATH" tells the copies
+ * apart; the part after the \x01 is the file. */
+static const char *seen_path(const char *seen)
+{
+    const char *sep = strchr(seen, '\x01');
+    return sep ? sep + 1 : seen;
+}
+
+static decl *expand_imports(loader *ld, decl *list, const char *ns, int depth)
 {
     for (decl *d = list; d; d = d->next) {
         if (d->kind != D_IMPORT)
             continue;
-        char key[PATH_MAX];
-        if (!import_key(ld, d, key))
+        char path[PATH_MAX];
+        if (!import_key(ld, d, path))
             continue;
+        /* The namespace the imported file's names end up in, written
+         * outermost first: usage.inner. */
+        char sub_ns[PATH_MAX], key[2 * PATH_MAX + 2];
+        snprintf(sub_ns, sizeof sub_ns, "%s%s%s", ns ? ns : "", d->alias ? d->alias : "", d->alias ? "." : "");
+        snprintf(key, sizeof key, "%s\x01%s", sub_ns, path);
         int found = -1;
-        for (int i = 0; i < ld->nseen; i++)
+        bool cycle = false;
+        for (int i = 0; i < ld->nseen; i++) {
             if (strcmp(ld->seen[i], key) == 0)
                 found = i;
-        if (found >= 0) {
-            if (ld->in_progress[found])
-                diag_error(ld->d, d->name_loc, "import cycle: '%s' imports itself through '%s'", d->name, d->loc.src->path);
-            continue; /* imported already: its names are in scope once */
+            /* Through an `as` import the file is another copy, but would
+             * still import itself forever. */
+            cycle |= ld->in_progress[i] && strcmp(seen_path(ld->seen[i]), path) == 0;
         }
+        if (cycle) {
+            diag_error(ld->d, d->name_loc, "import cycle: '%s' imports itself through '%s'", d->name, d->loc.src->path);
+            continue;
+        }
+        if (found >= 0)
+            continue; /* imported already: its names are in scope once */
         if (depth > 64) {
             diag_error(ld->d, d->name_loc, "imports nested too deeply");
             continue;
         }
-        source *src = read_import(ld, d, key);
+        source *src = read_import(ld, d, path);
         if (!src)
             continue;
         add_source(ld->p, src);
-        decl *sub = load_file(ld, src, key, depth + 1);
+        decl *sub = load_file(ld, src, key, *sub_ns ? sub_ns : NULL, depth + 1);
+        if (sub && d->alias)
+            sub = ns_enter(&ld->p->arena, sub, d->alias);
         if (sub) {
             decl *tail = sub;
             while (tail->next)
@@ -155,7 +177,7 @@ static int remember(loader *ld, const char *key)
     return ld->nseen++;
 }
 
-static decl *load_file(loader *ld, source *src, const char *key, int depth)
+static decl *load_file(loader *ld, source *src, const char *key, const char *ns, int depth)
 {
     int me = remember(ld, key);
     parse_ctx ctx;
@@ -171,7 +193,8 @@ static decl *load_file(loader *ld, source *src, const char *key, int depth)
             ld->p->comments = ctx.comments;
         ld->last_comment = ctx.last_comment;
     }
-    decl *list = expand_imports(ld, ctx.decls, depth);
+    decl *list = expand_imports(ld, ctx.decls, ns, depth);
+    ns_qualify(&ld->p->arena, list, src, ld->d);
     ld->in_progress[me] = false;
     return list;
 }
@@ -222,7 +245,9 @@ static policy *load(source *root, const char *key, const git_rev *git, const sou
     p->sources = root;
     loader ld = {p, d, git, reader, NULL, NULL, 0, NULL};
     int before = d->errors;
-    p->decls = load_file(&ld, root, key, 0);
+    char root_key[PATH_MAX + 2];
+    snprintf(root_key, sizeof root_key, "\x01%s", key);
+    p->decls = ns_prune(load_file(&ld, root, root_key, NULL, 0), &p->unused_imported);
     if (extra) {
         *extra->name = unused_name(p, extra->base);
         add_definition(p, extra->text, *extra->name, d);

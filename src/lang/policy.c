@@ -71,6 +71,20 @@ int record_field_index(const record_type *r, const char *name)
     return -1;
 }
 
+scheme *policy_only_scheme(const policy *p, const char *ns, int *n)
+{
+    scheme *only = NULL;
+    *n = 0;
+    for (int i = 0; i < p->nschemes; i++) {
+        const char *their = p->schemes[i]->decl->ns;
+        if ((!their && !ns) || (their && ns && strcmp(their, ns) == 0)) {
+            only = p->schemes[i];
+            ++*n;
+        }
+    }
+    return only;
+}
+
 int scheme_band_index(const scheme *s, const char *band)
 {
     for (int i = 0; i < s->nbands; i++)

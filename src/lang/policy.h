@@ -74,6 +74,7 @@ typedef struct policy {
     int nactions;
     symbol **prevs;            /* the outputs prev() reads, each once */
     int nprevs;
+    decl *unused_imported;     /* of policies imported `as` a name, what nothing uses: did-you-means */
 } policy;
 
 /* Reads, parses and checks the policy at path with its imports.  Returns
@@ -113,6 +114,9 @@ char *policy_import_path(const char *importer, const char *target);
 symbol *policy_lookup(const policy *p, const char *name);
 scheme *policy_scheme(const policy *p, const char *name);
 int scheme_band_index(const scheme *s, const char *band);
+/* The scheme of namespace ns (NULL: the policy's own files) when it has
+ * exactly one; *n: how many it has. */
+scheme *policy_only_scheme(const policy *p, const char *ns, int *n);
 record_type *policy_record(const policy *p, const char *name);
 /* The scheme of a measure or group as an expression names it: x, or
  * prev(x); NULL for anything else. */

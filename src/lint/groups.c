@@ -36,7 +36,16 @@ span score_span(span_memo *sm, const symbol *s)
     if (sm->state[s->order])
         return sm->state[s->order] == 1 ? sm->memo[s->order] : r;
     sm->state[s->order] = 2; /* no cycles after checking; this only guards */
-    if (s->kind == SYM_MEASURE) {
+    if (s->decl && s->decl->grades) {
+        /* A graded score stays between its points' scores. */
+        for (const grade_point *g = s->decl->grades; g; g = g->next) {
+            rb_num v;
+            if (!lint_fold(g->score, &v))
+                return (span){0};
+            span one = {true, false, v, v};
+            span_join(&r, &one);
+        }
+    } else if (s->kind == SYM_MEASURE) {
         const scheme *sch = s->scheme;
         for (int i = 0; sch && i < sch->nbands; i++) {
             rb_num v;

@@ -47,7 +47,17 @@ int lint_policy_only(const policy *p, diag *d, const char *const *names, int nna
         if (!s)
             continue;
         int si = s->scheme ? scheme_index(p, s->scheme) : -1;
-        if (x->kind == D_MEASURE) {
+        if (x->kind == D_MEASURE && !x->bands) {
+            /* Graded, its band from its score: a group's use of a scheme. */
+            if (si >= 0) {
+                use[si].groups++;
+                span sp = score_span(&sm, s);
+                if (sp.known)
+                    span_join(&use[si].domain, &sp);
+                else
+                    use[si].domain_unknown = true;
+            }
+        } else if (x->kind == D_MEASURE) {
             if (si >= 0) {
                 use[si].measures++;
                 lint_measure(&L, x, s, use[si].given);

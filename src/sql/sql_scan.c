@@ -83,5 +83,7 @@ void sql_scan_policy(sqlc *c)
                 scan_expr(c, b->edges[e].limit);
         for (const name_ref *m = dl->members; m; m = m->next)
             scan_expr(c, m->weight);
+        if (dl->grades)
+            sql_refuse_at(c, dl->grades_loc, "a graded score ('scores ... at ...')");
     }
 }

@@ -50,7 +50,7 @@ page() {
 # measures, then one histogram per measure.
 page use_case_health rules/gitlab/use_case_health.rules rules/gitlab/accounts.csv 12
 page use_case_adoption_v1 rules/gitlab/use_case_adoption_v1.rules rules/gitlab/use_case_adoption_v1_accounts.csv 7
-page account_health rules/gitlab/account_health.rules rules/gitlab/account_health_accounts.csv 10
+page account_health rules/gitlab/account_health.rules rules/gitlab/account_health_accounts.csv 19
 page instance_health rules/gitlab/instance_health.rules rules/gitlab/instance_accounts.ndjson 12
 
 # With a score history of three earlier months: one more chart per use

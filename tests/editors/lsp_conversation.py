@@ -665,12 +665,37 @@ def robustness(rubric):
            "the client closes its end mid-message: the server ends, status 1" + tag, (code, err))
 
 
+def composed(rubric):
+    """Hover and definition through `import "..." as usage`: usage.NAME
+    names the imported policy's declaration, in its own file."""
+    tag = " [%s]" % os.path.basename(rubric)
+    shutil.copy("rules/gitlab/use_case_health.rules", os.path.join(work, "use_case_health.rules"))
+    text = ('import "use_case_health.rules" as usage\n\ninput licenses_sold: number\n\n'
+            'metric adopted = usage.use_case_adoption_count\n')
+    uri = write("composed.rules", text)
+    s = Server(rubric)
+    s.initialize()
+    s.open(uri, text)
+    report(s.diagnostics(uri) == [], "a composed policy: no diagnostics" + tag)
+    r = s.request("textDocument/hover", doc(uri, at(text, "use_case_adoption_count", offset=3)))
+    value = ((r.get("result") or {}).get("contents") or {}).get("value", "")
+    report("usage.use_case_adoption_count" in value and "count green of" in value,
+           "hover on usage.NAME: the imported metric" + tag, value)
+    r = s.request("textDocument/definition", doc(uri, at(text, "use_case_adoption_count", offset=3)))
+    res = r.get("result") or []
+    res = res if isinstance(res, list) else [res]
+    report(len(res) == 1 and res[0]["uri"].endswith("/use_case_health.rules")
+           and res[0]["range"]["start"]["character"] == 7,
+           "definition of usage.NAME: in the imported file" + tag, r)
+    s.finish()
+
+
 def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     for rubric in binaries:
         rubric = os.path.abspath(rubric)
-        for part in (conversation, other_names, same_as_check, robustness):
+        for part in (conversation, other_names, composed, same_as_check, robustness):
             try:
                 part(rubric)
             except (TimeoutError, EOFError, OSError, ValueError, KeyError) as e:

@@ -26,7 +26,7 @@ status=$?
 bin=$(cd "$(dirname "$rubric")" && pwd)
 mkdir -p "$dir/bin" "$dir/policy"
 ln -sf "$bin/$(basename "$rubric")" "$dir/bin/rubric"
-cp rules/gitlab/account_health.rules "$dir/policy/"
+cp rules/gitlab/account_health.rules rules/gitlab/use_case_health.rules "$dir/policy/"  # it imports the second
 sed 's/^measure user_engagement = active_users_l28d/measure user_engagement = active_userz_l28d/' \
     rules/gitlab/account_health.rules >"$dir/policy/account_health.rules"
 line=$(grep -n '^measure user_engagement = active_userz_l28d' "$dir/policy/account_health.rules" | cut -d: -f1)

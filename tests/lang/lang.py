@@ -74,7 +74,10 @@ def parse(path):
             if m and case is not None:
                 case.outputs = m.group(1)
                 head = "expect"
-            if case is None and head != "prelude" or case is not None and head not in SECTIONS:
+            # `--- file NAME`: another file beside t.rules, for it to import.
+            if case is not None and re.fullmatch(r"file [A-Za-z0-9_./-]+", head) and ".." not in head:
+                pass
+            elif case is None and head != "prelude" or case is not None and head not in SECTIONS:
                 raise FormatError("%s:%d: unknown section %r (prelude before the cases; policy, accounts or accounts.ndjson, "
                                   "options, expect OUTPUTS or error in one)" % (path, n, line))
             if case is not None and head in case.sections:
@@ -119,6 +122,12 @@ def run_case(c, prelude, rubric, work):
     os.makedirs(out)
     with open(os.path.join(out, "t.rules"), "w", encoding="utf-8") as f:
         f.write(prelude + c.sections["policy"])
+    for head, text in c.sections.items():
+        if head.startswith("file "):
+            path = os.path.join(out, head[5:])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1")
     if "error" in c.sections:
         p = subprocess.run([rubric, "check", "t.rules"], cwd=out, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

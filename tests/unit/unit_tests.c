@@ -18,6 +18,7 @@
 #include "date.h"
 #include "db_source.h"
 #include "eval.h"
+#include "eval_internal.h"
 #include "git_source.h"
 #include "history.h"
 #include "idset.h"
@@ -163,6 +164,29 @@ static void test_numbers(void)
 }
 
 static rb_date ymd(int y, int m, int d) { return date_from_ymd(y, m, d); }
+
+/* A graded score's line: exact at and between the points, the end scores
+ * beyond them, nothing from points that do not rise. */
+static void test_grade_line(void)
+{
+    rb_num at[3] = {parse("25%"), parse("50%"), parse("75%")}, sc[3] = {parse("0"), parse("10"), parse("40")};
+    rb_num out;
+    int seg;
+    CHECK(grade_line(parse("0.35"), at, sc, 3, &out, &seg) && num_cmp(out, parse("4")) == 0 && seg == 0);
+    CHECK(grade_line(num_div(parse("1"), parse("3")), at, sc, 2, &out, &seg) &&
+          num_cmp(num_mul(out, parse("3")), parse("10")) == 0); /* a third of the way: 10/3, exactly */
+    CHECK(grade_line(parse("0.25"), at, sc, 3, &out, &seg) && num_is_zero(out) && seg == -1);
+    CHECK(grade_line(parse("0.1"), at, sc, 3, &out, &seg) && num_is_zero(out) && seg == -1);
+    CHECK(grade_line(parse("0.5"), at, sc, 3, &out, &seg) && num_cmp(out, parse("10")) == 0 && seg == 1);
+    CHECK(grade_line(parse("0.625"), at, sc, 3, &out, &seg) && num_cmp(out, parse("25")) == 0 && seg == 1);
+    CHECK(grade_line(parse("0.75"), at, sc, 3, &out, &seg) && num_cmp(out, parse("40")) == 0 && seg == 2);
+    CHECK(grade_line(parse("3"), at, sc, 3, &out, &seg) && num_cmp(out, parse("40")) == 0 && seg == 2);
+    /* 0.35 / 7 is exactly 5%: on a point at 5%, exactly that point's score */
+    rb_num at2[2] = {parse("5%"), parse("10%")}, sc2[2] = {parse("1"), parse("2")};
+    CHECK(grade_line(num_div(parse("0.35"), parse("7")), at2, sc2, 2, &out, NULL) && num_cmp(out, parse("1")) == 0);
+    rb_num flat[2] = {parse("5%"), parse("5%")};
+    CHECK(!grade_line(parse("0.05"), flat, sc2, 2, &out, NULL));
+}
 
 static void test_dates(void)
 {
@@ -2493,6 +2517,7 @@ int main(void)
     test_lsp_framing();
     test_subnormal_text();
     test_numbers();
+    test_grade_line();
     test_dates();
     test_names();
     test_diagnostics();
