@@ -40,26 +40,6 @@ static inline const rb_value *ev(const enode *n, frame *f, rb_value *tmp)
     return m;
 }
 
-static const rb_value *set_na(rb_value *tmp)
-{
-    tmp->kind = VK_NA;
-    return tmp;
-}
-
-static const rb_value *set_num(rb_value *tmp, rb_num x)
-{
-    tmp->kind = VK_NUM;
-    num_store(&tmp->u.num, x);
-    return tmp;
-}
-
-static const rb_value *set_bool(rb_value *tmp, bool b)
-{
-    tmp->kind = VK_BOOL;
-    tmp->u.b = b;
-    return tmp;
-}
-
 static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
 {
     rb_value ta, tb;
@@ -644,9 +624,40 @@ bool eval_members_trace(const step *s, frame *f, bool *counted)
     return scored;
 }
 
-int eval_band_line(const step *s, frame *f, rb_num v)
+bool eval_grade(const step *s, frame *f, rb_num v, rb_num *score, int *seg)
 {
-    return matching_test(s, f, v, NULL);
+    rb_num at[GRADE_MAX_POINTS], sc[GRADE_MAX_POINTS];
+    rb_value ta, ts;
+    for (int i = 0; i < s->ngrades; i++) {
+        const rb_value *a = ev(s->grade_at[i], f, &ta), *b = ev(s->grade_score[i], f, &ts);
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            return false;
+        at[i] = a->u.num;
+        sc[i] = b->u.num;
+    }
+    return grade_line(v, at, sc, s->ngrades, score, seg);
+}
+
+/* A graded measure or group: value v (a group's score before grading), its
+ * band from its band lines or from the graded score, and the graded score. */
+static void set_graded(const step *s, frame *f, rb_value *out, rb_num v)
+{
+    rb_num score;
+    bool ok = eval_grade(s, f, v, &score, NULL);
+    if (s->kind == STEP_GROUP && !ok)
+        out->kind = VK_NA;
+    else if (s->kind == STEP_GROUP || s->score_bands) {
+        out->kind = VK_BANDED;
+        num_store(&out->u.num, s->kind == STEP_GROUP ? score : v);
+        int t = ok ? matching_test(s, f, score, NULL) : -1;
+        out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
+        f->unbanded += t < 0;
+    } else {
+        set_banded(s, f, out, v);
+    }
+    out->has_score = ok;
+    if (ok)
+        num_store(&out->score, score);
 }
 
 /* Inline in both its callers: a call per step costs the pass that scores
@@ -685,7 +696,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
             value = v->u.num;
         }
         if (s->ngrades) {
-            eval_set_graded(s, f, out, value);
+            set_graded(s, f, out, value);
             return;
         }
         set_banded(s, f, out, value);
@@ -702,7 +713,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
             return;
         }
         if (s->ngrades) {
-            eval_set_graded(s, f, out, score);
+            set_graded(s, f, out, score);
             return;
         }
         set_banded(s, f, out, score);
@@ -741,20 +752,9 @@ static void apply_override(const step *s, frame *f, const eval_override *o, rb_v
     }
 }
 
-static inline void start_account(const program *prog, frame *f)
-{
-    f->unbanded = 0;
-    f->gen++;
-    frame_reset(f);
-    if (f->gen == 0) { /* wrapped: forget every memo */
-        memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
-        f->gen = 1;
-    }
-}
-
 void eval_account(const program *prog, frame *f)
 {
-    start_account(prog, f);
+    frame_start(f, prog);
     if (!f->novr) {
         for (int i = 0; i < prog->nsteps; i++)
             eval_step(&prog->steps[i], f);
@@ -772,7 +772,7 @@ void eval_account(const program *prog, frame *f)
 
 void eval_steps(const program *prog, frame *f, const int *steps, int n)
 {
-    start_account(prog, f);
+    frame_start(f, prog);
     for (int i = 0; i < n; i++)
         eval_step(&prog->steps[steps[i]], f);
 }

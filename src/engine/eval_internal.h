@@ -19,12 +19,28 @@ const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value 
  * when the points do not rise. */
 bool grade_line(rb_num v, const rb_num *at, const rb_num *score, int n, rb_num *out, int *seg);
 
-/* The band line of step s that catches v: its index, -1 when none does,
- * -2 when a threshold it needed was na (the one band matcher). */
-int eval_band_line(const step *s, frame *f, rb_num v);
-/* A graded measure or group (grade.c): value v (a group's score before
- * grading), its band from its band lines or from the graded score, and
- * the graded score. */
-void eval_set_graded(const step *s, frame *f, rb_value *out, rb_num v);
+/* A new account: its memos forgotten, the text it made gone. */
+void frame_start(frame *f, const program *prog);
+
+/* A computed value written into *tmp, which is returned. */
+static inline const rb_value *set_na(rb_value *tmp)
+{
+    tmp->kind = VK_NA;
+    return tmp;
+}
+
+static inline const rb_value *set_num(rb_value *tmp, rb_num x)
+{
+    tmp->kind = VK_NUM;
+    num_store(&tmp->u.num, x);
+    return tmp;
+}
+
+static inline const rb_value *set_bool(rb_value *tmp, bool b)
+{
+    tmp->kind = VK_BOOL;
+    tmp->u.b = b;
+    return tmp;
+}
 
 #endif

@@ -23,36 +23,3 @@ bool grade_line(rb_num v, const rb_num *at, const rb_num *score, int n, rb_num *
     *out = num_add(score[i - 1], num_mul(num_sub(score[i], score[i - 1]), along));
     return true;
 }
-
-bool eval_grade(const step *s, frame *f, rb_num v, rb_num *score, int *seg)
-{
-    rb_num at[GRADE_MAX_POINTS], sc[GRADE_MAX_POINTS];
-    for (int i = 0; i < s->ngrades; i++) {
-        rb_value a = eval_node(s->grade_at[i], f), b = eval_node(s->grade_score[i], f);
-        if (a.kind == VK_NA || b.kind == VK_NA)
-            return false;
-        at[i] = a.u.num;
-        sc[i] = b.u.num;
-    }
-    return grade_line(v, at, sc, s->ngrades, score, seg);
-}
-
-void eval_set_graded(const step *s, frame *f, rb_value *out, rb_num v)
-{
-    rb_num score;
-    bool ok = eval_grade(s, f, v, &score, NULL);
-    bool by_score = s->kind == STEP_GROUP || s->score_bands;
-    out->has_score = false;
-    if (s->kind == STEP_GROUP && !ok) {
-        out->kind = VK_NA;
-        return;
-    }
-    out->kind = VK_BANDED;
-    num_store(&out->u.num, s->kind == STEP_GROUP ? score : v);
-    int t = by_score && !ok ? -1 : eval_band_line(s, f, by_score ? score : v);
-    out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
-    f->unbanded += t < 0;
-    out->has_score = ok;
-    if (ok)
-        num_store(&out->score, score);
-}

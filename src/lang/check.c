@@ -1,7 +1,6 @@
 /* check.c - resolve every name, type every expression, find cycles; all
  * before any data is read.  Produces the evaluation order (dependencies
  * first) that the compiler follows. */
-#include <stdio.h>
 #include <string.h>
 
 #include "builtins.h"
@@ -12,6 +11,7 @@
 #include "value.h"
 #include "policy.h"
 #include "names.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 typedef struct checker {
@@ -32,7 +32,6 @@ static rb_type check_expr(checker *c, expr *e);
 static rb_type check_expr_at(checker *c, expr *e);
 static void visit(checker *c, symbol *s);
 
-static bool numeric(rb_type t) { return type_numeric(t); }
 static bool unknown(rb_type t) { return t == TY_NA || t == TY_ERROR; }
 
 static void report_cycle(checker *c, symbol *s, rb_loc loc)
@@ -40,24 +39,11 @@ static void report_cycle(checker *c, symbol *s, rb_loc loc)
     int start = c->depth - 1;
     while (start > 0 && c->path[start] != s)
         start--;
-    size_t cap = 64;
+    strbuf msg = {0};
     for (int i = start; i < c->depth; i++)
-        cap += strlen(c->path[i]->name) + 4;
-    char *msg = xmalloc(cap);
-    msg[0] = '\0';
-    for (int i = start; i < c->depth; i++) {
-        strcat(msg, c->path[i]->name);
-        strcat(msg, " -> ");
-    }
-    strcat(msg, s->name);
-    diag_error(c->d, loc, "definition cycle: %s", msg);
-    free(msg);
-}
-
-static scheme *scheme_of_expr(checker *c, expr *e)
-{
-    (void)c;
-    return expr_scheme(e);
+        strbuf_addf(&msg, "%s -> ", c->path[i]->name);
+    diag_error(c->d, loc, "definition cycle: %s%s", msg.s ? msg.s : "", s->name);
+    strbuf_free(&msg);
 }
 
 /* A text literal compared with an input declared `one of ...` must be one
@@ -65,7 +51,7 @@ static scheme *scheme_of_expr(checker *c, expr *e)
 static rb_type expect(checker *c, expr *e, rb_type want, const char *role)
 {
     rb_type t = check_expr(c, e);
-    bool ok = want == TY_NUMBER ? numeric(t) : (t == want || unknown(t));
+    bool ok = want == TY_NUMBER ? type_numeric(t) : (t == want || unknown(t));
     if (!ok)
         diag_error(c->d, e->loc, "%s must be a %s, not a %s", role, type_name(want), type_name(t));
     return ok ? t : TY_ERROR;
@@ -207,7 +193,7 @@ static rb_type check_call(checker *c, expr *e)
                 diag_error(c->d, a->e->loc, "%s() takes text, not a %s", bi->name, type_name(t));
             break;
         case BA_NUMBER:
-            if (!numeric(t))
+            if (!type_numeric(t))
                 diag_error(c->d, a->e->loc, "%s() takes numbers, not a %s", bi->name, type_name(t));
             break;
         }
@@ -271,7 +257,7 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
         /* fall through */
     case BI_LIST_SUM:
     case BI_LIST_MEAN:
-        if (!numeric(t)) {
+        if (!type_numeric(t)) {
             diag_error(c->d, each->loc, "%s() %s, not a %s", bi->name, e->u.call.id == BI_LIST_MIN ||
                        e->u.call.id == BI_LIST_MAX ? "compares numbers or dates" : "adds up numbers", type_name(t));
             return TY_ERROR;
@@ -279,7 +265,7 @@ static rb_type check_list_call(checker *c, expr *e, rb_type list_type)
         return TY_NUMBER;
     case BI_LIST_MAX_BY:
     case BI_LIST_MIN_BY:
-        if (!numeric(t) && t != TY_DATE && t != TY_TEXT) {
+        if (!type_numeric(t) && t != TY_DATE && t != TY_TEXT) {
             diag_error(c->d, each->loc, "%s() ranks elements by a number, a date or text, not a %s", bi->name, type_name(t));
             return TY_ERROR;
         }
@@ -469,7 +455,7 @@ static rb_type check_expr_at(checker *c, expr *e)
                 diag_error(c->d, e->loc, "a duration cannot be negative: write the length ('1 month') and subtract it "
                                          "where it is used (as_of - 1 month)");
                 t = TY_ERROR;
-            } else if (!numeric(o)) {
+            } else if (!type_numeric(o)) {
                 diag_error(c->d, e->u.bin.l->loc, "the operand of '-' must be a number, not a %s", type_name(o));
                 t = TY_ERROR;
             }
@@ -510,7 +496,7 @@ static rb_type check_expr_at(checker *c, expr *e)
             diag_error(c->d, e->u.is.e->loc, "'is %s' needs a measure or group, not a %s", e->u.is.band, type_name(o));
             break;
         }
-        check_band_name(c->d, scheme_of_expr(c, e->u.is.e), e->u.is.band, e->u.is.band_loc);
+        check_band_name(c->d, expr_scheme(e->u.is.e), e->u.is.band, e->u.is.band_loc);
         break;
     }
     case EX_COUNT:
