@@ -95,6 +95,9 @@ stage "reference: instance policy cross-check" bash tests/reference/instance_cro
 stage "reference: diff equals two runs" python3 tests/reference/diff_check.py "$rubric" "$build/diffcheck"
 stage "reference: calibrate against exact quantiles" python3 tests/reference/calibrate_check.py "$rubric" "$build/calcheck"
 stage "reference: report against run" python3 tests/reference/report_check.py "$rubric" "$build/reportcheck"
+# explain's next_band for two measures against closed-form exact fractions,
+# on hand-made edges and generated accounts on and near the thresholds.
+stage "reference: explain's next_band" python3 tests/reference/next_band_check.py "$rubric" "$build/nextband"
 # Three months into one score history: the calls to action against their
 # own reference, history against each run, re-runs, a killed run, two writers.
 stage "reference: monthly runs, actions and history" sh tests/reference/history_check.sh "$rubric" "$build"

@@ -119,8 +119,9 @@ static int add_around(rb_num b, int64_t *out, int n)
             return n;
         f = (int64_t)fl;
     }
-    /* Beyond 2^62 a whole number of users is no advice. */
-    if (f > INT64_MAX / 2)
+    /* A numerator past 2^53 is no advice, and JSON has no exact number
+     * for it. */
+    if (f > NEXT_BAND_MAX)
         return n;
     for (int64_t c = f - 1; c <= f + 2; c++)
         if (c >= 0)
@@ -163,6 +164,8 @@ bool next_band_find(const program *prog, const frame *f, const step *s, next_ban
     for (int i = 0; i < n && !found; i++) {
         if (i > 0 && cands[i] == cands[i - 1])
             continue;
+        if (cands[i] > NEXT_BAND_MAX)
+            break;
         g.slots[num] = value_num(num_from_int(cands[i]));
         eval_account(prog, &g);
         const rb_value *v = &g.slots[s->slot];

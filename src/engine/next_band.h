@@ -14,6 +14,10 @@
 
 #include "eval.h"
 
+/* The largest numerator given: 2^53, the last whole number every JSON
+ * reader holds exactly.  A measure that needs more has no next band. */
+#define NEXT_BAND_MAX (INT64_C(1) << 53)
+
 typedef struct next_band {
     int band;       /* the band it then gets, an index in the measure's scheme */
     int input;      /* the numerator: an input's index (and slot) */
