@@ -110,6 +110,9 @@ stage "reference: monthly runs, actions and history" sh tests/reference/history_
 stage "rubric sql on PostgreSQL, SQLite and DuckDB" bash tests/sql/run.sh "$rubric" "$build"
 stage "browser checker self-test" sh tests/browser/run.sh --self-test
 stage "reports in headless Chromium" sh tests/browser/shipped.sh "$rubric" "$build/browser"
+# The customer's scorecard (report --account) against explain's JSON for the
+# same account, and printed on one A4 and one Letter page.
+stage "scorecards in headless Chromium" sh tests/browser/card.sh "$rubric" "$build/card"
 if [ -f tests/corrupt/run.sh ]; then
     stage "corrupted inputs (asan+ubsan)" bash tests/corrupt/run.sh "$asan" "$build"
 fi
