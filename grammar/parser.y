@@ -91,7 +91,7 @@ static void action_line(parse_ctx *ctx, const char *word, rb_loc loc, expr *valu
 %token IF "if" THEN "then" ELSE "else" IS "is" COUNT "count" OF "of"
 %token ONE "one" TRUE "true" FALSE "false" WEIGHT "weight"
 %token TEST "test" GIVEN "given" EXPECT "expect" FROM "from"
-%token RECORD "record" WHERE "where" LIST_OF "list of" ACTION "action" PRIORITY "priority" REASON "reason"
+%token BY "by" RECORD "record" WHERE "where" LIST_OF "list of" ACTION "action" PRIORITY "priority" REASON "reason"
 %token LE "<=" GE ">=" NE "!=" DEFAULT "??"
 %token BAD_CHAR "invalid character" BAD_DATE "invalid date"
 %token BAD_NUMBER "malformed number" UNTERMINATED_STRING "unterminated text"
@@ -445,6 +445,8 @@ primary
     | DURATION                          { $$ = ast_duration(A, @1, $1.amount, $1.unit); }
     | IDENT                             { $$ = ast_name(A, @1, $1); }
     | IDENT '(' args ')'                { $$ = ast_call(A, @$, $1, @1, $3); }
+    | IDENT '(' args ')' BY IDENT       { $$ = ast_call_by(A, @$, $1, @1, $3, ast_name(A, @6, $6)); }
+    | IDENT '(' args ')' BY '(' expr ')' { $$ = ast_call_by(A, @$, $1, @1, $3, $7); }
     | COUNT IDENT OF '(' names ')'      { $$ = ast_count(A, @$, $2, @2, $5); }
     | COUNT '(' args ')'                { $$ = ast_call(A, @$, "count", @1, $3); }
     | primary '.' IDENT                 { $$ = ast_field(A, @$, $1, $3, @3); }

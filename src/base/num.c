@@ -44,7 +44,30 @@ rb_num num_from_wide(__int128 p, __int128 q)
         rb_num n = {.p = (int64_t)p, .q = (int64_t)q};
         return n;
     }
-    return num_inexact((double)p / (double)q);
+    /* Rounded from 113 bits, not thrice from doubles: nearest but for
+     * values within 2^-110 of halfway between two doubles. */
+    return num_inexact((double)((__float128)p / (__float128)q));
+}
+
+rb_num num_mean(const rb_num *xs, int n)
+{
+    rb_num sum = xs[0];
+    bool exact = sum.q != 0;
+    for (int i = 1; i < n && exact; i++) {
+        sum = num_add(sum, xs[i]);
+        exact = sum.q != 0;
+    }
+    if (exact) {
+        rb_num m = num_div(sum, num_from_int(n));
+        if (m.q)
+            return m;
+    }
+    /* Fractions too wide to add in 64 bits: summed in 113 bits and rounded
+     * once, where adding doubles would round at every step. */
+    __float128 t = 0;
+    for (int i = 0; i < n; i++)
+        t += xs[i].q ? (__float128)xs[i].p / (__float128)xs[i].q : (__float128)xs[i].d;
+    return num_inexact((double)(t / n));
 }
 
 rb_num num_from_frac(int64_t p, int64_t q)

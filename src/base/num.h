@@ -49,6 +49,10 @@ double num_frac_to_double(int64_t p, int64_t q);
  * decimal point.  Returns the length written (buf of at least 32 bytes). */
 int num_format(rb_num a, char *buf);
 
+/* The mean of xs[0..n) (n > 0): exact while the sum is a fraction, else
+ * the double nearest it, rounded once. */
+rb_num num_mean(const rb_num *xs, int n);
+
 /* A fraction too wide for 64 bits, reduced if that makes it fit, else the
  * double of it. */
 rb_num num_from_wide(__int128 p, __int128 q);

@@ -86,7 +86,12 @@ int session_start(session *s)
 
 void session_use_prev(session *s, int k, prev_source *ps) { s->sc.prev[k] = ps; }
 
-int session_scan(session *s, scan_visit visit, void *ctx) { return scan_all(&s->sc, visit, ctx); }
+int session_scan(session *s, scan_visit visit, void *ctx)
+{
+    if (scan_has_population((const program *const *)s->progs, s->n) && !scan_population(&s->sc))
+        return SCAN_BROKEN;
+    return scan_all(&s->sc, visit, ctx);
+}
 
 int session_finish(session *s, int status, bool written)
 {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "status.h"
@@ -85,6 +87,81 @@ static bool open_tables(scan *s, const table_arg *tables, int ntables)
 
 static void start_frames(scan *s, const program *const *progs, bool progress);
 
+bool scan_has_population(const program *const *progs, int nprogs)
+{
+    for (int k = 0; k < nprogs; k++)
+        if (progs[k] && progs[k]->npops)
+            return true;
+    return false;
+}
+
+static bool spool_stdin(scan *s, diag *d)
+{
+    struct stat st;
+    s->spooled = true;
+    if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
+        s->stdin_start = (long)lseek(0, 0, SEEK_CUR);
+        return s->stdin_start >= 0;
+    }
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rubric-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        diag_fail(d, "population values read the data more than once, so standard input is kept in a temporary "
+                  "file, which cannot be made: %s: %s", path, strerror(errno));
+        return false;
+    }
+    /* Gone from the directory at once: the file lives while rubric holds
+     * it open, and goes when it exits, however it exits. */
+    unlink(path);
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n == 0)
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        ssize_t done = 0;
+        while (n > 0 && done < n) {
+            ssize_t w = write(fd, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                n = -1;
+                break;
+            }
+            done += w;
+        }
+        if (n < 0) {
+            diag_fail(d, "standard input cannot be kept in a temporary file in %s: %s", dir && *dir ? dir : "/tmp",
+                      strerror(errno));
+            close(fd);
+            return false;
+        }
+    }
+    /* Each pass reads standard input from its start. */
+    if (dup2(fd, 0) < 0 || lseek(0, 0, SEEK_SET) != 0) {
+        diag_fail(d, "standard input cannot be read again: %s", strerror(errno));
+        close(fd);
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+static void gather(scan *s)
+{
+    for (int k = 0; k < s->nprogs; k++) {
+        const program *prog = s->progs[k];
+        if (s->pass > prog->npasses)
+            continue;
+        eval_steps(prog, &s->frames[k], prog->pass_steps[s->pass - 1], prog->pass_nsteps[s->pass - 1]);
+        population_observe(s->pops[k], s->pass, &s->frames[k]);
+    }
+}
+
+
 bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const table_arg *tables, int ntables,
                const char *id_field, const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress)
@@ -115,6 +192,11 @@ bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, c
         s->usage = true;
         return false;
     }
+    s->data_arg = data_path;
+    s->table_args = tables;
+    s->ntable_args = ntables;
+    if (strcmp(data_path, "-") == 0 && scan_has_population(progs, nprogs) && !spool_stdin(s, d))
+        return false;
     const record_layout *all = &s->layouts[0];
     /* With several policies, a header's fault is said once it is known
      * which of them it concerns. */
@@ -338,6 +420,11 @@ int scan_records(scan *s, reader *rd, scan_visit visit, void *ctx)
             prev_ok = !s->prev[k] || prev_fill(s->prev[k], s->cells[0].s, s->cells[0].len, s->frames[k].slots, s->diag);
         if (!prev_ok)
             return SCAN_BROKEN;
+        if (s->pass) {
+            gather(s);
+            s->scored++;
+            continue;
+        }
         for (int k = 0; k < s->nprogs; k++)
             eval_account(s->progs[k], &s->frames[k]);
         tally_unbanded(s);
@@ -606,4 +693,6 @@ void scan_close(scan *s)
     free(s->tables);
     free(s->cells);
     reader_close(s->rd);
+    for (int k = 0; k < s->nprogs; k++)
+        population_free(s->pops[k]);
 }

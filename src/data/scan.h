@@ -14,6 +14,7 @@
 #include "actions.h"
 #include "diag.h"
 #include "eval.h"
+#include "population.h"
 #include "idset.h"
 #include "outfile.h"
 #include "prev.h"
@@ -69,6 +70,16 @@ typedef struct scan {
     long scored, rejected;
     bool progress;
     double start, last_progress;
+    /* Population values (population.h): the figures, owned; the pass
+     * under way (0: the pass that scores); what scan_open was given, for
+     * the passes before; standard input spooled to a file. */
+    population *pops[SCAN_MAX_PROGRAMS];
+    int pass;
+    const char *data_arg;
+    const table_arg *table_args;
+    int ntable_args;
+    bool spooled;          /* the data is standard input, read again from stdin_start */
+    long stdin_start;
 } scan;
 
 /* Called once per scored account, after every program has evaluated it. */
@@ -82,6 +93,17 @@ typedef void (*scan_visit)(void *ctx, scan *s, const char *id, size_t idlen);
 bool scan_open(scan *s, diag *d, const char *data_path, const read_opts *read, const table_arg *tables, int ntables,
                const char *id_field, const program *const *progs, const char *const *labels, int nprogs,
                bool skip_errors, bool progress);
+
+/* The passes before scoring, when a program has population values (call
+ * it before scan_all then): each reads the data again (skipping bad
+ * records silently: the pass that scores says them) and gathers one level
+ * of values; then the frames read the figures.  Standard input is made a
+ * file each pass reads from its start by scan_open: a pipe is copied to a
+ * temporary file, removed at once (it lives while open).  False, having
+ * said why, when the data cannot be read again. */
+bool scan_population(scan *s);
+/* Whether any program has population values. */
+bool scan_has_population(const program *const *progs, int nprogs);
 
 /* Once every record is read: the rows of the tables that no account
  * asked for are said as a warning (table_finish). */

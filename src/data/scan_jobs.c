@@ -104,6 +104,9 @@ const char *scan_jobs_refusal(const scan *s)
 {
     if (s->nprogs != 1)
         return "-j reads one policy";
+    if (s->progs[0]->npops)
+        return "-j with population values is not supported: they are gathered by passes over every account before "
+               "scoring (score with one thread)";
     if (s->ntables)
         return "-j with --table is not supported: a table streams in account order (score with one thread)";
     if (s->prev[0] || s->progs[0]->pol->nprevs)

@@ -5,6 +5,7 @@
  * folded to a constant, and identical subexpressions are shared (hash-consed)
  * so each is evaluated once per account. */
 #include "compile.h"
+#include "population.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -22,6 +23,7 @@ typedef struct compiler {
     enode **shared;        /* open-addressing table of interned nodes */
     unsigned shared_cap, shared_n;
     frame scratch;         /* for folding constants */
+    bool failed;           /* an error was said (a quantile's level) */
 } compiler;
 
 static bool ieq(const char *a, size_t len, const char *word)
@@ -199,6 +201,7 @@ static enode *finish(compiler *c, enode *n)
 }
 
 static enode *compile_expr(compiler *c, const expr *e);
+static enode *compile_population(compiler *c, const expr *e);
 
 static enode *numeric(compiler *c, const expr *e)
 {
@@ -315,6 +318,8 @@ static enode *compile_expr(compiler *c, const expr *e)
             n->slot = c->prog->prev_slot0 + e->u.call.args->e->u.name.sym->prev_index;
             return finish(c, n);
         }
+        if (builtin_table[e->u.call.id].takes == BA_POPULATION)
+            return compile_population(c, e);
         if (builtin_table[e->u.call.id].takes == BA_LIST) {
             n = new_node(c, N_LIST);
             n->fn = (uint8_t)e->u.call.id;
@@ -355,6 +360,35 @@ static enode *compile_expr(compiler *c, const expr *e)
     }
     }
     return constant(c, value_na());
+}
+
+/* quantile(x, p) by cohort: never folded nor shared, each is a value of
+ * its own (population.h). */
+static enode *compile_population(compiler *c, const expr *e)
+{
+    program *prog = c->prog;
+    enode *n = new_node(c, N_POP);
+    n->fn = (uint8_t)e->u.call.id;
+    n->slot = prog->npops;
+    const expr_list *a = e->u.call.args;
+    n->a = numeric(c, a->e);
+    rb_num p = num_from_int(0);
+    if (n->fn == BI_QUANTILE) {
+        const enode *level = numeric(c, a->next->e);
+        bool ok = level->op == N_CONST && level->k.kind == VK_NUM;
+        if (ok)
+            p = level->k.u.num;
+        if (!ok || num_cmp(p, num_from_int(0)) < 0 || num_cmp(p, num_from_int(1)) > 0) {
+            diag_error(c->d, a->next->e->loc, "quantile()'s level must be a number from 0 to 1 (90%% or 0.9) that "
+                       "is the same for every account");
+            c->failed = true;
+        }
+    }
+    if (e->u.call.by)
+        n->c = compile_expr(c, e->u.call.args->last->e);
+    prog->pops = xrealloc(prog->pops, (size_t)(prog->npops + 1) * sizeof *prog->pops);
+    prog->pops[prog->npops++] = (pop_call){e, n->fn, 0, p, n};
+    return n;
 }
 
 static int count_clauses(const clause *cl, clause_kind kind)
@@ -587,7 +621,7 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
     program *prog = xcalloc(1, sizeof *prog);
     arena_init(&prog->arena);
     prog->pol = p;
-    compiler c = {prog, p, d, NULL, NULL, 0, 0, {0}};
+    compiler c = {prog, p, d, NULL, NULL, 0, 0, {0}, false};
     frame_init(&c.scratch, prog);
     prog->params = arena_alloc(&prog->arena, (size_t)(p->nparams + 1) * sizeof *prog->params);
     if (!apply_settings(&c, settings, nsettings)) {
@@ -661,12 +695,17 @@ program *compile_policy(const policy *p, const param_setting *settings, int nset
         prog->nsteps++;
     }
     compile_tests_of(&c, p);
+    population_plan(prog);
     prog->output_slot = arena_alloc(&prog->arena, (size_t)(p->noutputs + 1) * sizeof *prog->output_slot);
     for (int i = 0; i < p->noutputs; i++)
         prog->output_slot[i] = c.slot_of[p->outputs[i]->order];
     free(c.slot_of);
     free(c.shared);
     frame_free(&c.scratch);
+    if (c.failed) {
+        program_free(prog);
+        return NULL;
+    }
     return prog;
 }
 

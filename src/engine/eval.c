@@ -5,6 +5,7 @@
  * false).  Nothing here allocates, but for the text lower() and upper()
  * make, kept in the frame (see eval.h). */
 #include "eval_internal.h"
+#include "population.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -135,6 +136,16 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
                 best = a->u.num;
         }
         return set_num(tmp, best);
+    }
+    case BI_MEAN: {
+        rb_num xs[64];
+        int k = 0;
+        for (int i = 0; i < n->nargs && k < 64; i++) {
+            a = ev(n->args[i], f, &ta);
+            if (a->kind != VK_NA)
+                xs[k++] = a->u.num;
+        }
+        return k ? set_num(tmp, num_mean(xs, k)) : set_na(tmp);
     }
     case BI_SCORE:
         a = ev(n->args[0], f, &ta);
@@ -300,6 +311,10 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
     case N_WHERE:
     case N_LIST:
         return eval_list(n, f, tmp);
+    case N_POP: /* the account's own number only where it is looked up */
+        a = n->fn == BI_COUNT_BELOW || n->fn == BI_SHARE_BELOW ? ev(n->a, f, &ta) : NULL;
+        b = n->c ? ev(n->c, f, &tb) : NULL;
+        return population_lookup(f->pop, n, a, b, tmp, NULL);
     case N_COUNT: {
         int64_t count = 0;
         bool any = false;
@@ -732,7 +747,7 @@ static void eval_step(const step *s, frame *f)
     }
 }
 
-void eval_account(const program *prog, frame *f)
+static inline void start_account(const program *prog, frame *f)
 {
     f->unbanded = 0;
     f->gen++;
@@ -741,8 +756,20 @@ void eval_account(const program *prog, frame *f)
         memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
         f->gen = 1;
     }
+}
+
+void eval_account(const program *prog, frame *f)
+{
+    start_account(prog, f);
     for (int i = 0; i < prog->nsteps; i++)
         eval_step(&prog->steps[i], f);
+}
+
+void eval_steps(const program *prog, frame *f, const int *steps, int n)
+{
+    start_account(prog, f);
+    for (int i = 0; i < n; i++)
+        eval_step(&prog->steps[steps[i]], f);
 }
 
 const rb_value *eval_symbol_value(const program *prog, const frame *f, const symbol *s)

@@ -26,6 +26,7 @@ typedef struct frame {
     uint32_t unbanded;        /* values of this account no band line caught */
     const rb_value *elem;     /* the element a list's condition is looking at */
     text_block *text;         /* newest first; NULL until text is made */
+    const struct population *pop; /* the population values' figures (population.h); NULL: none yet */
 } frame;
 
 void frame_init(frame *f, const program *prog);
@@ -35,6 +36,10 @@ void frame_free(frame *f);
 void eval_account(const program *prog, frame *f);
 
 rb_value eval_node(const enode *n, frame *f);
+
+/* eval_account for steps[0..n) of the program only (in that order): the
+ * steps a pass that gathers population values needs. */
+void eval_steps(const program *prog, frame *f, const int *steps, int n);
 
 /* Two values of one type as scoring orders them (comparisons, min, max,
  * max_by): -1, 0, 1, or 2 when the two cannot be ordered. */

@@ -19,6 +19,7 @@ void frame_init(frame *f, const program *prog)
     f->memo_gen = xcalloc((size_t)prog->nmemo + 1, sizeof *f->memo_gen);
     f->gen = 1;
     f->text = NULL;
+    f->pop = NULL;
 }
 
 struct text_block {

@@ -8,6 +8,7 @@ void program_free(program *prog)
     if (!prog)
         return;
     arena_free(&prog->arena);
+    free(prog->pops);
     free(prog);
 }
 

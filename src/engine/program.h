@@ -25,6 +25,8 @@ typedef enum node_op {
     N_FIELD,    /* slot: the field's index; a: the record, NULL for the element */
     N_WHERE,    /* a: the list, b: the condition per element */
     N_LIST,     /* fn: a BA_LIST builtin; a: the list, b: per element (or NULL) */
+    N_POP,      /* fn: a BA_POPULATION builtin; slot: its index in program.pops;
+                   a: the account's number, c: its cohort (NULL: all accounts) */
 } node_op;
 
 typedef struct enode {
@@ -97,6 +99,19 @@ typedef struct test_case {
     int nexpects;
 } test_case;
 
+/* A population value (quantile(x, 90%) by tier): a function of x over
+ * every account of the run, or of the account's cohort.  Gathered by a
+ * pass over the data before the pass that scores: level 1 when x and the
+ * cohort use no population value, else one more than the highest level
+ * of those they use (population.h). */
+typedef struct pop_call {
+    const expr *call;             /* as written */
+    uint8_t fn;                   /* builtin_id */
+    int level;
+    rb_num p;                     /* quantile's level */
+    const enode *node;            /* the N_POP: its a and c are x and the cohort */
+} pop_call;
+
 typedef struct program {
     arena arena;
     const policy *pol;
@@ -109,6 +124,11 @@ typedef struct program {
     rb_value *params;             /* per policy parameter, after --param */
     test_case *tests;             /* the root file's tests, in order */
     int ntests;
+    pop_call *pops;               /* population values, in the order written */
+    int npops;
+    int npasses;                  /* passes over the data before scoring: the highest level */
+    int **pass_steps;             /* per pass (level - 1): the steps its values need, in order */
+    int *pass_nsteps;
 } program;
 
 /* The step that evaluates a definition, measure or group; NULL for inputs

@@ -170,16 +170,26 @@ static void put_expr(fmt *f, strbuf *b, const expr *e, int min)
         strbuf_adds(b, " else ");
         put_expr(f, b, e->u.cond.els, P_IF);
         break;
-    case EX_CALL:
+    case EX_CALL: {
         strbuf_adds(b, e->u.call.fn);
         strbuf_adds(b, "(");
-        for (const expr_list *a = e->u.call.args; a; a = a->next) {
+        /* With `by`, the last argument is the cohort, after the ")". */
+        const expr_list *cohort = e->u.call.by ? e->u.call.args->last : NULL;
+        for (const expr_list *a = e->u.call.args; a && a != cohort; a = a->next) {
             put_expr(f, b, a->e, P_IF);
-            if (a->next)
+            if (a->next && a->next != cohort)
                 strbuf_adds(b, ", ");
         }
         strbuf_adds(b, ")");
+        if (cohort) {
+            bool name = cohort->e->kind == EX_NAME;
+            strbuf_adds(b, name ? " by " : " by (");
+            put_expr(f, b, cohort->e, P_IF);
+            if (!name)
+                strbuf_adds(b, ")");
+        }
         break;
+    }
     case EX_IS:
         put_expr(f, b, e->u.is.e, P_DEFAULT);
         strbuf_adds(b, " is ");

@@ -63,7 +63,7 @@ static bool same_expr(pair t, const expr *x, const expr *y)
         return same_expr(t, x->u.cond.cond, y->u.cond.cond) && same_expr(t, x->u.cond.then, y->u.cond.then) &&
                same_expr(t, x->u.cond.els, y->u.cond.els);
     case EX_CALL: {
-        if (!same_str(x->u.call.fn, y->u.call.fn))
+        if (!same_str(x->u.call.fn, y->u.call.fn) || x->u.call.by != y->u.call.by)
             return false;
         const expr_list *a = x->u.call.args, *b = y->u.call.args;
         for (; a && b; a = a->next, b = b->next)

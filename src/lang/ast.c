@@ -131,6 +131,14 @@ expr *ast_call(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *a
     return e;
 }
 
+expr *ast_call_by(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *args, expr *cohort)
+{
+    expr *e = ast_call(a, loc, fn, fn_loc, ast_expr_list(a, args, cohort));
+    e->u.call.nargs--;
+    e->u.call.by = true;
+    return e;
+}
+
 expr *ast_is(arena *a, rb_loc loc, expr *operand, const char *band, rb_loc band_loc)
 {
     expr *e = new_expr(a, EX_IS, loc_span(operand->loc, loc));

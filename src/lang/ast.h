@@ -99,7 +99,9 @@ struct expr {
         struct { expr *cond, *then, *els; } cond;
         /* id: the builtin_id, set by the checker; -1 until then, or when
          * no function has that name. */
-        struct { const char *fn; rb_loc fn_loc; expr_list *args; int nargs; int id; } call;
+        /* by: the last of args is the cohort written after `by`, not
+         * counted in nargs (a population value's). */
+        struct { const char *fn; rb_loc fn_loc; expr_list *args; int nargs; int id; bool by; } call;
         struct { expr *e; const char *band; rb_loc band_loc; } is; /* band NULL: is na */
         struct { const char *band; rb_loc band_loc; name_ref *members; } count;
         /* rec NULL: the element a condition is looking at.  index: the
@@ -210,6 +212,9 @@ expr *ast_unary(arena *a, rb_loc loc, rb_op op, expr *e);
 expr *ast_binary(arena *a, rb_loc loc, rb_op op, expr *l, expr *r);
 expr *ast_if(arena *a, rb_loc loc, expr *c, expr *t, expr *e);
 expr *ast_call(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *args);
+/* f(args) by cohort: the cohort is kept as the last of args (so that every
+ * walk over a call's arguments sees its names), with call.by set. */
+expr *ast_call_by(arena *a, rb_loc loc, const char *fn, rb_loc fn_loc, expr_list *args, expr *cohort);
 expr *ast_is(arena *a, rb_loc loc, expr *e, const char *band, rb_loc band_loc);
 expr *ast_count(arena *a, rb_loc loc, const char *band, rb_loc band_loc, name_ref *members);
 expr *ast_where(arena *a, rb_loc loc, expr *list, expr *cond);

@@ -138,6 +138,20 @@ static rb_type check_prev(checker *c, expr *e)
 static rb_type check_call(checker *c, expr *e)
 {
     int id = builtin_find(e->u.call.fn);
+    bool population = id >= 0 && builtin_table[id].takes == BA_POPULATION;
+    if (population || e->u.call.by) {
+        rb_type types[BUILTIN_POP_ARGS];
+        int i = 0;
+        for (expr_list *a = e->u.call.args; a; a = a->next, i++) {
+            rb_type t = check_expr(c, a->e);
+            if (i < BUILTIN_POP_ARGS)
+                types[i] = t;
+        }
+        e->u.call.id = population ? id : -1;
+        const char *where = c->elem ? "for each element of a list" : c->param_ctx ? "in a parameter's default"
+                            : c->given_ctx ? "in a test's given value" : c->scheme_ctx ? "in a scheme's score" : NULL;
+        return builtin_check_population(c->d, e, where, types);
+    }
     /* min and max over a list, count(list): decided by the first argument. */
     int list_id = builtin_find_list(e->u.call.fn);
     if (list_id >= 0 && e->u.call.args) {
@@ -183,6 +197,7 @@ static rb_type check_call(checker *c, expr *e)
         switch (bi->takes) {
         case BA_LIST:
         case BA_OUTPUT:
+        case BA_POPULATION:
             break;
         case BA_MEASURE:
             if (t != TY_BANDED && !unknown(t))

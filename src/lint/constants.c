@@ -45,7 +45,8 @@ static bool fold_call(const expr *e, frame *f, int depth, rb_value *out)
 {
     enum { MOST = 64 };
     int fn = builtin_find(e->u.call.fn);
-    if (fn < 0 || e->u.call.nargs > MOST)
+    /* A population value depends on every account, even of a constant. */
+    if (fn < 0 || e->u.call.nargs > MOST || builtin_table[fn].takes == BA_POPULATION)
         return false;
     rb_value args[MOST];
     int n = 0;

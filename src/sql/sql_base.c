@@ -85,6 +85,12 @@ void sql_refuse(sqlc *c, const char *what)
         diag_plain_error(c->d, "%s cannot be compiled to SQL for %s", what, sql_dialect_title(c->o->dialect));
 }
 
+void sql_refuse_at(sqlc *c, rb_loc loc, const char *what)
+{
+    c->failed = true;
+    diag_error(c->d, loc, "%s cannot be compiled to SQL for %s", what, sql_dialect_title(c->o->dialect));
+}
+
 const char *sql_text_const(sqlc *c, const char *s, size_t len)
 {
     strbuf b = {0};

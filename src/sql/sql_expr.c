@@ -506,6 +506,12 @@ sqlv sql_expr(sqlc *c, const enode *n)
     case N_LIST:
         sql_refuse(c, "lists");
         return just("NULL", SK_OTHER);
+    case N_POP: {
+        /* A figure over every account is a second query's: not one row's. */
+        const expr *call = c->prog->pops[n->slot].call;
+        sql_refuse_at(c, call->loc, sqlf(c, "the population value %s()", builtin_table[n->fn].name));
+        return num("NULL", NULL);
+    }
     }
     return just("NULL", SK_OTHER);
 }

@@ -46,6 +46,8 @@ const char *sql_ident(sqlc *c, const char *name);
 const char *sql_dialect_title(sql_dialect d);
 /* An error at the step compiling (its declaration), naming the dialect. */
 void sql_refuse(sqlc *c, const char *what);
+/* The same, said where the construct is written. */
+void sql_refuse_at(sqlc *c, rb_loc loc, const char *what);
 
 /* An expression of the program as SQL; kind from the node. */
 sqlv sql_expr(sqlc *c, const enode *n);
