@@ -148,6 +148,7 @@ bool next_band_find(const program *prog, const frame *f, const step *s, next_ban
     frame g;
     frame_init(&g, prog);
     memcpy(g.slots, f->slots, (size_t)prog->nslots * sizeof *g.slots);
+    g.pop = f->pop; /* the population's figures held, as the other accounts are */
     eval_account(prog, &g);
     int64_t *cands = xmalloc(((size_t)s->ntests * 2 * 4 + 1) * sizeof *cands);
     int n = 0;

@@ -14,6 +14,7 @@
 
 #include "html.h"
 #include "next_band.h"
+#include "population.h"
 #include "report.h"
 #include "status.h"
 #include "writer.h"
@@ -65,6 +66,16 @@ static void name_html(FILE *f, const char *name)
         if (*p)
             fputs("<wbr>", f);
     }
+}
+
+/* A value for people: a number to 3 significant digits (all of its
+ * integer part), anything else as run writes it. */
+static void people(const rb_value *v, char *buf, size_t cap)
+{
+    if (v->kind == VK_NUM)
+        format_for_people(v->u.num, false, NULL, 0, buf, cap);
+    else
+        value_format(*v, NULL, buf, cap);
 }
 
 /* The band of a banded value as a word after a chip of its color, in a
@@ -244,14 +255,18 @@ static void summary(FILE *f, const card_page *c)
             const symbol *o = prog->pol->outputs[i];
             if (o->type == TY_BANDED || o->kind == SYM_ACTION)
                 continue;
-            char buf[128];
-            value_format(c->f->slots[prog->output_slot[i]], NULL, buf, sizeof buf);
+            char buf[128], shown[128];
+            const rb_value *v = &c->f->slots[prog->output_slot[i]];
+            value_format(*v, NULL, buf, sizeof buf);
+            people(v, shown, sizeof shown);
             fputs("<tr data-figure=\"", f);
             html(f, o->name);
             fputs("\"><th scope=\"row\">", f);
             name_html(f, o->name);
-            fputs("</th><td class=\"num\">", f);
+            fputs("</th><td class=\"num\" data-value=\"", f);
             html(f, buf);
+            fputs("\">", f);
+            html(f, shown);
             fputs("</td></tr>\n", f);
         }
         fputs("</tbody></table>\n", f);
@@ -315,14 +330,69 @@ static void measures(FILE *f, const card_page *c)
     free(shown);
 }
 
-/* Where the customer sits among peers: the policy's population values
- * (percentile ranks, cohort medians) as this account sees them.  Written
- * only for a policy that has population values; this build's evaluator
- * has none, so nothing is written yet. */
+/* Whether n, or anything under it, is population value k. */
+static bool uses_pop(const enode *n, int k)
+{
+    if (!n)
+        return false;
+    if (n->op == N_POP && n->slot == k)
+        return true;
+    if (uses_pop(n->a, k) || uses_pop(n->b, k) || uses_pop(n->c, k))
+        return true;
+    if (n->op == N_CALL || n->op == N_COUNT)
+        for (int i = 0; i < n->nargs; i++)
+            if (uses_pop(n->args[i], k))
+                return true;
+    return false;
+}
+
+/* Where the customer sits among peers: each population value of the
+ * policy (a percentile rank, a cohort's median, a top performers' level)
+ * as this account sees it, what it came to, from how many accounts of
+ * which cohort, and the definitions that use it.  Nothing for a policy
+ * without population values. */
 static void peers(FILE *f, const card_page *c)
 {
-    (void)f;
-    (void)c;
+    const program *prog = c->prog;
+    if (!prog->npops)
+        return;
+    fputs("<section aria-labelledby=\"peers\">\n<h2 id=\"peers\">Among peers</h2>\n"
+          "<table class=\"peers\"><caption>The figures this policy computes over every account of the data (or "
+          "of the account's cohort), as this account sees them.</caption>\n<thead><tr><th scope=\"col\">Figure</th>"
+          "<th scope=\"col\">Used by</th><th scope=\"col\">Value</th><th scope=\"col\">Among</th></tr></thead>\n"
+          "<tbody>\n",
+          f);
+    for (int k = 0; k < prog->npops; k++) {
+        pop_view v;
+        if (!population_view(prog, c->f, k, &v))
+            continue;
+        const rb_loc *loc = &v.call->call->loc;
+        fprintf(f, "<tr data-population=\"%d\"><th scope=\"row\"><code>", k);
+        html_n(f, loc->src->text + loc->begin, loc->end - loc->begin);
+        fputs("</code></th><td>", f);
+        int used = 0;
+        for (int i = 0; i < prog->nsteps; i++)
+            if (uses_pop(prog->steps[i].value, k)) {
+                fputs(used++ ? ", " : "", f);
+                name_html(f, prog->steps[i].sym->name);
+            }
+        char val[64], cohort[128];
+        people(&v.value, val, sizeof val);
+        fputs("</td><td class=\"num\">", f);
+        html(f, val);
+        fputs("</td><td>", f);
+        htmlf(f, "%ld account%s", v.n, v.n == 1 ? "" : "s");
+        if (v.cohort.kind != VK_NA) {
+            value_format(v.cohort, NULL, cohort, sizeof cohort);
+            htmlf(f, " of its cohort, %s", cohort);
+        } else if (v.call->node->c) {
+            fputs(" (the account has no cohort)", f);
+        } else {
+            fputs(" of the data", f);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n</section>\n", f);
 }
 
 bool card_write_html(FILE *f, const card_page *c)

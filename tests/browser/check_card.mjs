@@ -72,7 +72,7 @@ function readCard() {
   });
   const figures = {};
   document.querySelectorAll('tr[data-figure]').forEach((tr) => {
-    figures[tr.dataset.figure] = tr.querySelector('td').textContent.trim();
+    figures[tr.dataset.figure] = tr.querySelector('td').dataset.value;
   });
   const h1 = document.querySelector('h1');
   return { measures, groups, rollups, figures, account: h1 ? h1.dataset.account : null };
