@@ -39,6 +39,7 @@ static const char card_style[] =
     ".chip{display:inline-block;width:.8em;height:.8em;margin-right:.35em;border-radius:2px;"
     "vertical-align:-.05em;border:1px solid rgba(0,0,0,.25)}\n"
     ".thr{font-size:12px;color:var(--muted)}\n"
+    ".thr .line{white-space:nowrap}\n"
     "table.summary{width:auto;min-width:50%}\n"
     "footer{margin-top:20px;color:var(--muted);font-size:11px}\n"
     "tr{break-inside:avoid;page-break-inside:avoid}\n"
@@ -54,6 +55,7 @@ static const char card_style[] =
     "@media print{body{max-width:none;padding:0;font-size:10.5px}h1{font-size:19px}"
     "h2{font-size:13.5px;margin:12px 0 4px;break-after:avoid;page-break-after:avoid}"
     "th,td{padding:2px 6px 2px 0}.thr,caption,thead th{font-size:9.5px}footer{margin-top:10px}"
+    "tbody th[scope=rowgroup]{font-size:11.5px;padding-top:6px}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 /* A name that may break after each underscore, not inside a word. */
@@ -109,7 +111,7 @@ static void thresholds(FILE *f, const step *s, frame *fr)
     bool pct = step_in_percent(s);
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
-        fputs(t ? "; " : "", f);
+        fputs(t ? "; <span class=\"line\">" : "<span class=\"line\">", f);
         html(f, s->scheme->bands[bt->band]);
         if (bt->nedges == 0)
             fputs(" otherwise", f);
@@ -121,6 +123,7 @@ static void thresholds(FILE *f, const step *s, frame *fr)
             fprintf(f, "%s %s ", e ? " and" : "", words[bt->op[e]]);
             html(f, buf);
         }
+        fputs("</span>", f);
     }
 }
 
