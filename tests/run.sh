@@ -92,6 +92,9 @@ stage "reference cross-check" bash tests/reference/crosscheck.sh "$rubric" "$bui
 stage "reference: instance policy cross-check" bash tests/reference/instance_crosscheck.sh "$rubric" "$build"
 # diff against two runs joined, calibrate against exact fractions, both
 # in Python on data generated with seeds the C tests do not use.
+# devops_score.rules (population values) on 30,000 generated accounts, every
+# output against an exact reference in Python fractions.
+stage "reference: devops_score against exact fractions" sh tests/reference/devops_crosscheck.sh "$rubric" "$build"
 stage "reference: diff equals two runs" python3 tests/reference/diff_check.py "$rubric" "$build/diffcheck"
 stage "reference: calibrate against exact quantiles" python3 tests/reference/calibrate_check.py "$rubric" "$build/calcheck"
 stage "reference: report against run" python3 tests/reference/report_check.py "$rubric" "$build/reportcheck"

@@ -8,6 +8,7 @@
  * (a mean) or not (a sum).
  * Every line points at the policy's file:line. */
 #include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "explain_list.h"
 #include "next_band.h"
 #include "reader.h"
+#include "session.h"
 #include "record.h"
 #include "utf8.h"
 #include "writer.h"
@@ -420,6 +422,39 @@ static void explain_step(explainer *ex, const step *s)
         explain_bands(ex, s, v->score, js);
 }
 
+/* Each population value as this account read it: the figure, how many
+ * accounts it came from, the account's cohort. */
+static void explain_population(const program *prog, frame *f, cJSON *root)
+{
+    cJSON *arr = root && prog->npops ? cJSON_AddArrayToObject(root, "population_values") : NULL;
+    if (!root && prog->npops)
+        printf("population values (over the accounts of the data)\n");
+    for (int k = 0; k < prog->npops; k++) {
+        pop_view pv;
+        population_view(prog, f, k, &pv);
+        char text[200], at[300], value[64], cohort[96] = "";
+        source_text(&pv.call->call->loc, text, sizeof text);
+        where(&pv.call->call->loc, at, sizeof at);
+        fmt_value(&pv.value, NULL, value, sizeof value);
+        if (pv.call->node->c)
+            fmt_value(&pv.cohort, NULL, cohort, sizeof cohort);
+        if (arr) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "expression", text);
+            cJSON_AddStringToObject(o, "at", at);
+            cJSON_AddItemToObject(o, "value", json_value(&pv.value, NULL));
+            cJSON_AddNumberToObject(o, "accounts", (double)pv.n);
+            cJSON_AddItemToObject(o, "cohort", pv.call->node->c ? json_value(&pv.cohort, NULL) : cJSON_CreateNull());
+            cJSON_AddItemToArray(arr, o);
+        } else {
+            printf("  %s\n    = %s, from %ld account%s%s%s  (%s)\n", text, value, pv.n, pv.n == 1 ? "" : "s",
+                   pv.call->node->c ? " of cohort " : "", cohort, at);
+        }
+    }
+    if (!root && prog->npops)
+        printf("\n");
+}
+
 static int explain_account(const program *prog, frame *f, const char *id, bool json, const prev_source *ps)
 {
     const policy *p = prog->pol;
@@ -443,6 +478,7 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
         cJSON *params = cJSON_AddObjectToObject(root, "parameters");
         for (int i = 0; i < p->nparams; i++)
             cJSON_AddItemToObject(params, p->params[i]->name, json_value(&prog->params[i], NULL));
+        explain_population(prog, f, root);
         ex.steps = cJSON_AddArrayToObject(root, "steps");
     } else {
         printf("account %s, scored by %s as of %s\n", id, p->sources->path, asof);
@@ -470,6 +506,7 @@ static int explain_account(const program *prog, frame *f, const char *id, bool j
             printf("  %-32s %s\n", p->params[i]->name, buf);
         }
         printf("\n");
+        explain_population(prog, f, NULL);
     }
     for (int i = 0; i < prog->nsteps; i++) {
         explain_step(&ex, &prog->steps[i]);
@@ -550,7 +587,11 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     char *texts = NULL;
     frame f;
     frame_init(&f, prog);
-    int found = record_find(pol, data_path, &o.data.read, o.data.tables, o.data.ntables, id, o.account, f.slots,
+    /* Population values first: over every account of the data. */
+    bool failed;
+    population *pop = data_population(prog, data_path, &o.data, &d, &failed);
+    f.pop = pop;
+    int found = failed ? -2 : record_find(pol, data_path, &o.data.read, o.data.tables, o.data.ntables, id, o.account, f.slots,
                             &texts, &d);
     history *h = NULL;
     prev_source *ps = NULL;
@@ -566,6 +607,7 @@ int cmd_explain(const verb_def *v, int argc, char **argv)
     history_close(h);
     free(texts);
     frame_free(&f);
+    population_free(pop);
     program_free(prog);
     policy_free(pol);
     data_opts_free(&o.data);

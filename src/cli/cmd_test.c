@@ -19,7 +19,9 @@
 #include "table.h"
 #include "utf8.h"
 #include "eval.h"
+#include "declare.h"
 #include "reader.h"
+#include "session.h"
 #include "record.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -272,10 +274,14 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
         ntables++;
     table_arg *tables = xcalloc((size_t)ntables + 1, sizeof *tables);
     int k = 0;
-    for (const name_ref *g = d->tables; g; g = g->next, k++) {
+    for (const name_ref *g = d->tables; g; g = g->next) {
+        if (test_population_line(p, g))
+            continue;
         tables[k].name = xstrdup(g->name);
         tables[k].path = beside(d, g->weight->u.text.s);
+        k++;
     }
+    ntables = k;
     diag quiet; /* the message goes in the test's FAIL line */
     diag_init(&quiet, NULL);
     bool found = record_find(p, path, NULL, tables, ntables, p->id_field ? p->id_field : "account_id", d->fixture_id,
@@ -289,6 +295,30 @@ static bool load_fixture(const policy *p, const test_case *t, frame *f, char **t
     free(tables);
     free(path);
     return found;
+}
+
+/* The population values of a test that says `given population from
+ * "FILE"`: gathered over the accounts of FILE as run gathers them over its
+ * data.  NULL with *err empty when the test gives none; NULL with *err
+ * said when FILE cannot be read. */
+static population *test_population(const program *prog, const test_case *t, char *err, size_t errlen)
+{
+    const name_ref *g = t->decl->tables;
+    while (g && !test_population_line(prog->pol, g))
+        g = g->next;
+    if (!g || !prog->npops)
+        return NULL;
+    char *path = beside(t->decl, g->weight->u.text.s);
+    data_opts o;
+    memset(&o, 0, sizeof o);
+    diag quiet;
+    diag_init(&quiet, NULL);
+    bool failed;
+    population *pop = data_population(prog, path, &o, &quiet, &failed);
+    if (failed)
+        snprintf(err, errlen, "the population: %.500s", quiet.kept);
+    free(path);
+    return pop;
 }
 
 /* A FILE that writes to memory; failing only when memory is out, which
@@ -386,9 +416,13 @@ static int run_file(test_run *tr, const char *path)
         if (tr->junit || tr->json)
             out = mem_open(&report, &report_len);
         bool ok = load_fixture(p, t, &f, &texts, err, sizeof err);
+        population *pop = ok ? test_population(prog, t, err, sizeof err) : NULL;
+        ok = ok && !err[0];
+        f.pop = pop;
         if (!ok) {
             unsigned line, col;
-            source_line_col(t->decl->loc.src, t->decl->fixture_loc.begin, &line, &col);
+            source_line_col(t->decl->loc.src, t->decl->fixture_path ? t->decl->fixture_loc.begin : t->decl->loc.begin,
+                            &line, &col);
             fprintf(out, "FAIL %s:%u: test \"%s\"\n  %s\n", t->decl->loc.src->path, line, t->decl->name, err);
         }
         if (ok) {
@@ -439,6 +473,7 @@ static int run_file(test_run *tr, const char *path)
         }
         free(texts);
         frame_free(&f);
+        population_free(pop);
         if (prog != base)
             program_free(prog);
     }

@@ -3,6 +3,7 @@
 #include "session.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -108,4 +109,29 @@ void session_close(session *s)
         program_free(s->progs[i]);
         policy_free(s->pols[i]);
     }
+}
+
+population *data_population(const program *prog, const char *data_path, const data_opts *o, diag *d, bool *failed)
+{
+    *failed = false;
+    if (!prog->npops)
+        return NULL;
+    diag quiet;
+    diag_init(&quiet, NULL);
+    scan sc;
+    const program *progs[1] = {prog};
+    const char *id = data_id_field(o, prog->pol);
+    population *pop = NULL;
+    if (scan_open(&sc, &quiet, data_path, &o->read, o->tables, o->ntables, id, progs, NULL, 1, true, false) &&
+        scan_population(&sc)) {
+        pop = sc.pops[0];
+        sc.pops[0] = NULL;
+        if (sc.spooled)
+            lseek(0, sc.stdin_start, SEEK_SET);
+    } else {
+        diag_fail(d, "%s", quiet.kept);
+        *failed = true;
+    }
+    scan_close(&sc);
+    return pop;
 }

@@ -64,6 +64,13 @@ int session_scan(session *s, scan_visit visit, void *ctx);
  * status, having printed the closing messages. */
 int session_finish(session *s, int status, bool written);
 
+/* The population values of prog (population.h) over the accounts of
+ * data_path, gathered as run gathers them, for the verbs that score one
+ * account (explain, test): NULL with *failed false when prog has none;
+ * NULL with *failed true having said why on d.  Standard input, when it is
+ * the data, is left to be read again from where it started. */
+population *data_population(const program *prog, const char *data_path, const data_opts *o, diag *d, bool *failed);
+
 /* Frees everything the session holds; safe after any step. */
 void session_close(session *s);
 

@@ -285,11 +285,19 @@ symbol *declare_names(policy *p, diag *d, rb_loc *id_loc)
     return as_of;
 }
 
+bool test_population_line(const policy *p, const name_ref *g)
+{
+    const symbol *s = policy_lookup(p, g->name);
+    return strcmp(g->name, "population") == 0 && !(s && s->kind == SYM_INPUT && s->type == TY_LIST);
+}
+
 void check_test_tables(const policy *p, diag *d, decl *t)
 {
     for (name_ref *g = t->tables; g; g = g->next) {
         symbol *s = policy_lookup(p, g->name);
         g->sym = s;
+        if (test_population_line(p, g))
+            continue; /* the accounts the population values are computed over */
         for (name_ref *o = t->tables; o != g; o = o->next)
             if (strcmp(o->name, g->name) == 0)
                 diag_error(d, g->loc, "the rows of '%s' are given twice in this test", g->name);

@@ -31,6 +31,9 @@ void check_choices(diag *d, const decl *x);
 
 /* A test's `given LIST from "FILE"` lines: list inputs, with the fixture
  * account they belong to. */
+/* `given population from "FILE"` in a test (where no list input is called
+ * population): the accounts its population values are computed over. */
+bool test_population_line(const policy *p, const name_ref *g);
 void check_test_tables(const policy *p, diag *d, decl *t);
 
 /* An action's priority and reason lines; the names its reason quotes. */
