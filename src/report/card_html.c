@@ -40,6 +40,7 @@ static const char card_style[] =
     "vertical-align:-.05em;border:1px solid rgba(0,0,0,.25)}\n"
     ".thr{font-size:12px;color:var(--muted)}\n"
     ".thr .line{white-space:nowrap}\n"
+    "table.peers code{overflow-wrap:anywhere}\n"
     "table.summary{width:auto;min-width:50%}\n"
     "footer{margin-top:20px;color:var(--muted);font-size:11px}\n"
     "tr{break-inside:avoid;page-break-inside:avoid}\n"

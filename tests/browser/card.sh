@@ -115,6 +115,11 @@ card v1 rules/gitlab/use_case_adoption_v1.rules rules/gitlab/use_case_adoption_v
 card account-health rules/gitlab/account_health.rules rules/gitlab/account_health_accounts.csv AH-0001
 # Accounts of several instances, NDJSON.
 card instances rules/gitlab/instance_health.rules rules/gitlab/instance_accounts.ndjson IH-01
+# Population values: where the account sits among its peers (seed 003's
+# DevOps Score against top performers, ranked in its tier), and a fixture
+# whose thresholds read a population value.
+card devops-score rules/gitlab/devops_score.rules rules/gitlab/devops_score_accounts.csv DS-01
+card peers tests/golden/fixtures/next_band/peers.rules tests/golden/fixtures/next_band/peers.csv p2
 # The edge fixture: lower is better, clamps, thresholds per tier, a
 # threshold that reads its numerator.
 card next-band-edges tests/golden/fixtures/next_band/next_band.rules tests/golden/fixtures/next_band/accounts.csv low

@@ -126,13 +126,19 @@ function pdfPages(pdf) {
   return (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
 }
 
+// explain's JSON numbers are cJSON's, 15 significant digits where that
+// reads back close enough: equal within a few units of the 15th digit.
+function near(a, b) {
+  return a === b || Math.abs(a - b) <= 1e-13 * Math.max(1, Math.abs(b));
+}
+
 function compareWithExplain(card) {
   const problems = [];
   if (card.account !== explained.account) problems.push(`account ${card.account}, explain's ${explained.account}`);
-  let measures = 0;
+  let shown = 0;
   for (const step of explained.steps) {
     if (step.kind === 'measure') {
-      measures++;
+      shown++;
       const row = card.measures[step.name];
       if (!row) {
         problems.push(`${step.name}: no row`);
@@ -149,6 +155,7 @@ function compareWithExplain(card) {
       }
     } else if (step.kind === 'group') {
       const row = card.groups[step.name];
+      shown++;
       if (!row) {
         problems.push(`${step.name}: no row in the summary`);
         continue;
@@ -159,16 +166,17 @@ function compareWithExplain(card) {
         problems.push(`${step.name} as a member: band ${JSON.stringify(card.rollups[step.name])}, explain's ${JSON.stringify(band)}`);
       }
       const score = step.score === null ? 'na' : step.score;
-      if (!(row.score === 'na' ? score === 'na' : Number(row.score) === score)) {
+      if (!(row.score === 'na' ? score === 'na' : near(Number(row.score), score))) {
         problems.push(`${step.name}: score ${row.score}, explain's ${score}`);
       }
     } else if (step.name in card.figures && typeof step.value === 'number') {
-      if (Number(card.figures[step.name]) !== step.value) problems.push(`${step.name}: ${card.figures[step.name]}, explain's ${step.value}`);
+      shown++;
+      if (!near(Number(card.figures[step.name]), step.value)) problems.push(`${step.name}: ${card.figures[step.name]}, explain's ${step.value}`);
     }
   }
   const extra = Object.keys(card.measures).filter((m) => !explained.steps.some((s) => s.name === m && s.kind === 'measure'));
   if (extra.length) problems.push(`rows explain does not have: ${extra.join(', ')}`);
-  if (!measures) problems.push('explain shows no measure');
+  if (!shown) problems.push('the card shows nothing explain shows');
   return problems;
 }
 
