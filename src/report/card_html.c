@@ -184,12 +184,12 @@ static void measure_row(FILE *f, const card_page *c, const step *s)
 {
     const rb_value *v = &c->f->slots[s->slot];
     const symbol *sym = s->sym;
-    fprintf(f, s->kind == STEP_GROUP ? "<tr data-rollup=\"" : "<tr data-measure=\"");
+    fputs(s->kind == STEP_GROUP ? "<tr data-rollup=\"" : "<tr data-measure=\"", f);
     html(f, sym->name);
     fputs("\"><th scope=\"row\">", f);
     name_html(f, sym->name);
     fputs("</th><td class=\"num\">", f);
-    char buf[64] = "na", exact[48];
+    char buf[64] = "na", exact[64];
     if (s->kind == STEP_GROUP)
         score_text(s, c->f, buf, exact, sizeof buf);
     else if (v->kind == VK_BANDED)
