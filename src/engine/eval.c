@@ -693,7 +693,9 @@ bool eval_members_trace(const step *s, frame *f, bool *counted)
     return scored;
 }
 
-static void eval_step(const step *s, frame *f)
+/* Inline in both its callers: a call per step costs the pass that scores
+ * 2% more instructions. */
+static MATCH_INLINE void eval_step(const step *s, frame *f)
 {
     rb_value *out = &f->slots[s->slot];
     rb_value tmp;

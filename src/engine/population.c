@@ -226,7 +226,8 @@ void population_settle(population *pop, int level)
         pop_data *d = &pop->d[k];
         if (pc->level != level)
             continue;
-        qsort(d->vals, d->n, sizeof *d->vals, by_cohort_then_number);
+        if (d->n) /* an empty population has no array to sort */
+            qsort(d->vals, d->n, sizeof *d->vals, by_cohort_then_number);
         d->start = xcalloc((size_t)d->ncohorts + 1, sizeof *d->start);
         d->figure = xcalloc((size_t)d->ncohorts + 1, sizeof *d->figure);
         size_t i = 0;

@@ -27,6 +27,7 @@
 #include "next_band.h"
 #include "num.h"
 #include "policy.h"
+#include "population.h"
 #include "reader.h"
 #include "scan.h"
 #include "status.h"
@@ -2232,6 +2233,85 @@ static void test_db_rows(void)
     policy_free(p);
 }
 
+
+/* Population values' figures, fed number by number as a pass feeds them:
+ * R's type-7 quantile, exact; ties not below each other; na and empty
+ * cohorts; a cohort's median, mean and count; mean() of numbers. */
+static void test_population(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input x: number\ninput t: text\n"
+                     "metric q = quantile(x, 90%)\nmetric m = median_of(x) by t\nmetric a = mean_of(x) by t\n"
+                     "metric n = count_of(x) by t\nmetric b = count_below(x)\nmetric s = share_below(x) by t\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    program *prog = p ? compile_as_of(p, "2026-11-01") : NULL;
+    CHECK(prog && prog->npops == 6 && prog->npasses == 1);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    population *pop = population_new(prog);
+    /* x: 1/10, 2/10, 3/10, 3/10, 9/10, 7/10 with tiers g, g, s, s, s, (none) */
+    const int64_t xs[] = {1, 2, 3, 3, 9, 7};
+    const char *ts[] = {"g", "g", "s", "s", "s", NULL};
+    for (int k = 0; k < prog->npops; k++)
+        for (int i = 0; i < 6; i++) {
+            rb_value t = {.kind = VK_TEXT};
+            t.u.text = ts[i];
+            t.len = ts[i] ? 1 : 0;
+            if (!prog->pops[k].node->c)
+                population_add(pop, k, num_from_frac(xs[i], 10), NULL);
+            else if (ts[i])
+                population_add(pop, k, num_from_frac(xs[i], 10), &t);
+        }
+    population_settle(pop, 1);
+    rb_value tmp, s_tier = {.kind = VK_TEXT}, none = value_na(), x = {.kind = VK_NUM};
+    s_tier.u.text = "s";
+    s_tier.len = 1;
+    long count;
+    /* h = 5 x 0.9 = 4.5 over 0.1 0.2 0.3 0.3 0.7 0.9: 0.7 + 0.5 x 0.2 = 0.8, exactly */
+    const rb_value *v = population_lookup(pop, prog->pops[0].node, NULL, NULL, &tmp, &count);
+    CHECK(v->kind == VK_NUM && num_cmp(v->u.num, num_from_frac(8, 10)) == 0 && count == 6);
+    v = population_lookup(pop, prog->pops[1].node, NULL, &s_tier, &tmp, &count);
+    CHECK(v->kind == VK_NUM && num_cmp(v->u.num, num_from_frac(3, 10)) == 0 && count == 3);
+    v = population_lookup(pop, prog->pops[2].node, NULL, &s_tier, &tmp, &count);
+    CHECK(v->kind == VK_NUM && num_cmp(v->u.num, num_from_frac(1, 2)) == 0);
+    v = population_lookup(pop, prog->pops[3].node, NULL, &none, &tmp, &count);
+    CHECK(v->kind == VK_NA && count == 0);
+    x.u.num = num_from_frac(3, 10);
+    v = population_lookup(pop, prog->pops[4].node, &x, NULL, &tmp, &count);
+    CHECK(v->kind == VK_NUM && num_cmp(v->u.num, num_from_int(2)) == 0);
+    /* 0.3 in tier s (0.3, 0.3, 0.9): the tie is not below it */
+    v = population_lookup(pop, prog->pops[5].node, &x, &s_tier, &tmp, &count);
+    CHECK(v->kind == VK_NUM && num_cmp(v->u.num, num_from_int(0)) == 0 && count == 3);
+    x.u.num = num_from_frac(9, 10);
+    v = population_lookup(pop, prog->pops[5].node, &x, &s_tier, &tmp, &count);
+    CHECK(v->kind == VK_NUM && num_cmp(v->u.num, num_from_frac(2, 3)) == 0);
+    rb_value unknown_tier = {.kind = VK_TEXT};
+    unknown_tier.u.text = "zz";
+    unknown_tier.len = 2;
+    CHECK(population_lookup(pop, prog->pops[5].node, &x, &unknown_tier, &tmp, &count)->kind == VK_NA);
+    CHECK(population_lookup(NULL, prog->pops[0].node, NULL, NULL, &tmp, &count)->kind == VK_NA);
+    population_free(pop);
+    /* An empty population: na. */
+    pop = population_new(prog);
+    population_settle(pop, 1);
+    CHECK(population_lookup(pop, prog->pops[0].node, NULL, NULL, &tmp, &count)->kind == VK_NA);
+    population_free(pop);
+    program_free(prog);
+    policy_free(p);
+
+    /* mean(): exact while it fits; else the double nearest the exact mean. */
+    rb_num ms[] = {num_from_frac(1, 3), num_from_frac(2, 3)};
+    CHECK(num_cmp(num_mean(ms, 2), num_from_frac(1, 2)) == 0);
+    rb_num wide[] = {num_from_frac(1, 999999999989LL), num_from_frac(1, 999999999959LL),
+                     num_from_frac(1, 999999999947LL)};
+    double want = (1.0 / 999999999989.0 + 1.0 / 999999999959.0 + 1.0 / 999999999947.0) / 3;
+    rb_num got = num_mean(wide, 3);
+    CHECK(got.q == 0 && fabs(got.d - want) <= want * 1e-15);
+}
+
 int main(void)
 {
     test_strbuf();
@@ -2253,6 +2333,7 @@ int main(void)
     test_data_options();
     test_compiler();
     test_builtins();
+    test_population();
     test_band_trace();
     test_next_band();
     test_applies_members_trace();

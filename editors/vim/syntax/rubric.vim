@@ -16,6 +16,7 @@ syn keyword rubricStatement policy version import id input param let metric
 syn keyword rubricStatement measure group scheme test record action
 syn keyword rubricKeyword   na when applies scores otherwise if then else
 syn keyword rubricKeyword   is count of one weight given expect from where
+syn keyword rubricKeyword   by
 syn keyword rubricOperator  and or not
 syn keyword rubricBoolean   true false
 " `list of` is one word to the language; `list` alone is a name.
@@ -26,6 +27,7 @@ syn match   rubricKeyword   /^\s*\zs\%(priority\|reason\)\>/
 
 syn keyword rubricFunction  min max abs round floor ceil score value lower
 syn keyword rubricFunction  upper trim sum mean any all max_by min_by prev
+syn keyword rubricFunction  quantile median_of mean_of count_of count_below share_below
 
 " A band line (`red < 40%`, `green >= 90%`) or a scheme's band
 " (`red scores 0 when < 40`): the band's name opens the line.
