@@ -99,6 +99,9 @@ stage "reference: devops_score against exact fractions" sh tests/reference/devop
 stage "reference: diff equals two runs" python3 tests/reference/diff_check.py "$rubric" "$build/diffcheck"
 stage "reference: calibrate against exact quantiles" python3 tests/reference/calibrate_check.py "$rubric" "$build/calcheck"
 stage "reference: report against run" python3 tests/reference/report_check.py "$rubric" "$build/reportcheck"
+# explain's next_band for two measures against closed-form exact fractions,
+# on hand-made edges and generated accounts on and near the thresholds.
+stage "reference: explain's next_band" python3 tests/reference/next_band_check.py "$rubric" "$build/nextband"
 # Three months into one score history: the calls to action against their
 # own reference, history against each run, re-runs, a killed run, two writers.
 stage "reference: monthly runs, actions and history" sh tests/reference/history_check.sh "$rubric" "$build"
@@ -118,6 +121,9 @@ stage "reference: backtest against exact fractions" python3 tests/reference/back
 stage "rubric sql on PostgreSQL, SQLite and DuckDB" bash tests/sql/run.sh "$rubric" "$build"
 stage "browser checker self-test" sh tests/browser/run.sh --self-test
 stage "reports in headless Chromium" sh tests/browser/shipped.sh "$rubric" "$build/browser"
+# The customer's scorecard (report --account) against explain's JSON for the
+# same account, and printed on one A4 and one Letter page.
+stage "scorecards in headless Chromium" sh tests/browser/card.sh "$rubric" "$build/card"
 if [ -f tests/corrupt/run.sh ]; then
     stage "corrupted inputs (asan+ubsan)" bash tests/corrupt/run.sh "$asan" "$build"
 fi

@@ -20,6 +20,7 @@
 #include "prev.h"
 #include "eval.h"
 #include "explain_list.h"
+#include "next_band.h"
 #include "reader.h"
 #include "session.h"
 #include "record.h"
@@ -300,6 +301,24 @@ static bool explain_grade(explainer *ex, const step *s, rb_num v, rb_num *score,
     return true;
 }
 
+/* What would move a ratio measure to a better band: next_band_find's
+ * answer, as JSON's next_band or a line of text. */
+static void explain_next_band(explainer *ex, const step *s, cJSON *js)
+{
+    next_band nb;
+    if (!next_band_find(ex->prog, ex->f, s, &nb))
+        return;
+    const char *band = s->scheme->bands[nb.band], *input = ex->prog->pol->inputs[nb.input]->name;
+    if (ex->json) {
+        cJSON *o = cJSON_AddObjectToObject(js, "next_band");
+        cJSON_AddStringToObject(o, "band", band);
+        cJSON_AddStringToObject(o, "input", input);
+        cJSON_AddNumberToObject(o, "value", (double)nb.value);
+        return;
+    }
+    printf("    next band: %s at %s = %lld, the other inputs as they are\n", band, input, (long long)nb.value);
+}
+
 /* A member's weight as shown; *is_na when it is na. */
 static rb_num member_weight(explainer *ex, const step *s, int j, bool *is_na)
 {
@@ -539,6 +558,7 @@ static void explain_step(explainer *ex, const step *s)
             explain_bands(ex, s, mv.u.num, js);
         else if (graded)
             explain_bands(ex, s, score, js);
+        explain_next_band(ex, s, js);
         return;
     }
     rb_num agg, score;

@@ -19,6 +19,7 @@
 typedef struct report_opts {
     const char *policy_path, *data_path, *output;
     const char *outcomes, *horizon, *event;   /* the backtest section */
+    const char *account;      /* --account: the customer's scorecard */
     data_opts data;
 } report_opts;
 
@@ -33,6 +34,7 @@ static int take(void *ctx, int id, const char *arg)
     case OPT_OUTCOMES: o->outcomes = arg; return EXIT_OK;
     case OPT_HORIZON: o->horizon = arg; return EXIT_OK;
     case OPT_EVENT: o->event = arg; return EXIT_OK;
+    case 'a': o->account = arg; return EXIT_OK;
     default: return EXIT_USAGE; /* not in the spec */
     }
 }
@@ -45,11 +47,19 @@ static int parse_args(const verb_def *v, int argc, char **argv, report_opts *o)
     o->policy_path = argv[first];
     o->data_path = argv[first + 1];
     if (!o->output && isatty(STDOUT_FILENO))
-        return usage_error("report", "say where the page goes: -o report.html");
+        return usage_error("report", o->account ? "say where the page goes: -o card.html"
+                                                : "say where the page goes: -o report.html");
     if ((o->horizon || o->event) && !o->outcomes)
         return usage_error("report", "--horizon and --event go with --outcomes");
     if (o->outcomes && !o->data.history)
         return usage_error("report", "--outcomes backtests the periods of a score history: give it with --history");
+    if (o->account && o->outcomes)
+        return usage_error("report", "--account writes one customer's scorecard, which has no backtest: drop --outcomes");
+    /* The page is written while the account's values are in the frame the
+     * pass scored them in, which only one thread has. */
+    if (o->account && o->data.jobs > 1)
+        return usage_error("report", "-j %d with --account is not supported: a scorecard reads one account (score "
+                                     "with one thread)", o->data.jobs);
     return 0;
 }
 
@@ -343,6 +353,55 @@ static int read_backtest(report *r, const report_opts *o, backtest *bt, bt_sourc
     return EXIT_OK;
 }
 
+/* ---- --account: one account's scorecard ---- */
+
+typedef struct card_pass {
+    card_page page;
+    FILE *out;
+    int found;                /* the account's records scored */
+    bool written;
+} card_pass;
+
+/* The account, scored by the same pass as every other: its page is
+ * written while its values are in the frame. */
+static void card_visit(void *ctx, scan *s, const char *id, size_t idlen)
+{
+    card_pass *cp = ctx;
+    if (idlen != strlen(cp->page.account) || memcmp(id, cp->page.account, idlen) != 0)
+        return;
+    if (cp->found++ == 0) {
+        cp->page.f = &s->frames[0];
+        cp->written = card_write_html(cp->out, &cp->page);
+    }
+}
+
+static int report_card(report_opts *o, session *s)
+{
+    card_pass cp;
+    memset(&cp, 0, sizeof cp);
+    char as_of[16];
+    date_format(s->progs[0]->params[0].u.date, as_of);
+    cp.page.prog = s->progs[0];
+    cp.page.account = o->account;
+    cp.page.policy_path = o->policy_path;
+    cp.page.data_path = o->data_path;
+    cp.page.as_of = as_of;
+    int status = session_start(s);
+    if (status != EXIT_OK)
+        return status;
+    cp.out = s->out.f;
+    status = session_scan(s, NULL, NULL, card_visit, &cp);
+    if (status == EXIT_OK && cp.found == 0) {
+        /* Nothing to show: no page, and said as a usage error, as a
+         * misspelt id on the command line is. */
+        outfile_abort(&s->out);
+        fprintf(stderr, "rubric report: no account \"%s\" in %s (in column '%s'); no page written\n", o->account,
+                strcmp(o->data_path, "-") == 0 ? "standard input" : o->data_path, s->id);
+        return EXIT_USAGE;
+    }
+    return session_finish(s, status, status >= 0 && cp.found > 0 && cp.written);
+}
+
 int cmd_report(const verb_def *v, int argc, char **argv)
 {
     report_opts o;
@@ -357,6 +416,12 @@ int cmd_report(const verb_def *v, int argc, char **argv)
     report r;
     memset(&r, 0, sizeof r);
     status = session_open(&s, "report", paths, NULL, 1, NULL, NULL, o.data_path, o.output, &o.data);
+    if (status == EXIT_OK && o.account) {
+        status = report_card(&o, &s);
+        session_close(&s);
+        data_opts_free(&o.data);
+        return status;
+    }
     if (status == EXIT_OK) {
         r.pol = s.pols[0];
         r.prog = s.progs[0];

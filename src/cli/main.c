@@ -100,6 +100,7 @@ static const opt_spec calibrate_opts[] = {
 
 static const opt_spec report_opts[] = {
     {"output", 'o', "FILE", "the page to write, atomically (required unless\nstandard output is not a terminal)", 0},
+    {"account", 'a', "ID", "instead, one account's scorecard: a printable\npage for a conversation with the customer", 0},
     PARAM_OPT("override a parameter's default (repeatable)"),
     DATA_OPTS,
     {"history", 0, "FILE", "the score history (made by run --history): adds a\nchart per use case and roll-up of its bands period\n"
@@ -250,6 +251,9 @@ static const verb_def verbs[] = {
      "and a histogram of each measure's values with its thresholds drawn on it.\n"
      "With --history, each use case's bands period by period as well; with\n"
      "--outcomes too, what those periods said before the outcomes (backtest).\n"
+     "With --account ID, the customer's scorecard instead: one printable page\n"
+     "with each use case and measure, its value, thresholds and band, and the\n"
+     "smallest count that would move each measure to a better band.\n"
      "The page fetches nothing: no script, font or image from anywhere.\n"
      "\n"
      "Options:\n",

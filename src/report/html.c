@@ -1,11 +1,12 @@
-/* html.c - what the report's HTML writers share: text escaped for HTML,
- * and the colors of bands. */
+/* html.c - what every page rubric writes shares: escaped text, and the
+ * colors of bands. */
+#include "html.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_internal.h"
 #include "xalloc.h"
 
 /* Writes len bytes of text with the five characters HTML treats specially
@@ -94,3 +95,5 @@ rgb band_color(const char *name, int index, int nbands)
     int stop = at >= 4 ? 3 : (int)at;
     return mix(ramp[stop], ramp[stop + 1], at - stop);
 }
+
+const char na_color[] = "#bcccdc", no_band_color[] = "#7b8794", other_color[] = "#8e6bbf";

@@ -8,6 +8,7 @@
 
 #include "backtest.h"
 #include "compile.h"
+#include "eval.h"
 #include "histogram.h"
 
 /* How the accounts fell into the bands of one measure or group. */
@@ -74,5 +75,16 @@ typedef struct report {
 
 /* False when writing failed. */
 bool report_write_html(FILE *f, const report *r);
+
+/* One account scored (report --account): the customer's scorecard. */
+typedef struct card_page {
+    const program *prog;
+    frame *f;                 /* the account, as eval_account left it */
+    const char *account;
+    const char *policy_path, *data_path, *as_of;
+} card_page;
+
+/* The scorecard as one printable page; false when writing failed. */
+bool card_write_html(FILE *f, const card_page *c);
 
 #endif

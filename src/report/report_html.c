@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "html.h"
 #include "report.h"
 #include "report_internal.h"
 #include "writer.h"
@@ -40,8 +41,6 @@ static const char page_style[] =
     "h2{break-after:avoid;page-break-after:avoid}"
     ".grid{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
-
-static const char na_color[] = "#bcccdc", no_band_color[] = "#7b8794", other_color[] = "#8e6bbf";
 
 /* Where v falls between lo and hi, 0 to 1; halved first so that no
  * difference of two finite doubles overflows. */

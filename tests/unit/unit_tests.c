@@ -28,6 +28,7 @@
 #include "report.h"
 #include "rpc.h"
 #include "text.h"
+#include "next_band.h"
 #include "num.h"
 #include "policy.h"
 #include "population.h"
@@ -833,6 +834,78 @@ static void test_band_trace(void)
     const step *gappy = program_step(prog, policy_lookup(p, "gappy"));
     CHECK(eval_band_trace(gappy, &f, parse("0.07"), &tr) == -1 && tr.ntried == 2);
     CHECK(!lines[0].edges[0].holds && !lines[1].edges[0].holds);
+    frame_free(&f);
+    program_free(prog);
+    policy_free(p);
+}
+
+/* next_band: the smallest whole numerator that scores better, found by
+ * scoring again; what it leaves out; the frame it was given untouched. */
+static void test_next_band(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n  green scores 100 when >= 75\n"
+                     "measure r = a / b\n  red < 25%\n  yellow < 50%\n  green >= 50%\n"
+                     "measure gappy = a / b\n  red < 5%\n  green >= 10%\n"
+                     "measure same = a / a\n  red < 25%\n  green >= 25%\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    program *prog = compile_as_of(p, "2026-03-31");
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    const step *r = program_step(prog, policy_lookup(p, "r"));
+    const step *gappy = program_step(prog, policy_lookup(p, "gappy"));
+    const step *same = program_step(prog, policy_lookup(p, "same"));
+    CHECK(next_band_numerator(prog, r) == 0 && next_band_numerator(prog, same) == -1);
+    frame f;
+    frame_init(&f, prog);
+    next_band nb;
+    /* 0.34 of 7 is red; 25% of 7 is 1.75, so 2 seats make it yellow. */
+    f.slots[0] = value_num(parse("0.34"));
+    f.slots[1] = value_num(parse("7"));
+    eval_account(prog, &f);
+    CHECK(next_band_find(prog, &f, r, &nb) && nb.value == 2 && nb.input == 0 && nb.band == r->tests[1].band);
+    CHECK(num_cmp(f.slots[0].u.num, parse("0.34")) == 0 && f.slots[r->slot].band == r->tests[0].band);
+    /* Exactly on 50% of 300 is green: yellow's next is 150 itself. */
+    f.slots[0] = value_num(parse("75"));
+    f.slots[1] = value_num(parse("300"));
+    eval_account(prog, &f);
+    CHECK(next_band_find(prog, &f, r, &nb) && nb.value == 150 && nb.band == r->tests[2].band);
+    /* Green, the best: none.  In the gap of gappy (7%, no band): none. */
+    f.slots[0] = value_num(parse("21"));
+    f.slots[1] = value_num(parse("300"));
+    eval_account(prog, &f);
+    CHECK(!next_band_find(prog, &f, gappy, &nb));
+    f.slots[0] = value_num(parse("200"));
+    eval_account(prog, &f);
+    CHECK(!next_band_find(prog, &f, r, &nb));
+    /* A negative denominator: no numerator >= 0 gives a ratio above 0. */
+    f.slots[0] = value_num(parse("5"));
+    f.slots[1] = value_num(parse("-10"));
+    eval_account(prog, &f);
+    CHECK(!next_band_find(prog, &f, r, &nb));
+    /* A zero denominator is na; so is a missing numerator. */
+    f.slots[1] = value_num(parse("0"));
+    eval_account(prog, &f);
+    CHECK(!next_band_find(prog, &f, r, &nb));
+    f.slots[0] = value_na();
+    f.slots[1] = value_num(parse("10"));
+    eval_account(prog, &f);
+    CHECK(!next_band_find(prog, &f, r, &nb));
+    /* Past 2^53 no numerator is given; just under it one is. */
+    f.slots[0] = value_num(parse("1"));
+    f.slots[1] = value_num(parse("4e16"));
+    eval_account(prog, &f);
+    CHECK(!next_band_find(prog, &f, r, &nb));
+    f.slots[1] = value_num(parse("4e15"));
+    eval_account(prog, &f);
+    CHECK(next_band_find(prog, &f, r, &nb) && nb.value == 1000000000000000);
     frame_free(&f);
     program_free(prog);
     policy_free(p);
@@ -2532,6 +2605,7 @@ int main(void)
     test_builtins();
     test_population();
     test_band_trace();
+    test_next_band();
     test_applies_members_trace();
     test_written_in_percent();
     test_git_paths();
