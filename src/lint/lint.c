@@ -47,37 +47,30 @@ int lint_policy_only(const policy *p, diag *d, const char *const *names, int nna
         if (!s)
             continue;
         int si = s->scheme ? scheme_index(p, s->scheme) : -1;
-        if (x->kind == D_MEASURE && !x->bands) {
-            /* Graded, its band from its score: a group's use of a scheme. */
-            if (si >= 0) {
-                use[si].groups++;
-                span sp = score_span(&sm, s);
-                if (sp.known)
-                    span_join(&use[si].domain, &sp);
-                else
-                    use[si].domain_unknown = true;
-            }
-        } else if (x->kind == D_MEASURE) {
+        if (x->kind == D_MEASURE && x->bands) {
             if (si >= 0) {
                 use[si].measures++;
                 lint_measure(&L, x, s, use[si].given);
             }
-        } else {
-            if (si >= 0) {
-                use[si].groups++;
-                span sp = score_span(&sm, s);
-                if (sp.known)
-                    span_join(&use[si].domain, &sp);
-                else
-                    use[si].domain_unknown = true;
-                /* Only a mean of members that are all yellow scores what
-                 * yellow scores; a sum of them scores more. */
-                for (const name_ref *m = x->members; m && x->agg == AGG_MEAN; m = m->next)
-                    if (m->sym && m->sym->scheme == s->scheme)
-                        use[si].same_members = true;
-            }
-            lint_group(&L, x);
+            continue;
         }
+        /* A group, or a graded measure whose band comes from its score:
+         * either uses its scheme's score ranges. */
+        if (si >= 0) {
+            use[si].groups++;
+            span sp = score_span(&sm, s);
+            if (sp.known)
+                span_join(&use[si].domain, &sp);
+            else
+                use[si].domain_unknown = true;
+            /* Only a mean of members that are all yellow scores what
+             * yellow scores; a sum of them scores more. */
+            for (const name_ref *m = x->members; m && x->agg == AGG_MEAN; m = m->next)
+                if (m->sym && m->sym->scheme == s->scheme)
+                    use[si].same_members = true;
+        }
+        if (x->kind != D_MEASURE)
+            lint_group(&L, x);
     }
     for (int i = 0; i < p->nschemes; i++)
         lint_scheme(&L, p->schemes[i], &use[i]);
