@@ -10,9 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { cspProblems, launch, openOffline, reportRequests, tally } from './offline_page.mjs';
 
-const CHROMIUM = process.env.RUBRIC_CHROMIUM || '/usr/bin/chromium';
 
 function usage(why) {
   console.error(`check_card: ${why}`);
@@ -31,17 +30,8 @@ try {
 }
 const pageUrl = pathToFileURL(resolve(file)).href;
 
-let failed = 0;
-let passed = 0;
-function report(what, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${what}: ${problems.slice(0, 12).join('; ')}`);
-  }
-}
+const t = tally();
+const report = t.report;
 
 // What the page says, read from its DOM (runs in the page).
 function readCard() {
@@ -101,13 +91,6 @@ function accessibilityProblems() {
   if (!document.documentElement.lang) problems.push('no lang on <html>');
   if (!document.title.trim()) problems.push('no title');
   return problems;
-}
-
-function cspProblems() {
-  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy" i]');
-  if (!meta) return ['no Content-Security-Policy meta'];
-  const d = (meta.getAttribute('content') || '').split(';').map((x) => x.trim().split(/\s+/)).find((x) => x[0] === 'default-src');
-  return d && d.length === 2 && d[1] === "'none'" ? [] : ["default-src is not 'none'"];
 }
 
 function overflowProblems() {
@@ -180,41 +163,11 @@ function compareWithExplain(card) {
   return problems;
 }
 
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-} catch (err) {
-  console.error(`check_card: cannot launch ${CHROMIUM}: ${err.message.split('\n')[0]}`);
-  process.exit(2);
-}
+const browser = await launch('check_card');
+const seen = await openOffline(browser, pageUrl, 'card', report);
+const page = seen.page;
 
-const requests = [];
-const consoleErrors = [];
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-context.on('request', (r) => requests.push(r.url()));
-await context.route('**/*', (route) => {
-  const url = route.request().url();
-  return url === pageUrl || url.startsWith('data:') ? route.continue() : route.abort('blockedbyclient');
-});
-const page = await context.newPage();
-page.setDefaultTimeout(15000);
-page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-page.on('pageerror', (err) => consoleErrors.push(err.message));
-
-let loaded = true;
-try {
-  await page.goto(pageUrl, { waitUntil: 'load' });
-  report('card loads', []);
-} catch (err) {
-  loaded = false;
-  report('card loads', [err.message.split('\n')[0]]);
-}
-
-if (loaded) {
+if (seen.loaded) {
   report('card declares Content-Security-Policy default-src \'none\'', await page.evaluate(cspProblems));
   report('card says what explain says for the account', compareWithExplain(await page.evaluate(readCard)));
   report('tables have headers and captions; bands are words, not color alone', await page.evaluate(accessibilityProblems));
@@ -237,9 +190,7 @@ if (loaded) {
   }
 }
 
-const foreign = [...new Set(requests.filter((u) => u !== pageUrl && !u.startsWith('data:')))];
-report('no request other than the page itself', foreign);
-report('no console error or CSP violation', consoleErrors);
+reportRequests(seen, pageUrl, report);
 await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`${t.passed} passed, ${t.failed} failed`);
+process.exit(t.failed > 0 ? 1 : 0);

@@ -5,9 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { cspProblems, launch, openOffline, reportRequests, tally } from './offline_page.mjs';
 
-const CHROMIUM = process.env.RUBRIC_CHROMIUM || '/usr/bin/chromium';
 const SHAPES = 'rect,path,line,polyline,polygon,circle,ellipse,text';
 
 function usage(why) {
@@ -33,17 +32,8 @@ if (file === null) usage('no page given');
 if (!existsSync(file)) usage(`no such file: ${file}`);
 const pageUrl = pathToFileURL(resolve(file)).href;
 
-let failed = 0;
-let passed = 0;
-function report(what, problems) {
-  if (problems.length === 0) {
-    passed++;
-    console.log(`ok - ${what}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${what}: ${problems.join('; ')}`);
-  }
-}
+const t = tally();
+const report = t.report;
 
 // Runs inside the page, so it may use only what the page's DOM offers.
 // In print the page cannot scroll sideways: a chart must fit the paper.
@@ -117,56 +107,11 @@ function overflowProblems() {
   return problems;
 }
 
-function cspProblems() {
-  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy" i]');
-  if (!meta) return ['no Content-Security-Policy meta'];
-  const directives = (meta.getAttribute('content') || '').split(';').map((d) => d.trim().split(/\s+/));
-  const dflt = directives.find((d) => d[0] === 'default-src');
-  return dflt && dflt.length === 2 && dflt[1] === "'none'" ? [] : ["default-src is not 'none'"];
-}
+const browser = await launch('check_report');
+const seen = await openOffline(browser, pageUrl, 'page', report);
+const page = seen.page;
 
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Root cannot use Chromium's sandbox; the rest keep Chromium from
-    // reaching out to Google's services on a machine with no network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-} catch (err) {
-  console.error(`check_report: cannot launch ${CHROMIUM}: ${err.message.split('\n')[0]}`);
-  console.error('check_report: sh tools/ensure-test-deps.sh installs it');
-  process.exit(2);
-}
-
-const requests = [];
-const failedRequests = [];
-const consoleErrors = [];
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-context.on('request', (r) => requests.push(r.url()));
-context.on('requestfailed', (r) => failedRequests.push(`${r.url()} (${r.failure()?.errorText})`));
-// Anything but the page itself is stopped here, so a bad page is caught
-// without the test ever touching the network.
-await context.route('**/*', (route) => {
-  const url = route.request().url();
-  return url === pageUrl || url.startsWith('data:') ? route.continue() : route.abort('blockedbyclient');
-});
-const page = await context.newPage();
-page.setDefaultTimeout(15000);
-page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-page.on('pageerror', (err) => consoleErrors.push(err.message));
-
-let loaded = true;
-try {
-  await page.goto(pageUrl, { waitUntil: 'load' });
-  report('page loads', []);
-} catch (err) {
-  loaded = false;
-  report('page loads', [err.message.split('\n')[0]]);
-}
-
-if (loaded) {
+if (seen.loaded) {
   report('page declares Content-Security-Policy default-src \'none\'', await page.evaluate(cspProblems));
 
   const charts = await page.locator('figure.chart').count();
@@ -195,12 +140,8 @@ if (loaded) {
   }
 }
 
-// Reported last so that requests made by the print and narrow layouts count too.
-const foreign = [...new Set(requests.filter((u) => u !== pageUrl && !u.startsWith('data:')))];
-report('no request other than the page itself', foreign);
-report('no failed request', failedRequests);
-report('no console error or CSP violation', consoleErrors);
+reportRequests(seen, pageUrl, report);
 
 await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`${t.passed} passed, ${t.failed} failed`);
+process.exit(t.failed > 0 ? 1 : 0);
