@@ -57,7 +57,12 @@ static const char card_style[] =
     "h2{font-size:13.5px;margin:12px 0 4px;break-after:avoid;page-break-after:avoid}"
     "th,td{padding:2px 6px 2px 0}.thr,caption,thead th{font-size:9.5px}footer{margin-top:10px}"
     "tbody th[scope=rowgroup]{font-size:11.5px;padding-top:6px}"
-    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    /* A policy of many measures (one that imports another) still prints
+     * on one page. */
+    "body.dense{font-size:8.5px;line-height:1.2}body.dense h1{font-size:16px}body.dense h2{font-size:12px;margin:6px 0 2px}"
+    "body.dense th,body.dense td{padding:0 5px 0 0}body.dense .thr,body.dense caption,body.dense thead th{font-size:8px}"
+    "body.dense tbody th[scope=rowgroup]{font-size:9.5px;padding-top:2px}}\n";
 
 /* A name that may break after each underscore, not inside a word. */
 static void name_html(FILE *f, const char *name)
@@ -408,7 +413,11 @@ bool card_write_html(FILE *f, const card_page *c)
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
           f);
     htmlf(f, "%s \xe2\x80\x94 scorecard \xe2\x80\x94 %s", c->account, title);
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body class=\"card\">\n<header>\n<h1 data-account=\"", card_style);
+    int rows = 0;
+    for (int i = 0; i < c->prog->nsteps; i++)
+        rows += c->prog->steps[i].kind != STEP_VALUE;
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body class=\"card%s\">\n<header>\n<h1 data-account=\"",
+            card_style, rows > 20 ? " dense" : "");
     html(f, c->account);
     fputs("\">Scorecard: ", f);
     html(f, c->account);
