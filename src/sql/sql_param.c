@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sql_internal.h"
+#include "strbuf.h"
 
 static int depth_of(const sqlc *c, const enode *n)
 {
@@ -56,12 +57,27 @@ sqlv sql_param_value(sqlc *c, int i, sqlv given)
     return v;
 }
 
+/* A parameter of an imported policy (`usage.onboarding_period`) is named
+ * `usage__onboarding_period`: a dot cannot stand in a parameter's name. */
+static const char *placeholder_name(sqlc *c, const char *name)
+{
+    strbuf b = {0};
+    for (const char *p = name; *p; p++)
+        if (*p == '.')
+            strbuf_adds(&b, "__");
+        else
+            strbuf_add(&b, p, 1);
+    const char *out = sqlf(c, "%s", b.s);
+    strbuf_free(&b);
+    return out;
+}
+
 const char *sql_placeholder(sqlc *c, int i)
 {
     switch (c->o->dialect) {
     case SQL_POSTGRES: return sqlf(c, "$%d", i + 1);
-    case SQL_SQLITE: return sqlf(c, ":%s", c->pol->params[i]->name);
-    default: return sqlf(c, "$%s", c->pol->params[i]->name);
+    case SQL_SQLITE: return sqlf(c, ":%s", placeholder_name(c, c->pol->params[i]->name));
+    default: return sqlf(c, "$%s", placeholder_name(c, c->pol->params[i]->name));
     }
 }
 

@@ -166,7 +166,7 @@ def compare(expected, actual, label):
 
 # default NULL: a parameter the query computes from the others when it is
 # left NULL, as run does when it is not given.
-PLACEHOLDER = re.compile(r"^--   (\S+)  (\w+) (\w+), default (?:'((?:[^']|'')*)'$|NULL: )")
+PLACEHOLDER = re.compile(r"^--   (\S+)  (\w+) ([\w.]+), default (?:'((?:[^']|'')*)'$|NULL: )")
 
 
 def bind(query_path, dialect, as_of, out_path, settings):
