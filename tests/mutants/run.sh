@@ -111,7 +111,7 @@ sites() {
             }
             off = s + length(op) - 1; rest = substr(line, off + 1)
         }
-    }' "$1"
+    }' "$1" $(sed -n 's|^import "\([^"]*\)".*|'"$(dirname "$1")"'/\1|p' "$1")
 }
 
 # Applies one site to a policy: writes the mutant to stdout.
@@ -120,7 +120,8 @@ mutate() { # FILE LINE START LENGTH REPLACEMENT
         'NR == L { $0 = substr($0, 1, S - 1) R substr($0, S + N) } { print }' "$1"
 }
 
-# Random accounts for a policy, from its `input` lines (see the header).
+# Random accounts for a policy, from its `input` lines and those of the
+# files it imports (see the header).
 accounts() { # POLICY
     awk -v n="$naccounts" -v asof="$as_of" '
     function dfc(y, m, d,   era, yoe, doy, doe) {
@@ -139,7 +140,9 @@ accounts() { # POLICY
     }
     $1 == "id" { idcol = $2 }
     $1 == "input" {
-        name = $2; sub(/:$/, "", name); k++; col[k] = name
+        name = $2; sub(/:$/, "", name)
+        if (name in seen) next
+        seen[name] = 1; k++; col[k] = name
         if ($0 ~ /one of/) {
             type[k] = "enum"; s = $0; sub(/.*one of[ \t]*/, "", s); gsub(/[" \t]/, "", s)
             nch[k] = split(s, tmp, ","); for (j = 1; j <= nch[k]; j++) ch[k, j] = tmp[j]
@@ -169,7 +172,7 @@ accounts() { # POLICY
             }
             print row
         }
-    }' "$1"
+    }' "$1" $(sed -n 's|^import "\([^"]*\)".*|'"$(dirname "$1")"'/\1|p' "$1")
 }
 
 total_pass=0 total_fail=0 below=0
