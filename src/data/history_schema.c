@@ -135,10 +135,16 @@ static bool migrate(history *h, diag *d)
  * schema in an empty one when create. */
 bool history_check_schema(history *h, bool create, diag *d)
 {
-    int rc;
-    long long app = history_query_int(h, "PRAGMA application_id", &rc);
+    /* The three in one read transaction: another run creating the file at
+     * this moment is seen before or after, never half way (its tables and
+     * version without its application id). */
+    int rc = history_exec(h, "BEGIN");
+    long long app = rc == SQLITE_OK ? history_query_int(h, "PRAGMA application_id", &rc) : 0;
     long long version = rc == SQLITE_OK ? history_query_int(h, "PRAGMA user_version", &rc) : 0;
     long long tables = rc == SQLITE_OK ? history_query_int(h, "SELECT count(*) FROM sqlite_master", &rc) : 0;
+    int end = history_exec(h, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK");
+    if (rc == SQLITE_OK)
+        rc = end;
     if (rc != SQLITE_OK) {
         history_fail_sql(h, d, rc, "reading the schema");
         return false;
