@@ -30,9 +30,11 @@ CPPFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(LAYERS:%=-
 # says how to link it where it can, -lsqlite3 otherwise.
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 # libpq runs a compiled policy on a PostgreSQL server (run POLICY
-# postgresql://...); Debian keeps its header in a folder of its own.
+# postgresql://...); Debian keeps its header in a folder of its own.  It is
+# not linked: src/data/db_postgres.c loads it when a run connects
+# (src/data/pq_api.h), and $(BUILD)/pq_needs tells the package to depend on it.
 PQ_INCLUDE := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
-LDLIBS  = -lcjson $(SQLITE_LIBS) -lpq -lm
+LDLIBS  = -lcjson $(SQLITE_LIBS) -lm
 
 # Everything but the command line is librubric.a, which the unit tests and
 # the fuzzers link; the scanner and parser belong to the language layer.
@@ -178,10 +180,14 @@ uninstall:
 
 # build/rubric_VERSION_ARCH.deb: what `make install` puts under /usr,
 # staged, then made a Debian package of by tools/make-deb.sh (docs/cli.md).
-deb: rubric $(BUILD)/rubric.1
+deb: rubric $(BUILD)/rubric.1 $(BUILD)/pq_needs
 	@rm -rf $(BUILD)/deb-root
 	@$(MAKE) -s install DESTDIR=$(BUILD)/deb-root PREFIX=/usr ZSHDIR=/usr/share/zsh/vendor-completions
-	@sh tools/make-deb.sh $(BUILD)/deb-root $(BUILD)
+	@sh tools/make-deb.sh $(BUILD)/deb-root $(BUILD) $(BUILD)/pq_needs
+# The libpq functions rubric loads at run time, linked, for the package's
+# Depends (tools/pq_needs.c).
+$(BUILD)/pq_needs: tools/pq_needs.c src/data/pq_api.h $(BUILD)/.deps-ok
+	$(CC) -std=c11 -Isrc/data -I$(PQ_INCLUDE) -O2 $(WARN) -o $@ $< -lpq
 
 # The VS Code extension (editors/vscode/README.md), packaged by @vscode/vsce
 # from the committed package-lock.json: npm ci reaches only the npm

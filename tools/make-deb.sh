@@ -1,16 +1,19 @@
 #!/bin/sh
-# make-deb.sh STAGE BUILD: makes BUILD/rubric_VERSION_ARCH.deb of STAGE, a
-# `make install DESTDIR=STAGE PREFIX=/usr` (`make deb` runs both).  What
-# `make install` put there is the package's file list; this adds what a
-# Debian package has besides: the binary stripped, the manual page gzipped,
-# /usr/share/doc/rubric, and DEBIAN/control with the Depends of the
-# libraries the binary really links (dpkg-shlibdeps), so a new library
-# needs no edit here.  Every mtime is the last commit's (SOURCE_DATE_EPOCH),
+# make-deb.sh STAGE BUILD [LOADED...]: makes BUILD/rubric_VERSION_ARCH.deb
+# of STAGE, a `make install DESTDIR=STAGE PREFIX=/usr` (`make deb` runs
+# both).  What `make install` put there is the package's file list; this
+# adds what a Debian package has besides: the binary stripped, the manual
+# page gzipped, /usr/share/doc/rubric, and DEBIAN/control with the Depends
+# of the libraries the binary really links (dpkg-shlibdeps), so a new
+# library needs no edit here.  A library the binary loads itself (dlopen)
+# is in no link dpkg-shlibdeps can see: each LOADED is a program linked
+# with the functions loaded, whose libraries are depended on too.  Every mtime is the last commit's (SOURCE_DATE_EPOCH),
 # so building the same tree twice gives the same file.
 set -eu
 LC_ALL=C
 export LC_ALL
 stage=$1 build=$2
+shift 2
 here=$(cd "$(dirname "$0")/.." && pwd)
 fail() { echo "make-deb: $*" >&2; exit 1; }
 
@@ -61,7 +64,17 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/debian" "$stage/DEBIAN"
 printf 'Source: rubric\n\nPackage: rubric\nArchitecture: any\n' >"$work/debian/control"
 abs_bin=$(cd "$stage" && pwd)/usr/bin/rubric
-depends=$(cd "$work" && dpkg-shlibdeps -O -e"$abs_bin" | sed -n 's/^shlibs:Depends=//p')
+# The LOADED programs are copied under a DEBIAN folder of their own, as
+# dpkg-shlibdeps wants every program it reads inside a package's root.
+mkdir "$work/loaded" "$work/loaded/DEBIAN"
+for exe; do
+    shift
+    [ -x "$exe" ] || fail "$exe: no such program"
+    cp "$exe" "$work/loaded/"
+    set -- "$@" -e"$work/loaded/$(basename "$exe")"
+done
+set -- -e"$abs_bin" "$@"
+depends=$(cd "$work" && dpkg-shlibdeps -O "$@" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || fail "dpkg-shlibdeps found no library for $bin"
 
 # Modes as Debian wants them whatever the umask, then the fixed times.

@@ -246,6 +246,15 @@ err_case() { # NAME RUBRIC WANT_RC PATTERN ARGS...
 }
 sock=$work/no-server
 mkdir -p "$sock"
+# libpq is loaded only when a run connects: a machine without it (here a
+# folder first on the loader's path holding an empty file of its name),
+# or with one that lacks a function rubric calls, is told which package
+# to install, and a run over a file does not notice.
+nolib=$work/no-libpq oldlib=$work/old-libpq
+mkdir -p "$nolib" "$oldlib"
+: >"$nolib/libpq.so.5"
+printf 'void *PQconnectdb(const char *c) { (void)c; return 0; }\n' >"$oldlib/pq.c"
+cc -shared -fPIC -o "$oldlib/libpq.so.5" "$oldlib/pq.c" || not_ok "a shared library of PQconnectdb alone"
 for bin in "$rubric" "$asan"; do
     tag=$([ "$bin" = "$asan" ] && echo " (asan+ubsan)")
     p=$policy a="--as-of 2026-11-01"
@@ -271,6 +280,16 @@ for bin in "$rubric" "$asan"; do
     err_case "an empty table, PostgreSQL$tag" "$bin" 1 "table empty in postgresql:.* holds no accounts" "$p" "$pg" --db-table empty $a
     err_case "an empty table, SQLite$tag" "$bin" 1 "table empty in sqlite:.* holds no accounts" "$p" "$lite" --db-table empty $a
     err_case "--table refused$tag" "$bin" 2 "--table with a database source" "$p" "$lite" --table x=y.csv $a
+    LD_LIBRARY_PATH=$nolib err_case "libpq not installed$tag" "$bin" 2 \
+        "$PGHOST.*: cannot load libpq.so.5, PostgreSQL's client library (Debian: apt-get install libpq5): .*libpq.so.5" "$p" "$pg" $a
+    LD_LIBRARY_PATH=$oldlib err_case "a libpq without a function rubric calls$tag" "$bin" 2 \
+        "cannot load libpq.so.5.*undefined symbol: PQ" "$p" "$pg" $a
+    if LD_LIBRARY_PATH=$nolib "$bin" run "$p" "$work/small.csv" $a >"$work/got.csv" 2>"$work/err.txt" &&
+        "$bin" run "$p" "$work/small.csv" $a | cmp -s - "$work/got.csv"; then
+        ok "a run over a file needs no libpq$tag"
+    else
+        not_ok "a run over a file needs no libpq$tag" "$(head -3 "$work/err.txt")"
+    fi
 done
 cp "$work/accounts.db" "$work/kept.db"
 "$rubric" run "$policy" "$lite" --as-of 2026-11-01 -o "$work/accounts.db" 2>"$work/err.txt"
