@@ -1,8 +1,10 @@
 /* xalloc.c - allocation that cannot fail: out of memory ends the run. */
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The one message library code prints outside diag.c: no diag reaches
  * every allocation, the run ends here, and calling into diag (which reads
@@ -48,4 +50,18 @@ char *xstrndup(const char *s, size_t n)
     char *out = memcpy(xmalloc(n + 1), s, n);
     out[n] = '\0';
     return out;
+}
+
+void *xmalloc_huge(size_t n)
+{
+    if (n > SIZE_MAX - HUGE_PAGE)
+        out_of_memory(n);
+    size_t size = n ? (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : HUGE_PAGE;
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, size) != 0)
+        out_of_memory(n);
+    /* Advice only: a kernel without transparent huge pages says EINVAL,
+     * and the buffer works as well in small pages. */
+    (void)madvise(p, size, MADV_HUGEPAGE);
+    return p;
 }

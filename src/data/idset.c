@@ -241,9 +241,15 @@ long idset_add(idset *s, const char *id, size_t len, uint64_t h, long record)
         return table_add(s, h, rec);
     }
     idset_chunk *c = s->listed_tail;
-    if (!c || c->n == IDSET_CHUNK) {
-        c = xmalloc(sizeof *c);
+    if (!c || c->n == c->cap) {
+        bool first = !c;
+        size_t each = sizeof *c->hashes + sizeof *c->records;
+        uint32_t cap = first ? IDSET_CHUNK : (uint32_t)((HUGE_PAGE - sizeof *c) / each);
+        size_t size = sizeof *c + cap * each;
+        c = first ? xmalloc(size) : xmalloc_huge(size);
         c->n = 0;
+        c->cap = cap;
+        c->records = (uint32_t *)(c->hashes + cap);
         c->next = NULL;
         if (s->listed_tail)
             s->listed_tail->next = c;

@@ -1249,25 +1249,30 @@ static long add_id(idset *s, const char *id, long record)
 }
 
 /* Ids in order are only compared with the last; the first out of order
- * moves them into the table, where every later id is looked up. */
+ * moves them into the table, where every later id is looked up.  300,000
+ * ids fill the first chunk and a huge-page one, and start a third. */
 static void test_idset(void)
 {
     idset s;
     memset(&s, 0, sizeof s);
     char id[32];
     int repeated = 0;
-    for (int i = 0; i < 100000; i++) {
+    for (int i = 0; i < 300000; i++) {
         snprintf(id, sizeof id, "ACC-%07d", i);
         repeated += add_id(&s, id, i + 1) != 0;
     }
     CHECK(repeated == 0);
     CHECK(!s.unordered);
-    CHECK(add_id(&s, "ACC-0099999", 100001) == 100000); /* the last, again */
+    CHECK(s.listed && s.listed->cap == IDSET_CHUNK && s.listed->next && s.listed->next->next &&
+          !s.listed->next->next->next);
+    CHECK(add_id(&s, "ACC-0299999", 300001) == 300000); /* the last, again */
     CHECK(!s.unordered);
-    CHECK(add_id(&s, "ACC-0000007", 100002) == 8);      /* out of order: a duplicate */
+    CHECK(add_id(&s, "ACC-0000007", 300002) == 8);      /* out of order: a duplicate */
     CHECK(s.unordered);
-    CHECK(add_id(&s, "ACC-0050000", 100003) == 50001);
-    CHECK(add_id(&s, "ACC-0000000", 100004) == 1);
+    CHECK(add_id(&s, "ACC-0050000", 300003) == 50001);
+    CHECK(add_id(&s, "ACC-0000000", 300004) == 1);
+    CHECK(add_id(&s, "ACC-0065536", 300005) == 65537);   /* the second chunk's first */
+    CHECK(add_id(&s, "ACC-0240296", 300006) == 240297);  /* the third's first */
     CHECK(add_id(&s, "ZZZ", 100005) == 0);
     CHECK(add_id(&s, "AAA", 100006) == 0);
     CHECK(add_id(&s, "ZZZ", 100007) == 100005);
@@ -1278,9 +1283,9 @@ static void test_idset(void)
     CHECK(add_id(&s, "same-prefix-2", 2) == 0);
     CHECK(add_id(&s, "same-prefix-1 ", 3) == 0);
     int missing = 0;
-    for (int i = 0; i < 100000; i++) {
+    for (int i = 0; i < 300000; i++) {
         snprintf(id, sizeof id, "ACC-%07d", i);
-        missing += add_id(&s, id, 200000 + i) != i + 1;
+        missing += add_id(&s, id, 400000 + i) != i + 1;
     }
     CHECK(missing == 0);
     idset_free(&s);
