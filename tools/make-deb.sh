@@ -7,8 +7,9 @@
 # of the libraries the binary really links (dpkg-shlibdeps), so a new
 # library needs no edit here.  A library the binary loads itself (dlopen)
 # is in no link dpkg-shlibdeps can see: each LOADED is a program linked
-# with the functions loaded, whose libraries are depended on too.  Every mtime is the last commit's (SOURCE_DATE_EPOCH),
-# so building the same tree twice gives the same file.
+# with the functions loaded, whose libraries are depended on too.  Every
+# mtime is the last commit's (SOURCE_DATE_EPOCH), so building the same
+# tree twice gives the same file.
 set -eu
 LC_ALL=C
 export LC_ALL

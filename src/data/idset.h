@@ -33,8 +33,8 @@ typedef struct idset_part {
 /* While in order: every id's hash and record so far, in chunks, so that
  * moving them to the table can free them as it goes.  The first chunk
  * holds IDSET_CHUNK ids; every later one is a huge page (xmalloc_huge),
- * which a million accounts fill with 6 page faults instead of 3,000 (in
- * a virtual machine, a fault can cost 20 microseconds), while a run of
+ * so that a million accounts take 200 page faults instead of 3,000 (in a
+ * virtual machine a fault can cost 10-20 microseconds), while a run of
  * fewer accounts does not pay for 2 MiB. */
 enum { IDSET_CHUNK = 1 << 16 };
 typedef struct idset_chunk {
