@@ -1,12 +1,55 @@
-/* num_people.c - numbers for people: the report's labels, calibrate's
- * table, and the measures' values as explain and test show them, rounded
- * as far as the thresholds they are compared with allow. */
+/* show_value.c - values for people: a value as text (explain, the table),
+ * and numbers for the report's labels, calibrate's table and the
+ * measures' values as explain and test show them, rounded as far as the
+ * thresholds they are compared with allow. */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "writer.h"
+
+int value_format(rb_value v, const scheme *sch, char *buf, size_t cap)
+{
+    switch ((vkind)v.kind) {
+    case VK_NA:
+        return snprintf(buf, cap, "na");
+    case VK_NUM:
+        return num_format(v.u.num, buf);
+    case VK_BOOL:
+        return snprintf(buf, cap, "%s", v.u.b ? "true" : "false");
+    case VK_TEXT:
+        return snprintf(buf, cap, "%.*s", (int)v.len, v.u.text);
+    case VK_DATE:
+        return date_format(v.u.date, buf);
+    case VK_DUR:
+        if (v.u.dur.months && v.u.dur.days)
+            return snprintf(buf, cap, "%d month%s %d day%s", v.u.dur.months, v.u.dur.months == 1 ? "" : "s",
+                            v.u.dur.days, v.u.dur.days == 1 ? "" : "s");
+        if (v.u.dur.months)
+            return snprintf(buf, cap, "%d month%s", v.u.dur.months, v.u.dur.months == 1 ? "" : "s");
+        return snprintf(buf, cap, "%d day%s", v.u.dur.days, v.u.dur.days == 1 ? "" : "s");
+    case VK_BANDED:
+        if (v.band == BAND_NONE || !sch)
+            return snprintf(buf, cap, "no band");
+        return snprintf(buf, cap, "%s", sch->bands[v.band]);
+    case VK_LIST: {
+        /* Lets only (a metric is one value): shown by explain and test,
+         * with the elements a `where` kept. */
+        const rb_list *l = v.u.list;
+        int n = snprintf(buf, cap, "a list of %u", l->n);
+        for (uint32_t i = 0; l->idx && i < l->n && n > 0 && (size_t)n + 24 < cap; i++)
+            n += snprintf(buf + n, cap - (size_t)n, "%s%u", i ? ", " : " (elements ", l->idx[i] + 1);
+        if (l->idx && l->n && n > 0 && (size_t)n + 2 < cap)
+            n += snprintf(buf + n, cap - (size_t)n, "%s)", (size_t)n + 24 >= cap && l->n > 1 ? ", ..." : "");
+        return n;
+    }
+    case VK_RECORD:
+        return snprintf(buf, cap, "element %u", v.len);
+    }
+    return 0;
+}
 
 void format_significant(double v, bool percent, int digits, char *buf, size_t cap)
 {
