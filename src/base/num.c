@@ -304,25 +304,29 @@ double num_frac_to_double(int64_t p, int64_t q)
 
 static int format_int(int64_t v, char *buf)
 {
-    char tmp[24];
-    int n = 0;
+    /* The digits counted first, then written from the last one back in
+     * place: no copy out of a scratch buffer. */
     uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    int len = v < 0, digits = 1;
+    for (uint64_t t = u; t >= 10; t /= 10)
+        digits++;
+    len += digits;
+    buf[len] = '\0';
+    char *p = buf + len;
     do {
-        tmp[n++] = (char)('0' + u % 10);
+        *--p = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    int len = 0;
     if (v < 0)
-        buf[len++] = '-';
-    while (n)
-        buf[len++] = tmp[--n];
-    buf[len] = '\0';
+        buf[0] = '-';
     return len;
 }
 
 int num_format(rb_num a, char *buf)
 {
     int64_t iv;
+    if (a.q == 1) /* a count: no division to find it whole */
+        return format_int(a.p, buf);
     if (num_is_integer(a, &iv))
         return format_int(iv, buf);
     double d = num_to_double(a);
