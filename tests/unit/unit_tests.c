@@ -1431,7 +1431,8 @@ static void random_cell(unsigned *seed, char *s, size_t n)
 
 /* The CSV writer against csv_ref: every byte in every place of short
  * cells, then thousands of records past the writer's buffer many times
- * over, ids needing quotes at its ends among them, band names on both
+ * over, ids needing quotes at its ends among them, ids and text longer
+ * than the buffer, band names on both
  * sides of 16 bytes, na, no band, whole numbers to the widest, fractions,
  * text; raw and escaped, written and kept (run -j's workers). */
 static void test_csv_writer(void)
@@ -1485,11 +1486,20 @@ static void test_csv_writer(void)
         if (!kept)
             strbuf_adds(&want, "id,usage,n,remark\n");
         unsigned seed = 11;
-        char id[80], note[80];
+        enum { HUGE = 70000 }; /* more than the writer's buffer */
+        char *id = malloc(HUGE), *note = malloc(HUGE);
         for (int r = 0; r < 6000; r++) {
             size_t idlen = next_rand(&seed) % 41, notelen = next_rand(&seed) % 60;
+            if (r == 2500 || r == 4000)
+                idlen = HUGE - r % 3;
+            if (r == 3000 || r == 4000)
+                notelen = HUGE - r % 7;
             random_cell(&seed, id, idlen);
             random_cell(&seed, note, notelen);
+            if (r == 5000) { /* a huge id that needs nothing */
+                idlen = HUGE;
+                memset(id, 'A', idlen);
+            }
             csv_ref(&want, id, idlen, true, !raw);
             unsigned band = next_rand(&seed) % 5, num = next_rand(&seed) % 6;
             rb_value *u = &slots[prog->output_slot[cols[0]]], *nv = &slots[prog->output_slot[cols[1]]],
@@ -1522,6 +1532,8 @@ static void test_csv_writer(void)
             strbuf_adds(&want, "\n");
             writer_record(w, id, idlen, slots);
         }
+        free(id);
+        free(note);
         if (kept) {
             CHECK(writer_kept(w) == want.len);
             writer_swap(w, &got);
