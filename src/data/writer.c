@@ -422,7 +422,7 @@ __attribute__((noinline)) static void csv_record(writer *w, const char *id, size
     for (const csv_col *col = w->col, *end = col + w->ncolumns; col < end; col++) {
         const rb_value *v = (const rb_value *)((const char *)slots + col->at);
         const char *cell;
-        if (v->kind == col->kind) {
+        if (__builtin_expect(v->kind == col->kind, 1)) {
             cell = col->band[v->band]; /* BAND_NONE: na's */
         } else if (v->kind == VK_NA) {
             cell = col->band[-1];
@@ -440,7 +440,7 @@ __attribute__((noinline)) static void csv_record(writer *w, const char *id, size
         }
         size_t n = (unsigned char)cell[15];
         memcpy(dst, cell, 16);
-        if (n == 0) { /* a long name */
+        if (__builtin_expect(n == 0, 0)) { /* a long name */
             size_t i = (size_t)(cell - col->cells[0]) / 16;
             n = col->len[i];
             memcpy(dst + 1, col->bands[i - 1], n - 1);
