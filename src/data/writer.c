@@ -403,7 +403,6 @@ __attribute__((noinline)) static void csv_other(writer *w, const rb_value *pv)
     csv_cell(w, tmp, (size_t)n, !csv_is_number(v));
 }
 
-
 /* Not inlined in writer_record_marked: its loop keeps what it needs in
  * registers. */
 __attribute__((noinline)) static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
