@@ -322,11 +322,11 @@ static int format_int(int64_t v, char *buf)
     return len;
 }
 
-int num_format(rb_num a, char *buf)
+/* num_format of anything but a count: out of line, so that a count's
+ * call saves none of the registers this needs. */
+__attribute__((noinline)) static int format_other(rb_num a, char *buf)
 {
     int64_t iv;
-    if (a.q == 1) /* a count: no division to find it whole */
-        return format_int(a.p, buf);
     if (num_is_integer(a, &iv))
         return format_int(iv, buf);
     double d = num_to_double(a);
@@ -346,6 +346,13 @@ int num_format(rb_num a, char *buf)
             return n;
     }
     return 0;
+}
+
+int num_format(rb_num a, char *buf)
+{
+    if (a.q == 1) /* a count: no division to find it whole */
+        return format_int(a.p, buf);
+    return format_other(a, buf);
 }
 
 /* round(), floor() and ceil() to a number of decimal digits. */
