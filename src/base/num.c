@@ -304,23 +304,27 @@ double num_frac_to_double(int64_t p, int64_t q)
 
 static int format_int(int64_t v, char *buf)
 {
-    char tmp[24];
-    int n = 0;
+    /* The digits counted first, then written from the last one back in
+     * place: no copy out of a scratch buffer. */
     uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    int len = v < 0, digits = 1;
+    for (uint64_t t = u; t >= 10; t /= 10)
+        digits++;
+    len += digits;
+    buf[len] = '\0';
+    char *p = buf + len;
     do {
-        tmp[n++] = (char)('0' + u % 10);
+        *--p = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    int len = 0;
     if (v < 0)
-        buf[len++] = '-';
-    while (n)
-        buf[len++] = tmp[--n];
-    buf[len] = '\0';
+        buf[0] = '-';
     return len;
 }
 
-int num_format(rb_num a, char *buf)
+/* num_format of anything but a count: out of line, so that a count's
+ * call saves none of the registers this needs. */
+__attribute__((noinline)) static int format_other(rb_num a, char *buf)
 {
     int64_t iv;
     if (num_is_integer(a, &iv))
@@ -342,6 +346,13 @@ int num_format(rb_num a, char *buf)
             return n;
     }
     return 0;
+}
+
+int num_format(rb_num a, char *buf)
+{
+    if (a.q == 1) /* a count: no division to find it whole */
+        return format_int(a.p, buf);
+    return format_other(a, buf);
 }
 
 /* round(), floor() and ceil() to a number of decimal digits. */

@@ -164,6 +164,13 @@ static void write_scores(void *ctx, scan *s, const char *id, size_t idlen)
     if (k->actions)
         actions_record(k->actions, id, idlen, &s->frames[0]);
 }
+
+/* write_scores when the output is the only sink: one call an account. */
+static void write_only(void *ctx, scan *s, const char *id, size_t idlen)
+{
+    writer_record(((run_sinks *)ctx)->w, id, idlen, s->frames[0].slots);
+}
+
 /* --actions: a policy that declares some, and a file that is none of the
  * inputs nor the scores. */
 static int check_actions(const run_opts *o, const policy *p)
@@ -295,16 +302,17 @@ int cmd_run(const verb_def *v, int argc, char **argv)
         s.sc.ovr = ovr;
         sinks.w = writer_open(s.out.f, fmt, s.progs[0], s.id, cols, ncols, to_terminal && diag_want_color(stdout));
         writer_set_raw(sinks.w, o.raw);
+        scan_visit visit = sinks.rec || sinks.actions || sinks.ovr ? write_scores : write_only;
         if (db)
-            status = run_db_scan(&s, &rdb, write_scores, &sinks);
+            status = run_db_scan(&s, &rdb, visit, &sinks);
         else if (o.data.jobs > 1) {
             /* The history records every output of each account. */
             scan_keep keep = {{s.progs[0]->output_slot}, {s.pols[0]->noutputs}, record_history, &sinks};
             size_t chunk = session_chunk_bytes(sinks.rec ? s.pols[0]->noutputs : 0);
             status = scan_all_jobs_keep(&s.sc, o.data.jobs, chunk, sinks.w, sinks.actions, sinks.rec ? &keep : NULL,
-                                        write_scores, &sinks);
+                                        visit, &sinks);
         } else {
-            status = session_scan(&s, NULL, NULL, write_scores, &sinks);
+            status = session_scan(&s, NULL, NULL, visit, &sinks);
         }
         bool written = writer_close(sinks.w);
         if (ovr && (status == EXIT_OK || status == EXIT_REJECTED))

@@ -7,8 +7,6 @@
  * columns for people, widths fixed from the first rows so it still streams. */
 #include "writer.h"
 
-#include <float.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +18,21 @@
 
 /* TABLE_WIDTH: the widest a table cell is shown, in display columns. */
 enum { OUT_BUF = 1 << 16, TABLE_SAMPLE = 1000, TABLE_WIDTH = 40 };
+
+/* csv: how an output column is written, found once at writer_open.  A
+ * banded column's cells, na and no band included, are ready to copy:
+ * entry i (0 for na and no band, b + 1 for band b) is the comma and the
+ * band's name, zero padded to 16 bytes with its length in the last byte,
+ * so a cell is one 16-byte copy and a length.  A name too long for that
+ * (15 bytes or more) has 0 there and is copied from bands. */
+typedef struct csv_col {
+    size_t at;                /* the output's offset in bytes among the slots */
+    int kind;                 /* VK_BANDED for a banded column, else -1 */
+    char (*cells)[16];
+    char (*band)[16];         /* cells + 1: band b's cell is band[b], na's band[-1] */
+    size_t *len;              /* entry i's length */
+    const char *const *bands; /* the scheme's names */
+} csv_col;
 
 struct writer {
     FILE *f;
@@ -35,10 +48,10 @@ struct writer {
     char *buf;
     size_t len;
     bool failed;
-    /* csv: each column's band names and their lengths, found once */
-    const char *const **band_text;
-    size_t **band_len;
-    char **band_pad;         /* per column: each band name in 16 zero-padded bytes */
+    /* csv: each column's plan; the buffer has OUT_BUF bytes and, past
+     * them, room for every column's cell in its fast form and the
+     * newline, so a record checks for room once, before its columns. */
+    csv_col *col;
     /* table */
     int *width;
     char **pending;          /* rows kept to size the columns */
@@ -64,6 +77,41 @@ static void flush(writer *w)
     else if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
         w->failed = true;
     w->len = 0;
+}
+
+static inline uint64_t load8(const void *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+static inline uint32_t load4(const void *p)
+{
+    uint32_t x;
+    memcpy(&x, p, 4);
+    return x;
+}
+
+/* n bytes of s, no byte past them read (s may end where its allocation
+ * does): a short cell as two overlapping words, not a loop whose length
+ * varies. */
+static inline void copy_exact(char *dst, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a = load8(s), b = load8(s + n - 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a = load4(s), b = load4(s + n - 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = s[i];
+    } else {
+        memcpy(dst, s, n);
+    }
 }
 
 static inline void put(writer *w, const char *s, size_t n)
@@ -92,47 +140,6 @@ static inline void put(writer *w, const char *s, size_t n)
 
 static void puts_(writer *w, const char *s) { put(w, s, strlen(s)); }
 
-int value_format(rb_value v, const scheme *sch, char *buf, size_t cap)
-{
-    switch ((vkind)v.kind) {
-    case VK_NA:
-        return snprintf(buf, cap, "na");
-    case VK_NUM:
-        return num_format(v.u.num, buf);
-    case VK_BOOL:
-        return snprintf(buf, cap, "%s", v.u.b ? "true" : "false");
-    case VK_TEXT:
-        return snprintf(buf, cap, "%.*s", (int)v.len, v.u.text);
-    case VK_DATE:
-        return date_format(v.u.date, buf);
-    case VK_DUR:
-        if (v.u.dur.months && v.u.dur.days)
-            return snprintf(buf, cap, "%d month%s %d day%s", v.u.dur.months, v.u.dur.months == 1 ? "" : "s",
-                            v.u.dur.days, v.u.dur.days == 1 ? "" : "s");
-        if (v.u.dur.months)
-            return snprintf(buf, cap, "%d month%s", v.u.dur.months, v.u.dur.months == 1 ? "" : "s");
-        return snprintf(buf, cap, "%d day%s", v.u.dur.days, v.u.dur.days == 1 ? "" : "s");
-    case VK_BANDED:
-        if (v.band == BAND_NONE || !sch)
-            return snprintf(buf, cap, "no band");
-        return snprintf(buf, cap, "%s", sch->bands[v.band]);
-    case VK_LIST: {
-        /* Lets only (a metric is one value): shown by explain and test,
-         * with the elements a `where` kept. */
-        const rb_list *l = v.u.list;
-        int n = snprintf(buf, cap, "a list of %u", l->n);
-        for (uint32_t i = 0; l->idx && i < l->n && n > 0 && (size_t)n + 24 < cap; i++)
-            n += snprintf(buf + n, cap - (size_t)n, "%s%u", i ? ", " : " (elements ", l->idx[i] + 1);
-        if (l->idx && l->n && n > 0 && (size_t)n + 2 < cap)
-            n += snprintf(buf + n, cap - (size_t)n, "%s)", (size_t)n + 24 >= cap && l->n > 1 ? ", ..." : "");
-        return n;
-    }
-    case VK_RECORD:
-        return snprintf(buf, cap, "element %u", v.len);
-    }
-    return 0;
-}
-
 static const scheme *scheme_of_column(const writer *w, int col)
 {
     return w->prog->pol->outputs[w->columns[col]]->scheme;
@@ -155,18 +162,43 @@ static const uint8_t csv_byte[256] = {
     [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1 | 4, [';'] = 2,
     ['='] = 4, ['+'] = 4, ['-'] = 4, ['@'] = 4, ['\t'] = 4};
 
-static inline void csv_cell_core(csv_sink *sink, void *ctx, const char *s, size_t n, bool text, bool escape)
+/* Where in the 8 bytes of x one may ask for quoting (the high bit of its
+ * byte; 0 for none): every byte that does is below '-' or is ';' (see
+ * csv_byte), and most text, ids above all, has none of those.  A word at
+ * a time; csv_byte decides where this says maybe. */
+static inline uint64_t csv_maybe(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t semi = x ^ (ones * ';');
+    return (((x - ones * '-') & ~x) | ((semi - ones) & ~semi)) & highs;
+}
+
+/* What the cell s asks for (csv_cell_write): bit 0 quoting, bit 1 the
+ * formula guard. */
+static inline unsigned csv_needs(const char *s, size_t n, bool text, bool escape)
 {
     const unsigned char *u = (const unsigned char *)s;
-    bool formula = escape && text && n && (csv_byte[u[0]] & 4);
+    unsigned need = escape && text && n && (csv_byte[u[0]] & 4) ? 2 : 0;
     unsigned mask = escape ? 3 : 1;
-    bool quote = false;
-    for (size_t i = 0; i < n; i++)
-        if (csv_byte[u[i]] & mask) {
-            quote = true;
-            break;
-        }
-    if (!quote && !formula) {
+    size_t i = 0;
+    if (n >= 8) {
+        /* Whole words, then the last 8 bytes, overlapping. */
+        while (i + 16 <= n && !csv_maybe(load8(u + i)))
+            i += 8;
+        if (!(csv_maybe(load8(u + i)) | csv_maybe(load8(u + n - 8))))
+            return need;
+    }
+    for (; i < n; i++)
+        if (csv_byte[u[i]] & mask)
+            return need | 1;
+    return need;
+}
+
+static inline void csv_cell_core(csv_sink *sink, void *ctx, const char *s, size_t n, bool text, bool escape)
+{
+    unsigned need = csv_needs(s, n, text, escape);
+    bool quote = need & 1, formula = need & 2;
+    if (!need) {
         sink(ctx, s, n);
         return;
     }
@@ -351,51 +383,71 @@ static void json_record(writer *w, const char *id, size_t idlen, const rb_value 
     puts_(w, "}");
 }
 
-static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
+/* A cell in no fast form (text, a fraction, a date...), after its comma;
+ * through put, so it may be of any length.  Out of csv_record's loop, whose
+ * registers it would take. */
+__attribute__((noinline)) static void csv_other(writer *w, const rb_value *pv)
 {
     char tmp[64];
-    csv_cell(w, id, idlen, true);
-    const int *out_slot = w->prog->output_slot;
-    for (int c = 0; c < w->ncolumns; c++) {
-        const rb_value *pv = &slots[out_slot[w->columns[c]]];
-        if (w->len + 1 > OUT_BUF)
-            flush(w);
-        w->buf[w->len++] = ',';
-        if (pv->kind == VK_NA || (pv->kind == VK_BANDED && pv->band == BAND_NONE))
-            continue;
-        if (pv->kind == VK_BANDED) {
-            /* Band names are copied as one 16-byte block from a padded
-             * copy: cheaper than a copy loop whose length varies. */
-            size_t bl = w->band_len[c][pv->band];
-            if (bl > 16) {
-                put(w, w->band_text[c][pv->band], bl);
-                continue;
-            }
-            if (w->len + 16 > OUT_BUF)
-                flush(w);
-            memcpy(w->buf + w->len, w->band_pad[c] + 16 * pv->band, 16);
-            w->len += bl;
-            continue;
-        }
-        rb_value v = *pv;
-        if (v.kind == VK_TEXT) {
-            csv_cell(w, v.u.text, v.len, true);
-            continue;
-        }
-        if (v.kind == VK_NUM && v.u.num.q == 1) {
+    rb_value v = *pv;
+    put(w, ",", 1);
+    if (v.kind == VK_BANDED && v.band == BAND_NONE)
+        return;
+    if (v.kind == VK_TEXT) {
+        csv_cell(w, v.u.text, v.len, true);
+        return;
+    }
+    /* A number we printed is never a formula, -5 included; a date or a
+     * duration is text, though ours never begin with a formula byte. */
+    int n = value_format(v, NULL, tmp, sizeof tmp);
+    csv_cell(w, tmp, (size_t)n, !csv_is_number(v));
+}
+
+/* Not inlined in writer_record_marked: its loop keeps what it needs in
+ * registers. */
+__attribute__((noinline)) static void csv_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
+{
+    if (w->len + idlen > OUT_BUF)
+        flush(w);
+    if (idlen <= OUT_BUF && !csv_needs(id, idlen, true, !w->raw)) {
+        copy_exact(w->buf + w->len, id, idlen);
+        w->len += idlen;
+    } else {
+        csv_cell(w, id, idlen, true);
+    }
+    /* len <= OUT_BUF here and after any put: the cells in their fast
+     * forms fit in the buffer's tail. */
+    char *dst = w->buf + w->len;
+    for (const csv_col *col = w->col, *end = col + w->ncolumns; col < end; col++) {
+        const rb_value *v = (const rb_value *)((const char *)slots + col->at);
+        const char *cell;
+        if (__builtin_expect(v->kind == col->kind, 1)) {
+            cell = col->band[v->band]; /* BAND_NONE: na's */
+        } else if (v->kind == VK_NA) {
+            cell = col->band[-1];
+        } else if (v->kind == VK_NUM && v->u.num.q == 1) {
             /* A whole number (a count): digits and a sign, never quoted,
              * never a formula. */
-            if (w->len + 32 > OUT_BUF)
-                flush(w);
-            w->len += (size_t)num_format(v.u.num, w->buf + w->len);
+            *dst++ = ',';
+            dst += num_format(v->u.num, dst);
+            continue;
+        } else {
+            w->len = (size_t)(dst - w->buf);
+            csv_other(w, v);
+            dst = w->buf + w->len;
             continue;
         }
-        /* A number we printed is never a formula, -5 included; a date or a
-         * duration is text, though ours never begin with a formula byte. */
-        int n = value_format(v, NULL, tmp, sizeof tmp);
-        csv_cell(w, tmp, (size_t)n, !csv_is_number(v));
+        size_t n = (unsigned char)cell[15];
+        memcpy(dst, cell, 16);
+        if (__builtin_expect(n == 0, 0)) { /* a long name */
+            size_t i = (size_t)(cell - col->cells[0]) / 16;
+            n = col->len[i];
+            memcpy(dst + 1, col->bands[i - 1], n - 1);
+        }
+        dst += n;
     }
-    put(w, "\n", 1);
+    *dst++ = '\n';
+    w->len = (size_t)(dst - w->buf);
 }
 
 /* A cell as the table shows it, added to row: control characters (a
@@ -524,6 +576,41 @@ static void table_flush_pending(writer *w)
     w->pending = NULL;
 }
 
+/* Each column's csv_col; returns the room the buffer needs past OUT_BUF
+ * for a record's cells in their fast forms and its newline. */
+static size_t csv_plan(writer *w)
+{
+    size_t tail = 1;
+    w->col = xcalloc((size_t)w->ncolumns + 1, sizeof *w->col);
+    for (int c = 0; c < w->ncolumns; c++) {
+        csv_col *col = &w->col[c];
+        const scheme *sch = scheme_of_column(w, c);
+        int nb = sch ? sch->nbands : 0;
+        col->at = (size_t)w->prog->output_slot[w->columns[c]] * sizeof(rb_value);
+        col->kind = nb ? VK_BANDED : -1;
+        col->bands = sch ? sch->bands : NULL;
+        col->cells = xcalloc((size_t)nb + 1, sizeof *col->cells);
+        col->band = col->cells + 1;
+        col->len = xmalloc(((size_t)nb + 1) * sizeof *col->len);
+        /* A whole number: a comma, 20 characters and the NUL. */
+        size_t bound = 32;
+        for (int i = 0; i <= nb; i++) {
+            size_t n = i ? strlen(sch->bands[i - 1]) + 1 : 1;
+            col->len[i] = n;
+            col->cells[i][0] = ',';
+            if (n < 16) {
+                if (i)
+                    memcpy(col->cells[i] + 1, sch->bands[i - 1], n - 1);
+                col->cells[i][15] = (char)n;
+            }
+            if (n > bound)
+                bound = n;
+        }
+        tail += bound;
+    }
+    return tail;
+}
+
 writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id_name,
                     const int *columns, int ncolumns, bool color)
 {
@@ -535,23 +622,7 @@ writer *writer_open(FILE *f, out_format fmt, const program *prog, const char *id
     w->columns = columns;
     w->ncolumns = ncolumns;
     w->color = color;
-    w->buf = xmalloc(OUT_BUF);
-    w->band_text = xcalloc((size_t)ncolumns + 1, sizeof *w->band_text);
-    w->band_len = xcalloc((size_t)ncolumns + 1, sizeof *w->band_len);
-    w->band_pad = xcalloc((size_t)ncolumns + 1, sizeof *w->band_pad);
-    for (int c = 0; c < ncolumns; c++) {
-        const scheme *sch = scheme_of_column(w, c);
-        if (!sch)
-            continue;
-        w->band_text[c] = sch->bands;
-        w->band_len[c] = xmalloc((size_t)sch->nbands * sizeof **w->band_len);
-        w->band_pad[c] = xcalloc((size_t)sch->nbands, 16);
-        for (int b = 0; b < sch->nbands; b++) {
-            w->band_len[c][b] = strlen(sch->bands[b]);
-            if (w->band_len[c][b] <= 16)
-                memcpy(w->band_pad[c] + 16 * b, sch->bands[b], w->band_len[c][b]);
-        }
-    }
+    w->buf = xmalloc(OUT_BUF + csv_plan(w));
     if (fmt == OUT_TABLE) {
         w->width = xcalloc((size_t)ncolumns + 1, sizeof *w->width);
         w->pending = xmalloc(TABLE_SAMPLE * sizeof *w->pending);
@@ -597,6 +668,12 @@ static void table_add(writer *w, char *row)
 
 void writer_record(writer *w, const char *id, size_t idlen, const rb_value *slots)
 {
+    /* CSV, the usual case, without the other formats' frame. */
+    if (w->fmt == OUT_CSV && w->started) {
+        csv_record(w, id, idlen, slots);
+        w->records++;
+        return;
+    }
     writer_record_marked(w, id, idlen, slots, NULL);
 }
 
@@ -693,12 +770,10 @@ bool writer_close(writer *w)
         w->failed = true;
     bool ok = !w->failed;
     for (int c = 0; c < w->ncolumns; c++) {
-        free(w->band_len[c]);
-        free(w->band_pad[c]);
+        free(w->col[c].len);
+        free(w->col[c].cells);
     }
-    free(w->band_pad);
-    free(w->band_len);
-    free(w->band_text);
+    free(w->col);
     free(w->buf);
     free(w->width);
     if (w->keep)
@@ -706,95 +781,4 @@ bool writer_close(writer *w)
     free(w->keep);
     free(w);
     return ok;
-}
-
-void format_significant(double v, bool percent, int digits, char *buf, size_t cap)
-{
-    if (percent && fabs(v) < DBL_MAX / 100)
-        snprintf(buf, cap, "%.*g%%", digits, v * 100);
-    else
-        snprintf(buf, cap, "%.*g", digits, v);
-}
-
-/* "43%" for a rounded 43.0469...% reads as exact: give it the zeros its
- * digits stand for, "43.0%".  text is format_significant's. */
-static void keep_zeros(char *text, size_t cap, int digits)
-{
-    size_t end = strcspn(text, "e%"), sig = 0;
-    bool point = false, started = false;
-    for (size_t i = 0; i < end; i++) {
-        if (text[i] == '.')
-            point = true;
-        else if (text[i] >= '1' && text[i] <= '9')
-            started = true;
-        if (started && text[i] >= '0' && text[i] <= '9')
-            sig++;
-    }
-    if (!started || sig >= (size_t)digits)
-        return;
-    char suffix[32];
-    snprintf(suffix, sizeof suffix, "%s", text + end);
-    size_t len = end;
-    if (!point && len + 1 < cap)
-        text[len++] = '.';
-    for (; sig < (size_t)digits && len + 1 < cap; sig++)
-        text[len++] = '0';
-    snprintf(text + len, cap - len, "%s", suffix);
-}
-
-void format_for_people(rb_num v, bool percent, const rb_num *limits, int nlimits, char *buf, size_t cap)
-{
-    char tmp[64];
-    double d = num_to_double(v);
-    if (d - d != 0) { /* NaN or infinite */
-        num_format(v, tmp);
-        snprintf(buf, cap, "%s", tmp);
-        return;
-    }
-    bool pct = percent && fabs(d) < DBL_MAX / 100;
-    double shown = fabs(pct ? d * 100 : d);
-    /* Never fewer digits than the integer part has: 12345%, not 1.23e+04%. */
-    int digits = shown >= 1000 ? (int)floor(log10(shown)) + 1 : 3;
-    for (; digits <= 17; digits++) {
-        format_significant(d, pct, digits, tmp, sizeof tmp);
-        rb_num back;
-        if (!num_parse(tmp, strlen(tmp), true, &back))
-            break;
-        bool same = true;
-        for (int i = 0; i < nlimits && same; i++)
-            same = num_cmp(back, limits[i]) == num_cmp(v, limits[i]);
-        if (same) {
-            if (num_cmp(back, v) != 0)
-                keep_zeros(tmp, sizeof tmp, digits);
-            snprintf(buf, cap, "%s", tmp);
-            return;
-        }
-    }
-    num_format(v, tmp);
-    snprintf(buf, cap, "%s", tmp);
-}
-
-void step_value_format(const step *st, frame *f, rb_num v, char *buf, size_t cap)
-{
-    if (!step_in_percent(st)) {
-        char tmp[40];
-        num_format(v, tmp);
-        snprintf(buf, cap, "%s", tmp);
-        return;
-    }
-    rb_num limits[MAX_THRESHOLDS];
-    int n = 0;
-    for (int t = 0; t < st->ntests; t++)
-        for (int e = 0; e < st->tests[t].nedges && n < MAX_THRESHOLDS; e++) {
-            const band_test *bt = &st->tests[t];
-            if (bt->fixed[e]) {
-                limits[n++] = bt->fixed_limit[e];
-                continue;
-            }
-            /* A threshold that depends on the account: as it is for this one. */
-            rb_value l = eval_node(bt->limit[e], f);
-            if (l.kind == VK_NUM)
-                limits[n++] = l.u.num;
-        }
-    format_for_people(v, true, limits, n, buf, cap);
 }

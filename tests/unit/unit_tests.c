@@ -156,6 +156,17 @@ static void test_numbers(void)
     CHECK(strcmp(buf, "-42") == 0);
     num_format(num_div(parse("250"), parse("10")), buf);
     CHECK(strcmp(buf, "25") == 0);
+    /* Whole numbers at every width, to the widest, and their NUL. */
+    for (int64_t v = 1; v < INT64_MAX / 10; v *= 10)
+        for (int64_t w = v - 1; w <= v; w++) {
+            char want[32];
+            snprintf(want, sizeof want, "%lld", -(long long)w);
+            CHECK(num_format(num_from_int(-w), buf) == (int)strlen(want) && strcmp(buf, want) == 0);
+            snprintf(want, sizeof want, "%lld", (long long)w);
+            CHECK(num_format(num_from_int(w), buf) == (int)strlen(want) && strcmp(buf, want) == 0);
+        }
+    CHECK(num_format(num_from_int(INT64_MIN), buf) == 20 && strcmp(buf, "-9223372036854775808") == 0);
+    CHECK(num_format(num_from_int(INT64_MAX), buf) == 19 && strcmp(buf, "9223372036854775807") == 0);
     /* Whole over whole keeps the exact fraction, whatever the signs. */
     CHECK(num_cmp(num_div(parse("1"), parse("3")), num_from_frac(1, 3)) == 0);
     CHECK(num_cmp(num_div(parse("-1"), parse("3")), num_from_frac(-1, 3)) == 0);
@@ -1385,6 +1396,167 @@ static const char *csv_of(const char *s, size_t n, bool text, bool escape)
 }
 
 #define CSV(s, text, escape) csv_of(s, sizeof s - 1, text, escape)
+
+/* CSV quoting as RFC 4180 and the formula guard say, byte by byte: the
+ * oracle for the writer's word-at-a-time tests and fast cells. */
+static void csv_ref(strbuf *out, const char *s, size_t n, bool text, bool escape)
+{
+    bool quote = false;
+    for (size_t i = 0; i < n; i++)
+        quote |= s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || (escape && s[i] == ';');
+    bool formula = escape && text && n && memchr("=+-@\t\r", s[0], 6);
+    if (quote)
+        strbuf_add(out, "\"", 1);
+    if (formula)
+        strbuf_add(out, "'", 1);
+    for (size_t i = 0; i < n; i++) {
+        strbuf_add(out, s + i, 1);
+        if (quote && s[i] == '"')
+            strbuf_add(out, "\"", 1);
+    }
+    if (quote)
+        strbuf_add(out, "\"", 1);
+}
+
+static unsigned next_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+/* A cell of n bytes from an alphabet of plain bytes and every byte that
+ * asks for something, the latter rarer. */
+static void random_cell(unsigned *seed, char *s, size_t n)
+{
+    static const char plain[] = "Aaz09-_./: \xc3\xa9+#", odd[] = ",\";\n\r=+-@\t";
+    for (size_t i = 0; i < n; i++)
+        s[i] = next_rand(seed) % 8 ? plain[next_rand(seed) % (sizeof plain - 1)]
+                                   : odd[next_rand(seed) % (sizeof odd - 1)];
+}
+
+/* The CSV writer against csv_ref: every byte in every place of short
+ * cells, then thousands of records past the writer's buffer many times
+ * over, ids needing quotes at its ends among them, ids and text longer
+ * than the buffer, band names on both
+ * sides of 16 bytes, na, no band, whole numbers to the widest, fractions,
+ * text; raw and escaped, written and kept (run -j's workers). */
+static void test_csv_writer(void)
+{
+    long wrong = 0;
+    strbuf want, got;
+    strbuf_init(&want);
+    strbuf_init(&got);
+    for (size_t n = 1; n <= 20; n++)
+        for (size_t at = 0; at < n; at++)
+            for (int b = 0; b < 256; b++)
+                for (int mode = 0; mode < 4; mode++) {
+                    char s[24];
+                    memset(s, at % 2 ? '0' : 'a', n);
+                    s[at] = (char)b;
+                    bool text = mode & 1, escape = mode & 2;
+                    strbuf_setlen(&want, 0);
+                    csv_ref(&want, s, n, text, escape);
+                    text_sink shown = {"", 0};
+                    csv_cell_write(to_text, &shown, s, n, text, escape);
+                    wrong += shown.len != want.len || memcmp(shown.buf, want.s, want.len) != 0;
+                }
+    CHECK(wrong == 0);
+
+    char msgs[1024] = "";
+    policy *p = load("input used: number\ninput note: text\n"
+                     "scheme long\n  b_fourteen_chr scores 0 when < 50\n  b_fifteen_chars scores 50 when < 75\n"
+                     "  a_band_name_of_forty_characters_in_all_ scores 100 otherwise\n"
+                     "measure usage = used\n  b_fourteen_chr < 1\n  b_fifteen_chars >= 1 and < 2\n"
+                     "  a_band_name_of_forty_characters_in_all_ >= 2 and < 3\n"
+                     "metric n = used\nmetric remark = note\n",
+                     msgs, sizeof msgs);
+    program *prog = p ? compile_as_of(p, "2026-11-01") : NULL;
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    static const char *const bands[] = {"b_fourteen_chr", "b_fifteen_chars", "a_band_name_of_forty_characters_in_all_"};
+    int cols[3] = {policy_lookup(p, "usage")->index, policy_lookup(p, "n")->index, policy_lookup(p, "remark")->index};
+    rb_value *slots = calloc((size_t)prog->nslots, sizeof *slots);
+    for (int mode = 0; mode < 4; mode++) {
+        bool raw = mode & 1, kept = mode & 2;
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        writer *out = writer_open(f, OUT_CSV, prog, "id", cols, 3, false);
+        writer_set_raw(out, raw);
+        writer *w = kept ? writer_open_kept(out) : out;
+        strbuf_setlen(&want, 0);
+        if (!kept)
+            strbuf_adds(&want, "id,usage,n,remark\n");
+        unsigned seed = 11;
+        enum { HUGE = 70000 }; /* more than the writer's buffer */
+        char *id = malloc(HUGE), *note = malloc(HUGE);
+        for (int r = 0; r < 6000; r++) {
+            size_t idlen = next_rand(&seed) % 41, notelen = next_rand(&seed) % 60;
+            if (r == 2500 || r == 4000)
+                idlen = HUGE - r % 3;
+            if (r == 3000 || r == 4000)
+                notelen = HUGE - r % 7;
+            random_cell(&seed, id, idlen);
+            random_cell(&seed, note, notelen);
+            if (r == 5000) { /* a huge id that needs nothing */
+                idlen = HUGE;
+                memset(id, 'A', idlen);
+            }
+            csv_ref(&want, id, idlen, true, !raw);
+            unsigned band = next_rand(&seed) % 5, num = next_rand(&seed) % 6;
+            rb_value *u = &slots[prog->output_slot[cols[0]]], *nv = &slots[prog->output_slot[cols[1]]],
+                     *t = &slots[prog->output_slot[cols[2]]];
+            *u = value_na();
+            strbuf_adds(&want, ",");
+            if (band < 4) {
+                u->kind = VK_BANDED;
+                u->band = band == 3 ? BAND_NONE : (int8_t)band;
+                if (band < 3)
+                    strbuf_adds(&want, bands[band]);
+            }
+            static const int64_t whole[] = {0, -7, 123456789, INT64_MIN, INT64_MAX};
+            *nv = num < 5 ? value_num(num_from_int(whole[num])) : value_num(num_from_frac(-1, 3));
+            if (r % 7 == 0)
+                *nv = value_na();
+            strbuf_adds(&want, ",");
+            if (nv->kind == VK_NUM && num < 5)
+                strbuf_addf(&want, "%lld", (long long)whole[num]);
+            else if (nv->kind == VK_NUM)
+                strbuf_adds(&want, "-0.3333333333333333");
+            *t = value_na();
+            strbuf_adds(&want, ",");
+            if (r % 5) {
+                t->kind = VK_TEXT;
+                t->u.text = note;
+                t->len = (uint32_t)notelen;
+                csv_ref(&want, note, notelen, true, !raw);
+            }
+            strbuf_adds(&want, "\n");
+            writer_record(w, id, idlen, slots);
+        }
+        free(id);
+        free(note);
+        if (kept) {
+            CHECK(writer_kept(w) == want.len);
+            writer_swap(w, &got);
+            CHECK(got.len == want.len && memcmp(got.s, want.s, want.len) == 0);
+            CHECK(writer_close(w));
+        }
+        CHECK(writer_close(out));
+        fclose(f);
+        if (!kept)
+            CHECK(len == want.len && memcmp(text, want.s, len) == 0);
+        free(text);
+    }
+    free(slots);
+    strbuf_free(&want);
+    strbuf_free(&got);
+    program_free(prog);
+    policy_free(p);
+}
 
 static void test_output(void)
 {
@@ -2619,6 +2791,7 @@ int main(void)
     test_backtest_figures();
     test_text_functions();
     test_output();
+    test_csv_writer();
     test_sha256();
     test_history();
     test_history_no_band();
