@@ -80,11 +80,24 @@ typedef struct fixed_edge {
 
 typedef enum step_kind { STEP_VALUE, STEP_MEASURE, STEP_GROUP } step_kind;
 
+/* How a step is evaluated, decided once when it is compiled
+ * (program_shape): the usual measures and groups have a path of their own
+ * that skips the tests the general one makes per account, and gives
+ * exactly what the general one gives (tests/unit runs both). */
+typedef enum step_shape {
+    SHAPE_GENERAL,
+    SHAPE_RATIO,  /* measure: input / input, constant thresholds, not graded */
+    SHAPE_TALLY,  /* group of equal weights, not graded, over measures not graded whose
+                   * band scores are whole numbers within +-2^32: the sum is an int64 */
+} step_shape;
+
 /* One named definition, evaluated per account into its slot. */
 typedef struct step {
     step_kind kind;
+    step_shape shape;
     const symbol *sym;
     int slot;
+    int ratio_slots[2];           /* SHAPE_RATIO: the numerator's and the denominator's */
     enode *value;                 /* STEP_VALUE, STEP_MEASURE */
     enode **na_when, **applies;
     int n_na_when, n_applies;
@@ -157,6 +170,8 @@ typedef struct program {
 /* The step that evaluates a definition, measure or group; NULL for inputs
  * and parameters. */
 const step *program_step(const program *prog, const symbol *s);
+/* Sets every step's shape, once its steps are compiled. */
+void program_shape(program *prog);
 void program_free(program *prog);
 
 #endif
