@@ -53,8 +53,19 @@ static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
     const fixed_edge *e = s->edges;
     int t = 0;
     line_trace *lt = line_start(tr, 0);
+    /* Small fractions on both sides (ratios of counts, percentages): the
+     * sign of v.p * limit.q - limit.p * v.q in 64 bits, as num_cmp finds
+     * it in 128. */
+    bool small = s->small_edges && num_small(v);
     for (;;) {
-        bool holds = (e->accepts >> (num_cmp(v, e->limit) + 1)) & 1;
+        int cmp;
+        if (small) {
+            int64_t x = v.p * e->limit.q, y = e->limit.p * v.q;
+            cmp = (x > y) - (x < y);
+        } else {
+            cmp = num_cmp(v, e->limit);
+        }
+        bool holds = (e->accepts >> (cmp + 1)) & 1;
         if (lt && !e->otherwise)
             edge_seen(lt, e->limit, false, holds);
         if (holds) {

@@ -58,6 +58,12 @@ static step_shape shape_of(const program *prog, step *s)
 
 void program_shape(program *prog)
 {
-    for (int i = 0; i < prog->nsteps; i++)
-        prog->steps[i].shape = shape_of(prog, &prog->steps[i]);
+    for (int i = 0; i < prog->nsteps; i++) {
+        step *s = &prog->steps[i];
+        s->shape = shape_of(prog, s);
+        s->small_edges = s->all_fixed;
+        for (int t = 0, k = 0; s->all_fixed && t < s->ntests; t++)
+            for (int e = 0; e < (s->tests[t].nedges ? s->tests[t].nedges : 1); e++, k++)
+                s->small_edges &= num_small(s->edges[k].limit);
+    }
 }

@@ -78,6 +78,13 @@ typedef struct fixed_edge {
     uint8_t skip;         /* from here to the next line's first edge */
 } fixed_edge;
 
+/* A fraction whose numerator and denominator are within 2^31: two of them
+ * cross-multiply in 64 bits, without the 128-bit products num_cmp forms. */
+static inline bool num_small(rb_num x)
+{
+    return (uint64_t)x.q - 1 < INT32_MAX && (uint64_t)x.p + INT32_MAX <= 2ULL * INT32_MAX;
+}
+
 typedef enum step_kind { STEP_VALUE, STEP_MEASURE, STEP_GROUP } step_kind;
 
 /* How a step is evaluated, decided once when it is compiled
@@ -105,6 +112,7 @@ typedef struct step {
     int ntests;
     bool all_fixed;               /* every threshold is a constant: the fast path */
     fixed_edge *edges;            /* all_fixed: the lines' edges, in order */
+    bool small_edges;             /* all_fixed, and every edge's limit is num_small */
     const scheme *scheme;
     rb_num *band_scores;          /* per band of the scheme */
     int *member_slots;            /* group */

@@ -1069,6 +1069,26 @@ static void test_step_shapes(void)
                 }
     CHECK(differ == 0);
     CHECK(accounts == n * n * n * nb * nb && banded > accounts);
+    /* The matcher's 64-bit comparison of small fractions finds what
+     * num_cmp finds, at the edges of small and past them. */
+    step *m1 = &prog->steps[program_step(prog, policy_lookup(p, "m1")) - prog->steps];
+    CHECK(m1->small_edges && num_small(num_from_frac(INT32_MAX, INT32_MAX - 1)) &&
+          !num_small(num_from_frac(1, (int64_t)INT32_MAX + 1)) && !num_small(num_from_int(-(int64_t)INT32_MAX - 1)) &&
+          !num_small(num_inexact(0.25)));
+    int64_t ps[] = {0, 1, -1, 2, 3, 1LL << 28, 1LL << 29, INT32_MAX, -(int64_t)INT32_MAX, (int64_t)INT32_MAX + 1,
+                    -(int64_t)INT32_MAX - 1, INT64_MAX, -INT64_MAX};
+    int64_t qs[] = {1, 2, 3, 4, 1LL << 30, 1LL << 31, INT32_MAX, (int64_t)INT32_MAX - 1, 4LL * INT32_MAX};
+    int edges_differ = 0;
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
+        for (size_t k = 0; k < sizeof qs / sizeof *qs; k++) {
+            rb_num v = {.p = ps[i], .q = qs[k]}; /* as num_div leaves a ratio: not reduced */
+            int small = eval_fixed_band(m1, v);
+            m1->small_edges = false;
+            edges_differ += small != eval_fixed_band(m1, v);
+            m1->small_edges = true;
+        }
+    CHECK(edges_differ == 0);
+    CHECK(eval_fixed_band(m1, (rb_num){.p = 1LL << 28, .q = 1LL << 30}) == 1); /* 25% exactly: yellow */
     free(shape);
     frame_free(&f);
     frame_free(&g);
