@@ -21,8 +21,19 @@ const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value 
  * when the points do not rise. */
 bool grade_line(rb_num v, const rb_num *at, const rb_num *score, int n, rb_num *out, int *seg);
 
-/* A new account: its memos forgotten, the text it made gone. */
-void frame_start(frame *f, const program *prog);
+/* Every memo forgotten: the account numbers wrapped. */
+void frame_forget_memos(frame *f, const program *prog);
+
+/* A new account: its memos forgotten, the text it made gone.  Inline: a
+ * call per account cost more than the three stores. */
+static inline void frame_start(frame *f, const program *prog)
+{
+    f->unbanded = 0;
+    if (f->text)
+        frame_reset(f);
+    if (++f->gen == 0)
+        frame_forget_memos(f, prog);
+}
 
 /* Evaluating node n (eval.c).  Evaluation works on pointers: a leaf (constant, slot, memo) is returned
  * where it lives, and only computed values are written, into *tmp, setting

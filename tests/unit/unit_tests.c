@@ -747,6 +747,13 @@ static void test_compiler(void)
     f.slots[0] = value_num(num_from_int(2));
     eval_account(prog, &f);
     CHECK(num_cmp(f.slots[prog->output_slot[both->index]].u.num, parse("2.5")) == 0); /* 2/4*2 + (2/4+1) */
+    /* The accounts' numbers wrap: every memo is forgotten, even one that
+     * looks fresh for the number that comes next. */
+    f.gen = UINT32_MAX;
+    f.memo_gen[0] = 1;
+    f.memo[0] = value_num(num_from_int(99));
+    eval_account(prog, &f);
+    CHECK(f.gen == 1 && num_cmp(f.slots[prog->output_slot[both->index]].u.num, parse("2.5")) == 0);
     frame_free(&f);
     program_free(prog);
     policy_free(p);
