@@ -672,6 +672,7 @@ static program *compile(const policy *p, const param_setting *settings, int nset
         }
         prog->nsteps++;
     }
+    program_shape(prog);
     compile_tests_of(&c, p);
     population_plan(prog);
     if (bind) {

@@ -1,5 +1,7 @@
-/* eval_internal.h - what the evaluator has in frame.c: the memory one
- * account's values live in, and the text functions that make text there. */
+/* eval_internal.h - what the evaluator's files share: the evaluation of a
+ * node (eval.c), which the steps (eval_step.c) call, and in frame.c the
+ * memory one account's values live in and the text functions that make
+ * text there. */
 #ifndef RUBRIC_EVAL_INTERNAL_H
 #define RUBRIC_EVAL_INTERNAL_H
 
@@ -19,8 +21,57 @@ const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value 
  * when the points do not rise. */
 bool grade_line(rb_num v, const rb_num *at, const rb_num *score, int n, rb_num *out, int *seg);
 
-/* A new account: its memos forgotten, the text it made gone. */
-void frame_start(frame *f, const program *prog);
+/* Every memo forgotten: the account numbers wrapped. */
+void frame_forget_memos(frame *f, const program *prog);
+
+/* A new account: its memos forgotten, the text it made gone.  Inline: a
+ * call per account cost more than the three stores. */
+static inline void frame_start(frame *f, const program *prog)
+{
+    f->unbanded = 0;
+    if (f->text)
+        frame_reset(f);
+    if (++f->gen == 0)
+        frame_forget_memos(f, prog);
+}
+
+/* Evaluating node n (eval.c).  Evaluation works on pointers: a leaf (constant, slot, memo) is returned
+ * where it lives, and only computed values are written, into *tmp, setting
+ * just the fields their kind uses.  Copying whole values up the tree cost
+ * more than the arithmetic. */
+const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp);
+
+/* Forced inline where a call costs more than the work. */
+#define EVAL_INLINE inline __attribute__((always_inline))
+
+/* Leaves are most operands: fetch them without a call. */
+static EVAL_INLINE const rb_value *ev(const enode *n, frame *f, rb_value *tmp)
+{
+    if (n->op == N_SLOT)
+        return &f->slots[n->slot];
+    if (n->op == N_CONST)
+        return &n->k;
+    if (n->memo < 0)
+        return ev_uncached(n, f, tmp);
+    rb_value *m = &f->memo[n->memo];
+    if (f->memo_gen[n->memo] != f->gen) {
+        const rb_value *v = ev_uncached(n, f, m);
+        if (v != m)
+            *m = *v;
+        f->memo_gen[n->memo] = f->gen;
+    }
+    return m;
+}
+
+/* a / b: false when there is none.  A ratio over zero has no value: na,
+ * not infinity. */
+static EVAL_INLINE bool quotient(rb_num a, rb_num b, rb_num *out)
+{
+    if (num_is_zero(b))
+        return false;
+    *out = num_div(a, b);
+    return true;
+}
 
 /* A computed value written into *tmp, which is returned. */
 static inline const rb_value *set_na(rb_value *tmp)

@@ -25,15 +25,10 @@ void frame_init(frame *f, const program *prog)
     f->pop = NULL;
 }
 
-void frame_start(frame *f, const program *prog)
+void frame_forget_memos(frame *f, const program *prog)
 {
-    f->unbanded = 0;
-    f->gen++;
-    frame_reset(f);
-    if (f->gen == 0) { /* wrapped: forget every memo */
-        memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
-        f->gen = 1;
-    }
+    memset(f->memo_gen, 0, (size_t)prog->nmemo * sizeof *f->memo_gen);
+    f->gen = 1;
 }
 
 struct text_block {

@@ -19,3 +19,51 @@ const step *program_step(const program *prog, const symbol *s)
             return &prog->steps[i];
     return NULL;
 }
+
+/* A measure's score is one of its band scores: whole numbers this small
+ * add up in an int64 whatever the number of members. */
+static bool whole_scores(const step *m)
+{
+    if (m->kind != STEP_MEASURE || m->ngrades)
+        return false;
+    for (int i = 0; i < m->scheme->nbands; i++)
+        if (m->band_scores[i].q != 1 || m->band_scores[i].p > (1LL << 32) || m->band_scores[i].p < -(1LL << 32))
+            return false;
+    return true;
+}
+
+static step_shape shape_of(const program *prog, step *s)
+{
+    if (s->ngrades)
+        return SHAPE_GENERAL;
+    const enode *e = s->value;
+    if (s->kind == STEP_MEASURE && s->all_fixed && e->op == N_DIV && e->memo < 0 && e->a->op == N_SLOT &&
+        e->b->op == N_SLOT) {
+        s->ratio_slots[0] = e->a->slot;
+        s->ratio_slots[1] = e->b->slot;
+        return SHAPE_RATIO;
+    }
+    if (s->kind != STEP_GROUP)
+        return SHAPE_GENERAL;
+    for (int i = 0; i < s->nmembers; i++) {
+        const step *m = NULL;
+        for (int k = 0; k < prog->nsteps && !m; k++)
+            if (prog->steps[k].slot == s->member_slots[i])
+                m = &prog->steps[k];
+        if (s->weights[i] || !m || !whole_scores(m))
+            return SHAPE_GENERAL;
+    }
+    return SHAPE_TALLY;
+}
+
+void program_shape(program *prog)
+{
+    for (int i = 0; i < prog->nsteps; i++) {
+        step *s = &prog->steps[i];
+        s->shape = shape_of(prog, s);
+        s->small_edges = s->all_fixed;
+        for (int t = 0, k = 0; s->all_fixed && t < s->ntests; t++)
+            for (int e = 0; e < (s->tests[t].nedges ? s->tests[t].nedges : 1); e++, k++)
+                s->small_edges &= num_small(s->edges[k].limit);
+    }
+}

@@ -78,13 +78,33 @@ typedef struct fixed_edge {
     uint8_t skip;         /* from here to the next line's first edge */
 } fixed_edge;
 
+/* A fraction whose numerator and denominator are within 2^31: two of them
+ * cross-multiply in 64 bits, without the 128-bit products num_cmp forms. */
+static inline bool num_small(rb_num x)
+{
+    return (uint64_t)x.q - 1 < INT32_MAX && (uint64_t)x.p + INT32_MAX <= 2ULL * INT32_MAX;
+}
+
 typedef enum step_kind { STEP_VALUE, STEP_MEASURE, STEP_GROUP } step_kind;
+
+/* How a step is evaluated, decided once when it is compiled
+ * (program_shape): the usual measures and groups have a path of their own
+ * that skips the tests the general one makes per account, and gives
+ * exactly what the general one gives (tests/unit runs both). */
+typedef enum step_shape {
+    SHAPE_GENERAL,
+    SHAPE_RATIO,  /* measure: input / input, constant thresholds, not graded */
+    SHAPE_TALLY,  /* group of equal weights, not graded, over measures not graded whose
+                   * band scores are whole numbers within +-2^32: the sum is an int64 */
+} step_shape;
 
 /* One named definition, evaluated per account into its slot. */
 typedef struct step {
     step_kind kind;
+    step_shape shape;
     const symbol *sym;
     int slot;
+    int ratio_slots[2];           /* SHAPE_RATIO: the numerator's and the denominator's */
     enode *value;                 /* STEP_VALUE, STEP_MEASURE */
     enode **na_when, **applies;
     int n_na_when, n_applies;
@@ -92,6 +112,7 @@ typedef struct step {
     int ntests;
     bool all_fixed;               /* every threshold is a constant: the fast path */
     fixed_edge *edges;            /* all_fixed: the lines' edges, in order */
+    bool small_edges;             /* all_fixed, and every edge's limit is num_small */
     const scheme *scheme;
     rb_num *band_scores;          /* per band of the scheme */
     int *member_slots;            /* group */
@@ -157,6 +178,8 @@ typedef struct program {
 /* The step that evaluates a definition, measure or group; NULL for inputs
  * and parameters. */
 const step *program_step(const program *prog, const symbol *s);
+/* Sets every step's shape, once its steps are compiled. */
+void program_shape(program *prog);
 void program_free(program *prog);
 
 #endif

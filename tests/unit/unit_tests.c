@@ -758,6 +758,13 @@ static void test_compiler(void)
     f.slots[0] = value_num(num_from_int(2));
     eval_account(prog, &f);
     CHECK(num_cmp(f.slots[prog->output_slot[both->index]].u.num, parse("2.5")) == 0); /* 2/4*2 + (2/4+1) */
+    /* The accounts' numbers wrap: every memo is forgotten, even one that
+     * looks fresh for the number that comes next. */
+    f.gen = UINT32_MAX;
+    f.memo_gen[0] = 1;
+    f.memo[0] = value_num(num_from_int(99));
+    eval_account(prog, &f);
+    CHECK(f.gen == 1 && num_cmp(f.slots[prog->output_slot[both->index]].u.num, parse("2.5")) == 0);
     frame_free(&f);
     program_free(prog);
     policy_free(p);
@@ -976,6 +983,133 @@ static void test_applies_members_trace(void)
     CHECK(!eval_members_trace(g, &f, counted) && !counted[0] && !counted[1]);
     CHECK(f.slots[g->slot].kind == VK_NA);
     frame_free(&f);
+    program_free(prog);
+    policy_free(p);
+}
+
+/* Whether two values of one slot are the same to the last bit that is read. */
+static bool same_value(const rb_value *x, const rb_value *y)
+{
+    if (x->kind != y->kind)
+        return false;
+    if (x->kind == VK_BOOL)
+        return x->u.b == y->u.b;
+    if (x->kind != VK_NUM && x->kind != VK_BANDED)
+        return true;
+    if (x->u.num.p != y->u.num.p || x->u.num.q != y->u.num.q)
+        return false;
+    if (x->kind == VK_NUM)
+        return true;
+    return x->band == y->band && x->has_score == y->has_score &&
+           (!x->has_score || (x->score.p == y->score.p && x->score.q == y->score.q));
+}
+
+/* The paths of their own the usual measures and groups take (a ratio of
+ * inputs, a group of equal weights) give exactly what the general path
+ * gives: every account of edge values scored both ways. */
+static void test_step_shapes(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input a: number\ninput b: number\ninput c: number\ninput on: bool\ninput off: bool\n"
+                     "scheme rag\n  red scores 0 when < 40\n  yellow scores 50 when < 75\n"
+                     "  green scores 100 when >= 75\n"
+                     "scheme odd\n  low scores 1 when < 1/3\n  high scores 7/2 when >= 1/3\n"
+                     "measure m1 = a / b scheme rag\n  na when off\n  red < 25%\n  yellow < 50%\n  green >= 50%\n"
+                     "measure m2 = c / b scheme rag\n  applies when on\n  red <= 5%\n  yellow < 20%\n  green >= 20%\n"
+                     "measure m3 = c / a scheme rag\n  red < 0\n  green > 1\n"
+                     "measure m4 = a / c scheme odd\n  low < 1/3\n  high >= 1/3\n"
+                     "measure m5 = a + b scheme rag\n  red < 0\n  yellow < 1\n  green >= 1\n"
+                     "group g = mean(m1, m2, m3, m5) scheme rag\n  na when off\n"
+                     "group h = sum(m1, m2) scheme rag\n"
+                     "group w = mean(m1, m2 weight 2) scheme rag\n"
+                     "group o = mean(m1, m4) scheme rag\n"
+                     "group gg = mean(g, h) scheme rag\n"
+                     "metric greens = count green of (m1, m2, g)\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p) {
+        printf("%s", msgs);
+        return;
+    }
+    program *prog = compile_as_of(p, "2026-03-31");
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    struct { const char *name; step_shape shape; } want[] = {
+        {"m1", SHAPE_RATIO}, {"m2", SHAPE_RATIO}, {"m3", SHAPE_RATIO}, {"m4", SHAPE_RATIO},
+        {"m5", SHAPE_GENERAL}, {"g", SHAPE_TALLY}, {"h", SHAPE_TALLY},
+        {"w", SHAPE_GENERAL}, /* a weight */
+        {"o", SHAPE_GENERAL}, /* a member's score 7/2 is not whole */
+        {"gg", SHAPE_GENERAL}, /* members that are groups */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const step *st = program_step(prog, policy_lookup(p, want[i].name));
+        CHECK(st && st->shape == want[i].shape);
+    }
+    step_shape *shape = malloc((size_t)prog->nsteps * sizeof *shape);
+    for (int i = 0; i < prog->nsteps; i++)
+        shape[i] = prog->steps[i].shape;
+    rb_value nums[] = {
+        value_na(), value_num(num_from_int(0)), value_num(num_from_int(1)), value_num(num_from_int(-1)),
+        value_num(num_from_int(3)), value_num(num_from_int(12)), value_num(num_from_int(20)),
+        value_num(num_from_int(INT64_MAX)), value_num(num_from_int(INT64_MIN)), value_num(num_from_int(-INT64_MAX)),
+        value_num(num_from_frac(1, 4)), value_num(num_from_frac(-7, 2)), value_num(num_from_frac(INT64_MAX, 3)),
+        value_num(num_inexact(0.25)), value_num(num_inexact(1e300)), value_num(num_inexact(-0.0)),
+    };
+    rb_value bools[] = {value_na(), value_bool(true), value_bool(false)};
+    int n = (int)(sizeof nums / sizeof *nums), nb = 3, differ = 0, accounts = 0, banded = 0;
+    frame f, g;
+    frame_init(&f, prog);
+    frame_init(&g, prog);
+    for (int ia = 0; ia < n; ia++)
+        for (int ib = 0; ib < n; ib++)
+            for (int ic = 0; ic < n; ic++)
+                for (int k = 0; k < nb * nb; k++) {
+                    rb_value in[] = {nums[ia], nums[ib], nums[ic], bools[k % nb], bools[k / nb]};
+                    for (int i = 0; i < 5; i++)
+                        f.slots[i] = g.slots[i] = in[i];
+                    eval_account(prog, &f);
+                    for (int i = 0; i < prog->nsteps; i++)
+                        prog->steps[i].shape = SHAPE_GENERAL;
+                    eval_account(prog, &g);
+                    for (int i = 0; i < prog->nsteps; i++)
+                        prog->steps[i].shape = shape[i];
+                    accounts++;
+                    bool same = f.unbanded == g.unbanded;
+                    for (int i = 0; i < prog->nslots; i++) {
+                        same &= same_value(&f.slots[i], &g.slots[i]);
+                        banded += f.slots[i].kind == VK_BANDED && f.slots[i].has_score;
+                    }
+                    if (!same && differ++ < 3)
+                        printf("  shapes differ: inputs %d %d %d %d\n", ia, ib, ic, k);
+                }
+    CHECK(differ == 0);
+    CHECK(accounts == n * n * n * nb * nb && banded > accounts);
+    /* The matcher's 64-bit comparison of small fractions finds what
+     * num_cmp finds, at the edges of small and past them. */
+    step *m1 = &prog->steps[program_step(prog, policy_lookup(p, "m1")) - prog->steps];
+    CHECK(m1->small_edges && num_small(num_from_frac(INT32_MAX, INT32_MAX - 1)) &&
+          !num_small(num_from_frac(1, (int64_t)INT32_MAX + 1)) && !num_small(num_from_int(-(int64_t)INT32_MAX - 1)) &&
+          !num_small(num_inexact(0.25)));
+    int64_t ps[] = {0, 1, -1, 2, 3, 1LL << 28, 1LL << 29, INT32_MAX, -(int64_t)INT32_MAX, (int64_t)INT32_MAX + 1,
+                    -(int64_t)INT32_MAX - 1, INT64_MAX, -INT64_MAX};
+    int64_t qs[] = {1, 2, 3, 4, 1LL << 30, 1LL << 31, INT32_MAX, (int64_t)INT32_MAX - 1, 4LL * INT32_MAX};
+    int edges_differ = 0;
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
+        for (size_t k = 0; k < sizeof qs / sizeof *qs; k++) {
+            rb_num v = {.p = ps[i], .q = qs[k]}; /* as num_div leaves a ratio: not reduced */
+            int small = eval_fixed_band(m1, v);
+            m1->small_edges = false;
+            edges_differ += small != eval_fixed_band(m1, v);
+            m1->small_edges = true;
+        }
+    CHECK(edges_differ == 0);
+    CHECK(eval_fixed_band(m1, (rb_num){.p = 1LL << 28, .q = 1LL << 30}) == 1); /* 25% exactly: yellow */
+    free(shape);
+    frame_free(&f);
+    frame_free(&g);
     program_free(prog);
     policy_free(p);
 }
@@ -2784,6 +2918,7 @@ int main(void)
     test_band_trace();
     test_next_band();
     test_applies_members_trace();
+    test_step_shapes();
     test_written_in_percent();
     test_git_paths();
     test_histogram();
