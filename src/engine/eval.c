@@ -178,7 +178,7 @@ static const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
             return set_na(tmp);
         static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
                                     [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
-        int c = value_compare(a, b);
+        int c = value_compare_as(n->cmp, n->op == N_EQ || n->op == N_NE, a, b);
         if (c == 2 && n->op != N_EQ && n->op != N_NE)
             return set_na(tmp);
         return set_bool(tmp, op_holds(ops[n->op], c));
