@@ -1357,6 +1357,74 @@ static void test_text_functions(void)
     frame_free(&f);
 }
 
+/* lower() or upper() of s byte by byte, as the language says: only A-Z
+ * (lower) or a-z (upper) change.  Whether any byte changed. */
+static bool case_by_bytes(int fn, const char *s, size_t len, char *out)
+{
+    char lo = fn == BI_LOWER ? 'A' : 'a';
+    bool changed = false;
+    for (size_t i = 0; i < len; i++) {
+        bool letter = s[i] >= lo && s[i] <= lo + 25;
+        out[i] = letter ? (char)(s[i] ^ 0x20) : s[i];
+        changed |= letter;
+    }
+    return changed;
+}
+
+/* lower() and upper() read a text eight bytes at a time: they give what
+ * the byte-by-byte rule gives for every byte value at every place of texts
+ * of every length around the word size, and for long random texts (the
+ * bytes of letters, of characters beyond ASCII and of text next to the
+ * letters in ASCII most of all); the argument itself, not a copy, exactly
+ * when no byte changes. */
+static void test_text_case_words(void)
+{
+    frame f;
+    memset(&f, 0, sizeof f);
+    static const int fns[] = {BI_LOWER, BI_UPPER};
+    char s[400], want[400];
+    int wrong = 0;
+    for (int k = 0; k < 2; k++) {
+        /* Around the byte that varies, text neither function changes
+         * there: the other case's letters, digits, and É. */
+        const char *fill = fns[k] == BI_LOWER ? "x\xC3\x89-9" : "X\xC3\x89-9";
+        for (size_t len = 0; len <= 40; len++)
+            for (size_t at = 0; at < (len ? len : 1); at++)
+                for (int byte = 0; byte < 256; byte++) {
+                    for (size_t i = 0; i < len; i++)
+                        s[i] = fill[i % 5];
+                    if (len)
+                        s[at] = (char)byte;
+                    bool changed = case_by_bytes(fns[k], s, len, want);
+                    rb_value a = value_text(s, (uint32_t)len), r = eval_builtin(fns[k], &a, 1, &f);
+                    if (r.kind != VK_TEXT || r.len != len || memcmp(r.u.text, want, len) != 0 || (r.u.text == s) == changed) {
+                        if (!wrong++)
+                            printf("  %s of %zu bytes, byte %d at %zu: wrong\n", builtin_table[fns[k]].name, len, byte, at);
+                    }
+                    frame_reset(&f);
+                }
+    }
+    static const char bytes[] = "AZaz@[`{MmQq \t-0\xC3\x89\xC3\xA9\xC4\xB0\xC4\xB1\xC3\x9F\xC2\xA0\x80\xFF\xE2\x80\x83";
+    unsigned seed = 12345;
+    for (int t = 0; t < 4000; t++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 8) % sizeof s;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = bytes[(seed >> 8) % (sizeof bytes - 1)];
+        }
+        int fn = fns[t % 2];
+        bool changed = case_by_bytes(fn, s, len, want);
+        rb_value a = value_text(s, (uint32_t)len), r = eval_builtin(fn, &a, 1, &f);
+        if (r.kind != VK_TEXT || r.len != len || memcmp(r.u.text, want, len) != 0 || (r.u.text == s) == changed) {
+            if (!wrong++)
+                printf("  %s of random text %d (%zu bytes): wrong\n", builtin_table[fn].name, t, len);
+        }
+    }
+    CHECK(wrong == 0);
+    frame_free(&f);
+}
+
 /* A comparison whose operands the checker typed carries their kind, and
  * compares them as value_compare does: numbers (a measure's value among
  * them), dates, text; what it cannot know (true and false) asks at run
@@ -2690,6 +2758,7 @@ int main(void)
     test_calstats();
     test_backtest_figures();
     test_text_functions();
+    test_text_case_words();
     test_typed_comparisons();
     test_output();
     test_sha256();
