@@ -1,23 +1,16 @@
 /* value.c - what every layer may ask of two values (value.h). */
 #include "value.h"
 
-#include <string.h>
-
 int value_compare(const rb_value *a, const rb_value *b)
 {
     switch (a->kind) {
     case VK_NUM:
     case VK_BANDED:
         return num_cmp(a->u.num, b->u.num);
-    case VK_TEXT: {
-        uint32_t n = a->len < b->len ? a->len : b->len;
-        int c = memcmp(a->u.text, b->u.text, n);
-        if (c == 0)
-            c = (a->len > b->len) - (a->len < b->len);
-        return (c > 0) - (c < 0);
-    }
+    case VK_TEXT:
+        return value_compare_texts(a, b);
     case VK_DATE:
-        return (a->u.date > b->u.date) - (a->u.date < b->u.date);
+        return value_compare_dates(a, b);
     case VK_BOOL:
         return (a->u.b > b->u.b) - (a->u.b < b->u.b);
     case VK_DUR:

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "date.h"
 #include "num.h"
@@ -109,5 +110,43 @@ static inline const rb_value *list_element(const rb_list *l, uint32_t i)
 /* Two values of one type as scoring orders them (comparisons, min, max,
  * max_by): -1, 0, 1, or 2 when the two cannot be ordered. */
 int value_compare(const rb_value *a, const rb_value *b);
+
+/* value_compare of two dates: the earlier is smaller. */
+static inline int value_compare_dates(const rb_value *a, const rb_value *b)
+{
+    return (a->u.date > b->u.date) - (a->u.date < b->u.date);
+}
+
+/* Texts order by their bytes, a shorter text before a longer one it begins. */
+static inline int value_compare_texts(const rb_value *a, const rb_value *b)
+{
+    uint32_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->u.text, b->u.text, n);
+    if (c == 0)
+        c = (a->len > b->len) - (a->len < b->len);
+    return (c > 0) - (c < 0);
+}
+
+/* value_compare_texts(a, b) == 0, settled by the lengths when they differ
+ * (most unequal pairs), then by the bytes. */
+static inline bool value_texts_equal(const rb_value *a, const rb_value *b)
+{
+    return a->len == b->len && memcmp(a->u.text, b->u.text, a->len) == 0;
+}
+
+/* value_compare where the kind of both values is known (kind: VK_NUM,
+ * which a measure's value is too, VK_DATE or VK_TEXT; VK_NA: not known).
+ * When only equality matters (equal_only), text gives 0 or 1, as
+ * durations do. */
+static inline int value_compare_as(int kind, bool equal_only, const rb_value *a, const rb_value *b)
+{
+    if (kind == VK_NUM)
+        return num_cmp(a->u.num, b->u.num);
+    if (kind == VK_DATE)
+        return value_compare_dates(a, b);
+    if (kind == VK_TEXT)
+        return equal_only ? !value_texts_equal(a, b) : value_compare_texts(a, b);
+    return value_compare(a, b);
+}
 
 #endif

@@ -163,6 +163,21 @@ static enode *slot_of_symbol(compiler *c, const symbol *s)
     return finish(c, n);
 }
 
+/* The kind both operands of a comparison have at run time, when not na, as
+ * their checked types prove it (numeric() made a measure a number), so the
+ * evaluator compares them without asking; VK_NA when it must ask. */
+static vkind compared_kind(rb_type l, rb_type r)
+{
+    bool num_l = l == TY_NUMBER || l == TY_BANDED, num_r = r == TY_NUMBER || r == TY_BANDED;
+    if (num_l && num_r)
+        return VK_NUM;
+    if (l == r && l == TY_DATE)
+        return VK_DATE;
+    if (l == r && l == TY_TEXT)
+        return VK_TEXT;
+    return VK_NA;
+}
+
 static enode *compile_binary(compiler *c, const expr *e)
 {
     const expr *l = e->u.bin.l, *r = e->u.bin.r;
@@ -193,6 +208,8 @@ static enode *compile_binary(compiler *c, const expr *e)
     enode *n = new_node(c, op);
     n->a = numeric(c, l);
     n->b = numeric(c, r);
+    if (op >= N_LT && op <= N_NE)
+        n->cmp = (uint8_t)compared_kind(l->type, r->type);
     return finish(c, n);
 }
 

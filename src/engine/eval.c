@@ -55,9 +55,12 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
         return a->kind == VK_NA ? set_na(tmp) : set_num(tmp, a->u.num);
     case BI_LOWER:
     case BI_UPPER:
-    case BI_TRIM:
-        a = ev(n->args[0], f, &ta);
+    case BI_TRIM: { /* lower(trim(x)): an inner text function, not shared, is applied here too */
+        const enode *in = n->args[0], *x = unshared_text_call(in) ? in->args[0] : in;
+        if ((a = ev(x, f, &ta))->kind == VK_TEXT && x != in)
+            a = eval_text_builtin(in->fn, a, f, &tb);
         return a->kind == VK_TEXT ? eval_text_builtin(n->fn, a, f, tmp) : set_na(tmp);
+    }
     default:
         break;
     }
@@ -154,7 +157,7 @@ const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
             return set_na(tmp);
         static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
                                     [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
-        int c = value_compare(a, b);
+        int c = value_compare_as(n->cmp, n->op == N_EQ || n->op == N_NE, a, b);
         if (c == 2 && n->op != N_EQ && n->op != N_NE)
             return set_na(tmp);
         return set_bool(tmp, op_holds(ops[n->op], c));

@@ -5,6 +5,7 @@
 #ifndef RUBRIC_EVAL_INTERNAL_H
 #define RUBRIC_EVAL_INTERNAL_H
 
+#include "builtins.h"
 #include "eval.h"
 
 /* len bytes of text, valid until the next account. */
@@ -15,6 +16,13 @@ void *frame_scratch(frame *f, size_t size);
 void frame_reset(frame *f);
 /* trim(), lower(), upper() (fn, a builtin_id) of a text value. */
 const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value *tmp);
+
+/* n is one of those functions, not shared (evaluated only where it is
+ * written): one outside it may apply it in the same step, lower(trim(x)). */
+static inline bool unshared_text_call(const enode *n)
+{
+    return n->op == N_CALL && n->memo < 0 && (n->fn == BI_LOWER || n->fn == BI_UPPER || n->fn == BI_TRIM);
+}
 
 /* The score on the line through the points (at[i], score[i]), n of them,
  * for value v; *seg: the point at or below v, -1 at or below the first.  False

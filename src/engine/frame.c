@@ -120,6 +120,95 @@ static uint32_t space_before(const char *s, uint32_t end)
     return 0;
 }
 
+/* The text's eight bytes from p, in one load: the byte tests below work on
+ * each byte alone, so the machine's byte order does not matter. */
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* 0x20 in each byte of w that lies in lo .. lo + 25 (the letters A-Z or
+ * a-z), 0 elsewhere.  A byte from 0x80 up (part of a character beyond
+ * ASCII) is never one: its top bit is cleared before adding, so no sum
+ * carries into the next byte, and then kept out of the result. */
+static inline __attribute__((always_inline)) uint64_t case_bits(uint64_t w, unsigned char lo)
+{
+    const uint64_t ones = 0x0101010101010101u, tops = ones * 0x80;
+    uint64_t low = w & ~tops;
+    uint64_t from_lo = low + ones * (0x80 - lo);         /* top bit: byte >= lo */
+    uint64_t past_hi = low + ones * (0x80 - (lo + 26)); /* top bit: byte > lo + 25 */
+    return ((from_lo & ~past_hi & ~w & tops) >> 2);
+}
+
+/* Whether s has a byte case_bits() finds.  Eight bytes at a time, the
+ * last eight overlapping the ones before rather than a loop over the rest;
+ * a shorter text is gathered into one word (its bytes, some twice). */
+static inline __attribute__((always_inline)) bool any_case(const char *s, uint32_t len, unsigned char lo)
+{
+    uint64_t w;
+    if (len >= 8) {
+        for (uint32_t i = 0; i < len - 8; i += 8)
+            if (case_bits(load8(s + i), lo))
+                return true;
+        w = load8(s + len - 8);
+    } else if (len >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, s, sizeof head);
+        memcpy(&tail, s + len - 4, sizeof tail);
+        w = head | (uint64_t)tail << 32;
+    } else if (len > 0) {
+        w = (unsigned char)s[0] | (unsigned)(unsigned char)s[len / 2] << 8 | (unsigned)(unsigned char)s[len - 1] << 16;
+    } else {
+        return false;
+    }
+    return case_bits(w, lo) != 0;
+}
+
+/* lower() (lo 'A') or upper() (lo 'a') of a text any_case() found a
+ * letter in: a copy with each letter's 0x20 bit flipped.  Kept out of
+ * line so that the usual case, nothing to change, does not pay for its
+ * registers. */
+static __attribute__((noinline)) const rb_value *case_copy(const rb_value *a, unsigned char lo, frame *f, rb_value *tmp)
+{
+    const char *s = a->u.text;
+    uint32_t len = a->len, i = 0;
+    char *out = frame_text(f, len);
+    if (len >= 8) {
+        for (; i < len - 8; i += 8) {
+            uint64_t w = load8(s + i);
+            w ^= case_bits(w, lo);
+            memcpy(out + i, &w, sizeof w);
+        }
+        uint64_t w = load8(s + len - 8);
+        w ^= case_bits(w, lo);
+        memcpy(out + len - 8, &w, sizeof w);
+    } else {
+        for (; i < len; i++)
+            out[i] = (char)((unsigned char)((unsigned char)s[i] - lo) < 26 ? s[i] ^ 0x20 : s[i]);
+    }
+    tmp->kind = VK_TEXT;
+    tmp->u.text = out;
+    tmp->len = len;
+    return tmp;
+}
+
+/* lower() (lo 'A') or upper() (lo 'a'): the text itself when no letter
+ * changes.  Out of line, as is the copy, so that neither trim() nor this
+ * usual case pays for the registers of the other. */
+static __attribute__((noinline)) const rb_value *text_case(const rb_value *a, unsigned char lo, frame *f, rb_value *tmp)
+{
+    /* Each case apart, so that its constants are known here. */
+    if (lo == 'A' ? any_case(a->u.text, a->len, 'A') : any_case(a->u.text, a->len, 'a'))
+        return case_copy(a, lo, f, tmp);
+    /* a may be the caller's temporary: the result is written, not pointed to */
+    tmp->kind = VK_TEXT;
+    tmp->u.text = a->u.text;
+    tmp->len = a->len;
+    return tmp;
+}
+
 /* trim(), lower(), upper() on a text value.  trim() gives a part of its
  * argument and needs no memory; lower() and upper() give the argument
  * itself when no letter changes (the usual case) and copy it otherwise.
@@ -127,30 +216,16 @@ static uint32_t space_before(const char *s, uint32_t end)
  * kept as they are, so a UTF-8 text stays valid UTF-8. */
 const rb_value *eval_text_builtin(int fn, const rb_value *a, frame *f, rb_value *tmp)
 {
+    if (fn != BI_TRIM)
+        return text_case(a, fn == BI_LOWER ? 'A' : 'a', f, tmp);
     const char *s = a->u.text;
-    uint32_t len = a->len;
-    if (fn == BI_TRIM) {
-        uint32_t b = 0, e = len, k;
-        while (b < e && (k = space_at(s, e, b)) > 0)
-            b += k;
-        while (e > b && (k = space_before(s + b, e - b)) > 0)
-            e -= k;
-        *tmp = value_text(s + b, e - b);
-        return tmp;
-    }
-    char from = fn == BI_LOWER ? 'A' : 'a', shift = fn == BI_LOWER ? 'a' - 'A' : 'A' - 'a';
-    uint32_t i = 0;
-    while (i < len && (unsigned char)(s[i] - from) >= 26)
-        i++;
-    if (i == len) {
-        *tmp = *a;
-        return tmp;
-    }
-    char *out = frame_text(f, len);
-    memcpy(out, s, i);
-    for (; i < len; i++)
-        out[i] = (char)((unsigned char)(s[i] - from) < 26 ? s[i] + shift : s[i]);
-    *tmp = value_text(out, len);
+    uint32_t b = 0, e = a->len, k;
+    while (b < e && (k = space_at(s, e, b)) > 0)
+        b += k;
+    while (e > b && (k = space_before(s + b, e - b)) > 0)
+        e -= k;
+    tmp->kind = VK_TEXT;
+    tmp->u.text = s + b;
+    tmp->len = e - b;
     return tmp;
 }
-

@@ -33,6 +33,8 @@ typedef struct enode {
     uint8_t op;
     uint8_t fn;           /* N_CALL, N_LIST: builtin_id */
     bool elem;            /* depends on the element a condition looks at: never shared */
+    uint8_t cmp;          /* N_LT..N_NE: VK_NUM, VK_DATE or VK_TEXT, the kind the checker
+                             proved both operands have when not na; VK_NA: not known */
     int16_t band;         /* N_IS_BAND, N_COUNT */
     int32_t slot;         /* N_SLOT */
     int32_t memo;         /* >= 0: shared, evaluated once per account */

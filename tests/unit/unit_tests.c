@@ -1507,6 +1507,151 @@ static void test_text_functions(void)
     frame_free(&f);
 }
 
+/* lower() or upper() of s byte by byte, as the language says: only A-Z
+ * (lower) or a-z (upper) change.  Whether any byte changed. */
+static bool case_by_bytes(int fn, const char *s, size_t len, char *out)
+{
+    char lo = fn == BI_LOWER ? 'A' : 'a';
+    bool changed = false;
+    for (size_t i = 0; i < len; i++) {
+        bool letter = s[i] >= lo && s[i] <= lo + 25;
+        out[i] = letter ? (char)(s[i] ^ 0x20) : s[i];
+        changed |= letter;
+    }
+    return changed;
+}
+
+/* lower() and upper() read a text eight bytes at a time: they give what
+ * the byte-by-byte rule gives for every byte value at every place of texts
+ * of every length around the word size, and for long random texts (the
+ * bytes of letters, of characters beyond ASCII and of text next to the
+ * letters in ASCII most of all); the argument itself, not a copy, exactly
+ * when no byte changes. */
+static void test_text_case_words(void)
+{
+    frame f;
+    memset(&f, 0, sizeof f);
+    static const int fns[] = {BI_LOWER, BI_UPPER};
+    char s[400], want[400];
+    int wrong = 0;
+    for (int k = 0; k < 2; k++) {
+        /* Around the byte that varies, text neither function changes
+         * there: the other case's letters, digits, and É. */
+        const char *fill = fns[k] == BI_LOWER ? "x\xC3\x89-9" : "X\xC3\x89-9";
+        for (size_t len = 0; len <= 40; len++)
+            for (size_t at = 0; at < (len ? len : 1); at++)
+                for (int byte = 0; byte < 256; byte++) {
+                    for (size_t i = 0; i < len; i++)
+                        s[i] = fill[i % 5];
+                    if (len)
+                        s[at] = (char)byte;
+                    bool changed = case_by_bytes(fns[k], s, len, want);
+                    rb_value a = value_text(s, (uint32_t)len), r = eval_builtin(fns[k], &a, 1, &f);
+                    if (r.kind != VK_TEXT || r.len != len || memcmp(r.u.text, want, len) != 0 || (r.u.text == s) == changed) {
+                        if (!wrong++)
+                            printf("  %s of %zu bytes, byte %d at %zu: wrong\n", builtin_table[fns[k]].name, len, byte, at);
+                    }
+                    frame_reset(&f);
+                }
+    }
+    static const char bytes[] = "AZaz@[`{MmQq \t-0\xC3\x89\xC3\xA9\xC4\xB0\xC4\xB1\xC3\x9F\xC2\xA0\x80\xFF\xE2\x80\x83";
+    unsigned seed = 12345;
+    for (int t = 0; t < 4000; t++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 8) % sizeof s;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = bytes[(seed >> 8) % (sizeof bytes - 1)];
+        }
+        int fn = fns[t % 2];
+        bool changed = case_by_bytes(fn, s, len, want);
+        rb_value a = value_text(s, (uint32_t)len), r = eval_builtin(fn, &a, 1, &f);
+        if (r.kind != VK_TEXT || r.len != len || memcmp(r.u.text, want, len) != 0 || (r.u.text == s) == changed) {
+            if (!wrong++)
+                printf("  %s of random text %d (%zu bytes): wrong\n", builtin_table[fn].name, t, len);
+        }
+    }
+    CHECK(wrong == 0);
+    frame_free(&f);
+}
+
+/* A comparison whose operands the checker typed carries their kind, and
+ * compares them as value_compare does: numbers (a measure's value among
+ * them), dates, text; what it cannot know (true and false) asks at run
+ * time. */
+static void test_typed_comparisons(void)
+{
+    char msgs[4096] = "";
+    policy *p = load("input n: number\ninput t: text\ninput d: date\ninput b: bool\n"
+                     "scheme rag\n  red scores 0 when < 40\n  green scores 100 otherwise\n"
+                     "measure m = n\n  red < 1\n  green otherwise\n"
+                     "let by_num = n < 3\nlet by_measure = m >= n\nlet by_date = d > as_of - 1 month\n"
+                     "let text_eq = trim(t) = \"x\"\nlet text_ne = t != \"xy\"\nlet text_order = t < \"m\"\n"
+                     "let by_bool = b = true\n"
+                     "metric all = by_num and by_measure and by_date and text_eq and text_ne and text_order and by_bool\n",
+                     msgs, sizeof msgs);
+    CHECK(p != NULL);
+    if (!p) {
+        printf("%s", msgs);
+        return;
+    }
+    program *prog = compile_as_of(p, "2026-03-31");
+    CHECK(prog != NULL);
+    if (!prog) {
+        policy_free(p);
+        return;
+    }
+    static const struct { const char *name; vkind kind; } kinds[] = {
+        {"by_num", VK_NUM}, {"by_measure", VK_NUM}, {"by_date", VK_DATE}, {"text_eq", VK_TEXT},
+        {"text_ne", VK_TEXT}, {"text_order", VK_TEXT}, {"by_bool", VK_NA}};
+    const enode *node[7];
+    bool found = true;
+    for (int i = 0; i < 7; i++) {
+        const step *st = program_step(prog, policy_lookup(p, kinds[i].name));
+        node[i] = st ? st->value : NULL;
+        CHECK(node[i] && node[i]->op >= N_LT && node[i]->op <= N_NE && node[i]->cmp == kinds[i].kind);
+        found = found && node[i];
+    }
+    if (!found) {
+        program_free(prog);
+        policy_free(p);
+        return;
+    }
+    frame f;
+    frame_init(&f, prog);
+    static const struct { int n; const char *t; int d; bool b; bool want[7]; } accounts[] = {
+        {2, " x ", 20260301, true, {true, true, true, true, true, true, true}},
+        {3, "xy", 20260228, false, {false, true, false, false, false, false, false}},
+        {0, "a", 20260227, true, {true, true, false, false, true, true, true}},
+        {5, "X", 20260315, true, {false, true, true, false, true, true, true}},
+    };
+    for (size_t k = 0; k < sizeof accounts / sizeof accounts[0]; k++) {
+        frame_start(&f, prog);
+        f.slots[0] = value_num(num_from_int(accounts[k].n));
+        f.slots[1] = value_text(accounts[k].t, (uint32_t)strlen(accounts[k].t));
+        int ymd = accounts[k].d;
+        f.slots[2] = value_date(date_from_ymd(ymd / 10000, ymd / 100 % 100, ymd % 100));
+        f.slots[3] = value_bool(accounts[k].b);
+        eval_account(prog, &f);
+        for (int i = 0; i < 7; i++) {
+            rb_value v = eval_node(node[i], &f);
+            CHECK(v.kind == VK_BOOL && v.u.b == accounts[k].want[i]);
+            if (v.kind != VK_BOOL || v.u.b != accounts[k].want[i])
+                printf("  account %zu: %s\n", k, kinds[i].name);
+        }
+    }
+    /* na on either side is na, whatever the kind. */
+    frame_start(&f, prog);
+    for (int i = 0; i < 4; i++)
+        f.slots[i] = value_na();
+    eval_account(prog, &f);
+    for (int i = 0; i < 7; i++)
+        CHECK(eval_node(node[i], &f).kind == VK_NA);
+    frame_free(&f);
+    program_free(prog);
+    policy_free(p);
+}
+
 typedef struct text_sink {
     char buf[256];
     size_t len;
@@ -2925,6 +3070,8 @@ int main(void)
     test_calstats();
     test_backtest_figures();
     test_text_functions();
+    test_text_case_words();
+    test_typed_comparisons();
     test_output();
     test_csv_writer();
     test_sha256();
