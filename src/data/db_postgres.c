@@ -124,10 +124,10 @@ read_status db_pg_next(db_source *s, cell *cells)
     pg->row = res;
     for (int c = 0; c < s->ncols; c++) {
         if (PQgetisnull(res, 0, c)) {
-            cells[c] = (cell){"", 0, CELL_MISSING};
+            cells[c] = (cell){.s = "", .len = 0, .state = CELL_MISSING};
             continue;
         }
-        cells[c] = (cell){PQgetvalue(res, 0, c), (uint32_t)PQgetlength(res, 0, c), CELL_TEXT};
+        cells[c] = (cell){.s = PQgetvalue(res, 0, c), .len = (uint32_t)PQgetlength(res, 0, c), .state = CELL_TEXT};
     }
     return READ_OK;
 }
