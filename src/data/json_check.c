@@ -182,7 +182,7 @@ static bool jc_number(json_check *c)
     return true;
 }
 
-static bool jc_value(json_check *c, int depth);
+static bool jc_value(json_check *c, int depth, const json_member *member);
 
 /* m as the n-th of the members in *at (of *cap, grown as needed). */
 static inline void note_member(json_member **at, uint32_t *cap, uint32_t n, const json_member *m)
@@ -231,7 +231,7 @@ static bool jc_object(json_check *c, int depth)
         const char *val = c->p;
         c->nul = false;
         c->esc = false;
-        if (!jc_value(c, depth))
+        if (!jc_value(c, depth, record ? &m : NULL))
             return false;
         if (record) {
             reader *r = c->r;
@@ -268,18 +268,36 @@ static void note_array(json_check *c, uint32_t at, uint32_t first)
     r->arrays[r->narrays++] = (json_array_at){.val = at, .elem = first, .nelems = r->nelems - first};
 }
 
-static bool jc_array(json_check *c, int depth)
+int json_wanted_field(const reader *r, const char *key, size_t n)
 {
-    /* A member of the record: its elements are noted, up to the first that
-     * is not an object (a list input's elements are read to there). */
-    bool member = depth == 2 && c->r, noting = member;
+    for (int f = 0; f < r->nfields; f++)
+        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
+            return f;
+    return -1;
+}
+
+/* Whether the elements of the record's member's array are noted: a
+ * wanted key's only (an escaped key is matched once unescaped, by the
+ * reader: noted in case). */
+static bool wanted(const json_check *c, const json_member *member)
+{
+    return member->key_esc || json_wanted_field(c->r, c->s + member->key + 1, member->key_len - 2) >= 0;
+}
+
+/* member: the record's member whose value the array is, or NULL. */
+static bool jc_array(json_check *c, int depth, const json_member *member)
+{
+    /* A wanted member of the record: its elements are noted, up to the
+     * first that is not an object (a list input's elements are read to
+     * there). */
+    bool listed = member && wanted(c, member), noting = listed;
     reader *r = c->r;
-    uint32_t first = member ? r->nelems : 0, at = (uint32_t)(c->p - c->s);
+    uint32_t first = listed ? r->nelems : 0, at = (uint32_t)(c->p - c->s);
     c->p++; /* '[' */
     jc_space(c);
     if (c->p < c->end && *c->p == ']') {
         c->p++;
-        if (member)
+        if (listed)
             note_array(c, at, first);
         return true;
     }
@@ -293,12 +311,12 @@ static bool jc_array(json_check *c, int depth)
             c->elem = *c->p == '{';
             noting = c->elem;
         }
-        if (!jc_value(c, depth))
+        if (!jc_value(c, depth, NULL))
             return false;
         jc_space(c);
         if (c->p < c->end && *c->p == ']') {
             c->p++;
-            if (member)
+            if (listed)
                 note_array(c, at, first);
             return true;
         }
@@ -317,7 +335,8 @@ static bool jc_word(json_check *c, const char *w, size_t n)
     return true;
 }
 
-static bool jc_value(json_check *c, int depth)
+/* member: the record's member whose value this is, or NULL. */
+static bool jc_value(json_check *c, int depth, const json_member *member)
 {
     if (c->p >= c->end)
         return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
@@ -326,7 +345,7 @@ static bool jc_value(json_check *c, int depth)
     case '[':
         if (depth >= JSON_MAX_DEPTH)
             return jc_fail(c, "nested more than 512 levels deep");
-        return *c->p == '{' ? jc_object(c, depth + 1) : jc_array(c, depth + 1);
+        return *c->p == '{' ? jc_object(c, depth + 1) : jc_array(c, depth + 1, member);
     case '"':
         return jc_string(c);
     case 't':
@@ -356,7 +375,7 @@ bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
         members->nemembers = 0;
     }
     jc_space(&c);
-    if (jc_value(&c, 0)) {
+    if (jc_value(&c, 0, NULL)) {
         jc_space(&c);
         if (c.p == c.end)
             return true;

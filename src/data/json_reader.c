@@ -483,12 +483,7 @@ static int field_of(reader *r, int position, const char *key, size_t n)
         if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
             return -1;
     }
-    int found = -1;
-    for (int f = 0; f < r->nfields; f++)
-        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0) {
-            found = f;
-            break;
-        }
+    int found = json_wanted_field(r, key, n);
     if (found < 0)
         found = other_key(r, key, n);
     if (position >= r->nkey_cache) {
@@ -520,7 +515,7 @@ static bool number_too_large(reader *r, const char *s, size_t n)
 static const struct json_list *list_of(reader *r, int f, const char *start, const json_member *m)
 {
     uint32_t a = 0;
-    while (r->arrays[a].val != m->val) /* the check noted every member's array */
+    while (r->arrays[a].val != m->val) /* the check noted every wanted key's array */
         a++;
     r->lists[f] = (struct json_list){.text = start, .len = m->val_len, .elems = r->elems + r->arrays[a].elem,
                                      .nelems = r->arrays[a].nelems, .members = r->emembers};

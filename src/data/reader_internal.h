@@ -103,6 +103,11 @@ bool json_check_value(const char *s, size_t n, reader *members, json_fault *f);
 /* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an
  * escaped backslash and the letters u0000). */
 bool holds_nul_escape(const char *s, size_t n);
+/* The wanted field the key key[0..n) (unescaped) names, or -1, searched
+ * for (json_check.c): the check notes the elements of a wanted key's
+ * array only, and the reader matches a key it has not seen at its
+ * position before. */
+int json_wanted_field(const reader *r, const char *key, size_t n);
 /* After the last record: a wanted field whose key no record had.  False
  * when none is missing, or when no record was an object at all. */
 bool json_missing_key(const reader *r, char *err, size_t errlen);

@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "population.h"
 #include "reader.h"
+#include "reader_internal.h"
 #include "scan.h"
 #include "status.h"
 #include "sha256.h"
@@ -1773,8 +1774,8 @@ static void test_calstats(void)
 }
 
 /* The array text as the key "l" of a JSON record, between two other
- * arrays of records the reader notes too, read by the reader, which checks
- * it and notes its elements: the open reader,
+ * wanted keys' arrays the reader notes too, read by the reader, which
+ * checks it and notes its elements: the open reader,
  * with the key's cell in *c, or NULL with "BAD:" and what the reader said
  * in out when it refuses the record. */
 static reader *list_read(const char *text, cell *c, char *out, size_t cap)
@@ -1784,13 +1785,15 @@ static reader *list_read(const char *text, cell *c, char *out, size_t cap)
     FILE *f = fopen(path, "wb");
     fprintf(f, "[{\"x\": [{\"id\": \"x\"}, 1], \"l\": %s, \"y\": [{\"n\": 2}, {}]}]", text);
     fclose(f);
-    static const char *const keys[] = {"l"};
-    static const bool req[] = {false};
+    static const char *const keys[] = {"x", "l", "y"};
+    static const bool req[] = {false, false, false};
     diag quiet;
     diag_init(&quiet, NULL);
-    reader *r = reader_open(path, NULL, keys, req, 1, &quiet);
+    reader *r = reader_open(path, NULL, keys, req, 3, &quiet);
     record_pos pos;
-    read_status st = r ? reader_next(r, c, &pos) : READ_FATAL;
+    cell cells[3];
+    read_status st = r ? reader_next(r, cells, &pos) : READ_FATAL;
+    *c = cells[1];
     unlink(path);
     if (st == READ_OK && c->state == CELL_NESTED && c->s[0] == '[')
         return r;
@@ -1906,6 +1909,33 @@ static void test_json_list(void)
     CHECK(strcmp(out, "A,-,-;B,-,-;") == 0 && buf.cells == cells && buf.text == text);
     json_list_buf_free(&buf);
     CHECK(buf.cells == NULL && buf.cap == 0);
+    /* The check notes the elements of a wanted key's array only. */
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/rubric-unit-%d-lists.ndjson", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    fputs("{\"other\": [{\"a\": 1}, {\"a\": 2}, {\"b\": [{\"c\": 3}]}], \"l\": [{\"id\": \"x\"}], \"n\": [{}]}\n"
+          "{\"o\\u0074her\": [{\"a\": 1}], \"\\u006c\": [{\"id\": \"e\"}, {}]}\n",
+          f);
+    fclose(f);
+    static const char *const keys[] = {"l", "n"};
+    static const bool req[] = {false, false};
+    diag quiet;
+    diag_init(&quiet, NULL);
+    reader *one = reader_open(path, NULL, keys, req, 2, &quiet);
+    cell two[2];
+    record_pos pos;
+    CHECK(one && reader_next(one, two, &pos) == READ_OK);
+    CHECK(one && one->narrays == 2 && one->nelems == 2 && one->nemembers == 1);
+    CHECK(two[0].list && two[0].list->nelems == 1 && two[1].list && two[1].list->nelems == 1);
+    /* An escaped key is matched once unescaped: its array is noted in case. */
+    CHECK(one && reader_next(one, two, &pos) == READ_OK);
+    CHECK(one && one->narrays == 2 && two[0].list && two[0].list->nelems == 2 && two[1].state == CELL_MISSING);
+    static const char *const id[] = {"id"};
+    CHECK(one && json_list_cells(two[0].list, id, 1, &buf, err, sizeof err) == 2 && buf.cells[0].len == 1 &&
+          buf.cells[0].s[0] == 'e' && buf.cells[1].state == CELL_MISSING);
+    json_list_buf_free(&buf);
+    reader_close(one);
+    unlink(path);
 }
 
 /* A --table file's rows for the accounts asked, in order (ids separated
