@@ -16,10 +16,10 @@
  * the first fault.  While at it, it notes where each member of the record's
  * own object lies, whether its key and its value hold escapes or a NUL, so
  * that the reader takes the record's values from there without another
- * pass (json_reader.c); and, for an array that is a member of the record,
- * where each of its elements lies and each element object's members, so
- * that a list input's elements are read without another pass either
- * (json_list.c). */
+ * pass (json_reader.c); and, for an array that is a wanted key's value
+ * in the record, where each of its elements lies and each element
+ * object's members, so that a list input's elements are read without
+ * another pass either (json_list.c). */
 enum { JSON_MAX_DEPTH = 512 }; /* the recursion's bound: the stack stays small */
 
 typedef struct json_check {

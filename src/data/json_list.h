@@ -22,14 +22,14 @@ typedef struct json_member {
     bool key_esc, val_esc; /* any escape in the key, in the value (a string) */
 } json_member;
 
-/* An array that is a member's value in the record: its elements, from
+/* An array that is a wanted key's value in the record: its elements, from
  * elem in the reader's json_elem list.  val: the member's val, to find
  * the array of a member. */
 typedef struct json_array_at {
     uint32_t val, elem, nelems;
 } json_array_at;
 
-/* One element of an array that is a member of the record.  The check
+/* One element of an array that is a wanted key's value.  The check
  * notes the elements up to the first that is not an object (the list
  * stops being read there), and each object's members. */
 typedef struct json_elem {

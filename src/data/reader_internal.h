@@ -40,7 +40,7 @@ struct reader {
     json_member *members;    /* json: where each member of the record lies */
     uint32_t members_cap;
     int nmembers;
-    json_array_at *arrays;      /* json: the record's members that are arrays */
+    json_array_at *arrays;   /* json: the wanted keys' arrays of the record */
     uint32_t arrays_cap, narrays;
     json_elem *elems;        /* json: the elements of those arrays */
     uint32_t elems_cap, nelems;
