@@ -166,10 +166,10 @@ read_status db_pg_next(db_source *s, cell *cells)
     pg->row = res;
     for (int c = 0; c < s->ncols; c++) {
         if (pq->getisnull(res, 0, c)) {
-            cells[c] = (cell){"", 0, CELL_MISSING};
+            cells[c] = (cell){.s = "", .len = 0, .state = CELL_MISSING};
             continue;
         }
-        cells[c] = (cell){pq->getvalue(res, 0, c), (uint32_t)pq->getlength(res, 0, c), CELL_TEXT};
+        cells[c] = (cell){.s = pq->getvalue(res, 0, c), .len = (uint32_t)pq->getlength(res, 0, c), .state = CELL_TEXT};
     }
     return READ_OK;
 }

@@ -66,7 +66,7 @@ read_status db_sqlite_next(db_source *s, cell *cells)
     }
     for (int c = 0; c < s->ncols; c++) {
         if (sqlite3_column_type(l->stmt, c) == SQLITE_NULL) {
-            cells[c] = (cell){"", 0, CELL_MISSING};
+            cells[c] = (cell){.s = "", .len = 0, .state = CELL_MISSING};
             continue;
         }
         /* The text first, then its length, as SQLite asks. */
@@ -75,7 +75,7 @@ read_status db_sqlite_next(db_source *s, cell *cells)
             db_error(s, "the query failed", "out of memory");
             return READ_FATAL;
         }
-        cells[c] = (cell){(const char *)text, (uint32_t)sqlite3_column_bytes(l->stmt, c), CELL_TEXT};
+        cells[c] = (cell){.s = (const char *)text, .len = (uint32_t)sqlite3_column_bytes(l->stmt, c), .state = CELL_TEXT};
     }
     return READ_OK;
 }

@@ -16,7 +16,10 @@
  * the first fault.  While at it, it notes where each member of the record's
  * own object lies, whether its key and its value hold escapes or a NUL, so
  * that the reader takes the record's values from there without another
- * pass (json_reader.c). */
+ * pass (json_reader.c); and, for an array that is a wanted key's value
+ * in the record, where each of its elements lies and each element
+ * object's members, so that a list input's elements are read without
+ * another pass either (json_list.c). */
 enum { JSON_MAX_DEPTH = 512 }; /* the recursion's bound: the stack stays small */
 
 typedef struct json_check {
@@ -25,6 +28,7 @@ typedef struct json_check {
     bool nul;           /* the last string held a \u0000 escape */
     bool esc;           /* the last string held an escape */
     reader *r;          /* members of the top-level object go to r->members */
+    bool elem;          /* the object about to be read is an element noted in r->elems */
 } json_check;
 
 static bool jc_fail(json_check *c, const char *why)
@@ -178,11 +182,32 @@ static bool jc_number(json_check *c)
     return true;
 }
 
-static bool jc_value(json_check *c, int depth);
+static bool jc_value(json_check *c, int depth, const json_member *member);
+
+/* m as the n-th of the members in *at (of *cap, grown as needed). */
+static inline void note_member(json_member **at, uint32_t *cap, uint32_t n, const json_member *m)
+{
+    if (n >= *cap) {
+        *cap = n * 2 + 16;
+        *at = xrealloc(*at, (size_t)*cap * sizeof **at);
+    }
+    (*at)[n] = *m;
+}
+
+/* Where the value just read, from val, lies, into m. */
+static inline void note_value(const json_check *c, json_member *m, const char *val)
+{
+    m->val = (uint32_t)(val - c->s);
+    m->val_len = (uint32_t)(c->p - val);
+    m->val_nul = *val == '"' && c->nul;
+    m->val_esc = *val == '"' && c->esc;
+}
 
 static bool jc_object(json_check *c, int depth)
 {
     bool record = depth == 1 && c->r; /* the record's own members */
+    bool elem = c->elem;              /* an element of one of the record's arrays */
+    c->elem = false;                  /* not the objects inside it */
     int n = 0;
     c->p++; /* '{' */
     jc_space(c);
@@ -206,20 +231,18 @@ static bool jc_object(json_check *c, int depth)
         const char *val = c->p;
         c->nul = false;
         c->esc = false;
-        if (!jc_value(c, depth))
+        if (!jc_value(c, depth, record ? &m : NULL))
             return false;
         if (record) {
             reader *r = c->r;
-            if (n >= r->members_cap) {
-                r->members_cap = n * 2 + 16;
-                r->members = xrealloc(r->members, (size_t)r->members_cap * sizeof *r->members);
-            }
-            m.val = (uint32_t)(val - c->s);
-            m.val_len = (uint32_t)(c->p - val);
-            m.val_nul = *val == '"' && c->nul;
-            m.val_esc = *val == '"' && c->esc;
-            r->members[n] = m;
+            note_value(c, &m, val);
+            note_member(&r->members, &r->members_cap, (uint32_t)n, &m);
             r->nmembers = n + 1;
+        } else if (elem) {
+            reader *r = c->r;
+            note_value(c, &m, val);
+            note_member(&r->emembers, &r->emembers_cap, r->nemembers++, &m);
+            r->elems[r->nelems - 1].nmembers++;
         }
         jc_space(c);
         if (c->p < c->end && *c->p == '}') {
@@ -233,20 +256,68 @@ static bool jc_object(json_check *c, int depth)
     }
 }
 
-static bool jc_array(json_check *c, int depth)
+/* The record's member whose value is the array at the offset at, just
+ * read (its elements from first), for the reader to find (json_reader.c). */
+static void note_array(json_check *c, uint32_t at, uint32_t first)
 {
+    reader *r = c->r;
+    if (r->narrays >= r->arrays_cap) {
+        r->arrays_cap = r->narrays * 2 + 4;
+        r->arrays = xrealloc(r->arrays, (size_t)r->arrays_cap * sizeof *r->arrays);
+    }
+    r->arrays[r->narrays++] = (json_array_at){.val = at, .elem = first, .nelems = r->nelems - first};
+}
+
+int json_wanted_field(const reader *r, const char *key, size_t n)
+{
+    for (int f = 0; f < r->nfields; f++)
+        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
+            return f;
+    return -1;
+}
+
+/* Whether the elements of the record's member's array are noted: a
+ * wanted key's only (an escaped key is matched once unescaped, by the
+ * reader: noted in case). */
+static bool wanted(const json_check *c, const json_member *member)
+{
+    return member->key_esc || json_wanted_field(c->r, c->s + member->key + 1, member->key_len - 2) >= 0;
+}
+
+/* member: the record's member whose value the array is, or NULL. */
+static bool jc_array(json_check *c, int depth, const json_member *member)
+{
+    /* A wanted member of the record: its elements are noted, up to the
+     * first that is not an object (a list input's elements are read to
+     * there). */
+    bool listed = member && wanted(c, member), noting = listed;
+    reader *r = c->r;
+    uint32_t first = listed ? r->nelems : 0, at = (uint32_t)(c->p - c->s);
     c->p++; /* '[' */
     jc_space(c);
     if (c->p < c->end && *c->p == ']') {
         c->p++;
+        if (listed)
+            note_array(c, at, first);
         return true;
     }
     for (;;) {
-        if (!jc_value(c, depth))
+        if (noting && c->p < c->end) {
+            if (r->nelems >= r->elems_cap) {
+                r->elems_cap = r->nelems * 2 + 16;
+                r->elems = xrealloc(r->elems, (size_t)r->elems_cap * sizeof *r->elems);
+            }
+            r->elems[r->nelems++] = (json_elem){.member = r->nemembers, .nmembers = 0, .open = *c->p};
+            c->elem = *c->p == '{';
+            noting = c->elem;
+        }
+        if (!jc_value(c, depth, NULL))
             return false;
         jc_space(c);
         if (c->p < c->end && *c->p == ']') {
             c->p++;
+            if (listed)
+                note_array(c, at, first);
             return true;
         }
         if (c->p >= c->end || *c->p != ',')
@@ -264,7 +335,8 @@ static bool jc_word(json_check *c, const char *w, size_t n)
     return true;
 }
 
-static bool jc_value(json_check *c, int depth)
+/* member: the record's member whose value this is, or NULL. */
+static bool jc_value(json_check *c, int depth, const json_member *member)
 {
     if (c->p >= c->end)
         return jc_fail(c, "expected a value (a string, a number, true, false, null, an object or an array)");
@@ -273,7 +345,7 @@ static bool jc_value(json_check *c, int depth)
     case '[':
         if (depth >= JSON_MAX_DEPTH)
             return jc_fail(c, "nested more than 512 levels deep");
-        return *c->p == '{' ? jc_object(c, depth + 1) : jc_array(c, depth + 1);
+        return *c->p == '{' ? jc_object(c, depth + 1) : jc_array(c, depth + 1, member);
     case '"':
         return jc_string(c);
     case 't':
@@ -292,14 +364,18 @@ static bool jc_value(json_check *c, int depth)
 /* Checks that s[0..n) is one JSON value between optional spaces; false
  * with the place and the reason of the first fault in *f.  members: the
  * reader whose members array receives the value's members, if it is an
- * object. */
+ * object, and whose elems and emembers receive its arrays' elements. */
 bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
 {
     json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .esc = false, .r = members};
-    if (members)
+    if (members) {
         members->nmembers = 0;
+        members->narrays = 0;
+        members->nelems = 0;
+        members->nemembers = 0;
+    }
     jc_space(&c);
-    if (jc_value(&c, 0)) {
+    if (jc_value(&c, 0, NULL)) {
         jc_space(&c);
         if (c.p == c.end)
             return true;

@@ -1,12 +1,12 @@
-/* json_list.c - a list input's elements from the raw text of a JSON array
- * (see json_list.h).
+/* json_list.c - a list input's elements from a JSON array, as the
+ * reader's strict check found them (see json_list.h).
  *
- * The reader has already checked the text strictly (json_check.c), so this
- * is one walk over its bytes, with no tree: a string without an escape, a
- * number and a word are cells pointing into the text itself; only a string
- * with an escape is written out, unescaped, into the buffer.  The bounds
- * are still checked at every step, so that text that was not checked gives
- * an error, not a read past its end. */
+ * The check (json_check.c) has already noted where each element lies and
+ * where each element object's members lie, so this reads no byte of the
+ * text but the keys it matches and the values it keeps: a string without
+ * an escape, a number and a word are cells pointing into the text itself;
+ * only a string with an escape is written out, unescaped, into the
+ * buffer. */
 #include "json_list.h"
 
 #include <stdbool.h>
@@ -19,85 +19,6 @@
 /* The state of a cell no key has set yet in the element being read: told
  * apart from CELL_MISSING, which a null sets, to find a key given twice. */
 enum { UNSET = 0xff };
-
-typedef struct walk {
-    const char *p, *end;
-    json_list_buf *buf;
-    size_t len;          /* the whole text's: no unescaped text is longer */
-    long at;             /* the element being read, 1-based */
-    char *err;
-    size_t errlen;
-} walk;
-
-static void space(walk *w)
-{
-    while (w->p < w->end && (*w->p == ' ' || *w->p == '\n' || *w->p == '\t' || *w->p == '\r'))
-        w->p++;
-}
-
-static bool broken(walk *w)
-{
-    snprintf(w->err, w->errlen, "[%ld]: not valid JSON", w->at);
-    return false;
-}
-
-/* Past the string at p (its opening quote); *escaped: whether it holds a
- * backslash. */
-static bool skip_string(walk *w, bool *escaped)
-{
-    const char *p = w->p + 1, *end = w->end;
-    bool esc = false;
-    while (p < end && *p != '"') {
-        if (*p == '\\') {
-            esc = true;
-            p++;
-        }
-        p++;
-    }
-    if (p >= end)
-        return false;
-    w->p = p + 1;
-    *escaped = esc;
-    return true;
-}
-
-/* Past a number, true, false or null. */
-static bool skip_scalar(walk *w)
-{
-    const char *start = w->p;
-    while (w->p < w->end && (((unsigned)(*w->p - '0') < 10u) || strchr("+-.eEtrufalsn", *w->p)))
-        w->p++;
-    return w->p > start;
-}
-
-/* Past any value. */
-static bool skip_value(walk *w)
-{
-    bool esc;
-    if (w->p >= w->end)
-        return false;
-    if (*w->p == '"')
-        return skip_string(w, &esc);
-    if (*w->p != '{' && *w->p != '[')
-        return skip_scalar(w);
-    int depth = 0;
-    do {
-        if (w->p >= w->end)
-            return false;
-        char c = *w->p;
-        if (c == '"') {
-            if (!skip_string(w, &esc))
-                return false;
-            continue;
-        }
-        if (c == '{' || c == '[')
-            depth++;
-        else if (c == '}' || c == ']')
-            depth--;
-        w->p++;
-    } while (depth > 0);
-    return true;
-}
 
 static int hex4(const char *s)
 {
@@ -201,39 +122,43 @@ static int field_of(const char *s, size_t n, bool escaped, const char *const *fi
     return -1;
 }
 
-/* A field's value at p into c. */
-static bool field_value(walk *w, cell *c, const char *field)
+/* Where an element of the list is being read, for its messages. */
+typedef struct elem_at {
+    long at;             /* 1-based */
+    char *err;
+    size_t errlen;
+} elem_at;
+
+/* A field's value, the member m, into c. */
+static bool field_value(const struct json_list *l, const json_member *m, cell *c, const char *field, json_list_buf *b,
+                        const elem_at *e)
 {
-    const char *start = w->p;
+    const char *start = l->text + m->val;
     switch (*start) {
     case '"': {
-        bool esc;
-        if (!skip_string(w, &esc))
-            return broken(w);
-        size_t n = (size_t)(w->p - 1 - (start + 1));
+        size_t n = m->val_len - 2;
         c->state = CELL_TEXT;
-        if (!esc) {
+        if (!m->val_esc) {
             c->s = start + 1;
             c->len = (uint32_t)n;
             return true;
         }
-        json_list_buf *b = w->buf;
         /* No cell points into the buffer before its first escaped string:
          * it may move then, and is made big enough for all of them. */
-        if (b->text_cap < w->len) {
+        if (b->text_cap < l->len) {
             free(b->text);
-            b->text = xmalloc(w->len);
-            b->text_cap = w->len;
+            b->text = xmalloc(l->len);
+            b->text_cap = l->len;
         }
         bool nul;
         long k = json_unescape(start + 1, n, b->text + b->text_len, &nul);
-        if (k < 0)
-            return broken(w);
         if (nul) {
-            snprintf(w->err, w->errlen, "[%ld]: key '%.100s': a text value holds a NUL character (\\u0000)", w->at,
+            snprintf(e->err, e->errlen, "[%ld]: key '%.100s': a text value holds a NUL character (\\u0000)", e->at,
                      field);
             return false;
         }
+        if (k < 0)
+            k = 0; /* the check took every escape: cannot happen */
         c->s = b->text + b->text_len;
         c->len = (uint32_t)k;
         b->text_len += (size_t)k;
@@ -244,75 +169,46 @@ static bool field_value(walk *w, cell *c, const char *field)
         c->state = CELL_NESTED;
         c->s = *start == '[' ? "a list" : "an object";
         c->len = (uint32_t)strlen(c->s);
-        return skip_value(w) || broken(w);
+        return true;
     case 'n':
         c->state = CELL_MISSING;
-        return skip_scalar(w) || broken(w);
+        return true;
     case 't':
     case 'f':
         c->state = CELL_TEXT;
         c->s = *start == 't' ? "true" : "false";
         c->len = (uint32_t)strlen(c->s);
-        return skip_scalar(w) || broken(w);
+        return true;
     default:
         /* A number, as written: a double would change 0.10000000000000001. */
-        if (!skip_scalar(w))
-            return broken(w);
         c->state = CELL_TEXT;
         c->s = start;
-        c->len = (uint32_t)(w->p - start);
+        c->len = m->val_len;
         return true;
     }
 }
 
-/* The object at p: its fields into row[0..nfields). */
-static bool element(walk *w, cell *row, const char *const *fields, int nfields)
+/* The element object el: its fields into row[0..nfields). */
+static bool element(const struct json_list *l, const json_elem *el, cell *row, const char *const *fields, int nfields,
+                    json_list_buf *b, const elem_at *e)
 {
     for (int f = 0; f < nfields; f++)
         row[f].state = UNSET;
-    w->p++; /* '{' */
-    space(w);
     int guess = 0;
-    if (w->p < w->end && *w->p == '}')
-        w->p++;
-    else
-        for (;;) {
-            if (w->p >= w->end || *w->p != '"')
-                return broken(w);
-            const char *key = w->p + 1;
-            bool esc;
-            if (!skip_string(w, &esc))
-                return broken(w);
-            int f = field_of(key, (size_t)(w->p - 1 - key), esc, fields, nfields, &guess);
-            space(w);
-            if (w->p >= w->end || *w->p != ':')
-                return broken(w);
-            w->p++;
-            space(w);
-            if (w->p >= w->end)
-                return broken(w);
-            if (f < 0) {
-                if (!skip_value(w))
-                    return broken(w);
-            } else if (row[f].state != UNSET) {
-                /* One of the two values would win silently. */
-                snprintf(w->err, w->errlen, "[%ld]: key '%.100s' appears twice", w->at, fields[f]);
-                return false;
-            } else if (!field_value(w, &row[f], fields[f])) {
-                return false;
-            }
-            space(w);
-            if (w->p < w->end && *w->p == ',') {
-                w->p++;
-                space(w);
-                continue;
-            }
-            if (w->p < w->end && *w->p == '}') {
-                w->p++;
-                break;
-            }
-            return broken(w);
+    for (uint32_t i = 0; i < el->nmembers; i++) {
+        const json_member *m = &l->members[el->member + i];
+        int f = m->key_nul ? -1
+                           : field_of(l->text + m->key + 1, m->key_len - 2, m->key_esc, fields, nfields, &guess);
+        if (f < 0)
+            continue;
+        if (row[f].state != UNSET) {
+            /* One of the two values would win silently. */
+            snprintf(e->err, e->errlen, "[%ld]: key '%.100s' appears twice", e->at, fields[f]);
+            return false;
         }
+        if (!field_value(l, m, &row[f], fields[f], b, e))
+            return false;
+    }
     for (int f = 0; f < nfields; f++)
         if (row[f].state == UNSET)
             row[f].state = CELL_MISSING;
@@ -331,47 +227,29 @@ static const char *what_is(char c)
     }
 }
 
-long json_list_cells(const char *text, size_t len, const char *const *fields, int nfields, json_list_buf *buf,
-                     char *err, size_t errlen)
+long json_list_cells(const struct json_list *l, const char *const *fields, int nfields, json_list_buf *buf, char *err,
+                     size_t errlen)
 {
-    walk w = {.p = text, .end = text + len, .buf = buf, .len = len, .at = 0, .err = err, .errlen = errlen};
     buf->text_len = 0;
-    space(&w);
-    if (w.p >= w.end || *w.p != '[') {
-        snprintf(err, errlen, "expected a list (a JSON array)");
-        return -1;
+    size_t need = (size_t)l->nelems * (size_t)nfields;
+    if (need > buf->cap) {
+        size_t cap = buf->cap ? buf->cap * 2 : 64;
+        buf->cap = cap > need ? cap : need;
+        free(buf->cells);
+        buf->cells = xmalloc(buf->cap * sizeof *buf->cells);
     }
-    w.p++;
-    space(&w);
-    if (w.p < w.end && *w.p == ']')
-        return 0;
-    for (;;) {
-        w.at++;
-        size_t need = (size_t)w.at * (size_t)nfields;
-        if (need > buf->cap) {
-            size_t cap = buf->cap ? buf->cap * 2 : 64;
-            buf->cap = cap > need ? cap : need;
-            buf->cells = xrealloc(buf->cells, buf->cap * sizeof *buf->cells);
-        }
-        if (w.p >= w.end)
-            return broken(&w), -1;
-        if (*w.p != '{') {
-            snprintf(err, errlen, "[%ld]: expected a record (an object), found %s", w.at, what_is(*w.p));
+    for (uint32_t i = 0; i < l->nelems; i++) {
+        const json_elem *el = &l->elems[i];
+        elem_at e = {(long)i + 1, err, errlen};
+        if (el->open != '{') {
+            snprintf(err, errlen, "[%ld]: expected a record (an object), found %s", e.at, what_is(el->open));
             return -1;
         }
-        cell *row = nfields ? buf->cells + (size_t)(w.at - 1) * (size_t)nfields : NULL;
-        if (!element(&w, row, fields, nfields))
+        cell *row = nfields ? buf->cells + (size_t)i * (size_t)nfields : NULL;
+        if (!element(l, el, row, fields, nfields, buf, &e))
             return -1;
-        space(&w);
-        if (w.p < w.end && *w.p == ',') {
-            w.p++;
-            space(&w);
-            continue;
-        }
-        if (w.p < w.end && *w.p == ']')
-            return w.at;
-        return broken(&w), -1;
     }
+    return (long)l->nelems;
 }
 
 void json_list_buf_free(json_list_buf *buf)

@@ -322,6 +322,7 @@ bool json_open(reader *r, char *err, size_t errlen)
 {
     r->json_mode = MODE_SEQUENCE;
     r->field_len = xmalloc(((size_t)r->nfields + 1) * sizeof *r->field_len);
+    r->lists = xmalloc(((size_t)r->nfields + 1) * sizeof *r->lists);
     for (int f = 0; f < r->nfields; f++)
         r->field_len[f] = (int)strlen(r->fields[f]);
     if (r->fmt == DATA_JSON) {
@@ -482,12 +483,7 @@ static int field_of(reader *r, int position, const char *key, size_t n)
         if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
             return -1;
     }
-    int found = -1;
-    for (int f = 0; f < r->nfields; f++)
-        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0) {
-            found = f;
-            break;
-        }
+    int found = json_wanted_field(r, key, n);
     if (found < 0)
         found = other_key(r, key, n);
     if (position >= r->nkey_cache) {
@@ -512,6 +508,18 @@ static bool number_too_large(reader *r, const char *s, size_t n)
     memcpy(copy, s, n);
     copy[n] = '\0';
     return !isfinite(strtod(copy, NULL));
+}
+
+/* The elements of the array m holds, as the check noted them, for the
+ * wanted field f's cell. */
+static const struct json_list *list_of(reader *r, int f, const char *start, const json_member *m)
+{
+    uint32_t a = 0;
+    while (r->arrays[a].val != m->val) /* the check noted every wanted key's array */
+        a++;
+    r->lists[f] = (struct json_list){.text = start, .len = m->val_len, .elems = r->elems + r->arrays[a].elem,
+                                     .nelems = r->arrays[a].nelems, .members = r->emembers};
+    return &r->lists[f];
 }
 
 /* The record's members (as json_check_value noted them in r->members)
@@ -586,10 +594,12 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
             c->len = (uint32_t)strlen(c->s);
             break;
         case '[':
-            /* The array as written: a list input's elements (json_list.h). */
+            /* The array as written, and a list input's elements as the
+             * check found them (json_list.h). */
             c->s = v;
             c->len = m->val_len;
             c->state = CELL_NESTED;
+            c->list = list_of(r, f, start, m);
             break;
         case '{':
             c->s = "an object";
@@ -709,4 +719,8 @@ void json_close(reader *r)
 {
     free(r->field_len);
     free(r->unesc);
+    free(r->lists);
+    free(r->arrays);
+    free(r->elems);
+    free(r->emembers);
 }

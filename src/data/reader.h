@@ -27,6 +27,10 @@ typedef struct cell {
     const char *s;
     uint32_t len;
     uint8_t state;
+    /* A JSON array's cell (CELL_NESTED, s the array's text): its
+     * elements as the reader found them (json_list.h).  Not set in any
+     * other cell. */
+    const struct json_list *list;
 } cell;
 
 /* A CELL_NESTED as a message names it, for "%.*s": a JSON array's cell

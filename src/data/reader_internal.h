@@ -4,6 +4,7 @@
 #ifndef RUBRIC_READER_INTERNAL_H
 #define RUBRIC_READER_INTERNAL_H
 
+#include "json_list.h"
 #include "reader.h"
 
 struct reader {
@@ -36,8 +37,16 @@ struct reader {
     bool *optional;          /* json: fields reader_missing_key passes over; NULL: none */
     int nkey_cache;
     long objects;            /* json: records that were objects */
-    struct json_member *members; /* json: where each member of the record lies */
-    int members_cap, nmembers;
+    json_member *members;    /* json: where each member of the record lies */
+    uint32_t members_cap;
+    int nmembers;
+    json_array_at *arrays;   /* json: the wanted keys' arrays of the record */
+    uint32_t arrays_cap, narrays;
+    json_elem *elems;        /* json: the elements of those arrays */
+    uint32_t elems_cap, nelems;
+    json_member *emembers;   /* json: the members of those elements */
+    uint32_t emembers_cap, nemembers;
+    struct json_list *lists; /* json: per wanted field, the array its cell points to */
     int *field_len;          /* json: strlen of each wanted field's name */
     char *unesc;             /* json: the record's escaped strings, unescaped */
     size_t unesc_cap;
@@ -80,16 +89,6 @@ void json_close(reader *r);
 void json_open_chunks(reader *r);
 size_t json_last_boundary(reader *r, size_t from, size_t end, bool *done);
 
-/* Where one member of the JSON record being read lies, as the strict check
- * found it, so that numbers are read from their text and NULs found per key
- * without another pass. */
-typedef struct json_member {
-    uint32_t key, key_len; /* offsets in the record; the key with its quotes */
-    uint32_t val, val_len;
-    bool key_nul, val_nul; /* a \u0000 escape in the key, in the value */
-    bool key_esc, val_esc; /* any escape in the key, in the value (a string) */
-} json_member;
-
 /* The first fault the strict check found in a value. */
 typedef struct json_fault {
     size_t at;          /* its offset in the value */
@@ -104,6 +103,11 @@ bool json_check_value(const char *s, size_t n, reader *members, json_fault *f);
 /* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an
  * escaped backslash and the letters u0000). */
 bool holds_nul_escape(const char *s, size_t n);
+/* The wanted field the key key[0..n) (unescaped) names, or -1, searched
+ * for (json_check.c): the check notes the elements of a wanted key's
+ * array only, and the reader matches a key it has not seen at its
+ * position before. */
+int json_wanted_field(const reader *r, const char *key, size_t n);
 /* After the last record: a wanted field whose key no record had.  False
  * when none is missing, or when no record was an object at all. */
 bool json_missing_key(const reader *r, char *err, size_t errlen);

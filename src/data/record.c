@@ -442,7 +442,7 @@ static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, c
         for (int f = 0; f < r->nfields; f++)
             fields[f] = r->fields[f]->name;
         char why[300];
-        n = json_list_cells(c->s, c->len, fields, r->nfields, &st->json, why, sizeof why);
+        n = json_list_cells(c->list, fields, r->nfields, &st->json, why, sizeof why);
         if (fields != names)
             free(fields);
         if (n < 0) {

@@ -67,7 +67,7 @@ static bool read_file(const char *path, data_format format, cell *v, char *vtext
         for (int f = 0; st == READ_OK && f < NFIELDS; f++)
             if (cells[f].state == CELL_NESTED && cells[f].s[0] == '[') {
                 char err[256];
-                json_list_cells(cells[f].s, cells[f].len, fields, NFIELDS, &buf, err, sizeof err);
+                json_list_cells(cells[f].list, fields, NFIELDS, &buf, err, sizeof err);
             }
     }
     json_list_buf_free(&buf);

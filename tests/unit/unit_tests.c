@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "population.h"
 #include "reader.h"
+#include "reader_internal.h"
 #include "scan.h"
 #include "status.h"
 #include "sha256.h"
@@ -2228,30 +2229,62 @@ static void test_calstats(void)
     policy_free(p);
 }
 
+/* The array text as the key "l" of a JSON record, between two other
+ * wanted keys' arrays the reader notes too, read by the reader, which
+ * checks it and notes its elements: the open reader,
+ * with the key's cell in *c, or NULL with "BAD:" and what the reader said
+ * in out when it refuses the record. */
+static reader *list_read(const char *text, cell *c, char *out, size_t cap)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/rubric-unit-%d-list.json", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    fprintf(f, "[{\"x\": [{\"id\": \"x\"}, 1], \"l\": %s, \"y\": [{\"n\": 2}, {}]}]", text);
+    fclose(f);
+    static const char *const keys[] = {"x", "l", "y"};
+    static const bool req[] = {false, false, false};
+    diag quiet;
+    diag_init(&quiet, NULL);
+    reader *r = reader_open(path, NULL, keys, req, 3, &quiet);
+    record_pos pos;
+    cell cells[3];
+    read_status st = r ? reader_next(r, cells, &pos) : READ_FATAL;
+    *c = cells[1];
+    unlink(path);
+    if (st == READ_OK && c->state == CELL_NESTED && c->s[0] == '[')
+        return r;
+    snprintf(out, cap, "BAD:%.400s", quiet.kept);
+    reader_close(r);
+    return NULL;
+}
+
 /* The cells of a JSON list, each element "a,b,c;" ("-" missing, "<...>"
- * nested), or "ERR:message". */
+ * nested), or "ERR:message", or "BAD:..." (list_read). */
 static long list_cells(const char *text, json_list_buf *buf, char *out, size_t cap)
 {
     static const char *const fields[] = {"id", "n", "d"};
     char err[256];
     out[0] = '\0';
-    long n = json_list_cells(text, strlen(text), fields, 3, buf, err, sizeof err);
-    if (n < 0) {
+    cell c;
+    reader *r = list_read(text, &c, out, cap);
+    if (!r)
+        return -2;
+    long n = json_list_cells(c.list, fields, 3, buf, err, sizeof err);
+    if (n < 0)
         snprintf(out, cap, "ERR:%s", err);
-        return n;
-    }
     for (long i = 0; i < n; i++)
         for (int f = 0; f < 3; f++) {
-            const cell *c = &buf->cells[i * 3 + f];
+            const cell *e = &buf->cells[i * 3 + f];
             size_t used = strlen(out);
             const char *sep = f == 2 ? ";" : ",";
-            if (c->state == CELL_MISSING)
+            if (e->state == CELL_MISSING)
                 snprintf(out + used, cap - used, "-%s", sep);
-            else if (c->state == CELL_NESTED)
-                snprintf(out + used, cap - used, "<%.*s>%s", (int)c->len, c->s, sep);
+            else if (e->state == CELL_NESTED)
+                snprintf(out + used, cap - used, "<%.*s>%s", (int)e->len, e->s, sep);
             else
-                snprintf(out + used, cap - used, "%.*s%s", (int)c->len, c->s, sep);
+                snprintf(out + used, cap - used, "%.*s%s", (int)e->len, e->s, sep);
         }
+    reader_close(r);
     return n;
 }
 
@@ -2290,15 +2323,22 @@ static void test_json_list(void)
           strcmp(out, "ERR:[3]: expected a record (an object), found text") == 0);
     CHECK(list_cells("[null]", &buf, out, sizeof out) == -1 && strstr(out, "found null") != NULL);
     CHECK(list_cells("[true]", &buf, out, sizeof out) == -1 && strstr(out, "found true") != NULL);
-    CHECK(list_cells("{\"id\": 1}", &buf, out, sizeof out) == -1 && strcmp(out, "ERR:expected a list (a JSON array)") == 0);
+    /* Only the elements up to the first that is no record are noted. */
+    CHECK(list_cells("[{}, 1, {\"id\": \"a\"}, 2]", &buf, out, sizeof out) == -1 &&
+          strcmp(out, "ERR:[2]: expected a record (an object), found a number") == 0);
+    /* Arrays inside an element, or inside an object, are not elements. */
+    CHECK(list_cells("[{\"id\": [{\"id\": \"x\"}], \"n\": {\"d\": [{\"id\": 1}]}}, {\"d\": \"y\"}]", &buf, out,
+                     sizeof out) == 2);
+    CHECK(strcmp(out, "<a list>,<an object>,-;-,-,y;") == 0);
     /* A list or an object where a field belongs. */
     CHECK(list_cells("[{\"id\": {\"a\": [1, \"}\"]}, \"n\": [1, {\"b\": 2}], \"d\": []}]", &buf, out, sizeof out) == 1);
     CHECK(strcmp(out, "<an object>,<a list>,<a list>;") == 0);
-    /* Text that was never checked gives an error, not a read past its end. */
+    /* Text that is not valid JSON never reaches the list: the reader's
+     * check refuses the record. */
     static const char *const cut[] = {"[", "[{", "[{\"id\"", "[{\"id\":", "[{\"id\": \"a", "[{\"id\": \"a\"",
                                       "[{\"id\": \"a\\u12\"}]", "[{\"id\": \"\\ud800\"}]", "[{\"id\": [1, 2}", "[{}"};
     for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++)
-        CHECK(list_cells(cut[i], &buf, out, sizeof out) == -1);
+        CHECK(list_cells(cut[i], &buf, out, sizeof out) == -2);
     /* 100,000 elements in one account; then a smaller list reuses the
      * buffer without allocating. */
     strbuf big = {0};
@@ -2311,10 +2351,13 @@ static void test_json_list(void)
     strbuf_add(&big, "]", 1);
     static const char *const fields[] = {"id", "n", "d"};
     char err[128];
-    CHECK(json_list_cells(big.s, big.len, fields, 3, &buf, err, sizeof err) == 100000);
+    cell c;
+    reader *r = list_read(big.s, &c, out, sizeof out);
+    CHECK(r && json_list_cells(c.list, fields, 3, &buf, err, sizeof err) == 100000);
     CHECK(buf.cells[99999 * 3].len == 7 && memcmp(buf.cells[99999 * 3].s, "eA99999", 7) == 0);
     CHECK(buf.cells[99999 * 3 + 1].len == 5 && memcmp(buf.cells[99999 * 3 + 1].s, "99999", 5) == 0);
     CHECK(buf.cells[99999 * 3 + 2].state == CELL_MISSING);
+    reader_close(r);
     strbuf_free(&big);
     cell *cells = buf.cells;
     char *text = buf.text;
@@ -2322,6 +2365,33 @@ static void test_json_list(void)
     CHECK(strcmp(out, "A,-,-;B,-,-;") == 0 && buf.cells == cells && buf.text == text);
     json_list_buf_free(&buf);
     CHECK(buf.cells == NULL && buf.cap == 0);
+    /* The check notes the elements of a wanted key's array only. */
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/rubric-unit-%d-lists.ndjson", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    fputs("{\"other\": [{\"a\": 1}, {\"a\": 2}, {\"b\": [{\"c\": 3}]}], \"l\": [{\"id\": \"x\"}], \"n\": [{}]}\n"
+          "{\"o\\u0074her\": [{\"a\": 1}], \"\\u006c\": [{\"id\": \"e\"}, {}]}\n",
+          f);
+    fclose(f);
+    static const char *const keys[] = {"l", "n"};
+    static const bool req[] = {false, false};
+    diag quiet;
+    diag_init(&quiet, NULL);
+    reader *one = reader_open(path, NULL, keys, req, 2, &quiet);
+    cell two[2];
+    record_pos pos;
+    CHECK(one && reader_next(one, two, &pos) == READ_OK);
+    CHECK(one && one->narrays == 2 && one->nelems == 2 && one->nemembers == 1);
+    CHECK(two[0].list && two[0].list->nelems == 1 && two[1].list && two[1].list->nelems == 1);
+    /* An escaped key is matched once unescaped: its array is noted in case. */
+    CHECK(one && reader_next(one, two, &pos) == READ_OK);
+    CHECK(one && one->narrays == 2 && two[0].list && two[0].list->nelems == 2 && two[1].state == CELL_MISSING);
+    static const char *const id[] = {"id"};
+    CHECK(one && json_list_cells(two[0].list, id, 1, &buf, err, sizeof err) == 2 && buf.cells[0].len == 1 &&
+          buf.cells[0].s[0] == 'e' && buf.cells[1].state == CELL_MISSING);
+    json_list_buf_free(&buf);
+    reader_close(one);
+    unlink(path);
 }
 
 /* A --table file's rows for the accounts asked, in order (ids separated
