@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "date.h"
 #include "json_list.h"
 #include "table.h"
 #include "xalloc.h"
@@ -329,8 +330,8 @@ static bool check_style(uint8_t *style, num_style *at, const cell_place *place, 
 
 /* One cell as a value of its declaration (type, choices): na for a missing
  * or na-spelled cell, else the value, else false with why in err. */
-static inline bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
-                         rb_value *out, char *err, size_t errlen)
+static bool convert_general(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
+                            rb_value *out, char *err, size_t errlen)
 {
     char where[200], shown[64];
     if (c->state == CELL_MISSING) {
@@ -402,6 +403,28 @@ static inline bool convert_cell(const record_layout *l, rb_type type, const decl
 
 static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
                       char *err, size_t errlen);
+
+/* convert_general, the usual cells first: text or a date, of a type
+ * without choices, that cannot be a missing-value spelling (na_maybe) and
+ * reads as its type as it stands, with no spaces to trim around it.  Its
+ * value is then the one convert_general gives; it has every other cell,
+ * and every message. */
+static inline bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
+                                rb_value *out, char *err, size_t errlen)
+{
+    if (c->state == CELL_TEXT && c->len && !(d && d->choices) && !na_maybe(&l->na, c->s, c->len)) {
+        if (type == TY_TEXT) {
+            *out = value_text(c->s, c->len);
+            return true;
+        }
+        if (type == TY_DATE && date_parse(c->s, c->len, &out->u.date)) {
+            out->kind = VK_DATE;
+            return true;
+        }
+    }
+    return convert_general(l, type, d, c, at, out, err, errlen);
+}
+
 
 static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
                         rb_value *slots, const rb_value *base_slots, char *err, size_t errlen);
