@@ -206,6 +206,21 @@ static void test_dates(void)
                          "2026-04-31", "2026-1/-01", "2026-11-0:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(!date_parse(bad[i], 10, &d));
+    /* Each byte of a date changed to every other value, against the rule
+     * written out byte by byte: digits, dashes at 4 and 7, a real day. */
+    for (int at = 0; at < 10; at++)
+        for (int b = 0; b < 256; b++) {
+            char t[11] = "2024-02-29";
+            t[at] = (char)b;
+            bool shape = true;
+            for (int k = 0; k < 10; k++)
+                shape &= k == 4 || k == 7 ? t[k] == '-' : t[k] >= '0' && t[k] <= '9';
+            int y = shape ? atoi(t) : 0, m = shape ? atoi(t + 5) : 0, dd = shape ? atoi(t + 8) : 0;
+            static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            bool real = shape && m >= 1 && m <= 12 && dd >= 1 && dd <= (m == 2 && !leap ? 28 : mdays[m - 1]);
+            CHECK(date_parse(t, 10, &d) == real && (!real || d == ymd(y, m, dd)));
+        }
     CHECK(date_parse("0001-01-01", 10, &d) && d == ymd(1, 1, 1));
     CHECK(date_parse("9999-12-31", 10, &d) && d == ymd(9999, 12, 31));
     /* Months clamp to the month end. */
