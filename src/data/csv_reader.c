@@ -341,6 +341,10 @@ bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
             }
     }
     keep_header(r, cols, n);
+    r->no_column = xmalloc(((size_t)r->nfields + 1) * sizeof *r->no_column);
+    for (int f = 0; f < r->nfields; f++)
+        if (!found[f])
+            r->no_column[r->nno_column++] = f;
     for (int f = 0; ok && f < r->nfields; f++) {
         if (found[f] || !required[f])
             continue;
@@ -510,8 +514,12 @@ read_status csv_next(reader *r, cell *cells, record_pos *pos, char *err, size_t 
             bool ascii = n == 0 || utf8_ascii(fields[0].s, (size_t)(fields[n - 1].s + fields[n - 1].len - fields[0].s));
             for (int c = 0; c < n; c++) {
                 int f = r->col_field[c];
-                if (f < 0 || fields[c].len == 0)
+                if (f < 0)
                     continue;
+                if (fields[c].len == 0) {
+                    cells[f].state = CELL_MISSING;
+                    continue;
+                }
                 size_t bad = ascii ? fields[c].len : utf8_invalid(fields[c].s, fields[c].len);
                 if (bad < fields[c].len) {
                     snprintf(err, errlen,

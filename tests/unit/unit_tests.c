@@ -542,6 +542,10 @@ static void test_csv_plain_path(void)
     CHECK(read_all("p2.csv", "account_id,a,b\nx,\"1,5\",\xC3\xA9\ny,1\"\",2\nz,\xE9,2\nu,1,2\n", out, sizeof out) == 2);
     CHECK(strstr(out, "x,1,5,\xC3\xA9;[2:field 2: a quote inside an unquoted field") == out);
     CHECK(strstr(out, "[3:column 'a': byte 0xE9 is not UTF-8;") != NULL && strstr(out, "u,1,2;") != NULL);
+    /* An empty cell read the general way after a plain record that filled
+     * it: missing, not the value before. */
+    CHECK(read_all("p4.csv", "account_id,a,b\nx,1,2\ny,\"\",3\nz,,\"4\"\n", out, sizeof out) == 3);
+    CHECK(strcmp(out, "x,1,2;y,-,3;z,-,4;") == 0);
     /* Records across refills of the buffer (1 MiB a read). */
     {
         size_t cap = 3 << 20, n = 0;
