@@ -528,35 +528,37 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
     /* In locals: the stores into slots could alias them for the compiler. */
     const uint8_t *style = l->style;
     const bool na_digits = l->na.digits;
-    cell_place at = {NULL, NULL, 0, NULL}; /* a column: only its name changes */
-    for (int i = 0; i < p->ninputs; i++) {
-        if (base_slots && l->same_as[i] >= 0) {
-            slots[i] = base_slots[l->same_as[i]];
+    const int *field_of_input = l->field_of_input, *same_as = base_slots ? l->same_as : NULL;
+    symbol *const *inputs = p->inputs;
+    const int n = p->ninputs;
+    for (int i = 0; i < n; i++) {
+        if (same_as && same_as[i] >= 0) {
+            slots[i] = base_slots[same_as[i]];
             continue;
         }
-        const symbol *s = p->inputs[i];
-        const cell *c = &cells[l->field_of_input[i]];
-        if (s->type == TY_LIST) {
-            if (!load_list(l, s, l->list_of_input[i], c, pos, &slots[i], err, errlen))
+        const symbol *s = inputs[i];
+        const cell *c = &cells[field_of_input[i]];
+        const rb_type type = s->type;
+        /* A column's text, the usual cell, is tested for first. */
+        if (c->state != CELL_TEXT || type == TY_LIST) {
+            if (type == TY_LIST) {
+                if (!load_list(l, s, l->list_of_input[i], c, pos, &slots[i], err, errlen))
+                    return false;
+            } else if (c->state == CELL_MISSING) {
+                slots[i].kind = VK_NA;
+            } else {
+                snprintf(err, errlen, "column '%s': expected a %s, found %.*s", s->name, type_name(type), NESTED_SHOWN(c));
                 return false;
+            }
             continue;
-        }
-        if (c->state == CELL_MISSING) {
-            slots[i].kind = VK_NA;
-            continue;
-        }
-        if (c->state == CELL_NESTED) {
-            snprintf(err, errlen, "column '%s': expected a %s, found %.*s", s->name, type_name(s->type), NESTED_SHOWN(c));
-            return false;
         }
         const char *text = c->s;
         uint32_t len = c->len;
-        at.name = s->name;
         /* Most cells are plain whole numbers: read them here, without the
          * general parser (this loop runs for every cell of every record).
          * A missing-value spelling made of digits (9999) is looked for
          * only when there is one. */
-        if (s->type == TY_NUMBER && len > 0 && len <= 18) {
+        if (type == TY_NUMBER && len > 0 && len <= 18) {
             int64_t v = 0;
             uint32_t k = 0;
             while (k < len && (unsigned)(text[k] - '0') < 10)
@@ -565,20 +567,21 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
-                if (style[i] != NUM_PLAIN &&
-                    !check_style(&l->style[i], &l->style_at[i], &at, NUM_PLAIN, text, len, pos, err, errlen))
-                    return false;
+                if (style[i] != NUM_PLAIN) {
+                    const cell_place at = {s->name, NULL, 0, NULL};
+                    if (!check_style(&l->style[i], &l->style_at[i], &at, NUM_PLAIN, text, len, pos, err, errlen))
+                        return false;
+                }
                 continue;
             }
         }
-        if (!convert_cell(l, s->type, s->decl, c, &at, &slots[i], err, errlen))
+        const cell_place at = {s->name, NULL, 0, NULL};
+        if (!convert_cell(l, type, s->decl, c, &at, &slots[i], err, errlen))
             return false;
         if (slots[i].kind != VK_NUM)
             continue;
-        text = c->s;
-        len = c->len;
         trim(&text, &len);
-        if (s->type == TY_NUMBER) {
+        if (type == TY_NUMBER) {
             uint8_t kind = style_of(text, len);
             if (style[i] != kind && !check_style(&l->style[i], &l->style_at[i], &at, kind, text, len, pos, err, errlen))
                 return false;
