@@ -257,7 +257,6 @@ static void choice_error(const decl *d, const char *where, const char *shown, ch
     free(names);
 }
 
-
 /* Whether a value that fits no type is likely an export's way of saying
  * "no value": punctuation alone ("-", "?", "--"), or a usual spelling in
  * some case (the defaults, none, nan, nil). */
@@ -401,14 +400,9 @@ static bool convert_general(const record_layout *l, rb_type type, const decl *d,
     return false;
 }
 
-static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
-                      char *err, size_t errlen);
-
-/* convert_general, the usual cells first: text or a date, of a type
- * without choices, that cannot be a missing-value spelling (na_maybe) and
- * reads as its type as it stands, with no spaces to trim around it.  Its
- * value is then the one convert_general gives; it has every other cell,
- * and every message. */
+/* convert_general, the usual cells first: text or a date without choices,
+ * no missing-value spelling (na_maybe), that reads as it stands (nothing to
+ * trim), whose value is convert_general's; that has every other cell. */
 static inline bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
                                 rb_value *out, char *err, size_t errlen)
 {
@@ -423,29 +417,6 @@ static inline bool convert_cell(const record_layout *l, rb_type type, const decl
         }
     }
     return convert_general(l, type, d, c, at, out, err, errlen);
-}
-
-
-static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
-                        rb_value *slots, const rb_value *base_slots, char *err, size_t errlen);
-
-/* record_load_shared, the fault's message built in err from its parts. */
-static bool load_cells(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
-                       const rb_value *base_slots, char *err, size_t errlen)
-{
-    if (load_values(p, l, cells, pos, slots, base_slots, err, errlen))
-        return true;
-    /* A rejected record sets no column's style: the records after it are
-     * held to what the records kept say. */
-    for (int i = 0; i < p->ninputs; i++) {
-        if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
-            l->style[i] = NUM_UNSEEN;
-        const struct list_store *st = l->list_of_input[i] >= 0 ? &l->stores[l->list_of_input[i]] : NULL;
-        for (int f = 0; st && f < p->inputs[i]->rec->nfields; f++)
-            if (st->style[f] != NUM_UNSEEN && st->style_at[f].record == pos->record)
-                st->style[f] = NUM_UNSEEN;
-    }
-    return false;
 }
 
 /* A list input of the account: the JSON array its key holds, or its rows
@@ -528,9 +499,8 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
     /* In locals: the stores into slots could alias them for the compiler. */
     const uint8_t *style = l->style;
     const bool na_digits = l->na.digits;
-    const int *field_of_input = l->field_of_input, *same_as = base_slots ? l->same_as : NULL;
+    const int *field_of_input = l->field_of_input, *same_as = base_slots ? l->same_as : NULL, n = p->ninputs;
     symbol *const *inputs = p->inputs;
-    const int n = p->ninputs;
     for (int i = 0; i < n; i++) {
         if (same_as && same_as[i] >= 0) {
             slots[i] = base_slots[same_as[i]];
@@ -567,11 +537,9 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
-                if (style[i] != NUM_PLAIN) {
-                    const cell_place at = {s->name, NULL, 0, NULL};
-                    if (!check_style(&l->style[i], &l->style_at[i], &at, NUM_PLAIN, text, len, pos, err, errlen))
-                        return false;
-                }
+                if (style[i] != NUM_PLAIN && !check_style(&l->style[i], &l->style_at[i], &(const cell_place){s->name, NULL, 0, NULL},
+                                                          NUM_PLAIN, text, len, pos, err, errlen))
+                    return false;
                 continue;
             }
         }
@@ -588,6 +556,25 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
         }
     }
     return true;
+}
+
+/* record_load_shared, the fault's message built in err from its parts. */
+static bool load_cells(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
+                       const rb_value *base_slots, char *err, size_t errlen)
+{
+    if (load_values(p, l, cells, pos, slots, base_slots, err, errlen))
+        return true;
+    /* A rejected record sets no column's style: the records after it are
+     * held to what the records kept say. */
+    for (int i = 0; i < p->ninputs; i++) {
+        if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
+            l->style[i] = NUM_UNSEEN;
+        const struct list_store *st = l->list_of_input[i] >= 0 ? &l->stores[l->list_of_input[i]] : NULL;
+        for (int f = 0; st && f < p->inputs[i]->rec->nfields; f++)
+            if (st->style[f] != NUM_UNSEEN && st->style_at[f].record == pos->record)
+                st->style[f] = NUM_UNSEEN;
+    }
+    return false;
 }
 
 /* For explain and test, which load only the account they look for: the
