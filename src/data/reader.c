@@ -166,8 +166,14 @@ void reader_report_to(reader *r, diag *d) { r->diag = d; }
 
 read_status reader_next(reader *r, cell *cells, record_pos *pos)
 {
-    for (int i = 0; i < r->nfields; i++)
-        cells[i].state = CELL_MISSING;
+    /* A CSV record sets the cell of every column it maps: only the fields
+     * no column gives need setting here. */
+    if (r->fmt == DATA_CSV)
+        for (int i = 0; i < r->nno_column; i++)
+            cells[r->no_column[i]].state = CELL_MISSING;
+    else
+        for (int i = 0; i < r->nfields; i++)
+            cells[i].state = CELL_MISSING;
     char msg[512];
     read_status st = r->fmt == DATA_CSV ? csv_next(r, cells, pos, msg, sizeof msg) : json_next(r, cells, pos, msg, sizeof msg);
     if (st == READ_BAD_RECORD)
@@ -209,6 +215,7 @@ void reader_close(reader *r)
         close(r->fd);
     free(r->buf);
     free(r->col_field);
+    free(r->no_column);
     free(r->header);
     free(r->key_cache);
     free(r->seen);

@@ -81,7 +81,8 @@ reader *reader_open(const char *path, const read_opts *opts, const char *const *
 /* Where the reader's messages go from now on. */
 void reader_report_to(reader *r, diag *d);
 /* A malformed record is said on the reader's diag with its number and line
- * (READ_BAD_RECORD), and so is what stops the reading (READ_FATAL). */
+ * (READ_BAD_RECORD), and so is what stops the reading (READ_FATAL).  The
+ * cells hold the record only after READ_OK. */
 read_status reader_next(reader *r, cell *cells, record_pos *pos);
 void reader_close(reader *r);
 const char *data_format_name(data_format f);

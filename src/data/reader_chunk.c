@@ -90,6 +90,9 @@ reader *reader_for_chunks(const reader *like, diag *d)
     if (like->fmt == DATA_CSV) {
         r->col_field = xmalloc((size_t)like->ncols * sizeof *r->col_field);
         memcpy(r->col_field, like->col_field, (size_t)like->ncols * sizeof *r->col_field);
+        r->nno_column = like->nno_column;
+        r->no_column = xmalloc(((size_t)like->nno_column + 1) * sizeof *r->no_column);
+        memcpy(r->no_column, like->no_column, (size_t)like->nno_column * sizeof *r->no_column);
         size_t n = 0;
         for (int c = 0; c < like->ncols; c++)
             n += strlen(like->header + n) + 1;

@@ -28,6 +28,8 @@ struct reader {
     char delim;
     int ncols;
     int *col_field;          /* column -> wanted field, or -1 */
+    int *no_column;          /* the wanted fields no column gives (a list's table), always missing */
+    int nno_column;
     char *header;            /* the header's names, NUL-separated, for messages */
     /* JSON */
     int json_mode;           /* see json_reader.c */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "date.h"
 #include "json_list.h"
 #include "table.h"
 #include "xalloc.h"
@@ -256,7 +257,6 @@ static void choice_error(const decl *d, const char *where, const char *shown, ch
     free(names);
 }
 
-
 /* Whether a value that fits no type is likely an export's way of saying
  * "no value": punctuation alone ("-", "?", "--"), or a usual spelling in
  * some case (the defaults, none, nan, nil). */
@@ -329,8 +329,8 @@ static bool check_style(uint8_t *style, num_style *at, const cell_place *place, 
 
 /* One cell as a value of its declaration (type, choices): na for a missing
  * or na-spelled cell, else the value, else false with why in err. */
-static inline bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
-                         rb_value *out, char *err, size_t errlen)
+static bool convert_general(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
+                            rb_value *out, char *err, size_t errlen)
 {
     char where[200], shown[64];
     if (c->state == CELL_MISSING) {
@@ -400,29 +400,23 @@ static inline bool convert_cell(const record_layout *l, rb_type type, const decl
     return false;
 }
 
-static bool load_list(record_layout *l, const symbol *s, int k, const cell *c, const record_pos *pos, rb_value *out,
-                      char *err, size_t errlen);
-
-static bool load_values(const policy *p, record_layout *l, const cell *cells, const record_pos *pos,
-                        rb_value *slots, const rb_value *base_slots, char *err, size_t errlen);
-
-/* record_load_shared, the fault's message built in err from its parts. */
-static bool load_cells(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
-                       const rb_value *base_slots, char *err, size_t errlen)
+/* convert_general, the usual cells first: text or a date without choices,
+ * no missing-value spelling (na_maybe), that reads as it stands (nothing to
+ * trim), whose value is convert_general's; that has every other cell. */
+static inline bool convert_cell(const record_layout *l, rb_type type, const decl *d, const cell *c, const cell_place *at,
+                                rb_value *out, char *err, size_t errlen)
 {
-    if (load_values(p, l, cells, pos, slots, base_slots, err, errlen))
-        return true;
-    /* A rejected record sets no column's style: the records after it are
-     * held to what the records kept say. */
-    for (int i = 0; i < p->ninputs; i++) {
-        if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
-            l->style[i] = NUM_UNSEEN;
-        const struct list_store *st = l->list_of_input[i] >= 0 ? &l->stores[l->list_of_input[i]] : NULL;
-        for (int f = 0; st && f < p->inputs[i]->rec->nfields; f++)
-            if (st->style[f] != NUM_UNSEEN && st->style_at[f].record == pos->record)
-                st->style[f] = NUM_UNSEEN;
+    if (c->state == CELL_TEXT && c->len && !(d && d->choices) && !na_maybe(&l->na, c->s, c->len)) {
+        if (type == TY_TEXT) {
+            *out = value_text(c->s, c->len);
+            return true;
+        }
+        if (type == TY_DATE && date_parse(c->s, c->len, &out->u.date)) {
+            out->kind = VK_DATE;
+            return true;
+        }
     }
-    return false;
+    return convert_general(l, type, d, c, at, out, err, errlen);
 }
 
 /* A list input of the account: the JSON array its key holds, or its rows
@@ -505,35 +499,36 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
     /* In locals: the stores into slots could alias them for the compiler. */
     const uint8_t *style = l->style;
     const bool na_digits = l->na.digits;
-    cell_place at = {NULL, NULL, 0, NULL}; /* a column: only its name changes */
-    for (int i = 0; i < p->ninputs; i++) {
-        if (base_slots && l->same_as[i] >= 0) {
-            slots[i] = base_slots[l->same_as[i]];
+    const int *field_of_input = l->field_of_input, *same_as = base_slots ? l->same_as : NULL, n = p->ninputs;
+    symbol *const *inputs = p->inputs;
+    for (int i = 0; i < n; i++) {
+        if (same_as && same_as[i] >= 0) {
+            slots[i] = base_slots[same_as[i]];
             continue;
         }
-        const symbol *s = p->inputs[i];
-        const cell *c = &cells[l->field_of_input[i]];
-        if (s->type == TY_LIST) {
-            if (!load_list(l, s, l->list_of_input[i], c, pos, &slots[i], err, errlen))
+        const symbol *s = inputs[i];
+        const cell *c = &cells[field_of_input[i]];
+        const rb_type type = s->type;
+        /* A column's text, the usual cell, is tested for first. */
+        if (c->state != CELL_TEXT || type == TY_LIST) {
+            if (type == TY_LIST) {
+                if (!load_list(l, s, l->list_of_input[i], c, pos, &slots[i], err, errlen))
+                    return false;
+            } else if (c->state == CELL_MISSING) {
+                slots[i].kind = VK_NA;
+            } else {
+                snprintf(err, errlen, "column '%s': expected a %s, found %.*s", s->name, type_name(type), NESTED_SHOWN(c));
                 return false;
+            }
             continue;
-        }
-        if (c->state == CELL_MISSING) {
-            slots[i].kind = VK_NA;
-            continue;
-        }
-        if (c->state == CELL_NESTED) {
-            snprintf(err, errlen, "column '%s': expected a %s, found %.*s", s->name, type_name(s->type), NESTED_SHOWN(c));
-            return false;
         }
         const char *text = c->s;
         uint32_t len = c->len;
-        at.name = s->name;
         /* Most cells are plain whole numbers: read them here, without the
          * general parser (this loop runs for every cell of every record).
          * A missing-value spelling made of digits (9999) is looked for
          * only when there is one. */
-        if (s->type == TY_NUMBER && len > 0 && len <= 18) {
+        if (type == TY_NUMBER && len > 0 && len <= 18) {
             int64_t v = 0;
             uint32_t k = 0;
             while (k < len && (unsigned)(text[k] - '0') < 10)
@@ -542,26 +537,44 @@ static bool load_values(const policy *p, record_layout *l, const cell *cells, co
                 slots[i].kind = VK_NUM;
                 slots[i].u.num.p = v;
                 slots[i].u.num.q = 1;
-                if (style[i] != NUM_PLAIN &&
-                    !check_style(&l->style[i], &l->style_at[i], &at, NUM_PLAIN, text, len, pos, err, errlen))
+                if (style[i] != NUM_PLAIN && !check_style(&l->style[i], &l->style_at[i], &(const cell_place){s->name, NULL, 0, NULL},
+                                                          NUM_PLAIN, text, len, pos, err, errlen))
                     return false;
                 continue;
             }
         }
-        if (!convert_cell(l, s->type, s->decl, c, &at, &slots[i], err, errlen))
+        const cell_place at = {s->name, NULL, 0, NULL};
+        if (!convert_cell(l, type, s->decl, c, &at, &slots[i], err, errlen))
             return false;
         if (slots[i].kind != VK_NUM)
             continue;
-        text = c->s;
-        len = c->len;
         trim(&text, &len);
-        if (s->type == TY_NUMBER) {
+        if (type == TY_NUMBER) {
             uint8_t kind = style_of(text, len);
             if (style[i] != kind && !check_style(&l->style[i], &l->style_at[i], &at, kind, text, len, pos, err, errlen))
                 return false;
         }
     }
     return true;
+}
+
+/* record_load_shared, the fault's message built in err from its parts. */
+static bool load_cells(const policy *p, record_layout *l, const cell *cells, const record_pos *pos, rb_value *slots,
+                       const rb_value *base_slots, char *err, size_t errlen)
+{
+    if (load_values(p, l, cells, pos, slots, base_slots, err, errlen))
+        return true;
+    /* A rejected record sets no column's style: the records after it are
+     * held to what the records kept say. */
+    for (int i = 0; i < p->ninputs; i++) {
+        if (l->style[i] != NUM_UNSEEN && l->style_at[i].record == pos->record)
+            l->style[i] = NUM_UNSEEN;
+        const struct list_store *st = l->list_of_input[i] >= 0 ? &l->stores[l->list_of_input[i]] : NULL;
+        for (int f = 0; st && f < p->inputs[i]->rec->nfields; f++)
+            if (st->style[f] != NUM_UNSEEN && st->style_at[f].record == pos->record)
+                st->style[f] = NUM_UNSEEN;
+    }
+    return false;
 }
 
 /* For explain and test, which load only the account they look for: the

@@ -218,6 +218,21 @@ static void test_dates(void)
                          "2026-04-31", "2026-1/-01", "2026-11-0:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(!date_parse(bad[i], 10, &d));
+    /* Each byte of a date changed to every other value, against the rule
+     * written out byte by byte: digits, dashes at 4 and 7, a real day. */
+    for (int at = 0; at < 10; at++)
+        for (int b = 0; b < 256; b++) {
+            char t[11] = "2024-02-29";
+            t[at] = (char)b;
+            bool shape = true;
+            for (int k = 0; k < 10; k++)
+                shape &= k == 4 || k == 7 ? t[k] == '-' : t[k] >= '0' && t[k] <= '9';
+            int y = shape ? atoi(t) : 0, m = shape ? atoi(t + 5) : 0, dd = shape ? atoi(t + 8) : 0;
+            static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            bool real = shape && m >= 1 && m <= 12 && dd >= 1 && dd <= (m == 2 && !leap ? 28 : mdays[m - 1]);
+            CHECK(date_parse(t, 10, &d) == real && (!real || d == ymd(y, m, dd)));
+        }
     CHECK(date_parse("0001-01-01", 10, &d) && d == ymd(1, 1, 1));
     CHECK(date_parse("9999-12-31", 10, &d) && d == ymd(9999, 12, 31));
     /* Months clamp to the month end. */
@@ -517,6 +532,72 @@ static void test_readers(void)
         sprintf(p, "\", \"a\": \"\\u0031\", \"b\": 1e400}\n");
         CHECK(read_all("big.ndjson", doc, out, sizeof out) == 2);
         CHECK(strncmp(out, "x,1,2;AAAA", 10) == 0 && strstr(out, "A,1,a number too large to hold;") != NULL);
+    }
+}
+
+/* The CSV reader reads a plain record (one line, no quote, ASCII) in one
+ * pass and hands anything else to its general path: both must read every
+ * record alike.  A NUL byte anywhere in the buffer sends every record to
+ * the general path, so a file read as it is and with a record holding a
+ * NUL after it must give the same records and the same messages. */
+static void test_csv_plain_path(void)
+{
+    char out[4096];
+    /* Fields across the 16-byte blocks, CRLF, empty cells, a short and a
+     * long record, a last line without its newline. */
+    CHECK(read_all("p1.csv", "account_id,a,b\nabcdefghijklmnopqrstuvwxyz,0123456789012345,x\r\n,,\r\n"
+                             "y,1\nz,1,2,3\nw,\t1 ,\r\nv,1,2",
+                   out, sizeof out) == 4);
+    CHECK(strcmp(out, "abcdefghijklmnopqrstuvwxyz,0123456789012345,x;-,-,-;[3:2 fields, but the header has 3]"
+                      "[4:4 fields, but the header has 3]w,\t1 ,-;v,1,2;") == 0);
+    /* A quote, UTF-8 and a byte that is not UTF-8 go the general way. */
+    CHECK(read_all("p2.csv", "account_id,a,b\nx,\"1,5\",\xC3\xA9\ny,1\"\",2\nz,\xE9,2\nu,1,2\n", out, sizeof out) == 2);
+    CHECK(strstr(out, "x,1,5,\xC3\xA9;[2:field 2: a quote inside an unquoted field") == out);
+    CHECK(strstr(out, "[3:column 'a': byte 0xE9 is not UTF-8;") != NULL && strstr(out, "u,1,2;") != NULL);
+    /* An empty cell read the general way after a plain record that filled
+     * it: missing, not the value before. */
+    CHECK(read_all("p4.csv", "account_id,a,b\nx,1,2\ny,\"\",3\nz,,\"4\"\n", out, sizeof out) == 3);
+    CHECK(strcmp(out, "x,1,2;y,-,3;z,-,4;") == 0);
+    /* Records across refills of the buffer (1 MiB a read). */
+    {
+        size_t cap = 3 << 20, n = 0;
+        char *doc = malloc(cap);
+        n += (size_t)sprintf(doc, "a,account_id,b\n");
+        int records = 0;
+        while (n < (5u << 19)) {
+            n += (size_t)sprintf(doc + n, "%d,id-%d,%s\n", records, records, records % 7 ? "22" : "");
+            records++;
+        }
+        int got = read_bytes("p3.csv", NULL, doc, n, out, sizeof out);
+        CHECK(got == records);
+        free(doc);
+    }
+    /* Random files of the bytes that matter, both ways. */
+    static const char *const bits[] = {",", ",", "\n", "\r\n", "\"", "a", "12", " ", "\t", ";", "\xC3\xA9", "\xE9",
+                                       "abcdefghijklmnopq", "\n\n"};
+    unsigned seed = 11;
+    for (int round = 0; round < 400; round++) {
+        char doc[1200], with_nul[1210], plain[4096], general[4096];
+        size_t n = (size_t)sprintf(doc, "account_id,a,b\n");
+        int pieces = 5 + round % 60;
+        for (int k = 0; k < pieces; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *b = bits[(seed >> 16) % (sizeof bits / sizeof bits[0])];
+            n += (size_t)sprintf(doc + n, "%s", b);
+        }
+        doc[n++] = '\n';
+        memcpy(with_nul, doc, n);
+        memcpy(with_nul + n, "z,\0,1\n", 6);
+        int a = read_bytes("q.csv", NULL, doc, n, plain, sizeof plain);
+        int g = read_bytes("q.csv", NULL, with_nul, n + 6, general, sizeof general);
+        /* A quoted field left open takes in the record after it. */
+        if (strstr(plain, "not closed before the end of the file"))
+            continue;
+        /* The general reading has one more record, the one with the NUL. */
+        char *tail = strrchr(general, '[');
+        if (tail)
+            *tail = '\0';
+        CHECK(a == g && strcmp(plain, general) == 0);
     }
 }
 
@@ -3123,6 +3204,7 @@ int main(void)
     test_run_messages();
     test_diag_collect();
     test_readers();
+    test_csv_plain_path();
     test_json_conformance();
     test_json_list();
     test_table();
