@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes16.h"
 #include "reader_internal.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -38,10 +39,19 @@ static bool jc_fail(json_check *c, const char *why)
     return false;
 }
 
-static void jc_space(json_check *c)
+/* Spaces from p on.  Records are mostly written without any: one test
+ * decides that a byte above ' ' is no space. */
+static void jc_space_run(json_check *c)
 {
     while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\t' || *c->p == '\r'))
         c->p++;
+}
+
+static inline void jc_space(json_check *c)
+{
+    if (c->p < c->end && (unsigned char)*c->p > ' ')
+        return;
+    jc_space_run(c);
 }
 
 static int hex_value(char ch)
@@ -68,13 +78,19 @@ static long jc_hex4(json_check *c)
     return v;
 }
 
-/* Whether any of the 8 bytes in v is a quote, a backslash, a control
- * character or not ASCII (exact for "any", as a string needs). */
-static inline bool special8(uint64_t v)
+/* A bit for each of the 16 bytes at p that a string's scan stops at: a
+ * quote, a backslash, a control character, a byte of 0x80 or more (which
+ * starts a UTF-8 sequence to check). */
+static inline uint32_t string_stops16(const char *p)
 {
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high;
+    bytes16 v = bytes16_load(p);
+    return bytes16_mask(bytes16_or(bytes16_or(bytes16_eq(v, '"'), bytes16_eq(v, '\\')), bytes16_ctl_or_high(v)));
+}
+
+/* Whether the string's scan stops at ch, as string_stops16 says. */
+static inline bool string_stop(char ch)
+{
+    return ch == '"' || ch == '\\' || (unsigned char)ch < 0x20 || (unsigned char)ch >= 0x80;
 }
 
 static bool jc_string(json_check *c)
@@ -83,21 +99,21 @@ static bool jc_string(json_check *c)
     c->nul = false;
     c->esc = false;
     for (;;) {
-        /* Eight bytes at a time while none needs a look of its own. */
-        while (c->end - c->p >= 8) {
-            uint64_t v;
-            memcpy(&v, c->p, 8);
-            if (special8(v))
-                break;
-            c->p += 8;
-        }
-        /* Plain ASCII is most of every string: one test per byte. */
-        while (c->p < c->end && (unsigned char)*c->p >= 0x20 && (unsigned char)*c->p < 0x80 && *c->p != '"' &&
-               *c->p != '\\')
-            c->p++;
-        if (c->p >= c->end)
+        /* Plain ASCII is most of every string: 16 bytes a step while 16
+         * are left, then one at a time. */
+        const char *p = c->p, *end = c->end;
+        uint32_t stops = 0;
+        while (end - p >= 16 && !(stops = string_stops16(p)))
+            p += 16;
+        if (stops)
+            p += __builtin_ctz(stops);
+        else
+            while (p < end && !string_stop(*p))
+                p++;
+        c->p = p;
+        if (p >= end)
             return jc_fail(c, "a string is not closed");
-        unsigned char ch = (unsigned char)*c->p;
+        unsigned char ch = (unsigned char)*p;
         if (ch == '"') {
             c->p++;
             return true;
@@ -105,7 +121,7 @@ static bool jc_string(json_check *c)
         if (ch < 0x20)
             return jc_fail(c, "a control character inside a string (write it as an escape such as \\n or \\u001f)");
         if (ch >= 0x80) {
-            int n = utf8_length((const unsigned char *)c->p, (const unsigned char *)c->end);
+            int n = utf8_length((const unsigned char *)p, (const unsigned char *)end);
             if (n == 0)
                 return jc_fail(c, "a string that is not valid UTF-8");
             c->p += n;
