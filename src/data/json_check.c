@@ -28,6 +28,7 @@ typedef struct json_check {
     const char *why;    /* the first fault, at p */
     bool nul;           /* the last string held a \u0000 escape */
     bool esc;           /* the last string held an escape */
+    bool exp;           /* the last number had an exponent */
     reader *r;          /* members of the top-level object go to r->members */
     bool elem;          /* the object about to be read is an element noted in r->elems */
 } json_check;
@@ -163,51 +164,60 @@ static bool jc_string(json_check *c)
     }
 }
 
-static bool jc_digits(json_check *c, const char *why)
+/* 1*DIGIT from *p on; false, *p at the fault, when there is none. */
+static inline bool jc_digits(const char **p, const char *end)
 {
-    if (c->p >= c->end || *c->p < '0' || *c->p > '9')
-        return jc_fail(c, why);
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
-        c->p++;
-    return true;
+    const char *q = *p;
+    while (q < end && (unsigned)(unsigned char)*q - '0' < 10)
+        q++;
+    bool any = q != *p;
+    *p = q;
+    return any;
 }
 
-/* number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ] */
+/* number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
+ * c->exp: whether it has an exponent (only such a number can be beyond a
+ * double, which the reader then finds out). */
 static bool jc_number(json_check *c)
 {
-    if (*c->p == '-')
-        c->p++;
-    if (c->p < c->end && *c->p == '0') {
-        c->p++;
-        if (c->p < c->end && *c->p >= '0' && *c->p <= '9')
-            return jc_fail(c, "a number with a leading zero");
-    } else if (!jc_digits(c, "expected a digit after '-'"))
-        return false;
-    if (c->p < c->end && *c->p == '.') {
-        c->p++;
-        if (!jc_digits(c, "expected a digit after the decimal point"))
-            return false;
+    const char *p = c->p, *end = c->end;
+    const char *why = NULL;
+    c->exp = false;
+    if (*p == '-')
+        p++;
+    if (p < end && *p == '0') {
+        p++;
+        if (p < end && (unsigned)(unsigned char)*p - '0' < 10)
+            why = "a number with a leading zero";
+    } else if (!jc_digits(&p, end))
+        why = "expected a digit after '-'";
+    if (!why && p < end && *p == '.') {
+        p++;
+        if (!jc_digits(&p, end))
+            why = "expected a digit after the decimal point";
     }
-    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
-        c->p++;
-        if (c->p < c->end && (*c->p == '-' || *c->p == '+'))
-            c->p++;
-        if (!jc_digits(c, "expected a digit in the exponent"))
-            return false;
+    if (!why && p < end && (*p == 'e' || *p == 'E')) {
+        c->exp = true;
+        p++;
+        if (p < end && (*p == '-' || *p == '+'))
+            p++;
+        if (!jc_digits(&p, end))
+            why = "expected a digit in the exponent";
     }
-    return true;
+    c->p = p;
+    return why ? jc_fail(c, why) : true;
 }
 
 static bool jc_value(json_check *c, int depth, const json_member *member);
 
-/* m as the n-th of the members in *at (of *cap, grown as needed). */
-static inline void note_member(json_member **at, uint32_t *cap, uint32_t n, const json_member *m)
+/* Room for the n-th of the members in *at (of *cap, grown as needed). */
+static inline json_member *member_slot(json_member **at, uint32_t *cap, uint32_t n)
 {
     if (n >= *cap) {
         *cap = n * 2 + 16;
         *at = xrealloc(*at, (size_t)*cap * sizeof **at);
     }
-    (*at)[n] = *m;
+    return &(*at)[n];
 }
 
 /* Where the value just read, from val, lies, into m. */
@@ -217,48 +227,72 @@ static inline void note_value(const json_check *c, json_member *m, const char *v
     m->val_len = (uint32_t)(c->p - val);
     m->val_nul = *val == '"' && c->nul;
     m->val_esc = *val == '"' && c->esc;
+    m->val_exp = *val != '"' && c->exp;
 }
 
 static bool jc_object(json_check *c, int depth)
 {
-    bool record = depth == 1 && c->r; /* the record's own members */
-    bool elem = c->elem;              /* an element of one of the record's arrays */
-    c->elem = false;                  /* not the objects inside it */
-    int n = 0;
+    reader *r = c->r;
+    bool record = depth == 1 && r; /* the record's own members */
+    bool elem = c->elem;           /* an element of one of the record's arrays */
+    c->elem = false;               /* not the objects inside it */
     c->p++; /* '{' */
     jc_space(c);
     if (c->p < c->end && *c->p == '}') {
         c->p++;
         return true;
     }
-    for (;; n++) {
+    for (uint32_t n = 0;; n++) {
         if (c->p >= c->end || *c->p != '"')
             return jc_fail(c, "expected a key in double quotes");
         const char *key = c->p;
         if (!jc_string(c))
             return false;
-        json_member m = {.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul,
-                         .key_esc = c->esc};
-        jc_space(c);
-        if (c->p >= c->end || *c->p != ':')
-            return jc_fail(c, "expected ':' after a key");
-        c->p++;
+        /* A noted member goes straight to its place: nothing the value
+         * holds is noted in the same list, which stays where it is. */
+        json_member *m = NULL;
+        if (record)
+            m = member_slot(&r->members, &r->members_cap, n);
+        else if (elem)
+            m = member_slot(&r->emembers, &r->emembers_cap, r->nemembers);
+        if (m)
+            *m = (json_member){.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul,
+                               .key_esc = c->esc};
+        if (c->p < c->end && *c->p == ':')
+            c->p++;
+        else {
+            jc_space(c);
+            if (c->p >= c->end || *c->p != ':')
+                return jc_fail(c, "expected ':' after a key");
+            c->p++;
+        }
         jc_space(c);
         const char *val = c->p;
         c->nul = false;
         c->esc = false;
-        if (!jc_value(c, depth, record ? &m : NULL))
+        c->exp = false;
+        /* A string or a number, most values, without jc_value's turn. */
+        bool ok;
+        if (val < c->end && *val == '"')
+            ok = jc_string(c);
+        else if (val < c->end && (*val == '-' || (unsigned)(unsigned char)*val - '0' < 10))
+            ok = jc_number(c);
+        else
+            ok = jc_value(c, depth, record ? m : NULL);
+        if (!ok)
             return false;
         if (record) {
-            reader *r = c->r;
-            note_value(c, &m, val);
-            note_member(&r->members, &r->members_cap, (uint32_t)n, &m);
-            r->nmembers = n + 1;
+            note_value(c, m, val);
+            r->nmembers = (int)n + 1;
         } else if (elem) {
-            reader *r = c->r;
-            note_value(c, &m, val);
-            note_member(&r->emembers, &r->emembers_cap, r->nemembers++, &m);
+            note_value(c, m, val);
+            r->nemembers++;
             r->elems[r->nelems - 1].nmembers++;
+        }
+        if (c->p < c->end && *c->p == ',') {
+            c->p++;
+            jc_space(c);
+            continue;
         }
         jc_space(c);
         if (c->p < c->end && *c->p == '}') {
@@ -287,7 +321,7 @@ static void note_array(json_check *c, uint32_t at, uint32_t first)
 int json_wanted_field(const reader *r, const char *key, size_t n)
 {
     for (int f = 0; f < r->nfields; f++)
-        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
+        if ((size_t)r->field_len[f] == n && json_same_bytes(r->fields[f], key, n))
             return f;
     return -1;
 }

@@ -478,7 +478,7 @@ static int field_of(reader *r, int position, const char *key, size_t n)
 {
     if (position < r->nkey_cache) {
         int f = r->key_cache[position];
-        if (f >= 0 && (size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
+        if (f >= 0 && (size_t)r->field_len[f] == n && json_same_bytes(r->fields[f], key, n))
             return f;
         if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
             return -1;
@@ -498,11 +498,12 @@ static int field_of(reader *r, int position, const char *key, size_t n)
 }
 
 /* Whether a number's text is beyond a double (to infinity): what reading
- * it would make of it.  A number without an exponent and shorter than 300
- * digits never is, so most numbers need no conversion. */
-static bool number_too_large(reader *r, const char *s, size_t n)
+ * it would make of it.  A number without an exponent (exp: as the check
+ * found) and shorter than 300 digits never is, so most numbers need no
+ * conversion. */
+static bool number_too_large(reader *r, const char *s, size_t n, bool exp)
 {
-    if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
+    if (n < 300 && !exp)
         return false;
     char *copy = r->unesc + r->unesc_cap - n - 1; /* the end of the buffer: no text there yet */
     memcpy(copy, s, n);
@@ -609,7 +610,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
         default:
             /* The text as written: a double would change 10000000000000001
              * or 0.10000000000000001, and make 1e-400 a silent 0. */
-            if (number_too_large(r, v, m->val_len)) {
+            if (number_too_large(r, v, m->val_len, m->val_exp)) {
                 c->s = "a number too large to hold";
                 c->len = (uint32_t)strlen(c->s);
                 c->state = CELL_NESTED;

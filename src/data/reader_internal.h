@@ -4,6 +4,9 @@
 #ifndef RUBRIC_READER_INTERNAL_H
 #define RUBRIC_READER_INTERNAL_H
 
+#include <stdint.h>
+#include <string.h>
+
 #include "json_list.h"
 #include "reader.h"
 
@@ -110,6 +113,39 @@ bool holds_nul_escape(const char *s, size_t n);
  * array only, and the reader matches a key it has not seen at its
  * position before. */
 int json_wanted_field(const reader *r, const char *key, size_t n);
+
+/* Whether a[0..n) and b[0..n) are the same bytes, for a key against a
+ * field's name: a few words, the last overlapping the one before, read
+ * from inside both (a name is mostly shorter than 32 bytes, where a call
+ * to memcmp costs more than the compare). */
+static inline bool json_same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        uint32_t u2, v2;
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
 /* After the last record: a wanted field whose key no record had.  False
  * when none is missing, or when no record was an object at all. */
 bool json_missing_key(const reader *r, char *err, size_t errlen);
