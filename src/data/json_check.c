@@ -94,7 +94,7 @@ static inline bool string_stop(char ch)
     return ch == '"' || ch == '\\' || (unsigned char)ch < 0x20 || (unsigned char)ch >= 0x80;
 }
 
-static bool jc_string(json_check *c)
+static bool jc_string_general(json_check *c)
 {
     c->p++; /* '"' */
     c->nul = false;
@@ -162,6 +162,31 @@ static bool jc_string(json_check *c)
             }
         }
     }
+}
+
+/* A string at p: most are plain ASCII that closes within 32 bytes, taken
+ * here in one or two steps without a call; any other is read by
+ * jc_string_general from its start. */
+static inline bool jc_string(json_check *c)
+{
+    const char *p = c->p + 1;
+    if (c->end - p >= 32) {
+        uint32_t stops = string_stops16(p);
+        if (!stops) {
+            p += 16;
+            stops = string_stops16(p);
+        }
+        if (stops) {
+            p += __builtin_ctz(stops);
+            if (*p == '"') {
+                c->p = p + 1;
+                c->nul = false;
+                c->esc = false;
+                return true;
+            }
+        }
+    }
+    return jc_string_general(c);
 }
 
 /* 1*DIGIT from *p on; false, *p at the fault, when there is none. */

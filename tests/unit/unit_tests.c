@@ -646,7 +646,9 @@ static int value_accepted(const json_case *c, bool ndjson)
  * reason of a fault, for a string holding each kind of byte that stops the
  * scan (escapes good and bad, control bytes, every length of UTF-8 and
  * its faults) at every place before and after 16-byte boundaries, closed,
- * left open, and closed early with more after it. */
+ * left open, and closed early with more after it; near the buffer's end
+ * and far from it (the check reads a string closed within 32 bytes on a
+ * path of its own). */
 static size_t oracle_hex4(const char *s, size_t n, size_t *i, const char **why)
 {
     size_t v = 0;
@@ -805,36 +807,40 @@ static void test_json_string_scan(void)
     };
 #undef P
     static const char fill[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    char doc[128];
+    char doc[192];
     int cases = 0, agree = 0;
     for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
         for (size_t before = 0; before <= 33; before++)
             for (size_t after = 0; after <= 18; after++)
                 for (int ending = 0; ending < 3; ending++)
-                    for (int in_array = 0; in_array < 2; in_array++) {
-                        size_t n = 0;
-                        if (in_array)
-                            doc[n++] = '[';
-                        doc[n++] = '"';
-                        memcpy(doc + n, fill, before);
-                        n += before;
-                        size_t len = pieces[p].n;
-                        memcpy(doc + n, pieces[p].s, len);
-                        n += len;
-                        memcpy(doc + n, fill + 20, after);
-                        n += after;
-                        /* closed; left open at the end of the buffer; closed, and a piece again after */
-                        if (ending != 1)
+                    for (int in_array = 0; in_array < 2; in_array++)
+                        for (size_t pad = 0; pad <= 40; pad += 40) {
+                            size_t n = 0;
+                            if (in_array)
+                                doc[n++] = '[';
                             doc[n++] = '"';
-                        if (ending == 2) {
+                            memcpy(doc + n, fill, before);
+                            n += before;
+                            size_t len = pieces[p].n;
                             memcpy(doc + n, pieces[p].s, len);
                             n += len;
+                            memcpy(doc + n, fill + 20, after);
+                            n += after;
+                            /* closed; left open at the end of the buffer; closed, and a piece again after */
+                            if (ending != 1)
+                                doc[n++] = '"';
+                            if (ending == 2) {
+                                memcpy(doc + n, pieces[p].s, len);
+                                n += len;
+                            }
+                            if (in_array && ending != 1)
+                                doc[n++] = ']';
+                            /* spaces after: no string is near the buffer's end */
+                            memset(doc + n, ' ', pad);
+                            n += pad;
+                            cases++;
+                            agree += string_scan_agrees(doc, n, in_array);
                         }
-                        if (in_array && ending != 1)
-                            doc[n++] = ']';
-                        cases++;
-                        agree += string_scan_agrees(doc, n, in_array);
-                    }
     CHECK(agree == cases);
     if (agree != cases)
         printf("  string scan: %d of %d cases disagree with the byte-by-byte rules\n", cases - agree, cases);
