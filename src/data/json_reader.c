@@ -18,6 +18,12 @@
 
 enum { MODE_SEQUENCE, MODE_ARRAY, MODE_OBJECT_ARRAY, MODE_DONE };
 
+/* A key's id: a wanted field (0 ..), another key remembered (-2 - its
+ * index in other_keys) or not (-1), and below them all KEY_START, the
+ * start of a record.  key_after[id - KEY_START] is the id of the key that
+ * last followed the key id. */
+enum { KEY_START = -2 - JSON_OTHER_KEYS };
+
 /* Makes buf[pos + off] readable; false at the end of input, or when
  * reading failed (r->failed: the caller must not take that for the end). */
 static bool need(reader *r, size_t off)
@@ -323,6 +329,10 @@ bool json_open(reader *r, char *err, size_t errlen)
     r->json_mode = MODE_SEQUENCE;
     r->field_len = xmalloc(((size_t)r->nfields + 1) * sizeof *r->field_len);
     r->lists = xmalloc(((size_t)r->nfields + 1) * sizeof *r->lists);
+    size_t slots = (size_t)(r->nfields - KEY_START);
+    r->key_after = xmalloc(slots * sizeof *r->key_after);
+    for (size_t i = 0; i < slots; i++)
+        r->key_after[i] = -1;
     for (int f = 0; f < r->nfields; f++)
         r->field_len[f] = (int)strlen(r->fields[f]);
     if (r->fmt == DATA_JSON) {
@@ -471,30 +481,23 @@ static int other_key(reader *r, const char *key, size_t n)
     return -2 - r->nother_keys++;
 }
 
-/* The wanted field a key names, or -1.  Records mostly list their keys in
- * one order, so what the key at each position was last time (a wanted
- * field, or another key) is tried first. */
-static int field_of(reader *r, int position, const char *key, size_t n)
+/* The id of the key key[0..n), after the key prev (KEY_START: the
+ * record's first).  Records mostly list their keys in one order, so the key that
+ * followed prev last time is tried first: a record that lacks a key, or
+ * has one more, costs a search or two, not one for each key after it. */
+static int key_id(reader *r, int prev, const char *key, size_t n)
 {
-    if (position < r->nkey_cache) {
-        int f = r->key_cache[position];
-        if (f >= 0 && (size_t)r->field_len[f] == n && json_same_bytes(r->fields[f], key, n))
-            return f;
-        if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
-            return -1;
-    }
+    int *guess = &r->key_after[prev - KEY_START];
+    int f = *guess;
+    if (f >= 0 && (size_t)r->field_len[f] == n && json_same_bytes(r->fields[f], key, n))
+        return f;
+    if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
+        return f;
     int found = json_wanted_field(r, key, n);
     if (found < 0)
         found = other_key(r, key, n);
-    if (position >= r->nkey_cache) {
-        int grown = position + 16;
-        r->key_cache = xrealloc(r->key_cache, (size_t)grown * sizeof *r->key_cache);
-        for (int i = r->nkey_cache; i < grown; i++)
-            r->key_cache[i] = -1;
-        r->nkey_cache = grown;
-    }
-    r->key_cache[position] = found;
-    return found < 0 ? -1 : found;
+    *guess = found;
+    return found;
 }
 
 /* Whether a number's text is beyond a double (to infinity): what reading
@@ -540,6 +543,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
         r->unesc = xmalloc(r->unesc_cap);
     }
     size_t used = 0;
+    int prev = KEY_START;
     for (int position = 0; position < r->nmembers; position++) {
         const json_member *m = &r->members[position];
         /* No wanted field's name holds a NUL, so a key with \u0000 is none of them. */
@@ -556,7 +560,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
             klen = (size_t)k;
             key = to; /* overwritten by the next text: only matched, never kept */
         }
-        int f = field_of(r, position, key, klen);
+        int f = prev = key_id(r, prev, key, klen);
         if (f < 0)
             continue;
         /* A key given twice would make one of its values win silently. */

@@ -36,11 +36,10 @@ struct reader {
     char *header;            /* the header's names, NUL-separated, for messages */
     /* JSON */
     int json_mode;           /* see json_reader.c */
-    int *key_cache;          /* json: field index seen at each key position */
+    int *key_after;          /* json: the key that last followed each key (json_reader.c) */
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
     bool *optional;          /* json: fields reader_missing_key passes over; NULL: none */
-    int nkey_cache;
     long objects;            /* json: records that were objects */
     json_member *members;    /* json: where each member of the record lies */
     uint32_t members_cap;

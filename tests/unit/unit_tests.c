@@ -477,6 +477,23 @@ static void test_readers(void)
     CHECK(strstr(out, "[2:not valid JSON") != NULL);
     CHECK(read_all("k.json", "[{\"account_id\": \"x\"}, {\"account_id\":", out, sizeof out) == 1);
     CHECK(strstr(out, "ends inside a record") != NULL);
+    /* Keys in any order, missing, other keys (more than are remembered
+     * for a did-you-mean): each record's keys are matched, whatever the
+     * key that followed the same key in the record before. */
+    {
+        char text[4096];
+        int len = snprintf(text, sizeof text, "%s",
+                           "{\"account_id\":\"x\",\"a\":1,\"b\":2}\n{\"b\":3,\"account_id\":\"y\",\"a\":4}\n"
+                           "{\"account_id\":\"z\",\"zz\":0,\"b\":5}\n{\"account_id\":\"w\",\"a\":6,\"b\":7}\n"
+                           "{\"account_id\":\"v\",\"aa\":1,\"a\":8,\"b\":9}\n{");
+        for (int k = 0; k < 70; k++)
+            len += snprintf(text + len, sizeof text - (size_t)len, "\"k%d\":%d,", k, k);
+        snprintf(text + len, sizeof text - (size_t)len, "%s",
+                 "\"a\":12,\"b\":13,\"account_id\":\"s\"}\n{\"account_id\":\"u\",\"a\":10,\"b\":11}\n"
+                 "{\"b\":1,\"a\":2,\"b\":3,\"account_id\":\"t\"}\n{\"account_id\":\"r\",\"b\":14,\"a\":15}\n");
+        CHECK(read_all("keys.ndjson", text, out, sizeof out) == 8);
+        CHECK(strcmp(out, "x,1,2;y,4,3;z,-,5;w,6,7;v,8,9;s,12,13;u,10,11;[8:key 'b' appears twice]r,15,14;") == 0);
+    }
     /* An array is handed on as written: a list input's elements. */
     CHECK(read_all("l.json", "[{\"account_id\": \"x\", \"a\": [1, 2], \"b\": null}]", out, sizeof out) == 1);
     CHECK(strcmp(out, "x,[1, 2],-;") == 0);
