@@ -246,14 +246,17 @@ static inline json_member *member_slot(json_member **at, uint32_t *cap, uint32_t
     return &(*at)[n];
 }
 
-/* Where the value just read, from val, lies, into m. */
+/* Where the value just read, from val, lies, into m, with what the check
+ * found in it: the flags were cleared before it, so a string's are its
+ * own, a number's too; those of an object or an array (what its strings
+ * and numbers left) are read by no one. */
 static inline void note_value(const json_check *c, json_member *m, const char *val)
 {
     m->val = (uint32_t)(val - c->s);
     m->val_len = (uint32_t)(c->p - val);
-    m->val_nul = *val == '"' && c->nul;
-    m->val_esc = *val == '"' && c->esc;
-    m->val_exp = *val != '"' && c->exp;
+    m->val_nul = c->nul;
+    m->val_esc = c->esc;
+    m->val_exp = c->exp;
 }
 
 static bool jc_object(json_check *c, int depth)
@@ -281,9 +284,12 @@ static bool jc_object(json_check *c, int depth)
             m = member_slot(&r->members, &r->members_cap, n);
         else if (elem)
             m = member_slot(&r->emembers, &r->emembers_cap, r->nemembers);
-        if (m)
-            *m = (json_member){.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul,
-                               .key_esc = c->esc};
+        if (m) { /* note_value sets the rest */
+            m->key = (uint32_t)(key - c->s);
+            m->key_len = (uint32_t)(c->p - key);
+            m->key_nul = c->nul;
+            m->key_esc = c->esc;
+        }
         if (c->p < c->end && *c->p == ':')
             c->p++;
         else {
