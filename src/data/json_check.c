@@ -31,6 +31,7 @@ typedef struct json_check {
     bool exp;           /* the last number had an exponent */
     reader *r;          /* members of the top-level object go to r->members */
     bool elem;          /* the object about to be read is an element noted in r->elems */
+    bool line;          /* a '\n' is no space: it ends the value (json_check_line) */
 } json_check;
 
 static bool jc_fail(json_check *c, const char *why)
@@ -44,7 +45,7 @@ static bool jc_fail(json_check *c, const char *why)
  * decides that a byte above ' ' is no space. */
 static void jc_space_run(json_check *c)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\t' || *c->p == '\r'))
+    while (c->p < c->end && (*c->p == ' ' || (*c->p == '\n' && !c->line) || *c->p == '\t' || *c->p == '\r'))
         c->p++;
 }
 
@@ -447,15 +448,20 @@ static bool jc_value(json_check *c, int depth, const json_member *member)
  * with the place and the reason of the first fault in *f.  members: the
  * reader whose members array receives the value's members, if it is an
  * object, and whose elems and emembers receive its arrays' elements. */
-bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
+static void jc_start(reader *members)
 {
-    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .esc = false, .r = members};
     if (members) {
         members->nmembers = 0;
         members->narrays = 0;
         members->nelems = 0;
         members->nemembers = 0;
     }
+}
+
+bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
+{
+    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .esc = false, .r = members};
+    jc_start(members);
     jc_space(&c);
     if (jc_value(&c, 0, NULL)) {
         jc_space(&c);
@@ -472,6 +478,26 @@ bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
     else
         snprintf(f->found, sizeof f->found, "byte 0x%02X", (unsigned char)*c.p);
     return false;
+}
+
+/* The check stops at the first '\n' whatever it is in: a string refuses
+ * it, a number or a word ends before it, a space ends there.  So a value
+ * that passes and is followed by spaces and a '\n' is the line's, and
+ * json_check_value over the line to its '\n' (a space) would pass it with
+ * the same members: the line's end is found by the check itself. */
+bool json_check_line(const char *s, size_t avail, reader *members, size_t *n)
+{
+    json_check c = {.s = s, .p = s, .end = s + avail, .why = NULL, .nul = false, .esc = false, .r = members,
+                    .line = true};
+    jc_start(members);
+    jc_space(&c);
+    if (!jc_value(&c, 0, NULL))
+        return false;
+    jc_space(&c);
+    if (c.p == c.end || *c.p != '\n')
+        return false;
+    *n = (size_t)(c.p - s) + 1;
+    return true;
 }
 
 bool holds_nul_escape(const char *s, size_t n)

@@ -668,8 +668,15 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     }
     pos->line = r->line;
     pos->record = ++r->record;
-    long lines;
-    size_t n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
+    long lines = 1;
+    size_t n;
+    /* A line that the buffer holds to its end, and that passes, needs no
+     * look for its end of its own; any other goes the general way. */
+    bool checked = r->json_mode == MODE_SEQUENCE && json_check_line(r->buf + r->pos, r->len - r->pos, r, &n);
+    if (checked)
+        r->buf[r->pos + n - 1] = ' '; /* as line_extent leaves it */
+    else
+        n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
     if (read_failure(r)) {
         snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
         return READ_FATAL;
@@ -687,7 +694,7 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     r->pos += n;
     r->line += lines;
     json_fault fault;
-    if (!json_check_value(start, n, r, &fault)) {
+    if (!checked && !json_check_value(start, n, r, &fault)) {
         snprintf(err, errlen, "not valid JSON at byte %zu of the record: %s; found %s", fault.at + 1, fault.why,
                  fault.found);
         return READ_BAD_RECORD;

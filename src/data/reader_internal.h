@@ -104,6 +104,13 @@ typedef struct json_fault {
  * (json_check.c).  members: the reader whose members array receives the value's members, if it is an object; NULL for a value that
  * is no record. */
 bool json_check_value(const char *s, size_t n, reader *members, json_fault *f);
+/* NDJSON: the record at s, of the avail bytes read so far, checked as
+ * json_check_value checks its line, without a look for the line's end
+ * first: true when it passes and its line ends within avail, *n its
+ * length with the '\n'.  False for anything else (a fault, the line not
+ * read to its end, the last line without a '\n'): the caller then finds
+ * the line and checks it with json_check_value, which says what is wrong. */
+bool json_check_line(const char *s, size_t avail, reader *members, size_t *n);
 /* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an
  * escaped backslash and the letters u0000). */
 bool holds_nul_escape(const char *s, size_t n);

@@ -762,6 +762,23 @@ static bool string_scan_agrees(const char *doc, size_t n, bool in_array)
     json_fault f;
     bool ok = json_check_value(copy, n, NULL, &f);
     free(copy);
+    /* As an NDJSON line with more after it: json_check_line passes it
+     * exactly when the check passes the line to its '\n' (a space), save
+     * a line with a '\n' of its own, which it leaves to that check. */
+    char *line = malloc(n + 2);
+    if (!line)
+        abort();
+    memcpy(line, doc, n);
+    line[n] = '\n';
+    line[n + 1] = '{';
+    size_t len = 0;
+    bool line_ok = json_check_line(line, n + 2, NULL, &len);
+    line[n] = ' ';
+    json_fault lf;
+    bool whole = json_check_value(line, n + 1, NULL, &lf);
+    free(line);
+    if (line_ok ? !whole || len != n + 1 : whole && !memchr(doc, '\n', n))
+        return false;
     size_t from = in_array ? 1 : 0;
     const char *why;
     size_t at = from + oracle_string(doc + from, n - from, &why);
