@@ -273,8 +273,11 @@ static bool jc_object(json_check *c, int depth)
         return true;
     }
     for (uint32_t n = 0;; n++) {
-        if (c->p >= c->end || *c->p != '"')
-            return jc_fail(c, "expected a key in double quotes");
+        if (c->p >= c->end || *c->p != '"') {
+            jc_space(c); /* after a ',', where a key mostly follows at once */
+            if (c->p >= c->end || *c->p != '"')
+                return jc_fail(c, "expected a key in double quotes");
+        }
         const char *key = c->p;
         if (!jc_string(c))
             return false;
@@ -324,7 +327,6 @@ static bool jc_object(json_check *c, int depth)
         }
         if (c->p < c->end && *c->p == ',') {
             c->p++;
-            jc_space(c);
             continue;
         }
         jc_space(c);
