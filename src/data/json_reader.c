@@ -5,7 +5,8 @@
  * memory stays the size of one record however long the array is.  Then one
  * strict pass over the record (json_check.c) notes where each of its
  * members lies, and the members are matched to the wanted fields: no tree,
- * no copy but of a string that holds an escape. */
+ * no copy but of a string that holds an escape.  An NDJSON line already in
+ * the buffer is checked at once, the check finding where it ends. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
