@@ -823,6 +823,27 @@ static void test_bytes16(void)
     CHECK(wrong == 0);
 }
 
+/* json_same_bytes against memcmp: every length to 40, the same bytes and
+ * a difference at each place, in buffers of exactly that length. */
+static void test_json_same_bytes(void)
+{
+    int wrong = 0;
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at <= n; at++) {
+            char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
+            if (!a || !b)
+                abort();
+            for (size_t i = 0; i < n; i++)
+                a[i] = b[i] = (char)('a' + i % 26);
+            if (at < n)
+                b[at] ^= 0x20;
+            wrong += json_same_bytes(a, b, n) != (memcmp(a, b, n) == 0);
+            free(a);
+            free(b);
+        }
+    CHECK(wrong == 0);
+}
+
 static void test_json_string_scan(void)
 {
 #define P(x) {x, sizeof x - 1}
@@ -3447,6 +3468,7 @@ int main(void)
     test_csv_plain_path();
     test_json_conformance();
     test_bytes16();
+    test_json_same_bytes();
     test_json_string_scan();
     test_json_list();
     test_table();
