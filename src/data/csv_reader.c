@@ -10,10 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "bytes16.h"
 #include "names.h"
 #include "reader_internal.h"
 #include "utf8.h"
@@ -386,19 +384,8 @@ bool csv_open(reader *r, const bool *required, char *err, size_t errlen)
  * more (which may start a UTF-8 sequence to check). */
 static inline uint32_t stops16(const char *p, char delim)
 {
-#ifdef __SSE2__
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(delim)), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), v));
-    return (uint32_t)_mm_movemask_epi8(hit);
-#else
-    uint32_t m = 0;
-    for (int k = 0; k < 16; k++) {
-        unsigned char b = (unsigned char)p[k];
-        m |= (uint32_t)(b == (unsigned char)delim || b == '\n' || b == '"' || b >= 0x80) << k;
-    }
-    return m;
-#endif
+    bytes16 v = bytes16_load(p);
+    return bytes16_mask(bytes16_or(bytes16_or(bytes16_eq(v, delim), bytes16_eq(v, '\n')), bytes16_or(bytes16_eq(v, '"'), v)));
 }
 
 /* The record at buf[pos] read in one pass when it is plain, as nearly all

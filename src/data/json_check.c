@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes16.h"
 #include "reader_internal.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -27,8 +28,10 @@ typedef struct json_check {
     const char *why;    /* the first fault, at p */
     bool nul;           /* the last string held a \u0000 escape */
     bool esc;           /* the last string held an escape */
+    bool exp;           /* the last number had an exponent */
     reader *r;          /* members of the top-level object go to r->members */
     bool elem;          /* the object about to be read is an element noted in r->elems */
+    bool line;          /* a '\n' is no space: it ends the value (json_check_line) */
 } json_check;
 
 static bool jc_fail(json_check *c, const char *why)
@@ -38,10 +41,19 @@ static bool jc_fail(json_check *c, const char *why)
     return false;
 }
 
-static void jc_space(json_check *c)
+/* Spaces from p on.  Records are mostly written without any: one test
+ * decides that a byte above ' ' is no space. */
+static void jc_space_run(json_check *c)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\t' || *c->p == '\r'))
+    while (c->p < c->end && (*c->p == ' ' || (*c->p == '\n' && !c->line) || *c->p == '\t' || *c->p == '\r'))
         c->p++;
+}
+
+static inline void jc_space(json_check *c)
+{
+    if (c->p < c->end && (unsigned char)*c->p > ' ')
+        return;
+    jc_space_run(c);
 }
 
 static int hex_value(char ch)
@@ -68,36 +80,42 @@ static long jc_hex4(json_check *c)
     return v;
 }
 
-/* Whether any of the 8 bytes in v is a quote, a backslash, a control
- * character or not ASCII (exact for "any", as a string needs). */
-static inline bool special8(uint64_t v)
+/* A bit for each of the 16 bytes at p that a string's scan stops at: a
+ * quote, a backslash, a control character, a byte of 0x80 or more (which
+ * starts a UTF-8 sequence to check). */
+static inline uint32_t string_stops16(const char *p)
 {
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high;
+    bytes16 v = bytes16_load(p);
+    return bytes16_mask(bytes16_or(bytes16_or(bytes16_eq(v, '"'), bytes16_eq(v, '\\')), bytes16_ctl_or_high(v)));
 }
 
-static bool jc_string(json_check *c)
+/* Whether the string's scan stops at ch, as string_stops16 says. */
+static inline bool string_stop(char ch)
+{
+    return ch == '"' || ch == '\\' || (unsigned char)ch < 0x20 || (unsigned char)ch >= 0x80;
+}
+
+static bool jc_string_general(json_check *c)
 {
     c->p++; /* '"' */
     c->nul = false;
     c->esc = false;
     for (;;) {
-        /* Eight bytes at a time while none needs a look of its own. */
-        while (c->end - c->p >= 8) {
-            uint64_t v;
-            memcpy(&v, c->p, 8);
-            if (special8(v))
-                break;
-            c->p += 8;
-        }
-        /* Plain ASCII is most of every string: one test per byte. */
-        while (c->p < c->end && (unsigned char)*c->p >= 0x20 && (unsigned char)*c->p < 0x80 && *c->p != '"' &&
-               *c->p != '\\')
-            c->p++;
-        if (c->p >= c->end)
+        /* Plain ASCII is most of every string: 16 bytes a step while 16
+         * are left, then one at a time. */
+        const char *p = c->p, *end = c->end;
+        uint32_t stops = 0;
+        while (end - p >= 16 && !(stops = string_stops16(p)))
+            p += 16;
+        if (stops)
+            p += __builtin_ctz(stops);
+        else
+            while (p < end && !string_stop(*p))
+                p++;
+        c->p = p;
+        if (p >= end)
             return jc_fail(c, "a string is not closed");
-        unsigned char ch = (unsigned char)*c->p;
+        unsigned char ch = (unsigned char)*p;
         if (ch == '"') {
             c->p++;
             return true;
@@ -105,7 +123,7 @@ static bool jc_string(json_check *c)
         if (ch < 0x20)
             return jc_fail(c, "a control character inside a string (write it as an escape such as \\n or \\u001f)");
         if (ch >= 0x80) {
-            int n = utf8_length((const unsigned char *)c->p, (const unsigned char *)c->end);
+            int n = utf8_length((const unsigned char *)p, (const unsigned char *)end);
             if (n == 0)
                 return jc_fail(c, "a string that is not valid UTF-8");
             c->p += n;
@@ -147,102 +165,169 @@ static bool jc_string(json_check *c)
     }
 }
 
-static bool jc_digits(json_check *c, const char *why)
+/* A string at p: most are plain ASCII that closes within 32 bytes, taken
+ * here in one or two steps without a call; any other is read by
+ * jc_string_general from its start. */
+static inline bool jc_string(json_check *c)
 {
-    if (c->p >= c->end || *c->p < '0' || *c->p > '9')
-        return jc_fail(c, why);
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
-        c->p++;
-    return true;
+    const char *p = c->p + 1;
+    if (c->end - p >= 32) {
+        uint32_t stops = string_stops16(p);
+        if (!stops) {
+            p += 16;
+            stops = string_stops16(p);
+        }
+        if (stops) {
+            p += __builtin_ctz(stops);
+            if (*p == '"') {
+                c->p = p + 1;
+                c->nul = false;
+                c->esc = false;
+                return true;
+            }
+        }
+    }
+    return jc_string_general(c);
 }
 
-/* number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ] */
-static bool jc_number(json_check *c)
+/* 1*DIGIT from *p on; false, *p at the fault, when there is none. */
+static inline bool jc_digits(const char **p, const char *end)
 {
-    if (*c->p == '-')
-        c->p++;
-    if (c->p < c->end && *c->p == '0') {
-        c->p++;
-        if (c->p < c->end && *c->p >= '0' && *c->p <= '9')
-            return jc_fail(c, "a number with a leading zero");
-    } else if (!jc_digits(c, "expected a digit after '-'"))
-        return false;
-    if (c->p < c->end && *c->p == '.') {
-        c->p++;
-        if (!jc_digits(c, "expected a digit after the decimal point"))
-            return false;
+    const char *q = *p;
+    while (q < end && (unsigned)(unsigned char)*q - '0' < 10)
+        q++;
+    bool any = q != *p;
+    *p = q;
+    return any;
+}
+
+/* number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
+ * c->exp: whether it has an exponent (only such a number can be beyond a
+ * double, which the reader then finds out).  Inline: a call and c->p kept
+ * in memory across it cost a quarter of a short number's check. */
+static inline __attribute__((always_inline)) bool jc_number(json_check *c)
+{
+    const char *p = c->p, *end = c->end;
+    const char *why = NULL;
+    c->exp = false;
+    if (*p == '-')
+        p++;
+    if (p < end && *p == '0') {
+        p++;
+        if (p < end && (unsigned)(unsigned char)*p - '0' < 10)
+            why = "a number with a leading zero";
+    } else if (!jc_digits(&p, end))
+        why = "expected a digit after '-'";
+    if (!why && p < end && *p == '.') {
+        p++;
+        if (!jc_digits(&p, end))
+            why = "expected a digit after the decimal point";
     }
-    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
-        c->p++;
-        if (c->p < c->end && (*c->p == '-' || *c->p == '+'))
-            c->p++;
-        if (!jc_digits(c, "expected a digit in the exponent"))
-            return false;
+    if (!why && p < end && (*p == 'e' || *p == 'E')) {
+        c->exp = true;
+        p++;
+        if (p < end && (*p == '-' || *p == '+'))
+            p++;
+        if (!jc_digits(&p, end))
+            why = "expected a digit in the exponent";
     }
-    return true;
+    c->p = p;
+    return why ? jc_fail(c, why) : true;
 }
 
 static bool jc_value(json_check *c, int depth, const json_member *member);
 
-/* m as the n-th of the members in *at (of *cap, grown as needed). */
-static inline void note_member(json_member **at, uint32_t *cap, uint32_t n, const json_member *m)
+/* Room for the n-th of the members in *at (of *cap, grown as needed). */
+static inline json_member *member_slot(json_member **at, uint32_t *cap, uint32_t n)
 {
     if (n >= *cap) {
         *cap = n * 2 + 16;
         *at = xrealloc(*at, (size_t)*cap * sizeof **at);
     }
-    (*at)[n] = *m;
+    return &(*at)[n];
 }
 
-/* Where the value just read, from val, lies, into m. */
+/* Where the value just read, from val, lies, into m, with what the check
+ * found in it: the flags were cleared before it, so a string's are its
+ * own, a number's too; those of an object or an array (what its strings
+ * and numbers left) are read by no one. */
 static inline void note_value(const json_check *c, json_member *m, const char *val)
 {
     m->val = (uint32_t)(val - c->s);
     m->val_len = (uint32_t)(c->p - val);
-    m->val_nul = *val == '"' && c->nul;
-    m->val_esc = *val == '"' && c->esc;
+    m->val_nul = c->nul;
+    m->val_esc = c->esc;
+    m->val_exp = c->exp;
 }
 
 static bool jc_object(json_check *c, int depth)
 {
-    bool record = depth == 1 && c->r; /* the record's own members */
-    bool elem = c->elem;              /* an element of one of the record's arrays */
-    c->elem = false;                  /* not the objects inside it */
-    int n = 0;
+    reader *r = c->r;
+    bool record = depth == 1 && r; /* the record's own members */
+    bool elem = c->elem;           /* an element of one of the record's arrays */
+    c->elem = false;               /* not the objects inside it */
     c->p++; /* '{' */
     jc_space(c);
     if (c->p < c->end && *c->p == '}') {
         c->p++;
         return true;
     }
-    for (;; n++) {
-        if (c->p >= c->end || *c->p != '"')
-            return jc_fail(c, "expected a key in double quotes");
+    for (uint32_t n = 0;; n++) {
+        if (c->p >= c->end || *c->p != '"') {
+            jc_space(c); /* after a ',', where a key mostly follows at once */
+            if (c->p >= c->end || *c->p != '"')
+                return jc_fail(c, "expected a key in double quotes");
+        }
         const char *key = c->p;
         if (!jc_string(c))
             return false;
-        json_member m = {.key = (uint32_t)(key - c->s), .key_len = (uint32_t)(c->p - key), .key_nul = c->nul,
-                         .key_esc = c->esc};
-        jc_space(c);
-        if (c->p >= c->end || *c->p != ':')
-            return jc_fail(c, "expected ':' after a key");
-        c->p++;
+        /* A noted member goes straight to its place: nothing the value
+         * holds is noted in the same list, which stays where it is. */
+        json_member *m = NULL;
+        if (record)
+            m = member_slot(&r->members, &r->members_cap, n);
+        else if (elem)
+            m = member_slot(&r->emembers, &r->emembers_cap, r->nemembers);
+        if (m) { /* note_value sets the rest */
+            m->key = (uint32_t)(key - c->s);
+            m->key_len = (uint32_t)(c->p - key);
+            m->key_nul = c->nul;
+            m->key_esc = c->esc;
+        }
+        if (c->p < c->end && *c->p == ':')
+            c->p++;
+        else {
+            jc_space(c);
+            if (c->p >= c->end || *c->p != ':')
+                return jc_fail(c, "expected ':' after a key");
+            c->p++;
+        }
         jc_space(c);
         const char *val = c->p;
         c->nul = false;
         c->esc = false;
-        if (!jc_value(c, depth, record ? &m : NULL))
+        c->exp = false;
+        /* A string or a number, most values, without jc_value's turn. */
+        bool ok;
+        if (val < c->end && *val == '"')
+            ok = jc_string(c);
+        else if (val < c->end && (*val == '-' || (unsigned)(unsigned char)*val - '0' < 10))
+            ok = jc_number(c);
+        else
+            ok = jc_value(c, depth, record ? m : NULL);
+        if (!ok)
             return false;
         if (record) {
-            reader *r = c->r;
-            note_value(c, &m, val);
-            note_member(&r->members, &r->members_cap, (uint32_t)n, &m);
-            r->nmembers = n + 1;
+            note_value(c, m, val);
+            r->nmembers = (int)n + 1;
         } else if (elem) {
-            reader *r = c->r;
-            note_value(c, &m, val);
-            note_member(&r->emembers, &r->emembers_cap, r->nemembers++, &m);
+            note_value(c, m, val);
+            r->nemembers++;
             r->elems[r->nelems - 1].nmembers++;
+        }
+        if (c->p < c->end && *c->p == ',') {
+            c->p++;
+            continue;
         }
         jc_space(c);
         if (c->p < c->end && *c->p == '}') {
@@ -271,7 +356,7 @@ static void note_array(json_check *c, uint32_t at, uint32_t first)
 int json_wanted_field(const reader *r, const char *key, size_t n)
 {
     for (int f = 0; f < r->nfields; f++)
-        if ((size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
+        if ((size_t)r->field_len[f] == n && json_same_bytes(r->fields[f], key, n))
             return f;
     return -1;
 }
@@ -365,15 +450,20 @@ static bool jc_value(json_check *c, int depth, const json_member *member)
  * with the place and the reason of the first fault in *f.  members: the
  * reader whose members array receives the value's members, if it is an
  * object, and whose elems and emembers receive its arrays' elements. */
-bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
+static void jc_start(reader *members)
 {
-    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .esc = false, .r = members};
     if (members) {
         members->nmembers = 0;
         members->narrays = 0;
         members->nelems = 0;
         members->nemembers = 0;
     }
+}
+
+bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
+{
+    json_check c = {.s = s, .p = s, .end = s + n, .why = NULL, .nul = false, .esc = false, .r = members};
+    jc_start(members);
     jc_space(&c);
     if (jc_value(&c, 0, NULL)) {
         jc_space(&c);
@@ -390,6 +480,26 @@ bool json_check_value(const char *s, size_t n, reader *members, json_fault *f)
     else
         snprintf(f->found, sizeof f->found, "byte 0x%02X", (unsigned char)*c.p);
     return false;
+}
+
+/* The check stops at the first '\n' whatever it is in: a string refuses
+ * it, a number or a word ends before it, a space ends there.  So a value
+ * that passes and is followed by spaces and a '\n' is the line's, and
+ * json_check_value over the line to its '\n' (a space) would pass it with
+ * the same members: the line's end is found by the check itself. */
+bool json_check_line(const char *s, size_t avail, reader *members, size_t *n)
+{
+    json_check c = {.s = s, .p = s, .end = s + avail, .why = NULL, .nul = false, .esc = false, .r = members,
+                    .line = true};
+    jc_start(members);
+    jc_space(&c);
+    if (!jc_value(&c, 0, NULL))
+        return false;
+    jc_space(&c);
+    if (c.p == c.end || *c.p != '\n')
+        return false;
+    *n = (size_t)(c.p - s) + 1;
+    return true;
 }
 
 bool holds_nul_escape(const char *s, size_t n)

@@ -18,8 +18,9 @@
 typedef struct json_member {
     uint32_t key, key_len; /* offsets in the record; the key with its quotes */
     uint32_t val, val_len;
-    bool key_nul, val_nul; /* a \u0000 escape in the key, in the value */
-    bool key_esc, val_esc; /* any escape in the key, in the value (a string) */
+    bool key_nul, val_nul; /* a \u0000 escape in the key, in the value (a string: an object's or array's is no one's) */
+    bool key_esc, val_esc; /* any escape in the key, in the value (a string, as above) */
+    bool val_exp;          /* an exponent in the value (a number, as above) */
 } json_member;
 
 /* An array that is a wanted key's value in the record: its elements, from

@@ -5,7 +5,8 @@
  * memory stays the size of one record however long the array is.  Then one
  * strict pass over the record (json_check.c) notes where each of its
  * members lies, and the members are matched to the wanted fields: no tree,
- * no copy but of a string that holds an escape. */
+ * no copy but of a string that holds an escape.  An NDJSON line already in
+ * the buffer is checked at once, the check finding where it ends. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,12 @@
 #include "xalloc.h"
 
 enum { MODE_SEQUENCE, MODE_ARRAY, MODE_OBJECT_ARRAY, MODE_DONE };
+
+/* A key's id: a wanted field (0 ..), another key remembered (-2 - its
+ * index in other_keys) or not (-1), and below them all KEY_START, the
+ * start of a record.  key_after[id - KEY_START] is the id of the key that
+ * last followed the key id. */
+enum { KEY_START = -2 - JSON_OTHER_KEYS };
 
 /* Makes buf[pos + off] readable; false at the end of input, or when
  * reading failed (r->failed: the caller must not take that for the end). */
@@ -323,6 +330,10 @@ bool json_open(reader *r, char *err, size_t errlen)
     r->json_mode = MODE_SEQUENCE;
     r->field_len = xmalloc(((size_t)r->nfields + 1) * sizeof *r->field_len);
     r->lists = xmalloc(((size_t)r->nfields + 1) * sizeof *r->lists);
+    size_t slots = (size_t)(r->nfields - KEY_START);
+    r->key_after = xmalloc(slots * sizeof *r->key_after);
+    for (size_t i = 0; i < slots; i++)
+        r->key_after[i] = -1;
     for (int f = 0; f < r->nfields; f++)
         r->field_len[f] = (int)strlen(r->fields[f]);
     if (r->fmt == DATA_JSON) {
@@ -471,38 +482,32 @@ static int other_key(reader *r, const char *key, size_t n)
     return -2 - r->nother_keys++;
 }
 
-/* The wanted field a key names, or -1.  Records mostly list their keys in
- * one order, so what the key at each position was last time (a wanted
- * field, or another key) is tried first. */
-static int field_of(reader *r, int position, const char *key, size_t n)
+/* The id of the key key[0..n), after the key prev (KEY_START: the
+ * record's first).  Records mostly list their keys in one order, so the key that
+ * followed prev last time is tried first: a record that lacks a key, or
+ * has one more, costs a search or two, not one for each key after it. */
+static int key_id(reader *r, int prev, const char *key, size_t n)
 {
-    if (position < r->nkey_cache) {
-        int f = r->key_cache[position];
-        if (f >= 0 && (size_t)r->field_len[f] == n && memcmp(r->fields[f], key, n) == 0)
-            return f;
-        if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
-            return -1;
-    }
+    int *guess = &r->key_after[prev - KEY_START];
+    int f = *guess;
+    if (f >= 0 && (size_t)r->field_len[f] == n && json_same_bytes(r->fields[f], key, n))
+        return f;
+    if (f < -1 && same_key(r->other_keys[-2 - f], key, n))
+        return f;
     int found = json_wanted_field(r, key, n);
     if (found < 0)
         found = other_key(r, key, n);
-    if (position >= r->nkey_cache) {
-        int grown = position + 16;
-        r->key_cache = xrealloc(r->key_cache, (size_t)grown * sizeof *r->key_cache);
-        for (int i = r->nkey_cache; i < grown; i++)
-            r->key_cache[i] = -1;
-        r->nkey_cache = grown;
-    }
-    r->key_cache[position] = found;
-    return found < 0 ? -1 : found;
+    *guess = found;
+    return found;
 }
 
 /* Whether a number's text is beyond a double (to infinity): what reading
- * it would make of it.  A number without an exponent and shorter than 300
- * digits never is, so most numbers need no conversion. */
-static bool number_too_large(reader *r, const char *s, size_t n)
+ * it would make of it.  A number without an exponent (exp: as the check
+ * found) and shorter than 300 digits never is, so most numbers need no
+ * conversion. */
+static bool number_too_large(reader *r, const char *s, size_t n, bool exp)
 {
-    if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
+    if (n < 300 && !exp)
         return false;
     char *copy = r->unesc + r->unesc_cap - n - 1; /* the end of the buffer: no text there yet */
     memcpy(copy, s, n);
@@ -539,6 +544,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
         r->unesc = xmalloc(r->unesc_cap);
     }
     size_t used = 0;
+    int prev = KEY_START;
     for (int position = 0; position < r->nmembers; position++) {
         const json_member *m = &r->members[position];
         /* No wanted field's name holds a NUL, so a key with \u0000 is none of them. */
@@ -555,7 +561,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
             klen = (size_t)k;
             key = to; /* overwritten by the next text: only matched, never kept */
         }
-        int f = field_of(r, position, key, klen);
+        int f = prev = key_id(r, prev, key, klen);
         if (f < 0)
             continue;
         /* A key given twice would make one of its values win silently. */
@@ -609,7 +615,7 @@ static read_status json_members(reader *r, const char *start, size_t n, cell *ce
         default:
             /* The text as written: a double would change 10000000000000001
              * or 0.10000000000000001, and make 1e-400 a silent 0. */
-            if (number_too_large(r, v, m->val_len)) {
+            if (number_too_large(r, v, m->val_len, m->val_exp)) {
                 c->s = "a number too large to hold";
                 c->len = (uint32_t)strlen(c->s);
                 c->state = CELL_NESTED;
@@ -663,8 +669,15 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     }
     pos->line = r->line;
     pos->record = ++r->record;
-    long lines;
-    size_t n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
+    long lines = 1;
+    size_t n;
+    /* A line that the buffer holds to its end, and that passes, needs no
+     * look for its end of its own; any other goes the general way. */
+    bool checked = r->json_mode == MODE_SEQUENCE && json_check_line(r->buf + r->pos, r->len - r->pos, r, &n);
+    if (checked)
+        r->buf[r->pos + n - 1] = ' '; /* as line_extent leaves it */
+    else
+        n = r->json_mode == MODE_SEQUENCE ? line_extent(r, &lines) : value_extent(r, &lines);
     if (read_failure(r)) {
         snprintf(err, errlen, "line %ld: %s", r->line, read_failure(r));
         return READ_FATAL;
@@ -682,7 +695,7 @@ read_status json_next(reader *r, cell *cells, record_pos *pos, char *err, size_t
     r->pos += n;
     r->line += lines;
     json_fault fault;
-    if (!json_check_value(start, n, r, &fault)) {
+    if (!checked && !json_check_value(start, n, r, &fault)) {
         snprintf(err, errlen, "not valid JSON at byte %zu of the record: %s; found %s", fault.at + 1, fault.why,
                  fault.found);
         return READ_BAD_RECORD;

@@ -217,7 +217,7 @@ void reader_close(reader *r)
     free(r->col_field);
     free(r->no_column);
     free(r->header);
-    free(r->key_cache);
+    free(r->key_after);
     free(r->seen);
     free(r->optional);
     free(r->members);

@@ -4,6 +4,9 @@
 #ifndef RUBRIC_READER_INTERNAL_H
 #define RUBRIC_READER_INTERNAL_H
 
+#include <stdint.h>
+#include <string.h>
+
 #include "json_list.h"
 #include "reader.h"
 
@@ -33,11 +36,10 @@ struct reader {
     char *header;            /* the header's names, NUL-separated, for messages */
     /* JSON */
     int json_mode;           /* see json_reader.c */
-    int *key_cache;          /* json: field index seen at each key position */
+    int *key_after;          /* json: the key that last followed each key (json_reader.c) */
     long *seen;              /* json: the record in which each field was last given */
     int nseen;
     bool *optional;          /* json: fields reader_missing_key passes over; NULL: none */
-    int nkey_cache;
     long objects;            /* json: records that were objects */
     json_member *members;    /* json: where each member of the record lies */
     uint32_t members_cap;
@@ -102,6 +104,13 @@ typedef struct json_fault {
  * (json_check.c).  members: the reader whose members array receives the value's members, if it is an object; NULL for a value that
  * is no record. */
 bool json_check_value(const char *s, size_t n, reader *members, json_fault *f);
+/* NDJSON: the record at s, of the avail bytes read so far, checked as
+ * json_check_value checks its line, without a look for the line's end
+ * first: true when it passes and its line ends within avail, *n its
+ * length with the '\n'.  False for anything else (a fault, the line not
+ * read to its end, the last line without a '\n'): the caller then finds
+ * the line and checks it with json_check_value, which says what is wrong. */
+bool json_check_line(const char *s, size_t avail, reader *members, size_t *n);
 /* A \u0000 escape in the JSON string text s[0..n) (not "\\u0000", an
  * escaped backslash and the letters u0000). */
 bool holds_nul_escape(const char *s, size_t n);
@@ -110,6 +119,39 @@ bool holds_nul_escape(const char *s, size_t n);
  * array only, and the reader matches a key it has not seen at its
  * position before. */
 int json_wanted_field(const reader *r, const char *key, size_t n);
+
+/* Whether a[0..n) and b[0..n) are the same bytes, for a key against a
+ * field's name: a few words, the last overlapping the one before, read
+ * from inside both (a name is mostly shorter than 32 bytes, where a call
+ * to memcmp costs more than the compare). */
+static inline bool json_same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        uint32_t u2, v2;
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
 /* After the last record: a wanted field whose key no record had.  False
  * when none is missing, or when no record was an object at all. */
 bool json_missing_key(const reader *r, char *err, size_t errlen);

@@ -13,6 +13,7 @@
 
 #include "backtest.h"
 #include "builtins.h"
+#include "bytes16.h"
 #include "calstats.h"
 #include "compile.h"
 #include "date.h"
@@ -476,6 +477,23 @@ static void test_readers(void)
     CHECK(strstr(out, "[2:not valid JSON") != NULL);
     CHECK(read_all("k.json", "[{\"account_id\": \"x\"}, {\"account_id\":", out, sizeof out) == 1);
     CHECK(strstr(out, "ends inside a record") != NULL);
+    /* Keys in any order, missing, other keys (more than are remembered
+     * for a did-you-mean): each record's keys are matched, whatever the
+     * key that followed the same key in the record before. */
+    {
+        char text[4096];
+        int len = snprintf(text, sizeof text, "%s",
+                           "{\"account_id\":\"x\",\"a\":1,\"b\":2}\n{\"b\":3,\"account_id\":\"y\",\"a\":4}\n"
+                           "{\"account_id\":\"z\",\"zz\":0,\"b\":5}\n{\"account_id\":\"w\",\"a\":6,\"b\":7}\n"
+                           "{\"account_id\":\"v\",\"aa\":1,\"a\":8,\"b\":9}\n{");
+        for (int k = 0; k < 70; k++)
+            len += snprintf(text + len, sizeof text - (size_t)len, "\"k%d\":%d,", k, k);
+        snprintf(text + len, sizeof text - (size_t)len, "%s",
+                 "\"a\":12,\"b\":13,\"account_id\":\"s\"}\n{\"account_id\":\"u\",\"a\":10,\"b\":11}\n"
+                 "{\"b\":1,\"a\":2,\"b\":3,\"account_id\":\"t\"}\n{\"account_id\":\"r\",\"b\":14,\"a\":15}\n");
+        CHECK(read_all("keys.ndjson", text, out, sizeof out) == 8);
+        CHECK(strcmp(out, "x,1,2;y,4,3;z,-,5;w,6,7;v,8,9;s,12,13;u,10,11;[8:key 'b' appears twice]r,15,14;") == 0);
+    }
     /* An array is handed on as written: a list input's elements. */
     CHECK(read_all("l.json", "[{\"account_id\": \"x\", \"a\": [1, 2], \"b\": null}]", out, sizeof out) == 1);
     CHECK(strcmp(out, "x,[1, 2],-;") == 0);
@@ -638,6 +656,249 @@ static int value_accepted(const json_case *c, bool ndjson)
     memcpy(doc + n, ndjson ? "}\n" : "}]", 2);
     n += 2;
     return json_accepts(ndjson ? "v.ndjson" : "v.json", doc, n);
+}
+
+/* The strict check's string scan (16 bytes a step, json_check.c) against
+ * the rules read one byte at a time: the same verdict, the same place and
+ * reason of a fault, for a string holding each kind of byte that stops the
+ * scan (escapes good and bad, control bytes, every length of UTF-8 and
+ * its faults) at every place before and after 16-byte boundaries, closed,
+ * left open, and closed early with more after it; near the buffer's end
+ * and far from it (the check reads a string closed within 32 bytes on a
+ * path of its own). */
+static size_t oracle_hex4(const char *s, size_t n, size_t *i, const char **why)
+{
+    size_t v = 0;
+    for (int k = 0; k < 4; k++, (*i)++) {
+        char ch = *i < n ? s[*i] : 'x';
+        int h = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (h < 0) {
+            *why = "expected 4 hex digits after \\u";
+            return (size_t)-1;
+        }
+        v = v * 16 + (size_t)h;
+    }
+    return v;
+}
+
+/* The string at s[0] (a quote), read a byte at a time: where it ends (just
+ * past its closing quote) with *why NULL, or where its fault is. */
+static size_t oracle_string(const char *s, size_t n, const char **why)
+{
+    size_t i = 1;
+    *why = NULL;
+    for (;;) {
+        if (i >= n) {
+            *why = "a string is not closed";
+            return i;
+        }
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"')
+            return i + 1;
+        if (ch < 0x20) {
+            *why = "a control character inside a string (write it as an escape such as \\n or \\u001f)";
+            return i;
+        }
+        if (ch >= 0x80) {
+            int k = utf8_length((const unsigned char *)s + i, (const unsigned char *)s + n);
+            if (k == 0) {
+                *why = "a string that is not valid UTF-8";
+                return i;
+            }
+            i += (size_t)k;
+            continue;
+        }
+        if (ch != '\\') {
+            i++;
+            continue;
+        }
+        if (++i >= n) {
+            *why = "a string is not closed";
+            return i;
+        }
+        char e = s[i];
+        if (e != 'u') {
+            if (e == '\0' || !strchr("\"\\/bfnrt", e)) {
+                *why = "an unknown escape (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)";
+                return i;
+            }
+            i++;
+            continue;
+        }
+        i++;
+        size_t u = oracle_hex4(s, n, &i, why);
+        if (*why)
+            return i;
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+            *why = "a \\u escape is the second half of a surrogate pair without the first";
+            return i - 6;
+        }
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u') {
+                *why = "a \\u escape is the first half of a surrogate pair without the second";
+                return i;
+            }
+            i += 2;
+            size_t lo = oracle_hex4(s, n, &i, why);
+            if (*why)
+                return i;
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                *why = "a \\u escape is the first half of a surrogate pair without the second";
+                return i - 6;
+            }
+        }
+    }
+}
+
+/* doc[0..n) checked, in a buffer of exactly n bytes (a read past it is
+ * ASan's to see), against the oracle: a string alone, or a string as the
+ * only element of an array. */
+static bool string_scan_agrees(const char *doc, size_t n, bool in_array)
+{
+    char *copy = malloc(n ? n : 1);
+    if (!copy)
+        abort();
+    memcpy(copy, doc, n);
+    json_fault f;
+    bool ok = json_check_value(copy, n, NULL, &f);
+    free(copy);
+    /* As an NDJSON line with more after it: json_check_line passes it
+     * exactly when the check passes the line to its '\n' (a space), save
+     * a line with a '\n' of its own, which it leaves to that check. */
+    char *line = malloc(n + 2);
+    if (!line)
+        abort();
+    memcpy(line, doc, n);
+    line[n] = '\n';
+    line[n + 1] = '{';
+    size_t len = 0;
+    bool line_ok = json_check_line(line, n + 2, NULL, &len);
+    line[n] = ' ';
+    json_fault lf;
+    bool whole = json_check_value(line, n + 1, NULL, &lf);
+    free(line);
+    if (line_ok ? !whole || len != n + 1 : whole && !memchr(doc, '\n', n))
+        return false;
+    size_t from = in_array ? 1 : 0;
+    const char *why;
+    size_t at = from + oracle_string(doc + from, n - from, &why);
+    if (!why && in_array) {
+        while (at < n && doc[at] && strchr(" \t\n\r", doc[at]))
+            at++;
+        if (at < n && doc[at] == ']')
+            at++;
+        else
+            why = "expected ',' or ']'";
+    }
+    if (!why) {
+        while (at < n && doc[at] && strchr(" \t\n\r", doc[at]))
+            at++;
+        if (at < n)
+            why = "more after the end of the value";
+    }
+    if (!why)
+        return ok;
+    return !ok && f.at == at && strcmp(f.why, why) == 0;
+}
+
+/* Each test of bytes16.h, for every byte value at every place, against
+ * its definition. */
+static void test_bytes16(void)
+{
+    int wrong = 0;
+    for (int b = 0; b < 256; b++)
+        for (int k = 0; k < 16; k++) {
+            char block[16];
+            memset(block, 'a', sizeof block);
+            block[k] = (char)b;
+            bytes16 v = bytes16_load(block);
+            uint32_t bit = 1u << k, others = 0xFFFFu & ~bit;
+            uint32_t ctl = bytes16_mask(bytes16_ctl_or_high(v)), quote = bytes16_mask(bytes16_eq(v, '"'));
+            uint32_t high = bytes16_mask(v), either = bytes16_mask(bytes16_or(bytes16_eq(v, '"'), bytes16_eq(v, '\\')));
+            wrong += ((ctl & bit) != 0) != (b < 0x20 || b >= 0x80) || (ctl & others);
+            wrong += ((quote & bit) != 0) != (b == '"') || (quote & others);
+            wrong += ((high & bit) != 0) != (b >= 0x80) || (high & others);
+            wrong += ((either & bit) != 0) != (b == '"' || b == '\\') || (either & others);
+        }
+    CHECK(wrong == 0);
+}
+
+/* json_same_bytes against memcmp: every length to 40, the same bytes and
+ * a difference at each place, in buffers of exactly that length. */
+static void test_json_same_bytes(void)
+{
+    int wrong = 0;
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at <= n; at++) {
+            char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
+            if (!a || !b)
+                abort();
+            for (size_t i = 0; i < n; i++)
+                a[i] = b[i] = (char)('a' + i % 26);
+            if (at < n)
+                b[at] ^= 0x20;
+            wrong += json_same_bytes(a, b, n) != (memcmp(a, b, n) == 0);
+            free(a);
+            free(b);
+        }
+    CHECK(wrong == 0);
+}
+
+static void test_json_string_scan(void)
+{
+#define P(x) {x, sizeof x - 1}
+    static const struct {
+        const char *s;
+        size_t n;
+    } pieces[] = {
+        P("\0"), P("a\0b"), P(""), P("\""), P("\\"), P("\\\""), P("\\\\"), P("\\/"), P("\\b"), P("\\f"), P("\\n"),
+        P("\\r"), P("\\t"), P("\\x"), P("\\'"), P("\\\0"), P("\\u"), P("\\u12"), P("\\u00e9"), P("\\u0000"),
+        P("\\uD83D\\uDE00"), P("\\uD83D"), P("\\uD83Dx"), P("\\uD83D\\u0041"), P("\\uDE00"), P("\\uzzzz"),
+        P("\x01"), P("\x1f"), P("\t"), P("\n"), P("\r"), P("\x7f"), P(" "), P("\xc2\x80"), P("\xdf\xbf"),
+        P("\xe0\xa0\x80"), P("\xed\x9f\xbf"), P("\xee\x80\x80"), P("\xef\xbf\xbf"), P("\xf0\x90\x80\x80"),
+        P("\xf4\x8f\xbf\xbf"), P("\xc0\x80"), P("\xc1\xbf"), P("\xe0\x80\x80"), P("\xed\xa0\x80"),
+        P("\xf0\x80\x80\x80"), P("\xf4\x90\x80\x80"), P("\xf5\x80\x80\x80"), P("\x80"), P("\xbf"), P("\xc2"),
+        P("\xe2\x82"), P("\xf0\x9f\x98"), P("\xc2\x41"), P("\xfe"), P("\xff"), P("\xe2\x82\xac\xe2\x82\xac"),
+    };
+#undef P
+    static const char fill[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    char doc[192];
+    int cases = 0, agree = 0;
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
+        for (size_t before = 0; before <= 33; before++)
+            for (size_t after = 0; after <= 18; after++)
+                for (int ending = 0; ending < 3; ending++)
+                    for (int in_array = 0; in_array < 2; in_array++)
+                        for (size_t pad = 0; pad <= 40; pad += 40) {
+                            size_t n = 0;
+                            if (in_array)
+                                doc[n++] = '[';
+                            doc[n++] = '"';
+                            memcpy(doc + n, fill, before);
+                            n += before;
+                            size_t len = pieces[p].n;
+                            memcpy(doc + n, pieces[p].s, len);
+                            n += len;
+                            memcpy(doc + n, fill + 20, after);
+                            n += after;
+                            /* closed; left open at the end of the buffer; closed, and a piece again after */
+                            if (ending != 1)
+                                doc[n++] = '"';
+                            if (ending == 2) {
+                                memcpy(doc + n, pieces[p].s, len);
+                                n += len;
+                            }
+                            if (in_array && ending != 1)
+                                doc[n++] = ']';
+                            /* spaces after: no string is near the buffer's end */
+                            memset(doc + n, ' ', pad);
+                            n += pad;
+                            cases++;
+                            agree += string_scan_agrees(doc, n, in_array);
+                        }
+    CHECK(agree == cases);
+    if (agree != cases)
+        printf("  string scan: %d of %d cases disagree with the byte-by-byte rules\n", cases - agree, cases);
 }
 
 static void test_json_conformance(void)
@@ -3206,6 +3467,9 @@ int main(void)
     test_readers();
     test_csv_plain_path();
     test_json_conformance();
+    test_bytes16();
+    test_json_same_bytes();
+    test_json_string_scan();
     test_json_list();
     test_table();
     test_data_options();
