@@ -36,9 +36,11 @@ static step_shape shape_of(const program *prog, step *s)
 {
     if (s->ngrades)
         return SHAPE_GENERAL;
+    /* A ratio written twice is shared (memo >= 0): each step divides
+     * again, cheaper than the memo; anything else that reads it still
+     * finds it by ev(), which fills the memo when it is first asked. */
     const enode *e = s->value;
-    if (s->kind == STEP_MEASURE && s->all_fixed && e->op == N_DIV && e->memo < 0 && e->a->op == N_SLOT &&
-        e->b->op == N_SLOT) {
+    if (s->kind == STEP_MEASURE && s->all_fixed && e->op == N_DIV && e->a->op == N_SLOT && e->b->op == N_SLOT) {
         s->ratio_slots[0] = e->a->slot;
         s->ratio_slots[1] = e->b->slot;
         return SHAPE_RATIO;

@@ -1101,6 +1101,8 @@ static void test_step_shapes(void)
                      "measure m3 = c / a scheme rag\n  red < 0\n  green > 1\n"
                      "measure m4 = a / c scheme odd\n  low < 1/3\n  high >= 1/3\n"
                      "measure m5 = a + b scheme rag\n  red < 0\n  yellow < 1\n  green >= 1\n"
+                     /* m1's ratio again, shared (memo'd): still a ratio */
+                     "measure m6 = a / b scheme rag\n  applies when on\n  red < 1/3\n  green >= 1/3\n"
                      "group g = mean(m1, m2, m3, m5) scheme rag\n  na when off\n"
                      "group h = sum(m1, m2) scheme rag\n"
                      "group w = mean(m1, m2 weight 2) scheme rag\n"
@@ -1121,7 +1123,7 @@ static void test_step_shapes(void)
     }
     struct { const char *name; step_shape shape; } want[] = {
         {"m1", SHAPE_RATIO}, {"m2", SHAPE_RATIO}, {"m3", SHAPE_RATIO}, {"m4", SHAPE_RATIO},
-        {"m5", SHAPE_GENERAL}, {"g", SHAPE_TALLY}, {"h", SHAPE_TALLY},
+        {"m5", SHAPE_GENERAL}, {"m6", SHAPE_RATIO}, {"g", SHAPE_TALLY}, {"h", SHAPE_TALLY},
         {"w", SHAPE_GENERAL}, /* a weight */
         {"o", SHAPE_GENERAL}, /* a member's score 7/2 is not whole */
         {"gg", SHAPE_GENERAL}, /* members that are groups */
@@ -1130,6 +1132,8 @@ static void test_step_shapes(void)
         const step *st = program_step(prog, policy_lookup(p, want[i].name));
         CHECK(st && st->shape == want[i].shape);
     }
+    const step *m6 = program_step(prog, policy_lookup(p, "m6"));
+    CHECK(m6 && m6->value->memo >= 0);
     step_shape *shape = malloc((size_t)prog->nsteps * sizeof *shape);
     for (int i = 0; i < prog->nsteps; i++)
         shape[i] = prog->steps[i].shape;
