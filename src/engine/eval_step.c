@@ -45,9 +45,11 @@ static MATCH_INLINE bool edge_seen(line_trace *lt, rb_num limit, bool na, bool h
 }
 
 /* Constant thresholds (the usual case): one tight loop over the edges of
- * every line, no evaluation. */
-static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
+ * every line, no evaluation.  *band: the catching line's band, BAND_NONE
+ * when none catches. */
+static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr, int *band)
 {
+    *band = BAND_NONE;
     if (s->ntests == 0)
         return -1;
     const fixed_edge *e = s->edges;
@@ -69,8 +71,10 @@ static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
         if (lt && !e->otherwise)
             edge_seen(lt, e->limit, false, holds);
         if (holds) {
-            if (e->last)
+            if (e->last) {
+                *band = e->band;
                 return t;
+            }
             e++;
             continue;
         }
@@ -85,16 +89,18 @@ int eval_fixed_band(const step *s, rb_num v)
 {
     if (!s->all_fixed)
         return -2;
-    int t = matching_fixed(s, v, NULL);
-    return t >= 0 ? s->tests[t].band : BAND_NONE;
+    int band;
+    matching_fixed(s, v, NULL, &band);
+    return band;
 }
 
 /* The line that catches v: its index, -1 when none does, -2 when a
- * threshold it needed was na. */
-static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_trace *tr)
+ * threshold it needed was na; *band: its band, BAND_NONE when none. */
+static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_trace *tr, int *band)
 {
     if (s->all_fixed)
-        return matching_fixed(s, v, tr);
+        return matching_fixed(s, v, tr, band);
+    *band = BAND_NONE;
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         line_trace *lt = line_start(tr, t);
@@ -114,8 +120,10 @@ static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_tr
             }
             holds = edge_seen(lt, lim->u.num, false, op_holds(bt->op[e], num_cmp(v, lim->u.num)));
         }
-        if (holds)
+        if (holds) {
+            *band = bt->band;
             return t;
+        }
     }
     return -1;
 }
@@ -123,24 +131,27 @@ static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_tr
 int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out)
 {
     out->ntried = 0;
-    return matching_test(s, f, v, out);
+    int band;
+    return matching_test(s, f, v, out, &band);
 }
 
-/* Writes a banded result: the value, the band of line t of its tests (-1:
- * none caught it), no score yet. */
-static MATCH_INLINE void set_band_line(const step *s, frame *f, rb_value *out, rb_num value, int t)
+/* Writes a banded result: the value, its band (BAND_NONE: no line caught
+ * it), no score yet. */
+static MATCH_INLINE void set_band(frame *f, rb_value *out, rb_num value, int band)
 {
     out->kind = VK_BANDED;
     num_store(&out->u.num, value);
     out->has_score = false;
-    out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
-    f->unbanded += t < 0;
+    out->band = (int8_t)band;
+    f->unbanded += band == BAND_NONE;
 }
 
 /* Writes a banded result: the value, the band its tests pick, no score yet. */
 static MATCH_INLINE void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
 {
-    set_band_line(s, f, out, value, matching_test(s, f, value, NULL));
+    int band;
+    matching_test(s, f, value, NULL, &band);
+    set_band(f, out, value, band);
 }
 
 /* A measure not graded scores its band's score, if it has a band. */
@@ -273,11 +284,10 @@ static void set_graded(const step *s, frame *f, rb_value *out, rb_num v)
     if (s->kind == STEP_GROUP && !ok)
         out->kind = VK_NA;
     else if (s->kind == STEP_GROUP || s->score_bands) {
-        out->kind = VK_BANDED;
-        num_store(&out->u.num, s->kind == STEP_GROUP ? score : v);
-        int t = ok ? matching_test(s, f, score, NULL) : -1;
-        out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
-        f->unbanded += t < 0;
+        int band = BAND_NONE;
+        if (ok)
+            matching_test(s, f, score, NULL, &band);
+        set_band(f, out, s->kind == STEP_GROUP ? score : v, band);
     } else {
         set_banded(s, f, out, v);
     }
@@ -299,7 +309,9 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
             out->kind = VK_NA;
             return;
         }
-        set_band_line(s, f, out, x, matching_fixed(s, x, NULL));
+        int band;
+        matching_fixed(s, x, NULL, &band);
+        set_band(f, out, x, band);
         band_score(s, out);
         return;
     }

@@ -78,6 +78,7 @@ typedef struct fixed_edge {
     bool last;            /* the line's last edge: when it holds, the line catches */
     bool otherwise;       /* stands for a line without edges: not traced */
     uint8_t skip;         /* from here to the next line's first edge */
+    int8_t band;          /* the line's band: no band_test to look up when it catches */
 } fixed_edge;
 
 /* A fraction whose numerator and denominator are within 2^31: two of them
