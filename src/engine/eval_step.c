@@ -185,6 +185,23 @@ static MATCH_INLINE bool applicable(const step *s, frame *f, uint8_t *applies_se
     return true;
 }
 
+/* applicable() without a trace: conditions that are all slots are read
+ * where they are, in one loop; the order does not matter, reading a slot
+ * has no effect. */
+static MATCH_INLINE bool applies(const step *s, frame *f)
+{
+    if (!s->slot_guards)
+        return applicable(s, f, NULL, NULL);
+    for (int i = 0; i < s->nguards; i++) {
+        int g = s->guard[i];
+        const rb_value *c = &f->slots[g >> 1];
+        /* applies when: not true leaves it out; na when: true does. */
+        if ((c->kind == VK_BOOL && c->u.b) == (g & 1))
+            return false;
+    }
+    return true;
+}
+
 bool eval_applies_trace(const step *s, frame *f, uint8_t *applies_seen, uint8_t *na_when_seen)
 {
     memset(applies_seen, COND_UNSEEN, (size_t)s->n_applies);
@@ -255,7 +272,7 @@ static MATCH_INLINE bool tally_score(const step *s, const frame *f, rb_num *scor
 bool eval_members_trace(const step *s, frame *f, bool *counted)
 {
     rb_num score;
-    bool scored = applicable(s, f, NULL, NULL) && group_score(s, f, &score, counted);
+    bool scored = applies(s, f) && group_score(s, f, &score, counted);
     if (!scored)
         memset(counted, 0, (size_t)s->nmembers * sizeof *counted);
     return scored;
@@ -305,7 +322,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     rb_num x;
     if (s->shape == SHAPE_RATIO) {
         const rb_value *a = &f->slots[s->ratio_slots[0]], *b = &f->slots[s->ratio_slots[1]];
-        if (!applicable(s, f, NULL, NULL) || a->kind == VK_NA || b->kind == VK_NA || !quotient(a->u.num, b->u.num, &x)) {
+        if (!applies(s, f) || a->kind == VK_NA || b->kind == VK_NA || !quotient(a->u.num, b->u.num, &x)) {
             out->kind = VK_NA;
             return;
         }
@@ -316,7 +333,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
         return;
     }
     if (s->shape == SHAPE_TALLY) {
-        if (!applicable(s, f, NULL, NULL) || !tally_score(s, f, &x)) {
+        if (!applies(s, f) || !tally_score(s, f, &x)) {
             out->kind = VK_NA;
             return;
         }
@@ -333,7 +350,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     }
     case STEP_MEASURE: {
         const rb_value *v;
-        if (!applicable(s, f, NULL, NULL) || (v = ev(s->value, f, &tmp))->kind == VK_NA) {
+        if (!applies(s, f) || (v = ev(s->value, f, &tmp))->kind == VK_NA) {
             out->kind = VK_NA;
             return;
         }
@@ -347,7 +364,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     }
     case STEP_GROUP: {
         rb_num score;
-        if (!applicable(s, f, NULL, NULL) || !group_score(s, f, &score, NULL)) {
+        if (!applies(s, f) || !group_score(s, f, &score, NULL)) {
             out->kind = VK_NA;
             return;
         }

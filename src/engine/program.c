@@ -58,11 +58,26 @@ static step_shape shape_of(const program *prog, step *s)
     return SHAPE_TALLY;
 }
 
+/* s's conditions as slots to read, when they all are one. */
+static void slot_guards(program *prog, step *s)
+{
+    s->nguards = s->n_applies + s->n_na_when;
+    s->guard = arena_alloc(&prog->arena, (size_t)(s->nguards ? s->nguards : 1) * sizeof *s->guard);
+    s->slot_guards = true;
+    for (int i = 0; i < s->nguards; i++) {
+        bool na = i >= s->n_applies;
+        const enode *c = na ? s->na_when[i - s->n_applies] : s->applies[i];
+        s->slot_guards &= c->op == N_SLOT;
+        s->guard[i] = c->op == N_SLOT ? c->slot * 2 + na : -1;
+    }
+}
+
 void program_shape(program *prog)
 {
     for (int i = 0; i < prog->nsteps; i++) {
         step *s = &prog->steps[i];
         s->shape = shape_of(prog, s);
+        slot_guards(prog, s);
         s->small_edges = s->all_fixed;
         for (int t = 0, k = 0; s->all_fixed && t < s->ntests; t++)
             for (int e = 0; e < (s->tests[t].nedges ? s->tests[t].nedges : 1); e++, k++)

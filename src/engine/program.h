@@ -111,6 +111,12 @@ typedef struct step {
     enode *value;                 /* STEP_VALUE, STEP_MEASURE */
     enode **na_when, **applies;
     int n_na_when, n_applies;
+    /* slot_guards: every condition is a slot (`na when onboarding`), read
+     * without evaluating a node: guard[i] is slot * 2, plus 1 for an
+     * `na when`; nguards = n_applies + n_na_when. */
+    bool slot_guards;
+    int *guard;
+    int nguards;
     band_test *tests;             /* measure bands, or a group's score ranges */
     int ntests;
     bool all_fixed;               /* every threshold is a constant: the fast path */

@@ -1103,6 +1103,12 @@ static void test_step_shapes(void)
                      "measure m5 = a + b scheme rag\n  red < 0\n  yellow < 1\n  green >= 1\n"
                      /* m1's ratio again, shared (memo'd): still a ratio */
                      "measure m6 = a / b scheme rag\n  applies when on\n  red < 1/3\n  green >= 1/3\n"
+                     /* conditions that are slots, several of each kind; and one that is not */
+                     /* each condition decides for some inputs */
+                     "let both = on and off\n"
+                     "measure m7 = b / c scheme rag\n  applies when on\n  applies when off\n  na when both\n"
+                     "  red < 1/3\n  green >= 1/3\n"
+                     "measure m8 = b / c scheme rag\n  na when off\n  na when a > 1\n  red < 1/3\n  green >= 1/3\n"
                      "group g = mean(m1, m2, m3, m5) scheme rag\n  na when off\n"
                      "group h = sum(m1, m2) scheme rag\n"
                      "group w = mean(m1, m2 weight 2) scheme rag\n"
@@ -1134,9 +1140,19 @@ static void test_step_shapes(void)
     }
     const step *m6 = program_step(prog, policy_lookup(p, "m6"));
     CHECK(m6 && m6->value->memo >= 0);
+    struct { const char *name; bool slots; int nguards; } guards[] = {
+        {"m1", true, 1}, {"m2", true, 1}, {"m3", true, 0}, {"m7", true, 3}, {"m8", false, 2}, {"g", true, 1},
+    };
+    for (size_t i = 0; i < sizeof guards / sizeof *guards; i++) {
+        const step *st = program_step(prog, policy_lookup(p, guards[i].name));
+        CHECK(st && st->slot_guards == guards[i].slots && st->nguards == guards[i].nguards);
+    }
     step_shape *shape = malloc((size_t)prog->nsteps * sizeof *shape);
-    for (int i = 0; i < prog->nsteps; i++)
+    bool *guarded = malloc((size_t)prog->nsteps * sizeof *guarded);
+    for (int i = 0; i < prog->nsteps; i++) {
         shape[i] = prog->steps[i].shape;
+        guarded[i] = prog->steps[i].slot_guards;
+    }
     rb_value nums[] = {
         value_na(), value_num(num_from_int(0)), value_num(num_from_int(1)), value_num(num_from_int(-1)),
         value_num(num_from_int(3)), value_num(num_from_int(12)), value_num(num_from_int(20)),
@@ -1157,11 +1173,15 @@ static void test_step_shapes(void)
                     for (int i = 0; i < 5; i++)
                         f.slots[i] = g.slots[i] = in[i];
                     eval_account(prog, &f);
-                    for (int i = 0; i < prog->nsteps; i++)
+                    for (int i = 0; i < prog->nsteps; i++) {
                         prog->steps[i].shape = SHAPE_GENERAL;
+                        prog->steps[i].slot_guards = false;
+                    }
                     eval_account(prog, &g);
-                    for (int i = 0; i < prog->nsteps; i++)
+                    for (int i = 0; i < prog->nsteps; i++) {
                         prog->steps[i].shape = shape[i];
+                        prog->steps[i].slot_guards = guarded[i];
+                    }
                     accounts++;
                     bool same = f.unbanded == g.unbanded;
                     for (int i = 0; i < prog->nslots; i++) {
@@ -1194,6 +1214,7 @@ static void test_step_shapes(void)
     CHECK(edges_differ == 0);
     CHECK(eval_fixed_band(m1, (rb_num){.p = 1LL << 28, .q = 1LL << 30}) == 1); /* 25% exactly: yellow */
     free(shape);
+    free(guarded);
     frame_free(&f);
     frame_free(&g);
     program_free(prog);
