@@ -219,13 +219,8 @@ const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
     case N_COUNT: {
         int64_t count = 0;
         bool any = false;
-        for (int i = 0; i < n->nargs; i++) {
-            a = ev(n->args[i], f, &ta);
-            if (a->kind == VK_NA)
-                continue;
-            any = true;
-            count += a->kind == VK_BANDED && a->band == n->member_band[i];
-        }
+        for (int i = 0; i < n->nargs; i++)
+            count_member(ev(n->args[i], f, &ta), n->member_band[i], &count, &any);
         return any ? set_num(tmp, num_from_int(count)) : set_na(tmp);
     }
     }

@@ -81,6 +81,17 @@ static EVAL_INLINE bool quotient(rb_num a, rb_num b, rb_num *out)
     return true;
 }
 
+/* `count BAND of (...)`: member m adds one when it is in the band (its
+ * index in m's scheme); *any: some member has a value (else the count is
+ * na).  For ev_uncached and for the steps of SHAPE_COUNT. */
+static EVAL_INLINE void count_member(const rb_value *m, int band, int64_t *count, bool *any)
+{
+    if (m->kind == VK_NA)
+        return;
+    *any = true;
+    *count += m->kind == VK_BANDED && m->band == band;
+}
+
 /* A computed value written into *tmp, which is returned. */
 static inline const rb_value *set_na(rb_value *tmp)
 {

@@ -342,6 +342,18 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
         out->has_score = true;
         return;
     }
+    if (s->shape == SHAPE_COUNT) {
+        const enode *n = s->value;
+        int64_t count = 0;
+        bool any = false;
+        for (int i = 0; i < n->nargs; i++)
+            count_member(&f->slots[s->count_slots[i]], n->member_band[i], &count, &any);
+        if (any)
+            set_num(out, num_from_int(count));
+        else
+            set_na(out);
+        return;
+    }
     switch (s->kind) {
     case STEP_VALUE: {
         const rb_value *v = ev(s->value, f, &tmp);

@@ -32,7 +32,7 @@ static bool whole_scores(const step *m)
     return true;
 }
 
-static step_shape shape_of(const program *prog, step *s)
+static step_shape shape_of(program *prog, step *s)
 {
     if (s->ngrades)
         return SHAPE_GENERAL;
@@ -44,6 +44,15 @@ static step_shape shape_of(const program *prog, step *s)
         s->ratio_slots[0] = e->a->slot;
         s->ratio_slots[1] = e->b->slot;
         return SHAPE_RATIO;
+    }
+    if (s->kind == STEP_VALUE && e->op == N_COUNT) {
+        for (int i = 0; i < e->nargs; i++)
+            if (e->args[i]->op != N_SLOT)
+                return SHAPE_GENERAL;
+        s->count_slots = arena_alloc(&prog->arena, (size_t)(e->nargs ? e->nargs : 1) * sizeof *s->count_slots);
+        for (int i = 0; i < e->nargs; i++)
+            s->count_slots[i] = e->args[i]->slot;
+        return SHAPE_COUNT;
     }
     if (s->kind != STEP_GROUP)
         return SHAPE_GENERAL;

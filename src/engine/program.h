@@ -99,6 +99,7 @@ typedef enum step_shape {
     SHAPE_RATIO,  /* measure: input / input, constant thresholds, not graded */
     SHAPE_TALLY,  /* group of equal weights, not graded, over measures not graded whose
                    * band scores are whole numbers within +-2^32: the sum is an int64 */
+    SHAPE_COUNT,  /* value: `count green of (...)`, its members read from their slots */
 } step_shape;
 
 /* One named definition, evaluated per account into its slot. */
@@ -108,6 +109,7 @@ typedef struct step {
     const symbol *sym;
     int slot;
     int ratio_slots[2];           /* SHAPE_RATIO: the numerator's and the denominator's */
+    int *count_slots;             /* SHAPE_COUNT: each member's slot (value->args[i]'s) */
     enode *value;                 /* STEP_VALUE, STEP_MEASURE */
     enode **na_when, **applies;
     int n_na_when, n_applies;

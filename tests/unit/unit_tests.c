@@ -1114,7 +1114,8 @@ static void test_step_shapes(void)
                      "group w = mean(m1, m2 weight 2) scheme rag\n"
                      "group o = mean(m1, m4) scheme rag\n"
                      "group gg = mean(g, h) scheme rag\n"
-                     "metric greens = count green of (m1, m2, g)\n",
+                     "metric greens = count green of (m1, m2, g)\n"
+                     "metric reds = count red of (m3, m7, m8, gg)\n",
                      msgs, sizeof msgs);
     CHECK(p != NULL);
     if (!p) {
@@ -1133,6 +1134,7 @@ static void test_step_shapes(void)
         {"w", SHAPE_GENERAL}, /* a weight */
         {"o", SHAPE_GENERAL}, /* a member's score 7/2 is not whole */
         {"gg", SHAPE_GENERAL}, /* members that are groups */
+        {"greens", SHAPE_COUNT}, {"reds", SHAPE_COUNT},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         const step *st = program_step(prog, policy_lookup(p, want[i].name));
