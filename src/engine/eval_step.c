@@ -46,8 +46,8 @@ static MATCH_INLINE bool edge_seen(line_trace *lt, rb_num limit, bool na, bool h
 
 /* Constant thresholds (the usual case): one tight loop over the edges of
  * every line, no evaluation.  *band: the catching line's band, BAND_NONE
- * when none catches. */
-static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr, int *band)
+ * when none catches; small: v and every limit are num_small. */
+static MATCH_INLINE int fixed_walk(const step *s, rb_num v, band_trace *tr, int *band, bool small)
 {
     *band = BAND_NONE;
     if (s->ntests == 0)
@@ -55,10 +55,6 @@ static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr, 
     const fixed_edge *e = s->edges;
     int t = 0;
     line_trace *lt = line_start(tr, 0);
-    /* Small fractions on both sides (ratios of counts, percentages): the
-     * sign of v.p * limit.q - limit.p * v.q in 64 bits, as num_cmp finds
-     * it in 128. */
-    bool small = s->small_edges && num_small(v);
     for (;;) {
         int cmp;
         if (small) {
@@ -83,6 +79,16 @@ static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr, 
             return -1;
         lt = line_start(tr, t);
     }
+}
+
+/* Small fractions on both sides (ratios of counts, percentages): the sign
+ * of v.p * limit.q - limit.p * v.q in 64 bits, as num_cmp finds it in
+ * 128.  Decided once, not per edge: a loop of its own for each. */
+static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr, int *band)
+{
+    if (s->small_edges && num_small(v))
+        return fixed_walk(s, v, tr, band, true);
+    return fixed_walk(s, v, tr, band, false);
 }
 
 int eval_fixed_band(const step *s, rb_num v)
