@@ -429,8 +429,10 @@ void eval_account(const program *prog, frame *f)
 {
     frame_start(f, prog);
     if (!f->novr) {
-        for (int i = 0; i < prog->nsteps; i++)
-            eval_step(&prog->steps[i], f);
+        /* A pointer walk: with an index, the compiler kept it and prog on
+         * the stack, reloaded at every step. */
+        for (const step *s = prog->steps, *end = s + prog->nsteps; s < end; s++)
+            eval_step(s, f);
         return;
     }
     int k = 0;
