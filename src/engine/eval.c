@@ -156,12 +156,7 @@ const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
     case N_LT: case N_LE: case N_GT: case N_GE: case N_EQ: case N_NE: {
         if (!operands(n, f, &ta, &tb, &a, &b))
             return set_na(tmp);
-        static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
-                                    [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
-        int c = value_compare_as(n->cmp, n->op == N_EQ || n->op == N_NE, a, b);
-        if (c == 2 && n->op != N_EQ && n->op != N_NE)
-            return set_na(tmp);
-        return set_bool(tmp, op_holds(ops[n->op], c));
+        return compared(n, a, b, tmp);
     }
     case N_AND:
     case N_OR: {

@@ -113,4 +113,17 @@ static inline const rb_value *set_bool(rb_value *tmp, bool b)
     return tmp;
 }
 
+/* Comparison n (N_LT .. N_NE) of a and b, neither na; na when an ordering
+ * asks of two values that have none.  For ev_uncached and for the steps of
+ * SHAPE_COMPARE. */
+static EVAL_INLINE const rb_value *compared(const enode *n, const rb_value *a, const rb_value *b, rb_value *tmp)
+{
+    static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
+                                [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
+    int c = value_compare_as(n->cmp, n->op == N_EQ || n->op == N_NE, a, b);
+    if (c == 2 && n->op != N_EQ && n->op != N_NE)
+        return set_na(tmp);
+    return set_bool(tmp, op_holds(ops[n->op], c));
+}
+
 #endif

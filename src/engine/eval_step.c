@@ -327,7 +327,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     rb_value tmp;
     rb_num x;
     if (s->shape == SHAPE_RATIO) {
-        const rb_value *a = &f->slots[s->ratio_slots[0]], *b = &f->slots[s->ratio_slots[1]];
+        const rb_value *a = &f->slots[s->operand_slots[0]], *b = &f->slots[s->operand_slots[1]];
         if (!applies(s, f) || a->kind == VK_NA || b->kind == VK_NA || !quotient(a->u.num, b->u.num, &x)) {
             out->kind = VK_NA;
             return;
@@ -346,6 +346,16 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
         set_banded(s, f, out, x);
         num_store(&out->score, x);
         out->has_score = true;
+        return;
+    }
+    if (s->shape == SHAPE_COMPARE) {
+        const enode *n = s->value;
+        const rb_value *a = s->operand_slots[0] >= 0 ? &f->slots[s->operand_slots[0]] : &n->a->k;
+        const rb_value *b = s->operand_slots[1] >= 0 ? &f->slots[s->operand_slots[1]] : &n->b->k;
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            out->kind = VK_NA;
+        else
+            compared(n, a, b, out);
         return;
     }
     if (s->shape == SHAPE_COUNT) {

@@ -32,6 +32,9 @@ static bool whole_scores(const step *m)
     return true;
 }
 
+/* A value read where it lives, without evaluating anything. */
+static bool leaf(const enode *n) { return n->op == N_SLOT || n->op == N_CONST; }
+
 static step_shape shape_of(program *prog, step *s)
 {
     if (s->ngrades)
@@ -41,8 +44,8 @@ static step_shape shape_of(program *prog, step *s)
      * finds it by ev(), which fills the memo when it is first asked. */
     const enode *e = s->value;
     if (s->kind == STEP_MEASURE && s->all_fixed && e->op == N_DIV && e->a->op == N_SLOT && e->b->op == N_SLOT) {
-        s->ratio_slots[0] = e->a->slot;
-        s->ratio_slots[1] = e->b->slot;
+        s->operand_slots[0] = e->a->slot;
+        s->operand_slots[1] = e->b->slot;
         return SHAPE_RATIO;
     }
     if (s->kind == STEP_VALUE && e->op == N_COUNT) {
@@ -53,6 +56,11 @@ static step_shape shape_of(program *prog, step *s)
         for (int i = 0; i < e->nargs; i++)
             s->count_slots[i] = e->args[i]->slot;
         return SHAPE_COUNT;
+    }
+    if (s->kind == STEP_VALUE && e->op >= N_LT && e->op <= N_NE && leaf(e->a) && leaf(e->b)) {
+        s->operand_slots[0] = e->a->op == N_SLOT ? e->a->slot : -1;
+        s->operand_slots[1] = e->b->op == N_SLOT ? e->b->slot : -1;
+        return SHAPE_COMPARE;
     }
     if (s->kind != STEP_GROUP)
         return SHAPE_GENERAL;

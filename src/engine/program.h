@@ -100,6 +100,7 @@ typedef enum step_shape {
     SHAPE_TALLY,  /* group of equal weights, not graded, over measures not graded whose
                    * band scores are whole numbers within +-2^32: the sum is an int64 */
     SHAPE_COUNT,  /* value: `count green of (...)`, its members read from their slots */
+    SHAPE_COMPARE, /* value: a comparison of slots and constants (`license_start > as_of - 1 month`) */
 } step_shape;
 
 /* One named definition, evaluated per account into its slot. */
@@ -108,7 +109,8 @@ typedef struct step {
     step_shape shape;
     const symbol *sym;
     int slot;
-    int ratio_slots[2];           /* SHAPE_RATIO: the numerator's and the denominator's */
+    int operand_slots[2];         /* SHAPE_RATIO: the numerator's and the denominator's slots;
+                                   * SHAPE_COMPARE: the operands', -1 for a constant */
     int *count_slots;             /* SHAPE_COUNT: each member's slot (value->args[i]'s) */
     enode *value;                 /* STEP_VALUE, STEP_MEASURE */
     enode **na_when, **applies;

@@ -1115,7 +1115,10 @@ static void test_step_shapes(void)
                      "group o = mean(m1, m4) scheme rag\n"
                      "group gg = mean(g, h) scheme rag\n"
                      "metric greens = count green of (m1, m2, g)\n"
-                     "metric reds = count red of (m3, m7, m8, gg)\n",
+                     "metric reds = count red of (m3, m7, m8, gg)\n"
+                     /* comparisons of slots and constants, of each operator */
+                     "let c1 = a > 1/3\nlet c2 = a <= b\nlet c3 = 20 = c\nlet c4 = b != c\nlet c5 = a >= c\n"
+                     "let c6 = -1 < b\nlet c7 = on = off\nlet c8 = a + b > c\n",
                      msgs, sizeof msgs);
     CHECK(p != NULL);
     if (!p) {
@@ -1135,6 +1138,9 @@ static void test_step_shapes(void)
         {"o", SHAPE_GENERAL}, /* a member's score 7/2 is not whole */
         {"gg", SHAPE_GENERAL}, /* members that are groups */
         {"greens", SHAPE_COUNT}, {"reds", SHAPE_COUNT},
+        {"c1", SHAPE_COMPARE}, {"c2", SHAPE_COMPARE}, {"c3", SHAPE_COMPARE}, {"c4", SHAPE_COMPARE},
+        {"c5", SHAPE_COMPARE}, {"c6", SHAPE_COMPARE}, {"c7", SHAPE_COMPARE},
+        {"c8", SHAPE_GENERAL}, /* an operand to evaluate */
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         const step *st = program_step(prog, policy_lookup(p, want[i].name));
@@ -1160,7 +1166,7 @@ static void test_step_shapes(void)
         value_num(num_from_int(3)), value_num(num_from_int(12)), value_num(num_from_int(20)),
         value_num(num_from_int(INT64_MAX)), value_num(num_from_int(INT64_MIN)), value_num(num_from_int(-INT64_MAX)),
         value_num(num_from_frac(1, 4)), value_num(num_from_frac(-7, 2)), value_num(num_from_frac(INT64_MAX, 3)),
-        value_num(num_inexact(0.25)), value_num(num_inexact(1e300)), value_num(num_inexact(-0.0)),
+        value_num(num_inexact(0.25)), value_num(num_inexact(1e300)), value_num(num_inexact(-0.0)), value_num(num_inexact(NAN)),
     };
     rb_value bools[] = {value_na(), value_bool(true), value_bool(false)};
     int n = (int)(sizeof nums / sizeof *nums), nb = 3, differ = 0, accounts = 0, banded = 0;
