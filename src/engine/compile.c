@@ -373,12 +373,13 @@ static void fixed_edges(compiler *c, step *st)
     for (int t = 0; t < st->ntests; t++) {
         const band_test *bt = &st->tests[t];
         if (bt->nedges == 0) {
-            *e++ = (fixed_edge){.limit = num_from_int(0), .accepts = 0xF, .last = true, .otherwise = true, .skip = 1};
+            *e++ = (fixed_edge){.limit = num_from_int(0), .accepts = 0xF, .last = true, .otherwise = true, .skip = 1,
+                                .band = (int8_t)bt->band};
             continue;
         }
         for (int k = 0; k < bt->nedges; k++)
             *e++ = (fixed_edge){.limit = bt->fixed_limit[k], .accepts = bt->accepts[k], .last = k == bt->nedges - 1,
-                                .skip = (uint8_t)(bt->nedges - k)};
+                                .skip = (uint8_t)(bt->nedges - k), .band = (int8_t)bt->band};
     }
 }
 

@@ -92,8 +92,9 @@ static const rb_value *call_builtin(const enode *n, frame *f, rb_value *tmp)
 }
 
 /* Both operands of a binary node, the right one only when the left has a
- * value: false when either is na (the result is then na). */
-static inline bool operands(const enode *n, frame *f, rb_value *ta, rb_value *tb, const rb_value **a,
+ * value: false when either is na (the result is then na).  Forced inline:
+ * as a call it cost a comparison more than the comparing. */
+static EVAL_INLINE bool operands(const enode *n, frame *f, rb_value *ta, rb_value *tb, const rb_value **a,
                             const rb_value **b)
 {
     *a = ev(n->a, f, ta);
@@ -155,12 +156,7 @@ const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
     case N_LT: case N_LE: case N_GT: case N_GE: case N_EQ: case N_NE: {
         if (!operands(n, f, &ta, &tb, &a, &b))
             return set_na(tmp);
-        static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
-                                    [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
-        int c = value_compare_as(n->cmp, n->op == N_EQ || n->op == N_NE, a, b);
-        if (c == 2 && n->op != N_EQ && n->op != N_NE)
-            return set_na(tmp);
-        return set_bool(tmp, op_holds(ops[n->op], c));
+        return compared(n, a, b, tmp);
     }
     case N_AND:
     case N_OR: {
@@ -218,13 +214,8 @@ const rb_value *ev_uncached(const enode *n, frame *f, rb_value *tmp)
     case N_COUNT: {
         int64_t count = 0;
         bool any = false;
-        for (int i = 0; i < n->nargs; i++) {
-            a = ev(n->args[i], f, &ta);
-            if (a->kind == VK_NA)
-                continue;
-            any = true;
-            count += a->kind == VK_BANDED && a->band == n->member_band[i];
-        }
+        for (int i = 0; i < n->nargs; i++)
+            count_member(ev(n->args[i], f, &ta), n->member_band[i], &count, &any);
         return any ? set_num(tmp, num_from_int(count)) : set_na(tmp);
     }
     }

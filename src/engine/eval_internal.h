@@ -81,6 +81,17 @@ static EVAL_INLINE bool quotient(rb_num a, rb_num b, rb_num *out)
     return true;
 }
 
+/* `count BAND of (...)`: member m adds one when it is in the band (its
+ * index in m's scheme); *any: some member has a value (else the count is
+ * na).  For ev_uncached and for the steps of SHAPE_COUNT. */
+static EVAL_INLINE void count_member(const rb_value *m, int band, int64_t *count, bool *any)
+{
+    if (m->kind == VK_NA)
+        return;
+    *any = true;
+    *count += m->kind == VK_BANDED && m->band == band;
+}
+
 /* A computed value written into *tmp, which is returned. */
 static inline const rb_value *set_na(rb_value *tmp)
 {
@@ -100,6 +111,19 @@ static inline const rb_value *set_bool(rb_value *tmp, bool b)
     tmp->kind = VK_BOOL;
     tmp->u.b = b;
     return tmp;
+}
+
+/* Comparison n (N_LT .. N_NE) of a and b, neither na; na when an ordering
+ * asks of two values that have none.  For ev_uncached and for the steps of
+ * SHAPE_COMPARE. */
+static EVAL_INLINE const rb_value *compared(const enode *n, const rb_value *a, const rb_value *b, rb_value *tmp)
+{
+    static const rb_op ops[] = {[N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT,
+                                [N_GE] = OP_GE, [N_EQ] = OP_EQ, [N_NE] = OP_NE};
+    int c = value_compare_as(n->cmp, n->op == N_EQ || n->op == N_NE, a, b);
+    if (c == 2 && n->op != N_EQ && n->op != N_NE)
+        return set_na(tmp);
+    return set_bool(tmp, op_holds(ops[n->op], c));
 }
 
 #endif

@@ -45,18 +45,16 @@ static MATCH_INLINE bool edge_seen(line_trace *lt, rb_num limit, bool na, bool h
 }
 
 /* Constant thresholds (the usual case): one tight loop over the edges of
- * every line, no evaluation. */
-static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
+ * every line, no evaluation.  *band: the catching line's band, BAND_NONE
+ * when none catches; small: v and every limit are num_small. */
+static MATCH_INLINE int fixed_walk(const step *s, rb_num v, band_trace *tr, int *band, bool small)
 {
+    *band = BAND_NONE;
     if (s->ntests == 0)
         return -1;
     const fixed_edge *e = s->edges;
     int t = 0;
     line_trace *lt = line_start(tr, 0);
-    /* Small fractions on both sides (ratios of counts, percentages): the
-     * sign of v.p * limit.q - limit.p * v.q in 64 bits, as num_cmp finds
-     * it in 128. */
-    bool small = s->small_edges && num_small(v);
     for (;;) {
         int cmp;
         if (small) {
@@ -69,8 +67,10 @@ static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
         if (lt && !e->otherwise)
             edge_seen(lt, e->limit, false, holds);
         if (holds) {
-            if (e->last)
+            if (e->last) {
+                *band = e->band;
                 return t;
+            }
             e++;
             continue;
         }
@@ -81,20 +81,32 @@ static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr)
     }
 }
 
+/* Small fractions on both sides (ratios of counts, percentages): the sign
+ * of v.p * limit.q - limit.p * v.q in 64 bits, as num_cmp finds it in
+ * 128.  Decided once, not per edge: a loop of its own for each. */
+static MATCH_INLINE int matching_fixed(const step *s, rb_num v, band_trace *tr, int *band)
+{
+    if (s->small_edges && num_small(v))
+        return fixed_walk(s, v, tr, band, true);
+    return fixed_walk(s, v, tr, band, false);
+}
+
 int eval_fixed_band(const step *s, rb_num v)
 {
     if (!s->all_fixed)
         return -2;
-    int t = matching_fixed(s, v, NULL);
-    return t >= 0 ? s->tests[t].band : BAND_NONE;
+    int band;
+    matching_fixed(s, v, NULL, &band);
+    return band;
 }
 
 /* The line that catches v: its index, -1 when none does, -2 when a
- * threshold it needed was na. */
-static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_trace *tr)
+ * threshold it needed was na; *band: its band, BAND_NONE when none. */
+static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_trace *tr, int *band)
 {
     if (s->all_fixed)
-        return matching_fixed(s, v, tr);
+        return matching_fixed(s, v, tr, band);
+    *band = BAND_NONE;
     for (int t = 0; t < s->ntests; t++) {
         const band_test *bt = &s->tests[t];
         line_trace *lt = line_start(tr, t);
@@ -114,8 +126,10 @@ static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_tr
             }
             holds = edge_seen(lt, lim->u.num, false, op_holds(bt->op[e], num_cmp(v, lim->u.num)));
         }
-        if (holds)
+        if (holds) {
+            *band = bt->band;
             return t;
+        }
     }
     return -1;
 }
@@ -123,24 +137,27 @@ static MATCH_INLINE int matching_test(const step *s, frame *f, rb_num v, band_tr
 int eval_band_trace(const step *s, frame *f, rb_num v, band_trace *out)
 {
     out->ntried = 0;
-    return matching_test(s, f, v, out);
+    int band;
+    return matching_test(s, f, v, out, &band);
 }
 
-/* Writes a banded result: the value, the band of line t of its tests (-1:
- * none caught it), no score yet. */
-static MATCH_INLINE void set_band_line(const step *s, frame *f, rb_value *out, rb_num value, int t)
+/* Writes a banded result: the value, its band (BAND_NONE: no line caught
+ * it), no score yet. */
+static MATCH_INLINE void set_band(frame *f, rb_value *out, rb_num value, int band)
 {
     out->kind = VK_BANDED;
     num_store(&out->u.num, value);
     out->has_score = false;
-    out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
-    f->unbanded += t < 0;
+    out->band = (int8_t)band;
+    f->unbanded += band == BAND_NONE;
 }
 
 /* Writes a banded result: the value, the band its tests pick, no score yet. */
 static MATCH_INLINE void set_banded(const step *s, frame *f, rb_value *out, rb_num value)
 {
-    set_band_line(s, f, out, value, matching_test(s, f, value, NULL));
+    int band;
+    matching_test(s, f, value, NULL, &band);
+    set_band(f, out, value, band);
 }
 
 /* A measure not graded scores its band's score, if it has a band. */
@@ -171,6 +188,23 @@ static MATCH_INLINE bool applicable(const step *s, frame *f, uint8_t *applies_se
     for (int i = 0; i < s->n_na_when; i++)
         if (cond_seen(s->na_when[i], f, na_when_seen ? &na_when_seen[i] : NULL))
             return false;
+    return true;
+}
+
+/* applicable() without a trace: conditions that are all slots are read
+ * where they are, in one loop; the order does not matter, reading a slot
+ * has no effect. */
+static MATCH_INLINE bool applies(const step *s, frame *f)
+{
+    if (!s->slot_guards)
+        return applicable(s, f, NULL, NULL);
+    for (int i = 0; i < s->nguards; i++) {
+        int g = s->guard[i];
+        const rb_value *c = &f->slots[g >> 1];
+        /* applies when: not true leaves it out; na when: true does. */
+        if ((c->kind == VK_BOOL && c->u.b) == (g & 1))
+            return false;
+    }
     return true;
 }
 
@@ -244,7 +278,7 @@ static MATCH_INLINE bool tally_score(const step *s, const frame *f, rb_num *scor
 bool eval_members_trace(const step *s, frame *f, bool *counted)
 {
     rb_num score;
-    bool scored = applicable(s, f, NULL, NULL) && group_score(s, f, &score, counted);
+    bool scored = applies(s, f) && group_score(s, f, &score, counted);
     if (!scored)
         memset(counted, 0, (size_t)s->nmembers * sizeof *counted);
     return scored;
@@ -273,11 +307,10 @@ static void set_graded(const step *s, frame *f, rb_value *out, rb_num v)
     if (s->kind == STEP_GROUP && !ok)
         out->kind = VK_NA;
     else if (s->kind == STEP_GROUP || s->score_bands) {
-        out->kind = VK_BANDED;
-        num_store(&out->u.num, s->kind == STEP_GROUP ? score : v);
-        int t = ok ? matching_test(s, f, score, NULL) : -1;
-        out->band = t >= 0 ? (int8_t)s->tests[t].band : BAND_NONE;
-        f->unbanded += t < 0;
+        int band = BAND_NONE;
+        if (ok)
+            matching_test(s, f, score, NULL, &band);
+        set_band(f, out, s->kind == STEP_GROUP ? score : v, band);
     } else {
         set_banded(s, f, out, v);
     }
@@ -294,23 +327,47 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     rb_value tmp;
     rb_num x;
     if (s->shape == SHAPE_RATIO) {
-        const rb_value *a = &f->slots[s->ratio_slots[0]], *b = &f->slots[s->ratio_slots[1]];
-        if (!applicable(s, f, NULL, NULL) || a->kind == VK_NA || b->kind == VK_NA || !quotient(a->u.num, b->u.num, &x)) {
+        const rb_value *a = &f->slots[s->operand_slots[0]], *b = &f->slots[s->operand_slots[1]];
+        if (!applies(s, f) || a->kind == VK_NA || b->kind == VK_NA || !quotient(a->u.num, b->u.num, &x)) {
             out->kind = VK_NA;
             return;
         }
-        set_band_line(s, f, out, x, matching_fixed(s, x, NULL));
+        int band;
+        matching_fixed(s, x, NULL, &band);
+        set_band(f, out, x, band);
         band_score(s, out);
         return;
     }
     if (s->shape == SHAPE_TALLY) {
-        if (!applicable(s, f, NULL, NULL) || !tally_score(s, f, &x)) {
+        if (!applies(s, f) || !tally_score(s, f, &x)) {
             out->kind = VK_NA;
             return;
         }
         set_banded(s, f, out, x);
         num_store(&out->score, x);
         out->has_score = true;
+        return;
+    }
+    if (s->shape == SHAPE_COMPARE) {
+        const enode *n = s->value;
+        const rb_value *a = s->operand_slots[0] >= 0 ? &f->slots[s->operand_slots[0]] : &n->a->k;
+        const rb_value *b = s->operand_slots[1] >= 0 ? &f->slots[s->operand_slots[1]] : &n->b->k;
+        if (a->kind == VK_NA || b->kind == VK_NA)
+            out->kind = VK_NA;
+        else
+            compared(n, a, b, out);
+        return;
+    }
+    if (s->shape == SHAPE_COUNT) {
+        const enode *n = s->value;
+        int64_t count = 0;
+        bool any = false;
+        for (int i = 0; i < n->nargs; i++)
+            count_member(&f->slots[s->count_slots[i]], n->member_band[i], &count, &any);
+        if (any)
+            set_num(out, num_from_int(count));
+        else
+            set_na(out);
         return;
     }
     switch (s->kind) {
@@ -321,7 +378,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     }
     case STEP_MEASURE: {
         const rb_value *v;
-        if (!applicable(s, f, NULL, NULL) || (v = ev(s->value, f, &tmp))->kind == VK_NA) {
+        if (!applies(s, f) || (v = ev(s->value, f, &tmp))->kind == VK_NA) {
             out->kind = VK_NA;
             return;
         }
@@ -335,7 +392,7 @@ static MATCH_INLINE void eval_step(const step *s, frame *f)
     }
     case STEP_GROUP: {
         rb_num score;
-        if (!applicable(s, f, NULL, NULL) || !group_score(s, f, &score, NULL)) {
+        if (!applies(s, f) || !group_score(s, f, &score, NULL)) {
             out->kind = VK_NA;
             return;
         }
@@ -382,8 +439,10 @@ void eval_account(const program *prog, frame *f)
 {
     frame_start(f, prog);
     if (!f->novr) {
-        for (int i = 0; i < prog->nsteps; i++)
-            eval_step(&prog->steps[i], f);
+        /* A pointer walk: with an index, the compiler kept it and prog on
+         * the stack, reloaded at every step. */
+        for (const step *s = prog->steps, *end = s + prog->nsteps; s < end; s++)
+            eval_step(s, f);
         return;
     }
     int k = 0;

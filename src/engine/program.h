@@ -78,6 +78,7 @@ typedef struct fixed_edge {
     bool last;            /* the line's last edge: when it holds, the line catches */
     bool otherwise;       /* stands for a line without edges: not traced */
     uint8_t skip;         /* from here to the next line's first edge */
+    int8_t band;          /* the line's band: no band_test to look up when it catches */
 } fixed_edge;
 
 /* A fraction whose numerator and denominator are within 2^31: two of them
@@ -98,6 +99,8 @@ typedef enum step_shape {
     SHAPE_RATIO,  /* measure: input / input, constant thresholds, not graded */
     SHAPE_TALLY,  /* group of equal weights, not graded, over measures not graded whose
                    * band scores are whole numbers within +-2^32: the sum is an int64 */
+    SHAPE_COUNT,  /* value: `count green of (...)`, its members read from their slots */
+    SHAPE_COMPARE, /* value: a comparison of slots and constants (`license_start > as_of - 1 month`) */
 } step_shape;
 
 /* One named definition, evaluated per account into its slot. */
@@ -106,10 +109,18 @@ typedef struct step {
     step_shape shape;
     const symbol *sym;
     int slot;
-    int ratio_slots[2];           /* SHAPE_RATIO: the numerator's and the denominator's */
+    int operand_slots[2];         /* SHAPE_RATIO: the numerator's and the denominator's slots;
+                                   * SHAPE_COMPARE: the operands', -1 for a constant */
+    int *count_slots;             /* SHAPE_COUNT: each member's slot (value->args[i]'s) */
     enode *value;                 /* STEP_VALUE, STEP_MEASURE */
     enode **na_when, **applies;
     int n_na_when, n_applies;
+    /* slot_guards: every condition is a slot (`na when onboarding`), read
+     * without evaluating a node: guard[i] is slot * 2, plus 1 for an
+     * `na when`; nguards = n_applies + n_na_when. */
+    bool slot_guards;
+    int *guard;
+    int nguards;
     band_test *tests;             /* measure bands, or a group's score ranges */
     int ntests;
     bool all_fixed;               /* every threshold is a constant: the fast path */

@@ -1362,12 +1362,24 @@ static void test_step_shapes(void)
                      "measure m3 = c / a scheme rag\n  red < 0\n  green > 1\n"
                      "measure m4 = a / c scheme odd\n  low < 1/3\n  high >= 1/3\n"
                      "measure m5 = a + b scheme rag\n  red < 0\n  yellow < 1\n  green >= 1\n"
+                     /* m1's ratio again, shared (memo'd): still a ratio */
+                     "measure m6 = a / b scheme rag\n  applies when on\n  red < 1/3\n  green >= 1/3\n"
+                     /* conditions that are slots, several of each kind; and one that is not */
+                     /* each condition decides for some inputs */
+                     "let both = on and off\n"
+                     "measure m7 = b / c scheme rag\n  applies when on\n  applies when off\n  na when both\n"
+                     "  red < 1/3\n  green >= 1/3\n"
+                     "measure m8 = b / c scheme rag\n  na when off\n  na when a > 1\n  red < 1/3\n  green >= 1/3\n"
                      "group g = mean(m1, m2, m3, m5) scheme rag\n  na when off\n"
                      "group h = sum(m1, m2) scheme rag\n"
                      "group w = mean(m1, m2 weight 2) scheme rag\n"
                      "group o = mean(m1, m4) scheme rag\n"
                      "group gg = mean(g, h) scheme rag\n"
-                     "metric greens = count green of (m1, m2, g)\n",
+                     "metric greens = count green of (m1, m2, g)\n"
+                     "metric reds = count red of (m3, m7, m8, gg)\n"
+                     /* comparisons of slots and constants, of each operator */
+                     "let c1 = a > 1/3\nlet c2 = a <= b\nlet c3 = 20 = c\nlet c4 = b != c\nlet c5 = a >= c\n"
+                     "let c6 = -1 < b\nlet c7 = on = off\nlet c8 = a + b > c\n",
                      msgs, sizeof msgs);
     CHECK(p != NULL);
     if (!p) {
@@ -1382,24 +1394,40 @@ static void test_step_shapes(void)
     }
     struct { const char *name; step_shape shape; } want[] = {
         {"m1", SHAPE_RATIO}, {"m2", SHAPE_RATIO}, {"m3", SHAPE_RATIO}, {"m4", SHAPE_RATIO},
-        {"m5", SHAPE_GENERAL}, {"g", SHAPE_TALLY}, {"h", SHAPE_TALLY},
+        {"m5", SHAPE_GENERAL}, {"m6", SHAPE_RATIO}, {"g", SHAPE_TALLY}, {"h", SHAPE_TALLY},
         {"w", SHAPE_GENERAL}, /* a weight */
         {"o", SHAPE_GENERAL}, /* a member's score 7/2 is not whole */
         {"gg", SHAPE_GENERAL}, /* members that are groups */
+        {"greens", SHAPE_COUNT}, {"reds", SHAPE_COUNT},
+        {"c1", SHAPE_COMPARE}, {"c2", SHAPE_COMPARE}, {"c3", SHAPE_COMPARE}, {"c4", SHAPE_COMPARE},
+        {"c5", SHAPE_COMPARE}, {"c6", SHAPE_COMPARE}, {"c7", SHAPE_COMPARE},
+        {"c8", SHAPE_GENERAL}, /* an operand to evaluate */
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         const step *st = program_step(prog, policy_lookup(p, want[i].name));
         CHECK(st && st->shape == want[i].shape);
     }
+    const step *m6 = program_step(prog, policy_lookup(p, "m6"));
+    CHECK(m6 && m6->value->memo >= 0);
+    struct { const char *name; bool slots; int nguards; } guards[] = {
+        {"m1", true, 1}, {"m2", true, 1}, {"m3", true, 0}, {"m7", true, 3}, {"m8", false, 2}, {"g", true, 1},
+    };
+    for (size_t i = 0; i < sizeof guards / sizeof *guards; i++) {
+        const step *st = program_step(prog, policy_lookup(p, guards[i].name));
+        CHECK(st && st->slot_guards == guards[i].slots && st->nguards == guards[i].nguards);
+    }
     step_shape *shape = malloc((size_t)prog->nsteps * sizeof *shape);
-    for (int i = 0; i < prog->nsteps; i++)
+    bool *guarded = malloc((size_t)prog->nsteps * sizeof *guarded);
+    for (int i = 0; i < prog->nsteps; i++) {
         shape[i] = prog->steps[i].shape;
+        guarded[i] = prog->steps[i].slot_guards;
+    }
     rb_value nums[] = {
         value_na(), value_num(num_from_int(0)), value_num(num_from_int(1)), value_num(num_from_int(-1)),
         value_num(num_from_int(3)), value_num(num_from_int(12)), value_num(num_from_int(20)),
         value_num(num_from_int(INT64_MAX)), value_num(num_from_int(INT64_MIN)), value_num(num_from_int(-INT64_MAX)),
         value_num(num_from_frac(1, 4)), value_num(num_from_frac(-7, 2)), value_num(num_from_frac(INT64_MAX, 3)),
-        value_num(num_inexact(0.25)), value_num(num_inexact(1e300)), value_num(num_inexact(-0.0)),
+        value_num(num_inexact(0.25)), value_num(num_inexact(1e300)), value_num(num_inexact(-0.0)), value_num(num_inexact(NAN)),
     };
     rb_value bools[] = {value_na(), value_bool(true), value_bool(false)};
     int n = (int)(sizeof nums / sizeof *nums), nb = 3, differ = 0, accounts = 0, banded = 0;
@@ -1414,11 +1442,15 @@ static void test_step_shapes(void)
                     for (int i = 0; i < 5; i++)
                         f.slots[i] = g.slots[i] = in[i];
                     eval_account(prog, &f);
-                    for (int i = 0; i < prog->nsteps; i++)
+                    for (int i = 0; i < prog->nsteps; i++) {
                         prog->steps[i].shape = SHAPE_GENERAL;
+                        prog->steps[i].slot_guards = false;
+                    }
                     eval_account(prog, &g);
-                    for (int i = 0; i < prog->nsteps; i++)
+                    for (int i = 0; i < prog->nsteps; i++) {
                         prog->steps[i].shape = shape[i];
+                        prog->steps[i].slot_guards = guarded[i];
+                    }
                     accounts++;
                     bool same = f.unbanded == g.unbanded;
                     for (int i = 0; i < prog->nslots; i++) {
@@ -1451,6 +1483,7 @@ static void test_step_shapes(void)
     CHECK(edges_differ == 0);
     CHECK(eval_fixed_band(m1, (rb_num){.p = 1LL << 28, .q = 1LL << 30}) == 1); /* 25% exactly: yellow */
     free(shape);
+    free(guarded);
     frame_free(&f);
     frame_free(&g);
     program_free(prog);
